@@ -1,0 +1,35 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A fully connected layer: {@code y = activation(x W^T + b)}, with {@code W} of shape {@code
+ * [units, inputs]} as in PyTorch's {@code nn.Linear}. Put it on a field of type {@link Layer} in a
+ * {@link Network} class; the generated network assigns the field a view of the layer.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.FIELD)
+public @interface Dense {
+  /** Number of output units; at least 1. */
+  int units();
+
+  /** Activation applied to the layer's output; {@link Activation#LINEAR} (none) by default. */
+  Activation activation() default Activation.LINEAR;
+
+  /** Whether the layer adds a learned bias. */
+  boolean bias() default true;
+
+  /**
+   * How the weights are initialized. {@link Init#DEFAULT} picks He uniform for ReLU-family
+   * activations and Glorot uniform otherwise. Biases always start at zero.
+   */
+  Init init() default Init.DEFAULT;
+
+  /** The value every weight starts at when {@link #init()} is {@link Init#CONSTANT}. */
+  float initValue() default 0f;
+}

@@ -1,0 +1,33 @@
+package io.ganglion;
+
+/**
+ * The loss a {@link Network} is trained on. Every loss is averaged over the samples of a batch; the
+ * element-wise losses are also averaged over the outputs of a sample, as PyTorch's {@code
+ * reduction="mean"} does.
+ */
+public enum Loss {
+  /**
+   * Mean squared error between the last layer's output and float targets: {@code mean_k (y_k -
+   * t_k)^2}. Integer labels are turned into one-hot targets (or used as the value itself for a
+   * single output).
+   */
+  MSE,
+  /**
+   * Softmax fused with cross-entropy on integer class labels: the last layer produces logits
+   * (keep it {@link Activation#LINEAR}); computed as {@code logsumexp(z) - z_label}, stable for
+   * any logits. {@link Model#predict} returns the softmax probabilities.
+   */
+  SOFTMAX_CROSS_ENTROPY,
+  /**
+   * Sigmoid fused with binary cross-entropy, per output, on targets in [0, 1]: the last layer
+   * produces logits (keep it {@link Activation#LINEAR}); computed as {@code max(z,0) - z t +
+   * log(1 + e^-|z|)}, stable for any logits. {@link Model#predict} returns the sigmoid
+   * probabilities.
+   */
+  BINARY_CROSS_ENTROPY;
+
+  /** Whether training on this loss takes integer class labels rather than float targets. */
+  public boolean takesLabels() {
+    return this == SOFTMAX_CROSS_ENTROPY;
+  }
+}

@@ -1,0 +1,186 @@
+package io.ganglion;
+
+import java.util.List;
+
+/**
+ * A network generated from a {@link Network} class: its shapes, parameters, forward pass
+ * (inference) and backward pass (gradients). The generated {@code Net_<Name>} implements it.
+ *
+ * <p>Batches are row-major: sample {@code n} of a batch with {@code inputSize()} features occupies
+ * {@code inputs[(offset + n) * inputSize() .. (offset + n + 1) * inputSize())}. An instance keeps
+ * its work buffers, so it is not safe to use from several threads at once; give each thread its own
+ * {@link #replica()}, which shares the parameters.
+ */
+public interface Model {
+
+  /** The simple name of the network class, such as {@code "FashionMlp"}. */
+  String name();
+
+  /** Number of input features per sample. */
+  int inputSize();
+
+  /** Number of outputs per sample. */
+  int outputSize();
+
+  /** The loss this network trains on. */
+  Loss loss();
+
+  /** The layers in order. */
+  List<Layer> layers();
+
+  /** The layer with the given field name. */
+  default Layer layer(String name) {
+    for (Layer layer : layers()) {
+      if (layer.name().equals(name)) {
+        return layer;
+      }
+    }
+    throw new IllegalArgumentException(
+        name() + " has no layer named '" + name + "'; its layers are " + layerNames());
+  }
+
+  /** Every learned parameter, layer by layer, weight before bias; names as in PyTorch. */
+  List<Parameter> parameters();
+
+  /** The parameter with the given name, such as {@code "hidden1.weight"}. */
+  default Parameter parameter(String name) {
+    for (Parameter p : parameters()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    StringBuilder names = new StringBuilder();
+    for (Parameter p : parameters()) {
+      names.append(names.length() == 0 ? "" : ", ").append(p.name());
+    }
+    throw new IllegalArgumentException(
+        name() + " has no parameter named '" + name + "'; its parameters are [" + names + "]");
+  }
+
+  /** Total number of learned values. */
+  default long parameterCount() {
+    long count = 0;
+    for (Parameter p : parameters()) {
+      count += p.size();
+    }
+    return count;
+  }
+
+  /**
+   * A table of the layers with their output shapes, parameter counts and multiply-adds per
+   * sample, computed at compile time.
+   */
+  String summary();
+
+  /** A one-line description of the architecture, recorded in saved files. */
+  String spec();
+
+  /**
+   * Runs the forward pass on one sample and writes the network's output into {@code output}
+   * ({@link #outputSize()} values): probabilities for the cross-entropy losses (softmax or
+   * sigmoid applied to the logits), the last layer's output otherwise. Allocates nothing.
+   */
+  void predict(float[] input, float[] output);
+
+  /** Like {@link #predict(float[], float[])}, returning a new array. */
+  default float[] predict(float[] input) {
+    float[] output = new float[outputSize()];
+    predict(input, output);
+    return output;
+  }
+
+  /**
+   * The predicted class of one sample: the index of the largest output, or, for a network with a
+   * single output, {@code 1} if the output ({@link #predict predicted} probability or value) is at
+   * least 0.5, else {@code 0}.
+   */
+  int classify(float[] input);
+
+  /**
+   * Runs the forward pass on {@code count} samples starting at sample {@code offset} of {@code
+   * inputs} and writes {@code count * outputSize()} values, row-major, into {@code outputs}.
+   */
+  void predictBatch(float[] inputs, int offset, int count, float[] outputs);
+
+  /** Like {@link #predictBatch(float[], int, int, float[])} on all of {@code inputs}. */
+  default float[] predictBatch(float[] inputs) {
+    int count = inputs.length / inputSize();
+    if (count * inputSize() != inputs.length) {
+      throw new IllegalArgumentException(
+          "inputs must hold a whole number of samples of " + inputSize() + " values, but held "
+              + inputs.length);
+    }
+    float[] outputs = new float[count * outputSize()];
+    predictBatch(inputs, 0, count, outputs);
+    return outputs;
+  }
+
+  /** The predicted classes of {@code count} samples starting at sample {@code offset}. */
+  void classifyBatch(float[] inputs, int offset, int count, int[] classes);
+
+  /** Like {@link #classifyBatch(float[], int, int, int[])} on all of {@code inputs}. */
+  default int[] classifyBatch(float[] inputs) {
+    int count = inputs.length / inputSize();
+    if (count * inputSize() != inputs.length) {
+      throw new IllegalArgumentException(
+          "inputs must hold a whole number of samples of " + inputSize() + " values, but held "
+              + inputs.length);
+    }
+    int[] classes = new int[count];
+    classifyBatch(inputs, 0, count, classes);
+    return classes;
+  }
+
+  /**
+   * Forward pass, loss and backward pass over {@code count} samples starting at sample {@code
+   * offset}. Exactly one of {@code labels} (class indexes, one per sample) and {@code targets}
+   * ({@link #outputSize()} values per sample, row-major) is non-null; both are indexed from {@code
+   * offset} like the inputs. Overwrites every parameter's gradient with {@code gradScale} times the
+   * sum over the samples of the per-sample loss gradient, and returns the sum of the per-sample
+   * losses. Allocates nothing once the buffers have grown to the batch size.
+   */
+  double forwardBackward(
+      float[] inputs, int offset, int[] labels, float[] targets, int count, float gradScale);
+
+  /**
+   * The sum of the per-sample losses over {@code count} samples starting at {@code offset},
+   * without computing gradients. Labels and targets as in {@link #forwardBackward}.
+   */
+  double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count);
+
+  /**
+   * One training step's worth of gradients on a batch with class labels: returns the mean loss and
+   * leaves the mean gradient in every parameter's {@link Parameter#grad()}.
+   */
+  default float trainStep(float[] inputs, int[] labels, int count) {
+    if (labels == null) {
+      throw new IllegalArgumentException("labels must not be null");
+    }
+    return (float) (forwardBackward(inputs, 0, labels, null, count, 1f / count) / count);
+  }
+
+  /**
+   * One training step's worth of gradients on a batch with float targets ({@link #outputSize()}
+   * per sample): returns the mean loss and leaves the mean gradient in the parameters.
+   */
+  default float trainStep(float[] inputs, float[] targets, int count) {
+    if (targets == null) {
+      throw new IllegalArgumentException("targets must not be null");
+    }
+    return (float) (forwardBackward(inputs, 0, null, targets, count, 1f / count) / count);
+  }
+
+  /**
+   * A model that shares this one's parameter values but has its own work buffers and gradients,
+   * for use on another thread (data-parallel training or concurrent inference).
+   */
+  Model replica();
+
+  private String layerNames() {
+    StringBuilder names = new StringBuilder("[");
+    for (Layer layer : layers()) {
+      names.append(names.length() == 1 ? "" : ", ").append(layer.name());
+    }
+    return names.append(']').toString();
+  }
+}

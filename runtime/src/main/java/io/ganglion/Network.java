@@ -1,0 +1,40 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a neural network. The annotated class must be abstract or extendable, and its fields
+ * annotated with layer annotations such as {@link Dense} are the layers, in source order.
+ *
+ * <p>Ganglion's annotation processor checks every shape at compile time and generates {@code
+ * Net_<Name>} in the same package: a subclass implementing {@link Model} with forward and backward
+ * passes specialized to this network's sizes.
+ *
+ * <pre>{@code
+ * @Network(inputs = 784, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+ * abstract class FashionMlp {
+ *   @Dense(units = 256, activation = Activation.RELU) Layer hidden1;
+ *   @Dense(units = 10) Layer logits;
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.TYPE)
+public @interface Network {
+  /** Number of input features per sample (a flat vector). */
+  int inputs() default 0;
+
+  /**
+   * Expected number of outputs. Optional: when set, the compiler checks that the last layer
+   * produces exactly this many values. {@code 0} means "not checked".
+   */
+  int outputs() default 0;
+
+  /** The loss that training minimizes. */
+  Loss loss();
+}

@@ -1,0 +1,116 @@
+package io.ganglion.internal;
+
+import io.ganglion.Activation;
+
+/**
+ * Activation functions applied in place to one sample's output row, and their derivatives applied
+ * in place to the gradient row. Every derivative is computed from the activation's output, so a
+ * layer keeps one buffer for both the pre-activation and the activation.
+ */
+public final class Activations {
+  private static final float SLOPE = Activation.LEAKY_RELU_SLOPE;
+
+  private Activations() {}
+
+  public static void relu(float[] y, int n) {
+    for (int j = 0; j < n; j++) {
+      y[j] = Math.max(y[j], 0f);
+    }
+  }
+
+  public static void reluBackward(float[] y, float[] d, int n) {
+    for (int j = 0; j < n; j++) {
+      d[j] = y[j] > 0f ? d[j] : 0f;
+    }
+  }
+
+  public static void leakyRelu(float[] y, int n) {
+    for (int j = 0; j < n; j++) {
+      float v = y[j];
+      y[j] = v > 0f ? v : SLOPE * v;
+    }
+  }
+
+  public static void leakyReluBackward(float[] y, float[] d, int n) {
+    for (int j = 0; j < n; j++) {
+      d[j] = y[j] > 0f ? d[j] : SLOPE * d[j];
+    }
+  }
+
+  public static void sigmoid(float[] y, int n) {
+    for (int j = 0; j < n; j++) {
+      y[j] = sigmoid(y[j]);
+    }
+  }
+
+  public static void sigmoidBackward(float[] y, float[] d, int n) {
+    for (int j = 0; j < n; j++) {
+      float s = y[j];
+      d[j] *= s * (1f - s);
+    }
+  }
+
+  public static void tanh(float[] y, int n) {
+    for (int j = 0; j < n; j++) {
+      y[j] = (float) Math.tanh(y[j]);
+    }
+  }
+
+  public static void tanhBackward(float[] y, float[] d, int n) {
+    for (int j = 0; j < n; j++) {
+      float t = y[j];
+      d[j] *= 1f - t * t;
+    }
+  }
+
+  /** Numerically stable softmax over {@code y[0..n)} in place. */
+  public static void softmax(float[] y, int n) {
+    softmax(y, y, 0, n);
+  }
+
+  /** Softmax of {@code x[0..n)} into {@code out[offset..offset+n)}. */
+  public static void softmax(float[] x, float[] out, int offset, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, x[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = (float) Math.exp(x[j] - max);
+      out[offset + j] = e;
+      sum += e;
+    }
+    float inv = (float) (1.0 / sum);
+    for (int j = 0; j < n; j++) {
+      out[offset + j] *= inv;
+    }
+  }
+
+  /** Jacobian-vector product of softmax: {@code d = s * (d - sum(d * s))}. */
+  public static void softmaxBackward(float[] s, float[] d, int n) {
+    double dot = 0;
+    for (int j = 0; j < n; j++) {
+      dot += d[j] * s[j];
+    }
+    float c = (float) dot;
+    for (int j = 0; j < n; j++) {
+      d[j] = s[j] * (d[j] - c);
+    }
+  }
+
+  /** Sigmoid of {@code x[0..n)} into {@code out[offset..offset+n)}. */
+  public static void sigmoid(float[] x, float[] out, int offset, int n) {
+    for (int j = 0; j < n; j++) {
+      out[offset + j] = sigmoid(x[j]);
+    }
+  }
+
+  /** The logistic function, stable for large negative inputs. */
+  public static float sigmoid(float x) {
+    if (x >= 0f) {
+      return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+    double e = Math.exp(x);
+    return (float) (e / (1.0 + e));
+  }
+}

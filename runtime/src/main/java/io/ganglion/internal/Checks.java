@@ -1,0 +1,106 @@
+package io.ganglion.internal;
+
+/** Argument checks shared by generated models, with messages that name what was expected. */
+public final class Checks {
+  private Checks() {}
+
+  /** Checks one sample's input. */
+  public static void input(float[] input, int inputs) {
+    if (input == null) {
+      throw new IllegalArgumentException("input must not be null");
+    }
+    if (input.length != inputs) {
+      throw new IllegalArgumentException(
+          "input must have " + inputs + " values, but had " + input.length);
+    }
+  }
+
+  /** Checks one sample's output array. */
+  public static void output(float[] output, int outputs) {
+    if (output == null) {
+      throw new IllegalArgumentException("output must not be null");
+    }
+    if (output.length < outputs) {
+      throw new IllegalArgumentException(
+          "output must have room for " + outputs + " values, but had " + output.length);
+    }
+  }
+
+  /** Checks a batch of inputs, and the labels or targets when training. */
+  public static void batch(
+      float[] inputs, int offset, int count, int inputSize, int[] labels, float[] targets,
+      int outputSize, boolean training) {
+    if (inputs == null) {
+      throw new IllegalArgumentException("inputs must not be null");
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, but was " + count);
+    }
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative, but was " + offset);
+    }
+    long end = (long) offset + count;
+    if (end * inputSize > inputs.length) {
+      throw new IllegalArgumentException(
+          "inputs must hold samples [" + offset + ", " + end + ") of " + inputSize
+              + " values, i.e. " + end * inputSize + " values, but held " + inputs.length);
+    }
+    if (!training) {
+      return;
+    }
+    if ((labels == null) == (targets == null)) {
+      throw new IllegalArgumentException(
+          "exactly one of labels and targets must be given, but "
+              + (labels == null ? "neither was" : "both were"));
+    }
+    if (labels != null && labels.length < end) {
+      throw new IllegalArgumentException(
+          "labels must hold samples [" + offset + ", " + end + "), but held " + labels.length);
+    }
+    if (targets != null && end * outputSize > targets.length) {
+      throw new IllegalArgumentException(
+          "targets must hold samples [" + offset + ", " + end + ") of " + outputSize
+              + " values, i.e. " + end * outputSize + " values, but held " + targets.length);
+    }
+  }
+
+  /** Checks an output array of a batch. */
+  public static void batchOutputs(float[] outputs, int count, int outputSize) {
+    if (outputs == null) {
+      throw new IllegalArgumentException("outputs must not be null");
+    }
+    if ((long) count * outputSize > outputs.length) {
+      throw new IllegalArgumentException(
+          "outputs must have room for " + count + " x " + outputSize + " values, but had "
+              + outputs.length);
+    }
+  }
+
+  /** Checks a class array of a batch. */
+  public static void batchClasses(int[] classes, int count) {
+    if (classes == null) {
+      throw new IllegalArgumentException("classes must not be null");
+    }
+    if (classes.length < count) {
+      throw new IllegalArgumentException(
+          "classes must have room for " + count + " values, but had " + classes.length);
+    }
+  }
+
+  /**
+   * The predicted class of an output row: the argmax, or for a single output {@code 1} when it is
+   * at least {@code threshold} ({@code 0} for logits, {@code 0.5} for values), else {@code 0}.
+   */
+  public static int classOf(float[] y, int n, float threshold) {
+    if (n == 1) {
+      return y[0] >= threshold ? 1 : 0;
+    }
+    int best = 0;
+    for (int j = 1; j < n; j++) {
+      if (y[j] > y[best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+}

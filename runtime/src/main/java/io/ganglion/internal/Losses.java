@@ -1,0 +1,161 @@
+package io.ganglion.internal;
+
+/**
+ * Per-sample losses on the last layer's output row {@code y[0..n)}. Each returns the sample's loss
+ * and writes {@code scale} times its gradient with respect to {@code y} into {@code d}. Element-wise
+ * losses are averaged over the {@code n} outputs, as PyTorch's {@code reduction="mean"} does.
+ */
+public final class Losses {
+  private Losses() {}
+
+  /** {@code logsumexp(y) - y[label]}; gradient {@code softmax(y) - onehot(label)}. */
+  public static float softmaxCrossEntropy(
+      float[] y, int n, int label, int sample, float[] d, float scale) {
+    checkLabel(label, n, sample);
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, y[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = (float) Math.exp(y[j] - max);
+      d[j] = e;
+      sum += e;
+    }
+    float inv = (float) (scale / sum);
+    for (int j = 0; j < n; j++) {
+      d[j] *= inv;
+    }
+    d[label] -= scale;
+    return (float) (Math.log(sum) + max - y[label]);
+  }
+
+  /** Softmax cross-entropy loss only. */
+  public static float softmaxCrossEntropy(float[] y, int n, int label, int sample) {
+    checkLabel(label, n, sample);
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, y[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      sum += Math.exp(y[j] - max);
+    }
+    return (float) (Math.log(sum) + max - y[label]);
+  }
+
+  /**
+   * Sigmoid cross-entropy on logits, {@code mean_j max(y,0) - y t + log(1 + e^-|y|)}; gradient
+   * {@code (sigmoid(y) - t) / n}. Targets are {@code t[toff..toff+n)}.
+   */
+  public static float binaryCrossEntropy(
+      float[] y, int n, float[] t, int toff, float[] d, float scale) {
+    double loss = 0;
+    float g = scale / n;
+    for (int j = 0; j < n; j++) {
+      float z = y[j];
+      float target = t[toff + j];
+      loss += bce(z, target);
+      d[j] = g * (Activations.sigmoid(z) - target);
+    }
+    return (float) (loss / n);
+  }
+
+  /** Binary cross-entropy loss only. */
+  public static float binaryCrossEntropy(float[] y, int n, float[] t, int toff) {
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      loss += bce(y[j], t[toff + j]);
+    }
+    return (float) (loss / n);
+  }
+
+  /** Binary cross-entropy with a class label as target (one-hot, or the value for one output). */
+  public static float binaryCrossEntropy(
+      float[] y, int n, int label, int sample, float[] d, float scale) {
+    checkLabel(label, n == 1 ? 2 : n, sample);
+    double loss = 0;
+    float g = scale / n;
+    for (int j = 0; j < n; j++) {
+      float target = target(label, j, n);
+      loss += bce(y[j], target);
+      d[j] = g * (Activations.sigmoid(y[j]) - target);
+    }
+    return (float) (loss / n);
+  }
+
+  /** Binary cross-entropy loss only, with a class label as target. */
+  public static float binaryCrossEntropy(float[] y, int n, int label, int sample) {
+    checkLabel(label, n == 1 ? 2 : n, sample);
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      loss += bce(y[j], target(label, j, n));
+    }
+    return (float) (loss / n);
+  }
+
+  /** {@code mean_j (y - t)^2}; gradient {@code 2 (y - t) / n}. */
+  public static float meanSquaredError(
+      float[] y, int n, float[] t, int toff, float[] d, float scale) {
+    double loss = 0;
+    float g = 2f * scale / n;
+    for (int j = 0; j < n; j++) {
+      float e = y[j] - t[toff + j];
+      loss += (double) e * e;
+      d[j] = g * e;
+    }
+    return (float) (loss / n);
+  }
+
+  /** Mean squared error only. */
+  public static float meanSquaredError(float[] y, int n, float[] t, int toff) {
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      float e = y[j] - t[toff + j];
+      loss += (double) e * e;
+    }
+    return (float) (loss / n);
+  }
+
+  /** Mean squared error against a class label (one-hot, or the value for one output). */
+  public static float meanSquaredError(
+      float[] y, int n, int label, int sample, float[] d, float scale) {
+    double loss = 0;
+    float g = 2f * scale / n;
+    for (int j = 0; j < n; j++) {
+      float e = y[j] - target(label, j, n);
+      loss += (double) e * e;
+      d[j] = g * e;
+    }
+    return (float) (loss / n);
+  }
+
+  /** Mean squared error only, against a class label. */
+  public static float meanSquaredError(float[] y, int n, int label, int sample) {
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      float e = y[j] - target(label, j, n);
+      loss += (double) e * e;
+    }
+    return (float) (loss / n);
+  }
+
+  private static float target(int label, int j, int n) {
+    if (n == 1) {
+      return label;
+    }
+    return label == j ? 1f : 0f;
+  }
+
+  private static double bce(float z, float t) {
+    return Math.max(z, 0f) - (double) z * t + Math.log1p(Math.exp(-Math.abs(z)));
+  }
+
+  private static void checkLabel(int label, int classes, int sample) {
+    if (label < 0 || label >= classes) {
+      throw new IllegalArgumentException(
+          "label of sample " + sample + " must be a class index in [0, " + classes
+              + "), but was " + label);
+    }
+  }
+}
