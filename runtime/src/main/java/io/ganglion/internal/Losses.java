@@ -30,6 +30,61 @@ public final class Losses {
     return (float) (Math.log(sum) + max - y[label]);
   }
 
+  /**
+   * Cross-entropy of {@code softmax(y)} against probability targets {@code t[toff..toff+n)} (for
+   * example one-hot rows): {@code -sum_j t_j log softmax(y)_j}; gradient {@code softmax(y) sum(t) -
+   * t}.
+   */
+  public static float softmaxCrossEntropy(
+      float[] y, int n, float[] t, int toff, float[] d, float scale) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, y[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      float e = (float) Math.exp(y[j] - max);
+      d[j] = e;
+      sum += e;
+    }
+    double logSum = Math.log(sum) + max;
+    double loss = 0;
+    double mass = 0;
+    for (int j = 0; j < n; j++) {
+      float target = t[toff + j];
+      mass += target;
+      if (target != 0f) {
+        loss += target * (logSum - y[j]);
+      }
+    }
+    float inv = (float) (scale * mass / sum);
+    for (int j = 0; j < n; j++) {
+      d[j] = d[j] * inv - scale * t[toff + j];
+    }
+    return (float) loss;
+  }
+
+  /** Softmax cross-entropy loss only, against probability targets. */
+  public static float softmaxCrossEntropy(float[] y, int n, float[] t, int toff) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      max = Math.max(max, y[j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+      sum += Math.exp(y[j] - max);
+    }
+    double logSum = Math.log(sum) + max;
+    double loss = 0;
+    for (int j = 0; j < n; j++) {
+      float target = t[toff + j];
+      if (target != 0f) {
+        loss += target * (logSum - y[j]);
+      }
+    }
+    return (float) loss;
+  }
+
   /** Softmax cross-entropy loss only. */
   public static float softmaxCrossEntropy(float[] y, int n, int label, int sample) {
     checkLabel(label, n, sample);

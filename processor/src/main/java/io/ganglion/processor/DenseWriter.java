@@ -1,0 +1,281 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import io.ganglion.Activation;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the forward and backward passes of one dense layer, specialized to its sizes.
+ *
+ * <p>Loop shapes follow what C2 vectorizes (see DESIGN.md): every inner loop walks rows with the
+ * bare loop index {@code j} or {@code i}; the register-blocking dimension is unrolled by 4 (four
+ * inputs in the forward pass, four samples in the weight gradient, four units in the input
+ * gradient) and nothing else is, so each method stays a few hundred bytes of bytecode, far below
+ * HotSpot's 8000-byte {@code HugeMethodLimit}. The input gradient needs rows per unit: it runs on a
+ * per-step transposed copy of the weights, whose cost (inputs x units) is small against the
+ * product (batch x inputs x units).
+ */
+final class DenseWriter {
+  static final ClassName ACTIVATIONS = ClassName.get("io.ganglion.internal", "Activations");
+  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  private static final int BLOCK = 4;
+
+  private final LayerModel layer;
+  private final LayerModel previous;
+  private final String inputConstant;
+
+  /** {@code previous} is null for the first layer, which reads the flat input array. */
+  DenseWriter(LayerModel layer, LayerModel previous) {
+    this.layer = layer;
+    this.previous = previous;
+    this.inputConstant = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
+  }
+
+  String units() {
+    return NetworkWriter.unitsConstant(layer);
+  }
+
+  String weight() {
+    return layer.name() + "Weight";
+  }
+
+  String bias() {
+    return layer.name() + "Bias";
+  }
+
+  String weightGrad() {
+    return layer.name() + "WeightGrad";
+  }
+
+  String biasGrad() {
+    return layer.name() + "BiasGrad";
+  }
+
+  String out() {
+    return layer.name() + "Out";
+  }
+
+  String delta() {
+    return layer.name() + "Delta";
+  }
+
+  String weightByUnit() {
+    return layer.name() + "WeightByUnit";
+  }
+
+  boolean needsInputGradient() {
+    return previous != null;
+  }
+
+  String forwardName() {
+    return "forward" + layer.capitalized();
+  }
+
+  String backwardName() {
+    return "backward" + layer.capitalized();
+  }
+
+  private String blockComment() {
+    return layer.name() + ": Dense " + layer.inputs() + " -> " + layer.units() + ", "
+        + layer.activation();
+  }
+
+  /** The forward pass over {@code count} samples. */
+  MethodSpec forward() {
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(forwardName())
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(blockComment() + ".\n");
+    if (previous == null) {
+      method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
+    }
+    method.addParameter(int.class, "count");
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[][] w = $L", weight());
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] y = $L[n]", out());
+    if (layer.bias()) {
+      code.addStatement("$T.arraycopy($L, 0, y, 0, $L)", System.class, bias(), units());
+    } else {
+      code.addStatement("$T.fill(y, 0, $L, 0f)", ARRAYS, units());
+    }
+    if (previous == null) {
+      code.addStatement("int base = (offset + n) * INPUTS");
+    } else {
+      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
+    }
+    String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
+    code.addStatement("int i = 0");
+    if (layer.inputs() >= BLOCK) {
+      code.beginControlFlow("for (; i < $L - $L; i += $L)", inputConstant, BLOCK - 1, BLOCK);
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
+      }
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
+      }
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (layer.inputs() % BLOCK != 0) {
+      code.beginControlFlow("for (; i < $L; i++)", inputConstant);
+      code.addStatement("float x0 = " + read, "");
+      code.addStatement("float[] w0 = w[i]");
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("y[j] += x0 * w0[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    String activation = activationMethod(layer.activation());
+    if (activation != null) {
+      code.addStatement("$T.$L(y, $L)", ACTIVATIONS, activation, units());
+    }
+    code.endControlFlow();
+    return method.addCode(code.build()).build();
+  }
+
+  /**
+   * The backward pass over {@code count} samples: turns {@code delta} (the loss gradient with
+   * respect to this layer's output) into the gradient before the activation, accumulates the
+   * weight and bias gradients, and, unless this is the first layer, writes the gradient with
+   * respect to the input into the previous layer's delta.
+   */
+  MethodSpec backward() {
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(backwardName())
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(blockComment() + ".\n");
+    if (previous == null) {
+      method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
+    }
+    method.addParameter(int.class, "count");
+    CodeBlock.Builder code = CodeBlock.builder();
+    String derivative = activationMethod(layer.activation());
+    if (derivative != null) {
+      code.beginControlFlow("for (int n = 0; n < count; n++)");
+      code.addStatement(
+          "$T.$LBackward($L[n], $L[n], $L)", ACTIVATIONS, derivative, out(), delta(), units());
+      code.endControlFlow();
+    }
+    if (layer.bias()) {
+      code.addStatement("float[] gb = $L", biasGrad());
+      code.beginControlFlow("for (int n = 0; n < count; n++)");
+      code.addStatement("float[] d = $L[n]", delta());
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("gb[j] += d[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    code.addStatement("float[][] gw = $L", weightGrad());
+    code.addStatement("float[][] d = $L", delta());
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
+    code.addStatement("float[] g = gw[i]");
+    code.addStatement("int n = 0");
+    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float x$L = " + inputAt("n" + (k == 0 ? "" : " + " + k)), k);
+    }
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float[] d$L = d[n$L]", k, k == 0 ? "" : " + " + k);
+    }
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; n < count; n++)");
+    code.addStatement("float x0 = " + inputAt("n"));
+    code.addStatement("float[] d0 = d[n]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] += x0 * d0[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    if (needsInputGradient()) {
+      code.addStatement("$L(count)", inputGradientName());
+    }
+    method.addCode(code.build());
+    return method.build();
+  }
+
+  String inputGradientName() {
+    return "inputGradient" + layer.capitalized();
+  }
+
+  /** Writes the gradient with respect to the input into the previous layer's delta. */
+  MethodSpec inputGradient() {
+    String previousDelta = previous.name() + "Delta";
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[][] w = $L", weight());
+    code.addStatement("float[][] r = $L", weightByUnit());
+    code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
+    code.addStatement("float[] wi = w[i]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("r[j][i] = wi[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] dx = $L[n]", previousDelta);
+    code.addStatement("float[] d = $L[n]", delta());
+    code.addStatement("$T.fill(dx, 0, $L, 0f)", ARRAYS, inputConstant);
+    code.addStatement("int j = 0");
+    if (layer.units() >= BLOCK) {
+      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float d$L = d[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
+      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (layer.units() % BLOCK != 0) {
+      code.beginControlFlow("for (; j < $L; j++)", units());
+      code.addStatement("float d0 = d[j]");
+      code.addStatement("float[] r0 = r[j]");
+      code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
+      code.addStatement("dx[i] += d0 * r0[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    code.endControlFlow();
+    return MethodSpec.methodBuilder(inputGradientName())
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc(
+            layer.name() + ": gradient with respect to the input, into " + previousDelta + ".\n")
+        .addParameter(int.class, "count")
+        .addCode(code.build())
+        .build();
+  }
+
+  private String inputAt(String sample) {
+    return previous == null
+        ? "inputs[(offset + " + sample + ") * INPUTS + i]"
+        : previous.name() + "Out[" + sample + "][i]";
+  }
+
+  /** The {@code Activations} method for an activation, or null for the identity. */
+  static String activationMethod(Activation activation) {
+    switch (activation) {
+      case LINEAR:
+        return null;
+      case RELU:
+        return "relu";
+      case LEAKY_RELU:
+        return "leakyRelu";
+      case SIGMOID:
+        return "sigmoid";
+      case TANH:
+        return "tanh";
+      case SOFTMAX:
+        return "softmax";
+    }
+    throw new AssertionError(activation);
+  }
+}

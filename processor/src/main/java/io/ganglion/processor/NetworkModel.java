@@ -1,0 +1,46 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.ClassName;
+import io.ganglion.Loss;
+import java.util.List;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * A validated {@code @Network} class: everything the writer needs, with every shape resolved.
+ *
+ * @param element the annotated class, the generated file's single originating element
+ * @param networkClass the annotated class's name
+ * @param generatedClass {@code Net_<Name>} ({@code Net_Outer_Inner} for nested classes)
+ */
+record NetworkModel(
+    TypeElement element,
+    ClassName networkClass,
+    ClassName generatedClass,
+    int inputs,
+    Loss loss,
+    List<LayerModel> layers) {
+
+  LayerModel last() {
+    return layers.get(layers.size() - 1);
+  }
+
+  int outputs() {
+    return last().units();
+  }
+
+  long parameterCount() {
+    long total = 0;
+    for (LayerModel layer : layers) {
+      total += layer.parameterCount();
+    }
+    return total;
+  }
+
+  long multiplyAdds() {
+    long total = 0;
+    for (LayerModel layer : layers) {
+      total += layer.multiplyAdds();
+    }
+    return total;
+  }
+}

@@ -1,0 +1,454 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.ClassName;
+import io.ganglion.Activation;
+import io.ganglion.Init;
+import io.ganglion.Loss;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.Messager;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.tools.Diagnostic;
+
+/**
+ * Checks a {@code @Network} class and turns it into a {@link NetworkModel}. Walks the layer fields
+ * in source order carrying the shape from one layer to the next, reports every independent problem
+ * on the most precise place (the annotation value, else the annotation, the field, the class), and
+ * returns a model only for a class without errors.
+ */
+final class NetworkValidator {
+  static final String NETWORK = "io.ganglion.Network";
+  static final String DENSE = "io.ganglion.Dense";
+  static final String LAYER = "io.ganglion.Layer";
+
+  /** Layer annotations, by qualified name; later layer kinds join this set. */
+  static final Set<String> LAYER_ANNOTATIONS = Set.of(DENSE);
+
+  /** Methods the generated class implements; a user method of the same name and arity clashes. */
+  private static final Map<String, Integer> GENERATED_METHODS = generatedMethods();
+
+  private final Messager messager;
+  private boolean failed;
+
+  /** Set when a type could not be resolved yet: another processor may still generate it. */
+  private String unresolvedType;
+
+  NetworkValidator(Messager messager) {
+    this.messager = messager;
+  }
+
+  /** The name of a type that is not there (yet), if the last validation met one. */
+  Optional<String> unresolvedType() {
+    return Optional.ofNullable(unresolvedType);
+  }
+
+  /**
+   * Validates {@code type}. Returns the model, or empty after reporting errors, or empty with
+   * {@link #unresolvedType()} set when the class must wait for a later round (nothing reported).
+   */
+  Optional<NetworkModel> validate(TypeElement type) {
+    failed = false;
+    unresolvedType = findUnresolved(type);
+    if (unresolvedType != null) {
+      return Optional.empty();
+    }
+    AnnotationMirror network = mirror(type, NETWORK);
+    ClassName networkClass = ClassName.get(type);
+    ClassName generated = generatedName(networkClass);
+    String name = type.getSimpleName().toString();
+
+    checkClass(type, name, generated.simpleName());
+
+    AnnotationValue inputsValue = explicitValue(network, "inputs");
+    int inputs = intValue(network, "inputs", 0);
+    if (inputsValue == null) {
+      error(Messages.inputsMissing(name), type, network, null);
+    } else if (inputs < 1) {
+      error(Messages.inputsTooSmall(name, inputs), type, network, inputsValue);
+    }
+    Loss loss = Loss.valueOf(enumValue(network, "loss", "MSE"));
+    int declaredOutputs = intValue(network, "outputs", 0);
+
+    List<VariableElement> fields = new ArrayList<>();
+    for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      if (layerAnnotations(field).size() > 0) {
+        fields.add(field);
+      }
+    }
+    if (fields.isEmpty()) {
+      error(Messages.noLayers(name), type, network, null);
+      return Optional.empty();
+    }
+
+    List<LayerModel> layers = new ArrayList<>();
+    Map<String, String> generatedMembers = new HashMap<>();
+    int flowing = Math.max(inputs, 1);
+    String flow = "input gives " + flowing;
+    for (int k = 0; k < fields.size(); k++) {
+      VariableElement field = fields.get(k);
+      String layerName = field.getSimpleName().toString();
+      checkField(field, layerName, generated.simpleName());
+      checkGeneratedNames(field, layerName, generatedMembers);
+      List<AnnotationMirror> annotations = layerAnnotations(field);
+      if (annotations.size() > 1) {
+        error(
+            Messages.twoLayerAnnotations(
+                layerName, simpleName(annotations.get(0)), simpleName(annotations.get(1))),
+            field,
+            annotations.get(1),
+            null);
+      }
+      AnnotationMirror dense = annotations.get(0);
+      AnnotationValue unitsValue = explicitValue(dense, "units");
+      int units = intValue(dense, "units", 0);
+      Activation activation = Activation.valueOf(enumValue(dense, "activation", "LINEAR"));
+      boolean bias = booleanValue(dense, "bias", true);
+      Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
+      float initValue = floatValue(dense, "initValue", 0f);
+      if (units < 1) {
+        error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
+        units = 1;
+      }
+      long weights = (long) flowing * units;
+      if (weights > Integer.MAX_VALUE) {
+        error(
+            Messages.tooLarge(layerName, "its weight count", weights,
+                flowing + " inputs x " + units + " units"),
+            field,
+            dense,
+            unitsValue);
+      }
+      if (activation == Activation.SOFTMAX && k < fields.size() - 1) {
+        error(
+            Messages.softmaxNotLast(layerName, fields.get(k + 1).getSimpleName().toString()),
+            field,
+            dense,
+            explicitValue(dense, "activation"));
+      }
+      layers.add(
+          new LayerModel(layerName, k + 1, flowing, units, activation, bias, init, initValue));
+      flow = layerName + " makes " + flowing + " -> " + units;
+      flowing = units;
+    }
+
+    LayerModel last = layers.get(layers.size() - 1);
+    VariableElement lastField = fields.get(fields.size() - 1);
+    AnnotationMirror lastMirror = layerAnnotations(lastField).get(0);
+    AnnotationValue lastActivation = explicitValue(lastMirror, "activation");
+    checkLoss(loss, last, lastField, lastMirror, lastActivation);
+    if (declaredOutputs != 0 && declaredOutputs != last.units()) {
+      error(
+          Messages.outputsMismatch(name, declaredOutputs, last.name(), last.units()),
+          type,
+          network,
+          explicitValue(network, "outputs"));
+    }
+    long total = 0;
+    for (LayerModel layer : layers) {
+      total += layer.parameterCount();
+    }
+    if (total > Integer.MAX_VALUE) {
+      error(
+          Messages.tooLarge(name, "the parameter count", total, "all layers together"),
+          type,
+          network,
+          null);
+    }
+    checkMemberCollisions(type, generated.simpleName());
+    if (failed) {
+      return Optional.empty();
+    }
+    return Optional.of(new NetworkModel(type, networkClass, generated, inputs, loss, layers));
+  }
+
+  /** Reports a layer annotation on a field of a class that has no {@code @Network}. */
+  void checkOrphanLayer(VariableElement field) {
+    Element owner = field.getEnclosingElement();
+    if (mirror(owner, NETWORK) != null) {
+      return;
+    }
+    for (AnnotationMirror annotation : layerAnnotations(field)) {
+      error(
+          Messages.layerOutsideNetwork(
+              field.getSimpleName().toString(), simpleName(annotation),
+              owner.getSimpleName().toString()),
+          field,
+          annotation,
+          null);
+    }
+  }
+
+  static ClassName generatedName(ClassName networkClass) {
+    return ClassName.get(
+        networkClass.packageName(), "Net_" + String.join("_", networkClass.simpleNames()));
+  }
+
+  private void checkClass(TypeElement type, String name, String generated) {
+    ElementKind kind = type.getKind();
+    if (kind != ElementKind.CLASS) {
+      String what;
+      switch (kind) {
+        case INTERFACE:
+          what = "an interface";
+          break;
+        case ENUM:
+          what = "an enum";
+          break;
+        case ANNOTATION_TYPE:
+          what = "an annotation type";
+          break;
+        default:
+          what = kind.name().equals("RECORD") ? "a record" : kind.name().toLowerCase(Locale.ROOT);
+      }
+      error(Messages.notAClass(name, what), type, null, null);
+      return;
+    }
+    Set<Modifier> modifiers = type.getModifiers();
+    if (modifiers.contains(Modifier.FINAL)) {
+      error(Messages.finalClass(name, generated), type, null, null);
+    }
+    if (modifiers.contains(Modifier.PRIVATE)) {
+      error(Messages.privateClass(name, generated), type, null, null);
+    }
+    if (type.getNestingKind() == NestingKind.MEMBER && !modifiers.contains(Modifier.STATIC)) {
+      error(Messages.innerClass(name, generated), type, null, null);
+    }
+    if (type.getNestingKind() == NestingKind.LOCAL
+        || type.getNestingKind() == NestingKind.ANONYMOUS) {
+      error(Messages.innerClass(name, generated), type, null, null);
+    }
+    if (!type.getTypeParameters().isEmpty()) {
+      error(Messages.genericClass(name), type, null, null);
+    }
+    List<ExecutableElement> constructors =
+        ElementFilter.constructorsIn(type.getEnclosedElements());
+    boolean usable = false;
+    for (ExecutableElement constructor : constructors) {
+      if (constructor.getParameters().isEmpty()
+          && !constructor.getModifiers().contains(Modifier.PRIVATE)) {
+        usable = true;
+      }
+    }
+    if (!usable) {
+      error(Messages.noConstructor(name, generated), type, null, null);
+    }
+  }
+
+  private void checkField(VariableElement field, String layerName, String generated) {
+    Set<Modifier> modifiers = field.getModifiers();
+    if (modifiers.contains(Modifier.PRIVATE)) {
+      error(Messages.privateLayer(layerName, generated), field, null, null);
+    }
+    if (modifiers.contains(Modifier.STATIC)) {
+      error(Messages.staticLayer(layerName), field, null, null);
+    }
+    if (modifiers.contains(Modifier.FINAL)) {
+      error(Messages.finalLayer(layerName, generated), field, null, null);
+    }
+    TypeMirror type = field.asType();
+    if (!(type.getKind() == TypeKind.DECLARED && type.toString().equals(LAYER))) {
+      error(Messages.layerType(layerName, type.toString()), field, null, null);
+    }
+  }
+
+  /** Generated members derived from layer names must not collide (e.g. hiddenOne, hidden_one). */
+  private void checkGeneratedNames(
+      VariableElement field, String layerName, Map<String, String> generatedMembers) {
+    for (String member : NetworkWriter.membersOf(layerName)) {
+      String other = generatedMembers.putIfAbsent(member, layerName);
+      if (other != null) {
+        error(Messages.nameCollision(layerName, member, other), field, null, null);
+        return;
+      }
+    }
+  }
+
+  private void checkMemberCollisions(TypeElement type, String generated) {
+    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      String methodName = method.getSimpleName().toString();
+      Integer arity = GENERATED_METHODS.get(methodName);
+      if (arity != null && arity == method.getParameters().size()) {
+        error(
+            Messages.memberCollision(methodName + "(" + arity + " parameters)", generated),
+            method,
+            null,
+            null);
+      }
+    }
+  }
+
+  private void checkLoss(
+      Loss loss,
+      LayerModel last,
+      VariableElement field,
+      AnnotationMirror mirror,
+      AnnotationValue activationValue) {
+    Activation activation = last.activation();
+    switch (loss) {
+      case SOFTMAX_CROSS_ENTROPY:
+        if (activation == Activation.SOFTMAX || activation == Activation.SIGMOID) {
+          error(
+              Messages.lossNeedsLogits(
+                  last.name(), loss.name(), activation.name(), "softmax"),
+              field, mirror, activationValue);
+        } else if (activation != Activation.LINEAR) {
+          warning(
+              Messages.reluOutputWarning(last.name(), activation.name(), loss.name()),
+              field, mirror, activationValue);
+        }
+        if (last.units() < 2) {
+          error(Messages.tooFewClasses(last.name(), last.units()), field, mirror,
+              explicitValue(mirror, "units"));
+        }
+        break;
+      case BINARY_CROSS_ENTROPY:
+        if (activation != Activation.LINEAR) {
+          error(
+              Messages.lossNeedsLogits(
+                  last.name(), loss.name(), activation.name(), "the sigmoid"),
+              field, mirror, activationValue);
+        }
+        break;
+      case MSE:
+        break;
+    }
+  }
+
+  private String findUnresolved(TypeElement type) {
+    if (type.getSuperclass().getKind() == TypeKind.ERROR) {
+      return type.getSuperclass().toString();
+    }
+    for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      if (!layerAnnotations(field).isEmpty() && field.asType().getKind() == TypeKind.ERROR) {
+        return field.asType().toString();
+      }
+    }
+    return null;
+  }
+
+  static List<AnnotationMirror> layerAnnotations(Element element) {
+    List<AnnotationMirror> found = new ArrayList<>();
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      String name =
+          ((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().toString();
+      if (LAYER_ANNOTATIONS.contains(name)) {
+        found.add(mirror);
+      }
+    }
+    return found;
+  }
+
+  static AnnotationMirror mirror(Element element, String qualifiedName) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
+      if (annotation.getQualifiedName().contentEquals(qualifiedName)) {
+        return mirror;
+      }
+    }
+    return null;
+  }
+
+  private static String simpleName(AnnotationMirror mirror) {
+    return mirror.getAnnotationType().asElement().getSimpleName().toString();
+  }
+
+  /** The value written in source, or null when the default applies. */
+  private static AnnotationValue explicitValue(AnnotationMirror mirror, String name) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        mirror.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static Object value(AnnotationMirror mirror, String name) {
+    AnnotationValue explicit = explicitValue(mirror, name);
+    if (explicit != null) {
+      return explicit.getValue();
+    }
+    for (ExecutableElement method :
+        ElementFilter.methodsIn(mirror.getAnnotationType().asElement().getEnclosedElements())) {
+      if (method.getSimpleName().contentEquals(name) && method.getDefaultValue() != null) {
+        return method.getDefaultValue().getValue();
+      }
+    }
+    return null;
+  }
+
+  private static int intValue(AnnotationMirror mirror, String name, int otherwise) {
+    Object v = value(mirror, name);
+    return v instanceof Integer ? (Integer) v : otherwise;
+  }
+
+  private static float floatValue(AnnotationMirror mirror, String name, float otherwise) {
+    Object v = value(mirror, name);
+    return v instanceof Float ? (Float) v : otherwise;
+  }
+
+  private static boolean booleanValue(AnnotationMirror mirror, String name, boolean otherwise) {
+    Object v = value(mirror, name);
+    return v instanceof Boolean ? (Boolean) v : otherwise;
+  }
+
+  private static String enumValue(AnnotationMirror mirror, String name, String otherwise) {
+    Object v = value(mirror, name);
+    return v instanceof VariableElement ? ((VariableElement) v).getSimpleName().toString()
+        : otherwise;
+  }
+
+  private void error(String message, Element element, AnnotationMirror mirror,
+      AnnotationValue value) {
+    failed = true;
+    print(Diagnostic.Kind.ERROR, message, element, mirror, value);
+  }
+
+  private void warning(String message, Element element, AnnotationMirror mirror,
+      AnnotationValue value) {
+    print(Diagnostic.Kind.WARNING, message, element, mirror, value);
+  }
+
+  private void print(Diagnostic.Kind kind, String message, Element element,
+      AnnotationMirror mirror, AnnotationValue value) {
+    if (mirror != null && value != null) {
+      messager.printMessage(kind, message, element, mirror, value);
+    } else if (mirror != null) {
+      messager.printMessage(kind, message, element, mirror);
+    } else {
+      messager.printMessage(kind, message, element);
+    }
+  }
+
+  private static Map<String, Integer> generatedMethods() {
+    Map<String, Integer> methods = new HashMap<>();
+    for (String zeroArg :
+        List.of("name", "inputSize", "outputSize", "loss", "layers", "parameters", "summary",
+            "spec", "replica", "parameterCount")) {
+      methods.put(zeroArg, 0);
+    }
+    methods.put("classify", 1);
+    methods.put("predict", 2);
+    methods.put("predictBatch", 4);
+    methods.put("classifyBatch", 4);
+    methods.put("forwardBackward", 6);
+    methods.put("lossSum", 5);
+    return methods;
+  }
+}

@@ -1,0 +1,87 @@
+package io.ganglion.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Formats a network's summary table at compile time; the generated class returns it as is. */
+final class Summary {
+  private Summary() {}
+
+  static String of(NetworkModel network) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Layer", "Kind", "Output", "Activation", "Params", "Mult-adds"});
+    rows.add(
+        new String[] {"(input)", "Input", String.valueOf(network.inputs()), "", "", ""});
+    for (LayerModel layer : network.layers()) {
+      rows.add(
+          new String[] {
+            layer.name(),
+            "Dense",
+            String.valueOf(layer.units()),
+            layer.activation().name(),
+            grouped(layer.parameterCount()),
+            grouped(layer.multiplyAdds())
+          });
+    }
+    rows.add(
+        new String[] {
+          "Total", "", "", "", grouped(network.parameterCount()), grouped(network.multiplyAdds())
+        });
+    int[] widths = new int[6];
+    for (String[] row : rows) {
+      for (int c = 0; c < row.length; c++) {
+        widths[c] = Math.max(widths[c], row[c].length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(network.networkClass().simpleName())
+        .append(" (")
+        .append(network.loss().name())
+        .append(" loss)\n");
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int c = 0; c < row.length; c++) {
+        boolean numeric = c >= 4;
+        String cell = numeric ? pad(row[c], widths[c], true) : pad(row[c], widths[c], false);
+        line.append(c == 0 ? "" : "  ").append(cell);
+      }
+      out.append(line.toString().stripTrailing()).append('\n');
+    }
+    out.append("Multiply-adds are per sample, forward pass.\n");
+    return out.toString();
+  }
+
+  /** A compact one-line description recorded in saved files. */
+  static String spec(NetworkModel network) {
+    StringBuilder spec = new StringBuilder();
+    spec.append("inputs=").append(network.inputs()).append(";loss=").append(network.loss());
+    for (LayerModel layer : network.layers()) {
+      spec.append(';')
+          .append(layer.name())
+          .append("=Dense(")
+          .append(layer.inputs())
+          .append("->")
+          .append(layer.units())
+          .append(',')
+          .append(layer.activation())
+          .append(layer.bias() ? "" : ",nobias")
+          .append(')');
+    }
+    return spec.toString();
+  }
+
+  static String grouped(long value) {
+    return String.format(Locale.ROOT, "%,d", value);
+  }
+
+  private static String pad(String s, int width, boolean right) {
+    StringBuilder b = new StringBuilder();
+    if (right) {
+      b.append(" ".repeat(width - s.length())).append(s);
+    } else {
+      b.append(s).append(" ".repeat(width - s.length()));
+    }
+    return b.toString();
+  }
+}
