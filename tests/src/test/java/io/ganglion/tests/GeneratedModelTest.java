@@ -1,0 +1,177 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Activation;
+import io.ganglion.Layer;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The generated class's surface: shapes, views, predictions, replicas, errors, allocation. */
+class GeneratedModelTest {
+
+  @Test
+  void layersAreInSourceOrderWithViewsAssigned() {
+    Net_Networks_MseRegression net = new Net_Networks_MseRegression(1);
+    List<Layer> layers = net.layers();
+    assertEquals(List.of("zeta", "alpha", "mid"), layers.stream().map(Layer::name).toList());
+    assertSame(layers.get(0), net.zeta);
+    assertEquals(Activation.LEAKY_RELU, net.alpha.activation());
+    assertArrayEquals(new int[] {12}, net.alpha.inputShape());
+    assertArrayEquals(new int[] {4}, net.alpha.outputShape());
+    assertEquals(
+        List.of("zeta.weight", "alpha.weight", "alpha.bias", "mid.weight"),
+        net.parameters().stream().map(Parameter::name).toList());
+    assertArrayEquals(new int[] {12, 6}, net.parameter("zeta.weight").shape());
+    assertEquals(6 * 12 + 12 * 4 + 4 + 4 * 2, net.parameterCount());
+    assertEquals(net.parameter("zeta.weight").get(3 * 6 + 5), net.zeta.weight(3, 5));
+    assertEquals(0f, net.zeta.bias(0));
+    assertTrue(net.summary().contains("zeta"), net.summary());
+    assertTrue(net.summary().indexOf("zeta") < net.summary().indexOf("alpha"));
+  }
+
+  @Test
+  void predictMatchesAHandWrittenForwardPass() {
+    Net_Networks_SoftmaxTanhSigmoid net = new Net_Networks_SoftmaxTanhSigmoid(5);
+    float[] x = new float[9];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i - 4) / 3f;
+    }
+    double[] h1 = dense(net.hidden1, toDouble(x));
+    for (int j = 0; j < h1.length; j++) {
+      h1[j] = Math.tanh(h1[j]);
+    }
+    double[] h2 = dense(net.hidden2, h1);
+    for (int j = 0; j < h2.length; j++) {
+      h2[j] = 1 / (1 + Math.exp(-h2[j]));
+    }
+    double[] z = dense(net.logits, h2);
+    double sum = 0;
+    for (double v : z) {
+      sum += Math.exp(v);
+    }
+    float[] p = net.predict(x);
+    for (int j = 0; j < z.length; j++) {
+      assertEquals(Math.exp(z[j]) / sum, p[j], 1e-6);
+    }
+    int argmax = 0;
+    for (int j = 1; j < p.length; j++) {
+      argmax = p[j] > p[argmax] ? j : argmax;
+    }
+    assertEquals(argmax, net.classify(x));
+  }
+
+  @Test
+  void batchedPredictionEqualsOneAtATimeAcrossChunks() {
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    int count = 300;
+    float[] x = new float[(count + 2) * 64];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.sin(k * 0.37);
+    }
+    float[] batch = new float[count * 10];
+    net.predictBatch(x, 2, count, batch);
+    int[] classes = new int[count];
+    net.classifyBatch(x, 2, count, classes);
+    float[] one = new float[64];
+    for (int n = 0; n < count; n++) {
+      System.arraycopy(x, (n + 2) * 64, one, 0, 64);
+      float[] p = net.predict(one);
+      for (int j = 0; j < 10; j++) {
+        assertEquals(p[j], batch[n * 10 + j], 1e-6, "sample " + n);
+      }
+      assertEquals(net.classify(one), classes[n]);
+    }
+  }
+
+  @Test
+  void replicaSharesValuesButNotGradients() {
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    Model replica = net.replica();
+    Parameter mine = net.parameter("hidden1.weight");
+    Parameter theirs = replica.parameter("hidden1.weight");
+    assertSame(mine.data(), theirs.data());
+    assertTrue(mine.grad() != theirs.grad());
+    float[] x = new float[64];
+    x[3] = 1;
+    assertArrayEquals(net.predict(x), replica.predict(x));
+    replica.trainStep(x, new int[] {4}, 1);
+    assertEquals(0f, mine.gradient(0));
+  }
+
+  @Test
+  void badInputsGiveClearErrors() {
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    IllegalArgumentException wrongLength =
+        assertThrows(IllegalArgumentException.class, () -> net.predict(new float[63]));
+    assertEquals("input must have 64 values, but had 63", wrongLength.getMessage());
+    IllegalArgumentException badLabel =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> net.trainStep(new float[128], new int[] {1, 10}, 2));
+    assertEquals(
+        "label of sample 1 must be a class index in [0, 10), but was 10", badLabel.getMessage());
+    IllegalArgumentException shortBatch =
+        assertThrows(
+            IllegalArgumentException.class, () -> net.trainStep(new float[64], new int[2], 2));
+    assertTrue(shortBatch.getMessage().startsWith("inputs must hold samples [0, 2)"));
+    assertThrows(IllegalArgumentException.class, () -> net.predict(null));
+    IllegalArgumentException noLayer =
+        assertThrows(IllegalArgumentException.class, () -> net.layer("hidden3"));
+    assertEquals(
+        "Medium has no layer named 'hidden3'; its layers are [hidden1, hidden2, logits]",
+        noLayer.getMessage());
+  }
+
+  @Test
+  void trainingAndInferenceAllocateNothingOnceWarm() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    float[] x = new float[32 * 64];
+    int[] y = new int[32];
+    float[] one = new float[64];
+    float[] out = new float[10];
+    for (int warm = 0; warm < 2000; warm++) {
+      net.forwardBackward(x, 0, y, null, 32, 1f / 32);
+      net.predict(one, out);
+      net.classify(one);
+    }
+    long thread = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int step = 0; step < 100; step++) {
+      net.forwardBackward(x, 0, y, null, 32, 1f / 32);
+      net.predict(one, out);
+      net.classify(one);
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    assertEquals(0, allocated, "bytes allocated by 100 steps and predictions");
+  }
+
+  private static double[] dense(Layer layer, double[] x) {
+    double[] y = new double[layer.units()];
+    for (int j = 0; j < y.length; j++) {
+      double sum = layer.bias(j);
+      for (int i = 0; i < x.length; i++) {
+        sum += layer.weight(j, i) * x[i];
+      }
+      y[j] = sum;
+    }
+    return y;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i];
+    }
+    return d;
+  }
+}

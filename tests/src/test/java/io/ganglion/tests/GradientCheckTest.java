@@ -1,0 +1,131 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Compares the generated backward pass with central finite differences of the generated forward
+ * pass, for every parameter element, every activation and loss, with and without bias, at batch
+ * sizes 1 and 7 (7 leaves a remainder after the 4-sample blocks).
+ */
+class GradientCheckTest {
+  private static final float EPS = 2e-3f;
+
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    for (int batch : new int[] {1, 7}) {
+      for (boolean labels : new boolean[] {true, false}) {
+        cases.add(Arguments.of("SoftmaxTanhSigmoid", batch, labels));
+        cases.add(Arguments.of("BinaryLeakyRelu", batch, labels));
+        cases.add(Arguments.of("MseSoftmaxOutput", batch, labels));
+      }
+      cases.add(Arguments.of("MseRegression", batch, false));
+    }
+    return cases.build();
+  }
+
+  static Model network(String name, long seed) {
+    switch (name) {
+      case "SoftmaxTanhSigmoid":
+        return new Net_Networks_SoftmaxTanhSigmoid(seed);
+      case "BinaryLeakyRelu":
+        return new Net_Networks_BinaryLeakyRelu(seed);
+      case "MseSoftmaxOutput":
+        return new Net_Networks_MseSoftmaxOutput(seed);
+      case "MseRegression":
+        return new Net_Networks_MseRegression(seed);
+      default:
+        throw new IllegalArgumentException(name);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}, batch {1}, labels {2}")
+  @MethodSource("cases")
+  void backwardMatchesFiniteDifferences(String name, int batch, boolean useLabels) {
+    Model model = network(name, 7);
+    SplittableRandom random = new SplittableRandom(11);
+    // Start the biases away from zero too, so that their gradients are exercised in general.
+    for (Parameter p : model.parameters()) {
+      for (int e = 0; e < p.size(); e++) {
+        p.set(e, p.get(e) + (float) (random.nextDouble() - 0.5) * 0.2f);
+      }
+    }
+    float[] x = new float[batch * model.inputSize()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) (random.nextDouble() * 2 - 1);
+    }
+    int[] labels = null;
+    float[] targets = null;
+    if (useLabels) {
+      labels = new int[batch];
+      for (int n = 0; n < batch; n++) {
+        labels[n] = random.nextInt(Math.max(2, model.outputSize()));
+      }
+    } else {
+      targets = new float[batch * model.outputSize()];
+      for (int k = 0; k < targets.length; k++) {
+        targets[k] = (float) random.nextDouble();
+      }
+      if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
+        normalizeRows(targets, model.outputSize());
+      }
+    }
+    model.forwardBackward(x, 0, labels, targets, batch, 1f / batch);
+
+    for (Parameter p : model.parameters()) {
+      double diff = 0;
+      double norm = 0;
+      for (int e = 0; e < p.size(); e++) {
+        float analytic = p.gradient(e);
+        float original = p.get(e);
+        double center = model.lossSum(x, 0, labels, targets, batch) / batch;
+        p.set(e, original + EPS);
+        double plus = model.lossSum(x, 0, labels, targets, batch) / batch;
+        p.set(e, original - EPS);
+        double minus = model.lossSum(x, 0, labels, targets, batch) / batch;
+        p.set(e, original);
+        double numeric = (plus - minus) / (2 * EPS);
+        double tolerance = 2e-3 + 2e-2 * Math.abs(numeric);
+        if (Math.abs(analytic - numeric) <= tolerance) {
+          diff += (analytic - numeric) * (analytic - numeric);
+          norm += analytic * analytic + numeric * numeric;
+          continue;
+        }
+        // A ReLU kink inside [-EPS, EPS] makes the two one-sided slopes differ; the analytic
+        // gradient is then one of them (or between), which is all a finite difference can check.
+        double right = (plus - center) / EPS;
+        double left = (center - minus) / EPS;
+        boolean kink = Math.abs(right - left) > tolerance;
+        assertTrue(
+            kink
+                && analytic >= Math.min(left, right) - tolerance
+                && analytic <= Math.max(left, right) + tolerance,
+            p.name() + "[" + e + "]: analytic " + analytic + " vs numeric " + numeric
+                + " (left " + left + ", right " + right + ")");
+      }
+      double relative = norm == 0 ? 0 : Math.sqrt(diff / norm);
+      assertTrue(relative < 1e-2, p.name() + ": relative error " + relative);
+      assertTrue(norm > 0, p.name() + ": gradient is identically zero");
+    }
+  }
+
+  private static void normalizeRows(float[] t, int width) {
+    for (int r = 0; r < t.length / width; r++) {
+      float sum = 0;
+      for (int k = 0; k < width; k++) {
+        sum += t[r * width + k];
+      }
+      for (int k = 0; k < width; k++) {
+        t[r * width + k] /= sum;
+      }
+    }
+  }
+}
