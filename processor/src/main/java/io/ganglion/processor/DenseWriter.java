@@ -25,11 +25,16 @@ final class DenseWriter {
   private final LayerModel layer;
   private final LayerModel previous;
   private final String inputConstant;
+  private final ClassName vectorClass;
 
-  /** {@code previous} is null for the first layer, which reads the flat input array. */
-  DenseWriter(LayerModel layer, LayerModel previous) {
+  /**
+   * {@code previous} is null for the first layer, which reads the flat input array; {@code
+   * vectorClass} is null when no Vector API kernels are generated.
+   */
+  DenseWriter(LayerModel layer, LayerModel previous, ClassName vectorClass) {
     this.layer = layer;
     this.previous = previous;
+    this.vectorClass = vectorClass;
     this.inputConstant = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
   }
 
@@ -93,6 +98,25 @@ final class DenseWriter {
     }
     method.addParameter(int.class, "count");
     CodeBlock.Builder code = CodeBlock.builder();
+    String activation = activationMethod(layer.activation());
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement(
+          "$T.$L($L, $L, $L$L, count)",
+          vectorClass,
+          VectorWriter.forwardName(layer),
+          previous == null ? "inputs, offset" : previous.name() + "Out",
+          weight(),
+          layer.bias() ? bias() + ", " : "",
+          out());
+      if (activation != null) {
+        code.beginControlFlow("for (int n = 0; n < count; n++)");
+        code.addStatement("$T.$L($L[n], $L)", ACTIVATIONS, activation, out(), units());
+        code.endControlFlow();
+      }
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.addStatement("float[][] w = $L", weight());
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[] y = $L[n]", out());
@@ -130,7 +154,6 @@ final class DenseWriter {
       code.endControlFlow();
       code.endControlFlow();
     }
-    String activation = activationMethod(layer.activation());
     if (activation != null) {
       code.addStatement("$T.$L(y, $L)", ACTIVATIONS, activation, units());
     }
@@ -170,6 +193,17 @@ final class DenseWriter {
       code.endControlFlow();
       code.endControlFlow();
     }
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement(
+          "$T.$L($L, $L, $L, count)",
+          vectorClass,
+          VectorWriter.weightGradientName(layer),
+          previous == null ? "inputs, offset" : previous.name() + "Out",
+          delta(),
+          weightGrad());
+      code.nextControlFlow("else");
+    }
     code.addStatement("float[][] gw = $L", weightGrad());
     code.addStatement("float[][] d = $L", delta());
     code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
@@ -194,6 +228,9 @@ final class DenseWriter {
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
+    if (vectorClass != null) {
+      code.endControlFlow();
+    }
     if (needsInputGradient()) {
       code.addStatement("$L(count)", inputGradientName());
     }
@@ -217,6 +254,14 @@ final class DenseWriter {
     code.addStatement("r[j][i] = wi[j]");
     code.endControlFlow();
     code.endControlFlow();
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement(
+          "$T.$L($L, r, $L, count)",
+          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta);
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[] dx = $L[n]", previousDelta);
     code.addStatement("float[] d = $L[n]", delta());

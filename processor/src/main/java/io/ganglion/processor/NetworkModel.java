@@ -11,6 +11,7 @@ import javax.lang.model.element.TypeElement;
  * @param element the annotated class, the generated file's single originating element
  * @param networkClass the annotated class's name
  * @param generatedClass {@code Net_<Name>} ({@code Net_Outer_Inner} for nested classes)
+ * @param vector whether to also generate Vector API kernels (the compilation has the module)
  */
 record NetworkModel(
     TypeElement element,
@@ -18,7 +19,13 @@ record NetworkModel(
     ClassName generatedClass,
     int inputs,
     Loss loss,
-    List<LayerModel> layers) {
+    List<LayerModel> layers,
+    boolean vector) {
+
+  /** The same network, with or without Vector API kernels. */
+  NetworkModel withVector(boolean vector) {
+    return new NetworkModel(element, networkClass, generatedClass, inputs, loss, layers, vector);
+  }
 
   LayerModel last() {
     return layers.get(layers.size() - 1);

@@ -21,11 +21,13 @@ import javax.tools.Diagnostic;
  * NetworkValidator} and writes {@code Net_<Name>} with {@link NetworkWriter}. Nothing it throws
  * reaches javac: an unexpected failure becomes one error on the class, asking for a bug report.
  *
- * <p>Option {@code -Aganglion.summary=true} prints each network's summary as a note.
+ * <p>Option {@code -Aganglion.summary=true} prints each network's summary as a note; {@code
+ * -Aganglion.vector=false} turns off the Vector API kernels even where the module is visible.
  */
 @AutoService(Processor.class)
 public final class NetworkProcessor extends AbstractProcessor {
   static final String SUMMARY_OPTION = "ganglion.summary";
+  static final String VECTOR_OPTION = "ganglion.vector";
 
   /** Classes waiting for a type another processor may generate, with that type's name. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
@@ -42,7 +44,7 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedOptions() {
-    return Set.of(SUMMARY_OPTION);
+    return Set.of(SUMMARY_OPTION, VECTOR_OPTION);
   }
 
   @Override
@@ -96,6 +98,19 @@ public final class NetworkProcessor extends AbstractProcessor {
     return false;
   }
 
+  /**
+   * Vector API kernels are generated when the compilation can see {@code jdk.incubator.vector}
+   * (javac run with {@code --add-modules jdk.incubator.vector}), unless {@code
+   * -Aganglion.vector=false}.
+   */
+  private boolean vectorAvailable() {
+    if ("false".equalsIgnoreCase(processingEnv.getOptions().get(VECTOR_OPTION))) {
+      return false;
+    }
+    return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")
+        != null;
+  }
+
   private void processOne(NetworkValidator validator, TypeElement type) {
     try {
       Optional<NetworkModel> model = validator.validate(type);
@@ -106,8 +121,11 @@ public final class NetworkProcessor extends AbstractProcessor {
       if (model.isEmpty()) {
         return;
       }
-      NetworkWriter writer = new NetworkWriter(model.get());
-      writer.write().writeTo(processingEnv.getFiler());
+      NetworkModel network = model.get().withVector(vectorAvailable());
+      new NetworkWriter(network).write().writeTo(processingEnv.getFiler());
+      if (network.vector()) {
+        new VectorWriter(network).write().writeTo(processingEnv.getFiler());
+      }
       if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
         processingEnv.getMessager().printMessage(
             Diagnostic.Kind.NOTE,

@@ -174,7 +174,8 @@ final class NetworkValidator {
     if (failed) {
       return Optional.empty();
     }
-    return Optional.of(new NetworkModel(type, networkClass, generated, inputs, loss, layers));
+    return Optional.of(
+        new NetworkModel(type, networkClass, generated, inputs, loss, layers, false));
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */

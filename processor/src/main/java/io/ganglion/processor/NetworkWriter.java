@@ -49,8 +49,9 @@ final class NetworkWriter {
   NetworkWriter(NetworkModel network) {
     this.network = network;
     LayerModel previous = null;
+    ClassName vectorClass = network.vector() ? VectorWriter.vectorClass(network) : null;
     for (LayerModel layer : network.layers()) {
-      layers.add(new DenseWriter(layer, previous));
+      layers.add(new DenseWriter(layer, previous, vectorClass));
       previous = layer;
     }
   }
@@ -143,6 +144,15 @@ final class NetworkWriter {
             .addJavadoc("Outputs per sample.\n")
             .initializer("$L", unitsConstant(network.last()))
             .build());
+    if (network.vector()) {
+      type.addField(
+          FieldSpec.builder(boolean.class, "VECTOR", Modifier.PRIVATE, Modifier.STATIC,
+                  Modifier.FINAL)
+              .addJavadoc(
+                  "Whether the Vector API kernels run: only where the JVM has the module.\n")
+              .initializer("$T.ENABLED", ClassName.get("io.ganglion.internal", "Vectors"))
+              .build());
+    }
     type.addField(
         FieldSpec.builder(int.class, "EVAL_CHUNK", Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL)

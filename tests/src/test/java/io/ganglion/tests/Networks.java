@@ -71,6 +71,19 @@ final class Networks {
     Layer mid;
   }
 
+  /** Wide enough for the vector kernels' 2-vector blocks, with 1-vector blocks and tails. */
+  @Network(inputs = 19, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class VectorEdges {
+    @Dense(units = 37, activation = TANH)
+    Layer wide;
+
+    @Dense(units = 18, activation = SIGMOID)
+    Layer narrow;
+
+    @Dense(units = 5)
+    Layer logits;
+  }
+
   @Network(inputs = 2, loss = Loss.BINARY_CROSS_ENTROPY)
   abstract static class Xor {
     @Dense(units = 8, activation = TANH)

@@ -1,0 +1,363 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code Net_<Name>_Vector}: the dense layers' matrix products with the Vector API ({@code
+ * jdk.incubator.vector}), register-blocked as 4 rows x 2 vectors (8 accumulators, enough to hide
+ * the FMA latency on two pipes), with 4x1, 1x2, 1x1 and scalar-tail variants for the edges.
+ *
+ * <p>Each block shape is its own small method: the JIT then keeps every vector in registers and
+ * allocates nothing, whereas one method holding several block shapes was measured to allocate
+ * vector boxes and run 15-170x slower (DESIGN.md). The generated network calls this class only
+ * when the module is present at run time, so a JVM without it never loads it.
+ *
+ * <p>All three products of a dense layer have the same shape, {@code C[r][c] (+)= sum_k A(r, k)
+ * B[k][c]}, with B and C walked as rows:
+ *
+ * <ul>
+ *   <li>forward: r = sample, k = input, c = unit; A = the inputs, B = weights (one row per input),
+ *       C = outputs starting from the bias;
+ *   <li>weight gradient: r = input, k = sample, c = unit; A = the inputs read transposed, B =
+ *       deltas, C = gradient rows, accumulated;
+ *   <li>input gradient: r = sample, k = unit, c = input; A = deltas, B = weights by unit, C = the
+ *       previous layer's deltas starting from zero.
+ * </ul>
+ */
+final class VectorWriter {
+  static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+  private static final ClassName VECTOR_SPECIES =
+      ClassName.get("jdk.incubator.vector", "VectorSpecies");
+  private static final ClassName GENERATED =
+      ClassName.get("javax.annotation.processing", "Generated");
+  private static final int ROWS = 4;
+
+  private final NetworkModel network;
+  private final ClassName className;
+  private final List<MethodSpec> methods = new ArrayList<>();
+
+  VectorWriter(NetworkModel network) {
+    this.network = network;
+    this.className = vectorClass(network);
+  }
+
+  static ClassName vectorClass(NetworkModel network) {
+    return network.generatedClass().peerClass(network.generatedClass().simpleName() + "_Vector");
+  }
+
+  /** How a product reads its scalar operand A: given the block's row offset m (0..3). */
+  private interface ScalarOperand extends IntFunction<String> {}
+
+  /** One matrix product to generate. */
+  private static final class Product {
+    String name;
+    List<String[]> parameters = new ArrayList<>();
+    String rows;
+    String columns;
+    String depth;
+    /** Statements run once per block, before the k loop, for row offset m (e.g. row bases). */
+    IntFunction<String> rowSetup;
+    ScalarOperand a;
+    String bRow;
+    /** C row for row offset m. */
+    IntFunction<String> cRow;
+    /** Initial value of the accumulator for row offset m at column expression c. */
+    BiFunction<Integer, String, String> vectorInit;
+    BiFunction<Integer, String, String> scalarInit;
+  }
+
+  JavaFile write() {
+    LayerModel previous = null;
+    for (LayerModel layer : network.layers()) {
+      writeLayer(layer, previous);
+      previous = layer;
+    }
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(className)
+            .addOriginatingElement(network.element())
+            .addAnnotation(
+                AnnotationSpec.builder(GENERATED)
+                    .addMember("value", "$S", NetworkWriter.PROCESSOR)
+                    .build())
+            .addJavadoc(
+                "Vector API kernels of {@link $T}; used only when jdk.incubator.vector is"
+                    + " present.\n",
+                network.generatedClass())
+            .addModifiers(Modifier.FINAL)
+            .addField(
+                FieldSpec.builder(
+                        ParameterizedTypeName.get(VECTOR_SPECIES, TypeName.get(Float.class)),
+                        "S", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .initializer("$T.SPECIES_PREFERRED", FLOAT_VECTOR)
+                    .build())
+            .addField(
+                FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC,
+                        Modifier.FINAL)
+                    .initializer("S.length()")
+                    .build())
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (LayerModel layer : network.layers()) {
+      type.addField(
+          FieldSpec.builder(int.class, NetworkWriter.unitsConstant(layer), Modifier.PRIVATE,
+                  Modifier.STATIC, Modifier.FINAL)
+              .initializer("$L", layer.units())
+              .build());
+    }
+    type.addField(
+        FieldSpec.builder(int.class, "INPUTS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .initializer("$L", network.inputs())
+            .build());
+    type.addMethods(methods);
+    return JavaFile.builder(className.packageName(), type.build())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  static String forwardName(LayerModel layer) {
+    return "forward" + layer.capitalized();
+  }
+
+  static String weightGradientName(LayerModel layer) {
+    return "weightGradient" + layer.capitalized();
+  }
+
+  static String inputGradientName(LayerModel layer) {
+    return "inputGradient" + layer.capitalized();
+  }
+
+  private void writeLayer(LayerModel layer, LayerModel previous) {
+    String units = NetworkWriter.unitsConstant(layer);
+    String in = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
+    boolean first = previous == null;
+
+    Product forward = new Product();
+    forward.name = forwardName(layer);
+    if (first) {
+      forward.parameters.add(new String[] {"float[]", "inputs"});
+      forward.parameters.add(new String[] {"int", "offset"});
+    } else {
+      forward.parameters.add(new String[] {"float[][]", "x"});
+    }
+    forward.parameters.add(new String[] {"float[][]", "w"});
+    if (layer.bias()) {
+      forward.parameters.add(new String[] {"float[]", "b"});
+    }
+    forward.parameters.add(new String[] {"float[][]", "y"});
+    forward.rows = "count";
+    forward.columns = units;
+    forward.depth = in;
+    forward.rowSetup =
+        m -> first
+            ? "int base" + m + " = (offset + r + " + m + ") * INPUTS"
+            : "float[] x" + m + " = x[r + " + m + "]";
+    forward.a = m -> first ? "inputs[base" + m + " + k]" : "x" + m + "[k]";
+    forward.bRow = "w[k]";
+    forward.cRow = m -> "y[r + " + m + "]";
+    forward.vectorInit =
+        (m, c) -> layer.bias()
+            ? "FloatVector.fromArray(S, b, " + c + ")"
+            : "FloatVector.zero(S)";
+    forward.scalarInit = (m, c) -> layer.bias() ? "b[" + c + "]" : "0f";
+    writeProduct(forward);
+
+    Product weights = new Product();
+    weights.name = weightGradientName(layer);
+    if (first) {
+      weights.parameters.add(new String[] {"float[]", "inputs"});
+      weights.parameters.add(new String[] {"int", "offset"});
+    } else {
+      weights.parameters.add(new String[] {"float[][]", "x"});
+    }
+    weights.parameters.add(new String[] {"float[][]", "d"});
+    weights.parameters.add(new String[] {"float[][]", "g"});
+    weights.rows = in;
+    weights.columns = units;
+    weights.depth = "count";
+    weights.rowSetup = null;
+    weights.a =
+        m -> first ? "inputs[(offset + k) * INPUTS + r + " + m + "]" : "x[k][r + " + m + "]";
+    weights.bRow = "d[k]";
+    weights.cRow = m -> "g[r + " + m + "]";
+    weights.vectorInit = (m, c) -> "FloatVector.fromArray(S, g[r + " + m + "], " + c + ")";
+    weights.scalarInit = (m, c) -> "g[r + " + m + "][" + c + "]";
+    writeProduct(weights);
+
+    if (!first) {
+      Product inputs = new Product();
+      inputs.name = inputGradientName(layer);
+      inputs.parameters.add(new String[] {"float[][]", "d"});
+      inputs.parameters.add(new String[] {"float[][]", "w"});
+      inputs.parameters.add(new String[] {"float[][]", "dx"});
+      inputs.rows = "count";
+      inputs.columns = in;
+      inputs.depth = units;
+      inputs.rowSetup = m -> "float[] d" + m + " = d[r + " + m + "]";
+      inputs.a = m -> "d" + m + "[k]";
+      inputs.bRow = "w[k]";
+      inputs.cRow = m -> "dx[r + " + m + "]";
+      inputs.vectorInit = (m, c) -> "FloatVector.zero(S)";
+      inputs.scalarInit = (m, c) -> "0f";
+      writeProduct(inputs);
+    }
+  }
+
+  private void writeProduct(Product p) {
+    MethodSpec.Builder driver =
+        MethodSpec.methodBuilder(p.name).addModifiers(Modifier.STATIC);
+    addParameters(driver, p);
+    driver.addParameter(int.class, "count");
+    String args = arguments(p);
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("int r = 0");
+    code.beginControlFlow("for (; r < $L - $L; r += $L)", p.rows, ROWS - 1, ROWS);
+    columnLoop(code, p, ROWS, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; r < $L; r++)", p.rows);
+    columnLoop(code, p, 1, args);
+    code.endControlFlow();
+    methods.add(driver.addCode(code.build()).build());
+    for (int rows : new int[] {ROWS, 1}) {
+      for (int vectors : new int[] {2, 1}) {
+        methods.add(block(p, rows, vectors));
+      }
+      methods.add(tail(p, rows));
+    }
+  }
+
+  private void columnLoop(CodeBlock.Builder code, Product p, int rows, String args) {
+    code.addStatement("int c = 0");
+    code.beginControlFlow("for (; c <= $L - 2 * L; c += 2 * L)", p.columns);
+    code.addStatement("$L_$Lx2($L, r, c)", p.name, rows, args);
+    code.endControlFlow();
+    code.beginControlFlow("if (c <= $L - L)", p.columns);
+    code.addStatement("$L_$Lx1($L, r, c)", p.name, rows, args);
+    code.addStatement("c += L");
+    code.endControlFlow();
+    code.beginControlFlow("if (c < $L)", p.columns);
+    code.addStatement("$L_$LxTail($L, r, c)", p.name, rows, args);
+    code.endControlFlow();
+  }
+
+  private static String arguments(Product p) {
+    List<String> names = new ArrayList<>();
+    for (String[] parameter : p.parameters) {
+      names.add(parameter[1]);
+    }
+    if (p.depth.equals("count")) {
+      names.add("count");
+    }
+    return String.join(", ", names);
+  }
+
+  private static void addParameters(MethodSpec.Builder method, Product p) {
+    for (String[] parameter : p.parameters) {
+      method.addParameter(typeOf(parameter[0]), parameter[1]);
+    }
+  }
+
+  private static TypeName typeOf(String name) {
+    switch (name) {
+      case "float[]":
+        return TypeName.get(float[].class);
+      case "float[][]":
+        return TypeName.get(float[][].class);
+      case "int":
+        return TypeName.INT;
+      default:
+        throw new AssertionError(name);
+    }
+  }
+
+  private MethodSpec block(Product p, int rows, int vectors) {
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(p.name + "_" + rows + "x" + vectors)
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+    addParameters(method, p);
+    if (p.depth.equals("count")) {
+      method.addParameter(int.class, "count");
+    }
+    method.addParameter(int.class, "r").addParameter(int.class, "c");
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int m = 0; m < rows; m++) {
+      if (p.rowSetup != null) {
+        code.addStatement(p.rowSetup.apply(m));
+      }
+    }
+    for (int m = 0; m < rows; m++) {
+      for (int v = 0; v < vectors; v++) {
+        code.addStatement(
+            "$T c$L$L = $L", FLOAT_VECTOR, m, v, p.vectorInit.apply(m, column(v)));
+      }
+    }
+    code.beginControlFlow("for (int k = 0; k < $L; k++)", p.depth);
+    code.addStatement("float[] bk = $L", p.bRow);
+    for (int v = 0; v < vectors; v++) {
+      code.addStatement("$T b$L = $T.fromArray(S, bk, $L)", FLOAT_VECTOR, v, FLOAT_VECTOR,
+          column(v));
+    }
+    for (int m = 0; m < rows; m++) {
+      code.addStatement("$T a$L = $T.broadcast(S, $L)", FLOAT_VECTOR, m, FLOAT_VECTOR,
+          p.a.apply(m));
+      for (int v = 0; v < vectors; v++) {
+        code.addStatement("c$L$L = b$L.fma(a$L, c$L$L)", m, v, v, m, m, v);
+      }
+    }
+    code.endControlFlow();
+    for (int m = 0; m < rows; m++) {
+      for (int v = 0; v < vectors; v++) {
+        code.addStatement("c$L$L.intoArray($L, $L)", m, v, p.cRow.apply(m), column(v));
+      }
+    }
+    return method.addCode(code.build()).build();
+  }
+
+  private MethodSpec tail(Product p, int rows) {
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder(p.name + "_" + rows + "xTail")
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+    addParameters(method, p);
+    if (p.depth.equals("count")) {
+      method.addParameter(int.class, "count");
+    }
+    method.addParameter(int.class, "r").addParameter(int.class, "from");
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int m = 0; m < rows; m++) {
+      if (p.rowSetup != null) {
+        code.addStatement(p.rowSetup.apply(m));
+      }
+    }
+    code.beginControlFlow("for (int c = from; c < $L; c++)", p.columns);
+    for (int m = 0; m < rows; m++) {
+      code.addStatement("float s$L = $L", m, p.scalarInit.apply(m, "c"));
+    }
+    code.beginControlFlow("for (int k = 0; k < $L; k++)", p.depth);
+    code.addStatement("float bkc = $L[c]", p.bRow);
+    for (int m = 0; m < rows; m++) {
+      code.addStatement("s$L += $L * bkc", m, p.a.apply(m));
+    }
+    code.endControlFlow();
+    for (int m = 0; m < rows; m++) {
+      code.addStatement("$L[c] = s$L", p.cRow.apply(m), m);
+    }
+    code.endControlFlow();
+    return method.addCode(code.build()).build();
+  }
+
+  private static String column(int v) {
+    return v == 0 ? "c" : "c + L";
+  }
+}
