@@ -208,7 +208,7 @@ public final class SafeTensorsReader implements Closeable {
       Path file, String name, Map<String, Object> fields, String key, int length)
       throws ModelFormatException {
     Object v = field(file, name, fields, key);
-    String rule = key + " must be " + (length < 0 ? "a list" : "a list of " + length)
+    String rule = key + " must be " + (length < 0 ? "a list of" : "a list of " + length)
         + " non-negative integers";
     if (!(v instanceof List)) {
       throw new ModelFormatException(file, name, rule + ", but was " + kind(v));
