@@ -145,6 +145,7 @@ final class Json {
   }
 
   private String string() throws SyntaxException {
+    int start = pos;
     pos++; // opening quote
     StringBuilder s = new StringBuilder();
     while (true) {
@@ -154,6 +155,7 @@ final class Json {
       char c = text.charAt(pos);
       if (c == '"') {
         pos++;
+        checkSurrogates(s, start);
         return s.toString();
       }
       if (c < 0x20) {
@@ -194,6 +196,21 @@ final class Json {
           throw error("an escape (one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
       }
       pos++;
+    }
+  }
+
+  /** A {@code \\u} escape can make half a surrogate pair, which is no text (nor UTF-8). */
+  private static void checkSurrogates(CharSequence s, int start) throws SyntaxException {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new SyntaxException(
+            "strings must be valid Unicode, but the one at character " + start
+                + " had an unpaired surrogate");
+      }
     }
   }
 

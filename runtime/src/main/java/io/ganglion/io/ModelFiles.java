@@ -61,7 +61,7 @@ public final class ModelFiles {
     return SafeTensors.of(metadata(model), tensors);
   }
 
-  /** The metadata Ganglion records: the format (as PyTorch tools expect), network, spec, version. */
+  /** The metadata Ganglion records: format (as PyTorch tools expect), network, spec, version. */
   public static Map<String, String> metadata(Model model) {
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "pt");

@@ -24,7 +24,7 @@ public final class ModelFormatException extends IOException {
     this.tensor = tensor;
   }
 
-  /** Like {@link #ModelFormatException(Path, String, String)}, with the exception that caused it. */
+  /** Like {@link #ModelFormatException(Path, String, String)}, with the cause. */
   public ModelFormatException(Path file, String tensor, String detail, Throwable cause) {
     super(message(file, tensor, detail), cause);
     this.file = file;

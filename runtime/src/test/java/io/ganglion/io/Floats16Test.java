@@ -34,7 +34,7 @@ class Floats16Test {
     assertEquals(1f / 3, Floats16.fromHalf(Floats16.toHalf(1f / 3)), 1e-3f);
   }
 
-  /** Every value halfway between two neighbouring halves rounds to the one with an even mantissa. */
+  /** A value halfway between two neighbouring halves rounds to the one with an even mantissa. */
   @Test
   void halfTiesRoundToEven() {
     for (int bits = 0; bits < 0x7bff; bits++) {

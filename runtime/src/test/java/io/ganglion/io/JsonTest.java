@@ -62,6 +62,13 @@ class JsonTest {
   }
 
   @Test
+  void acceptsSurrogatePairsButNotHalves() throws Exception {
+    assertEquals(List.of("\ud83d\ude00"), Json.parse("[\"\\ud83d\\ude00\"]"));
+    assertEquals("strings must be valid Unicode, but the one at character 1 had an unpaired "
+        + "surrogate", error("[\"\\ud83d\"]"));
+  }
+
+  @Test
   void quotesStrings() {
     StringBuilder s = new StringBuilder();
     Json.quote("a\"b\\c\n\u0001\u00e9", s);
