@@ -1,5 +1,8 @@
 package io.ganglion;
 
+import io.ganglion.io.ModelFiles;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -175,6 +178,23 @@ public interface Model {
    * for use on another thread (data-parallel training or concurrent inference).
    */
   Model replica();
+
+  /**
+   * Saves the parameters to {@code file} in the safetensors format, with PyTorch's {@code
+   * state_dict} names and shapes, replacing the file atomically. See {@link ModelFiles#save}.
+   */
+  default void save(Path file) throws IOException {
+    ModelFiles.save(this, file);
+  }
+
+  /**
+   * Loads every parameter from a safetensors {@code file} written by Ganglion or by PyTorch with
+   * matching names and shapes; on any error the model is left unchanged. See {@link
+   * ModelFiles#load}.
+   */
+  default void load(Path file) throws IOException {
+    ModelFiles.load(this, file);
+  }
 
   private String layerNames() {
     StringBuilder names = new StringBuilder("[");

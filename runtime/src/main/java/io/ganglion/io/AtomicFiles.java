@@ -1,0 +1,93 @@
+package io.ganglion.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * Writes a file so that a crash at any moment leaves either the old file or the new one: the
+ * bytes go to a temporary file in the same directory, are forced to disk, and the temporary file
+ * is renamed over the target in one atomic step.
+ */
+final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** What writes a file's contents. */
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** Writes {@code file} atomically with the bytes {@code body} writes. */
+  static void write(Path file, Body body) throws IOException {
+    write(file, body, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #write(Path, Body)}; {@code wrap} wraps the stream to the temporary file, which
+   * lets tests make the write fail midway.
+   */
+  static void write(Path file, Body body, UnaryOperator<OutputStream> wrap) throws IOException {
+    Path target = file.toAbsolutePath();
+    Path dir = target.getParent();
+    Path temp = createTemp(dir, target.getFileName().toString());
+    boolean done = false;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        OutputStream out = wrap.apply(Channels.newOutputStream(channel));
+        body.writeTo(out);
+        out.flush();
+        channel.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException(
+            file + ": the file system must support atomic renames for a safe save, but "
+                + dir + " does not", e);
+      }
+      done = true;
+      syncDirectory(dir);
+    } finally {
+      if (!done) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private static Path createTemp(Path dir, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+      Path temp = dir.resolve("." + name + "." + suffix + ".tmp");
+      // Not Files.createTempFile: the saved file should get the usual permissions (umask), not
+      // the owner-only ones of a temporary file.
+      try {
+        Files.newByteChannel(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+            .close();
+        return temp;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Makes the rename durable; not possible on every platform (Windows), where it is skipped. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // The rename itself happened; only its durability across a power loss is not guaranteed.
+    }
+  }
+}

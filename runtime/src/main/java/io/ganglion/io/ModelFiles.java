@@ -1,0 +1,193 @@
+package io.ganglion.io;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Saves a {@link Model}'s parameters to safetensors and loads them back, with the names and
+ * layouts of a PyTorch {@code state_dict} ({@code hidden1.weight} of shape {@code [out, in]},
+ * {@code hidden1.bias}), so that PyTorch's {@code load_state_dict} reads Ganglion's files and the
+ * other way round.
+ *
+ * <p>Loading is strict, like {@code load_state_dict(strict=True)}: the file must hold exactly the
+ * model's parameters, with its shapes. The metadata is only used to explain a mismatch: a file
+ * from another network class whose names and shapes match loads (as a PyTorch file, which has no
+ * Ganglion metadata, does). Everything is checked and read before the first parameter changes,
+ * so a failed load leaves the model as it was.
+ */
+public final class ModelFiles {
+  /** Metadata key of the network class's simple name. */
+  public static final String NETWORK_KEY = "ganglion.network";
+
+  /** Metadata key of the network's {@link Model#spec() spec}. */
+  public static final String SPEC_KEY = "ganglion.spec";
+
+  /** Metadata key of the format version. */
+  public static final String VERSION_KEY = "ganglion.format_version";
+
+  /** The format version this runtime writes, and the newest it reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private ModelFiles() {}
+
+  /** Saves {@code model}'s parameters to {@code file} as {@link DType#F32}, atomically. */
+  public static void save(Model model, Path file) throws IOException {
+    save(model, file, DType.F32);
+  }
+
+  /**
+   * Saves {@code model}'s parameters to {@code file} as {@code dtype} (rounding to nearest), with
+   * a temporary file renamed over {@code file} so that a crash leaves the old file or the new one.
+   */
+  public static void save(Model model, Path file, DType dtype) throws IOException {
+    toSafeTensors(model, dtype).write(file);
+  }
+
+  /** The parameters of {@code model} as a tensor set, with Ganglion's metadata. */
+  public static SafeTensors toSafeTensors(Model model, DType dtype) {
+    List<Tensor> tensors = new ArrayList<>();
+    for (Parameter p : model.parameters()) {
+      tensors.add(Tensor.wrap(p.name(), dtype, p.shape(), p.toArray()));
+    }
+    return SafeTensors.of(metadata(model), tensors);
+  }
+
+  /** The metadata Ganglion records: format (as PyTorch tools expect), network, spec, version. */
+  public static Map<String, String> metadata(Model model) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("format", "pt");
+    metadata.put(NETWORK_KEY, model.name());
+    metadata.put(SPEC_KEY, model.spec());
+    metadata.put(VERSION_KEY, Integer.toString(FORMAT_VERSION));
+    return metadata;
+  }
+
+  /**
+   * Loads every parameter of {@code model} from {@code file}, which must hold exactly the model's
+   * parameters with their shapes (in any supported dtype). Throws {@link ModelFormatException},
+   * leaving the model unchanged, if anything is wrong.
+   */
+  public static void load(Model model, Path file) throws IOException {
+    load(model, file, false);
+  }
+
+  /**
+   * Like {@link #load(Model, Path)}, but ignores tensors of the file that the model does not have
+   * (like {@code load_state_dict(strict=False)}, except that every parameter must still be there).
+   */
+  public static void loadIgnoringUnexpected(Model model, Path file) throws IOException {
+    load(model, file, true);
+  }
+
+  private static void load(Model model, Path file, boolean ignoreUnexpected) throws IOException {
+    List<Parameter> parameters = model.parameters();
+    float[][] values = new float[parameters.size()][];
+    try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+      Map<String, String> metadata = reader.metadata();
+      String writer = writerOf(metadata);
+      checkVersion(file, metadata);
+      checkNames(model, file, reader, writer, ignoreUnexpected);
+      for (Parameter p : parameters) {
+        TensorInfo info = reader.tensor(p.name());
+        if (!Arrays.equals(info.shapeNoCopy(), p.shape())) {
+          throw new ModelFormatException(file, p.name(),
+              "shape must be " + Arrays.toString(p.shape()) + " as in " + model.name()
+                  + ", but was " + Arrays.toString(info.shapeNoCopy()) + writerNote(model, writer));
+        }
+      }
+      for (int i = 0; i < values.length; i++) {
+        values[i] = reader.read(parameters.get(i).name()).valuesNoCopy();
+      }
+    }
+    // Nothing can fail past this point: every array has the parameter's size.
+    for (int i = 0; i < values.length; i++) {
+      parameters.get(i).copyFrom(values[i]);
+    }
+  }
+
+  private static void checkVersion(Path file, Map<String, String> metadata)
+      throws ModelFormatException {
+    String version = metadata.get(VERSION_KEY);
+    if (version == null) {
+      return;
+    }
+    int v;
+    try {
+      v = Integer.parseInt(version);
+    } catch (NumberFormatException e) {
+      throw new ModelFormatException(file, null,
+          VERSION_KEY + " must be an integer, but was '" + version + "'");
+    }
+    if (v < 1 || v > FORMAT_VERSION) {
+      throw new ModelFormatException(file, null,
+          VERSION_KEY + " must be between 1 and " + FORMAT_VERSION + " (the newest this runtime "
+              + "reads), but was " + v + "; a newer Ganglion wrote it");
+    }
+  }
+
+  private static void checkNames(
+      Model model, Path file, SafeTensorsReader reader, String writer, boolean ignoreUnexpected)
+      throws ModelFormatException {
+    Set<String> expected = new LinkedHashSet<>();
+    for (Parameter p : model.parameters()) {
+      expected.add(p.name());
+    }
+    List<String> missing = new ArrayList<>();
+    for (String name : expected) {
+      if (reader.tensor(name) == null) {
+        missing.add(name);
+      }
+    }
+    List<String> unexpected = new ArrayList<>();
+    for (TensorInfo t : reader.tensors()) {
+      if (!expected.contains(t.name())) {
+        unexpected.add(t.name());
+      }
+    }
+    if (missing.isEmpty() && (unexpected.isEmpty() || ignoreUnexpected)) {
+      return;
+    }
+    StringBuilder actual = new StringBuilder();
+    if (!missing.isEmpty()) {
+      actual.append("it lacks ").append(missing);
+    }
+    if (!unexpected.isEmpty() && !ignoreUnexpected) {
+      actual.append(actual.length() == 0 ? "it has " : " and has ").append("unexpected ")
+          .append(unexpected);
+    }
+    String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
+    throw new ModelFormatException(file, tensor,
+        "tensors must be " + model.name() + "'s parameters " + expected + ", but " + actual
+            + writerNote(model, writer));
+  }
+
+  /** Who wrote the file, for messages: a Ganglion network with its spec, or someone else. */
+  private static String writerOf(Map<String, String> metadata) {
+    String network = metadata.get(NETWORK_KEY);
+    if (network == null) {
+      return null;
+    }
+    String spec = metadata.get(SPEC_KEY);
+    return network + (spec == null ? "" : " (" + spec + ")");
+  }
+
+  private static String writerNote(Model model, String writer) {
+    if (writer == null) {
+      return "; the file has no Ganglion metadata (was it written by another tool?)";
+    }
+    String loader = model.name() + " (" + model.spec() + ")";
+    if (writer.equals(loader)) {
+      return "";
+    }
+    return "; the file was saved from network " + writer + ", but is being loaded into " + loader;
+  }
+}

@@ -1,0 +1,376 @@
+package io.ganglion.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open safetensors file whose header has been read and checked, so that a caller can inspect
+ * names, dtypes and shapes before reading any values. Opening checks the whole layout: the header
+ * length is at most {@link SafeTensors#MAX_HEADER_BYTES} and fits in the file, the header is
+ * strict JSON with known dtypes, the data offsets of every tensor match its shape and dtype, and
+ * the tensors tile the data exactly: in order, without gaps or overlaps, up to the last byte.
+ */
+public final class SafeTensorsReader implements Closeable {
+  private static final int CHUNK_BYTES = 1 << 16;
+
+  private final Path file;
+  private final SeekableByteChannel channel;
+  private final long dataStart;
+  private final Map<String, String> metadata;
+  private final List<TensorInfo> tensors;
+  private final Map<String, TensorInfo> byName;
+
+  private SafeTensorsReader(
+      Path file, SeekableByteChannel channel, long dataStart, Map<String, String> metadata,
+      List<TensorInfo> tensors) {
+    this.file = file;
+    this.channel = channel;
+    this.dataStart = dataStart;
+    this.metadata = metadata;
+    this.tensors = tensors;
+    Map<String, TensorInfo> map = new LinkedHashMap<>();
+    for (TensorInfo t : tensors) {
+      map.put(t.name(), t);
+    }
+    this.byName = map;
+  }
+
+  /** Opens {@code file} and checks its header; throws {@link ModelFormatException} if invalid. */
+  public static SafeTensorsReader open(Path file) throws IOException {
+    SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
+    try {
+      return open(file, channel);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Reads the header from {@code channel}; {@code file} names it in messages. */
+  static SafeTensorsReader open(Path file, SeekableByteChannel channel) throws IOException {
+    long fileSize = channel.size();
+    if (fileSize < 8) {
+      throw new ModelFormatException(file, null,
+          "file must start with an 8-byte header length, but was " + fileSize + " bytes long");
+    }
+    ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(file, channel, 0, lengthBytes, null);
+    long headerLength = lengthBytes.getLong(0);
+    // Checked before anything is allocated: a corrupt length must not cost memory.
+    if (headerLength < 0 || headerLength > SafeTensors.MAX_HEADER_BYTES) {
+      throw new ModelFormatException(file, null,
+          "header length must be at most " + SafeTensors.MAX_HEADER_BYTES + " bytes, but was "
+              + Long.toUnsignedString(headerLength));
+    }
+    if (headerLength > fileSize - 8) {
+      throw new ModelFormatException(file, null,
+          "header length must fit in the file (at most " + (fileSize - 8) + " bytes), but was "
+              + headerLength);
+    }
+    ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+    readFully(file, channel, 8, headerBytes, null);
+    headerBytes.flip();
+    String header;
+    try {
+      header = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(headerBytes)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ModelFormatException(file, null,
+          "header must be UTF-8, but was not (" + e.getMessage() + ")", e);
+    }
+    Object root;
+    try {
+      root = Json.parse(header);
+    } catch (Json.SyntaxException e) {
+      throw new ModelFormatException(file, null,
+          "header must be valid JSON, but was not: " + e.getMessage(), e);
+    }
+    if (!(root instanceof Map)) {
+      throw new ModelFormatException(file, null,
+          "header must be a JSON object, but was " + kind(root));
+    }
+    long dataSize = fileSize - 8 - headerLength;
+    Map<String, String> metadata = new LinkedHashMap<>();
+    List<TensorInfo> tensors = new ArrayList<>();
+    for (Map.Entry<String, Object> e : asMap(root).entrySet()) {
+      if (e.getKey().equals(SafeTensors.METADATA_KEY)) {
+        readMetadata(file, e.getValue(), metadata);
+      } else {
+        tensors.add(entry(file, e.getKey(), e.getValue()));
+      }
+    }
+    checkLayout(file, tensors, dataSize);
+    return new SafeTensorsReader(file, channel, 8 + headerLength,
+        Collections.unmodifiableMap(metadata), Collections.unmodifiableList(tensors));
+  }
+
+  private static void readMetadata(Path file, Object value, Map<String, String> metadata)
+      throws ModelFormatException {
+    if (!(value instanceof Map)) {
+      throw new ModelFormatException(file, null,
+          SafeTensors.METADATA_KEY + " must be an object of strings, but was " + kind(value));
+    }
+    for (Map.Entry<String, Object> m : asMap(value).entrySet()) {
+      if (!(m.getValue() instanceof String)) {
+        throw new ModelFormatException(file, null,
+            SafeTensors.METADATA_KEY + " value '" + m.getKey() + "' must be a string, but was "
+                + kind(m.getValue()));
+      }
+      metadata.put(m.getKey(), (String) m.getValue());
+    }
+  }
+
+  private static TensorInfo entry(Path file, String name, Object value)
+      throws ModelFormatException {
+    if (!(value instanceof Map)) {
+      throw new ModelFormatException(file, name,
+          "entry must be an object with dtype, shape and data_offsets, but was " + kind(value));
+    }
+    Map<String, Object> fields = asMap(value);
+    for (String key : fields.keySet()) {
+      if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+        throw new ModelFormatException(file, name,
+            "entry must have only dtype, shape and data_offsets, but also had '" + key + "'");
+      }
+    }
+    Object dtypeName = field(file, name, fields, "dtype");
+    DType dtype = dtypeName instanceof String ? DType.byName((String) dtypeName) : null;
+    if (dtype == null) {
+      throw new ModelFormatException(file, name,
+          "dtype must be one of " + Arrays.toString(DType.values()) + ", but was "
+              + (dtypeName instanceof String ? dtypeName : kind(dtypeName)));
+    }
+    List<Object> shapeList = integers(file, name, fields, "shape", -1);
+    int[] shape = new int[shapeList.size()];
+    long count = 1;
+    for (int i = 0; i < shape.length; i++) {
+      long d = (Long) shapeList.get(i);
+      if (d > Integer.MAX_VALUE) {
+        throw new ModelFormatException(file, name,
+            "shape dimensions must be at most " + Integer.MAX_VALUE + ", but was " + shapeList);
+      }
+      shape[i] = (int) d;
+      count *= d; // no overflow: count stays at most 2^31 - 1 and d below 2^31
+      if (count > Integer.MAX_VALUE - 8) {
+        throw new ModelFormatException(file, name,
+            "shape must hold fewer than 2^31 - 8 values (a Java array), but was " + shapeList);
+      }
+    }
+    List<Object> offsets = integers(file, name, fields, "data_offsets", 2);
+    long begin = (Long) offsets.get(0);
+    long end = (Long) offsets.get(1);
+    if (begin > end) {
+      throw new ModelFormatException(file, name,
+          "data_offsets must not end before they begin, but were " + offsets);
+    }
+    long bytes = count * dtype.byteSize();
+    if (end - begin != bytes) {
+      throw new ModelFormatException(file, name,
+          "data_offsets must span " + bytes + " bytes (" + count + " " + dtype + " values of shape "
+              + Arrays.toString(shape) + "), but spanned " + (end - begin) + " " + offsets);
+    }
+    return new TensorInfo(name, dtype, shape, (int) count, begin, end);
+  }
+
+  private static Object field(Path file, String name, Map<String, Object> fields, String key)
+      throws ModelFormatException {
+    Object v = fields.get(key);
+    if (v == null) {
+      throw new ModelFormatException(file, name, "entry must have " + key + ", but had none");
+    }
+    return v;
+  }
+
+  private static List<Object> integers(
+      Path file, String name, Map<String, Object> fields, String key, int length)
+      throws ModelFormatException {
+    Object v = field(file, name, fields, key);
+    String rule = key + " must be " + (length < 0 ? "a list of" : "a list of " + length)
+        + " non-negative integers";
+    if (!(v instanceof List)) {
+      throw new ModelFormatException(file, name, rule + ", but was " + kind(v));
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> list = (List<Object>) v;
+    if (length >= 0 && list.size() != length) {
+      throw new ModelFormatException(file, name, rule + ", but was " + list);
+    }
+    for (Object o : list) {
+      if (!(o instanceof Long) || (Long) o < 0) {
+        throw new ModelFormatException(file, name, rule + ", but was " + list);
+      }
+    }
+    return list;
+  }
+
+  /** The tensors must tile the data section exactly, as the safetensors format requires. */
+  private static void checkLayout(Path file, List<TensorInfo> tensors, long dataSize)
+      throws ModelFormatException {
+    List<TensorInfo> sorted = new ArrayList<>(tensors);
+    sorted.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+    long expected = 0;
+    TensorInfo previous = null;
+    for (TensorInfo t : sorted) {
+      if (t.end() > dataSize) {
+        throw new ModelFormatException(file, t.name(),
+            "data_offsets must lie inside the file's " + dataSize + " data bytes, but were ["
+                + t.begin() + ", " + t.end() + "]");
+      }
+      if (t.begin() != expected) {
+        String where = previous == null
+            ? "at 0, the start of the data"
+            : "at " + expected + ", where tensor '" + previous.name() + "' ends";
+        throw new ModelFormatException(file, t.name(),
+            "data must start " + where + " (no gaps or overlaps), but started at " + t.begin());
+      }
+      expected = t.end();
+      previous = t;
+    }
+    if (expected != dataSize) {
+      throw new ModelFormatException(file, null,
+          "file must end where the last tensor ends (data byte " + expected + "), but had "
+              + (dataSize - expected) + " trailing bytes");
+    }
+  }
+
+  /** The {@code __metadata__} of the file (empty if it has none). */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /** The tensors in the order of the header. */
+  public List<TensorInfo> tensors() {
+    return tensors;
+  }
+
+  /** The tensor named {@code name}, or {@code null}. */
+  public TensorInfo tensor(String name) {
+    return byName.get(name);
+  }
+
+  /** The file being read. */
+  public Path file() {
+    return file;
+  }
+
+  /** Reads the values of the tensor named {@code name}, converted to {@code float}. */
+  public Tensor read(String name) throws IOException {
+    TensorInfo info = byName.get(name);
+    if (info == null) {
+      throw new ModelFormatException(file, name,
+          "tensor must be in the file, but the file has only " + byName.keySet());
+    }
+    return read(info);
+  }
+
+  /** Reads the values of {@code info}, an entry of {@link #tensors()}. */
+  public Tensor read(TensorInfo info) throws IOException {
+    if (byName.get(info.name()) != info) {
+      throw new IllegalArgumentException(info.name() + " must be an entry of this file");
+    }
+    float[] values = new float[info.size()];
+    DType dtype = info.dtype();
+    int width = dtype.byteSize();
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, info.end() - info.begin()))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    int perChunk = Math.max(1, buffer.capacity() / width);
+    long position = dataStart + info.begin();
+    for (int i = 0; i < values.length; ) {
+      int n = Math.min(perChunk, values.length - i);
+      buffer.clear().limit(n * width);
+      readFully(file, channel, position, buffer, info.name());
+      buffer.flip();
+      position += (long) n * width;
+      switch (dtype) {
+        case F32:
+          buffer.asFloatBuffer().get(values, i, n);
+          break;
+        case F64:
+          for (int k = 0; k < n; k++) {
+            values[i + k] = (float) buffer.getDouble();
+          }
+          break;
+        default:
+          for (int k = 0; k < n; k++) {
+            values[i + k] = dtype.decode(buffer.getShort());
+          }
+      }
+      i += n;
+    }
+    return Tensor.wrap(info.name(), dtype, info.shape(), values);
+  }
+
+  /** Reads every tensor, in the order of the header. */
+  public List<Tensor> readAll() throws IOException {
+    List<Tensor> all = new ArrayList<>(tensors.size());
+    for (TensorInfo t : tensors) {
+      all.add(read(t));
+    }
+    return all;
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  private static void readFully(
+      Path file, SeekableByteChannel channel, long position, ByteBuffer buffer, String tensor)
+      throws IOException {
+    channel.position(position);
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer) < 0) {
+        throw new ModelFormatException(file, tensor,
+            "file must hold the bytes its header promises, but ended at byte "
+                + channel.position() + " (was it changed while being read?)");
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  private static String kind(Object o) {
+    if (o instanceof Map) {
+      return "an object";
+    }
+    if (o instanceof List) {
+      return "a list";
+    }
+    if (o instanceof String) {
+      return "a string";
+    }
+    if (o instanceof Long) {
+      return "a number";
+    }
+    if (o instanceof Boolean) {
+      return "a boolean";
+    }
+    return "null";
+  }
+}

@@ -1,0 +1,97 @@
+package io.ganglion.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A save that dies midway leaves the old file intact and no temporary file behind. */
+class AtomicWriteTest {
+  @TempDir Path dir;
+
+  @Test
+  void aWriteThatFailsAtAnyByteLeavesTheOldFile() throws IOException {
+    Path file = dir.resolve("net.safetensors");
+    TwoLayerNet.small().filled(1).save(file);
+    byte[] old = Files.readAllBytes(file);
+    SafeTensors next = ModelFiles.toSafeTensors(TwoLayerNet.small().filled(2), DType.F32);
+    long size = old.length;
+    for (long failAfter = 0; failAfter < size; failAfter += 7) {
+      long limit = failAfter;
+      IOException e = assertThrows(IOException.class,
+          () -> next.write(file, out -> new FailingStream(out, limit, false)));
+      assertEquals("disk full after " + limit + " bytes", e.getMessage());
+      assertArrayEquals(old, Files.readAllBytes(file), "after failing at byte " + limit);
+      assertEquals(List.of(file), listing());
+    }
+    // A crash that is not an IOException (here an Error) is no different.
+    Error thrown = assertThrows(Error.class,
+        () -> next.write(file, out -> new FailingStream(out, 100, true)));
+    assertEquals("simulated crash after 100 bytes", thrown.getMessage());
+    assertArrayEquals(old, Files.readAllBytes(file));
+    assertEquals(List.of(file), listing());
+
+    next.write(file);
+    TwoLayerNet loaded = TwoLayerNet.small();
+    loaded.load(file);
+    assertArrayEquals(TwoLayerNet.small().filled(2).snapshot(), loaded.snapshot());
+    assertEquals(List.of(file), listing());
+  }
+
+  @Test
+  void aTemporaryFileLeftByAKilledProcessDoesNotDisturbTheNextSave() throws IOException {
+    Path file = dir.resolve("net.safetensors");
+    Files.write(dir.resolve(".net.safetensors.1234.tmp"), new byte[] {1, 2, 3});
+    TwoLayerNet.small().filled(1).save(file);
+    TwoLayerNet loaded = TwoLayerNet.small();
+    loaded.load(file);
+    assertArrayEquals(TwoLayerNet.small().filled(1).snapshot(), loaded.snapshot());
+  }
+
+  private List<Path> listing() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.collect(Collectors.toList());
+    }
+  }
+
+  /** Passes bytes through until {@code limit}, then fails as a full disk or a crash would. */
+  private static final class FailingStream extends FilterOutputStream {
+    private final long limit;
+    private final boolean asError;
+    private long written;
+
+    FailingStream(OutputStream out, long limit, boolean asError) {
+      super(out);
+      this.limit = limit;
+      this.asError = asError;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      int allowed = (int) Math.min(len, limit - written);
+      out.write(b, off, allowed);
+      written += allowed;
+      if (allowed < len) {
+        if (asError) {
+          throw new Error("simulated crash after " + limit + " bytes");
+        }
+        throw new IOException("disk full after " + limit + " bytes");
+      }
+    }
+  }
+}

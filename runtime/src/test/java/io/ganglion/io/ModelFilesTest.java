@@ -1,0 +1,156 @@
+package io.ganglion.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void savesAndLoadsThroughTheModelInterface() throws IOException {
+    TwoLayerNet saved = TwoLayerNet.small().filled(1);
+    Path file = dir.resolve("net.safetensors");
+    saved.save(file);
+    TwoLayerNet loaded = TwoLayerNet.small().filled(2);
+    assertNotEquals(saved.snapshot()[0][0], loaded.snapshot()[0][0]);
+    loaded.load(file);
+    assertArrayEquals(saved.snapshot(), loaded.snapshot());
+    float[] x = {0.5f, -1f, 2f};
+    assertArrayEquals(saved.predict(x), loaded.predict(x));
+  }
+
+  @Test
+  void writesStateDictNamesShapesAndMetadata() throws IOException {
+    TwoLayerNet net = TwoLayerNet.small().filled(1);
+    Path file = dir.resolve("net.safetensors");
+    net.save(file);
+    SafeTensors read = SafeTensors.read(file);
+    assertEquals(Map.of("format", "pt", "ganglion.network", "TwoLayerNet",
+            "ganglion.spec", "Dense(3->4, RELU) Dense(4->2, LINEAR)",
+            "ganglion.format_version", "1"), read.metadata());
+    assertEquals(List.of("hidden.weight", "hidden.bias", "out.weight", "out.bias"), names(read));
+    Tensor w = read.tensor("hidden.weight");
+    assertArrayEquals(new int[] {4, 3}, w.shape());
+    // Row-major [out, in]: element (unit 1, input 2) is at 1 * 3 + 2, as layer.weight(1, 2).
+    assertEquals(net.layer("hidden").weight(1, 2), w.get(1 * 3 + 2));
+  }
+
+  @Test
+  void loadsEveryDtypeAndSavesHalves() throws IOException {
+    for (DType dtype : DType.values()) {
+      TwoLayerNet saved = TwoLayerNet.small().filled(3);
+      Path file = dir.resolve(dtype + ".safetensors");
+      ModelFiles.save(saved, file, dtype);
+      TwoLayerNet loaded = TwoLayerNet.small();
+      loaded.load(file);
+      float[][] expected = saved.snapshot();
+      float[][] actual = loaded.snapshot();
+      for (int p = 0; p < expected.length; p++) {
+        for (int i = 0; i < expected[p].length; i++) {
+          assertEquals(dtype.decode(dtype.encode(expected[p][i])), actual[p][i], dtype + "");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFileFromADifferentNetworkSaysWhichWroteIt() throws IOException {
+    Path file = dir.resolve("other.safetensors");
+    new TwoLayerNet("BigNet", 3, 5, 2).filled(1).save(file);
+    TwoLayerNet net = TwoLayerNet.small().filled(4);
+    float[][] before = net.snapshot();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertEquals(file + ": tensor 'hidden.weight': shape must be [4, 3] as in TwoLayerNet, but "
+        + "was [5, 3]; the file was saved from network BigNet (Dense(3->5, RELU) Dense(5->2, "
+        + "LINEAR)), but is being loaded into TwoLayerNet (Dense(3->4, RELU) Dense(4->2, LINEAR))",
+        e.getMessage());
+    assertEquals("hidden.weight", e.tensor());
+    assertArrayEquals(before, net.snapshot());
+  }
+
+  @Test
+  void listsMissingAndUnexpectedTensors() throws IOException {
+    TwoLayerNet net = TwoLayerNet.small().filled(4);
+    float[][] before = net.snapshot();
+    Map<String, String> meta = new LinkedHashMap<>(ModelFiles.metadata(net));
+    meta.put(ModelFiles.NETWORK_KEY, "Renamed");
+    List<Tensor> tensors = new ArrayList<>(ModelFiles.toSafeTensors(net, DType.F32).tensors());
+    tensors.remove(3);
+    tensors.add(Tensor.of("extra.weight", new int[] {1}, new float[] {1}));
+    Path file = dir.resolve("odd.safetensors");
+    SafeTensors.of(meta, tensors).write(file);
+
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertEquals(file + ": tensor 'out.bias': tensors must be TwoLayerNet's parameters "
+        + "[hidden.weight, hidden.bias, out.weight, out.bias], but it lacks [out.bias] and has "
+        + "unexpected [extra.weight]; the file was saved from network Renamed (Dense(3->4, RELU) "
+        + "Dense(4->2, LINEAR)), but is being loaded into TwoLayerNet (Dense(3->4, RELU) "
+        + "Dense(4->2, LINEAR))", e.getMessage());
+    assertArrayEquals(before, net.snapshot());
+  }
+
+  @Test
+  void extraTensorsAreRejectedUnlessAskedToIgnoreThem() throws IOException {
+    TwoLayerNet source = TwoLayerNet.small().filled(5);
+    List<Tensor> tensors = new ArrayList<>(ModelFiles.toSafeTensors(source, DType.F32).tensors());
+    tensors.add(Tensor.of("optimizer.step", new int[] {}, new float[] {7}));
+    Path file = dir.resolve("extra.safetensors");
+    SafeTensors.of(Map.of(), tensors).write(file);
+
+    TwoLayerNet net = TwoLayerNet.small();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertEquals(file + ": tensor 'optimizer.step': tensors must be TwoLayerNet's parameters "
+        + "[hidden.weight, hidden.bias, out.weight, out.bias], but it has unexpected "
+        + "[optimizer.step]; the file has no Ganglion metadata (was it written by another "
+        + "tool?)", e.getMessage());
+    ModelFiles.loadIgnoringUnexpected(net, file);
+    assertArrayEquals(source.snapshot(), net.snapshot());
+  }
+
+  @Test
+  void aMatchingFileWithoutMetadataOrFromAnotherClassLoads() throws IOException {
+    TwoLayerNet source = new TwoLayerNet("SameShapes", 3, 4, 2).filled(6);
+    Path file = dir.resolve("same.safetensors");
+    source.save(file);
+    TwoLayerNet net = TwoLayerNet.small();
+    net.load(file);
+    assertArrayEquals(source.snapshot(), net.snapshot());
+
+    SafeTensors.of(Map.of(), ModelFiles.toSafeTensors(source, DType.F16).tensors()).write(file);
+    TwoLayerNet fromPlain = TwoLayerNet.small();
+    fromPlain.load(file);
+    assertEquals(Floats16.fromHalf(Floats16.toHalf(source.snapshot()[0][0])),
+        fromPlain.snapshot()[0][0]);
+  }
+
+  @Test
+  void refusesANewerFormatVersion() throws IOException {
+    TwoLayerNet net = TwoLayerNet.small().filled(1);
+    Map<String, String> meta = new LinkedHashMap<>(ModelFiles.metadata(net));
+    meta.put(ModelFiles.VERSION_KEY, "2");
+    Path file = dir.resolve("v2.safetensors");
+    SafeTensors.of(meta, ModelFiles.toSafeTensors(net, DType.F32).tensors()).write(file);
+    assertEquals(file + ": ganglion.format_version must be between 1 and 1 (the newest this "
+        + "runtime reads), but was 2; a newer Ganglion wrote it",
+        assertThrows(ModelFormatException.class, () -> net.load(file)).getMessage());
+  }
+
+  private static List<String> names(SafeTensors set) {
+    List<String> names = new ArrayList<>();
+    for (Tensor t : set.tensors()) {
+      names.add(t.name());
+    }
+    return names;
+  }
+}
