@@ -12,18 +12,21 @@ public final class Activations {
 
   private Activations() {}
 
+  /** ReLU over {@code y[0..n)} in place. */
   public static void relu(float[] y, int n) {
     for (int j = 0; j < n; j++) {
       y[j] = Math.max(y[j], 0f);
     }
   }
 
+  /** Multiplies the gradient {@code d[0..n)} by ReLU's derivative at the outputs {@code y}. */
   public static void reluBackward(float[] y, float[] d, int n) {
     for (int j = 0; j < n; j++) {
       d[j] = y[j] > 0f ? d[j] : 0f;
     }
   }
 
+  /** Leaky ReLU (slope {@link Activation#LEAKY_RELU_SLOPE}) over {@code y[0..n)} in place. */
   public static void leakyRelu(float[] y, int n) {
     for (int j = 0; j < n; j++) {
       float v = y[j];
@@ -31,18 +34,23 @@ public final class Activations {
     }
   }
 
+  /** Multiplies {@code d[0..n)} by leaky ReLU's derivative at the outputs {@code y}. */
   public static void leakyReluBackward(float[] y, float[] d, int n) {
     for (int j = 0; j < n; j++) {
       d[j] = y[j] > 0f ? d[j] : SLOPE * d[j];
     }
   }
 
+  /** The logistic sigmoid over {@code y[0..n)} in place. */
   public static void sigmoid(float[] y, int n) {
     for (int j = 0; j < n; j++) {
       y[j] = sigmoid(y[j]);
     }
   }
 
+  /**
+   * Multiplies {@code d[0..n)} by the sigmoid's derivative {@code s (1 - s)} at the outputs {@code y}.
+   */
   public static void sigmoidBackward(float[] y, float[] d, int n) {
     for (int j = 0; j < n; j++) {
       float s = y[j];
@@ -50,12 +58,14 @@ public final class Activations {
     }
   }
 
+  /** The hyperbolic tangent over {@code y[0..n)} in place. */
   public static void tanh(float[] y, int n) {
     for (int j = 0; j < n; j++) {
       y[j] = (float) Math.tanh(y[j]);
     }
   }
 
+  /** Multiplies {@code d[0..n)} by tanh's derivative {@code 1 - t^2} at the outputs {@code y}. */
   public static void tanhBackward(float[] y, float[] d, int n) {
     for (int j = 0; j < n; j++) {
       float t = y[j];
