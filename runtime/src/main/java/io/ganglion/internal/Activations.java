@@ -49,7 +49,8 @@ public final class Activations {
   }
 
   /**
-   * Multiplies {@code d[0..n)} by the sigmoid's derivative {@code s (1 - s)} at the outputs {@code y}.
+   * Multiplies {@code d[0..n)} by the sigmoid's derivative {@code s (1 - s)} at the outputs
+   * {@code y}.
    */
   public static void sigmoidBackward(float[] y, float[] d, int n) {
     for (int j = 0; j < n; j++) {
