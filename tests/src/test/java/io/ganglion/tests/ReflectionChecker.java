@@ -98,7 +98,9 @@ final class ReflectionChecker {
       case "java/lang/Thread":
         return name.contains("ClassLoader") ? "calls Thread." + name : null;
       case "java/lang/Enum":
-        return name.equals("valueOf") && !inEnumValueOf ? "calls Enum.valueOf(Class, String)" : null;
+        return name.equals("valueOf") && !inEnumValueOf
+            ? "calls Enum.valueOf(Class, String)"
+            : null;
       default:
         return null;
     }

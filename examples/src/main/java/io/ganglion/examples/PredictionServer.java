@@ -1,0 +1,244 @@
+package io.ganglion.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Serves a {@link Model}'s predictions over HTTP with the JDK's own server ({@code jdk.httpserver})
+ * and nothing else: JSON in, JSON out.
+ *
+ * <ul>
+ *   <li>{@code POST /predict} with {@code {"input": [...]}} ({@link Model#inputSize()} finite
+ *       numbers) answers {@code {"class": 3, "probabilities": [...]}} ({@code "outputs"} for a
+ *       network trained on {@code MSE}).
+ *   <li>{@code GET /model} answers the network's name, sizes, loss, parameter count and summary.
+ *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
+ * </ul>
+ *
+ * <p>A malformed body, a wrong number of values or a value that is not a finite number is a 400
+ * with {@code {"error": "..."}} saying what was wrong; a body over {@link #maxBodyBytes()} a 413;
+ * (the body is read as JSON whatever its {@code Content-Type}, so that {@code curl -d} works);
+ * another method a 405; another path a 404. Each worker thread predicts with its own {@link
+ * Model#replica() replica}, which shares the parameters, so requests run in parallel.
+ */
+final class PredictionServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService workers;
+  private final Model model;
+  private final ThreadLocal<Model> replicas;
+  private final int maxBodyBytes;
+  private final LongConsumer firstPrediction;
+  private final AtomicInteger predictions = new AtomicInteger();
+
+  private PredictionServer(HttpServer server, ExecutorService workers, Model model,
+      LongConsumer firstPrediction) {
+    this.server = server;
+    this.workers = workers;
+    this.model = model;
+    this.replicas = ThreadLocal.withInitial(model::replica);
+    // 32 characters is more than any float needs ("-1.17549435E-38,"): room for spaces too.
+    this.maxBodyBytes = 1024 + 32 * model.inputSize();
+    this.firstPrediction = firstPrediction;
+  }
+
+  /**
+   * Starts serving {@code model} on {@code address} (port 0 picks a free port) with {@code
+   * threads} workers; {@code firstPrediction} is told the time, from {@link System#nanoTime()},
+   * when the first prediction has been computed.
+   */
+  static PredictionServer start(Model model, InetSocketAddress address, int threads,
+      LongConsumer firstPrediction) throws IOException {
+    HttpServer http = HttpServer.create(address, 64);
+    ExecutorService workers = Executors.newFixedThreadPool(threads, new WorkerThreads());
+    PredictionServer server = new PredictionServer(http, workers, model, firstPrediction);
+    http.createContext("/", server::handle);
+    http.setExecutor(workers);
+    http.start();
+    return server;
+  }
+
+  /** The port the server listens on. */
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The largest request body accepted, in bytes. */
+  int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** Stops accepting requests, lets running ones finish for up to a second, and stops. */
+  @Override
+  public void close() {
+    server.stop(1);
+    workers.shutdown();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    try {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      switch (path) {
+        case "/predict":
+          if (!method.equals("POST")) {
+            methodNotAllowed(exchange, "POST");
+          } else {
+            predict(exchange);
+          }
+          break;
+        case "/model":
+        case "/health":
+          if (!method.equals("GET") && !method.equals("HEAD")) {
+            methodNotAllowed(exchange, "GET, HEAD");
+          } else {
+            send(exchange, 200, path.equals("/model") ? modelJson() : "{\"status\": \"ok\"}");
+          }
+          break;
+        default:
+          send(exchange, 404, error("no such path " + path
+              + "; the paths are POST /predict, GET /model and GET /health"));
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client went away, or a bug: answer if still possible, never kill the worker.
+      try {
+        send(exchange, 500, error("internal error: " + e));
+      } catch (IOException | RuntimeException ignored) {
+        // The response had already started or the connection is gone.
+      }
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private void predict(HttpExchange exchange) throws IOException {
+    byte[] body = readBody(exchange.getRequestBody());
+    if (body == null) {
+      send(exchange, 413, error("the body must be at most " + maxBodyBytes + " bytes"));
+      return;
+    }
+    float[] input;
+    try {
+      input = PredictRequest.parse(new String(body, StandardCharsets.UTF_8), model.inputSize());
+    } catch (PredictRequest.BadRequest e) {
+      send(exchange, 400, error(e.getMessage()));
+      return;
+    }
+    Model replica = replicas.get();
+    float[] output = replica.predict(input);
+    int label = replica.classify(input);
+    if (predictions.getAndIncrement() == 0) {
+      firstPrediction.accept(System.nanoTime());
+    }
+    StringBuilder json = new StringBuilder(32 + 16 * output.length);
+    json.append("{\"class\": ").append(label).append(", \"")
+        .append(model.loss() == Loss.MSE ? "outputs" : "probabilities").append("\": [");
+    for (int k = 0; k < output.length; k++) {
+      json.append(k == 0 ? "" : ", ").append(jsonNumber(output[k]));
+    }
+    send(exchange, 200, json.append("]}").toString());
+  }
+
+  /** The body, or null when it is longer than {@link #maxBodyBytes}: reads no more than that. */
+  private byte[] readBody(InputStream in) throws IOException {
+    byte[] body = in.readNBytes(maxBodyBytes + 1);
+    return body.length > maxBodyBytes ? null : body;
+  }
+
+  private String modelJson() {
+    return "{\"name\": " + jsonString(model.name())
+        + ", \"inputs\": " + model.inputSize()
+        + ", \"outputs\": " + model.outputSize()
+        + ", \"loss\": \"" + model.loss() + "\""
+        + ", \"parameters\": " + model.parameterCount()
+        + ", \"summary\": " + jsonString(model.summary()) + "}";
+  }
+
+  private static void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    send(exchange, 405, error(exchange.getRequestMethod() + " is not allowed on "
+        + exchange.getRequestURI().getPath() + "; use " + allowed));
+  }
+
+  private static void send(HttpExchange exchange, int status, String json) throws IOException {
+    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static String error(String message) {
+    return "{\"error\": " + jsonString(message) + "}";
+  }
+
+  /** A float as a JSON number; non-finite values (which a sane model never gives) as null. */
+  static String jsonNumber(float value) {
+    return Float.isFinite(value) ? Float.toString(value) : "null";
+  }
+
+  static String jsonString(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        default:
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  /** Named daemon threads, so that a stack trace says where it comes from. */
+  private static final class WorkerThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "ganglion-http-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+}

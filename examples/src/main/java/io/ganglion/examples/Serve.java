@@ -1,0 +1,109 @@
+package io.ganglion.examples;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Serves a trained {@link FashionMlp} over HTTP: loads its weights from a safetensors file (written
+ * by {@link TrainFashion}, or by PyTorch with the same names) and answers {@code POST /predict}.
+ *
+ * <pre>
+ * java -cp ganglion-runtime.jar:ganglion-examples.jar io.ganglion.examples.Serve \
+ *     --model fashion.safetensors [--host 127.0.0.1] [--port 8080] [--threads 2]
+ * curl -s localhost:8080/predict -H 'Content-Type: application/json' \
+ *     -d '{"input": [0, 0.5, ... 784 values]}'
+ * </pre>
+ *
+ * <p>It prints one line when it listens and one, with the time since the JVM started, after the
+ * first prediction.
+ */
+final class Serve {
+  private Serve() {}
+
+  public static void main(String[] args) throws IOException {
+    Path model = null;
+    String host = "127.0.0.1";
+    int port = 8080;
+    int threads = Runtime.getRuntime().availableProcessors();
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--model":
+          model = Path.of(required(args[i], value));
+          break;
+        case "--host":
+          host = required(args[i], value);
+          break;
+        case "--port":
+          port = number(args[i], value, 0, 65535);
+          break;
+        case "--threads":
+          threads = number(args[i], value, 1, 256);
+          break;
+        default:
+          usage("unknown option " + args[i]);
+      }
+      i++;
+    }
+    if (model == null) {
+      usage("--model FILE is required");
+    }
+    if (!Files.isRegularFile(model)) {
+      usage("--model " + model + ": no such file");
+    }
+    Net_FashionMlp net = new Net_FashionMlp(0);
+    net.load(model);
+    PredictionServer server =
+        PredictionServer.start(net, new InetSocketAddress(host, port), threads, Serve::report);
+    System.out.printf(Locale.ROOT, "Serving %s (%d parameters) from %s on http://%s:%d/predict%s%n",
+        net.name(), net.parameterCount(), model, host, server.port(), sinceStart("; ready"));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ganglion-http-stop"));
+  }
+
+  private static void report(long nanoTime) {
+    System.out.println("First prediction served" + sinceStart(""));
+  }
+
+  /** {@code " N ms after the JVM started"} after {@code what}, or nothing if the OS won't say. */
+  private static String sinceStart(String what) {
+    // The process start time comes from the OS, in its clock ticks (10 ms on Linux).
+    Optional<Instant> start = ProcessHandle.current().info().startInstant();
+    return start.isEmpty()
+        ? ""
+        : what + " " + Duration.between(start.get(), Instant.now()).toMillis()
+            + " ms after the JVM started";
+  }
+
+  private static String required(String option, String value) {
+    if (value == null) {
+      usage(option + " needs a value");
+    }
+    return value;
+  }
+
+  private static int number(String option, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(required(option, value));
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    usage(option + " must be a whole number from " + min + " to " + max + ", but was " + value);
+    return min;
+  }
+
+  private static void usage(String problem) {
+    System.err.println("Serve: " + problem);
+    System.err.println(
+        "usage: Serve --model FILE [--host 127.0.0.1] [--port 8080] [--threads N]");
+    System.exit(2);
+  }
+}

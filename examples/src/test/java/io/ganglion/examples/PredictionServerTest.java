@@ -1,0 +1,204 @@
+package io.ganglion.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.data.Dataset;
+import io.ganglion.optim.Sgd;
+import io.ganglion.train.Trainer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployment path end to end: a network is trained, saved and loaded into a fresh instance,
+ * which is served on a free loopback port; real HTTP requests, good and bad, get the answers the
+ * API promises.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one server for all: stopping takes a second
+class PredictionServerTest {
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Net_FashionMlp trained;
+  private Net_FashionMlp served;
+  private PredictionServer server;
+  private final AtomicLong firstPrediction = new AtomicLong();
+
+  @BeforeAll
+  void trainSaveLoadAndServe(@TempDir Path dir) throws Exception {
+    // 64 random images in 4 classes, told apart by which quarter of the image is brightest.
+    SplittableRandom random = new SplittableRandom(7);
+    float[] images = new float[64 * 784];
+    int[] labels = new int[64];
+    for (int n = 0; n < 64; n++) {
+      labels[n] = n % 4;
+      for (int i = 0; i < 784; i++) {
+        images[n * 784 + i] = (float) random.nextDouble() * (i / 196 == labels[n] ? 1f : 0.3f);
+      }
+    }
+    trained = new Net_FashionMlp(3);
+    Trainer.of(trained).optimizer(Sgd.of(0.05, 0.9)).batchSize(16).epochs(3)
+        .fit(Dataset.ofLabels(images, 784, labels));
+    Path file = dir.resolve("fashion.safetensors");
+    trained.save(file);
+    served = new Net_FashionMlp(4);
+    served.load(file);
+    server = PredictionServer.start(served,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2, firstPrediction::set);
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void predictsWhatTheTrainedNetworkPredicts() throws Exception {
+    float[] image = image(0.25f);
+    HttpResponse<String> response = post(inputJson(image, 784));
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals("application/json; charset=utf-8",
+        response.headers().firstValue("Content-Type").orElse(""));
+    float[] probabilities = trained.predict(image);
+    StringBuilder expected = new StringBuilder("{\"class\": " + trained.classify(image)
+        + ", \"probabilities\": [");
+    for (int k = 0; k < probabilities.length; k++) {
+      expected.append(k == 0 ? "" : ", ").append(probabilities[k]);
+    }
+    assertEquals(expected + "]}\n", response.body());
+    assertTrue(firstPrediction.get() != 0, "the first prediction was not reported");
+    assertTrue(firstPrediction.get() <= System.nanoTime());
+  }
+
+  @Test
+  void concurrentRequestsEachGetTheirOwnAnswer() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int r = 0; r < 16; r++) {
+      responses.add(CLIENT.sendAsync(request("/predict")
+          .POST(HttpRequest.BodyPublishers.ofString(inputJson(image(r / 16f), 784))).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (int r = 0; r < 16; r++) {
+      HttpResponse<String> response = responses.get(r).join();
+      assertEquals(200, response.statusCode(), response.body());
+      String prefix = "{\"class\": " + trained.classify(image(r / 16f)) + ", ";
+      assertTrue(response.body().startsWith(prefix), response.body());
+    }
+  }
+
+  @Test
+  void wrongLengthIsA400ThatSaysSo() throws Exception {
+    assertError(400, "input must have 784 values, but had 3", post("{\"input\": [1, 2, 3]}"));
+    assertError(400, "input must have 784 values, but had 785", post(inputJson(image(1), 785)));
+    assertError(400, "input must have 784 values, but had 0", post("{\"input\": []}"));
+  }
+
+  @Test
+  void badValuesAre400sThatNameTheValue() throws Exception {
+    assertError(400, "input[1] must be a number, but was \"x\"", post("{\"input\": [1, \"x\"]}"));
+    assertError(400, "input[0] must be a number, but was NaN", post("{\"input\": [NaN]}"));
+    assertError(400, "input[0] must be a number, but was null", post("{\"input\": [null]}"));
+    assertError(400, "input[2] must be a finite float, but was 1e39",
+        post("{\"input\": [0, 1, 1e39]}"));
+    assertError(400, "input[0] must be a number, but was 01", post("{\"input\": [01]}"));
+  }
+
+  @Test
+  void malformedBodiesAre400s() throws Exception {
+    assertError(400, "the body must be a JSON object like {\"input\": [...]}", post(""));
+    assertError(400, "the body must be a JSON object like {\"input\": [...]}", post("[1, 2]"));
+    assertError(400, "the body must have a field \"input\" with 784 numbers", post("{}"));
+    assertError(400, "unknown field \"inputs\"; the body has only \"input\"",
+        post("{\"inputs\": [1]}"));
+    assertError(400, "\"input\" must be an array of 784 numbers", post("{\"input\": 3}"));
+    assertError(400, "unexpected text after the JSON object at offset 14",
+        post("{\"input\": []} x"));
+    assertError(400, "expected ',' or ']' after input[0] at offset 13", post("{\"input\": [1 2]}"));
+  }
+
+  @Test
+  void anOversizedBodyIsA413AndIsNotReadToTheEnd() throws Exception {
+    String huge = "{\"input\": [" + "0,".repeat(server.maxBodyBytes()) + "0]}";
+    assertError(413, "the body must be at most " + server.maxBodyBytes() + " bytes", post(huge));
+  }
+
+  @Test
+  void otherMethodsAndPathsAre405And404() throws Exception {
+    HttpResponse<String> get = send(request("/predict").GET().build());
+    assertError(405, "GET is not allowed on /predict; use POST", get);
+    assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+    assertError(405, "POST is not allowed on /model; use GET, HEAD",
+        send(request("/model").POST(HttpRequest.BodyPublishers.noBody()).build()));
+    assertError(404,
+        "no such path /predictions; the paths are POST /predict, GET /model and GET /health",
+        send(request("/predictions").GET().build()));
+  }
+
+  @Test
+  void healthAndModelDescribeTheServer() throws Exception {
+    HttpResponse<String> health = send(request("/health").GET().build());
+    assertEquals(200, health.statusCode());
+    assertEquals("{\"status\": \"ok\"}\n", health.body());
+    HttpResponse<String> model = send(request("/model").GET().build());
+    assertEquals(200, model.statusCode());
+    assertTrue(model.body().startsWith("{\"name\": \"FashionMlp\", \"inputs\": 784,"
+        + " \"outputs\": 10, \"loss\": \"SOFTMAX_CROSS_ENTROPY\", \"parameters\": 101770,"
+        + " \"summary\": \""), model.body());
+    assertTrue(model.body().contains("hidden   Dense  128"), model.body());
+  }
+
+  private static void assertError(int status, String message, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals("{\"error\": " + PredictionServer.jsonString(message) + "}\n", response.body());
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return send(request("/predict").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .timeout(Duration.ofSeconds(10));
+  }
+
+  private static float[] image(float brightness) {
+    float[] image = new float[784];
+    for (int i = 0; i < 784; i++) {
+      image[i] = brightness * ((i * 37) % 100) / 100f;
+    }
+    return image;
+  }
+
+  private static String inputJson(float[] values, int count) {
+    StringBuilder json = new StringBuilder("{\"input\": [");
+    for (int i = 0; i < count; i++) {
+      json.append(i == 0 ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%s", i < values.length ? values[i] : 0f));
+    }
+    return json.append("]}").toString();
+  }
+}
