@@ -1,0 +1,202 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Layer;
+import io.ganglion.Model;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The processor as a user's build runs it, outside Maven's own compilation: with the javac of the
+ * JVM running the tests (JDK 17, and JDK 25 in the {@code jdk25} profile's run) and with the
+ * Eclipse compiler (ECJ). Each compiled network must run, keep its layers in source order, give
+ * the same numbers, compile without a single warning under {@code -Xlint:all,-processing -Werror}, and come
+ * out as the same bytes every time.
+ */
+class CompilersTest {
+  /** Layer names out of alphabetical order, so that an order taken from anywhere else shows. */
+  private static final String SOURCE =
+      String.join("\n",
+          "package demo;",
+          "",
+          "import io.ganglion.Activation;",
+          "import io.ganglion.Dense;",
+          "import io.ganglion.Layer;",
+          "import io.ganglion.Loss;",
+          "import io.ganglion.Network;",
+          "",
+          "@Network(inputs = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+          "abstract class Ordered {",
+          "  @Dense(units = 7, activation = Activation.TANH)",
+          "  Layer zeta;",
+          "",
+          "  @Dense(units = 6, activation = Activation.RELU)",
+          "  Layer alpha;",
+          "",
+          "  @Dense(units = 4, activation = Activation.SIGMOID)",
+          "  Layer mid;",
+          "",
+          "  @Dense(units = 3)",
+          "  Layer beta;",
+          "}",
+          "");
+
+  private static final List<String> SOURCE_ORDER = List.of("zeta", "alpha", "mid", "beta");
+
+  private static final String[] VECTOR_MODULE = {"--add-modules", "jdk.incubator.vector"};
+
+  private static final float[] INPUT = {0.5f, -1f, 0.25f, 2f, -0.75f};
+
+  @TempDir Path dir;
+
+  @Test
+  void javacCompilesRunsAndWarnsAboutNothing() throws Exception {
+    Compiled javac = compile(ToolProvider.getSystemJavaCompiler(), "javac");
+    assertEquals(List.of(), javac.warnings, "javac warned");
+    assertTrue(Files.notExists(javac.generated.resolve("demo/Net_Ordered_Vector.java")));
+    Model net = javac.newNetwork(42);
+    assertEquals(SOURCE_ORDER, layerNames(net));
+    assertEquals(3, net.predict(INPUT).length);
+  }
+
+  @Test
+  void eclipseCompilerCompilesTheSameNetwork() throws Exception {
+    // Both see the incubator module: ECJ resolves jdk.incubator.vector even without the flag, so
+    // under ECJ the processor writes the Vector API kernels whenever the JDK has the module (they
+    // are loaded only where the running JVM has it too). With the flag on both, the processor
+    // must write the same bytes whichever compiler hosts it.
+    Compiled javac = compile(ToolProvider.getSystemJavaCompiler(), "javac", VECTOR_MODULE);
+    Compiled ecj = compile(new EclipseCompiler(), "ecj", VECTOR_MODULE);
+    assertEquals(List.of(), ecj.warnings, "ecj warned");
+    Model fromEcj = ecj.newNetwork(42);
+    Model fromJavac = javac.newNetwork(42);
+    assertEquals(SOURCE_ORDER, layerNames(fromEcj));
+    assertEquals(fromJavac.summary(), fromEcj.summary());
+    assertArrayEquals(fromJavac.predict(INPUT), fromEcj.predict(INPUT));
+    assertEquals(javac.generatedSource("Net_Ordered"), ecj.generatedSource("Net_Ordered"));
+    assertEquals(javac.generatedSource("Net_Ordered_Vector"),
+        ecj.generatedSource("Net_Ordered_Vector"));
+  }
+
+  @Test
+  void eclipseCompilerWithoutTheVectorModule() throws Exception {
+    Compiled ecj = compile(new EclipseCompiler(), "ecj-plain", "-Aganglion.vector=false");
+    assertEquals(List.of(), ecj.warnings, "ecj warned");
+    Model net = ecj.newNetwork(7);
+    assertEquals(SOURCE_ORDER, layerNames(net));
+    assertArrayEquals(compile(ToolProvider.getSystemJavaCompiler(), "javac-plain")
+        .newNetwork(7).predict(INPUT), net.predict(INPUT));
+  }
+
+  @Test
+  void generatedSourcesAreTheSameBytesEveryTime() throws Exception {
+    Compiled first = compile(ToolProvider.getSystemJavaCompiler(), "first");
+    Compiled second = compile(ToolProvider.getSystemJavaCompiler(), "second");
+    assertTrue(first.generatedSource("Net_Ordered").contains("final class Net_Ordered"));
+    assertEquals(first.generatedSource("Net_Ordered"), second.generatedSource("Net_Ordered"));
+    assertArrayEquals(first.generatedClassBytes(), second.generatedClassBytes());
+  }
+
+  private static List<String> layerNames(Model net) {
+    return net.layers().stream().map(Layer::name).collect(Collectors.toList());
+  }
+
+  /** Compiles {@link #SOURCE} with {@code compiler} and the processor, failing on any error. */
+  private Compiled compile(JavaCompiler compiler, String name, String... extraOptions)
+      throws IOException {
+    Path root = dir.resolve(name);
+    Path sources = Files.createDirectories(root.resolve("src/demo"));
+    Path generated = Files.createDirectories(root.resolve("generated"));
+    Path classes = Files.createDirectories(root.resolve("classes"));
+    Path source = Files.writeString(sources.resolve("Ordered.java"), SOURCE);
+    String classPath = System.getProperty("java.class.path");
+    List<String> options = new ArrayList<>(List.of(
+        "-classpath", classPath,
+        "-processorpath", classPath,
+        "-processor", "io.ganglion.processor.NetworkProcessor",
+        "-s", generated.toString(),
+        "-d", classes.toString(),
+        "-encoding", "UTF-8"));
+    options.addAll(List.of(extraOptions));
+    if (compiler instanceof EclipseCompiler) {
+      options.addAll(List.of("-17", "-warn:+allDeprecation,+unused,+uselessTypeCheck"));
+    } else {
+      // -processing: the processor returns false from process() (it claims no annotation), so
+      // javac's -Xlint:processing says "No processor claimed any of these annotations".
+      options.addAll(List.of("--release", "17", "-Xlint:all,-processing"));
+      if (extraOptions.length == 0) {
+        // With the incubator module javac always warns that it is incubating.
+        options.add("-Werror");
+      }
+    }
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    boolean ok;
+    try (StandardJavaFileManager files =
+        compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      ok = compiler.getTask(null, files, diagnostics, options, null,
+          files.getJavaFileObjects(source.toFile())).call();
+    }
+    List<String> warnings = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+      String text = d.getKind() + " " + (d.getSource() == null ? "" : d.getSource().getName())
+          + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT);
+      if (d.getKind() == Diagnostic.Kind.ERROR) {
+        errors.add(text);
+      } else if (d.getKind() != Diagnostic.Kind.NOTE) {
+        warnings.add(text);
+      }
+    }
+    assertTrue(ok && errors.isEmpty(), name + " failed: " + errors + " " + warnings);
+    return new Compiled(generated, classes, warnings);
+  }
+
+  /** The output of one compilation. */
+  private static final class Compiled {
+    final Path generated;
+    final Path classes;
+    final List<String> warnings;
+
+    Compiled(Path generated, Path classes, List<String> warnings) {
+      this.generated = generated;
+      this.classes = classes;
+      this.warnings = warnings;
+    }
+
+    String generatedSource(String simpleName) throws IOException {
+      return Files.readString(generated.resolve("demo/" + simpleName + ".java"));
+    }
+
+    byte[] generatedClassBytes() throws IOException {
+      return Files.readAllBytes(classes.resolve("demo/Net_Ordered.class"));
+    }
+
+    /** A new instance, loaded in its own class loader over this module's runtime classes. */
+    Model newNetwork(long seed) throws Exception {
+      URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+          CompilersTest.class.getClassLoader());
+      return (Model) Class.forName("demo.Net_Ordered", true, loader)
+          .getConstructor(long.class).newInstance(seed);
+    }
+  }
+}
