@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The processor as a user's build runs it, outside Maven's own compilation: with the javac of the
  * JVM running the tests (JDK 17, and JDK 25 in the {@code jdk25} profile's run) and with the
  * Eclipse compiler (ECJ). Each compiled network must run, keep its layers in source order, give
- * the same numbers, compile without a single warning under {@code -Xlint:all,-processing -Werror}, and come
- * out as the same bytes every time.
+ * the same numbers, compile without a single warning under {@code -Xlint:all,-processing -Werror}
+ * and come out as the same bytes every time.
  */
 class CompilersTest {
   /** Layer names out of alphabetical order, so that an order taken from anywhere else shows. */
