@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the time from launching `java` to the first prediction answered by Serve over HTTP: starts
 # the server, sends the same request every 5 ms until one succeeds, stops it; prints the times of
-# RUNS runs and the runtime jar's size. Needs a built tree (mvn -B -q package -DskipTests), curl,
-# python3 (to write a 784-value request) and a model (TrainFashion --out FILE).
+# RUNS runs (with the JVM's own uptime at that moment, as Serve prints it) and the runtime jar's
+# size. Needs a built tree (mvn -B -q package -DskipTests), curl, python3 (to write a 784-value
+# request) and a model (TrainFashion --out FILE).
 # usage: examples/measure-startup.sh MODEL [RUNS] [JAVA]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ python3 -c 'import json; print(json.dumps({"input": [0.5] * 784}))' > "$request"
 for run in $(seq "$runs"); do
   start=$(date +%s%N)
   "$java" -cp "$runtime_jar:$examples_jar" io.ganglion.examples.Serve --model "$model" \
-      --port "$port" > /dev/null &
+      --port "$port" > "$request.log" &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
       --data-binary @"$request" > /dev/null 2>&1; do
@@ -26,7 +27,8 @@ for run in $(seq "$runs"); do
   end=$(date +%s%N)
   kill "$pid"
   wait "$pid" 2> /dev/null || true
-  echo "run $run: first prediction $(( (end - start) / 1000000 )) ms after launching java"
+  echo "run $run: first prediction $(( (end - start) / 1000000 )) ms after launching java;" \
+      "the server says: $(grep -o 'served.*' "$request.log" || echo nothing)"
 done
-rm -f "$request"
+rm -f "$request" "$request.log"
 echo "runtime jar: $(stat -c %s "$runtime_jar") bytes ($runtime_jar)"

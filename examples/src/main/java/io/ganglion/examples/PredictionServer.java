@@ -58,7 +58,7 @@ final class PredictionServer implements AutoCloseable {
   /**
    * Starts serving {@code model} on {@code address} (port 0 picks a free port) with {@code
    * threads} workers; {@code firstPrediction} is told the time, from {@link System#nanoTime()},
-   * when the first prediction has been computed.
+   * when the first prediction has been sent.
    */
   static PredictionServer start(Model model, InetSocketAddress address, int threads,
       LongConsumer firstPrediction) throws IOException {
@@ -145,9 +145,6 @@ final class PredictionServer implements AutoCloseable {
     Model replica = replicas.get();
     float[] output = replica.predict(input);
     int label = replica.classify(input);
-    if (predictions.getAndIncrement() == 0) {
-      firstPrediction.accept(System.nanoTime());
-    }
     StringBuilder json = new StringBuilder(32 + 16 * output.length);
     json.append("{\"class\": ").append(label).append(", \"")
         .append(model.loss() == Loss.MSE ? "outputs" : "probabilities").append("\": [");
@@ -155,6 +152,9 @@ final class PredictionServer implements AutoCloseable {
       json.append(k == 0 ? "" : ", ").append(jsonNumber(output[k]));
     }
     send(exchange, 200, json.append("]}").toString());
+    if (predictions.getAndIncrement() == 0) {
+      firstPrediction.accept(System.nanoTime());
+    }
   }
 
   /** The body, or null when it is longer than {@link #maxBodyBytes}: reads no more than that. */

@@ -1,13 +1,11 @@
 package io.ganglion.examples;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Serves a trained {@link FashionMlp} over HTTP: loads its weights from a safetensors file (written
@@ -61,23 +59,16 @@ final class Serve {
     net.load(model);
     PredictionServer server =
         PredictionServer.start(net, new InetSocketAddress(host, port), threads, Serve::report);
-    System.out.printf(Locale.ROOT, "Serving %s (%d parameters) from %s on http://%s:%d/predict%s%n",
-        net.name(), net.parameterCount(), model, host, server.port(), sinceStart("; ready"));
+    System.out.printf(Locale.ROOT, "Serving %s (%d parameters) from %s on http://%s:%d/predict%n",
+        net.name(), net.parameterCount(), model, host, server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ganglion-http-stop"));
   }
 
   private static void report(long nanoTime) {
-    System.out.println("First prediction served" + sinceStart(""));
-  }
-
-  /** {@code " N ms after the JVM started"} after {@code what}, or nothing if the OS won't say. */
-  private static String sinceStart(String what) {
-    // The process start time comes from the OS, in its clock ticks (10 ms on Linux).
-    Optional<Instant> start = ProcessHandle.current().info().startInstant();
-    return start.isEmpty()
-        ? ""
-        : what + " " + Duration.between(start.get(), Instant.now()).toMillis()
-            + " ms after the JVM started";
+    // The JVM's own start time, to the millisecond (the OS's process start time is rounded to
+    // whole seconds on Linux); read after the first answer has gone out, so as not to delay it.
+    long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+    System.out.printf(Locale.ROOT, "First prediction served %d ms after the JVM started%n", uptime);
   }
 
   private static String required(String option, String value) {
