@@ -4,7 +4,7 @@
 # RUNS runs (with the JVM's own uptime at that moment, as Serve prints it) and the runtime jar's
 # size. Needs a built tree (mvn -B -q package -DskipTests), curl, python3 (to write a 784-value
 # request) and a model (TrainFashion --out FILE).
-# usage: examples/measure-startup.sh MODEL [RUNS] [JAVA]
+# usage: [JAVA_OPTS=...] examples/measure-startup.sh MODEL [RUNS] [JAVA]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model=$1
@@ -17,7 +17,8 @@ request=$(mktemp)
 python3 -c 'import json; print(json.dumps({"input": [0.5] * 784}))' > "$request"
 for run in $(seq "$runs"); do
   start=$(date +%s%N)
-  "$java" -cp "$runtime_jar:$examples_jar" io.ganglion.examples.Serve --model "$model" \
+  # shellcheck disable=SC2086 # JAVA_OPTS holds several options
+  "$java" ${JAVA_OPTS:-} -cp "$runtime_jar:$examples_jar" io.ganglion.examples.Serve --model "$model" \
       --port "$port" > "$request.log" &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
