@@ -8,10 +8,12 @@ import java.util.Map;
  * default, or {@code loss} when training has no validation data. Metrics whose name contains
  * {@code accuracy} improve upwards; all others downwards.
  *
- * <p>At the end of each epoch: during a cooldown the wait stays at zero; a value better than the
- * best by more than {@code minDelta} becomes the best and resets the wait; otherwise the wait grows,
- * and when it reaches {@code patience} the rate becomes {@code max(rate * factor, minimum)}, the
- * wait restarts and a cooldown of {@code cooldown} epochs begins.
+ * <p>At the end of each epoch, as in Keras: a running cooldown counts down by one and holds the
+ * wait at zero; a value better than the best by more than {@code minDelta} becomes the best and
+ * resets the wait; otherwise, unless still cooling down, the wait grows, and when it reaches {@code
+ * patience} the rate becomes {@code max(rate * factor, minimum)}, the wait restarts and the
+ * cooldown is set to {@code cooldown} (so the {@code cooldown - 1} epochs after a reduction are
+ * ignored).
  */
 public final class ReduceOnPlateau implements LearningRateSchedule {
   private final double factor;
