@@ -3,6 +3,7 @@ package io.ganglion.train;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The progress output of {@link Trainer#fit}, Keras style. Verbose 1 on a terminal redraws one line
@@ -20,6 +21,7 @@ final class Progress {
   private final int epochs;
   private final int samples;
   private final boolean showLearningRate;
+  private final LongSupplier nanoTime;
   private int epoch;
   private long started;
   private long lastDraw;
@@ -27,6 +29,13 @@ final class Progress {
 
   Progress(PrintStream out, int verbose, boolean live, int epochs, int samples,
       boolean showLearningRate) {
+    this(out, verbose, live, epochs, samples, showLearningRate, System::nanoTime);
+  }
+
+  /** With a clock in nanoseconds, for tests. */
+  Progress(PrintStream out, int verbose, boolean live, int epochs, int samples,
+      boolean showLearningRate, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     this.out = out;
     this.verbose = verbose;
     this.live = live && verbose == 1;
@@ -44,7 +53,7 @@ final class Progress {
 
   void epochStarted(int epoch) {
     this.epoch = epoch;
-    this.started = System.nanoTime();
+    this.started = nanoTime.getAsLong();
     this.lastDraw = started;
     this.lastLength = 0;
   }
@@ -54,7 +63,7 @@ final class Progress {
     if (!live) {
       return;
     }
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (now - lastDraw < REDRAW_MILLIS * 1_000_000L && done < samples) {
       return;
     }
@@ -72,7 +81,7 @@ final class Progress {
     if (verbose == 0) {
       return;
     }
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double seconds = (nanoTime.getAsLong() - started) / 1e9;
     StringBuilder line = new StringBuilder(header());
     if (verbose == 1) {
       line.append(' ').append(bar(samples)).append(' ').append(samples).append('/').append(samples);
