@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Samples held in memory: features row-major in one {@code float[]} ({@code featureSize()} values per
- * sample), and either an integer class label per sample or {@code targetSize()} float targets per
- * sample. The arrays are shared, not copied; methods that derive a data set ({@link #subset},
+ * Samples held in memory: features row-major in one {@code float[]} ({@code featureSize()} values
+ * per sample), and either an integer class label per sample or {@code targetSize()} float targets
+ * per sample. The arrays are shared, not copied; methods that derive a data set ({@link #subset},
  * {@link #split}, {@link #shuffled}, {@link #withOneHotTargets}) copy the samples they keep.
  */
 public final class Dataset {
@@ -17,7 +17,8 @@ public final class Dataset {
   private final int targetSize;
   private final int size;
 
-  private Dataset(float[] features, int featureSize, int[] labels, float[] targets, int targetSize) {
+  private Dataset(
+      float[] features, int featureSize, int[] labels, float[] targets, int targetSize) {
     if (features == null) {
       throw new IllegalArgumentException("features must not be null");
     }

@@ -113,7 +113,8 @@ public final class Scaler {
       throw new IllegalArgumentException("training data must not be null");
     }
     if (train.size() == 0) {
-      throw new IllegalArgumentException("training data must hold samples to fit on, but was empty");
+      throw new IllegalArgumentException(
+          "training data must hold samples to fit on, but was empty");
     }
     return train.featureSize();
   }

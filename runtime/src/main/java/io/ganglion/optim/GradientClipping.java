@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Gradient clipping as PyTorch's {@code torch.nn.utils.clip_grad_norm_} and {@code
  * clip_grad_value_}, over every parameter's {@link Parameter#grad()} in place. {@link Optimizer}
- * applies it when {@link Optimizer#clipNorm} or {@link Optimizer#clipValue} is set.
+ * applies it when {@link Optimizer#clipNorm} or {@link Optimizer#clipValue} is set. Indexed
+ * loops rather than iterators: clipping runs every step and must not allocate.
  */
 public final class GradientClipping {
   private GradientClipping() {}
@@ -14,8 +15,8 @@ public final class GradientClipping {
   /** The global L2 norm of all gradients, accumulated in double. */
   public static double norm(List<Parameter> parameters) {
     double sum = 0;
-    for (Parameter p : parameters) {
-      for (float[] row : p.grad()) {
+    for (int k = 0; k < parameters.size(); k++) {
+      for (float[] row : parameters.get(k).grad()) {
         for (float g : row) {
           sum += (double) g * g;
         }
@@ -33,8 +34,8 @@ public final class GradientClipping {
     double coefficient = maxNorm / (norm + 1e-6);
     if (coefficient < 1) {
       float c = (float) coefficient;
-      for (Parameter p : parameters) {
-        for (float[] row : p.grad()) {
+      for (int k = 0; k < parameters.size(); k++) {
+        for (float[] row : parameters.get(k).grad()) {
           for (int j = 0; j < row.length; j++) {
             row[j] *= c;
           }
@@ -47,8 +48,8 @@ public final class GradientClipping {
   /** Clamps every gradient element to {@code [-maxValue, maxValue]}. */
   public static void clipValue(List<Parameter> parameters, double maxValue) {
     float max = (float) maxValue;
-    for (Parameter p : parameters) {
-      for (float[] row : p.grad()) {
+    for (int k = 0; k < parameters.size(); k++) {
+      for (float[] row : parameters.get(k).grad()) {
         for (int j = 0; j < row.length; j++) {
           row[j] = Math.max(-max, Math.min(max, row[j]));
         }

@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public interface LearningRateSchedule {
 
-  /** The learning rate of {@code epoch} (0-based) for an optimizer that started at {@code initial}. */
+  /** The learning rate of {@code epoch} (0-based) when the optimizer began at {@code initial}. */
   double learningRate(int epoch, double initial);
 
   /**

@@ -76,7 +76,7 @@ public final class EarlyStopping {
     return restoreBestWeights;
   }
 
-  /** Whether {@code value} improves on {@code best} for {@code metric} by more than {@code delta}. */
+  /** Whether {@code value} beats {@code best} of {@code metric} by more than {@code delta}. */
   static boolean improves(String metric, double value, double best, double delta) {
     if (Double.isNaN(value)) {
       return false;

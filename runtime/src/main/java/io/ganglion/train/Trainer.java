@@ -327,6 +327,8 @@ public final class Trainer {
     private final String monitor;
     private final History history = new History();
     private final Progress progress;
+    /** An array, not the list: iterating a list allocates an iterator on every batch. */
+    private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
     private double bestValue = Double.NaN;
     private int bestEpoch = -1;
     private int wait;
@@ -371,7 +373,7 @@ public final class Trainer {
           optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
         }
         double rate = optimizer.learningRate();
-        for (TrainingListener listener : listeners) {
+        for (TrainingListener listener : callbacks) {
           listener.epochStarted(epoch);
         }
         progress.epochStarted(epoch);
@@ -383,7 +385,7 @@ public final class Trainer {
           schedule.epochEnded(epoch, metrics);
         }
         Map<String, Double> view = Collections.unmodifiableMap(metrics);
-        for (TrainingListener listener : listeners) {
+        for (TrainingListener listener : callbacks) {
           listener.epochEnded(epoch, view);
         }
         progress.epochEnded(metrics);
@@ -432,7 +434,7 @@ public final class Trainer {
         }
         optimizer.step(parameters);
         lossSum += batchLoss;
-        for (TrainingListener listener : listeners) {
+        for (TrainingListener listener : callbacks) {
           listener.batchEnded(epoch, step, batchLoss / count);
         }
         progress.batchEnded(from + count, lossSum / (from + count));

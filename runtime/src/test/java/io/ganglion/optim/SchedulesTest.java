@@ -36,7 +36,8 @@ final class SchedulesTest {
 
   @Test
   void exponential() {
-    assertRates(new double[] {2, 1.8, 1.62, 1.458}, rates(LearningRateSchedule.exponential(0.9), 4, 2));
+    assertRates(new double[] {2, 1.8, 1.62, 1.458},
+        rates(LearningRateSchedule.exponential(0.9), 4, 2));
   }
 
   @Test

@@ -264,7 +264,8 @@ final class TrainerTest {
   void aSingleOutputClassifiesByThreshold() {
     LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1);
     model.parameters().get(0).copyFrom(new float[] {1});
-    Dataset data = Dataset.ofLabels(new float[] {0.9f, 0.2f, 0.6f, 0.4f}, 1, new int[] {1, 0, 0, 1});
+    Dataset data =
+        Dataset.ofLabels(new float[] {0.9f, 0.2f, 0.6f, 0.4f}, 1, new int[] {1, 0, 0, 1});
     Evaluation e = Trainer.of(model).evaluate(data);
     assertArrayEquals(new int[][] {{1, 1}, {1, 1}}, e.confusionMatrix());
     assertEquals(0.5, e.accuracy(), 1e-12);
