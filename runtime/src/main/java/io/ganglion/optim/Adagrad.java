@@ -23,7 +23,7 @@ public final class Adagrad extends Optimizer {
   private float clr;
 
   private Adagrad(double learningRate) {
-    super(learningRate);
+    super("Adagrad", learningRate);
   }
 
   /** Adagrad with the given learning rate. */

@@ -25,7 +25,7 @@ public final class Adam extends Optimizer {
   private float biasCorrection2Sqrt;
 
   private Adam(double learningRate) {
-    super(learningRate);
+    super("Adam", learningRate);
   }
 
   /** Adam with the given learning rate (PyTorch's default is 1e-3). */

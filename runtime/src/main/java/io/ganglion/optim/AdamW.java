@@ -20,7 +20,7 @@ public final class AdamW extends Optimizer {
   private float shrink;
 
   private AdamW(double learningRate) {
-    super(learningRate);
+    super("AdamW", learningRate);
   }
 
   /** AdamW with the given learning rate (PyTorch's default is 1e-3). */

@@ -22,6 +22,7 @@ import java.util.Map;
  * it.
  */
 public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sgd {
+  private final String kind;
   private double learningRate;
   private double clipNorm;
   private double clipValue;
@@ -31,7 +32,8 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   /** State as {@code [slot][parameter][row][element]}, rows shaped like the parameter's data. */
   private float[][][][] slots = new float[0][][][];
 
-  Optimizer(double learningRate) {
+  Optimizer(String kind, double learningRate) {
+    this.kind = kind;
     this.learningRate = checkLearningRate(learningRate);
   }
 
@@ -83,6 +85,11 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       throw new IllegalStateException(
           setting + " must be set before the first step, but the optimizer has already stepped");
     }
+  }
+
+  /** The kind of optimizer, such as {@code "Adam"}, as recorded in {@link #state()}. */
+  public final String kind() {
+    return kind;
   }
 
   /** The learning rate the next step uses. */
@@ -147,7 +154,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
         }
       }
     }
-    return new OptimizerState(getClass().getSimpleName(), steps, learningRate, tensors);
+    return new OptimizerState(kind, steps, learningRate, tensors);
   }
 
   /**
@@ -158,7 +165,6 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     if (state == null) {
       throw new IllegalArgumentException("state must not be null");
     }
-    String kind = getClass().getSimpleName();
     if (!state.optimizer().equals(kind)) {
       throw new IllegalArgumentException(
           "state must come from a " + kind + " optimizer, but came from " + state.optimizer());

@@ -28,7 +28,7 @@ public final class RmsProp extends Optimizer {
   private float lr;
 
   private RmsProp(double learningRate) {
-    super(learningRate);
+    super("RmsProp", learningRate);
   }
 
   /** RMSprop with the given learning rate. */

@@ -28,7 +28,7 @@ public final class Sgd extends Optimizer {
   private boolean first;
 
   private Sgd(double learningRate, double momentum) {
-    super(learningRate);
+    super("Sgd", learningRate);
     this.momentum = checkUnit("momentum", momentum);
   }
 

@@ -5,6 +5,7 @@ import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -226,6 +227,11 @@ public final class Trainer {
     stopRequested = true;
   }
 
+  /** The optimizer, whose {@link Optimizer#state()} a checkpoint saves. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
   /** The model being trained. */
   public Model model() {
     return model;
@@ -362,6 +368,7 @@ public final class Trainer {
     }
 
     History fit() {
+      checkMonitors();
       stopRequested = false;
       best.save();
       double initialRate = optimizer.learningRate();
@@ -450,6 +457,38 @@ public final class Trainer {
         }
       }
       return metrics;
+    }
+
+    /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
+    private void checkMonitors() {
+      List<String> reported = new ArrayList<>(List.of("loss"));
+      if (predicted != null) {
+        reported.add("accuracy");
+      }
+      if (held != null) {
+        reported.add("val_loss");
+        if (held.hasLabels()) {
+          reported.add("val_accuracy");
+          if (topK > 0) {
+            reported.add("val_top" + topK + "_accuracy");
+          }
+        } else {
+          reported.add("val_mse");
+          reported.add("val_mae");
+        }
+      }
+      reported.add("lr");
+      if (!reported.contains(monitor)) {
+        throw new IllegalStateException("early stopping must monitor a metric that training"
+            + " reports " + reported + ", but was '" + monitor + "'");
+      }
+      if (schedule instanceof ReduceOnPlateau) {
+        String watched = ((ReduceOnPlateau) schedule).monitor();
+        if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
+          throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
+              + " reports " + reported + ", but was '" + watched + "'");
+        }
+      }
     }
 
     /** Tracks the monitored metric and the best weights; returns whether to stop early. */

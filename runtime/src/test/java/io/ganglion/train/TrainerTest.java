@@ -215,6 +215,28 @@ final class TrainerTest {
   }
 
   @Test
+  void reduceOnPlateauLowersTheRateWhenValidationLossStalls() {
+    // No learning after epoch 0: listeners run after the schedule has set the epoch's rate, and
+    // this one zeroes it, so val_loss stays the same from epoch 0 on.
+    Sgd sgd = Sgd.of(0.2);
+    History history = Trainer.of(softmax(1)).optimizer(sgd).epochs(6)
+        .validation(BLOBS_VALIDATION)
+        .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 2))
+        .listener(new TrainingListener() {
+          @Override
+          public void epochStarted(int epoch) {
+            if (epoch >= 1) {
+              sgd.setLearningRate(0);
+            }
+          }
+        })
+        .verbose(0).fit(BLOBS);
+    // Epochs 1 and 2 are bad (patience 2): epoch 3 runs at half the rate; epochs 3 and 4 are bad
+    // again: epoch 5 at a quarter. History records the scheduled rate.
+    assertEquals(List.of(0.2, 0.2, 0.2, 0.1, 0.1, 0.05), history.metric("lr"));
+  }
+
+  @Test
   void l2AddsItsPenaltyToTheLossAndItsGradientToTheWeights() {
     LinearModel trained = softmax(19);
     LinearModel reference = softmax(19);
@@ -287,6 +309,12 @@ final class TrainerTest {
             .earlyStopping(EarlyStopping.monitor("val_loss")).fit(BLOBS));
     assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
         + " 'val_loss'", s.getMessage());
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0).validation(BLOBS_VALIDATION)
+            .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_mse"))
+            .fit(BLOBS));
+    assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, val_loss,"
+        + " val_accuracy, lr], but was 'val_mse'", s.getMessage());
   }
 
   @Test
