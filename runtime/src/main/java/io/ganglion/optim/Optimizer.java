@@ -170,6 +170,12 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
           "state must come from a " + kind + " optimizer, but came from " + state.optimizer());
     }
     bind(parameters);
+    if (state.tensors().size() != bound.length * slotNames.size()) {
+      throw new IllegalArgumentException(
+          "state must hold " + bound.length * slotNames.size() + " tensors, slots " + slotNames
+              + " of each parameter, but held " + state.tensors().size() + " "
+              + state.tensors().keySet() + "; was the optimizer configured the same way?");
+    }
     for (int k = 0; k < bound.length; k++) {
       for (int s = 0; s < slotNames.size(); s++) {
         String name = bound[k].name() + "." + slotNames.get(s);

@@ -278,6 +278,13 @@ final class OptimizersTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AdamW.of(0.1).loadState(parameters, state));
     assertEquals("state must come from a AdamW optimizer, but came from Adam", e.getMessage());
+    Sgd withMomentum = Sgd.of(0.1, 0.9);
+    withMomentum.step(parameters);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sgd.of(0.1).loadState(parameters(), withMomentum.state()));
+    assertEquals("state must hold 0 tensors, slots [] of each parameter, but held 2"
+        + " [w.momentum_buffer, b.momentum_buffer]; was the optimizer configured the same way?",
+        e.getMessage());
   }
 
   @Test
