@@ -1,19 +1,39 @@
 package io.ganglion.train;
 
 import io.ganglion.Model;
+import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The training loop every model shares: each epoch shuffles the samples (seeded), gathers
- * mini-batches into contiguous buffers, runs the generated forward and backward pass and lets the
- * optimizer update the parameters.
+ * The training loop every model shares, Keras style: each epoch shuffles the samples (seeded),
+ * gathers mini-batches into contiguous buffers, runs the generated forward and backward pass, adds
+ * the L2 penalty's gradient and lets the optimizer update the parameters; then it evaluates the
+ * validation data, records the metrics in a {@link History}, drives the learning-rate schedule,
+ * early stopping, listeners and the progress line.
  *
  * <pre>{@code
- * History h = Trainer.of(net).optimizer(Sgd.of(0.1, 0.9)).batchSize(32).epochs(20).fit(train);
+ * History h = Trainer.of(net)
+ *     .optimizer(Adam.of(1e-3)).batchSize(64).epochs(20).seed(42)
+ *     .validationSplit(0.1)
+ *     .earlyStopping(EarlyStopping.monitor("val_loss").patience(3).restoreBestWeights(true))
+ *     .fit(train);
  * }</pre>
+ *
+ * <p>A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}, after
+ * putting back the best weights seen so far. The same seed and settings give bit-identical
+ * results. Steps allocate nothing once the buffers exist.
  */
 public final class Trainer {
   private final Model model;
@@ -22,6 +42,18 @@ public final class Trainer {
   private int epochs = 1;
   private long seed = 0;
   private boolean shuffle = true;
+  private Dataset validation;
+  private double validationSplit;
+  private LearningRateSchedule schedule;
+  private EarlyStopping earlyStopping;
+  private double l2;
+  private int topK;
+  private boolean trainingAccuracy;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private int verbose = 1;
+  private PrintStream out;
+  private boolean live;
+  private volatile boolean stopRequested;
 
   private Trainer(Model model) {
     this.model = model;
@@ -62,7 +94,7 @@ public final class Trainer {
     return this;
   }
 
-  /** Seed of the shuffling; 0 by default. */
+  /** Seed of the shuffling and of the validation split; 0 by default. */
   public Trainer seed(long seed) {
     this.seed = seed;
     return this;
@@ -74,57 +106,425 @@ public final class Trainer {
     return this;
   }
 
-  /** Trains on {@code data} and returns the loss per epoch. */
-  public History fit(Dataset data) {
-    checkData(data);
-    int n = data.size();
-    int batch = Math.min(batchSize, n);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+  /** Data to evaluate after every epoch (metrics named {@code val_*}); none by default. */
+  public Trainer validation(Dataset validation) {
+    if (validation == null) {
+      throw new IllegalArgumentException("validation data must not be null");
     }
-    float[] x = new float[batch * model.inputSize()];
-    int[] y = data.hasLabels() ? new int[batch] : null;
-    float[] t = data.hasLabels() ? null : new float[batch * model.outputSize()];
-    SplittableRandom random = new SplittableRandom(seed);
-    History history = new History();
-    for (int epoch = 0; epoch < epochs; epoch++) {
+    this.validation = validation;
+    return this;
+  }
+
+  /**
+   * Holds out this fraction of the training data for validation, in (0, 1); stratified by class
+   * for labelled data and seeded by {@link #seed}. Exclusive with {@link #validation}.
+   */
+  public Trainer validationSplit(double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException(
+          "validation split must be in (0, 1), but was " + fraction);
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  /** The learning rate per epoch, from the optimizer's rate at the start of {@code fit}. */
+  public Trainer schedule(LearningRateSchedule schedule) {
+    if (schedule == null) {
+      throw new IllegalArgumentException("schedule must not be null");
+    }
+    this.schedule = schedule;
+    return this;
+  }
+
+  /** Stops when a metric stops improving; off by default. */
+  public Trainer earlyStopping(EarlyStopping earlyStopping) {
+    if (earlyStopping == null) {
+      throw new IllegalArgumentException("early stopping must not be null");
+    }
+    this.earlyStopping = earlyStopping;
+    return this;
+  }
+
+  /**
+   * L2 regularization of the weights (parameters named {@code *.weight}, not biases), as Keras's
+   * {@code l2(lambda)}: adds {@code lambda * sum(w^2)} to each batch's mean loss and {@code 2
+   * lambda w} to the gradient. 0 (off) by default.
+   */
+  public Trainer l2(double lambda) {
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException(
+          "L2 factor must be non-negative and finite, but was " + lambda);
+    }
+    this.l2 = lambda;
+    return this;
+  }
+
+  /** Also measures top-{@code k} accuracy on labelled validation data; off (0) by default. */
+  public Trainer topK(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("top-k must not be negative, but was " + k);
+    }
+    this.topK = k;
+    return this;
+  }
+
+  /**
+   * Whether to measure training accuracy during each epoch (metric {@code accuracy}, on the
+   * weights before each step, as Keras reports it). Costs one extra forward pass per batch; off by
+   * default.
+   */
+  public Trainer trainingAccuracy(boolean measure) {
+    this.trainingAccuracy = measure;
+    return this;
+  }
+
+  /** Adds a listener called at epoch start, batch end and epoch end. */
+  public Trainer listener(TrainingListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * How much progress to print, as in Keras: 0 silent, 1 a progress bar line per epoch (redrawn
+   * live on a terminal), 2 one plain line per epoch. 1 by default.
+   */
+  public Trainer verbose(int level) {
+    if (level < 0 || level > 2) {
+      throw new IllegalArgumentException("verbose must be 0, 1 or 2, but was " + level);
+    }
+    this.verbose = level;
+    return this;
+  }
+
+  /**
+   * Prints progress to {@code out} instead of {@code System.out}, as plain lines; see {@link
+   * #progress(PrintStream, boolean)}.
+   */
+  public Trainer progress(PrintStream out) {
+    return progress(out, false);
+  }
+
+  /**
+   * Prints progress to {@code out}; {@code live} redraws the verbose-1 line in place with {@code
+   * \r} as on a terminal. By default progress goes to {@code System.out}, live when a console is
+   * attached, {@code CI} is unset and {@code TERM} is not {@code dumb}.
+   */
+  public Trainer progress(PrintStream out, boolean live) {
+    if (out == null) {
+      throw new IllegalArgumentException("progress stream must not be null");
+    }
+    this.out = out;
+    this.live = live;
+    return this;
+  }
+
+  /** Asks a running {@link #fit} to stop after the current epoch (for listeners). */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** The optimizer, whose {@link Optimizer#state()} a checkpoint saves. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The model being trained. */
+  public Model model() {
+    return model;
+  }
+
+  /** Trains on {@code data} and returns the metrics per epoch. */
+  public History fit(Dataset data) {
+    checkData(data, "training data");
+    Dataset train = data;
+    Dataset held = validation;
+    if (validationSplit > 0) {
+      if (validation != null) {
+        throw new IllegalStateException(
+            "validation data and a validation split must not both be set, but both were");
+      }
+      Dataset.Split split = data.split(validationSplit, seed);
+      train = split.train();
+      held = split.validation();
+    }
+    if (held != null) {
+      checkData(held, "validation data");
+    }
+    return new Run(train, held).fit();
+  }
+
+  /** The model's metrics on {@code data}: loss, and accuracy and more for labelled data. */
+  public Evaluation evaluate(Dataset data) {
+    checkData(data, "data");
+    return new Evaluator(model, batchSize, topK).evaluate(data);
+  }
+
+  /**
+   * Forward and backward pass over one gathered batch: overwrites every parameter's gradient with
+   * the batch's mean gradient and returns the sum of the per-sample losses. The one step a
+   * data-parallel trainer replaces (replicas on slices, gradients reduced in a fixed order).
+   */
+  private double computeGradients(float[] x, int[] y, float[] t, int count) {
+    return model.forwardBackward(x, 0, y, t, count, 1f / count);
+  }
+
+  /** Adds {@code 2 l2 w} to the weights' gradients; returns the penalty {@code l2 sum(w^2)}. */
+  private static double applyL2(Parameter[] weights, float lambda) {
+    double sum = 0;
+    float twice = 2 * lambda;
+    for (Parameter p : weights) {
+      float[][] data = p.data();
+      float[][] grad = p.grad();
+      for (int r = 0; r < data.length; r++) {
+        float[] w = data[r];
+        float[] g = grad[r];
+        for (int j = 0; j < w.length; j++) {
+          sum += (double) w[j] * w[j];
+          g[j] += twice * w[j];
+        }
+      }
+    }
+    return lambda * sum;
+  }
+
+  private void checkData(Dataset data, String what) {
+    if (data == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException(what + " must hold at least one sample, but was empty");
+    }
+    if (data.featureSize() != model.inputSize()) {
+      throw new IllegalArgumentException(
+          what + " must have " + model.inputSize() + " features per sample, the inputs of "
+              + model.name() + ", but had " + data.featureSize());
+    }
+    if (!data.hasLabels() && data.targetSize() != model.outputSize()) {
+      throw new IllegalArgumentException(
+          what + " must have " + model.outputSize() + " targets per sample, the outputs of "
+              + model.name() + ", but had " + data.targetSize());
+    }
+    if (!data.hasLabels() && model.loss().takesLabels()) {
+      throw new IllegalArgumentException(
+          what + " must have class labels for " + model.loss() + ", but had float targets");
+    }
+  }
+
+  /** One call of {@link #fit}: its buffers and the state that lasts across epochs. */
+  private final class Run {
+    private final Dataset train;
+    private final Dataset held;
+    private final int samples;
+    private final int batch;
+    private final List<Parameter> parameters = model.parameters();
+    private final Parameter[] weights;
+    private final float[] x;
+    private final int[] y;
+    private final float[] t;
+    private final int[] predicted;
+    private final int[] order;
+    private final SplittableRandom random = new SplittableRandom(seed);
+    private final Evaluator evaluator;
+    private final WeightSnapshot best;
+    private final String monitor;
+    private final History history = new History();
+    private final Progress progress;
+    /** An array, not the list: iterating a list allocates an iterator on every batch. */
+    private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
+    private double bestValue = Double.NaN;
+    private int bestEpoch = -1;
+    private int wait;
+
+    Run(Dataset train, Dataset held) {
+      this.train = train;
+      this.held = held;
+      this.samples = train.size();
+      this.batch = Math.min(batchSize, samples);
+      List<Parameter> w = new ArrayList<>();
+      for (Parameter p : parameters) {
+        if (p.name().endsWith(".weight")) {
+          w.add(p);
+        }
+      }
+      this.weights = w.toArray(new Parameter[0]);
+      this.x = new float[batch * model.inputSize()];
+      this.y = train.hasLabels() ? new int[batch] : null;
+      this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
+      this.predicted = trainingAccuracy && train.hasLabels() ? new int[batch] : null;
+      this.order = new int[samples];
+      for (int i = 0; i < samples; i++) {
+        order[i] = i;
+      }
+      this.evaluator = held == null ? null : new Evaluator(model, batch, topK);
+      this.best = new WeightSnapshot(parameters);
+      this.monitor = earlyStopping != null ? earlyStopping.metric()
+          : held != null ? "val_loss" : "loss";
+      this.progress = new Progress(out != null ? out : System.out, verbose,
+          out != null ? live : Progress.isTerminal(), epochs, samples, schedule != null);
+    }
+
+    History fit() {
+      checkMonitors();
+      stopRequested = false;
+      best.save();
+      double initialRate = optimizer.learningRate();
+      if (schedule != null) {
+        schedule.reset();
+      }
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        if (schedule != null) {
+          optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
+        }
+        double rate = optimizer.learningRate();
+        for (TrainingListener listener : callbacks) {
+          listener.epochStarted(epoch);
+        }
+        progress.epochStarted(epoch);
+        Map<String, Double> metrics = runEpoch(epoch);
+        metrics.put("lr", rate);
+        history.addEpoch(metrics);
+        boolean stop = track(epoch, metrics);
+        if (schedule != null) {
+          schedule.epochEnded(epoch, metrics);
+        }
+        Map<String, Double> view = Collections.unmodifiableMap(metrics);
+        for (TrainingListener listener : callbacks) {
+          listener.epochEnded(epoch, view);
+        }
+        progress.epochEnded(metrics);
+        if (stop) {
+          history.stoppedAt(epoch);
+          break;
+        }
+        if (stopRequested) {
+          break;
+        }
+      }
+      if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
+        best.restore();
+      }
+      return history;
+    }
+
+    private Map<String, Double> runEpoch(int epoch) {
       if (shuffle) {
-        for (int i = n - 1; i > 0; i--) {
+        for (int i = samples - 1; i > 0; i--) {
           int j = random.nextInt(i + 1);
           int tmp = order[i];
           order[i] = order[j];
           order[j] = tmp;
         }
       }
-      double sum = 0;
-      for (int from = 0; from < n; from += batch) {
-        int count = Math.min(batch, n - from);
-        data.gather(order, from, count, x, y, t);
-        sum += model.forwardBackward(x, 0, y, t, count, 1f / count);
-        optimizer.step(model.parameters());
+      float lambda = (float) l2;
+      double lossSum = 0;
+      long correct = 0;
+      int steps = (samples + batch - 1) / batch;
+      for (int step = 0, from = 0; from < samples; step++, from += batch) {
+        int count = Math.min(batch, samples - from);
+        train.gather(order, from, count, x, y, t);
+        if (predicted != null) {
+          model.classifyBatch(x, 0, count, predicted);
+          for (int i = 0; i < count; i++) {
+            correct += predicted[i] == y[i] ? 1 : 0;
+          }
+        }
+        double batchLoss = computeGradients(x, y, t, count);
+        if (lambda > 0) {
+          batchLoss += count * applyL2(weights, lambda);
+        }
+        if (!Double.isFinite(batchLoss)) {
+          throw diverged(epoch, step, steps, batchLoss);
+        }
+        optimizer.step(parameters);
+        lossSum += batchLoss;
+        for (TrainingListener listener : callbacks) {
+          listener.batchEnded(epoch, step, batchLoss / count);
+        }
+        progress.batchEnded(from + count, lossSum / (from + count));
       }
-      history.addEpoch(sum / n);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("loss", lossSum / samples);
+      if (predicted != null) {
+        metrics.put("accuracy", (double) correct / samples);
+      }
+      if (held != null) {
+        for (Map.Entry<String, Double> e : evaluator.evaluate(held).metrics().entrySet()) {
+          metrics.put("val_" + e.getKey(), e.getValue());
+        }
+      }
+      return metrics;
     }
-    return history;
-  }
 
-  private void checkData(Dataset data) {
-    if (data == null) {
-      throw new IllegalArgumentException("data must not be null");
+    /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
+    private void checkMonitors() {
+      List<String> reported = new ArrayList<>(List.of("loss"));
+      if (predicted != null) {
+        reported.add("accuracy");
+      }
+      if (held != null) {
+        reported.add("val_loss");
+        if (held.hasLabels()) {
+          reported.add("val_accuracy");
+          if (topK > 0) {
+            reported.add("val_top" + topK + "_accuracy");
+          }
+        } else {
+          reported.add("val_mse");
+          reported.add("val_mae");
+        }
+      }
+      reported.add("lr");
+      if (!reported.contains(monitor)) {
+        throw new IllegalStateException("early stopping must monitor a metric that training"
+            + " reports " + reported + ", but was '" + monitor + "'");
+      }
+      if (schedule instanceof ReduceOnPlateau) {
+        String watched = ((ReduceOnPlateau) schedule).monitor();
+        if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
+          throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
+              + " reports " + reported + ", but was '" + watched + "'");
+        }
+      }
     }
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("data must hold at least one sample");
+
+    /** Tracks the monitored metric and the best weights; returns whether to stop early. */
+    private boolean track(int epoch, Map<String, Double> metrics) {
+      Double value = metrics.get(monitor);
+      if (value == null) {
+        throw new IllegalStateException(
+            "early stopping must monitor a metric that training reports " + metrics.keySet()
+                + ", but was '" + monitor + "'");
+      }
+      double delta = earlyStopping != null ? earlyStopping.minDelta() : 0;
+      if (EarlyStopping.improves(monitor, value, bestValue, delta)) {
+        bestValue = value;
+        bestEpoch = epoch;
+        history.bestAt(epoch);
+        best.save();
+        wait = 0;
+        return false;
+      }
+      wait++;
+      return earlyStopping != null && wait >= earlyStopping.patience();
     }
-    if (data.featureSize() != model.inputSize()) {
-      throw new IllegalArgumentException(
-          model.name() + " takes " + model.inputSize() + " inputs per sample, but the data has "
-              + data.featureSize() + " features per sample");
-    }
-    if (!data.hasLabels() && data.targetSize() != model.outputSize()) {
-      throw new IllegalArgumentException(
-          model.name() + " produces " + model.outputSize() + " outputs per sample, but the data"
-              + " has " + data.targetSize() + " targets per sample");
+
+    private TrainingDivergedException diverged(int epoch, int step, int steps, double loss) {
+      best.restore();
+      progress.aborted();
+      String restored = bestEpoch < 0
+          ? "restored the weights from before training"
+          : String.format(Locale.ROOT, "restored the weights of epoch %d (best %s %.4f)",
+              bestEpoch + 1, monitor, bestValue);
+      String message = String.format(Locale.ROOT,
+          "training diverged in epoch %d/%d at step %d/%d: the loss was %s; %s; try a learning"
+              + " rate lower than %.4g",
+          epoch + 1, epochs, step + 1, steps, Double.isNaN(loss) ? "NaN" : "infinite", restored,
+          optimizer.learningRate());
+      return new TrainingDivergedException(message, epoch, step, history);
     }
   }
 }
