@@ -207,7 +207,7 @@ final class Messages {
   // Notes.
 
   static String summaryNote(String generated, String summary) {
-    return generated + ":\n" + summary;
+    return generated + ":\n" + summary.stripTrailing();
   }
 
   static String grouped(long value) {

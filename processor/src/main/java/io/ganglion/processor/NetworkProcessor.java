@@ -128,11 +128,13 @@ public final class NetworkProcessor extends AbstractProcessor {
         return;
       }
       if (model.isEmpty()) {
+        writeStandIn(type, validator.extendable());
         return;
       }
       JavaFile file = writer.apply(model.get());
       String generated = model.get().generatedClass().simpleName();
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)) {
+        writeStandIn(type, false);
         return;
       }
       file.writeTo(processingEnv.getFiler());
@@ -146,7 +148,18 @@ public final class NetworkProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(
           Diagnostic.Kind.ERROR, Messages.internalError(type.getQualifiedName().toString(), e),
           type);
+      try {
+        writeStandIn(type, false);
+      } catch (IOException | RuntimeException | Error ignored) {
+        // Already reported as an internal error; a missing stand-in only adds follow-up errors.
+      }
     }
+  }
+
+  /** Writes a stand-in Net_ class for a class with errors; see {@link StandInWriter}. */
+  private void writeStandIn(TypeElement type, boolean extendable) throws IOException {
+    TypeElement model = processingEnv.getElementUtils().getTypeElement(NetworkValidator.MODEL);
+    StandInWriter.write(type, model, extendable).writeTo(processingEnv.getFiler());
   }
 
   /**

@@ -49,6 +49,9 @@ final class NetworkValidator {
   private final Types types;
   private boolean failed;
 
+  /** Whether the last validated class itself (not its layers) was fine to extend. */
+  private boolean extendable;
+
   /** Set when a type could not be resolved yet: another processor may still generate it. */
   private String unresolvedType;
 
@@ -56,6 +59,14 @@ final class NetworkValidator {
     this.messager = messager;
     this.elements = elements;
     this.types = types;
+  }
+
+  /**
+   * Whether a class can extend the last validated one: it is a class and none of its own
+   * declarations (modifiers, constructors, methods) had errors, whatever its layers had.
+   */
+  boolean extendable() {
+    return extendable;
   }
 
   /** The name of a type that is not there (yet), if the last validation met one. */
@@ -69,6 +80,7 @@ final class NetworkValidator {
    */
   Optional<NetworkModel> validate(TypeElement type) {
     failed = false;
+    extendable = false;
     unresolvedType = findUnresolved(type);
     if (unresolvedType != null) {
       return Optional.empty();
@@ -82,6 +94,7 @@ final class NetworkValidator {
       return Optional.empty();
     }
     checkMethods(type, generated.simpleName());
+    extendable = !failed;
 
     AnnotationValue inputsValue = explicitValue(network, "inputs");
     int inputs = intValue(network, "inputs", 0);
@@ -264,8 +277,10 @@ final class NetworkValidator {
     }
     boolean usable = false;
     for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+      // The implicit constructor has the class's access, which PrivateClass already reports.
       if (constructor.getParameters().isEmpty()
-          && !constructor.getModifiers().contains(Modifier.PRIVATE)) {
+          && (!constructor.getModifiers().contains(Modifier.PRIVATE)
+              || elements.getOrigin(constructor) == Elements.Origin.MANDATED)) {
         usable = true;
       }
     }
