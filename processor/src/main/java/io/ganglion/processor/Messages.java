@@ -58,9 +58,9 @@ final class Messages {
   }
 
   static String memberCollision(String method, String generated) {
-    return tag("MemberCollision") + method + " must not be declared in a @Network class, but"
-        + " was; " + generated + " declares a method with the same name and parameters, so"
-        + " rename yours";
+    return tag("MemberCollision") + method + " must not be declared in a @Network class or its"
+        + " supertypes, but was; " + generated + " declares a method with the same name and"
+        + " parameters, so rename yours";
   }
 
   // The @Network annotation.

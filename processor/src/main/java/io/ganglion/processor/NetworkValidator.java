@@ -119,8 +119,10 @@ final class NetworkValidator {
 
     List<LayerModel> layers = new ArrayList<>();
     Map<String, String> generatedMembers = new HashMap<>();
+    // An invalid size is carried on as 1, so the walk goes on, and shown as "?".
     int flowing = Math.max(inputs, 1);
-    String flow = "input gives " + flowing;
+    String shown = inputs >= 1 ? String.valueOf(inputs) : "?";
+    String flow = "input gives " + shown;
     boolean sizesValid = inputs >= 1;
     for (int k = 0; k < fields.size(); k++) {
       VariableElement field = fields.get(k);
@@ -143,9 +145,11 @@ final class NetworkValidator {
       boolean bias = booleanValue(dense, "bias", true);
       Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
       float initValue = floatValue(dense, "initValue", 0f);
+      String unitsShown = String.valueOf(units);
       if (units < 1) {
         error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
         units = 1;
+        unitsShown = "?";
         sizesValid = false;
       }
       long weights = (long) flowing * units;
@@ -178,8 +182,9 @@ final class NetworkValidator {
       }
       layers.add(
           new LayerModel(layerName, k + 1, flowing, units, activation, bias, init, initValue));
-      flow = layerName + " makes " + flowing + " -> " + units;
+      flow = layerName + " makes " + shown + " -> " + unitsShown;
       flowing = units;
+      shown = unitsShown;
     }
 
     LayerModel last = layers.get(layers.size() - 1);
@@ -423,7 +428,7 @@ final class NetworkValidator {
     return owner.equals(type) ? text : owner.getSimpleName() + "." + text;
   }
 
-  /** A method declared in the class itself, else the class (an inherited method's source may not be here). */
+  /** The method if the class declares it, else the class: an inherited one may have no source. */
   private static Element placeFor(TypeElement type, ExecutableElement method) {
     return method.getEnclosingElement().equals(type) ? method : type;
   }

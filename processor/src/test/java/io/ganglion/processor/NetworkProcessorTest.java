@@ -54,7 +54,7 @@ class NetworkProcessorTest {
         .onLineContaining("Layer hidden");
     assertThat(compilation)
         .hadErrorContaining("[Network/UnitsTooSmall] middle: units must be at least 1, but was -2"
-            + " (hidden makes 1 -> 16)")
+            + " (hidden makes ? -> 16)")
         .inFile(foo)
         .onLineContaining("Layer middle");
     assertThat(compilation)
@@ -132,7 +132,7 @@ class NetworkProcessorTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
-  /** A class that cannot be extended gets a stand-in that does not extend it, and still compiles. */
+  /** A class that cannot be extended gets a stand-in that does not extend it and compiles. */
   @Test
   void standInForAClassThatCannotBeExtended() {
     JavaFileObject broken =
@@ -221,6 +221,27 @@ class NetworkProcessorTest {
             .filter(d -> d.getKind() == Diagnostic.Kind.NOTE)
             .count())
         .isEqualTo(0);
+  }
+
+  /** Layer names that are also names the generated code uses for locals, fields or methods. */
+  @Test
+  void layerNamesLikeGeneratedNames_compile() {
+    Compilation compilation =
+        compile(
+            source("Foo",
+                "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                "abstract class Foo {",
+                "  @Dense(units = 5) Layer count;",
+                "  @Dense(units = 5) Layer inputs;",
+                "  @Dense(units = 5) Layer x;",
+                "  @Dense(units = 5) Layer p;",
+                "  @Dense(units = 5) Layer seed;",
+                "  @Dense(units = 5) Layer layers;",
+                "  @Dense(units = 5) Layer parameters;",
+                "  @Dense(units = 5) Layer capacity;",
+                "  @Dense(units = 3) Layer offset;",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkValidatorTest {
 
-  /** Compiles {@code file}, expects exactly one error {@code text} on the line containing {@code line}. */
+  /** Compiles {@code file}; expects one error, {@code text}, on the line containing {@code line}. */
   private static void assertOnlyError(JavaFileObject file, String text, String line) {
     Compilation compilation = compile(file);
     assertThat(compilation).hadErrorContaining(text).inFile(file).onLineContaining(line);
@@ -240,8 +240,9 @@ class NetworkValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "  String summary() { return \"mine\"; }",
             "}"),
-        "[Network/MemberCollision] summary() must not be declared in a @Network class, but was;"
-            + " Net_Foo declares a method with the same name and parameters, so rename yours",
+        "[Network/MemberCollision] summary() must not be declared in a @Network class or its"
+            + " supertypes, but was; Net_Foo declares a method with the same name and parameters,"
+            + " so rename yours",
         "String summary()");
   }
 
@@ -254,7 +255,8 @@ class NetworkValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "  abstract float[] predict(float[] input);",
             "}"),
-        "[Network/MemberCollision] predict(float[]) must not be declared in a @Network class,",
+        "[Network/MemberCollision] predict(float[]) must not be declared in a @Network class or"
+            + " its supertypes,",
         "abstract float[] predict");
   }
 
@@ -268,9 +270,27 @@ class NetworkValidatorTest {
             "  void forwardOut(float[] inputs, int offset, int count) {}",
             "}"),
         "[Network/MemberCollision] forwardOut(float[], int, int) must not be declared in a @Network"
-            + " class, but was; Net_Foo declares a method with the same name and parameters, so"
-            + " rename yours",
+            + " class or its supertypes, but was; Net_Foo declares a method with the same name and"
+            + " parameters, so rename yours",
         "void forwardOut");
+  }
+
+  @Test
+  void memberCollision_inheritedFromSuperclass_reportedOnTheClass() {
+    JavaFileObject base = source("Base", "abstract class Base { void grow(int size) {} }");
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(base, foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/MemberCollision] Base.grow(int) must not be declared in a"
+            + " @Network class or its supertypes, but was;")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo extends Base");
+    assertThat(compilation).hadErrorCount(1);
   }
 
   @Test
