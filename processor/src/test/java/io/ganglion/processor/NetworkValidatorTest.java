@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkValidatorTest {
 
-  /** Compiles {@code file}; expects one error, {@code text}, on the line containing {@code line}. */
+  /** Compiles {@code file}; expects one error, {@code text}, on the line holding {@code line}. */
   private static void assertOnlyError(JavaFileObject file, String text, String line) {
     Compilation compilation = compile(file);
     assertThat(compilation).hadErrorContaining(text).inFile(file).onLineContaining(line);
@@ -505,6 +505,20 @@ class NetworkValidatorTest {
             + " are indexed by int), but was 3,200,080,000 (all layers together); use fewer units"
             + " or inputs",
         "@Network(inputs = 40000");
+  }
+
+  @Test
+  void tooLarge_hugeInputs() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = Integer.MAX_VALUE, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 2) Layer out;",
+            "}"),
+        "[Network/TooLarge] out: its weight count must be at most 2,147,483,647 (Java arrays are"
+            + " indexed by int), but was 4,294,967,294 (2147483647 inputs x 2 units); use fewer"
+            + " units or inputs",
+        "@Dense(units = 2)");
   }
 
   @Test
