@@ -28,7 +28,7 @@ abstract class Xor {
     Net_Xor net = new Net_Xor(42);
     System.out.print(net.summary());
     History history =
-        Trainer.of(net).optimizer(Sgd.of(0.5, 0.9)).batchSize(4).epochs(500).fit(data);
+        Trainer.of(net).optimizer(Sgd.of(0.5, 0.9)).batchSize(4).epochs(500).verbose(0).fit(data);
     for (int epoch = 0; epoch < history.epochs(); epoch += 50) {
       System.out.printf(Locale.ROOT, "epoch %3d  loss %.5f%n", epoch + 1,
           history.loss().get(epoch));

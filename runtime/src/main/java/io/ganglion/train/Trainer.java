@@ -54,6 +54,7 @@ public final class Trainer {
   private PrintStream out;
   private boolean live;
   private volatile boolean stopRequested;
+  private int threads;
 
   private Trainer(Model model) {
     this.model = model;
@@ -237,6 +238,33 @@ public final class Trainer {
     return model;
   }
 
+  /**
+   * Worker threads that split each batch (data-parallel, each on a {@link Model#replica()}, the
+   * gradients added in a fixed order, so the same seed and thread count give bit-identical
+   * results). By default Ganglion uses every available processor when a batch holds enough work
+   * (batch size x parameters of at least {@value #PARALLEL_WORK}), else one thread.
+   */
+  public Trainer threads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
+  /** Multiply-adds per batch below which a second thread costs more than it saves. */
+  static final long PARALLEL_WORK = 2_000_000;
+
+  /** The number of workers {@link #fit} uses for batches of {@code batch} samples. */
+  int workers(int batch) {
+    int wanted = threads;
+    if (wanted == 0) {
+      boolean enoughWork = (long) batch * model.parameterCount() >= PARALLEL_WORK;
+      wanted = enoughWork ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+    return Math.max(1, Math.min(wanted, batch));
+  }
+
   /** Trains on {@code data} and returns the metrics per epoch. */
   public History fit(Dataset data) {
     checkData(data, "training data");
@@ -328,6 +356,7 @@ public final class Trainer {
     private final int[] predicted;
     private final int[] order;
     private final SplittableRandom random = new SplittableRandom(seed);
+    private ParallelGradients parallel;
     private final Evaluator evaluator;
     private final WeightSnapshot best;
     private final String monitor;
@@ -368,6 +397,18 @@ public final class Trainer {
     }
 
     History fit() {
+      int workers = workers(batch);
+      parallel = workers > 1 ? new ParallelGradients(model, workers) : null;
+      try {
+        return fitEpochs();
+      } finally {
+        if (parallel != null) {
+          parallel.close();
+        }
+      }
+    }
+
+    private History fitEpochs() {
       checkMonitors();
       stopRequested = false;
       best.save();
@@ -432,7 +473,10 @@ public final class Trainer {
             correct += predicted[i] == y[i] ? 1 : 0;
           }
         }
-        double batchLoss = computeGradients(x, y, t, count);
+        double batchLoss =
+            parallel != null
+                ? parallel.computeGradients(x, y, t, count)
+                : computeGradients(x, y, t, count);
         if (lambda > 0) {
           batchLoss += count * applyL2(weights, lambda);
         }
