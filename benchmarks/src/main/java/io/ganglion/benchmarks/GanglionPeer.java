@@ -3,6 +3,7 @@ package io.ganglion.benchmarks;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.optim.Sgd;
+import io.ganglion.train.ParallelGradients;
 import java.util.List;
 
 /** A workload on Ganglion's generated network, trained with {@link Sgd} at learning rate 0.01. */
@@ -13,16 +14,16 @@ final class GanglionPeer implements Peer {
   private final Data data;
   private final List<Parameter> parameters;
   private final Sgd sgd = Sgd.of(LEARNING_RATE);
+  private final ParallelGradients parallel;
 
   GanglionPeer(Workload workload, Data data, int threads) {
-    if (threads != 1) {
-      throw new UnsupportedOperationException(
-          "threads must be 1 for now, but was " + threads
-              + ": multi-threaded training is not implemented in Ganglion yet");
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
     }
     this.model = newModel(workload.name());
     this.data = data;
     this.parameters = model.parameters();
+    this.parallel = threads > 1 ? ParallelGradients.of(model, threads) : null;
   }
 
   /** The workload's generated network, initialized from {@link Networks#SEED}. */
@@ -72,8 +73,12 @@ final class GanglionPeer implements Peer {
 
   @Override
   public void trainStep(int offset, int count) {
-    model.forwardBackward(
-        data.inputs(), offset, data.labels(), data.targets(), count, 1f / count);
+    if (parallel != null) {
+      parallel.computeGradients(data.inputs(), offset, data.labels(), data.targets(), count);
+    } else {
+      model.forwardBackward(
+          data.inputs(), offset, data.labels(), data.targets(), count, 1f / count);
+    }
     sgd.step(parameters);
   }
 

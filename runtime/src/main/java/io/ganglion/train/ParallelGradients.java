@@ -14,9 +14,19 @@ import java.util.concurrent.locks.LockSupport;
  * parameter row summed as worker 0 + 1 + 2 ...), with the rows split among the workers, so the same
  * data and thread count give bit-identical results.
  *
- * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step.
+ * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step. {@link
+ * Trainer#threads(int)} uses it; a custom training loop can too:
+ *
+ * <pre>{@code
+ * try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+ *   double lossSum = parallel.computeGradients(x, 0, labels, null, batch);
+ *   optimizer.step(net.parameters());
+ * }
+ * }</pre>
+ *
+ * <p>Call it from one thread at a time.
  */
-final class ParallelGradients implements AutoCloseable {
+public final class ParallelGradients implements AutoCloseable {
   private static final int SPINS = 20_000;
 
   private final Model model;
@@ -36,7 +46,16 @@ final class ParallelGradients implements AutoCloseable {
   private float[] inputs;
   private int[] labels;
   private float[] targets;
+  private int offset;
   private int count;
+
+  /** Starts {@code workers - 1} threads beside the caller's, each with a replica of the model. */
+  public static ParallelGradients of(Model model, int workers) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    return new ParallelGradients(model, workers);
+  }
 
   ParallelGradients(Model model, int workers) {
     if (workers < 2) {
@@ -77,12 +96,23 @@ final class ParallelGradients implements AutoCloseable {
     }
   }
 
-  /**
-   * Computes the mean-loss gradient of {@code count} samples (row-major from sample 0) into the
-   * model's parameters and returns the sum of the per-sample losses.
-   */
+  /** Like {@link #computeGradients(float[], int, int[], float[], int)} from sample 0. */
   double computeGradients(float[] inputs, int[] labels, float[] targets, int count) {
+    return computeGradients(inputs, 0, labels, targets, count);
+  }
+
+  /**
+   * Computes the mean-loss gradient of {@code count} samples starting at sample {@code offset}
+   * (inputs, labels and targets indexed as in {@link Model#forwardBackward}) into the model's
+   * parameters and returns the sum of the per-sample losses.
+   */
+  public double computeGradients(
+      float[] inputs, int offset, int[] labels, float[] targets, int count) {
+    if (closed) {
+      throw new IllegalStateException("computeGradients must not be called after close()");
+    }
     this.caller = Thread.currentThread();
+    this.offset = offset;
     this.inputs = inputs;
     this.labels = labels;
     this.targets = targets;
@@ -128,7 +158,9 @@ final class ParallelGradients implements AutoCloseable {
     int from = (int) ((long) count * w / workers);
     int to = (int) ((long) count * (w + 1) / workers);
     if (to > from) {
-      losses[w] = replicas[w].forwardBackward(inputs, from, labels, targets, to - from, 1f / count);
+      losses[w] =
+          replicas[w].forwardBackward(
+              inputs, offset + from, labels, targets, to - from, 1f / count);
     } else {
       losses[w] = 0;
       zero(w);
@@ -185,6 +217,7 @@ final class ParallelGradients implements AutoCloseable {
     }
   }
 
+  /** Stops the worker threads. */
   @Override
   public void close() {
     closed = true;
