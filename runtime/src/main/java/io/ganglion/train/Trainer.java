@@ -80,6 +80,7 @@ public final class Trainer {
   /** A checkpoint loaded by {@link #resumeFrom} that the next {@link #fit} continues from. */
   private Checkpoint resumed;
   private Optimizer resumedOptimizer;
+  private Path resumedFile;
 
   private Trainer(Model model) {
     this.model = model;
@@ -340,6 +341,7 @@ public final class Trainer {
     this.seed = c.seed();
     this.resumed = c;
     this.resumedOptimizer = optimizer;
+    this.resumedFile = file;
     return this;
   }
 
@@ -417,10 +419,10 @@ public final class Trainer {
             + " loaded its state, but another one was set after it");
       }
       try {
-        from.checkResumableBy(null, optimizer, schedule, monitor(), keepBestMonitor);
+        from.checkResumableBy(resumedFile, optimizer, schedule, monitor(), keepBestMonitor);
       } catch (ModelFormatException e) {
-        throw new IllegalStateException("the trainer must be configured before resumeFrom, but "
-            + e.getMessage(), e);
+        throw new IllegalStateException("the trainer must be configured before resumeFrom and"
+            + " not changed after it: " + e.getMessage(), e);
       }
       resumed = null;
     }

@@ -230,4 +230,14 @@ class CheckpointTest {
     assertTrue(e.getMessage().contains("optimizer must be set before resumeFrom"),
         e.getMessage());
   }
+
+  @Test
+  void aScheduleSetAfterResumingIsRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    Trainer trainer = adam(model(2)).resumeFrom(file).schedule(ReduceOnPlateau.of(0.5, 1));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertEquals("the trainer must be configured before resumeFrom and not changed after it: "
+        + file + ": learning-rate schedule must be absent as in the checkpoint, but the trainer"
+        + " has one", e.getMessage());
+  }
 }
