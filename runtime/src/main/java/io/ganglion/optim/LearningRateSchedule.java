@@ -22,6 +22,26 @@ public interface LearningRateSchedule {
   /** Forgets what {@link #epochEnded} taught, before a new training run. */
   default void reset() {}
 
+  /**
+   * What {@link #epochEnded} has taught so far, for checkpoints: named values that {@link
+   * #loadState} puts back. Empty (the default) for schedules that are functions of the epoch alone.
+   */
+  default Map<String, Double> state() {
+    return Map.of();
+  }
+
+  /**
+   * Restores a {@link #state()} of a schedule configured the same way, after {@link #reset()}.
+   * Fails, changing nothing, unless {@code state} has exactly the names {@link #state()} has.
+   */
+  default void loadState(Map<String, Double> state) {
+    if (!state.isEmpty()) {
+      throw new IllegalArgumentException(
+          "schedule state must be empty for a schedule that depends on the epoch alone, but was "
+              + state.keySet());
+    }
+  }
+
   /** Always the initial learning rate. */
   static LearningRateSchedule constant() {
     return (epoch, initial) -> initial;
@@ -96,6 +116,16 @@ public interface LearningRateSchedule {
       @Override
       public void reset() {
         after.reset();
+      }
+
+      @Override
+      public Map<String, Double> state() {
+        return after.state();
+      }
+
+      @Override
+      public void loadState(Map<String, Double> state) {
+        after.loadState(state);
       }
     };
   }

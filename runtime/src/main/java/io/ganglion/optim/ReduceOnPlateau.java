@@ -1,5 +1,6 @@
 package io.ganglion.optim;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -128,5 +129,39 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
     best = Double.NaN;
     wait = 0;
     cooldownLeft = 0;
+  }
+
+  /**
+   * {@code scale} (the current rate over the initial one), {@code best} (NaN before the first
+   * epoch), {@code wait} and {@code cooldown} (epochs of cooldown left).
+   */
+  @Override
+  public Map<String, Double> state() {
+    Map<String, Double> state = new LinkedHashMap<>();
+    state.put("scale", scale);
+    state.put("best", best);
+    state.put("wait", (double) wait);
+    state.put("cooldown", (double) cooldownLeft);
+    return state;
+  }
+
+  @Override
+  public void loadState(Map<String, Double> state) {
+    if (!state.keySet().equals(state().keySet())) {
+      throw new IllegalArgumentException("ReduceOnPlateau state must hold " + state().keySet()
+          + ", but held " + state.keySet());
+    }
+    double s = state.get("scale");
+    double w = state.get("wait");
+    double c = state.get("cooldown");
+    if (!(s >= 0 && s <= 1) || !(w >= 0 && w == Math.rint(w) && w <= Integer.MAX_VALUE)
+        || !(c >= 0 && c == Math.rint(c) && c <= Integer.MAX_VALUE)) {
+      throw new IllegalArgumentException("ReduceOnPlateau state must have a scale in [0, 1] and"
+          + " whole non-negative wait and cooldown, but was " + state);
+    }
+    scale = s;
+    best = state.get("best");
+    wait = (int) w;
+    cooldownLeft = (int) c;
   }
 }

@@ -3,11 +3,17 @@ package io.ganglion.train;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.internal.SplitMix;
+import io.ganglion.io.ModelFiles;
+import io.ganglion.io.ModelFormatException;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
 import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +40,18 @@ import java.util.SplittableRandom;
  * <p>A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}, after
  * putting back the best weights seen so far. The same seed and settings give bit-identical
  * results. Steps allocate nothing once the buffers exist.
+ *
+ * <p>Checkpoints: {@link #checkpoint(Path)} writes everything training needs to continue (weights,
+ * optimizer state, epoch, schedule, early-stopping and best-weight tracking, history) to one
+ * safetensors file after every epoch; {@link #resumeFrom(Path)} on a trainer configured the same
+ * way continues from it, and the result is bit-identical to an uninterrupted run:
+ *
+ * <pre>{@code
+ * Trainer.of(net).optimizer(Adam.of(1e-3)).epochs(20).checkpoint(ckpt).fit(train); // interrupted
+ * // later, in a new JVM: the same configuration, then resume and fit the remaining epochs
+ * Trainer.of(new Net_Mlp()).optimizer(Adam.of(1e-3)).epochs(20).checkpoint(ckpt)
+ *     .resumeFrom(ckpt).fit(train);
+ * }</pre>
  */
 public final class Trainer {
   private final Model model;
@@ -55,6 +73,14 @@ public final class Trainer {
   private boolean live;
   private volatile boolean stopRequested;
   private int threads;
+  private Path checkpointFile;
+  private int checkpointEvery = 1;
+  private Path keepBestFile;
+  private String keepBestMonitor;
+  /** A checkpoint loaded by {@link #resumeFrom} that the next {@link #fit} continues from. */
+  private Checkpoint resumed;
+  private Optimizer resumedOptimizer;
+  private Path resumedFile;
 
   private Trainer(Model model) {
     this.model = model;
@@ -95,7 +121,10 @@ public final class Trainer {
     return this;
   }
 
-  /** Seed of the shuffling and of the validation split; 0 by default. */
+  /**
+   * Seed of the shuffling and of the validation split; 0 by default. Epoch {@code e} visits the
+   * samples in an order that depends only on the seed and {@code e}.
+   */
   public Trainer seed(long seed) {
     this.seed = seed;
     return this;
@@ -223,6 +252,107 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Writes a checkpoint to {@code file} after every epoch (or every {@link #checkpointEvery} epochs
+   * and after the last one), replacing it atomically: a crash leaves the previous checkpoint. It
+   * holds the weights, the optimizer's state, the epoch, the schedule's and early stopping's
+   * state, the best weights so far and the history; {@link #resumeFrom} continues from it. Off by
+   * default.
+   */
+  public Trainer checkpoint(Path file) {
+    if (file == null) {
+      throw new IllegalArgumentException("checkpoint file must not be null");
+    }
+    this.checkpointFile = file;
+    return this;
+  }
+
+  /**
+   * Writes the {@link #checkpoint} only every {@code epochs} epochs (and always after the last
+   * epoch of a run, including one ended by early stopping or {@link #requestStop}); 1 by default.
+   */
+  public Trainer checkpointEvery(int epochs) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException(
+          "checkpoint interval must be at least 1 epoch, but was " + epochs);
+    }
+    this.checkpointEvery = epochs;
+    return this;
+  }
+
+  /**
+   * Saves the model's weights to {@code file} (as {@link Model#save}, loadable by {@link
+   * Model#load} and PyTorch) after every epoch whose {@code monitor} metric (such as {@code
+   * "val_loss"} or {@code "val_accuracy"}) is the best so far, as Keras's {@code
+   * ModelCheckpoint(save_best_only=True)}. Off by default.
+   */
+  public Trainer keepBest(Path file, String monitor) {
+    if (file == null) {
+      throw new IllegalArgumentException("keep-best file must not be null");
+    }
+    if (monitor == null || monitor.isEmpty()) {
+      throw new IllegalArgumentException("keep-best metric must be a metric name, but was "
+          + (monitor == null ? "null" : "empty"));
+    }
+    this.keepBestFile = file;
+    this.keepBestMonitor = monitor;
+    return this;
+  }
+
+  /**
+   * Continues training from a {@link #checkpoint}: the next {@link #fit} runs the epochs after the
+   * checkpoint's up to {@link #epochs} (none if early stopping had ended the run) and returns the
+   * whole history, and the weights it ends with are bit-identical to those of a run that was never
+   * interrupted. Call it last, on a trainer configured as the one that wrote the checkpoint (same
+   * optimizer with the same settings, schedule, early stopping, batch size, threads, l2, shuffling
+   * and data); the seed is taken from the checkpoint.
+   *
+   * <p>Loads the weights into the model and the optimizer's state (moments, step count, learning
+   * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
+   * of this network, or one written with another kind of optimizer, optimizer slots, schedule or
+   * monitored metric, throws {@link ModelFormatException} naming the file and the mismatch, and
+   * changes nothing.
+   */
+  public Trainer resumeFrom(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("checkpoint file must not be null");
+    }
+    Checkpoint c = Checkpoint.read(model, file);
+    c.checkResumableBy(file, optimizer, schedule, monitor(), keepBestMonitor);
+    if (schedule != null) {
+      try {
+        schedule.reset();
+        schedule.loadState(c.schedule());
+      } catch (IllegalArgumentException e) {
+        schedule.reset();
+        throw new ModelFormatException(file, null, e.getMessage(), e);
+      }
+    }
+    List<Parameter> parameters = model.parameters();
+    try {
+      optimizer.loadState(parameters, c.optimizer());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, null, e.getMessage(), e);
+    }
+    // Nothing can fail past this point: every array has its parameter's size.
+    for (int k = 0; k < parameters.size(); k++) {
+      parameters.get(k).copyFrom(c.parameters()[k]);
+    }
+    this.seed = c.seed();
+    this.resumed = c;
+    this.resumedOptimizer = optimizer;
+    this.resumedFile = file;
+    return this;
+  }
+
+  /** The metric that early stopping and the best weights follow. */
+  private String monitor() {
+    if (earlyStopping != null) {
+      return earlyStopping.metric();
+    }
+    return validation != null || validationSplit > 0 ? "val_loss" : "loss";
+  }
+
   /** Asks a running {@link #fit} to stop after the current epoch (for listeners). */
   public void requestStop() {
     stopRequested = true;
@@ -282,7 +412,21 @@ public final class Trainer {
     if (held != null) {
       checkData(held, "validation data");
     }
-    return new Run(train, held).fit();
+    Checkpoint from = resumed;
+    if (from != null) {
+      if (optimizer != resumedOptimizer) {
+        throw new IllegalStateException("the optimizer must be set before resumeFrom, which"
+            + " loaded its state, but another one was set after it");
+      }
+      try {
+        from.checkResumableBy(resumedFile, optimizer, schedule, monitor(), keepBestMonitor);
+      } catch (ModelFormatException e) {
+        throw new IllegalStateException("the trainer must be configured before resumeFrom and"
+            + " not changed after it: " + e.getMessage(), e);
+      }
+      resumed = null;
+    }
+    return new Run(train, held, from).fit();
   }
 
   /** The model's metrics on {@code data}: loss, and accuracy and more for labelled data. */
@@ -355,7 +499,6 @@ public final class Trainer {
     private final float[] t;
     private final int[] predicted;
     private final int[] order;
-    private final SplittableRandom random = new SplittableRandom(seed);
     private ParallelGradients parallel;
     private final Evaluator evaluator;
     private final WeightSnapshot best;
@@ -364,13 +507,19 @@ public final class Trainer {
     private final Progress progress;
     /** An array, not the list: iterating a list allocates an iterator on every batch. */
     private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
+    private final Checkpoint from;
+    /** The best weights in logical order, for checkpoints; null without checkpoints. */
+    private final float[][] bestValues;
     private double bestValue = Double.NaN;
     private int bestEpoch = -1;
     private int wait;
+    private double keepBestValue = Double.NaN;
+    private double initialRate;
 
-    Run(Dataset train, Dataset held) {
+    Run(Dataset train, Dataset held, Checkpoint from) {
       this.train = train;
       this.held = held;
+      this.from = from;
       this.samples = train.size();
       this.batch = Math.min(batchSize, samples);
       List<Parameter> w = new ArrayList<>();
@@ -390,8 +539,15 @@ public final class Trainer {
       }
       this.evaluator = held == null ? null : new Evaluator(model, batch, topK);
       this.best = new WeightSnapshot(parameters);
-      this.monitor = earlyStopping != null ? earlyStopping.metric()
-          : held != null ? "val_loss" : "loss";
+      this.monitor = monitor();
+      if (checkpointFile != null) {
+        this.bestValues = new float[parameters.size()][];
+        for (int k = 0; k < bestValues.length; k++) {
+          bestValues[k] = new float[parameters.get(k).size()];
+        }
+      } else {
+        this.bestValues = null;
+      }
       this.progress = new Progress(out != null ? out : System.out, verbose,
           out != null ? live : Progress.isTerminal(), epochs, samples, schedule != null);
     }
@@ -412,11 +568,15 @@ public final class Trainer {
       checkMonitors();
       stopRequested = false;
       best.save();
-      double initialRate = optimizer.learningRate();
+      initialRate = optimizer.learningRate();
       if (schedule != null) {
         schedule.reset();
       }
-      for (int epoch = 0; epoch < epochs; epoch++) {
+      int start = 0;
+      if (from != null) {
+        start = restore(from);
+      }
+      for (int epoch = start; epoch < epochs; epoch++) {
         if (schedule != null) {
           optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
         }
@@ -429,6 +589,7 @@ public final class Trainer {
         metrics.put("lr", rate);
         history.addEpoch(metrics);
         boolean stop = track(epoch, metrics);
+        keepBest(metrics);
         if (schedule != null) {
           schedule.epochEnded(epoch, metrics);
         }
@@ -439,9 +600,12 @@ public final class Trainer {
         progress.epochEnded(metrics);
         if (stop) {
           history.stoppedAt(epoch);
-          break;
         }
-        if (stopRequested) {
+        boolean last = stop || stopRequested || epoch == epochs - 1;
+        if (checkpointFile != null && (last || (epoch + 1) % checkpointEvery == 0)) {
+          writeCheckpoint(epoch);
+        }
+        if (last) {
           break;
         }
       }
@@ -451,8 +615,100 @@ public final class Trainer {
       return history;
     }
 
+    /**
+     * Puts back the state of a checkpoint (the model and optimizer were loaded by resumeFrom);
+     * returns the first epoch to run, past the last one if the run had stopped early.
+     */
+    private int restore(Checkpoint c) {
+      initialRate = c.initialRate();
+      if (schedule != null) {
+        schedule.loadState(c.schedule());
+      }
+      bestValue = c.bestValue();
+      bestEpoch = c.bestEpoch();
+      wait = c.waited();
+      if (keepBestMonitor != null && keepBestMonitor.equals(c.keepBestMonitor())) {
+        keepBestValue = c.keepBestValue();
+      }
+      int epochsDone = c.epoch();
+      for (int e = 0; e < epochsDone; e++) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> m : c.history().entrySet()) {
+          metrics.put(m.getKey(), m.getValue()[e]);
+        }
+        history.addEpoch(metrics);
+      }
+      if (bestEpoch >= 0) {
+        history.bestAt(bestEpoch);
+        // The snapshot copies the parameters' storage: pass the best weights through them.
+        for (int k = 0; k < parameters.size(); k++) {
+          parameters.get(k).copyFrom(c.best()[k]);
+        }
+        best.save();
+        for (int k = 0; k < parameters.size(); k++) {
+          parameters.get(k).copyFrom(c.parameters()[k]);
+          if (bestValues != null) {
+            System.arraycopy(c.best()[k], 0, bestValues[k], 0, bestValues[k].length);
+          }
+        }
+      }
+      if (c.stoppedEpoch() >= 0) {
+        history.stoppedAt(c.stoppedEpoch());
+        return Integer.MAX_VALUE;
+      }
+      return epochsDone;
+    }
+
+    /** Saves the weights to the keep-best file when the watched metric is the best so far. */
+    private void keepBest(Map<String, Double> metrics) {
+      if (keepBestFile == null) {
+        return;
+      }
+      Double value = metrics.get(keepBestMonitor);
+      if (value != null && EarlyStopping.improves(keepBestMonitor, value, keepBestValue, 0)) {
+        keepBestValue = value;
+        try {
+          ModelFiles.save(model, keepBestFile);
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not save the best weights to " + keepBestFile, e);
+        }
+      }
+    }
+
+    private void writeCheckpoint(int epoch) {
+      float[][] current = new float[parameters.size()][];
+      for (int k = 0; k < current.length; k++) {
+        current[k] = parameters.get(k).toArray();
+      }
+      Map<String, double[]> metrics = new LinkedHashMap<>();
+      for (String name : history.metricNames()) {
+        List<Double> values = history.metric(name);
+        double[] array = new double[values.size()];
+        for (int e = 0; e < array.length; e++) {
+          array[e] = values.get(e);
+        }
+        metrics.put(name, array);
+      }
+      Checkpoint c = new Checkpoint(epoch + 1, seed, initialRate, optimizer.state(),
+          schedule == null ? null : schedule.state(), monitor, bestValue, bestEpoch, wait,
+          history.stoppedEpoch(), keepBestMonitor, keepBestValue, metrics, current,
+          bestEpoch >= 0 ? bestValues : null);
+      try {
+        c.write(model, new Checkpoint.Settings(epochs, batchSize, shuffle, l2), checkpointFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "could not write the checkpoint of epoch " + (epoch + 1) + " to " + checkpointFile, e);
+      }
+    }
+
     private Map<String, Double> runEpoch(int epoch) {
       if (shuffle) {
+        // The order depends on (seed, epoch) alone, so that a resumed run shuffles as the
+        // interrupted one would have: start from the identity, shuffle with the epoch's stream.
+        for (int i = 0; i < samples; i++) {
+          order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(SplitMix.at(seed, epoch));
         for (int i = samples - 1; i > 0; i--) {
           int j = random.nextInt(i + 1);
           int tmp = order[i];
@@ -522,6 +778,10 @@ public final class Trainer {
         }
       }
       reported.add("lr");
+      if (keepBestMonitor != null && !reported.contains(keepBestMonitor)) {
+        throw new IllegalStateException("keepBest must watch a metric that training reports "
+            + reported + ", but was '" + keepBestMonitor + "'");
+      }
       if (!reported.contains(monitor)) {
         throw new IllegalStateException("early stopping must monitor a metric that training"
             + " reports " + reported + ", but was '" + monitor + "'");
@@ -549,6 +809,11 @@ public final class Trainer {
         bestEpoch = epoch;
         history.bestAt(epoch);
         best.save();
+        if (bestValues != null) {
+          for (int k = 0; k < bestValues.length; k++) {
+            parameters.get(k).copyTo(bestValues[k]);
+          }
+        }
         wait = 0;
         return false;
       }
