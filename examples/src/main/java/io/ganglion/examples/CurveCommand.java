@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
   static final double RANGE = 3;
 
-  @Option(names = "--epochs", defaultValue = "200", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "200",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--samples", defaultValue = "512",
@@ -31,7 +32,8 @@ final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
   int batchSize;
 
   @Option(names = "--seed", defaultValue = "42",
-      description = "Seed of the weights, the points and the shuffling (default: ${DEFAULT-VALUE}).")
+      description = "Seed of the weights, the points and the shuffling"
+          + " (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = {"-q", "--quiet"}, description = "Print only the results.")

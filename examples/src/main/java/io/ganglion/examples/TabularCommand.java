@@ -51,7 +51,8 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       description = "Share of each class held out for testing (default: ${DEFAULT-VALUE}).")
   double testFraction;
 
-  @Option(names = "--epochs", defaultValue = "100", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "100",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "16",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,7 @@ class SmallExamplesTest {
   void xorLearnsAllFourCases() {
     Cli cli = Cli.run("xor");
     assertEquals(0, cli.exitCode(), cli::toString);
-    for (String line : new String[] {"0 xor 0 -> 0", "0 xor 1 -> 1", "1 xor 0 -> 1", "1 xor 1 -> 0"}) {
+    for (String line : List.of("0 xor 0 -> 0", "0 xor 1 -> 1", "1 xor 0 -> 1", "1 xor 1 -> 0")) {
       assertTrue(cli.out().contains(line), () -> line + " missing in\n" + cli);
     }
   }
@@ -55,7 +56,8 @@ class SmallExamplesTest {
 
   @Test
   void tabularRefusesACsvOfAnotherShape() throws Exception {
-    Path file = Files.writeString(dir.resolve("wide.csv"), "a,b,c,d,e,y\n1,2,3,4,5,0\n6,7,8,9,1,1\n");
+    Path file = Files.writeString(
+        dir.resolve("wide.csv"), "a,b,c,d,e,y\n1,2,3,4,5,0\n6,7,8,9,1,1\n");
     Cli cli = Cli.run("tabular", "--csv", file.toString(), "--label", "y");
     assertEquals(1, cli.exitCode(), cli::toString);
     assertTrue(cli.err().contains("must have 4 feature columns besides 'y'"), cli::toString);

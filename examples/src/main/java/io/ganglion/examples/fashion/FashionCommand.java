@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 public final class FashionCommand implements Callable<Integer>, GanglionCommand.Output {
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--epochs", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", defaultValue = "15",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "64",

@@ -56,7 +56,7 @@ public final class FashionMnist {
     return test;
   }
 
-  /** Which data this is, for people: {@code "Fashion-MNIST, full (60,000 train / ...) from ..."}. */
+  /** Which data this is, for people: {@code "Fashion-MNIST, full (60,000 train / ...) ..."}. */
   public String description() {
     return description;
   }
@@ -88,8 +88,8 @@ public final class FashionMnist {
     for (int i = 0; i < 4; i++) {
       files[i] = find(directory, names[i]);
       if (files[i] == null) {
-        throw new IOException(directory + " must hold the four Fashion-MNIST files " + List.of(names)
-            + " (plain or .gz), but " + names[i] + " was missing");
+        throw new IOException(directory + " must hold the four Fashion-MNIST files "
+            + List.of(names) + " (plain or .gz), but " + names[i] + " was missing");
       }
     }
     Dataset train = Idx.dataset(files[0], files[1]);

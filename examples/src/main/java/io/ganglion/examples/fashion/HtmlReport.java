@@ -208,9 +208,9 @@ final class HtmlReport {
   private static String heatMap(int[][] matrix, List<String> classes) {
     int n = matrix.length;
     int cell = 46;
-    int left = 110;
+    int left = 130;
     int top = 100;
-    int width = left + n * cell + 10;
+    int width = left + n * cell + 80;
     int height = top + n * cell + 40;
     StringBuilder svg = new StringBuilder();
     svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\""
@@ -251,6 +251,9 @@ final class HtmlReport {
     svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\""
         + " text-anchor=\"middle\">predicted class</text>%n", left + n * cell / 2,
         top + n * cell + 24));
+    svg.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" font-size=\"12\""
+        + " text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">true class</text>%n",
+        top + n * cell / 2, top + n * cell / 2));
     return svg.append("</svg>\n").toString();
   }
 

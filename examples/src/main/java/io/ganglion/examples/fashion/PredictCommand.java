@@ -158,7 +158,8 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     int side = FashionMnist.SIDE;
     BufferedImage grey = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = grey.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(image, 0, 0, side, side, null);
     g.dispose();
     float[] pixels = new float[side * side];
