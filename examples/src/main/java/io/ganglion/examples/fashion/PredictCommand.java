@@ -43,7 +43,7 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--top", defaultValue = "3",
+  @Option(names = "--top", paramLabel = "K", defaultValue = "3",
       description = "How many classes to print per image (default: ${DEFAULT-VALUE}).")
   int top;
 

@@ -1,6 +1,8 @@
 package io.ganglion.examples.fashion;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.examples.Cli;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -126,6 +129,21 @@ class EmbeddedSubsetTest {
   }
 
   @Test
+  void theSameSeedGivesTheSameModelAndAnotherSeedAnother() throws Exception {
+    byte[][] files = new byte[3][];
+    String[] seeds = {"7", "7", "8"};
+    for (int i = 0; i < 3; i++) {
+      Path file = dir.resolve("seeded-" + i + ".safetensors");
+      Cli cli = Cli.run("--subset", "--epochs", "1", "--quiet", "--seed", seeds[i],
+          "--save", file.toString());
+      assertEquals(0, cli.exitCode(), cli::toString);
+      files[i] = Files.readAllBytes(file);
+    }
+    assertArrayEquals(files[0], files[1]);
+    assertFalse(Arrays.equals(files[0], files[2]));
+  }
+
+  @Test
   void predictClassifiesTestImagesWithTheSavedModel() {
     Cli cli = Cli.run("predict", "--model", model.toString(), "--subset",
         "--test-index", "0", "1", "2");
@@ -161,7 +179,7 @@ class EmbeddedSubsetTest {
     }
     Path idxFile = Files.write(dir.resolve("two-idx3-ubyte"), bytes.toByteArray());
     Path png = Files.write(dir.resolve("boot.png"),
-        Base64.getDecoder().decode(HtmlReport.png(java.util.Arrays.copyOf(pixels, 784))));
+        Base64.getDecoder().decode(HtmlReport.png(Arrays.copyOf(pixels, 784))));
     Cli cli = Cli.run("predict", "--model", model.toString(), "--top", "2", idxFile.toString(),
         png.toString());
     assertEquals(0, cli.exitCode(), cli::toString);
