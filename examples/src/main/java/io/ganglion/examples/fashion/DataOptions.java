@@ -20,13 +20,15 @@ final class DataOptions {
           + " is installed.")
   boolean subset;
 
-  FashionMnist load() throws IOException {
+  /** The chosen data; only its test images unless {@code training}. */
+  FashionMnist load(boolean training) throws IOException {
     if (directory != null && subset) {
       throw new IllegalArgumentException("--data and --subset must not be given together");
     }
     if (directory != null) {
-      return FashionMnist.fromDirectory(directory);
+      return FashionMnist.fromDirectory(directory, training);
     }
-    return subset ? FashionMnist.embedded() : FashionMnist.standard();
+    return subset ? FashionMnist.embedded(training)
+        : FashionMnist.standard(FashionMnist.DEBIAN_DIRECTORY, training);
   }
 }

@@ -81,7 +81,7 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
           + learningRate);
     }
     long loadStart = System.nanoTime();
-    FashionMnist fashion = data.load();
+    FashionMnist fashion = data.load(true);
     out.printf(Locale.ROOT, "data: %s (read in %.1f s)%n", fashion.description(),
         seconds(loadStart));
     Net_FashionMlp net = new Net_FashionMlp(seed);

@@ -46,8 +46,11 @@ public final class FashionMnist {
     this.description = description;
   }
 
-  /** The training images. */
+  /** The training images; fails for data read with {@code training = false}. */
   public Dataset train() {
+    if (train == null) {
+      throw new IllegalStateException("the training images were not read (training = false)");
+    }
     return train;
   }
 
@@ -78,11 +81,24 @@ public final class FashionMnist {
 
   /** The full data from the Debian package when it is installed, else the embedded subset. */
   public static FashionMnist standard() throws IOException {
-    return hasFiles(DEBIAN_DIRECTORY) ? fromDirectory(DEBIAN_DIRECTORY) : embedded();
+    return standard(DEBIAN_DIRECTORY, true);
+  }
+
+  /**
+   * The data in {@code directory} when it holds the four files, else the embedded subset; only
+   * the test images unless {@code training}.
+   */
+  static FashionMnist standard(Path directory, boolean training) throws IOException {
+    return hasFiles(directory) ? fromDirectory(directory, training) : embedded(training);
   }
 
   /** The four IDX files of {@code directory}. */
   public static FashionMnist fromDirectory(Path directory) throws IOException {
+    return fromDirectory(directory, true);
+  }
+
+  /** The IDX files of {@code directory}: only the two test files unless {@code training}. */
+  static FashionMnist fromDirectory(Path directory, boolean training) throws IOException {
     Path[] files = new Path[4];
     String[] names = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
     for (int i = 0; i < 4; i++) {
@@ -92,16 +108,24 @@ public final class FashionMnist {
             + List.of(names) + " (plain or .gz), but " + names[i] + " was missing");
       }
     }
-    Dataset train = Idx.dataset(files[0], files[1]);
+    Dataset train = training ? Idx.dataset(files[0], files[1]) : null;
     Dataset test = Idx.dataset(files[2], files[3]);
-    check(train, directory);
+    if (train != null) {
+      check(train, directory);
+    }
     check(test, directory);
-    String kind = train.size() == 60_000 && test.size() == 10_000 ? "full" : "from a directory";
+    String kind = test.size() == 10_000 && (train == null || train.size() == 60_000)
+        ? "full" : "from a directory";
     return new FashionMnist(train, test, describe(kind, train, test) + " from " + directory);
   }
 
   /** The subset embedded in the jar: the first 10,000 training and 2,000 test images. */
   public static FashionMnist embedded() throws IOException {
+    return embedded(true);
+  }
+
+  /** The embedded subset: only its test images unless {@code training}. */
+  static FashionMnist embedded(boolean training) throws IOException {
     Path directory = Files.createTempDirectory("ganglion-fashion");
     try {
       for (String name : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
@@ -114,8 +138,8 @@ public final class FashionMnist {
           Files.copy(in, directory.resolve(name + ".gz"), StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      Dataset train = Idx.dataset(
-          directory.resolve(TRAIN_IMAGES + ".gz"), directory.resolve(TRAIN_LABELS + ".gz"));
+      Dataset train = training ? Idx.dataset(
+          directory.resolve(TRAIN_IMAGES + ".gz"), directory.resolve(TRAIN_LABELS + ".gz")) : null;
       Dataset test = Idx.dataset(
           directory.resolve(TEST_IMAGES + ".gz"), directory.resolve(TEST_LABELS + ".gz"));
       return new FashionMnist(train, test,
@@ -126,6 +150,9 @@ public final class FashionMnist {
   }
 
   private static String describe(String kind, Dataset train, Dataset test) {
+    if (train == null) {
+      return String.format(Locale.ROOT, "Fashion-MNIST, %s (%,d test)", kind, test.size());
+    }
     return String.format(Locale.ROOT, "Fashion-MNIST, %s (%,d train / %,d test)", kind,
         train.size(), test.size());
   }

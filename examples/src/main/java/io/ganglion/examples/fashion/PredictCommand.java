@@ -74,7 +74,7 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     out.println("model: " + model);
     float[] probabilities = new float[net.outputSize()];
     if (testIndexes.length > 0) {
-      FashionMnist fashion = data.load();
+      FashionMnist fashion = data.load(false);
       Dataset test = fashion.test();
       out.println("data: " + fashion.description());
       long correct = 0;
