@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Measures the time from launching `java` to the first prediction answered by Serve over HTTP: starts
-# the server, sends the same request every 5 ms until one succeeds, stops it; prints the times of
-# RUNS runs (with the JVM's own uptime at that moment, as Serve prints it) and the runtime jar's
-# size. Needs a built tree (mvn -B -q package -DskipTests), curl, python3 (to write a 784-value
-# request) and a model (TrainFashion --out FILE).
+# Measures the time from launching `java` to the first prediction answered by Serve over HTTP:
+# starts the server, sends the same request every 5 ms until one succeeds, stops it; prints the
+# times of RUNS runs (with the JVM's own uptime at that moment, as Serve prints it) and the
+# runtime jar's size. Needs a built tree (mvn -B -q package -DskipTests), curl, python3 (to
+# write a 784-value request) and a model (java -jar examples/target/ganglion-examples.jar).
 # usage: [JAVA_OPTS=...] examples/measure-startup.sh MODEL [RUNS] [JAVA]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,14 +12,14 @@ runs=${2:-5}
 java=${3:-java}
 port=18273
 runtime_jar=$(ls runtime/target/ganglion-runtime-*-SNAPSHOT.jar | grep -v -e sources -e javadoc)
-examples_jar=$(ls examples/target/ganglion-examples-*-SNAPSHOT.jar | grep -v -e sources -e javadoc)
+examples_classes=examples/target/classes  # Serve, its server and the generated Net_FashionMlp
 request=$(mktemp)
 python3 -c 'import json; print(json.dumps({"input": [0.5] * 784}))' > "$request"
 for run in $(seq "$runs"); do
   start=$(date +%s%N)
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
-  "$java" ${JAVA_OPTS:-} -cp "$runtime_jar:$examples_jar" io.ganglion.examples.Serve --model "$model" \
-      --port "$port" > "$request.log" &
+  "$java" ${JAVA_OPTS:-} -cp "$runtime_jar:$examples_classes" io.ganglion.examples.serve.Serve \
+      --model "$model" --port "$port" > "$request.log" &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
       --data-binary @"$request" > /dev/null 2>&1; do

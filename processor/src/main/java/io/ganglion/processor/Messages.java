@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Every text the processor shows users, in one place. Form: {@code [Network/<Key>] <subject> must
  * <rule>, but was <actual>; <how to fix>}. Layers are named by their fields, with the shapes that
- * flow into them. Each text has a test asserting it at its line.
+ * flow into them. Each text has a test asserting it at its line ({@code MessagesTest} and friends).
  */
 final class Messages {
   private Messages() {}
@@ -14,8 +14,10 @@ final class Messages {
     return "[Network/" + key + "] ";
   }
 
+  // The class.
+
   static String notAClass(String name, String kind) {
-    return tag("NotAClass") + "@Network must be on a class, but " + name + " is " + kind
+    return tag("NotAClass") + name + " must be a class to carry @Network, but was " + kind
         + "; declare it as an abstract class whose fields are the layers";
   }
 
@@ -34,16 +36,34 @@ final class Messages {
         + " extends it from outside its enclosing class, so declare it static";
   }
 
-  static String genericClass(String name) {
-    return tag("GenericClass") + name + " must not have type parameters, but had some;"
-        + " remove them (a network's shapes are fixed at compile time)";
+  static String genericClass(String name, String typeParameters) {
+    return tag("GenericClass") + name + " must not have type parameters, but had <"
+        + typeParameters + ">; remove them (a network's shapes are fixed at compile time)";
   }
 
   static String noConstructor(String name, String generated) {
     return tag("NoConstructor") + name + " must have a non-private constructor without"
-        + " parameters, but had none; " + generated + " calls it, so add " + simple(name)
-        + "() {}";
+        + " parameters, but had none; " + generated + " calls it, so add " + name + "() {}";
   }
+
+  static String networkSuperclass(String name, String superclass) {
+    return tag("NetworkSuperclass") + name + " must not extend another @Network class, but"
+        + " extended " + superclass + "; layers are not inherited, so declare every layer in one"
+        + " @Network class (a plain abstract superclass may hold shared methods)";
+  }
+
+  static String abstractMethod(String method, String generated) {
+    return tag("AbstractMethod") + method + " must have a body, but was abstract; " + generated
+        + " implements only the methods of io.ganglion.Model, so implement it or remove it";
+  }
+
+  static String memberCollision(String method, String generated) {
+    return tag("MemberCollision") + method + " must not be declared in a @Network class or its"
+        + " supertypes, but was; " + generated + " declares a method with the same name and"
+        + " parameters, so rename yours";
+  }
+
+  // The @Network annotation.
 
   static String inputsMissing(String name) {
     return tag("InputsMissing") + name + ": @Network must set inputs, but it was missing;"
@@ -60,10 +80,13 @@ final class Messages {
         + " add a field such as @Dense(units = 10) Layer output;";
   }
 
-  static String unitsTooSmall(String layer, int units, String flow) {
-    return tag("UnitsTooSmall") + layer + ": units must be at least 1, but was " + units + " ("
-        + flow + "); set units to the number of outputs the layer should have";
+  static String outputsMismatch(String name, int outputs, String layer, int units) {
+    return tag("OutputsMismatch") + name + ": outputs must equal the units of the last layer "
+        + layer + ", but outputs = " + outputs + " and " + layer + " has " + units
+        + "; change units of " + layer + " or outputs";
   }
+
+  // Layer fields.
 
   static String privateLayer(String layer, String generated) {
     return tag("PrivateLayer") + layer + " must not be private, but was; " + generated
@@ -96,11 +119,43 @@ final class Messages {
         + " has no @Network; annotate " + owner + " with @Network(inputs = ..., loss = ...)";
   }
 
+  static String nameCollision(String layer, String generatedMember, String other) {
+    return tag("NameCollision") + layer + " must have a name whose generated members are unique,"
+        + " but was one that makes " + generatedMember + " like " + other
+        + " does; rename one of them";
+  }
+
+  // Layer values and shapes.
+
+  static String unitsTooSmall(String layer, int units, String flow) {
+    return tag("UnitsTooSmall") + layer + ": units must be at least 1, but was " + units + " ("
+        + flow + "); set units to the number of outputs the layer should have";
+  }
+
+  static String tooLarge(String subject, String what, long actual, String flow) {
+    return tag("TooLarge") + subject + ": " + what + " must be at most "
+        + grouped(Integer.MAX_VALUE) + " (Java arrays are indexed by int), but was "
+        + grouped(actual) + " (" + flow + "); use fewer units or inputs";
+  }
+
   static String softmaxNotLast(String layer, String next) {
     return tag("SoftmaxNotLast") + layer + ": SOFTMAX must only be on the last layer, but "
         + layer + " is followed by " + next + "; use RELU, TANH or another element-wise"
         + " activation for hidden layers";
   }
+
+  static String softmaxSingleUnit(String layer, String flow) {
+    return tag("SoftmaxSingleUnit") + layer + ": a SOFTMAX layer must have at least 2 units, but"
+        + " was 1 (" + flow + "); the softmax of one value is always 1, so use SIGMOID for a"
+        + " single output";
+  }
+
+  static String initValueNotFinite(String layer, float value) {
+    return tag("InitValueNotFinite") + layer + ": initValue must be a finite number with"
+        + " init = CONSTANT, but was " + value + "; use a value such as 0.01f";
+  }
+
+  // The loss and the last layer.
 
   static String lossNeedsLogits(String layer, String loss, String activation, String fused) {
     return tag("LossNeedsLogits") + layer + ": the last layer must be LINEAR for " + loss
@@ -110,32 +165,12 @@ final class Messages {
   }
 
   static String tooFewClasses(String layer, int units) {
-    return tag("TooFewClasses") + layer + ": SOFTMAX_CROSS_ENTROPY must have at least 2 units,"
-        + " one per class, but " + layer + " has " + units
+    return tag("TooFewClasses") + layer + ": the last layer must have at least 2 units for"
+        + " SOFTMAX_CROSS_ENTROPY (one per class), but was " + units
         + "; use 2 or more units, or BINARY_CROSS_ENTROPY for a single yes/no output";
   }
 
-  static String outputsMismatch(String name, int outputs, String layer, int units) {
-    return tag("OutputsMismatch") + name + ": outputs must equal the units of the last layer "
-        + layer + ", but outputs = " + outputs + " and " + layer + " has " + units
-        + "; change units of " + layer + " or outputs";
-  }
-
-  static String tooLarge(String layer, String what, long actual, String flow) {
-    return tag("TooLarge") + layer + ": " + what + " must be at most "
-        + grouped(Integer.MAX_VALUE) + ", but was " + grouped(actual) + " (" + flow
-        + "); use fewer units or inputs";
-  }
-
-  static String nameCollision(String layer, String generatedMember, String other) {
-    return tag("NameCollision") + layer + " must have a name whose generated member "
-        + generatedMember + " is unique, but " + other + " also needs it; rename one of them";
-  }
-
-  static String memberCollision(String method, String generated) {
-    return tag("MemberCollision") + method + " must not be declared in a @Network class, but"
-        + " was; " + generated + " implements it, so rename your method";
-  }
+  // Rounds and failures.
 
   static String unresolvedType(String name, String type) {
     return tag("UnresolvedType") + name + " must only use types that exist, but " + type
@@ -149,19 +184,30 @@ final class Messages {
         + "; this is a bug in Ganglion, please report it with the class that triggers it";
   }
 
-  static String reluOutputWarning(String layer, String activation, String loss) {
-    return tag("OutputActivation") + layer + ": " + loss + " expects logits that can be"
-        + " negative, but the last layer is " + activation
-        + ", which limits them; usually the last layer is LINEAR (the default)";
+  // Warnings: mistakes that still compile.
+
+  static String outputActivation(String layer, String activation, String loss) {
+    return tag("OutputActivation") + layer + ": the last layer should be LINEAR for " + loss
+        + ", but was " + activation + ", which limits the logits " + loss
+        + " expects; usually the last layer is LINEAR (the default)";
   }
+
+  static String initValueIgnored(String layer, String init) {
+    return tag("InitValueIgnored") + layer + ": initValue should only be set with"
+        + " init = CONSTANT, but init was " + init + ", which ignores it; add"
+        + " init = Init.CONSTANT or remove initValue";
+  }
+
+  static String softmaxWithMse(String layer) {
+    return tag("SoftmaxWithMse") + layer + ": a SOFTMAX last layer should be trained with"
+        + " SOFTMAX_CROSS_ENTROPY, but the loss was MSE, which learns slowly on probabilities;"
+        + " for classification use loss = SOFTMAX_CROSS_ENTROPY and a LINEAR last layer";
+  }
+
+  // Notes.
 
   static String summaryNote(String generated, String summary) {
-    return generated + ":\n" + summary;
-  }
-
-  private static String simple(String name) {
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? name : name.substring(dot + 1);
+    return generated + ":\n" + summary.stripTrailing();
   }
 
   static String grouped(long value) {

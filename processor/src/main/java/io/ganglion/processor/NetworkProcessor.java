@@ -1,17 +1,26 @@
 package io.ganglion.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.tools.Diagnostic;
@@ -32,6 +41,17 @@ public final class NetworkProcessor extends AbstractProcessor {
   /** Classes waiting for a type another processor may generate, with that type's name. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
 
+  /** Writes the generated class; replaceable in tests to exercise the internal-error path. */
+  private final Function<NetworkModel, JavaFile> writer;
+
+  public NetworkProcessor() {
+    this(model -> new NetworkWriter(model).write());
+  }
+
+  NetworkProcessor(Function<NetworkModel, JavaFile> writer) {
+    this.writer = writer;
+  }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(NetworkValidator.NETWORK, NetworkValidator.DENSE);
@@ -49,7 +69,11 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    NetworkValidator validator = new NetworkValidator(processingEnv.getMessager());
+    NetworkValidator validator =
+        new NetworkValidator(
+            processingEnv.getMessager(),
+            processingEnv.getElementUtils(),
+            processingEnv.getTypeUtils());
     Map<String, TypeElement> todo = new LinkedHashMap<>();
     for (String name : deferred.keySet()) {
       TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
@@ -90,7 +114,7 @@ public final class NetworkProcessor extends AbstractProcessor {
         TypeElement type = processingEnv.getElementUtils().getTypeElement(entry.getKey());
         processingEnv.getMessager().printMessage(
             Diagnostic.Kind.ERROR,
-            Messages.unresolvedType(entry.getKey(), entry.getValue()),
+            Messages.unresolvedType(type.getSimpleName().toString(), entry.getValue()),
             type);
       }
       deferred.clear();
@@ -119,24 +143,65 @@ public final class NetworkProcessor extends AbstractProcessor {
         return;
       }
       if (model.isEmpty()) {
+        writeStandIn(type, validator.extendable());
         return;
       }
       NetworkModel network = model.get().withVector(vectorAvailable());
-      new NetworkWriter(network).write().writeTo(processingEnv.getFiler());
+      JavaFile file = writer.apply(network);
+      String generated = network.generatedClass().simpleName();
+      if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)) {
+        writeStandIn(type, false);
+        return;
+      }
+      file.writeTo(processingEnv.getFiler());
       if (network.vector()) {
         new VectorWriter(network).write().writeTo(processingEnv.getFiler());
       }
       if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
         processingEnv.getMessager().printMessage(
             Diagnostic.Kind.NOTE,
-            Messages.summaryNote(
-                model.get().generatedClass().simpleName(), Summary.of(model.get())),
+            Messages.summaryNote(generated, Summary.of(model.get())),
             type);
       }
     } catch (IOException | RuntimeException | Error e) {
       processingEnv.getMessager().printMessage(
           Diagnostic.Kind.ERROR, Messages.internalError(type.getQualifiedName().toString(), e),
           type);
+      try {
+        writeStandIn(type, false);
+      } catch (IOException | RuntimeException | Error ignored) {
+        // Already reported as an internal error; a missing stand-in only adds follow-up errors.
+      }
     }
+  }
+
+  /** Writes a stand-in Net_ class for a class with errors; see {@link StandInWriter}. */
+  private void writeStandIn(TypeElement type, boolean extendable) throws IOException {
+    TypeElement model = processingEnv.getElementUtils().getTypeElement(NetworkValidator.MODEL);
+    StandInWriter.write(type, model, extendable).writeTo(processingEnv.getFiler());
+  }
+
+  /**
+   * The generated class's own private or static methods (not those implementing Model), by
+   * signature: a user method with one of these signatures would make the generated class fail.
+   */
+  private static Map<String, String> helperSignatures(JavaFile file) {
+    Map<String, String> signatures = new LinkedHashMap<>();
+    for (MethodSpec method : file.typeSpec().methodSpecs()) {
+      if (method.isConstructor()
+          || !(method.modifiers().contains(Modifier.PRIVATE)
+              || method.modifiers().contains(Modifier.STATIC))) {
+        continue;
+      }
+      List<String> parameters = new ArrayList<>();
+      for (ParameterSpec parameter : method.parameters()) {
+        TypeName t = parameter.type();
+        parameters.add(
+            (t instanceof ParameterizedTypeName ? ((ParameterizedTypeName) t).rawType() : t)
+                .toString());
+      }
+      signatures.put(method.name() + "(" + String.join(", ", parameters) + ")", method.name());
+    }
+    return signatures;
   }
 }

@@ -24,6 +24,8 @@ import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 import javax.tools.Diagnostic;
 
 /**
@@ -40,17 +42,31 @@ final class NetworkValidator {
   /** Layer annotations, by qualified name; later layer kinds join this set. */
   static final Set<String> LAYER_ANNOTATIONS = Set.of(DENSE);
 
-  /** Methods the generated class implements; a user method of the same name and arity clashes. */
-  private static final Map<String, Integer> GENERATED_METHODS = generatedMethods();
+  static final String MODEL = "io.ganglion.Model";
 
   private final Messager messager;
+  private final Elements elements;
+  private final Types types;
   private boolean failed;
+
+  /** Whether the last validated class itself (not its layers) was fine to extend. */
+  private boolean extendable;
 
   /** Set when a type could not be resolved yet: another processor may still generate it. */
   private String unresolvedType;
 
-  NetworkValidator(Messager messager) {
+  NetworkValidator(Messager messager, Elements elements, Types types) {
     this.messager = messager;
+    this.elements = elements;
+    this.types = types;
+  }
+
+  /**
+   * Whether a class can extend the last validated one: it is a class and none of its own
+   * declarations (modifiers, constructors, methods) had errors, whatever its layers had.
+   */
+  boolean extendable() {
+    return extendable;
   }
 
   /** The name of a type that is not there (yet), if the last validation met one. */
@@ -64,6 +80,7 @@ final class NetworkValidator {
    */
   Optional<NetworkModel> validate(TypeElement type) {
     failed = false;
+    extendable = false;
     unresolvedType = findUnresolved(type);
     if (unresolvedType != null) {
       return Optional.empty();
@@ -73,7 +90,11 @@ final class NetworkValidator {
     ClassName generated = generatedName(networkClass);
     String name = type.getSimpleName().toString();
 
-    checkClass(type, name, generated.simpleName());
+    if (!checkClass(type, name, generated.simpleName())) {
+      return Optional.empty();
+    }
+    checkMethods(type, generated.simpleName());
+    extendable = !failed;
 
     AnnotationValue inputsValue = explicitValue(network, "inputs");
     int inputs = intValue(network, "inputs", 0);
@@ -98,8 +119,11 @@ final class NetworkValidator {
 
     List<LayerModel> layers = new ArrayList<>();
     Map<String, String> generatedMembers = new HashMap<>();
+    // An invalid size is carried on as 1, so the walk goes on, and shown as "?".
     int flowing = Math.max(inputs, 1);
-    String flow = "input gives " + flowing;
+    String shown = inputs >= 1 ? String.valueOf(inputs) : "?";
+    String flow = "input gives " + shown;
+    boolean sizesValid = inputs >= 1;
     for (int k = 0; k < fields.size(); k++) {
       VariableElement field = fields.get(k);
       String layerName = field.getSimpleName().toString();
@@ -121,9 +145,12 @@ final class NetworkValidator {
       boolean bias = booleanValue(dense, "bias", true);
       Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
       float initValue = floatValue(dense, "initValue", 0f);
+      String unitsShown = String.valueOf(units);
       if (units < 1) {
         error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
         units = 1;
+        unitsShown = "?";
+        sizesValid = false;
       }
       long weights = (long) flowing * units;
       if (weights > Integer.MAX_VALUE) {
@@ -132,27 +159,40 @@ final class NetworkValidator {
                 flowing + " inputs x " + units + " units"),
             field,
             dense,
-            unitsValue);
+            unitsValue != null ? unitsValue : explicitValue(network, "inputs"));
+        sizesValid = false;
       }
+      AnnotationValue activationValue = explicitValue(dense, "activation");
       if (activation == Activation.SOFTMAX && k < fields.size() - 1) {
         error(
             Messages.softmaxNotLast(layerName, fields.get(k + 1).getSimpleName().toString()),
             field,
             dense,
-            explicitValue(dense, "activation"));
+            activationValue);
+      } else if (activation == Activation.SOFTMAX && intValue(dense, "units", 0) == 1
+          && loss == Loss.MSE) {
+        // With either cross-entropy loss, LossNeedsLogits already rejects a SOFTMAX last layer.
+        error(Messages.softmaxSingleUnit(layerName, flow), field, dense, unitsValue);
+      }
+      AnnotationValue initValueValue = explicitValue(dense, "initValue");
+      if (init == Init.CONSTANT && !Float.isFinite(initValue)) {
+        error(Messages.initValueNotFinite(layerName, initValue), field, dense, initValueValue);
+      } else if (init != Init.CONSTANT && initValueValue != null) {
+        warning(Messages.initValueIgnored(layerName, init.name()), field, dense, initValueValue);
       }
       layers.add(
           new LayerModel(layerName, k + 1, flowing, units, activation, bias, init, initValue));
-      flow = layerName + " makes " + flowing + " -> " + units;
+      flow = layerName + " makes " + shown + " -> " + unitsShown;
       flowing = units;
+      shown = unitsShown;
     }
 
     LayerModel last = layers.get(layers.size() - 1);
     VariableElement lastField = fields.get(fields.size() - 1);
     AnnotationMirror lastMirror = layerAnnotations(lastField).get(0);
     AnnotationValue lastActivation = explicitValue(lastMirror, "activation");
-    checkLoss(loss, last, lastField, lastMirror, lastActivation);
-    if (declaredOutputs != 0 && declaredOutputs != last.units()) {
+    checkLoss(loss, last, lastField, lastMirror, lastActivation, sizesValid);
+    if (sizesValid && declaredOutputs != 0 && declaredOutputs != last.units()) {
       error(
           Messages.outputsMismatch(name, declaredOutputs, last.name(), last.units()),
           type,
@@ -163,14 +203,13 @@ final class NetworkValidator {
     for (LayerModel layer : layers) {
       total += layer.parameterCount();
     }
-    if (total > Integer.MAX_VALUE) {
+    if (sizesValid && total > Integer.MAX_VALUE) {
       error(
           Messages.tooLarge(name, "the parameter count", total, "all layers together"),
           type,
           network,
           null);
     }
-    checkMemberCollisions(type, generated.simpleName());
     if (failed) {
       return Optional.empty();
     }
@@ -200,7 +239,8 @@ final class NetworkValidator {
         networkClass.packageName(), "Net_" + String.join("_", networkClass.simpleNames()));
   }
 
-  private void checkClass(TypeElement type, String name, String generated) {
+  /** Checks the class itself; returns false when it is no class at all, so nothing else applies. */
+  private boolean checkClass(TypeElement type, String name, String generated) {
     ElementKind kind = type.getKind();
     if (kind != ElementKind.CLASS) {
       String what;
@@ -218,37 +258,51 @@ final class NetworkValidator {
           what = kind.name().equals("RECORD") ? "a record" : kind.name().toLowerCase(Locale.ROOT);
       }
       error(Messages.notAClass(name, what), type, null, null);
-      return;
+      return false;
     }
     Set<Modifier> modifiers = type.getModifiers();
     if (modifiers.contains(Modifier.FINAL)) {
       error(Messages.finalClass(name, generated), type, null, null);
     }
-    if (modifiers.contains(Modifier.PRIVATE)) {
-      error(Messages.privateClass(name, generated), type, null, null);
+    // A private enclosing class hides the class from the generated one just as well.
+    for (Element e = type; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (e.getModifiers().contains(Modifier.PRIVATE)) {
+        error(Messages.privateClass(e.getSimpleName().toString(), generated), e, null, null);
+        break;
+      }
     }
     if (type.getNestingKind() == NestingKind.MEMBER && !modifiers.contains(Modifier.STATIC)) {
       error(Messages.innerClass(name, generated), type, null, null);
     }
-    if (type.getNestingKind() == NestingKind.LOCAL
-        || type.getNestingKind() == NestingKind.ANONYMOUS) {
-      error(Messages.innerClass(name, generated), type, null, null);
-    }
     if (!type.getTypeParameters().isEmpty()) {
-      error(Messages.genericClass(name), type, null, null);
+      List<String> parameters = new ArrayList<>();
+      for (Element parameter : type.getTypeParameters()) {
+        parameters.add(parameter.getSimpleName().toString());
+      }
+      error(Messages.genericClass(name, String.join(", ", parameters)), type, null, null);
     }
-    List<ExecutableElement> constructors =
-        ElementFilter.constructorsIn(type.getEnclosedElements());
     boolean usable = false;
-    for (ExecutableElement constructor : constructors) {
+    for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+      // The implicit constructor has the class's access, which PrivateClass already reports.
       if (constructor.getParameters().isEmpty()
-          && !constructor.getModifiers().contains(Modifier.PRIVATE)) {
+          && (!constructor.getModifiers().contains(Modifier.PRIVATE)
+              || elements.getOrigin(constructor) == Elements.Origin.MANDATED)) {
         usable = true;
       }
     }
     if (!usable) {
       error(Messages.noConstructor(name, generated), type, null, null);
     }
+    for (TypeMirror up = type.getSuperclass(); up.getKind() == TypeKind.DECLARED; ) {
+      TypeElement superclass = (TypeElement) types.asElement(up);
+      if (mirror(superclass, NETWORK) != null) {
+        error(Messages.networkSuperclass(name, superclass.getSimpleName().toString()), type,
+            null, null);
+        break;
+      }
+      up = superclass.getSuperclass();
+    }
+    return true;
   }
 
   private void checkField(VariableElement field, String layerName, String generated) {
@@ -280,18 +334,104 @@ final class NetworkValidator {
     }
   }
 
-  private void checkMemberCollisions(TypeElement type, String generated) {
-    for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-      String methodName = method.getSimpleName().toString();
-      Integer arity = GENERATED_METHODS.get(methodName);
-      if (arity != null && arity == method.getParameters().size()) {
-        error(
-            Messages.memberCollision(methodName + "(" + arity + " parameters)", generated),
-            method,
-            null,
-            null);
+  /**
+   * Checks the user's methods against {@link io.ganglion.Model}, which the generated class
+   * implements: a method with the name and parameters of a Model method would be silently
+   * replaced (or break the generated class), and any other abstract method stays unimplemented.
+   */
+  private void checkMethods(TypeElement type, String generated) {
+    TypeElement model = elements.getTypeElement(MODEL);
+    Map<String, ExecutableElement> modelMethods = new HashMap<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(model.getEnclosedElements())) {
+      if (!method.getModifiers().contains(Modifier.PRIVATE)) {
+        modelMethods.put(signature(method), method);
       }
     }
+    for (ExecutableElement method : userMethods(type)) {
+      ExecutableElement twin = modelMethods.get(signature(method));
+      boolean isAbstract = method.getModifiers().contains(Modifier.ABSTRACT);
+      if (twin != null) {
+        boolean implemented = isAbstract
+            && twin.getModifiers().contains(Modifier.ABSTRACT)
+            && types.isSameType(
+                types.erasure(method.getReturnType()), types.erasure(twin.getReturnType()));
+        if (!implemented) {
+          error(Messages.memberCollision(describe(type, method), generated),
+              placeFor(type, method), null, null);
+        }
+      } else if (isAbstract && !implementedIn(type, method)) {
+        error(Messages.abstractMethod(describe(type, method), generated), placeFor(type, method),
+            null, null);
+      }
+    }
+  }
+
+  /**
+   * Reports the user's methods that clash with the generated class's own helpers (known only once
+   * the code is written): overriding them from the generated class would not compile.
+   */
+  boolean checkGeneratedMethods(TypeElement type, Map<String, String> generatedSignatures,
+      String generated) {
+    failed = false;
+    for (ExecutableElement method : userMethods(type)) {
+      if (generatedSignatures.containsKey(signature(method))) {
+        error(Messages.memberCollision(describe(type, method), generated),
+            placeFor(type, method), null, null);
+      }
+    }
+    return !failed;
+  }
+
+  /** Non-private methods the generated class inherits from the user's classes and interfaces. */
+  private List<ExecutableElement> userMethods(TypeElement type) {
+    List<ExecutableElement> methods = new ArrayList<>();
+    for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+      TypeElement owner = (TypeElement) method.getEnclosingElement();
+      String ownerName = owner.getQualifiedName().toString();
+      if (method.getModifiers().contains(Modifier.PRIVATE)
+          || ownerName.equals("java.lang.Object")
+          || ownerName.equals(MODEL)) {
+        continue;
+      }
+      methods.add(method);
+    }
+    return methods;
+  }
+
+  /** Whether a concrete method of the class or its superclasses implements {@code method}. */
+  private boolean implementedIn(TypeElement type, ExecutableElement method) {
+    for (ExecutableElement other : ElementFilter.methodsIn(elements.getAllMembers(type))) {
+      if (other != method
+          && !other.getModifiers().contains(Modifier.ABSTRACT)
+          && elements.overrides(other, method, type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Name and erased parameter types, the way Java tells overloads apart. */
+  String signature(ExecutableElement method) {
+    List<String> parameters = new ArrayList<>();
+    for (VariableElement parameter : method.getParameters()) {
+      parameters.add(types.erasure(parameter.asType()).toString());
+    }
+    return method.getSimpleName() + "(" + String.join(", ", parameters) + ")";
+  }
+
+  private static String describe(TypeElement type, ExecutableElement method) {
+    Element owner = method.getEnclosingElement();
+    List<String> parameters = new ArrayList<>();
+    for (VariableElement parameter : method.getParameters()) {
+      parameters.add(parameter.asType().toString());
+    }
+    String text = method.getSimpleName() + "(" + String.join(", ", parameters) + ")";
+    return owner.equals(type) ? text : owner.getSimpleName() + "." + text;
+  }
+
+  /** The method if the class declares it, else the class: an inherited one may have no source. */
+  private static Element placeFor(TypeElement type, ExecutableElement method) {
+    return method.getEnclosingElement().equals(type) ? method : type;
   }
 
   private void checkLoss(
@@ -299,7 +439,8 @@ final class NetworkValidator {
       LayerModel last,
       VariableElement field,
       AnnotationMirror mirror,
-      AnnotationValue activationValue) {
+      AnnotationValue activationValue,
+      boolean sizesValid) {
     Activation activation = last.activation();
     switch (loss) {
       case SOFTMAX_CROSS_ENTROPY:
@@ -310,10 +451,10 @@ final class NetworkValidator {
               field, mirror, activationValue);
         } else if (activation != Activation.LINEAR) {
           warning(
-              Messages.reluOutputWarning(last.name(), activation.name(), loss.name()),
+              Messages.outputActivation(last.name(), activation.name(), loss.name()),
               field, mirror, activationValue);
         }
-        if (last.units() < 2) {
+        if (sizesValid && last.units() < 2) {
           error(Messages.tooFewClasses(last.name(), last.units()), field, mirror,
               explicitValue(mirror, "units"));
         }
@@ -327,6 +468,9 @@ final class NetworkValidator {
         }
         break;
       case MSE:
+        if (activation == Activation.SOFTMAX && last.units() > 1) {
+          warning(Messages.softmaxWithMse(last.name()), field, mirror, activationValue);
+        }
         break;
     }
   }
@@ -437,19 +581,4 @@ final class NetworkValidator {
     }
   }
 
-  private static Map<String, Integer> generatedMethods() {
-    Map<String, Integer> methods = new HashMap<>();
-    for (String zeroArg :
-        List.of("name", "inputSize", "outputSize", "loss", "layers", "parameters", "summary",
-            "spec", "replica", "parameterCount")) {
-      methods.put(zeroArg, 0);
-    }
-    methods.put("classify", 1);
-    methods.put("predict", 2);
-    methods.put("predictBatch", 4);
-    methods.put("classifyBatch", 4);
-    methods.put("forwardBackward", 6);
-    methods.put("lossSum", 5);
-    return methods;
-  }
 }

@@ -1,9 +1,13 @@
 package io.ganglion.data;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
 /**
- * Samples held in memory: features row-major in one {@code float[]} ({@code features()} values per
- * sample), and either an integer class label per sample or {@code targetSize()} float targets per
- * sample.
+ * Samples held in memory: features row-major in one {@code float[]} ({@code featureSize()} values
+ * per sample), and either an integer class label per sample or {@code targetSize()} float targets
+ * per sample. The arrays are shared, not copied; methods that derive a data set ({@link #subset},
+ * {@link #split}, {@link #shuffled}, {@link #withOneHotTargets}) copy the samples they keep.
  */
 public final class Dataset {
   private final float[] features;
@@ -13,7 +17,8 @@ public final class Dataset {
   private final int targetSize;
   private final int size;
 
-  private Dataset(float[] features, int featureSize, int[] labels, float[] targets, int targetSize) {
+  private Dataset(
+      float[] features, int featureSize, int[] labels, float[] targets, int targetSize) {
     if (features == null) {
       throw new IllegalArgumentException("features must not be null");
     }
@@ -115,6 +120,159 @@ public final class Dataset {
       } else {
         System.arraycopy(targets, s * targetSize, t, n * targetSize, targetSize);
       }
+    }
+  }
+
+  /** A training part and a validation part of a data set. */
+  public record Split(Dataset train, Dataset validation) {}
+
+  /** The samples at {@code indexes}, in that order, copied into a new data set. */
+  public Dataset subset(int[] indexes) {
+    if (indexes == null) {
+      throw new IllegalArgumentException("indexes must not be null");
+    }
+    for (int i = 0; i < indexes.length; i++) {
+      if (indexes[i] < 0 || indexes[i] >= size) {
+        throw new IndexOutOfBoundsException(
+            "index " + i + " must be a sample in [0, " + size + "), but was " + indexes[i]);
+      }
+    }
+    int n = indexes.length;
+    float[] x = new float[n * featureSize];
+    int[] y = labels != null ? new int[n] : null;
+    float[] t = labels != null ? null : new float[n * targetSize];
+    gather(indexes, 0, n, x, y, t);
+    return labels != null ? ofLabels(x, featureSize, y) : ofTargets(x, featureSize, t, targetSize);
+  }
+
+  /** The samples in an order shuffled by {@code seed} (Fisher-Yates over SplittableRandom). */
+  public Dataset shuffled(long seed) {
+    int[] order = identity(size);
+    shuffle(order, order.length, new SplittableRandom(seed));
+    return subset(order);
+  }
+
+  /**
+   * Splits off {@code validationFraction} of the samples, chosen by {@code seed}. With labels the
+   * split is stratified: each class gives {@code round(fraction * its count)} samples to
+   * validation. Both parts keep the original order of their samples.
+   */
+  public Split split(double validationFraction, long seed) {
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException(
+          "validation fraction must be in (0, 1), but was " + validationFraction);
+    }
+    boolean[] held = new boolean[size];
+    SplittableRandom random = new SplittableRandom(seed);
+    if (labels != null) {
+      int classes = classes();
+      int[] counts = new int[classes];
+      for (int label : labels) {
+        counts[label]++;
+      }
+      int[][] members = new int[classes][];
+      for (int c = 0; c < classes; c++) {
+        members[c] = new int[counts[c]];
+      }
+      int[] filled = new int[classes];
+      for (int s = 0; s < size; s++) {
+        members[labels[s]][filled[labels[s]]++] = s;
+      }
+      for (int c = 0; c < classes; c++) {
+        int take = (int) Math.round(validationFraction * counts[c]);
+        shuffle(members[c], members[c].length, random);
+        for (int i = 0; i < take; i++) {
+          held[members[c][i]] = true;
+        }
+      }
+    } else {
+      int[] order = identity(size);
+      shuffle(order, size, random);
+      int take = (int) Math.round(validationFraction * size);
+      for (int i = 0; i < take; i++) {
+        held[order[i]] = true;
+      }
+    }
+    int validationSize = 0;
+    for (boolean h : held) {
+      validationSize += h ? 1 : 0;
+    }
+    if (validationSize == 0 || validationSize == size) {
+      throw new IllegalArgumentException(
+          "a split of " + validationFraction + " must leave samples on both sides, but "
+              + size + " samples gave " + validationSize + " to validation");
+    }
+    int[] trainIndexes = new int[size - validationSize];
+    int[] validationIndexes = new int[validationSize];
+    for (int s = 0, a = 0, b = 0; s < size; s++) {
+      if (held[s]) {
+        validationIndexes[b++] = s;
+      } else {
+        trainIndexes[a++] = s;
+      }
+    }
+    return new Split(subset(trainIndexes), subset(validationIndexes));
+  }
+
+  /** The number of classes: the largest label plus one; fails for data with float targets. */
+  public int classes() {
+    if (labels == null) {
+      throw new IllegalStateException("classes need data with labels, but it had float targets");
+    }
+    int max = -1;
+    for (int i = 0; i < size; i++) {
+      if (labels[i] < 0) {
+        throw new IllegalStateException(
+            "label of sample " + i + " must not be negative, but was " + labels[i]);
+      }
+      max = Math.max(max, labels[i]);
+    }
+    return max + 1;
+  }
+
+  /** The same features with one-hot targets of {@code classes} values instead of labels. */
+  public Dataset withOneHotTargets(int classes) {
+    if (labels == null) {
+      throw new IllegalStateException("one-hot needs data with labels, but it had float targets");
+    }
+    return ofTargets(features.clone(), featureSize, oneHot(labels, classes), classes);
+  }
+
+  /** One row of {@code classes} values per label, 1 at the label and 0 elsewhere. */
+  public static float[] oneHot(int[] labels, int classes) {
+    if (classes < 1) {
+      throw new IllegalArgumentException("classes must be at least 1, but was " + classes);
+    }
+    float[] out = new float[labels.length * classes];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException(
+            "label of sample " + i + " must be in [0, " + classes + "), but was " + labels[i]);
+      }
+      out[i * classes + labels[i]] = 1f;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset[" + size + " samples x " + featureSize + " features, "
+        + (labels != null ? "labels" : targetSize + " targets") + "]";
+  }
+
+  private static int[] identity(int n) {
+    int[] order = new int[n];
+    Arrays.setAll(order, i -> i);
+    return order;
+  }
+
+  /** Fisher-Yates over the first {@code n} entries, drawing as the trainer does. */
+  static void shuffle(int[] order, int n, SplittableRandom random) {
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
     }
   }
 }

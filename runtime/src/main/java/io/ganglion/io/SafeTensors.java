@@ -125,6 +125,17 @@ public final class SafeTensors {
     for (Tensor t : tensors) {
       float[] values = t.valuesNoCopy();
       DType dtype = t.dtype();
+      double[] exact = t.doublesNoCopy();
+      if (exact != null) {
+        for (double v : exact) {
+          if (chunk.remaining() < 8) {
+            buffered.write(chunk.array(), 0, chunk.position());
+            chunk.clear();
+          }
+          chunk.putDouble(v);
+        }
+        continue;
+      }
       for (float v : values) {
         if (chunk.remaining() < 8) {
           buffered.write(chunk.array(), 0, chunk.position());

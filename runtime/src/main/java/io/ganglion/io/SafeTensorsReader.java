@@ -276,7 +276,10 @@ public final class SafeTensorsReader implements Closeable {
     return file;
   }
 
-  /** Reads the values of the tensor named {@code name}, converted to {@code float}. */
+  /**
+   * Reads the values of the tensor named {@code name}, converted to {@code float} (F64 tensors also
+   * keep their exact values, see {@link Tensor#doubles()}).
+   */
   public Tensor read(String name) throws IOException {
     TensorInfo info = byName.get(name);
     if (info == null) {
@@ -291,15 +294,17 @@ public final class SafeTensorsReader implements Closeable {
     if (byName.get(info.name()) != info) {
       throw new IllegalArgumentException(info.name() + " must be an entry of this file");
     }
-    float[] values = new float[info.size()];
     DType dtype = info.dtype();
+    // F64 keeps its exact values (Tensor#doubles); the float values are narrowed from them.
+    double[] exact = dtype == DType.F64 ? new double[info.size()] : null;
+    float[] values = exact != null ? null : new float[info.size()];
     int width = dtype.byteSize();
     ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, info.end() - info.begin()))
         .order(ByteOrder.LITTLE_ENDIAN);
     int perChunk = Math.max(1, buffer.capacity() / width);
     long position = dataStart + info.begin();
-    for (int i = 0; i < values.length; ) {
-      int n = Math.min(perChunk, values.length - i);
+    for (int i = 0; i < info.size(); ) {
+      int n = Math.min(perChunk, info.size() - i);
       buffer.clear().limit(n * width);
       readFully(file, channel, position, buffer, info.name());
       buffer.flip();
@@ -310,7 +315,7 @@ public final class SafeTensorsReader implements Closeable {
           break;
         case F64:
           for (int k = 0; k < n; k++) {
-            values[i + k] = (float) buffer.getDouble();
+            exact[i + k] = buffer.getDouble();
           }
           break;
         default:
@@ -319,6 +324,9 @@ public final class SafeTensorsReader implements Closeable {
           }
       }
       i += n;
+    }
+    if (exact != null) {
+      return Tensor.wrapDoubles(info.name(), info.shape(), exact);
     }
     return Tensor.wrap(info.name(), dtype, info.shape(), values);
   }

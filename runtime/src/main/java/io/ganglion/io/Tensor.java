@@ -5,18 +5,25 @@ import java.util.Arrays;
 /**
  * A named tensor of any rank: a shape, {@code float} values in row-major order (PyTorch's), and
  * the {@link DType} it is stored as in a file. Immutable.
+ *
+ * <p>An {@link DType#F64} tensor made by {@link #ofDoubles} or read from a file also keeps its
+ * exact {@code double} values ({@link #doubles()}), which it writes back unchanged: checkpoints
+ * store metrics this way.
  */
 public final class Tensor {
   private final String name;
   private final DType dtype;
   private final int[] shape;
   private final float[] values;
+  /** The exact values of an F64 tensor, or {@code null}. */
+  private final double[] doubles;
 
-  private Tensor(String name, DType dtype, int[] shape, float[] values) {
+  private Tensor(String name, DType dtype, int[] shape, float[] values, double[] doubles) {
     this.name = name;
     this.dtype = dtype;
     this.shape = shape;
     this.values = values;
+    this.doubles = doubles;
   }
 
   /** A tensor stored as {@link DType#F32}; copies {@code shape} and {@code values}. */
@@ -30,6 +37,27 @@ public final class Tensor {
       throw new IllegalArgumentException(name + ": shape and values must not be null");
     }
     return wrap(name, dtype, shape.clone(), values.clone());
+  }
+
+  /**
+   * A tensor stored as {@link DType#F64} that keeps the exact {@code values} (copied), which
+   * {@link #doubles()} returns and a file stores; {@link #values()} narrows them to {@code float}.
+   */
+  public static Tensor ofDoubles(String name, int[] shape, double[] values) {
+    if (shape == null || values == null) {
+      throw new IllegalArgumentException(name + ": shape and values must not be null");
+    }
+    return wrapDoubles(name, shape.clone(), values.clone());
+  }
+
+  /** Like {@link #ofDoubles} without copying the arrays. */
+  static Tensor wrapDoubles(String name, int[] shape, double[] values) {
+    float[] narrowed = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      narrowed[i] = (float) values[i];
+    }
+    Tensor t = wrap(name, DType.F64, shape, narrowed);
+    return new Tensor(name, DType.F64, t.shape, narrowed, values);
   }
 
   /** Like {@link #of(String, DType, int[], float[])} without copying the arrays. */
@@ -57,7 +85,7 @@ public final class Tensor {
           name + ": values must number " + count + " for shape " + Arrays.toString(shape)
               + ", but were " + values.length);
     }
-    return new Tensor(name, dtype, shape, values);
+    return new Tensor(name, dtype, shape, values, null);
   }
 
   /** The name, such as {@code "hidden1.weight"}. */
@@ -72,6 +100,9 @@ public final class Tensor {
 
   /** This tensor's values, stored as {@code dtype} when written. */
   public Tensor withDType(DType dtype) {
+    if (dtype == this.dtype) {
+      return this;
+    }
     return wrap(name, dtype, shape, values);
   }
 
@@ -90,9 +121,29 @@ public final class Tensor {
     return values.clone();
   }
 
+  /**
+   * The values in row-major order as {@code double}s (a copy): exact for an F64 tensor made by
+   * {@link #ofDoubles} or read from a file, else the {@code float} values widened.
+   */
+  public double[] doubles() {
+    if (doubles != null) {
+      return doubles.clone();
+    }
+    double[] wide = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      wide[i] = values[i];
+    }
+    return wide;
+  }
+
   /** The value at a flat row-major index. */
   public float get(int index) {
     return values[index];
+  }
+
+  /** The exact F64 values, or {@code null}. */
+  double[] doublesNoCopy() {
+    return doubles;
   }
 
   float[] valuesNoCopy() {

@@ -1,20 +1,310 @@
 package io.ganglion.optim;
 
 import io.ganglion.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Updates a model's parameters in place from their gradients. An optimizer keeps per-parameter
- * state (momentum, moments) for the parameter list it first steps on; it allocates nothing per
- * step after that.
+ * Updates a model's parameters in place from their gradients, as the PyTorch optimizer of the same
+ * name does. The first {@link #step} binds the optimizer to a parameter list and allocates its
+ * state (moments, buffers), laid out like {@link Parameter#data()}; later steps allocate nothing.
+ *
+ * <p>Gradient clipping, when set, runs at the start of every step: first by value ({@link
+ * #clipValue}), then by the global L2 norm over all parameters ({@link #clipNorm}), as PyTorch's
+ * {@code clip_grad_value_} and {@code clip_grad_norm_}. Clipping rewrites the gradients.
+ *
+ * <p>The state a checkpoint needs is {@link #state()}: the step count, the learning rate and one
+ * tensor per parameter and state slot, named {@code <parameter>.<slot>} with PyTorch's slot names
+ * ({@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer}, ...). {@link #loadState} restores
+ * it.
  */
-public interface Optimizer {
-  /** Applies one update to {@code parameters} from their current gradients. */
-  void step(List<Parameter> parameters);
+public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sgd {
+  private final String kind;
+  private double learningRate;
+  private double clipNorm;
+  private double clipValue;
+  private long steps;
+  private Parameter[] bound;
+  private List<String> slotNames = List.of();
+  /** State as {@code [slot][parameter][row][element]}, rows shaped like the parameter's data. */
+  private float[][][][] slots = new float[0][][][];
+
+  Optimizer(String kind, double learningRate) {
+    this.kind = kind;
+    this.learningRate = checkLearningRate(learningRate);
+  }
+
+  /**
+   * Applies one update to {@code parameters} from their current gradients. The list must hold the
+   * same parameters, in the same order, at every step.
+   */
+  public final void step(List<Parameter> parameters) {
+    bind(parameters);
+    if (clipValue > 0) {
+      GradientClipping.clipValue(parameters, clipValue);
+    }
+    if (clipNorm > 0) {
+      GradientClipping.clipNorm(parameters, clipNorm);
+    }
+    steps++;
+    beginStep(steps);
+    for (int k = 0; k < bound.length; k++) {
+      float[][] data = bound[k].data();
+      float[][] grad = bound[k].grad();
+      for (int r = 0; r < data.length; r++) {
+        update(data[r], grad[r], k, r);
+      }
+    }
+  }
+
+  /** Prepares the per-step scalars (bias corrections, decayed rates) of step {@code step}. */
+  abstract void beginStep(long step);
+
+  /** Updates one storage row {@code w} of parameter {@code k} from its gradient row {@code g}. */
+  abstract void update(float[] w, float[] g, int k, int r);
+
+  /** The names of the state slots this optimizer keeps per parameter, as PyTorch names them. */
+  abstract List<String> slotNamesForConfiguration();
+
+  /** The value a slot starts at; zero unless an optimizer says otherwise. */
+  float initialValue(int slot) {
+    return 0f;
+  }
+
+  /** The live row {@code r} of slot {@code slot} of parameter {@code k}. */
+  final float[] slot(int slot, int k, int r) {
+    return slots[slot][k][r];
+  }
+
+  /** Fails if the optimizer has started, for settings that decide the state's shape. */
+  final void checkNotStarted(String setting) {
+    if (bound != null) {
+      throw new IllegalStateException(
+          setting + " must be set before the first step, but the optimizer has already stepped");
+    }
+  }
+
+  /** The kind of optimizer, such as {@code "Adam"}, as recorded in {@link #state()}. */
+  public final String kind() {
+    return kind;
+  }
 
   /** The learning rate the next step uses. */
-  double learningRate();
+  public final double learningRate() {
+    return learningRate;
+  }
 
   /** Sets the learning rate for the following steps (schedules call this). */
-  void setLearningRate(double learningRate);
+  public final void setLearningRate(double learningRate) {
+    this.learningRate = checkLearningRate(learningRate);
+  }
+
+  /**
+   * Scales the gradients at each step so that their global L2 norm is at most {@code maxNorm};
+   * {@code 0} (the default) turns it off. Returns this optimizer.
+   */
+  public final Optimizer clipNorm(double maxNorm) {
+    if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+      throw new IllegalArgumentException(
+          "clip norm must be zero (off) or positive and finite, but was " + maxNorm);
+    }
+    this.clipNorm = maxNorm;
+    return this;
+  }
+
+  /**
+   * Clamps every gradient element to {@code [-maxValue, maxValue]} at each step; {@code 0} (the
+   * default) turns it off. Returns this optimizer.
+   */
+  public final Optimizer clipValue(double maxValue) {
+    if (!(maxValue >= 0) || Double.isInfinite(maxValue)) {
+      throw new IllegalArgumentException(
+          "clip value must be zero (off) or positive and finite, but was " + maxValue);
+    }
+    this.clipValue = maxValue;
+    return this;
+  }
+
+  /** The number of steps taken so far (PyTorch's {@code step}). */
+  public final long steps() {
+    return steps;
+  }
+
+  /** The names of the per-parameter state slots, such as {@code [exp_avg, exp_avg_sq]}. */
+  public final List<String> slotNames() {
+    return bound == null ? slotNamesForConfiguration() : slotNames;
+  }
+
+  /**
+   * A copy of the optimizer's state: step count, learning rate, and every slot of every parameter
+   * in the parameter's logical (PyTorch) order, named {@code <parameter>.<slot>}. Empty tensors
+   * before the first step.
+   */
+  public final OptimizerState state() {
+    Map<String, float[]> tensors = new LinkedHashMap<>();
+    if (bound != null) {
+      for (int k = 0; k < bound.length; k++) {
+        for (int s = 0; s < slotNames.size(); s++) {
+          float[] logical = new float[bound[k].size()];
+          toLogical(bound[k], slots[s][k], logical);
+          tensors.put(bound[k].name() + "." + slotNames.get(s), logical);
+        }
+      }
+    }
+    return new OptimizerState(kind, steps, learningRate, tensors);
+  }
+
+  /**
+   * Restores a state taken by {@link #state()} of the same kind of optimizer, binding this
+   * optimizer to {@code parameters} (the list later steps must use).
+   */
+  public final void loadState(List<Parameter> parameters, OptimizerState state) {
+    if (state == null) {
+      throw new IllegalArgumentException("state must not be null");
+    }
+    if (!state.optimizer().equals(kind)) {
+      throw new IllegalArgumentException(
+          "state must come from a " + kind + " optimizer, but came from " + state.optimizer());
+    }
+    bind(parameters);
+    if (state.tensors().size() != bound.length * slotNames.size()) {
+      throw new IllegalArgumentException(
+          "state must hold " + bound.length * slotNames.size() + " tensors, slots " + slotNames
+              + " of each parameter, but held " + state.tensors().size() + " "
+              + state.tensors().keySet() + "; was the optimizer configured the same way?");
+    }
+    for (int k = 0; k < bound.length; k++) {
+      for (int s = 0; s < slotNames.size(); s++) {
+        String name = bound[k].name() + "." + slotNames.get(s);
+        float[] logical = state.tensors().get(name);
+        if (logical == null || logical.length != bound[k].size()) {
+          throw new IllegalArgumentException(
+              "state must hold tensor '" + name + "' of " + bound[k].size() + " values, but "
+                  + (logical == null ? "had no such tensor" : "it had " + logical.length));
+        }
+      }
+    }
+    for (int k = 0; k < bound.length; k++) {
+      for (int s = 0; s < slotNames.size(); s++) {
+        fromLogical(bound[k], state.tensors().get(bound[k].name() + "." + slotNames.get(s)),
+            slots[s][k]);
+      }
+    }
+    this.steps = state.steps();
+    this.learningRate = checkLearningRate(state.learningRate());
+  }
+
+  private void bind(List<Parameter> parameters) {
+    if (parameters == null) {
+      throw new IllegalArgumentException("parameters must not be null");
+    }
+    if (bound != null) {
+      if (!sameParameters(parameters)) {
+        throw new IllegalStateException(
+            "parameters must be the ones of the first step " + names(List.of(bound))
+                + ", but were " + names(parameters) + "; create one optimizer per model");
+      }
+      return;
+    }
+    bound = parameters.toArray(new Parameter[0]);
+    slotNames = Collections.unmodifiableList(new ArrayList<>(slotNamesForConfiguration()));
+    slots = new float[slotNames.size()][bound.length][][];
+    for (int s = 0; s < slots.length; s++) {
+      float init = initialValue(s);
+      for (int k = 0; k < bound.length; k++) {
+        float[][] data = bound[k].data();
+        float[][] rows = new float[data.length][];
+        for (int r = 0; r < rows.length; r++) {
+          rows[r] = new float[data[r].length];
+          if (init != 0f) {
+            java.util.Arrays.fill(rows[r], init);
+          }
+        }
+        slots[s][k] = rows;
+      }
+    }
+  }
+
+  private boolean sameParameters(List<Parameter> parameters) {
+    if (parameters.size() != bound.length) {
+      return false;
+    }
+    for (int k = 0; k < bound.length; k++) {
+      if (parameters.get(k) != bound[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String names(List<Parameter> parameters) {
+    List<String> names = new ArrayList<>();
+    for (Parameter p : parameters) {
+      names.add(p.name());
+    }
+    return names.toString();
+  }
+
+  /** Copies rows laid out like {@code p.data()} into logical order (as Parameter.copyTo). */
+  static void toLogical(Parameter p, float[][] rows, float[] out) {
+    if (!p.isTransposed()) {
+      System.arraycopy(rows[0], 0, out, 0, p.size());
+      return;
+    }
+    int rest = rows.length;
+    for (int k = 0; k < rest; k++) {
+      float[] row = rows[k];
+      for (int o = 0; o < row.length; o++) {
+        out[o * rest + k] = row[o];
+      }
+    }
+  }
+
+  /** The inverse of {@link #toLogical}. */
+  static void fromLogical(Parameter p, float[] in, float[][] rows) {
+    if (!p.isTransposed()) {
+      System.arraycopy(in, 0, rows[0], 0, p.size());
+      return;
+    }
+    int rest = rows.length;
+    for (int k = 0; k < rest; k++) {
+      float[] row = rows[k];
+      for (int o = 0; o < row.length; o++) {
+        row[o] = in[o * rest + k];
+      }
+    }
+  }
+
+  static double checkLearningRate(double learningRate) {
+    if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learning rate must be non-negative and finite, but was " + learningRate);
+    }
+    return learningRate;
+  }
+
+  static double checkNonNegative(String name, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(
+          name + " must be non-negative and finite, but was " + value);
+    }
+    return value;
+  }
+
+  static double checkUnit(String name, double value) {
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException(name + " must be in [0, 1), but was " + value);
+    }
+    return value;
+  }
+
+  static double checkPositive(String name, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(name + " must be positive and finite, but was " + value);
+    }
+    return value;
+  }
 }

@@ -1,28 +1,35 @@
 package io.ganglion.optim;
 
-import io.ganglion.Parameter;
 import java.util.List;
 
 /**
- * Stochastic gradient descent with optional momentum, as PyTorch's {@code torch.optim.SGD}: with
- * momentum {@code mu}, {@code v = mu v + g; p -= lr v}; without, {@code p -= lr g}.
+ * Stochastic gradient descent, as PyTorch's {@code torch.optim.SGD}. At step {@code t}, with
+ * gradient {@code g}, learning rate {@code lr}, weight decay {@code wd}, momentum {@code mu} and
+ * dampening {@code d}:
+ *
+ * <pre>
+ * g = g + wd * p
+ * if mu != 0:
+ *   b = g                          if t == 1
+ *   b = mu * b + (1 - d) * g       otherwise
+ *   g = g + mu * b                 with Nesterov, else g = b
+ * p = p - lr * g
+ * </pre>
+ *
+ * Defaults: momentum 0, dampening 0, weight decay 0, no Nesterov. State: {@code
+ * momentum_buffer} when momentum is non-zero.
  */
-public final class Sgd implements Optimizer {
-  private double learningRate;
+public final class Sgd extends Optimizer {
   private final double momentum;
-  private List<Parameter> bound;
-  private float[][][] velocity;
+  private double dampening;
+  private double weightDecay;
+  private boolean nesterov;
+  private float lr;
+  private boolean first;
 
   private Sgd(double learningRate, double momentum) {
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException(
-          "learning rate must be positive and finite, but was " + learningRate);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException("momentum must be in [0, 1), but was " + momentum);
-    }
-    this.learningRate = learningRate;
-    this.momentum = momentum;
+    super("Sgd", learningRate);
+    this.momentum = checkUnit("momentum", momentum);
   }
 
   /** Plain SGD with the given learning rate. */
@@ -30,74 +37,67 @@ public final class Sgd implements Optimizer {
     return new Sgd(learningRate, 0);
   }
 
-  /** SGD with momentum. */
+  /** SGD with momentum in [0, 1). */
   public static Sgd of(double learningRate, double momentum) {
     return new Sgd(learningRate, momentum);
   }
 
+  /** Uses Nesterov momentum; needs a non-zero momentum and zero dampening, as in PyTorch. */
+  public Sgd nesterov(boolean nesterov) {
+    if (nesterov && (momentum == 0 || dampening != 0)) {
+      throw new IllegalArgumentException(
+          "Nesterov momentum must have a non-zero momentum and zero dampening, but momentum was "
+              + momentum + " and dampening " + dampening);
+    }
+    this.nesterov = nesterov;
+    return this;
+  }
+
+  /** The dampening of the momentum in [0, 1); 0 by default. */
+  public Sgd dampening(double dampening) {
+    checkUnit("dampening", dampening);
+    if (nesterov && dampening != 0) {
+      throw new IllegalArgumentException(
+          "dampening must be 0 with Nesterov momentum, but was " + dampening);
+    }
+    this.dampening = dampening;
+    return this;
+  }
+
+  /** L2 weight decay added to the gradient ({@code g + wd * p}); 0 by default. */
+  public Sgd weightDecay(double weightDecay) {
+    this.weightDecay = checkNonNegative("weight decay", weightDecay);
+    return this;
+  }
+
   @Override
-  public void step(List<Parameter> parameters) {
-    float lr = (float) learningRate;
+  List<String> slotNamesForConfiguration() {
+    return momentum == 0 ? List.of() : List.of("momentum_buffer");
+  }
+
+  @Override
+  void beginStep(long step) {
+    lr = (float) learningRate();
+    first = step == 1;
+  }
+
+  @Override
+  void update(float[] w, float[] g, int k, int r) {
+    float wd = (float) weightDecay;
     if (momentum == 0) {
-      for (Parameter p : parameters) {
-        float[][] data = p.data();
-        float[][] grad = p.grad();
-        for (int r = 0; r < data.length; r++) {
-          float[] w = data[r];
-          float[] g = grad[r];
-          for (int j = 0; j < w.length; j++) {
-            w[j] -= lr * g[j];
-          }
-        }
+      for (int j = 0; j < w.length; j++) {
+        w[j] -= lr * (g[j] + wd * w[j]);
       }
       return;
     }
-    bind(parameters);
     float mu = (float) momentum;
-    for (int k = 0; k < parameters.size(); k++) {
-      Parameter p = parameters.get(k);
-      float[][] data = p.data();
-      float[][] grad = p.grad();
-      float[][] vel = velocity[k];
-      for (int r = 0; r < data.length; r++) {
-        float[] w = data[r];
-        float[] g = grad[r];
-        float[] v = vel[r];
-        for (int j = 0; j < w.length; j++) {
-          v[j] = mu * v[j] + g[j];
-          w[j] -= lr * v[j];
-        }
-      }
+    float keep = (float) (1 - dampening);
+    float[] b = slot(0, k, r);
+    for (int j = 0; j < w.length; j++) {
+      float gj = g[j] + wd * w[j];
+      float bj = first ? gj : mu * b[j] + keep * gj;
+      b[j] = bj;
+      w[j] -= lr * (nesterov ? gj + mu * bj : bj);
     }
-  }
-
-  private void bind(List<Parameter> parameters) {
-    if (bound == parameters) {
-      return;
-    }
-    if (bound != null) {
-      throw new IllegalStateException(
-          "this optimizer already holds state for another model's parameters; create one"
-              + " optimizer per model");
-    }
-    bound = parameters;
-    velocity = new float[parameters.size()][][];
-    for (int k = 0; k < parameters.size(); k++) {
-      float[][] data = parameters.get(k).data();
-      velocity[k] = new float[data.length][];
-      for (int r = 0; r < data.length; r++) {
-        velocity[k][r] = new float[data[r].length];
-      }
-    }
-  }
-
-  @Override
-  public double learningRate() {
-    return learningRate;
-  }
-
-  @Override
-  public void setLearningRate(double learningRate) {
-    this.learningRate = learningRate;
   }
 }

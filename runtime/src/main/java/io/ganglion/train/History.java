@@ -2,23 +2,85 @@ package io.ganglion.train;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** What {@link Trainer#fit} measured, epoch by epoch. */
+/**
+ * What {@link Trainer#fit} measured, epoch by epoch, under Keras's names: {@code loss} (mean
+ * training loss, including any L2 penalty), {@code accuracy} (when training metrics are on), {@code
+ * val_loss}, {@code val_accuracy}, {@code val_top<k>_accuracy}, {@code val_mse}, {@code val_mae}
+ * and {@code lr} (the learning rate used in the epoch).
+ */
 public final class History {
-  private final List<Double> loss = new ArrayList<>();
+  private final Map<String, List<Double>> metrics = new LinkedHashMap<>();
+  private int epochs;
+  private int stoppedEpoch = -1;
+  private int bestEpoch = -1;
 
-  void addEpoch(double meanLoss) {
-    loss.add(meanLoss);
+  History() {}
+
+  void addEpoch(Map<String, Double> values) {
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      List<Double> list = metrics.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+      while (list.size() < epochs) {
+        list.add(Double.NaN);
+      }
+      list.add(e.getValue());
+    }
+    epochs++;
+  }
+
+  void stoppedAt(int epoch) {
+    this.stoppedEpoch = epoch;
+  }
+
+  void bestAt(int epoch) {
+    this.bestEpoch = epoch;
   }
 
   /** The mean training loss of each epoch. */
   public List<Double> loss() {
-    return Collections.unmodifiableList(loss);
+    return metric("loss");
+  }
+
+  /** The values of a metric, one per epoch, such as {@code metric("val_accuracy")}. */
+  public List<Double> metric(String name) {
+    List<Double> values = metrics.get(name);
+    if (values == null) {
+      throw new IllegalArgumentException(
+          "metric must be one training reported " + metrics.keySet() + ", but was '" + name + "'");
+    }
+    return Collections.unmodifiableList(values);
+  }
+
+  /** Whether training reported {@code name}. */
+  public boolean has(String name) {
+    return metrics.containsKey(name);
+  }
+
+  /** The names of the metrics recorded, in the order the progress line shows them. */
+  public List<String> metricNames() {
+    return List.copyOf(metrics.keySet());
   }
 
   /** Number of epochs run. */
   public int epochs() {
-    return loss.size();
+    return epochs;
+  }
+
+  /** The epoch (0-based) at which early stopping ended training, or -1 if it did not. */
+  public int stoppedEpoch() {
+    return stoppedEpoch;
+  }
+
+  /** The epoch (0-based) with the best monitored metric, or -1 before any epoch completed. */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  @Override
+  public String toString() {
+    return "History" + metrics;
   }
 }

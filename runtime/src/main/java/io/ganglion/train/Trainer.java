@@ -1,18 +1,56 @@
 package io.ganglion.train;
 
 import io.ganglion.Model;
+import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.internal.SplitMix;
+import io.ganglion.io.ModelFiles;
+import io.ganglion.io.ModelFormatException;
+import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The training loop every model shares: each epoch shuffles the samples (seeded), gathers
- * mini-batches into contiguous buffers, runs the generated forward and backward pass and lets the
- * optimizer update the parameters.
+ * The training loop every model shares, Keras style: each epoch shuffles the samples (seeded),
+ * gathers mini-batches into contiguous buffers, runs the generated forward and backward pass, adds
+ * the L2 penalty's gradient and lets the optimizer update the parameters; then it evaluates the
+ * validation data, records the metrics in a {@link History}, drives the learning-rate schedule,
+ * early stopping, listeners and the progress line.
  *
  * <pre>{@code
- * History h = Trainer.of(net).optimizer(Sgd.of(0.1, 0.9)).batchSize(32).epochs(20).fit(train);
+ * History h = Trainer.of(net)
+ *     .optimizer(Adam.of(1e-3)).batchSize(64).epochs(20).seed(42)
+ *     .validationSplit(0.1)
+ *     .earlyStopping(EarlyStopping.monitor("val_loss").patience(3).restoreBestWeights(true))
+ *     .fit(train);
+ * }</pre>
+ *
+ * <p>A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}, after
+ * putting back the best weights seen so far. The same seed and settings give bit-identical
+ * results. Steps allocate nothing once the buffers exist.
+ *
+ * <p>Checkpoints: {@link #checkpoint(Path)} writes everything training needs to continue (weights,
+ * optimizer state, epoch, schedule, early-stopping and best-weight tracking, history) to one
+ * safetensors file after every epoch; {@link #resumeFrom(Path)} on a trainer configured the same
+ * way continues from it, and the result is bit-identical to an uninterrupted run:
+ *
+ * <pre>{@code
+ * Trainer.of(net).optimizer(Adam.of(1e-3)).epochs(20).checkpoint(ckpt).fit(train); // interrupted
+ * // later, in a new JVM: the same configuration, then resume and fit the remaining epochs
+ * Trainer.of(new Net_Mlp()).optimizer(Adam.of(1e-3)).epochs(20).checkpoint(ckpt)
+ *     .resumeFrom(ckpt).fit(train);
  * }</pre>
  */
 public final class Trainer {
@@ -22,6 +60,27 @@ public final class Trainer {
   private int epochs = 1;
   private long seed = 0;
   private boolean shuffle = true;
+  private Dataset validation;
+  private double validationSplit;
+  private LearningRateSchedule schedule;
+  private EarlyStopping earlyStopping;
+  private double l2;
+  private int topK;
+  private boolean trainingAccuracy;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private int verbose = 1;
+  private PrintStream out;
+  private boolean live;
+  private volatile boolean stopRequested;
+  private int threads;
+  private Path checkpointFile;
+  private int checkpointEvery = 1;
+  private Path keepBestFile;
+  private String keepBestMonitor;
+  /** A checkpoint loaded by {@link #resumeFrom} that the next {@link #fit} continues from. */
+  private Checkpoint resumed;
+  private Optimizer resumedOptimizer;
+  private Path resumedFile;
 
   private Trainer(Model model) {
     this.model = model;
@@ -62,7 +121,10 @@ public final class Trainer {
     return this;
   }
 
-  /** Seed of the shuffling; 0 by default. */
+  /**
+   * Seed of the shuffling and of the validation split; 0 by default. Epoch {@code e} visits the
+   * samples in an order that depends only on the seed and {@code e}.
+   */
   public Trainer seed(long seed) {
     this.seed = seed;
     return this;
@@ -74,57 +136,704 @@ public final class Trainer {
     return this;
   }
 
-  /** Trains on {@code data} and returns the loss per epoch. */
-  public History fit(Dataset data) {
-    checkData(data);
-    int n = data.size();
-    int batch = Math.min(batchSize, n);
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+  /** Data to evaluate after every epoch (metrics named {@code val_*}); none by default. */
+  public Trainer validation(Dataset validation) {
+    if (validation == null) {
+      throw new IllegalArgumentException("validation data must not be null");
     }
-    float[] x = new float[batch * model.inputSize()];
-    int[] y = data.hasLabels() ? new int[batch] : null;
-    float[] t = data.hasLabels() ? null : new float[batch * model.outputSize()];
-    SplittableRandom random = new SplittableRandom(seed);
-    History history = new History();
-    for (int epoch = 0; epoch < epochs; epoch++) {
+    this.validation = validation;
+    return this;
+  }
+
+  /**
+   * Holds out this fraction of the training data for validation, in (0, 1); stratified by class
+   * for labelled data and seeded by {@link #seed}. Exclusive with {@link #validation}.
+   */
+  public Trainer validationSplit(double fraction) {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new IllegalArgumentException(
+          "validation split must be in (0, 1), but was " + fraction);
+    }
+    this.validationSplit = fraction;
+    return this;
+  }
+
+  /** The learning rate per epoch, from the optimizer's rate at the start of {@code fit}. */
+  public Trainer schedule(LearningRateSchedule schedule) {
+    if (schedule == null) {
+      throw new IllegalArgumentException("schedule must not be null");
+    }
+    this.schedule = schedule;
+    return this;
+  }
+
+  /** Stops when a metric stops improving; off by default. */
+  public Trainer earlyStopping(EarlyStopping earlyStopping) {
+    if (earlyStopping == null) {
+      throw new IllegalArgumentException("early stopping must not be null");
+    }
+    this.earlyStopping = earlyStopping;
+    return this;
+  }
+
+  /**
+   * L2 regularization of the weights (parameters named {@code *.weight}, not biases), as Keras's
+   * {@code l2(lambda)}: adds {@code lambda * sum(w^2)} to each batch's mean loss and {@code 2
+   * lambda w} to the gradient. 0 (off) by default.
+   */
+  public Trainer l2(double lambda) {
+    if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+      throw new IllegalArgumentException(
+          "L2 factor must be non-negative and finite, but was " + lambda);
+    }
+    this.l2 = lambda;
+    return this;
+  }
+
+  /** Also measures top-{@code k} accuracy on labelled validation data; off (0) by default. */
+  public Trainer topK(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("top-k must not be negative, but was " + k);
+    }
+    this.topK = k;
+    return this;
+  }
+
+  /**
+   * Whether to measure training accuracy during each epoch (metric {@code accuracy}, on the
+   * weights before each step, as Keras reports it). Costs one extra forward pass per batch; off by
+   * default.
+   */
+  public Trainer trainingAccuracy(boolean measure) {
+    this.trainingAccuracy = measure;
+    return this;
+  }
+
+  /** Adds a listener called at epoch start, batch end and epoch end. */
+  public Trainer listener(TrainingListener listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * How much progress to print, as in Keras: 0 silent, 1 a progress bar line per epoch (redrawn
+   * live on a terminal), 2 one plain line per epoch. 1 by default.
+   */
+  public Trainer verbose(int level) {
+    if (level < 0 || level > 2) {
+      throw new IllegalArgumentException("verbose must be 0, 1 or 2, but was " + level);
+    }
+    this.verbose = level;
+    return this;
+  }
+
+  /**
+   * Prints progress to {@code out} instead of {@code System.out}, as plain lines; see {@link
+   * #progress(PrintStream, boolean)}.
+   */
+  public Trainer progress(PrintStream out) {
+    return progress(out, false);
+  }
+
+  /**
+   * Prints progress to {@code out}; {@code live} redraws the verbose-1 line in place with {@code
+   * \r} as on a terminal. By default progress goes to {@code System.out}, live when a console is
+   * attached, {@code CI} is unset and {@code TERM} is not {@code dumb}.
+   */
+  public Trainer progress(PrintStream out, boolean live) {
+    if (out == null) {
+      throw new IllegalArgumentException("progress stream must not be null");
+    }
+    this.out = out;
+    this.live = live;
+    return this;
+  }
+
+  /**
+   * Writes a checkpoint to {@code file} after every epoch (or every {@link #checkpointEvery} epochs
+   * and after the last one), replacing it atomically: a crash leaves the previous checkpoint. It
+   * holds the weights, the optimizer's state, the epoch, the schedule's and early stopping's
+   * state, the best weights so far and the history; {@link #resumeFrom} continues from it. Off by
+   * default.
+   */
+  public Trainer checkpoint(Path file) {
+    if (file == null) {
+      throw new IllegalArgumentException("checkpoint file must not be null");
+    }
+    this.checkpointFile = file;
+    return this;
+  }
+
+  /**
+   * Writes the {@link #checkpoint} only every {@code epochs} epochs (and always after the last
+   * epoch of a run, including one ended by early stopping or {@link #requestStop}); 1 by default.
+   */
+  public Trainer checkpointEvery(int epochs) {
+    if (epochs < 1) {
+      throw new IllegalArgumentException(
+          "checkpoint interval must be at least 1 epoch, but was " + epochs);
+    }
+    this.checkpointEvery = epochs;
+    return this;
+  }
+
+  /**
+   * Saves the model's weights to {@code file} (as {@link Model#save}, loadable by {@link
+   * Model#load} and PyTorch) after every epoch whose {@code monitor} metric (such as {@code
+   * "val_loss"} or {@code "val_accuracy"}) is the best so far, as Keras's {@code
+   * ModelCheckpoint(save_best_only=True)}. Off by default.
+   */
+  public Trainer keepBest(Path file, String monitor) {
+    if (file == null) {
+      throw new IllegalArgumentException("keep-best file must not be null");
+    }
+    if (monitor == null || monitor.isEmpty()) {
+      throw new IllegalArgumentException("keep-best metric must be a metric name, but was "
+          + (monitor == null ? "null" : "empty"));
+    }
+    this.keepBestFile = file;
+    this.keepBestMonitor = monitor;
+    return this;
+  }
+
+  /**
+   * Continues training from a {@link #checkpoint}: the next {@link #fit} runs the epochs after the
+   * checkpoint's up to {@link #epochs} (none if early stopping had ended the run) and returns the
+   * whole history, and the weights it ends with are bit-identical to those of a run that was never
+   * interrupted. Call it last, on a trainer configured as the one that wrote the checkpoint (same
+   * optimizer with the same settings, schedule, early stopping, batch size, threads, l2, shuffling
+   * and data); the seed is taken from the checkpoint.
+   *
+   * <p>Loads the weights into the model and the optimizer's state (moments, step count, learning
+   * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
+   * of this network, or one written with another kind of optimizer, optimizer slots, schedule or
+   * monitored metric, throws {@link ModelFormatException} naming the file and the mismatch, and
+   * changes nothing.
+   */
+  public Trainer resumeFrom(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("checkpoint file must not be null");
+    }
+    Checkpoint c = Checkpoint.read(model, file);
+    c.checkResumableBy(file, optimizer, schedule, monitor(), keepBestMonitor);
+    if (schedule != null) {
+      try {
+        schedule.reset();
+        schedule.loadState(c.schedule());
+      } catch (IllegalArgumentException e) {
+        schedule.reset();
+        throw new ModelFormatException(file, null, e.getMessage(), e);
+      }
+    }
+    List<Parameter> parameters = model.parameters();
+    try {
+      optimizer.loadState(parameters, c.optimizer());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, null, e.getMessage(), e);
+    }
+    // Nothing can fail past this point: every array has its parameter's size.
+    for (int k = 0; k < parameters.size(); k++) {
+      parameters.get(k).copyFrom(c.parameters()[k]);
+    }
+    this.seed = c.seed();
+    this.resumed = c;
+    this.resumedOptimizer = optimizer;
+    this.resumedFile = file;
+    return this;
+  }
+
+  /** The metric that early stopping and the best weights follow. */
+  private String monitor() {
+    if (earlyStopping != null) {
+      return earlyStopping.metric();
+    }
+    return validation != null || validationSplit > 0 ? "val_loss" : "loss";
+  }
+
+  /** Asks a running {@link #fit} to stop after the current epoch (for listeners). */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** The optimizer, whose {@link Optimizer#state()} a checkpoint saves. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The model being trained. */
+  public Model model() {
+    return model;
+  }
+
+  /**
+   * Worker threads that split each batch (data-parallel, each on a {@link Model#replica()}, the
+   * gradients added in a fixed order, so the same seed and thread count give bit-identical
+   * results). By default Ganglion uses every available processor when a batch holds enough work
+   * (batch size x parameters of at least {@value #PARALLEL_WORK}), else one thread.
+   */
+  public Trainer threads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
+  /** Multiply-adds per batch below which a second thread costs more than it saves. */
+  static final long PARALLEL_WORK = 2_000_000;
+
+  /** The number of workers {@link #fit} uses for batches of {@code batch} samples. */
+  int workers(int batch) {
+    int wanted = threads;
+    if (wanted == 0) {
+      boolean enoughWork = (long) batch * model.parameterCount() >= PARALLEL_WORK;
+      wanted = enoughWork ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+    return Math.max(1, Math.min(wanted, batch));
+  }
+
+  /** Trains on {@code data} and returns the metrics per epoch. */
+  public History fit(Dataset data) {
+    checkData(data, "training data");
+    Dataset train = data;
+    Dataset held = validation;
+    if (validationSplit > 0) {
+      if (validation != null) {
+        throw new IllegalStateException(
+            "validation data and a validation split must not both be set, but both were");
+      }
+      Dataset.Split split = data.split(validationSplit, seed);
+      train = split.train();
+      held = split.validation();
+    }
+    if (held != null) {
+      checkData(held, "validation data");
+    }
+    Checkpoint from = resumed;
+    if (from != null) {
+      if (optimizer != resumedOptimizer) {
+        throw new IllegalStateException("the optimizer must be set before resumeFrom, which"
+            + " loaded its state, but another one was set after it");
+      }
+      try {
+        from.checkResumableBy(resumedFile, optimizer, schedule, monitor(), keepBestMonitor);
+      } catch (ModelFormatException e) {
+        throw new IllegalStateException("the trainer must be configured before resumeFrom and"
+            + " not changed after it: " + e.getMessage(), e);
+      }
+      resumed = null;
+    }
+    return new Run(train, held, from).fit();
+  }
+
+  /** The model's metrics on {@code data}: loss, and accuracy and more for labelled data. */
+  public Evaluation evaluate(Dataset data) {
+    checkData(data, "data");
+    return new Evaluator(model, batchSize, topK).evaluate(data);
+  }
+
+  /**
+   * Forward and backward pass over one gathered batch: overwrites every parameter's gradient with
+   * the batch's mean gradient and returns the sum of the per-sample losses. The one step a
+   * data-parallel trainer replaces (replicas on slices, gradients reduced in a fixed order).
+   */
+  private double computeGradients(float[] x, int[] y, float[] t, int count) {
+    return model.forwardBackward(x, 0, y, t, count, 1f / count);
+  }
+
+  /** Adds {@code 2 l2 w} to the weights' gradients; returns the penalty {@code l2 sum(w^2)}. */
+  private static double applyL2(Parameter[] weights, float lambda) {
+    double sum = 0;
+    float twice = 2 * lambda;
+    for (Parameter p : weights) {
+      float[][] data = p.data();
+      float[][] grad = p.grad();
+      for (int r = 0; r < data.length; r++) {
+        float[] w = data[r];
+        float[] g = grad[r];
+        for (int j = 0; j < w.length; j++) {
+          sum += (double) w[j] * w[j];
+          g[j] += twice * w[j];
+        }
+      }
+    }
+    return lambda * sum;
+  }
+
+  private void checkData(Dataset data, String what) {
+    if (data == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException(what + " must hold at least one sample, but was empty");
+    }
+    if (data.featureSize() != model.inputSize()) {
+      throw new IllegalArgumentException(
+          what + " must have " + model.inputSize() + " features per sample, the inputs of "
+              + model.name() + ", but had " + data.featureSize());
+    }
+    if (!data.hasLabels() && data.targetSize() != model.outputSize()) {
+      throw new IllegalArgumentException(
+          what + " must have " + model.outputSize() + " targets per sample, the outputs of "
+              + model.name() + ", but had " + data.targetSize());
+    }
+    if (!data.hasLabels() && model.loss().takesLabels()) {
+      throw new IllegalArgumentException(
+          what + " must have class labels for " + model.loss() + ", but had float targets");
+    }
+  }
+
+  /** One call of {@link #fit}: its buffers and the state that lasts across epochs. */
+  private final class Run {
+    private final Dataset train;
+    private final Dataset held;
+    private final int samples;
+    private final int batch;
+    private final List<Parameter> parameters = model.parameters();
+    private final Parameter[] weights;
+    private final float[] x;
+    private final int[] y;
+    private final float[] t;
+    private final int[] predicted;
+    private final int[] order;
+    private ParallelGradients parallel;
+    private final Evaluator evaluator;
+    private final WeightSnapshot best;
+    private final String monitor;
+    private final History history = new History();
+    private final Progress progress;
+    /** An array, not the list: iterating a list allocates an iterator on every batch. */
+    private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
+    private final Checkpoint from;
+    /** The best weights in logical order, for checkpoints; null without checkpoints. */
+    private final float[][] bestValues;
+    private double bestValue = Double.NaN;
+    private int bestEpoch = -1;
+    private int wait;
+    private double keepBestValue = Double.NaN;
+    private double initialRate;
+
+    Run(Dataset train, Dataset held, Checkpoint from) {
+      this.train = train;
+      this.held = held;
+      this.from = from;
+      this.samples = train.size();
+      this.batch = Math.min(batchSize, samples);
+      List<Parameter> w = new ArrayList<>();
+      for (Parameter p : parameters) {
+        if (p.name().endsWith(".weight")) {
+          w.add(p);
+        }
+      }
+      this.weights = w.toArray(new Parameter[0]);
+      this.x = new float[batch * model.inputSize()];
+      this.y = train.hasLabels() ? new int[batch] : null;
+      this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
+      this.predicted = trainingAccuracy && train.hasLabels() ? new int[batch] : null;
+      this.order = new int[samples];
+      for (int i = 0; i < samples; i++) {
+        order[i] = i;
+      }
+      this.evaluator = held == null ? null : new Evaluator(model, batch, topK);
+      this.best = new WeightSnapshot(parameters);
+      this.monitor = monitor();
+      if (checkpointFile != null) {
+        this.bestValues = new float[parameters.size()][];
+        for (int k = 0; k < bestValues.length; k++) {
+          bestValues[k] = new float[parameters.get(k).size()];
+        }
+      } else {
+        this.bestValues = null;
+      }
+      this.progress = new Progress(out != null ? out : System.out, verbose,
+          out != null ? live : Progress.isTerminal(), epochs, samples, schedule != null);
+    }
+
+    History fit() {
+      int workers = workers(batch);
+      parallel = workers > 1 ? new ParallelGradients(model, workers) : null;
+      try {
+        return fitEpochs();
+      } finally {
+        if (parallel != null) {
+          parallel.close();
+        }
+      }
+    }
+
+    private History fitEpochs() {
+      checkMonitors();
+      stopRequested = false;
+      best.save();
+      initialRate = optimizer.learningRate();
+      if (schedule != null) {
+        schedule.reset();
+      }
+      int start = 0;
+      if (from != null) {
+        start = restore(from);
+      }
+      for (int epoch = start; epoch < epochs; epoch++) {
+        if (schedule != null) {
+          optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
+        }
+        double rate = optimizer.learningRate();
+        for (TrainingListener listener : callbacks) {
+          listener.epochStarted(epoch);
+        }
+        progress.epochStarted(epoch);
+        Map<String, Double> metrics = runEpoch(epoch);
+        metrics.put("lr", rate);
+        history.addEpoch(metrics);
+        boolean stop = track(epoch, metrics);
+        keepBest(metrics);
+        if (schedule != null) {
+          schedule.epochEnded(epoch, metrics);
+        }
+        Map<String, Double> view = Collections.unmodifiableMap(metrics);
+        for (TrainingListener listener : callbacks) {
+          listener.epochEnded(epoch, view);
+        }
+        progress.epochEnded(metrics);
+        if (stop) {
+          history.stoppedAt(epoch);
+        }
+        boolean last = stop || stopRequested || epoch == epochs - 1;
+        if (checkpointFile != null && (last || (epoch + 1) % checkpointEvery == 0)) {
+          writeCheckpoint(epoch);
+        }
+        if (last) {
+          break;
+        }
+      }
+      if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
+        best.restore();
+      }
+      return history;
+    }
+
+    /**
+     * Puts back the state of a checkpoint (the model and optimizer were loaded by resumeFrom);
+     * returns the first epoch to run, past the last one if the run had stopped early.
+     */
+    private int restore(Checkpoint c) {
+      initialRate = c.initialRate();
+      if (schedule != null) {
+        schedule.loadState(c.schedule());
+      }
+      bestValue = c.bestValue();
+      bestEpoch = c.bestEpoch();
+      wait = c.waited();
+      if (keepBestMonitor != null && keepBestMonitor.equals(c.keepBestMonitor())) {
+        keepBestValue = c.keepBestValue();
+      }
+      int epochsDone = c.epoch();
+      for (int e = 0; e < epochsDone; e++) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> m : c.history().entrySet()) {
+          metrics.put(m.getKey(), m.getValue()[e]);
+        }
+        history.addEpoch(metrics);
+      }
+      if (bestEpoch >= 0) {
+        history.bestAt(bestEpoch);
+        // The snapshot copies the parameters' storage: pass the best weights through them.
+        for (int k = 0; k < parameters.size(); k++) {
+          parameters.get(k).copyFrom(c.best()[k]);
+        }
+        best.save();
+        for (int k = 0; k < parameters.size(); k++) {
+          parameters.get(k).copyFrom(c.parameters()[k]);
+          if (bestValues != null) {
+            System.arraycopy(c.best()[k], 0, bestValues[k], 0, bestValues[k].length);
+          }
+        }
+      }
+      if (c.stoppedEpoch() >= 0) {
+        history.stoppedAt(c.stoppedEpoch());
+        return Integer.MAX_VALUE;
+      }
+      return epochsDone;
+    }
+
+    /** Saves the weights to the keep-best file when the watched metric is the best so far. */
+    private void keepBest(Map<String, Double> metrics) {
+      if (keepBestFile == null) {
+        return;
+      }
+      Double value = metrics.get(keepBestMonitor);
+      if (value != null && EarlyStopping.improves(keepBestMonitor, value, keepBestValue, 0)) {
+        keepBestValue = value;
+        try {
+          ModelFiles.save(model, keepBestFile);
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not save the best weights to " + keepBestFile, e);
+        }
+      }
+    }
+
+    private void writeCheckpoint(int epoch) {
+      float[][] current = new float[parameters.size()][];
+      for (int k = 0; k < current.length; k++) {
+        current[k] = parameters.get(k).toArray();
+      }
+      Map<String, double[]> metrics = new LinkedHashMap<>();
+      for (String name : history.metricNames()) {
+        List<Double> values = history.metric(name);
+        double[] array = new double[values.size()];
+        for (int e = 0; e < array.length; e++) {
+          array[e] = values.get(e);
+        }
+        metrics.put(name, array);
+      }
+      Checkpoint c = new Checkpoint(epoch + 1, seed, initialRate, optimizer.state(),
+          schedule == null ? null : schedule.state(), monitor, bestValue, bestEpoch, wait,
+          history.stoppedEpoch(), keepBestMonitor, keepBestValue, metrics, current,
+          bestEpoch >= 0 ? bestValues : null);
+      try {
+        c.write(model, new Checkpoint.Settings(epochs, batchSize, shuffle, l2), checkpointFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "could not write the checkpoint of epoch " + (epoch + 1) + " to " + checkpointFile, e);
+      }
+    }
+
+    private Map<String, Double> runEpoch(int epoch) {
       if (shuffle) {
-        for (int i = n - 1; i > 0; i--) {
+        // The order depends on (seed, epoch) alone, so that a resumed run shuffles as the
+        // interrupted one would have: start from the identity, shuffle with the epoch's stream.
+        for (int i = 0; i < samples; i++) {
+          order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(SplitMix.at(seed, epoch));
+        for (int i = samples - 1; i > 0; i--) {
           int j = random.nextInt(i + 1);
           int tmp = order[i];
           order[i] = order[j];
           order[j] = tmp;
         }
       }
-      double sum = 0;
-      for (int from = 0; from < n; from += batch) {
-        int count = Math.min(batch, n - from);
-        data.gather(order, from, count, x, y, t);
-        sum += model.forwardBackward(x, 0, y, t, count, 1f / count);
-        optimizer.step(model.parameters());
+      float lambda = (float) l2;
+      double lossSum = 0;
+      long correct = 0;
+      int steps = (samples + batch - 1) / batch;
+      for (int step = 0, from = 0; from < samples; step++, from += batch) {
+        int count = Math.min(batch, samples - from);
+        train.gather(order, from, count, x, y, t);
+        if (predicted != null) {
+          model.classifyBatch(x, 0, count, predicted);
+          for (int i = 0; i < count; i++) {
+            correct += predicted[i] == y[i] ? 1 : 0;
+          }
+        }
+        double batchLoss =
+            parallel != null
+                ? parallel.computeGradients(x, y, t, count)
+                : computeGradients(x, y, t, count);
+        if (lambda > 0) {
+          batchLoss += count * applyL2(weights, lambda);
+        }
+        if (!Double.isFinite(batchLoss)) {
+          throw diverged(epoch, step, steps, batchLoss);
+        }
+        optimizer.step(parameters);
+        lossSum += batchLoss;
+        for (TrainingListener listener : callbacks) {
+          listener.batchEnded(epoch, step, batchLoss / count);
+        }
+        progress.batchEnded(from + count, lossSum / (from + count));
       }
-      history.addEpoch(sum / n);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put("loss", lossSum / samples);
+      if (predicted != null) {
+        metrics.put("accuracy", (double) correct / samples);
+      }
+      if (held != null) {
+        for (Map.Entry<String, Double> e : evaluator.evaluate(held).metrics().entrySet()) {
+          metrics.put("val_" + e.getKey(), e.getValue());
+        }
+      }
+      return metrics;
     }
-    return history;
-  }
 
-  private void checkData(Dataset data) {
-    if (data == null) {
-      throw new IllegalArgumentException("data must not be null");
+    /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
+    private void checkMonitors() {
+      List<String> reported = new ArrayList<>(List.of("loss"));
+      if (predicted != null) {
+        reported.add("accuracy");
+      }
+      if (held != null) {
+        reported.add("val_loss");
+        if (held.hasLabels()) {
+          reported.add("val_accuracy");
+          if (topK > 0) {
+            reported.add("val_top" + topK + "_accuracy");
+          }
+        } else {
+          reported.add("val_mse");
+          reported.add("val_mae");
+        }
+      }
+      reported.add("lr");
+      if (keepBestMonitor != null && !reported.contains(keepBestMonitor)) {
+        throw new IllegalStateException("keepBest must watch a metric that training reports "
+            + reported + ", but was '" + keepBestMonitor + "'");
+      }
+      if (!reported.contains(monitor)) {
+        throw new IllegalStateException("early stopping must monitor a metric that training"
+            + " reports " + reported + ", but was '" + monitor + "'");
+      }
+      if (schedule instanceof ReduceOnPlateau) {
+        String watched = ((ReduceOnPlateau) schedule).monitor();
+        if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
+          throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
+              + " reports " + reported + ", but was '" + watched + "'");
+        }
+      }
     }
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("data must hold at least one sample");
+
+    /** Tracks the monitored metric and the best weights; returns whether to stop early. */
+    private boolean track(int epoch, Map<String, Double> metrics) {
+      Double value = metrics.get(monitor);
+      if (value == null) {
+        throw new IllegalStateException(
+            "early stopping must monitor a metric that training reports " + metrics.keySet()
+                + ", but was '" + monitor + "'");
+      }
+      double delta = earlyStopping != null ? earlyStopping.minDelta() : 0;
+      if (EarlyStopping.improves(monitor, value, bestValue, delta)) {
+        bestValue = value;
+        bestEpoch = epoch;
+        history.bestAt(epoch);
+        best.save();
+        if (bestValues != null) {
+          for (int k = 0; k < bestValues.length; k++) {
+            parameters.get(k).copyTo(bestValues[k]);
+          }
+        }
+        wait = 0;
+        return false;
+      }
+      wait++;
+      return earlyStopping != null && wait >= earlyStopping.patience();
     }
-    if (data.featureSize() != model.inputSize()) {
-      throw new IllegalArgumentException(
-          model.name() + " takes " + model.inputSize() + " inputs per sample, but the data has "
-              + data.featureSize() + " features per sample");
-    }
-    if (!data.hasLabels() && data.targetSize() != model.outputSize()) {
-      throw new IllegalArgumentException(
-          model.name() + " produces " + model.outputSize() + " outputs per sample, but the data"
-              + " has " + data.targetSize() + " targets per sample");
+
+    private TrainingDivergedException diverged(int epoch, int step, int steps, double loss) {
+      best.restore();
+      progress.aborted();
+      String restored = bestEpoch < 0
+          ? "restored the weights from before training"
+          : String.format(Locale.ROOT, "restored the weights of epoch %d (best %s %.4f)",
+              bestEpoch + 1, monitor, bestValue);
+      String message = String.format(Locale.ROOT,
+          "training diverged in epoch %d/%d at step %d/%d: the loss was %s; %s; try a learning"
+              + " rate lower than %.4g",
+          epoch + 1, epochs, step + 1, steps, Double.isNaN(loss) ? "NaN" : "infinite", restored,
+          optimizer.learningRate());
+      return new TrainingDivergedException(message, epoch, step, history);
     }
   }
 }

@@ -61,6 +61,19 @@ class SafeTensorsTest {
   }
 
   @Test
+  void f64TensorsKeepTheirExactDoubles() throws IOException {
+    double[] exact = {0.1, Math.PI, 1e-300, Double.NaN, -0.0};
+    Path file = dir.resolve("f64.safetensors");
+    SafeTensors.of(Map.of(), List.of(Tensor.ofDoubles("h", new int[] {5}, exact))).write(file);
+    Tensor read = SafeTensors.read(file).tensor("h");
+    assertEquals(DType.F64, read.dtype());
+    assertArrayEquals(exact, read.doubles());
+    assertEquals((float) Math.PI, read.get(1));
+    assertArrayEquals(new double[] {0.5f}, Tensor.of("f", new int[] {1}, new float[] {0.5f})
+        .doubles());
+  }
+
+  @Test
   void writesTheExactLayoutOfTheFormat() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     SafeTensors.of(Map.of("m", "1"), List.of(

@@ -144,15 +144,21 @@ class GeneratedModelTest {
       net.predict(one, out);
       net.classify(one);
     }
+    // Until C2 has compiled the kernels (slow on a loaded machine), the interpreter allocates;
+    // code that allocates in its steady state allocates in every window, so the best window of
+    // several must be zero.
     long thread = Thread.currentThread().getId();
-    long before = threads.getThreadAllocatedBytes(thread);
-    for (int step = 0; step < 100; step++) {
-      net.forwardBackward(x, 0, y, null, 32, 1f / 32);
-      net.predict(one, out);
-      net.classify(one);
+    long best = Long.MAX_VALUE;
+    for (int window = 0; window < 200 && best > 0; window++) {
+      long before = threads.getThreadAllocatedBytes(thread);
+      for (int step = 0; step < 100; step++) {
+        net.forwardBackward(x, 0, y, null, 32, 1f / 32);
+        net.predict(one, out);
+        net.classify(one);
+      }
+      best = Math.min(best, threads.getThreadAllocatedBytes(thread) - before);
     }
-    long allocated = threads.getThreadAllocatedBytes(thread) - before;
-    assertEquals(0, allocated, "bytes allocated by 100 steps and predictions");
+    assertEquals(0, best, "bytes allocated by 100 steps and predictions, in the best window");
   }
 
   private static double[] dense(Layer layer, double[] x) {

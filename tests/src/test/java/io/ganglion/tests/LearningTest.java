@@ -27,6 +27,7 @@ class LearningTest {
             .optimizer(Sgd.of(0.5, 0.9))
             .batchSize(4)
             .epochs(500)
+            .verbose(0)
             .fit(Dataset.ofLabels(x, 2, y));
     List<Double> loss = history.loss();
     assertTrue(loss.get(loss.size() - 1) < 0.05, "final loss " + loss.get(loss.size() - 1));
@@ -45,7 +46,8 @@ class LearningTest {
     Dataset test = blobs(300, 2);
     Net_Networks_Blobs net = new Net_Networks_Blobs(3);
     History history =
-        Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(16).epochs(30).seed(5).fit(train);
+        Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(16).epochs(30).seed(5)
+            .verbose(0).fit(train);
     assertTrue(
         history.loss().get(history.epochs() - 1) < history.loss().get(0),
         "loss did not fall: " + history.loss());
@@ -88,7 +90,7 @@ class LearningTest {
       y[k] = random.nextInt(10);
     }
     Net_Networks_Medium net = new Net_Networks_Medium(17);
-    Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(32).epochs(3).seed(4)
+    Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(32).epochs(3).seed(4).verbose(0)
         .fit(Dataset.ofLabels(x, 64, y));
     List<Parameter> parameters = net.parameters();
     float[][] values = new float[parameters.size()][];

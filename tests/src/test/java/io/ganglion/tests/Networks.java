@@ -84,6 +84,22 @@ final class Networks {
     Layer logits;
   }
 
+  /** Never instantiated here: compiled to check that method sizes do not grow with layer sizes. */
+  @Network(inputs = 3072, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class Large {
+    @Dense(units = 2048, activation = RELU)
+    Layer first;
+
+    @Dense(units = 1023, activation = TANH)
+    Layer second;
+
+    @Dense(units = 517, activation = SIGMOID, bias = false)
+    Layer third;
+
+    @Dense(units = 100)
+    Layer logits;
+  }
+
   @Network(inputs = 2, loss = Loss.BINARY_CROSS_ENTROPY)
   abstract static class Xor {
     @Dense(units = 8, activation = TANH)

@@ -1,8 +1,9 @@
-package io.ganglion.examples;
+package io.ganglion.examples.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.examples.fashion.Net_FashionMlp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@link Serve} program itself, run as a separate JVM the way it is deployed. */
 class ServeTest {
   private static final Pattern LISTENING =
-      Pattern.compile("Serving FashionMlp \\(101770 parameters\\) from .* on "
+      Pattern.compile("Serving FashionMlp \\(235146 parameters\\) from .* on "
           + "http://127\\.0\\.0\\.1:(\\d+)/predict");
 
   @TempDir Path dir;

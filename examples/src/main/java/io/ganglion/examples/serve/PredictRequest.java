@@ -1,4 +1,4 @@
-package io.ganglion.examples;
+package io.ganglion.examples.serve;
 
 /**
  * Reads the body of a prediction request, {@code {"input": [0.5, 0, 1e-3, ...]}}, strictly: one

@@ -1,5 +1,7 @@
-package io.ganglion.examples;
+package io.ganglion.examples.serve;
 
+import io.ganglion.examples.fashion.FashionMlp;
+import io.ganglion.examples.fashion.Net_FashionMlp;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -8,11 +10,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Serves a trained {@link FashionMlp} over HTTP: loads its weights from a safetensors file (written
- * by {@link TrainFashion}, or by PyTorch with the same names) and answers {@code POST /predict}.
+ * Serves a trained {@link FashionMlp} over HTTP: loads its weights from a safetensors file (saved
+ * by the {@code fashion} command, or by PyTorch with the same names) and answers {@code POST
+ * /predict} with {@link PredictionServer}. Uses nothing but the runtime and the JDK.
  *
  * <pre>
- * java -cp ganglion-runtime.jar:ganglion-examples.jar io.ganglion.examples.Serve \
+ * java -cp ganglion-examples.jar io.ganglion.examples.serve.Serve \
  *     --model fashion.safetensors [--host 127.0.0.1] [--port 8080] [--threads 2]
  * curl -s localhost:8080/predict -H 'Content-Type: application/json' \
  *     -d '{"input": [0, 0.5, ... 784 values]}'

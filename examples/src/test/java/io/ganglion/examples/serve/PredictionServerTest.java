@@ -1,9 +1,10 @@
-package io.ganglion.examples;
+package io.ganglion.examples.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.data.Dataset;
+import io.ganglion.examples.fashion.Net_FashionMlp;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.Trainer;
 import java.net.InetAddress;
@@ -165,9 +166,9 @@ class PredictionServerTest {
     HttpResponse<String> model = send(request("/model").GET().build());
     assertEquals(200, model.statusCode());
     assertTrue(model.body().startsWith("{\"name\": \"FashionMlp\", \"inputs\": 784,"
-        + " \"outputs\": 10, \"loss\": \"SOFTMAX_CROSS_ENTROPY\", \"parameters\": 101770,"
+        + " \"outputs\": 10, \"loss\": \"SOFTMAX_CROSS_ENTROPY\", \"parameters\": 235146,"
         + " \"summary\": \""), model.body());
-    assertTrue(model.body().contains("hidden   Dense  128"), model.body());
+    assertTrue(model.body().contains("hidden1  Dense  256"), model.body());
   }
 
   private static void assertError(int status, String message, HttpResponse<String> response) {

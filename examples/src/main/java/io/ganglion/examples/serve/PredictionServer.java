@@ -1,4 +1,4 @@
-package io.ganglion.examples;
+package io.ganglion.examples.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

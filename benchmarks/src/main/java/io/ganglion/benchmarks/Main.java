@@ -1,0 +1,201 @@
+package io.ganglion.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Runs one standard workload of BENCHMARKS.md and prints one line of results:
+ *
+ * <pre>
+ * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline]
+ * </pre>
+ *
+ * <p>Before timing, the data, the initial weights and the loss before training are checked against
+ * BENCHMARKS.md's table; a mismatch stops the run. Training runs the warm-up epochs and the timed
+ * chunks without reset; the median chunk is reported. Nothing here loads a JMH class.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    String workloadName = null;
+    Integer threads = null;
+    String peerName = "ganglion";
+    for (int k = 0; k < args.length; k++) {
+      if (args[k].equals("--peer") && k + 1 < args.length) {
+        peerName = args[++k];
+      } else if (workloadName == null) {
+        workloadName = args[k];
+      } else if (threads == null) {
+        threads = parseThreads(args[k]);
+      } else {
+        usage("unexpected argument '" + args[k] + "'");
+      }
+    }
+    if (workloadName == null || threads == null) {
+      usage("WORKLOAD and THREADS are required");
+    }
+    Workload workload;
+    try {
+      workload = Workload.named(workloadName);
+    } catch (IllegalArgumentException e) {
+      usage(e.getMessage());
+      return;
+    }
+    Data data = Data.of(workload);
+    Peer peer;
+    try {
+      peer = newPeer(peerName, workload, data, threads);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      System.err.println("ganglion-benchmarks: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    StartChecks.verify(workload, data, peer);
+    String line =
+        workload.isInference() ? runInference(workload, data, peer) : runTraining(workload, data, peer);
+    System.out.println(
+        String.format(Locale.ROOT, "peer=%s workload=%s threads=%d ", peer.name(),
+            workload.name(), threads) + line);
+  }
+
+  static Peer newPeer(String peerName, Workload workload, Data data, int threads) {
+    switch (peerName) {
+      case "ganglion":
+        return new GanglionPeer(workload, data, threads);
+      case "baseline":
+        return new BaselineMlp(workload, data, threads);
+      default:
+        throw new IllegalArgumentException(
+            "unknown peer '" + peerName + "'; the peers are ganglion and baseline");
+    }
+  }
+
+  /** The training workloads: warm-up epochs, then timed chunks of epochs, then the final loss. */
+  static String runTraining(Workload workload, Data data, Peer peer) {
+    int n = workload.samples();
+    for (int e = 0; e < workload.warmup(); e++) {
+      epoch(peer, n, workload.batch());
+    }
+    double[] secondsPerEpoch = new double[workload.chunks()];
+    for (int c = 0; c < workload.chunks(); c++) {
+      long start = System.nanoTime();
+      for (int e = 0; e < workload.perChunk(); e++) {
+        epoch(peer, n, workload.batch());
+      }
+      secondsPerEpoch[c] = (System.nanoTime() - start) * 1e-9 / workload.perChunk();
+    }
+    double epochSeconds = median(secondsPerEpoch);
+    double finalLoss = peer.meanLoss(data.count());
+    double samplesPerSecond = n / epochSeconds;
+    double gflops = workload.flopsPerSample() * samplesPerSecond * 1e-9;
+    if (workload.batch() == 1) {
+      // xor: a step is one sample, so steps/s equals samples/s
+      double stepsPerSecond = Math.ceil((double) n / workload.batch()) / epochSeconds;
+      return String.format(Locale.ROOT,
+          "samples_per_s=%.1f steps_per_s=%.1f gflops=%.4f final_loss=%.6f",
+          samplesPerSecond, stepsPerSecond, gflops, finalLoss);
+    }
+    return String.format(Locale.ROOT,
+        "samples_per_s=%.1f ms_per_epoch=%.3f gflops=%.3f final_loss=%.6f",
+        samplesPerSecond, epochSeconds * 1e3, gflops, finalLoss);
+  }
+
+  /** One epoch: consecutive batches, the last one partial, no shuffling. */
+  static void epoch(Peer peer, int samples, int batch) {
+    for (int offset = 0; offset < samples; offset += batch) {
+      peer.trainStep(offset, Math.min(batch, samples - offset));
+    }
+  }
+
+  /**
+   * The inference workloads: chunks of calls on the freshly initialized network, cycling through
+   * the samples; {@code ns_per_prediction} is per sample (a call of infer-batch predicts 256).
+   * {@code final_loss} is the mean {@code -log p[y]} of the predicted probabilities over the
+   * workload's samples, computed after the timing, which checks the prediction path.
+   */
+  static String runInference(Workload workload, Data data, Peer peer) {
+    int n = workload.samples();
+    int batch = workload.batch();
+    int classes = workload.classes();
+    float[] out = new float[batch * classes];
+    int[] next = {0};
+    for (int c = 0; c < workload.warmup(); c++) {
+      inferChunk(workload, peer, out, next);
+    }
+    double[] nsPerPrediction = new double[workload.chunks()];
+    for (int c = 0; c < workload.chunks(); c++) {
+      long start = System.nanoTime();
+      inferChunk(workload, peer, out, next);
+      nsPerPrediction[c] = (double) (System.nanoTime() - start) / (workload.perChunk() * batch);
+    }
+    double ns = median(nsPerPrediction);
+    double samplesPerSecond = 1e9 / ns;
+    double gflops = workload.flopsPerSample() * samplesPerSecond * 1e-9;
+    double finalLoss = predictedLoss(peer, data.labels(), n, batch, classes);
+    return String.format(Locale.ROOT,
+        "samples_per_s=%.1f ns_per_prediction=%.1f gflops=%.3f final_loss=%.6f",
+        samplesPerSecond, ns, gflops, finalLoss);
+  }
+
+  private static void inferChunk(Workload workload, Peer peer, float[] out, int[] next) {
+    int n = workload.samples();
+    int batch = workload.batch();
+    for (int call = 0; call < workload.perChunk(); call++) {
+      if (batch == 1) {
+        peer.predict(next[0], out);
+      } else {
+        peer.predictBatch(next[0], batch, out);
+      }
+      next[0] = (next[0] + batch) % n;
+    }
+  }
+
+  private static double predictedLoss(Peer peer, int[] labels, int n, int batch, int classes) {
+    float[] out = new float[batch * classes];
+    double sum = 0;
+    for (int offset = 0; offset < n; offset += batch) {
+      if (batch == 1) {
+        peer.predict(offset, out);
+      } else {
+        peer.predictBatch(offset, batch, out);
+      }
+      for (int s = 0; s < batch; s++) {
+        sum -= Math.log(out[s * classes + labels[offset + s]]);
+      }
+    }
+    return sum / n;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int m = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  }
+
+  private static int parseThreads(String text) {
+    try {
+      int threads = Integer.parseInt(text);
+      if (threads < 1) {
+        usage("THREADS must be at least 1, but was " + threads);
+      }
+      return threads;
+    } catch (NumberFormatException e) {
+      usage("THREADS must be a number, but was '" + text + "'");
+      return 0;
+    }
+  }
+
+  private static void usage(String problem) {
+    System.err.println("ganglion-benchmarks: " + problem);
+    System.err.println(
+        "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline]");
+    StringBuilder names = new StringBuilder();
+    for (Workload w : Workload.ALL) {
+      names.append(' ').append(w.name());
+    }
+    System.err.println("workloads:" + names);
+    System.exit(2);
+  }
+}

@@ -1,0 +1,68 @@
+package io.ganglion.examples;
+
+import io.ganglion.train.Evaluation;
+import java.util.List;
+import java.util.Locale;
+
+/** Per-class accuracy and the confusion matrix of an {@link Evaluation}, as text with names. */
+public final class ClassificationText {
+  private ClassificationText() {}
+
+  /** One line per class: its name, accuracy and number of samples. */
+  public static String perClassAccuracy(Evaluation evaluation, List<String> names) {
+    int[][] m = evaluation.confusionMatrix();
+    double[] accuracy = evaluation.perClassAccuracy();
+    int width = nameWidth(names);
+    StringBuilder out = new StringBuilder("per-class accuracy:\n");
+    for (int c = 0; c < m.length; c++) {
+      long total = 0;
+      for (int p : m[c]) {
+        total += p;
+      }
+      out.append(String.format(Locale.ROOT, "  %-" + width + "s %6.2f%%  (%d of %d)%n",
+          name(names, c), 100 * accuracy[c], m[c][c], total));
+    }
+    return out.toString();
+  }
+
+  /** The matrix with a row per true class and a column per predicted class, both named. */
+  public static String confusionMatrix(Evaluation evaluation, List<String> names) {
+    int[][] m = evaluation.confusionMatrix();
+    int width = nameWidth(names);
+    int cell = 5;
+    for (int[] row : m) {
+      for (int v : row) {
+        cell = Math.max(cell, Integer.toString(v).length() + 1);
+      }
+    }
+    StringBuilder out = new StringBuilder(
+        "confusion matrix (rows: true class, columns: predicted class):\n");
+    out.append(" ".repeat(width + 2));
+    for (int c = 0; c < m.length; c++) {
+      String shortName = name(names, c);
+      shortName = shortName.length() > cell - 1 ? shortName.substring(0, cell - 1) : shortName;
+      out.append(String.format(Locale.ROOT, "%" + cell + "s", shortName));
+    }
+    out.append('\n');
+    for (int r = 0; r < m.length; r++) {
+      out.append(String.format(Locale.ROOT, "  %-" + width + "s", name(names, r)));
+      for (int v : m[r]) {
+        out.append(String.format(Locale.ROOT, "%" + cell + "d", v));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String name(List<String> names, int c) {
+    return c < names.size() ? names.get(c) : "class " + c;
+  }
+
+  private static int nameWidth(List<String> names) {
+    int width = 7;
+    for (String name : names) {
+      width = Math.max(width, name.length());
+    }
+    return width;
+  }
+}

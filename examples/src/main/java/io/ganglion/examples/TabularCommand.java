@@ -1,0 +1,152 @@
+package io.ganglion.examples;
+
+import io.ganglion.data.Csv;
+import io.ganglion.data.Dataset;
+import io.ganglion.data.Scaler;
+import io.ganglion.optim.Adam;
+import io.ganglion.train.Evaluation;
+import io.ganglion.train.Trainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ganglion tabular}: classifies the rows of a CSV file with {@link Flowers} (4 features, up
+ * to 3 classes): standardized features, a stratified train/test split, Adam.
+ */
+@Command(name = "tabular", mixinStandardHelpOptions = true,
+    description = {
+      "Classification from a CSV file: 4 numeric feature columns and an integer class label"
+          + " (0, 1 or 2), like iris. The network is declared at compile time (Flowers: 4-16-3),"
+          + " so other shapes are refused.",
+      "Without --csv, a bundled synthetic iris-style file (150 rows, drawn with a fixed seed from"
+          + " the per-class means and deviations of Fisher's iris measurements)."
+    })
+final class TabularCommand implements Callable<Integer>, GanglionCommand.Output {
+  private static final String BUNDLED = "/io/ganglion/examples/tabular/flowers.csv";
+  private static final List<String> BUNDLED_CLASSES =
+      List.of("setosa-like", "versicolor-like", "virginica-like");
+
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "CSV file with a header line (default: the bundled flowers.csv).")
+  Path csv;
+
+  @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "species",
+      description = "The column holding the class index (default: ${DEFAULT-VALUE}).")
+  String label;
+
+  @Option(names = "--classes", paramLabel = "NAMES", split = ",",
+      description = "Class names, by index, comma-separated.")
+  List<String> classes;
+
+  @Option(names = "--test-fraction", defaultValue = "0.2",
+      description = "Share of each class held out for testing (default: ${DEFAULT-VALUE}).")
+  double testFraction;
+
+  @Option(names = "--epochs", defaultValue = "100",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "16",
+      description = "Samples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed of the weights, the split and the shuffling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only the results.")
+  boolean quiet;
+
+  private PrintStream out = System.out;
+
+  @Override
+  public void setOut(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Dataset all = csv != null ? read(csv) : readBundled();
+    if (all.featureSize() != Net_Flowers.INPUTS) {
+      throw new IllegalArgumentException((csv != null ? csv : "the CSV") + " must have "
+          + Net_Flowers.INPUTS + " feature columns besides '" + label + "', the inputs of the"
+          + " Flowers network declared at compile time, but had " + all.featureSize());
+    }
+    if (all.classes() > Net_Flowers.OUTPUTS) {
+      throw new IllegalArgumentException((csv != null ? csv : "the CSV") + ": labels in '"
+          + label + "' must be in [0, " + Net_Flowers.OUTPUTS + "), the outputs of Flowers,"
+          + " but reached " + (all.classes() - 1));
+    }
+    List<String> names = classNames();
+    out.printf(Locale.ROOT, "data: %s, %d rows, %d features, %d classes%n",
+        csv != null ? csv : "bundled synthetic iris-style flowers.csv", all.size(),
+        all.featureSize(), all.classes());
+    Dataset.Split split = all.split(testFraction, seed);
+    Scaler scaler = Scaler.standardize(split.train());
+    Dataset train = scaler.apply(split.train());
+    Dataset test = scaler.apply(split.validation());
+    Net_Flowers net = new Net_Flowers(seed);
+    if (!quiet) {
+      out.print(net.summary());
+    }
+    Trainer trainer = Trainer.of(net)
+        .optimizer(Adam.of(0.01))
+        .batchSize(batchSize)
+        .epochs(epochs)
+        .threads(1)
+        .seed(seed)
+        .trainingAccuracy(true)
+        .verbose(0);
+    trainer.fit(train);
+    Evaluation trained = trainer.evaluate(train);
+    Evaluation evaluation = trainer.evaluate(test);
+    out.printf(Locale.ROOT, "trained %d epochs on %d rows: training accuracy %.4f%n", epochs,
+        train.size(), trained.accuracy());
+    out.printf(Locale.ROOT, "test accuracy: %.4f (%d rows held out)%n", evaluation.accuracy(),
+        test.size());
+    out.print(ClassificationText.perClassAccuracy(evaluation, names));
+    out.print(ClassificationText.confusionMatrix(evaluation, names));
+    return 0;
+  }
+
+  private List<String> classNames() {
+    if (classes != null) {
+      return classes;
+    }
+    if (csv == null) {
+      return BUNDLED_CLASSES;
+    }
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < Net_Flowers.OUTPUTS; c++) {
+      names.add("class " + c);
+    }
+    return names;
+  }
+
+  private Dataset read(Path file) throws IOException {
+    return Csv.reader().labelColumn(label).read(file);
+  }
+
+  private Dataset readBundled() throws IOException {
+    // Csv reads paths: copy the resource out of the jar first.
+    Path file = Files.createTempFile("ganglion-flowers", ".csv");
+    try (InputStream in = TabularCommand.class.getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IOException("the bundled " + BUNDLED + " must be on the class path, but was not");
+      }
+      Files.write(file, in.readAllBytes());
+      return read(file);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.ganglion.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SmallExamplesTest {
+  @TempDir Path dir;
+
+  @Test
+  void xorLearnsAllFourCases() {
+    Cli cli = Cli.run("xor");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    for (String line : List.of("0 xor 0 -> 0", "0 xor 1 -> 1", "1 xor 0 -> 1", "1 xor 1 -> 0")) {
+      assertTrue(cli.out().contains(line), () -> line + " missing in\n" + cli);
+    }
+  }
+
+  @Test
+  void curveFitsTheSine() {
+    Cli cli = Cli.run("curve", "--quiet");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    double rms = cli.number("rms ");
+    assertTrue(rms < 0.05, () -> "rms error must be below 0.05, but was " + rms + "\n" + cli);
+  }
+
+  @Test
+  void tabularClassifiesTheBundledFlowers() {
+    Cli cli = Cli.run("tabular", "--quiet");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    double accuracy = cli.number("test accuracy: ");
+    assertTrue(accuracy >= 0.8, () -> "test accuracy must be at least 0.8\n" + cli);
+    assertTrue(cli.out().contains("versicolor-like"), cli::toString);
+  }
+
+  @Test
+  void tabularReadsACsvWithANamedLabelColumn() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b,kind,c,d\n");
+    for (int i = 0; i < 60; i++) {
+      int kind = i % 2;
+      csv.append(kind * 3 + (i % 5) * 0.1).append(",1,").append(kind).append(",")
+          .append(-kind).append(",").append(i % 7).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("two.csv"), csv);
+    Cli cli = Cli.run("tabular", "--quiet", "--csv", file.toString(), "--label", "kind",
+        "--classes", "left,right");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    assertEquals(1.0, cli.number("test accuracy: "), cli::toString);
+    assertTrue(cli.out().contains("right"), cli::toString);
+  }
+
+  @Test
+  void tabularRefusesACsvOfAnotherShape() throws Exception {
+    Path file = Files.writeString(
+        dir.resolve("wide.csv"), "a,b,c,d,e,y\n1,2,3,4,5,0\n6,7,8,9,1,1\n");
+    Cli cli = Cli.run("tabular", "--csv", file.toString(), "--label", "y");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().contains("must have 4 feature columns besides 'y'"), cli::toString);
+    assertTrue(cli.err().contains("but had 5"), cli::toString);
+  }
+}

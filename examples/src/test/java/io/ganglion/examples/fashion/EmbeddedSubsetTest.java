@@ -1,0 +1,228 @@
+package io.ganglion.examples.fashion;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.examples.Cli;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One short training run on the embedded subset through the command line, then checks of what it
+ * printed, the report it wrote and the model it saved (through {@code predict}).
+ */
+class EmbeddedSubsetTest {
+  private static final int EPOCHS = 3;
+
+  @TempDir static Path dir;
+  static Path model;
+  static Path report;
+  static Cli training;
+
+  @BeforeAll
+  static void train() {
+    model = dir.resolve("subset.safetensors");
+    report = dir.resolve("report.html");
+    training = Cli.run("--subset", "--epochs", Integer.toString(EPOCHS), "--quiet",
+        "--save", model.toString(), "--report", report.toString());
+  }
+
+  @Test
+  void trainsOnTheEmbeddedSubsetAndSaysSo() {
+    assertEquals(0, training.exitCode(), training::toString);
+    assertTrue(training.out().contains(
+        "data: Fashion-MNIST, embedded subset (10,000 train / 2,000 test)"), training::toString);
+    double accuracy = training.number("test accuracy: ");
+    assertTrue(accuracy > 0.75, () -> "accuracy must be above 0.75\n" + training);
+    assertTrue(Files.isRegularFile(model), training::toString);
+  }
+
+  @Test
+  void printsPerClassAccuracyAndTheConfusionMatrixWithClassNames() {
+    String out = training.out();
+    assertTrue(out.contains("per-class accuracy:"), training::toString);
+    assertTrue(out.contains("confusion matrix"), training::toString);
+    for (String name : FashionMnist.CLASSES) {
+      assertTrue(out.contains("  " + name + " "), () -> name + " missing in\n" + training);
+    }
+    // Each matrix row holds ten counts; together they are the 2,000 test images.
+    long total = 0;
+    int rows = 0;
+    for (String line : out.split("\n")) {
+      for (String name : FashionMnist.CLASSES) {
+        String prefix = "  " + name;
+        if (line.startsWith(prefix) && line.substring(prefix.length()).trim().matches("[0-9 ]+")) {
+          String[] counts = line.substring(prefix.length()).trim().split(" +");
+          assertEquals(10, counts.length, line);
+          for (String c : counts) {
+            total += Long.parseLong(c);
+          }
+          rows++;
+        }
+      }
+    }
+    assertEquals(10, rows, training::toString);
+    assertEquals(2000, total, training::toString);
+  }
+
+  @Test
+  void reportHasTheCurvesTheHeatMapAndTheMisclassifiedImages() throws Exception {
+    String html = Files.readString(report, StandardCharsets.UTF_8);
+    assertTrue(html.startsWith("<!DOCTYPE html>"));
+    // Self-contained: no scripts, and no address but the SVG namespace.
+    assertEquals(0, count(html, "<script"), "no scripts");
+    assertEquals(count(html, "xmlns=\"http://www.w3.org/2000/svg\""), count(html, "http"),
+        "nothing fetched");
+    assertEquals(3, count(html, "<svg "), "two charts and the heat map");
+
+    // Curves: training and test, for the loss and the accuracy, one point per epoch.
+    List<String> curves = matches(html, "<polyline class=\"curve\" data-series=\"(\\w+)\"[^>]*"
+        + " points=\"([^\"]*)\"");
+    assertEquals(List.of("training", "test", "training", "test"), everyOther(curves, 0));
+    for (String points : everyOther(curves, 1)) {
+      assertEquals(EPOCHS, points.trim().split(" ").length, points);
+    }
+
+    // The heat map: 100 cells, whose counts add up to the test set.
+    assertEquals(100, count(html, "<rect class=\"cell\""));
+    List<String> titles = matches(html, "<title>true ([^,]+), predicted ([^:]+): (\\d+) ");
+    assertEquals(300, titles.size());
+    long total = 0;
+    for (int i = 2; i < titles.size(); i += 3) {
+      total += Long.parseLong(titles.get(i));
+    }
+    assertEquals(2000, total);
+    for (String name : FashionMnist.CLASSES) {
+      assertTrue(html.contains(">" + HtmlReport.escape(name) + "</text>"), name);
+    }
+
+    // Misclassified images: decodable 28x28 PNGs with their true and predicted classes.
+    List<String> images = matches(html, "src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"");
+    assertTrue(images.size() >= 20, "at least 20 images, but " + images.size());
+    BufferedImage first = ImageIO.read(new ByteArrayInputStream(
+        Base64.getDecoder().decode(images.get(0))));
+    assertEquals(28, first.getWidth());
+    assertEquals(28, first.getHeight());
+    List<String> captions = matches(html, "true: ([^<]+)</span><br><span class=\"predicted\">"
+        + "predicted: ([^<(]+) \\(");
+    assertEquals(2 * images.size(), captions.size());
+    for (int i = 0; i < captions.size(); i += 2) {
+      assertTrue(!captions.get(i).equals(captions.get(i + 1)), "a mistake must differ");
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameModelAndAnotherSeedAnother() throws Exception {
+    byte[][] files = new byte[3][];
+    String[] seeds = {"7", "7", "8"};
+    for (int i = 0; i < 3; i++) {
+      Path file = dir.resolve("seeded-" + i + ".safetensors");
+      Cli cli = Cli.run("--subset", "--epochs", "1", "--quiet", "--seed", seeds[i],
+          "--save", file.toString());
+      assertEquals(0, cli.exitCode(), cli::toString);
+      files[i] = Files.readAllBytes(file);
+    }
+    assertArrayEquals(files[0], files[1]);
+    assertFalse(Arrays.equals(files[0], files[2]));
+  }
+
+  @Test
+  void predictClassifiesTestImagesWithTheSavedModel() {
+    Cli cli = Cli.run("predict", "--model", model.toString(), "--subset",
+        "--test-index", "0", "1", "2");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    // The first three test images are an ankle boot, a pullover and a trouser.
+    assertTrue(cli.out().contains("test[2] (true: Trouser): Trouser "), cli::toString);
+    // The top three classes with their probabilities, the most likely first.
+    List<String> first = matches(cli.out(), "test\\[0\\] \\(true: Ankle boot\\): Ankle boot"
+        + " ([0-9.]+)%, ([^,]+) ([0-9.]+)%, ([^,]+) ([0-9.]+)%\n");
+    assertEquals(5, first.size(), cli::toString);
+    assertTrue(Double.parseDouble(first.get(0)) > 50, cli::toString);
+    assertTrue(FashionMnist.CLASSES.contains(first.get(1)), cli::toString);
+    assertTrue(Double.parseDouble(first.get(2)) >= Double.parseDouble(first.get(4)),
+        cli::toString);
+    assertTrue(cli.out().contains("3 of 3 correct"), cli::toString);
+  }
+
+  @Test
+  void predictReadsIdxAndPngFiles() throws Exception {
+    FashionMnist fashion = FashionMnist.embedded();
+    float[] pixels = fashion.test().features();
+    // Test images 0 and 2 (ankle boot, trouser) as an IDX file and as PNG files.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream idx = new DataOutputStream(bytes);
+    idx.writeInt(0x00000803);
+    idx.writeInt(2);
+    idx.writeInt(28);
+    idx.writeInt(28);
+    for (int image : new int[] {0, 2}) {
+      for (int p = 0; p < 784; p++) {
+        idx.writeByte(Math.round(pixels[image * 784 + p] * 255));
+      }
+    }
+    Path idxFile = Files.write(dir.resolve("two-idx3-ubyte"), bytes.toByteArray());
+    Path png = Files.write(dir.resolve("boot.png"),
+        Base64.getDecoder().decode(HtmlReport.png(Arrays.copyOf(pixels, 784))));
+    Cli cli = Cli.run("predict", "--model", model.toString(), "--top", "2", idxFile.toString(),
+        png.toString());
+    assertEquals(0, cli.exitCode(), cli::toString);
+    assertTrue(cli.out().contains(idxFile + "[0]: Ankle boot "), cli::toString);
+    assertTrue(cli.out().contains(idxFile + "[1]: Trouser "), cli::toString);
+    assertTrue(cli.out().contains(png + ": Ankle boot "), cli::toString);
+    assertEquals(3, count(cli.out(), "%, "), "two classes per image:\n" + cli);
+  }
+
+  @Test
+  void predictExplainsAMissingModel() {
+    Cli cli = Cli.run("predict", "--model", dir.resolve("none.safetensors").toString(),
+        "--test-index", "0");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: "), cli::toString);
+    assertTrue(cli.err().contains("none.safetensors"), cli::toString);
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /** Every group of every match, in order. */
+  private static List<String> matches(String text, String regex) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile(regex).matcher(text);
+    while (m.find()) {
+      for (int g = 1; g <= m.groupCount(); g++) {
+        out.add(m.group(g));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> everyOther(List<String> list, int start) {
+    List<String> out = new ArrayList<>();
+    for (int i = start; i < list.size(); i += 2) {
+      out.add(list.get(i));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,390 @@
+package io.ganglion.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.ganglion.processor.Sources.compile;
+import static io.ganglion.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** The processor as a whole: several classes and mistakes, rounds, failures and the summary. */
+class NetworkProcessorTest {
+
+  @Test
+  void reportsEveryMistakeOfAClassInOnePass() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 0, outputs = 7, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "final class Foo {",
+            "  @Dense(units = 16, activation = Activation.SOFTMAX) Layer hidden;",
+            "  @Dense(units = -2) Layer middle;",
+            "  @Dense(units = 10, activation = Activation.SIGMOID) private Layer logits;",
+            "  abstract void train();",
+            "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/FinalClass] Foo must not be final")
+        .inFile(foo)
+        .onLineContaining("final class Foo");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/AbstractMethod] train() must have a body")
+        .inFile(foo)
+        .onLineContaining("abstract void train()");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/InputsTooSmall] Foo: inputs must be at least 1, but was 0")
+        .inFile(foo)
+        .onLineContaining("@Network(inputs = 0");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/SoftmaxNotLast] hidden: SOFTMAX must only be on the last"
+            + " layer, but hidden is followed by middle")
+        .inFile(foo)
+        .onLineContaining("Layer hidden");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/UnitsTooSmall] middle: units must be at least 1, but was -2"
+            + " (hidden makes ? -> 16)")
+        .inFile(foo)
+        .onLineContaining("Layer middle");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/PrivateLayer] logits must not be private")
+        .inFile(foo)
+        .onLineContaining("Layer logits");
+    assertThat(compilation)
+        .hadErrorContaining("[Network/LossNeedsLogits] logits: the last layer must be LINEAR for"
+            + " SOFTMAX_CROSS_ENTROPY, but was SIGMOID")
+        .inFile(foo)
+        .onLineContaining("Layer logits");
+    // outputs = 7 against 10 units is not checked once a size upstream is invalid: it could be
+    // a consequence, and the user fixes the sizes first.
+    assertThat(compilation).hadErrorCount(7);
+  }
+
+  @Test
+  void aBrokenClassDoesNotStopACorrectOne() {
+    JavaFileObject broken =
+        source("Broken",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Broken {",
+            "  @Dense(units = 0) Layer out;",
+            "}");
+    JavaFileObject good =
+        source("Good",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Good {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Sources.Observer observer = new Sources.Observer("test.Net_Good", "test.Net_Broken");
+    Compilation compilation =
+        Compiler.javac().withProcessors(new NetworkProcessor(), observer).compile(broken, good);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/UnitsTooSmall] out: units must be at least 1, but was 0")
+        .inFile(broken)
+        .onLineContaining("@Dense(units = 0)");
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(observer.seen.get("test.Net_Good")).startsWith("extends test.Good");
+    assertThat(observer.seen.get("test.Net_Good")).contains("forwardOut");
+    // Broken gets only a stand-in, which extends it because the class itself is fine.
+    assertThat(observer.seen.get("test.Net_Broken")).startsWith("extends test.Broken");
+    assertThat(observer.seen.get("test.Net_Broken")).contains("NOT_GENERATED");
+    assertThat(observer.seen.get("test.Net_Broken")).doesNotContain("forwardOut");
+  }
+
+  /**
+   * javac stops before attributing method bodies once a processor has reported an error, but still
+   * resolves imports and member declarations: without the stand-in, this file would add three
+   * "cannot find symbol Net_Broken" errors.
+   */
+  @Test
+  void usesOfAClassThatWasNotGeneratedAddNoErrors() {
+    JavaFileObject broken =
+        source("Broken",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Broken {",
+            "  @Dense(units = 0) Layer out;",
+            "}");
+    JavaFileObject user =
+        JavaFileObjects.forSourceLines("other.User",
+            "package other;",
+            "import java.util.List;",
+            "import test.Net_Broken;",
+            "public class User {",
+            "  Net_Broken field;",
+            "  List<Net_Broken> list;",
+            "  static float[] run() {",
+            "    Net_Broken net = new Net_Broken(42);",
+            "    return net.predict(new float[4]);",
+            "  }",
+            "}");
+    Compilation compilation = compile(broken, user);
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall]");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  /** A class that cannot be extended gets a stand-in that does not extend it and compiles. */
+  @Test
+  void standInForAClassThatCannotBeExtended() {
+    JavaFileObject broken =
+        source("Broken",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "final class Broken {",
+            "  @Dense(units = 3) Layer out;",
+            "  Broken(int size) {}",
+            "  abstract void go();",
+            "}");
+    JavaFileObject user =
+        source("User",
+            "class User {",
+            "  Net_Broken field;",
+            "  Model model() { return field; }",
+            "}");
+    Sources.Observer observer = new Sources.Observer("test.Net_Broken");
+    Compilation compilation =
+        Compiler.javac().withProcessors(new NetworkProcessor(), observer).compile(broken, user);
+    assertThat(compilation).hadErrorContaining("[Network/FinalClass]");
+    assertThat(compilation).hadErrorContaining("[Network/NoConstructor]");
+    assertThat(compilation).hadErrorContaining("[Network/AbstractMethod]");
+    assertThat(compilation).hadErrorCount(3);
+    assertThat(observer.seen.get("test.Net_Broken")).startsWith("extends java.lang.Object");
+  }
+
+  @Test
+  void standInForAnInterface() {
+    JavaFileObject broken =
+        source("Broken",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "interface Broken {}");
+    JavaFileObject user = source("User", "class User {", "  Net_Broken field;", "}");
+    Compilation compilation = compile(broken, user);
+    assertThat(compilation).hadErrorContaining("[Network/NotAClass]");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void summaryNote_listsLayersInSourceOrder() {
+    JavaFileObject order =
+        source("Order",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Order {",
+            "  @Dense(units = 8, activation = Activation.RELU) Layer zeta;",
+            "  @Dense(units = 5, activation = Activation.TANH, bias = false) Layer alpha;",
+            "  @Dense(units = 3) Layer mid;",
+            "}");
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions("-Aganglion.summary=true")
+            .compile(order);
+    assertThat(compilation).succeededWithoutWarnings();
+    String summary =
+        "Order (MSE loss)\n"
+            + "Layer    Kind   Output  Activation  Params  Mult-adds\n"
+            + "(input)  Input  4\n"
+            + "zeta     Dense  8       RELU            40         32\n"
+            + "alpha    Dense  5       TANH            40         40\n"
+            + "mid      Dense  3       LINEAR          18         15\n"
+            + "Total                                   98         87\n"
+            + "Multiply-adds are per sample, forward pass.\n";
+    // javac indents the lines after the first of a multi-line message by two spaces.
+    assertThat(compilation)
+        .hadNoteContaining("Net_Order:\n" + summary.strip().replaceAll("(?m)^", "  "))
+        .inFile(order)
+        .onLineContaining("abstract class Order");
+    assertThat(compilation.diagnostics().stream()
+            .filter(d -> d.getKind() == Diagnostic.Kind.NOTE)
+            .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void summaryNote_offByDefault() {
+    Compilation compilation =
+        compile(
+            source("Foo",
+                "@Network(inputs = 4, loss = Loss.MSE)",
+                "abstract class Foo {",
+                "  @Dense(units = 3) Layer out;",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.diagnostics().stream()
+            .filter(d -> d.getKind() == Diagnostic.Kind.NOTE)
+            .count())
+        .isEqualTo(0);
+  }
+
+  /** Layer names that are also names the generated code uses for locals, fields or methods. */
+  @Test
+  void layerNamesLikeGeneratedNames_compile() {
+    Compilation compilation =
+        compile(
+            source("Foo",
+                "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                "abstract class Foo {",
+                "  @Dense(units = 5) Layer count;",
+                "  @Dense(units = 5) Layer inputs;",
+                "  @Dense(units = 5) Layer x;",
+                "  @Dense(units = 5) Layer p;",
+                "  @Dense(units = 5) Layer seed;",
+                "  @Dense(units = 5) Layer layers;",
+                "  @Dense(units = 5) Layer parameters;",
+                "  @Dense(units = 5) Layer capacity;",
+                "  @Dense(units = 3) Layer offset;",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
+  void defaultPackage_works() {
+    Compilation compilation =
+        compile(
+            JavaFileObjects.forSourceLines("Foo",
+                "import io.ganglion.*;",
+                "@Network(inputs = 4, loss = Loss.MSE)",
+                "abstract class Foo {",
+                "  @Dense(units = 3) Layer out;",
+                "}",
+                "class User {",
+                "  static float[] run() { return new Net_Foo(1).predict(new float[4]); }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.generatedSourceFile("Net_Foo")).isPresent();
+  }
+
+  @Test
+  void nestedClass_generatesOuterInnerName() {
+    Compilation compilation =
+        compile(
+            source("Outer",
+                "class Outer {",
+                "  @Network(inputs = 4, loss = Loss.MSE)",
+                "  abstract static class Inner {",
+                "    @Dense(units = 3) Layer out;",
+                "  }",
+                "  static Model make() { return new Net_Outer_Inner(1); }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.generatedSourceFile("test.Net_Outer_Inner")).isPresent();
+  }
+
+  /** A type another processor generates in its first round is waited for, not reported. */
+  @Test
+  void typesGeneratedByAnotherProcessorAreWaitedFor() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor(), new GeneratesBase())
+            .compile(foo);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.generatedSourceFile("test.Net_Foo")).isPresent();
+  }
+
+  @Test
+  void unresolvedType_reportedWhenItNeverAppears() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Missing {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[Network/UnresolvedType] Foo must only use types that exist, but Missing was never"
+                + " found, not even after other annotation processors ran; check its import or the"
+                + " processor that should generate it")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo extends Missing");
+    // javac's own "cannot find symbol" for Missing comes with it.
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
+  void unresolvedLayerType_reportedWhenItNeverAppears() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layr out;",
+            "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/UnresolvedType] Foo must only use types that exist, but"
+            + " Layr was never found")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
+  void internalError_becomesOneErrorOnTheClass() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(
+                new NetworkProcessor(
+                    model -> {
+                      throw new IllegalStateException("boom");
+                    }))
+            .compile(foo);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[Network/InternalError] Ganglion's processor failed on test.Foo:"
+                + " java.lang.IllegalStateException: boom at io.ganglion.processor."
+                + "NetworkProcessorTest.lambda$internalError_becomesOneErrorOnTheClass$")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo");
+    assertThat(compilation)
+        .hadErrorContaining(
+            "; this is a bug in Ganglion, please report it with the class that triggers it");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  /** Stands for another annotation processor: generates {@code test.Base} in its first round. */
+  static final class GeneratesBase extends AbstractProcessor {
+    private boolean done;
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return Set.of("*");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      if (!done) {
+        done = true;
+        try (Writer out = processingEnv.getFiler().createSourceFile("test.Base").openWriter()) {
+          out.write("package test;\npublic abstract class Base {}\n");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return false;
+    }
+  }
+}

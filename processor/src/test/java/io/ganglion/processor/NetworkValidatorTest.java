@@ -1,0 +1,699 @@
+package io.ganglion.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.ganglion.processor.Sources.compile;
+import static io.ganglion.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per message of {@link Messages}: the exact text users see, on its line, and (for
+ * errors) nothing else after it.
+ */
+class NetworkValidatorTest {
+
+  /** Compiles {@code file}; expects one error, {@code text}, on the line holding {@code line}. */
+  private static void assertOnlyError(JavaFileObject file, String text, String line) {
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorContaining(text).inFile(file).onLineContaining(line);
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  private static void assertOnlyWarning(JavaFileObject file, String text, String line) {
+    Compilation compilation = compile(file);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining(text).inFile(file).onLineContaining(line);
+    assertThat(compilation).hadWarningCount(1);
+  }
+
+  // The class.
+
+  @Test
+  void notAClass_interface() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "interface Foo {",
+            "  @Dense(units = 3) Layer out = null;",
+            "}"),
+        "[Network/NotAClass] Foo must be a class to carry @Network, but was an interface;"
+            + " declare it as an abstract class whose fields are the layers",
+        "interface Foo");
+  }
+
+  @Test
+  void notAClass_enum() {
+    assertOnlyError(
+        source("Foo", "@Network(inputs = 4, loss = Loss.MSE)", "enum Foo { A }"),
+        "[Network/NotAClass] Foo must be a class to carry @Network, but was an enum;",
+        "enum Foo");
+  }
+
+  @Test
+  void notAClass_record() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "record Foo(@Dense(units = 3) Layer out) {}"),
+        "[Network/NotAClass] Foo must be a class to carry @Network, but was a record;",
+        "record Foo");
+  }
+
+  @Test
+  void notAClass_annotationType() {
+    assertOnlyError(
+        source("Foo", "@Network(inputs = 4, loss = Loss.MSE)", "@interface Foo {}"),
+        "[Network/NotAClass] Foo must be a class to carry @Network, but was an annotation type;",
+        "@interface Foo");
+  }
+
+  @Test
+  void finalClass() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "final class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/FinalClass] Foo must not be final, but was; Net_Foo extends it, so remove final",
+        "final class Foo");
+  }
+
+  @Test
+  void privateClass() {
+    assertOnlyError(
+        source("Outer",
+            "class Outer {",
+            "  @Network(inputs = 4, loss = Loss.MSE)",
+            "  private abstract static class Foo {",
+            "    @Dense(units = 3) Layer out;",
+            "  }",
+            "}"),
+        "[Network/PrivateClass] Foo must not be private, but was; Net_Outer_Foo extends it from"
+            + " its package, so make it package-private or public",
+        "private abstract static class Foo");
+  }
+
+  @Test
+  void privateClass_enclosing() {
+    assertOnlyError(
+        source("Outer",
+            "class Outer {",
+            "  private static class Middle {",
+            "    @Network(inputs = 4, loss = Loss.MSE)",
+            "    abstract static class Foo {",
+            "      @Dense(units = 3) Layer out;",
+            "    }",
+            "  }",
+            "}"),
+        "[Network/PrivateClass] Middle must not be private, but was; Net_Outer_Middle_Foo extends"
+            + " it from its package, so make it package-private or public",
+        "private static class Middle");
+  }
+
+  @Test
+  void innerClass() {
+    assertOnlyError(
+        source("Outer",
+            "class Outer {",
+            "  @Network(inputs = 4, loss = Loss.MSE)",
+            "  abstract class Foo {",
+            "    @Dense(units = 3) Layer out;",
+            "  }",
+            "}"),
+        "[Network/InnerClass] Foo must be static, but was an inner class; Net_Outer_Foo extends"
+            + " it from outside its enclosing class, so declare it static",
+        "abstract class Foo");
+  }
+
+  @Test
+  void genericClass() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo<T, U> {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/GenericClass] Foo must not have type parameters, but had <T, U>; remove them"
+            + " (a network's shapes are fixed at compile time)",
+        "abstract class Foo<T, U>");
+  }
+
+  @Test
+  void noConstructor() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  Foo(int size) {}",
+            "}"),
+        "[Network/NoConstructor] Foo must have a non-private constructor without parameters, but"
+            + " had none; Net_Foo calls it, so add Foo() {}",
+        "abstract class Foo");
+  }
+
+  @Test
+  void noConstructor_private() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  private Foo() {}",
+            "}"),
+        "[Network/NoConstructor] Foo must have a non-private constructor without parameters,",
+        "abstract class Foo");
+  }
+
+  @Test
+  void networkSuperclass() {
+    JavaFileObject base =
+        source("Base",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Base {",
+            "  @Dense(units = 3) Layer hidden;",
+            "}");
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(base, foo);
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[Network/NetworkSuperclass] Foo must not extend another @Network class, but extended"
+                + " Base; layers are not inherited, so declare every layer in one @Network class"
+                + " (a plain abstract superclass may hold shared methods)")
+        .inFile(foo)
+        .onLineContaining("class Foo extends Base");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void abstractMethod() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  abstract float score(float[] input);",
+            "}"),
+        "[Network/AbstractMethod] score(float[]) must have a body, but was abstract; Net_Foo"
+            + " implements only the methods of io.ganglion.Model, so implement it or remove it",
+        "abstract float score");
+  }
+
+  @Test
+  void abstractMethod_inheritedFromInterface() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo implements Runnable {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/AbstractMethod] Runnable.run() must have a body, but was abstract;",
+        "abstract class Foo implements Runnable");
+  }
+
+  @Test
+  void abstractMethod_implementedBySuperclass_isFine() {
+    JavaFileObject base = source("Base", "abstract class Base { public void run() {} }");
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base implements Runnable {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    assertThat(compile(base, foo)).succeededWithoutWarnings();
+  }
+
+  @Test
+  void memberCollision_modelMethod() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  String summary() { return \"mine\"; }",
+            "}"),
+        "[Network/MemberCollision] summary() must not be declared in a @Network class or its"
+            + " supertypes, but was; Net_Foo declares a method with the same name and parameters,"
+            + " so rename yours",
+        "String summary()");
+  }
+
+  @Test
+  void memberCollision_modelDefaultMethod() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  abstract float[] predict(float[] input);",
+            "}"),
+        "[Network/MemberCollision] predict(float[]) must not be declared in a @Network class or"
+            + " its supertypes,",
+        "abstract float[] predict");
+  }
+
+  @Test
+  void memberCollision_generatedHelper() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  void forwardOut(float[] inputs, int offset, int count) {}",
+            "}"),
+        "[Network/MemberCollision] forwardOut(float[], int, int) must not be declared in a @Network"
+            + " class or its supertypes, but was; Net_Foo declares a method with the same name and"
+            + " parameters, so rename yours",
+        "void forwardOut");
+  }
+
+  @Test
+  void memberCollision_inheritedFromSuperclass_reportedOnTheClass() {
+    JavaFileObject base = source("Base", "abstract class Base { void grow(int size) {} }");
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(base, foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/MemberCollision] Base.grow(int) must not be declared in a"
+            + " @Network class or its supertypes, but was;")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo extends Base");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void abstractModelMethod_isImplemented() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  abstract String summary();",
+            "  abstract int classify(float[] input);",
+            "  String describe() { return summary(); }",
+            "}");
+    assertThat(compile(foo)).succeededWithoutWarnings();
+  }
+
+  // The @Network annotation.
+
+  @Test
+  void inputsMissing() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputsMissing] Foo: @Network must set inputs, but it was missing; add inputs ="
+            + " <features per sample>, for example inputs = 784 for 28x28 images",
+        "@Network(loss = Loss.MSE)");
+  }
+
+  @Test
+  void inputsTooSmall() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(",
+            "    inputs = 0,",
+            "    loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputsTooSmall] Foo: inputs must be at least 1, but was 0; set it to the number"
+            + " of features per sample",
+        "inputs = 0");
+  }
+
+  @Test
+  void noLayers() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  Layer notAnnotated;",
+            "}"),
+        "[Network/NoLayers] Foo must declare at least one layer, but declared none; add a field"
+            + " such as @Dense(units = 10) Layer output;",
+        "@Network(inputs = 4, loss = Loss.MSE)");
+  }
+
+  @Test
+  void outputsMismatch() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4,",
+            "    outputs = 10,",
+            "    loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 9) Layer logits;",
+            "}"),
+        "[Network/OutputsMismatch] Foo: outputs must equal the units of the last layer logits, but"
+            + " outputs = 10 and logits has 9; change units of logits or outputs",
+        "outputs = 10");
+  }
+
+  @Test
+  void outputsMatching_isFine() {
+    assertThat(
+            compile(
+                source("Foo",
+                    "@Network(inputs = 4, outputs = 3, loss = Loss.MSE)",
+                    "abstract class Foo {",
+                    "  @Dense(units = 3) Layer out;",
+                    "}")))
+        .succeededWithoutWarnings();
+  }
+
+  // Layer fields.
+
+  @Test
+  void privateLayer() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3)",
+            "  private Layer out;",
+            "}"),
+        "[Network/PrivateLayer] out must not be private, but was; Net_Foo assigns the layer's"
+            + " view to it, so make it package-private",
+        "private Layer out");
+  }
+
+  @Test
+  void staticLayer() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3)",
+            "  static Layer out;",
+            "}"),
+        "[Network/StaticLayer] out must not be static, but was; each network instance has its own"
+            + " layers, so remove static",
+        "static Layer out");
+  }
+
+  @Test
+  void finalLayer() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3)",
+            "  final Layer out = null;",
+            "}"),
+        "[Network/FinalLayer] out must not be final, but was; Net_Foo assigns the layer's view to"
+            + " it, so remove final",
+        "final Layer out");
+  }
+
+  @Test
+  void layerType() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3)",
+            "  float[] out;",
+            "}"),
+        "[Network/LayerType] out must be of type io.ganglion.Layer, but was float[]; declare it as"
+            + " Layer out",
+        "float[] out");
+  }
+
+  @Test
+  void layerOutsideNetwork() {
+    assertOnlyError(
+        source("Foo",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/LayerOutsideNetwork] out: @Dense must be on a field of a @Network class, but Foo"
+            + " has no @Network; annotate Foo with @Network(inputs = ..., loss = ...)",
+        "@Dense(units = 3) Layer out;");
+  }
+
+  @Test
+  void nameCollision() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer hiddenOne;",
+            "  @Dense(units = 3) Layer hidden_one;",
+            "}"),
+        "[Network/NameCollision] hidden_one must have a name whose generated members are unique,"
+            + " but was one that makes HIDDEN_ONE_UNITS like hiddenOne does; rename one of them",
+        "Layer hidden_one");
+  }
+
+  // Layer values and shapes.
+
+  @Test
+  void unitsTooSmall() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 8) Layer hidden;",
+            "  @Dense(units = 0) Layer out;",
+            "}"),
+        "[Network/UnitsTooSmall] out: units must be at least 1, but was 0 (hidden makes 4 -> 8);"
+            + " set units to the number of outputs the layer should have",
+        "@Dense(units = 0)");
+  }
+
+  @Test
+  void tooLarge_layer() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 100000, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 100000) Layer hidden;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/TooLarge] hidden: its weight count must be at most 2,147,483,647 (Java arrays"
+            + " are indexed by int), but was 10,000,000,000 (100000 inputs x 100000 units); use"
+            + " fewer units or inputs",
+        "@Dense(units = 100000)");
+  }
+
+  @Test
+  void tooLarge_total() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 40000, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 40000) Layer hidden;",
+            "  @Dense(units = 40000) Layer out;",
+            "}"),
+        "[Network/TooLarge] Foo: the parameter count must be at most 2,147,483,647 (Java arrays"
+            + " are indexed by int), but was 3,200,080,000 (all layers together); use fewer units"
+            + " or inputs",
+        "@Network(inputs = 40000");
+  }
+
+  @Test
+  void tooLarge_hugeInputs() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = Integer.MAX_VALUE, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 2) Layer out;",
+            "}"),
+        "[Network/TooLarge] out: its weight count must be at most 2,147,483,647 (Java arrays are"
+            + " indexed by int), but was 4,294,967,294 (2147483647 inputs x 2 units); use fewer"
+            + " units or inputs",
+        "@Dense(units = 2)");
+  }
+
+  @Test
+  void softmaxNotLast() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 8,",
+            "      activation = Activation.SOFTMAX) Layer hidden;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/SoftmaxNotLast] hidden: SOFTMAX must only be on the last layer, but hidden is"
+            + " followed by out; use RELU, TANH or another element-wise activation for hidden"
+            + " layers",
+        "activation = Activation.SOFTMAX");
+  }
+
+  @Test
+  void softmaxSingleUnit() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 1, activation = Activation.SOFTMAX) Layer out;",
+            "}"),
+        "[Network/SoftmaxSingleUnit] out: a SOFTMAX layer must have at least 2 units, but was 1"
+            + " (input gives 4); the softmax of one value is always 1, so use SIGMOID for a single"
+            + " output",
+        "Layer out");
+  }
+
+  @Test
+  void initValueNotFinite() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3, init = Init.CONSTANT,",
+            "      initValue = 1f / 0f) Layer out;",
+            "}"),
+        "[Network/InitValueNotFinite] out: initValue must be a finite number with init ="
+            + " CONSTANT, but was Infinity; use a value such as 0.01f",
+        "initValue = 1f / 0f");
+  }
+
+  // The loss and the last layer.
+
+  @Test
+  void lossNeedsLogits_softmaxCrossEntropyAfterSoftmax() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 10,",
+            "      activation = Activation.SOFTMAX) Layer out;",
+            "}"),
+        "[Network/LossNeedsLogits] out: the last layer must be LINEAR for SOFTMAX_CROSS_ENTROPY,"
+            + " but was SOFTMAX; SOFTMAX_CROSS_ENTROPY applies softmax to the logits itself, so"
+            + " remove the activation (predict() still returns probabilities)",
+        "activation = Activation.SOFTMAX");
+  }
+
+  @Test
+  void lossNeedsLogits_softmaxCrossEntropyAfterSigmoid() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 10,",
+            "      activation = Activation.SIGMOID) Layer out;",
+            "}"),
+        "[Network/LossNeedsLogits] out: the last layer must be LINEAR for SOFTMAX_CROSS_ENTROPY,"
+            + " but was SIGMOID;",
+        "activation = Activation.SIGMOID");
+  }
+
+  @Test
+  void lossNeedsLogits_binaryCrossEntropy() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.BINARY_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 1,",
+            "      activation = Activation.SIGMOID) Layer out;",
+            "}"),
+        "[Network/LossNeedsLogits] out: the last layer must be LINEAR for BINARY_CROSS_ENTROPY,"
+            + " but was SIGMOID; BINARY_CROSS_ENTROPY applies the sigmoid to the logits itself,"
+            + " so remove the activation (predict() still returns probabilities)",
+        "activation = Activation.SIGMOID");
+  }
+
+  @Test
+  void lossNeedsLogits_binaryCrossEntropyAfterSoftmax() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.BINARY_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 2,",
+            "      activation = Activation.SOFTMAX) Layer out;",
+            "}"),
+        "[Network/LossNeedsLogits] out: the last layer must be LINEAR for BINARY_CROSS_ENTROPY,"
+            + " but was SOFTMAX;",
+        "activation = Activation.SOFTMAX");
+  }
+
+  @Test
+  void tooFewClasses() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/TooFewClasses] out: the last layer must have at least 2 units for"
+            + " SOFTMAX_CROSS_ENTROPY (one per class), but was 1; use 2 or more units, or"
+            + " BINARY_CROSS_ENTROPY for a single yes/no output",
+        "@Dense(units = 1)");
+  }
+
+  // Warnings.
+
+  @Test
+  void outputActivation_warning() {
+    assertOnlyWarning(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 10,",
+            "      activation = Activation.RELU) Layer out;",
+            "}"),
+        "[Network/OutputActivation] out: the last layer should be LINEAR for"
+            + " SOFTMAX_CROSS_ENTROPY, but was RELU, which limits the logits SOFTMAX_CROSS_ENTROPY"
+            + " expects; usually the last layer is LINEAR (the default)",
+        "activation = Activation.RELU");
+  }
+
+  @Test
+  void initValueIgnored_warning() {
+    assertOnlyWarning(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3,",
+            "      initValue = 0.5f) Layer out;",
+            "}"),
+        "[Network/InitValueIgnored] out: initValue should only be set with init = CONSTANT, but"
+            + " init was DEFAULT, which ignores it; add init = Init.CONSTANT or remove initValue",
+        "initValue = 0.5f");
+  }
+
+  @Test
+  void softmaxWithMse_warning() {
+    assertOnlyWarning(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3,",
+            "      activation = Activation.SOFTMAX) Layer out;",
+            "}"),
+        "[Network/SoftmaxWithMse] out: a SOFTMAX last layer should be trained with"
+            + " SOFTMAX_CROSS_ENTROPY, but the loss was MSE, which learns slowly on probabilities;"
+            + " for classification use loss = SOFTMAX_CROSS_ENTROPY and a LINEAR last layer",
+        "activation = Activation.SOFTMAX");
+  }
+
+  @Test
+  void constantInit_withFiniteValue_isFine() {
+    assertThat(
+            compile(
+                source("Foo",
+                    "@Network(inputs = 4, loss = Loss.MSE)",
+                    "abstract class Foo {",
+                    "  @Dense(units = 3, init = Init.CONSTANT, initValue = 0.5f) Layer out;",
+                    "}")))
+        .succeededWithoutWarnings();
+  }
+}

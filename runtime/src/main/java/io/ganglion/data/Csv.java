@@ -1,0 +1,270 @@
+package io.ganglion.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads numeric CSV files into a {@link Dataset}: one sample per record, an optional header, one
+ * label column holding integer class indexes (or target columns holding floats, for regression),
+ * and numeric feature columns (all the others unless chosen with {@link #features}). Fields may be
+ * quoted with {@code "}; blank lines are skipped. Every error names the file, the line and the
+ * column.
+ *
+ * <pre>{@code
+ * Dataset iris = Csv.reader().labelColumn("species").read(Path.of("iris.csv"));
+ * }</pre>
+ */
+public final class Csv {
+  private boolean header = true;
+  private char delimiter = ',';
+  private String labelName;
+  private int labelIndex = -1;
+  private String[] targetNames;
+  private String[] featureNames;
+
+  private Csv() {}
+
+  /** A reader expecting a header line and comma-separated fields. */
+  public static Csv reader() {
+    return new Csv();
+  }
+
+  /** Whether the first line names the columns; true by default. */
+  public Csv header(boolean header) {
+    this.header = header;
+    return this;
+  }
+
+  /** The field delimiter; {@code ','} by default. */
+  public Csv delimiter(char delimiter) {
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+      throw new IllegalArgumentException(
+          "delimiter must not be a quote or a line break, but was '" + delimiter + "'");
+    }
+    this.delimiter = delimiter;
+    return this;
+  }
+
+  /** The column, by header name, holding integer class labels. */
+  public Csv labelColumn(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("label column must not be null");
+    }
+    this.labelName = name;
+    this.labelIndex = -1;
+    return this;
+  }
+
+  /** The column, by 0-based position, holding integer class labels (for files without header). */
+  public Csv labelColumn(int index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("label column must not be negative, but was " + index);
+    }
+    this.labelIndex = index;
+    this.labelName = null;
+    return this;
+  }
+
+  /** The columns, by header name, holding float targets (regression) instead of a label. */
+  public Csv targetColumns(String... names) {
+    if (names == null || names.length == 0) {
+      throw new IllegalArgumentException("target columns must name at least one column");
+    }
+    this.targetNames = names.clone();
+    return this;
+  }
+
+  /** The feature columns, by header name, in this order; all non-label columns by default. */
+  public Csv features(String... names) {
+    if (names == null || names.length == 0) {
+      throw new IllegalArgumentException("feature columns must name at least one column");
+    }
+    this.featureNames = names.clone();
+    return this;
+  }
+
+  /** Reads {@code file} (UTF-8). */
+  public Dataset read(Path file) throws IOException {
+    boolean regression = targetNames != null;
+    if (!regression && labelName == null && labelIndex < 0) {
+      throw new IllegalStateException(
+          "a label column or target columns must be chosen before reading " + file);
+    }
+    if ((labelName != null || featureNames != null || regression) && !header) {
+      throw new IllegalStateException(
+          "columns chosen by name need a header line, but header(false) was set");
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int lineNumber = 0;
+      String line;
+      List<String> names = null;
+      int columns = -1;
+      int[] featureColumns = null;
+      int[] targetColumns = null;
+      int labelColumn = -1;
+      List<float[]> rows = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      while ((line = in.readLine()) != null) {
+        lineNumber++;
+        if (line.isBlank()) {
+          continue;
+        }
+        List<String> fields = split(line, file, lineNumber);
+        if (columns < 0) {
+          columns = fields.size();
+          if (header) {
+            names = fields;
+          }
+          labelColumn = regression ? -1 : labelName != null
+              ? column(names, labelName, file) : labelIndex;
+          if (labelColumn >= columns) {
+            throw new IOException(file + ": label column must be one of the " + columns
+                + " columns, but was " + labelColumn);
+          }
+          targetColumns = regression ? columns(names, targetNames, file) : new int[0];
+          featureColumns = featureNames != null ? columns(names, featureNames, file)
+              : others(columns, labelColumn, targetColumns);
+          if (featureColumns.length == 0) {
+            throw new IOException(file + ": must have at least one feature column, but all "
+                + columns + " columns are labels or targets");
+          }
+          if (header) {
+            continue;
+          }
+        }
+        if (fields.size() != columns) {
+          throw new IOException(file + ": line " + lineNumber + " must have " + columns
+              + " fields like the first line, but had " + fields.size());
+        }
+        float[] row = new float[featureColumns.length + targetColumns.length];
+        for (int i = 0; i < featureColumns.length; i++) {
+          row[i] = number(fields, featureColumns[i], names, file, lineNumber);
+        }
+        for (int i = 0; i < targetColumns.length; i++) {
+          row[featureColumns.length + i] = number(fields, targetColumns[i], names, file,
+              lineNumber);
+        }
+        rows.add(row);
+        if (!regression) {
+          labels.add(label(fields.get(labelColumn), labelColumn, names, file, lineNumber));
+        }
+      }
+      if (rows.isEmpty()) {
+        throw new IOException(file + ": must hold at least one record, but had none");
+      }
+      int d = featureColumns.length;
+      int targets = targetColumns.length;
+      float[] x = new float[rows.size() * d];
+      float[] t = new float[rows.size() * targets];
+      for (int s = 0; s < rows.size(); s++) {
+        System.arraycopy(rows.get(s), 0, x, s * d, d);
+        System.arraycopy(rows.get(s), d, t, s * targets, targets);
+      }
+      if (regression) {
+        return Dataset.ofTargets(x, d, t, targets);
+      }
+      int[] y = new int[labels.size()];
+      for (int s = 0; s < y.length; s++) {
+        y[s] = labels.get(s);
+      }
+      return Dataset.ofLabels(x, d, y);
+    }
+  }
+
+  private List<String> split(String line, Path file, int lineNumber) throws IOException {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == delimiter) {
+        fields.add(field.toString().trim());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    if (quoted) {
+      throw new IOException(file + ": line " + lineNumber
+          + " must close every quoted field, but a quote was left open");
+    }
+    fields.add(field.toString().trim());
+    return fields;
+  }
+
+  private static int column(List<String> names, String name, Path file) throws IOException {
+    int index = names.indexOf(name);
+    if (index < 0) {
+      throw new IOException(
+          file + ": the header must have a column '" + name + "', but its columns are " + names);
+    }
+    return index;
+  }
+
+  private static int[] columns(List<String> names, String[] wanted, Path file)
+      throws IOException {
+    int[] out = new int[wanted.length];
+    for (int i = 0; i < wanted.length; i++) {
+      out[i] = column(names, wanted[i], file);
+    }
+    return out;
+  }
+
+  private static int[] others(int columns, int labelColumn, int[] targetColumns) {
+    int[] out = new int[columns];
+    int n = 0;
+    for (int c = 0; c < columns; c++) {
+      final int column = c;
+      if (c != labelColumn && Arrays.stream(targetColumns).noneMatch(t -> t == column)) {
+        out[n++] = c;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static float number(List<String> fields, int column, List<String> names, Path file,
+      int lineNumber) throws IOException {
+    String text = fields.get(column);
+    try {
+      return Float.parseFloat(text);
+    } catch (NumberFormatException e) {
+      throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
+          + " must be a number, but was '" + text + "'");
+    }
+  }
+
+  private static int label(String text, int column, List<String> names, Path file,
+      int lineNumber) throws IOException {
+    try {
+      int label = Integer.parseInt(text);
+      if (label >= 0) {
+        return label;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
+        + " must be a non-negative integer class index, but was '" + text + "'");
+  }
+
+  private static String name(List<String> names, int column) {
+    return names == null ? String.valueOf(column) : "'" + names.get(column) + "' (" + column + ")";
+  }
+}

@@ -1,0 +1,202 @@
+package io.ganglion.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzipped (detected from the
+ * first bytes). A file starts with {@code 0x00 0x00}, a type byte ({@code 0x08} unsigned byte,
+ * {@code 0x09} signed byte, {@code 0x0B} short, {@code 0x0C} int, {@code 0x0D} float, {@code 0x0E}
+ * double), the number of dimensions, then each dimension as a big-endian int, then the values in
+ * row-major order. A record is one index of the first dimension (one image, one label).
+ */
+public final class Idx {
+  private Idx() {}
+
+  /** The contents of an IDX file: its shape and its values as floats. */
+  public record Tensor(int[] shape, int type, float[] values) {
+    /** Number of records: the first dimension. */
+    public int records() {
+      return shape[0];
+    }
+
+    /** Values per record: the product of the other dimensions. */
+    public int recordSize() {
+      int size = 1;
+      for (int i = 1; i < shape.length; i++) {
+        size *= shape[i];
+      }
+      return size;
+    }
+  }
+
+  /** Reads an IDX file. */
+  public static Tensor read(Path file) throws IOException {
+    try (InputStream in = open(file)) {
+      int[] magic = new int[4];
+      for (int i = 0; i < 4; i++) {
+        magic[i] = in.read();
+      }
+      if (magic[0] != 0 || magic[1] != 0 || magic[3] < 1 || width(magic[2]) == 0) {
+        throw new IOException(file + ": must start with an IDX magic number 00 00 <type>"
+            + " <dimensions> with type 08, 09, 0B, 0C, 0D or 0E, but began with " + hex(magic));
+      }
+      int type = magic[2];
+      int[] shape = new int[magic[3]];
+      byte[] four = new byte[4];
+      for (int i = 0; i < shape.length; i++) {
+        if (in.readNBytes(four, 0, 4) < 4) {
+          throw new IOException(file + ": is truncated: the header must give " + shape.length
+              + " dimensions, but the file ended after " + i);
+        }
+        shape[i] = ((four[0] & 0xff) << 24) | ((four[1] & 0xff) << 16) | ((four[2] & 0xff) << 8)
+            | (four[3] & 0xff);
+        if (shape[i] < 0) {
+          throw new IOException(
+              file + ": dimension " + i + " must not be negative, but was " + shape[i]);
+        }
+      }
+      int records = shape[0];
+      long recordValues = 1;
+      for (int i = 1; i < shape.length; i++) {
+        recordValues *= shape[i];
+      }
+      if ((long) records * recordValues > Integer.MAX_VALUE - 8) {
+        throw new IOException(file + ": must hold at most " + (Integer.MAX_VALUE - 8)
+            + " values, but its shape " + Arrays.toString(shape) + " holds more");
+      }
+      int w = width(type);
+      int perRecord = (int) recordValues;
+      float[] values = new float[records * perRecord];
+      byte[] buffer = new byte[perRecord * w];
+      for (int r = 0; r < records; r++) {
+        int got = in.readNBytes(buffer, 0, buffer.length);
+        if (got < buffer.length) {
+          throw new IOException(file + ": is truncated: record " + r + " of " + records
+              + " must have " + buffer.length + " bytes (" + perRecord + " values of type "
+              + String.format("%02X", type) + ", shape " + Arrays.toString(shape)
+              + "), but the file ended after " + got);
+        }
+        decode(buffer, type, values, r * perRecord, perRecord);
+      }
+      if (in.read() != -1) {
+        throw new IOException(file + ": must end after the " + records
+            + " records its header announces " + Arrays.toString(shape)
+            + ", but has more bytes");
+      }
+      return new Tensor(shape, type, values);
+    }
+  }
+
+  /**
+   * Reads an image file and a label file into a data set: each image flattened to one sample,
+   * unsigned-byte pixels divided by 255 into [0, 1] (other types as stored), one integer label per
+   * image.
+   */
+  public static Dataset dataset(Path images, Path labels) throws IOException {
+    Tensor x = read(images);
+    Tensor y = read(labels);
+    if (y.shape().length != 1) {
+      throw new IOException(labels + ": must be a one-dimensional label file, but had shape "
+          + Arrays.toString(y.shape()));
+    }
+    if (x.records() != y.records()) {
+      throw new IOException(labels + ": must hold one label per image of " + images + " ("
+          + x.records() + "), but held " + y.records());
+    }
+    float[] features = x.values();
+    if (x.type() == 0x08) {
+      for (int i = 0; i < features.length; i++) {
+        features[i] /= 255f;
+      }
+    }
+    int[] classes = new int[y.records()];
+    for (int i = 0; i < classes.length; i++) {
+      float v = y.values()[i];
+      if (v < 0 || v != Math.rint(v)) {
+        throw new IOException(labels + ": label of record " + i
+            + " must be a non-negative integer, but was " + v);
+      }
+      classes[i] = (int) v;
+    }
+    return Dataset.ofLabels(features, Math.max(1, x.recordSize()), classes);
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    if (b0 == 0x1f && b1 == 0x8b) {
+      return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+    }
+    return in;
+  }
+
+  private static int width(int type) {
+    switch (type) {
+      case 0x08:
+      case 0x09:
+        return 1;
+      case 0x0B:
+        return 2;
+      case 0x0C:
+      case 0x0D:
+        return 4;
+      case 0x0E:
+        return 8;
+      default:
+        return 0;
+    }
+  }
+
+  private static void decode(byte[] b, int type, float[] out, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      int p = i * width(type);
+      float v;
+      switch (type) {
+        case 0x08:
+          v = b[p] & 0xff;
+          break;
+        case 0x09:
+          v = b[p];
+          break;
+        case 0x0B:
+          v = (short) (((b[p] & 0xff) << 8) | (b[p + 1] & 0xff));
+          break;
+        case 0x0C:
+          v = int32(b, p);
+          break;
+        case 0x0D:
+          v = Float.intBitsToFloat(int32(b, p));
+          break;
+        default:
+          v = (float) Double.longBitsToDouble(((long) int32(b, p) << 32)
+              | (int32(b, p + 4) & 0xffffffffL));
+      }
+      out[offset + i] = v;
+    }
+  }
+
+  private static int int32(byte[] b, int p) {
+    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8)
+        | (b[p + 3] & 0xff);
+  }
+
+  private static String hex(int[] bytes) {
+    StringBuilder s = new StringBuilder();
+    for (int b : bytes) {
+      s.append(s.length() == 0 ? "" : " ").append(b < 0 ? "EOF" : String.format("%02X", b));
+    }
+    return s.toString();
+  }
+}

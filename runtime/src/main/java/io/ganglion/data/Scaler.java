@@ -1,0 +1,121 @@
+package io.ganglion.data;
+
+/**
+ * Per-feature scaling fitted on training data and applied to any data with the same features:
+ * {@code x' = (x - shift) / divisor}. {@link #standardize} uses the mean and the (population)
+ * standard deviation, as scikit-learn's {@code StandardScaler}; {@link #minMax} the minimum and the
+ * range, mapping the training data to [0, 1] as {@code MinMaxScaler}. A constant feature gets
+ * divisor 1, so it maps to 0 rather than NaN.
+ */
+public final class Scaler {
+  private final float[] shift;
+  private final float[] divisor;
+
+  private Scaler(float[] shift, float[] divisor) {
+    this.shift = shift;
+    this.divisor = divisor;
+  }
+
+  /** Fits mean and standard deviation per feature on {@code train}. */
+  public static Scaler standardize(Dataset train) {
+    int d = checkFit(train);
+    int n = train.size();
+    float[] x = train.features();
+    double[] sum = new double[d];
+    for (int s = 0; s < n; s++) {
+      for (int j = 0; j < d; j++) {
+        sum[j] += x[s * d + j];
+      }
+    }
+    double[] squares = new double[d];
+    for (int s = 0; s < n; s++) {
+      for (int j = 0; j < d; j++) {
+        double e = x[s * d + j] - sum[j] / n;
+        squares[j] += e * e;
+      }
+    }
+    float[] mean = new float[d];
+    float[] std = new float[d];
+    for (int j = 0; j < d; j++) {
+      mean[j] = (float) (sum[j] / n);
+      double sd = Math.sqrt(squares[j] / n);
+      std[j] = sd > 0 ? (float) sd : 1f;
+    }
+    return new Scaler(mean, std);
+  }
+
+  /** Fits minimum and range per feature on {@code train}. */
+  public static Scaler minMax(Dataset train) {
+    int d = checkFit(train);
+    float[] x = train.features();
+    float[] min = new float[d];
+    float[] range = new float[d];
+    for (int j = 0; j < d; j++) {
+      float lo = Float.POSITIVE_INFINITY;
+      float hi = Float.NEGATIVE_INFINITY;
+      for (int s = 0; s < train.size(); s++) {
+        lo = Math.min(lo, x[s * d + j]);
+        hi = Math.max(hi, x[s * d + j]);
+      }
+      min[j] = lo;
+      range[j] = hi > lo ? hi - lo : 1f;
+    }
+    return new Scaler(min, range);
+  }
+
+  /** A new data set with scaled features and the same labels or targets. */
+  public Dataset apply(Dataset data) {
+    if (data == null) {
+      throw new IllegalArgumentException("data must not be null");
+    }
+    checkWidth(data.featureSize());
+    float[] x = data.features().clone();
+    for (int offset = 0; offset < x.length; offset += shift.length) {
+      apply(x, offset);
+    }
+    return data.hasLabels()
+        ? Dataset.ofLabels(x, data.featureSize(), data.labels())
+        : Dataset.ofTargets(x, data.featureSize(), data.targets(), data.targetSize());
+  }
+
+  /** Scales one sample in place, at {@code features[offset .. offset + featureSize())}. */
+  public void apply(float[] features, int offset) {
+    for (int j = 0; j < shift.length; j++) {
+      features[offset + j] = (features[offset + j] - shift[j]) / divisor[j];
+    }
+  }
+
+  /** Number of features this scaler was fitted on. */
+  public int featureSize() {
+    return shift.length;
+  }
+
+  /** The value subtracted from each feature (mean or minimum), a copy. */
+  public float[] shift() {
+    return shift.clone();
+  }
+
+  /** The value each shifted feature is divided by (standard deviation or range), a copy. */
+  public float[] divisor() {
+    return divisor.clone();
+  }
+
+  private void checkWidth(int features) {
+    if (features != shift.length) {
+      throw new IllegalArgumentException(
+          "data must have the " + shift.length + " features the scaler was fitted on, but had "
+              + features);
+    }
+  }
+
+  private static int checkFit(Dataset train) {
+    if (train == null) {
+      throw new IllegalArgumentException("training data must not be null");
+    }
+    if (train.size() == 0) {
+      throw new IllegalArgumentException(
+          "training data must hold samples to fit on, but was empty");
+    }
+    return train.featureSize();
+  }
+}

@@ -1,0 +1,27 @@
+package io.ganglion.optim;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of an {@link Optimizer}'s state for checkpoints: the kind of optimizer ({@code
+ * "Adam"}), the number of steps taken, the learning rate, and one tensor per parameter and slot
+ * named {@code <parameter>.<slot>} (such as {@code hidden1.weight.exp_avg}), each in the
+ * parameter's logical (PyTorch) element order. The tensors are owned by this record; do not modify
+ * them.
+ */
+public record OptimizerState(
+    String optimizer, long steps, double learningRate, Map<String, float[]> tensors) {
+
+  /** Checks the fields and freezes the tensor map (in insertion order). */
+  public OptimizerState {
+    if (optimizer == null || tensors == null) {
+      throw new IllegalArgumentException("optimizer and tensors must not be null");
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must not be negative, but was " + steps);
+    }
+    tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+  }
+}

@@ -1,0 +1,392 @@
+package io.ganglion.train;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.io.DType;
+import io.ganglion.io.ModelFiles;
+import io.ganglion.io.ModelFormatException;
+import io.ganglion.io.SafeTensors;
+import io.ganglion.io.SafeTensorsReader;
+import io.ganglion.io.Tensor;
+import io.ganglion.io.TensorInfo;
+import io.ganglion.optim.LearningRateSchedule;
+import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.OptimizerState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@link Trainer} needs to continue a run exactly, in one safetensors file:
+ *
+ * <ul>
+ *   <li>tensors {@code <parameter>} (F32): the model's parameters, named as {@link ModelFiles}
+ *       names them;
+ *   <li>{@code optimizer.<parameter>.<slot>} (F32): the optimizer's state, such as {@code
+ *       optimizer.hidden1.weight.exp_avg};
+ *   <li>{@code best.<parameter>} (F32): the weights of the best epoch so far, once there is one;
+ *   <li>{@code history.<metric>} (F64, one value per epoch): the {@link History} so far;
+ *   <li>metadata: Ganglion's model metadata, {@code ganglion.checkpoint_version}, {@code
+ *       ganglion.epoch} (epochs completed), {@code ganglion.seed}, {@code ganglion.initial_lr},
+ *       {@code ganglion.optimizer} (kind), {@code .steps}, {@code .lr}, {@code .slots}, {@code
+ *       ganglion.schedule} ({@code none} or {@code set}) with the schedule's state as {@code
+ *       ganglion.schedule.<name>}, the monitored metric's tracking ({@code ganglion.monitor},
+ *       {@code best_value}, {@code best_epoch}, {@code wait}, {@code stopped_epoch}), keep-best's
+ *       ({@code ganglion.keep_best.monitor}, {@code .value}), the metric names in order ({@code
+ *       ganglion.history}) and, for information only, {@code ganglion.epochs}, {@code batch_size},
+ *       {@code shuffle} and {@code l2}.
+ * </ul>
+ *
+ * <p>Numbers in the metadata are decimal strings that parse back to the same {@code double}, so a
+ * resumed run sees exactly the values the interrupted one had.
+ */
+record Checkpoint(
+    int epoch,
+    long seed,
+    double initialRate,
+    OptimizerState optimizer,
+    Map<String, Double> schedule,
+    String monitor,
+    double bestValue,
+    int bestEpoch,
+    int waited,
+    int stoppedEpoch,
+    String keepBestMonitor,
+    double keepBestValue,
+    Map<String, double[]> history,
+    float[][] parameters,
+    float[][] best) {
+
+  static final String VERSION_KEY = "ganglion.checkpoint_version";
+  static final int VERSION = 1;
+  static final String OPTIMIZER = "optimizer.";
+  static final String BEST = "best.";
+  static final String HISTORY = "history.";
+  private static final String META = "ganglion.";
+
+  /** The training settings recorded for information (not checked on resume). */
+  record Settings(int epochs, int batchSize, boolean shuffle, double l2) {}
+
+  /** Writes this checkpoint of {@code model}'s training to {@code file}, atomically. */
+  void write(Model model, Settings settings, Path file) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>(ModelFiles.metadata(model));
+    meta.put(VERSION_KEY, Integer.toString(VERSION));
+    meta.put(META + "epoch", Integer.toString(epoch));
+    meta.put(META + "epochs", Integer.toString(settings.epochs()));
+    meta.put(META + "seed", Long.toString(seed));
+    meta.put(META + "batch_size", Integer.toString(settings.batchSize()));
+    meta.put(META + "shuffle", Boolean.toString(settings.shuffle()));
+    meta.put(META + "l2", Double.toString(settings.l2()));
+    meta.put(META + "initial_lr", Double.toString(initialRate));
+    meta.put(META + "optimizer", optimizer.optimizer());
+    meta.put(META + "optimizer.steps", Long.toString(optimizer.steps()));
+    meta.put(META + "optimizer.lr", Double.toString(optimizer.learningRate()));
+    meta.put(META + "schedule", schedule == null ? "none" : "set");
+    if (schedule != null) {
+      for (Map.Entry<String, Double> e : schedule.entrySet()) {
+        meta.put(META + "schedule." + e.getKey(), Double.toString(e.getValue()));
+      }
+    }
+    meta.put(META + "monitor", monitor);
+    meta.put(META + "best_value", Double.toString(bestValue));
+    meta.put(META + "best_epoch", Integer.toString(bestEpoch));
+    meta.put(META + "wait", Integer.toString(waited));
+    meta.put(META + "stopped_epoch", Integer.toString(stoppedEpoch));
+    if (keepBestMonitor != null) {
+      meta.put(META + "keep_best.monitor", keepBestMonitor);
+      meta.put(META + "keep_best.value", Double.toString(keepBestValue));
+    }
+    meta.put(META + "history", String.join(",", history.keySet()));
+
+    List<Parameter> params = model.parameters();
+    List<Tensor> tensors = new ArrayList<>();
+    for (int k = 0; k < params.size(); k++) {
+      tensors.add(Tensor.of(params.get(k).name(), params.get(k).shape(), parameters[k]));
+    }
+    meta.put(META + "optimizer.slots", String.join(",", slotsOf(optimizer)));
+    for (Map.Entry<String, float[]> e : optimizer.tensors().entrySet()) {
+      String parameter = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
+      tensors.add(Tensor.of(
+          OPTIMIZER + e.getKey(), model.parameter(parameter).shape(), e.getValue()));
+    }
+    if (best != null) {
+      for (int k = 0; k < params.size(); k++) {
+        tensors.add(Tensor.of(BEST + params.get(k).name(), params.get(k).shape(), best[k]));
+      }
+    }
+    for (Map.Entry<String, double[]> e : history.entrySet()) {
+      tensors.add(Tensor.ofDoubles(
+          HISTORY + e.getKey(), new int[] {e.getValue().length}, e.getValue()));
+    }
+    SafeTensors.of(meta, tensors).write(file);
+  }
+
+  /** The slot names of a state's tensors ({@code <parameter>.<slot>}; slots have no dot). */
+  private static Set<String> slotsOf(OptimizerState state) {
+    Set<String> slots = new LinkedHashSet<>();
+    for (String name : state.tensors().keySet()) {
+      slots.add(name.substring(name.lastIndexOf('.') + 1));
+    }
+    return slots;
+  }
+
+  /**
+   * Reads and checks a checkpoint of {@code model}'s training: a Ganglion checkpoint of a version
+   * this runtime reads, from the same network (class and spec), with exactly the tensors the
+   * layout above names, each with its parameter's shape. Throws {@link ModelFormatException}
+   * naming the file and what mismatched; changes nothing.
+   */
+  static Checkpoint read(Model model, Path file) throws IOException {
+    try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+      return new Reader(model, file, reader).read();
+    }
+  }
+
+  /**
+   * Checks that the trainer about to resume is configured as the one that wrote the checkpoint
+   * where it matters for continuing: the kind of optimizer and its state slots, whether there is
+   * a schedule and the state it keeps, and the metric that early stopping and the best weights
+   * follow.
+   */
+  void checkResumableBy(
+      Path file, Optimizer configured, LearningRateSchedule configuredSchedule,
+      String configuredMonitor, String configuredKeepBest) throws ModelFormatException {
+    if (!configured.kind().equals(optimizer.optimizer())) {
+      throw new ModelFormatException(file, null, "optimizer must be " + optimizer.optimizer()
+          + " as in the checkpoint, but the trainer has " + configured.kind()
+          + "; configure the trainer as when the checkpoint was written");
+    }
+    Set<String> slots = new LinkedHashSet<>(configured.slotNames());
+    if (optimizer.steps() > 0 && !slotsOf(optimizer).equals(slots)) {
+      throw new ModelFormatException(file, null, "optimizer state must have the slots " + slots
+          + " of the trainer's " + configured.kind() + ", but the checkpoint has "
+          + slotsOf(optimizer) + "; was the optimizer configured differently (momentum, ...)?");
+    }
+    if ((schedule == null) != (configuredSchedule == null)) {
+      throw new ModelFormatException(file, null, "learning-rate schedule must be "
+          + (schedule == null ? "absent" : "set") + " as in the checkpoint, but the trainer "
+          + (configuredSchedule == null ? "has none" : "has one"));
+    }
+    if (schedule != null && !configuredSchedule.state().keySet().equals(schedule.keySet())) {
+      throw new ModelFormatException(file, null, "learning-rate schedule must keep the state "
+          + schedule.keySet() + " as in the checkpoint, but the trainer's keeps "
+          + configuredSchedule.state().keySet() + "; is it another kind of schedule?");
+    }
+    if (!monitor.equals(configuredMonitor)) {
+      throw new ModelFormatException(file, null, "monitored metric must be '" + monitor
+          + "' as in the checkpoint, but the trainer monitors '" + configuredMonitor
+          + "' (set by early stopping, or val_loss with validation data, else loss)");
+    }
+    if (keepBestMonitor != null && configuredKeepBest != null
+        && !keepBestMonitor.equals(configuredKeepBest)) {
+      throw new ModelFormatException(file, null, "keep-best metric must be '" + keepBestMonitor
+          + "' as in the checkpoint, but the trainer keeps the best '" + configuredKeepBest + "'");
+    }
+  }
+
+  /** Reads one file; one instance per call of {@link #read}. */
+  private static final class Reader {
+    private final Model model;
+    private final Path file;
+    private final SafeTensorsReader reader;
+    private final Map<String, String> meta;
+
+    Reader(Model model, Path file, SafeTensorsReader reader) {
+      this.model = model;
+      this.file = file;
+      this.reader = reader;
+      this.meta = reader.metadata();
+    }
+
+    Checkpoint read() throws IOException {
+      String version = meta.get(VERSION_KEY);
+      if (version == null) {
+        throw new ModelFormatException(file, null, "file must be a Ganglion checkpoint (with "
+            + VERSION_KEY + "), but was not"
+            + (meta.containsKey(ModelFiles.NETWORK_KEY)
+                ? "; it looks like a model file: load it with Model.load"
+                : "; was it written by another tool?"));
+      }
+      int v = integer(VERSION_KEY);
+      if (v < 1 || v > VERSION) {
+        throw new ModelFormatException(file, null, VERSION_KEY + " must be between 1 and "
+            + VERSION + " (the newest this runtime reads), but was " + v
+            + "; a newer Ganglion wrote it");
+      }
+      String network = meta.get(ModelFiles.NETWORK_KEY);
+      String spec = meta.get(ModelFiles.SPEC_KEY);
+      if (!model.name().equals(network) || !model.spec().equals(spec)) {
+        throw new ModelFormatException(file, null, "checkpoint must come from network "
+            + model.name() + " (" + model.spec() + "), but came from " + network + " ("
+            + spec + ")");
+      }
+      int epoch = integer(META + "epoch");
+      if (epoch < 1) {
+        throw new ModelFormatException(file, null,
+            META + "epoch must be at least 1, but was " + epoch);
+      }
+      List<Parameter> params = model.parameters();
+      Set<String> expected = new LinkedHashSet<>();
+      float[][] parameters = new float[params.size()][];
+      for (int k = 0; k < params.size(); k++) {
+        parameters[k] = values(params.get(k).name(), params.get(k), expected);
+      }
+
+      String kind = required(META + "optimizer");
+      long steps = longValue(META + "optimizer.steps");
+      double rate = number(META + "optimizer.lr");
+      String slotList = required(META + "optimizer.slots");
+      List<String> slots = slotList.isEmpty() ? List.of() : Arrays.asList(slotList.split(","));
+      Map<String, float[]> slotTensors = new LinkedHashMap<>();
+      if (steps > 0) {
+        for (Parameter p : params) {
+          for (String slot : slots) {
+            String name = p.name() + "." + slot;
+            slotTensors.put(name, values(OPTIMIZER + name, p, expected));
+          }
+        }
+      }
+      if (steps < 0 || !(rate >= 0) || Double.isInfinite(rate)) {
+        throw new ModelFormatException(file, null, "optimizer steps and learning rate must be"
+            + " non-negative, but were " + steps + " and " + rate);
+      }
+      OptimizerState optimizer = new OptimizerState(kind, steps, rate, slotTensors);
+
+      Map<String, Double> schedule = null;
+      String scheduleKind = required(META + "schedule");
+      if (scheduleKind.equals("set")) {
+        schedule = new LinkedHashMap<>();
+        String prefix = META + "schedule.";
+        for (String key : meta.keySet()) {
+          if (key.startsWith(prefix)) {
+            schedule.put(key.substring(prefix.length()), number(key));
+          }
+        }
+      } else if (!scheduleKind.equals("none")) {
+        throw new ModelFormatException(file, null,
+            META + "schedule must be 'none' or 'set', but was '" + scheduleKind + "'");
+      }
+
+      String monitor = required(META + "monitor");
+      double bestValue = number(META + "best_value");
+      int bestEpoch = integer(META + "best_epoch");
+      int wait = integer(META + "wait");
+      int stoppedEpoch = integer(META + "stopped_epoch");
+      if (bestEpoch < -1 || bestEpoch >= epoch || wait < 0 || stoppedEpoch < -1
+          || stoppedEpoch >= epoch) {
+        throw new ModelFormatException(file, null, "best epoch, wait and stopped epoch must fit"
+            + " the " + epoch + " epochs completed, but were " + bestEpoch + ", " + wait + " and "
+            + stoppedEpoch);
+      }
+      String keepBestMonitor = meta.get(META + "keep_best.monitor");
+      double keepBestValue =
+          keepBestMonitor == null ? Double.NaN : number(META + "keep_best.value");
+
+      float[][] best = null;
+      if (bestEpoch >= 0) {
+        best = new float[params.size()][];
+        for (int k = 0; k < params.size(); k++) {
+          best[k] = values(BEST + params.get(k).name(), params.get(k), expected);
+        }
+      }
+
+      Map<String, double[]> history = new LinkedHashMap<>();
+      String metrics = required(META + "history");
+      for (String metric : metrics.isEmpty() ? new String[0] : metrics.split(",")) {
+        String name = HISTORY + metric;
+        TensorInfo info = present(name);
+        if (info.dtype() != DType.F64 || !Arrays.equals(info.shape(), new int[] {epoch})) {
+          throw new ModelFormatException(file, name, "history must be F64 of shape [" + epoch
+              + "] (one value per epoch completed), but was " + info.dtype()
+              + Arrays.toString(info.shape()));
+        }
+        expected.add(name);
+        history.put(metric, reader.read(info).doubles());
+      }
+      if (history.isEmpty()) {
+        throw new ModelFormatException(file, null,
+            META + "history must name the metrics recorded, but was empty");
+      }
+
+      List<String> unexpected = new ArrayList<>();
+      for (TensorInfo t : reader.tensors()) {
+        if (!expected.contains(t.name())) {
+          unexpected.add(t.name());
+        }
+      }
+      if (!unexpected.isEmpty()) {
+        throw new ModelFormatException(file, unexpected.get(0), "tensors must be the ones of a"
+            + " checkpoint of " + model.name() + " " + expected + ", but the file also has "
+            + unexpected);
+      }
+      return new Checkpoint(epoch, longValue(META + "seed"), number(META + "initial_lr"),
+          optimizer, schedule, monitor, bestValue, bestEpoch, wait, stoppedEpoch, keepBestMonitor,
+          keepBestValue, history, parameters, best);
+    }
+
+    /** The values of tensor {@code name}, which must have the shape of {@code p}. */
+    private float[] values(String name, Parameter p, Set<String> expected) throws IOException {
+      TensorInfo info = present(name);
+      if (!Arrays.equals(info.shape(), p.shape())) {
+        throw new ModelFormatException(file, name, "shape must be " + Arrays.toString(p.shape())
+            + " as " + p.name() + " in " + model.name() + ", but was "
+            + Arrays.toString(info.shape()));
+      }
+      expected.add(name);
+      return reader.read(info).values();
+    }
+
+    private TensorInfo present(String name) throws ModelFormatException {
+      TensorInfo info = reader.tensor(name);
+      if (info == null) {
+        throw new ModelFormatException(file, name,
+            "tensor must be in a checkpoint of " + model.name() + ", but is missing");
+      }
+      return info;
+    }
+
+    private String required(String key) throws ModelFormatException {
+      String value = meta.get(key);
+      if (value == null) {
+        throw new ModelFormatException(file, null,
+            "metadata must have " + key + " in a checkpoint, but had none");
+      }
+      return value;
+    }
+
+    private double number(String key) throws ModelFormatException {
+      String value = required(key);
+      try {
+        return Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw new ModelFormatException(file, null,
+            key + " must be a number, but was '" + value + "'");
+      }
+    }
+
+    private long longValue(String key) throws ModelFormatException {
+      String value = required(key);
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new ModelFormatException(file, null,
+            key + " must be an integer, but was '" + value + "'");
+      }
+    }
+
+    private int integer(String key) throws ModelFormatException {
+      long value = longValue(key);
+      if (value != (int) value) {
+        throw new ModelFormatException(file, null,
+            key + " must be a 32-bit integer, but was " + value);
+      }
+      return (int) value;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.ganglion.train;
+
+/**
+ * Stops training when a monitored metric has stopped improving, as Keras's {@code EarlyStopping}:
+ * an epoch improves when its value beats the best so far by more than {@code minDelta} (upwards
+ * for metrics whose name contains {@code accuracy}, downwards otherwise); training stops after
+ * {@code patience} epochs in a row without improvement. With {@link #restoreBestWeights(boolean)},
+ * the weights of the best epoch are put back when training ends.
+ *
+ * <pre>{@code
+ * Trainer.of(net).earlyStopping(EarlyStopping.monitor("val_loss").patience(3)
+ *     .restoreBestWeights(true))
+ * }</pre>
+ */
+public final class EarlyStopping {
+  private final String monitor;
+  private double minDelta;
+  private int patience;
+  private boolean restoreBestWeights;
+
+  private EarlyStopping(String monitor) {
+    this.monitor = monitor;
+  }
+
+  /** Watches {@code metric}, such as {@code "val_loss"} or {@code "val_accuracy"}. */
+  public static EarlyStopping monitor(String metric) {
+    if (metric == null || metric.isEmpty()) {
+      throw new IllegalArgumentException(
+          "monitored metric must be a metric name, but was " + (metric == null ? "null" : "empty"));
+    }
+    return new EarlyStopping(metric);
+  }
+
+  /** The least change that counts as an improvement; 0 by default. */
+  public EarlyStopping minDelta(double minDelta) {
+    if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+      throw new IllegalArgumentException(
+          "min delta must be non-negative and finite, but was " + minDelta);
+    }
+    this.minDelta = minDelta;
+    return this;
+  }
+
+  /** Epochs without improvement before stopping; 0 by default (stop at the first one). */
+  public EarlyStopping patience(int patience) {
+    if (patience < 0) {
+      throw new IllegalArgumentException("patience must not be negative, but was " + patience);
+    }
+    this.patience = patience;
+    return this;
+  }
+
+  /** Whether to put back the best epoch's weights when training ends; false by default. */
+  public EarlyStopping restoreBestWeights(boolean restore) {
+    this.restoreBestWeights = restore;
+    return this;
+  }
+
+  /** The monitored metric's name. */
+  public String metric() {
+    return monitor;
+  }
+
+  /** The least change that counts as an improvement. */
+  public double minDelta() {
+    return minDelta;
+  }
+
+  /** Epochs without improvement before stopping. */
+  public int patience() {
+    return patience;
+  }
+
+  /** Whether the best weights are restored at the end. */
+  public boolean restoresBestWeights() {
+    return restoreBestWeights;
+  }
+
+  /** Whether {@code value} beats {@code best} of {@code metric} by more than {@code delta}. */
+  static boolean improves(String metric, double value, double best, double delta) {
+    if (Double.isNaN(value)) {
+      return false;
+    }
+    if (Double.isNaN(best)) {
+      return true;
+    }
+    return metric.contains("accuracy") ? value > best + delta : value < best - delta;
+  }
+}

@@ -1,0 +1,165 @@
+package io.ganglion.train;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A model's metrics on a data set, from {@link Trainer#evaluate}: the mean loss, and for data with
+ * class labels the accuracy, top-k accuracy, per-class accuracy and confusion matrix, or for data
+ * with float targets the mean squared and mean absolute errors (averaged over every output value).
+ */
+public final class Evaluation {
+  private final int samples;
+  private final double loss;
+  private final int[][] confusion;
+  private final int topK;
+  private final double topKAccuracy;
+  private final double mse;
+  private final double mae;
+
+  private Evaluation(int samples, double loss, int[][] confusion, int topK, double topKAccuracy,
+      double mse, double mae) {
+    this.samples = samples;
+    this.loss = loss;
+    this.confusion = confusion;
+    this.topK = topK;
+    this.topKAccuracy = topKAccuracy;
+    this.mse = mse;
+    this.mae = mae;
+  }
+
+  static Evaluation ofClasses(int samples, double loss, int[][] confusion, int topK,
+      double topKAccuracy) {
+    return new Evaluation(samples, loss, confusion, topK, topKAccuracy, Double.NaN, Double.NaN);
+  }
+
+  static Evaluation ofTargets(int samples, double loss, double mse, double mae) {
+    return new Evaluation(samples, loss, null, 0, Double.NaN, mse, mae);
+  }
+
+  /** Number of samples evaluated. */
+  public int samples() {
+    return samples;
+  }
+
+  /** The mean loss per sample. */
+  public double loss() {
+    return loss;
+  }
+
+  /** Whether the data had class labels (so the classification metrics apply). */
+  public boolean hasClasses() {
+    return confusion != null;
+  }
+
+  /** The fraction of samples whose predicted class (as {@code Model.classify}) is the label. */
+  public double accuracy() {
+    int[][] m = confusionMatrix();
+    long correct = 0;
+    for (int c = 0; c < m.length; c++) {
+      correct += m[c][c];
+    }
+    return (double) correct / samples;
+  }
+
+  /** The {@code k} of {@link #topKAccuracy()}, or 0 when it was not measured. */
+  public int topK() {
+    return topK;
+  }
+
+  /** The fraction of samples whose label is among the {@link #topK()} largest outputs. */
+  public double topKAccuracy() {
+    if (topK == 0) {
+      throw new IllegalStateException(
+          "top-k accuracy must be requested with Trainer.topK(k) before evaluating");
+    }
+    return topKAccuracy;
+  }
+
+  /**
+   * The accuracy within each class (recall): correct predictions of class {@code c} over the
+   * samples labelled {@code c}; NaN for a class with no samples.
+   */
+  public double[] perClassAccuracy() {
+    int[][] m = confusionMatrix();
+    double[] out = new double[m.length];
+    for (int c = 0; c < m.length; c++) {
+      long total = 0;
+      for (int p : m[c]) {
+        total += p;
+      }
+      out[c] = total == 0 ? Double.NaN : (double) m[c][c] / total;
+    }
+    return out;
+  }
+
+  /**
+   * The confusion matrix (a copy): entry {@code [label][predicted]} counts the samples of class
+   * {@code label} predicted as {@code predicted}.
+   */
+  public int[][] confusionMatrix() {
+    if (confusion == null) {
+      throw new IllegalStateException(
+          "classification metrics need data with class labels, but the data had float targets");
+    }
+    int[][] copy = new int[confusion.length][];
+    for (int c = 0; c < copy.length; c++) {
+      copy[c] = confusion[c].clone();
+    }
+    return copy;
+  }
+
+  /** The mean squared error over every output value (data with float targets). */
+  public double mse() {
+    checkTargets();
+    return mse;
+  }
+
+  /** The mean absolute error over every output value (data with float targets). */
+  public double mae() {
+    checkTargets();
+    return mae;
+  }
+
+  /** The metrics by Keras name ({@code loss}, {@code accuracy}, {@code top5_accuracy}, ...). */
+  public Map<String, Double> metrics() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("loss", loss);
+    if (confusion != null) {
+      out.put("accuracy", accuracy());
+      if (topK > 0) {
+        out.put("top" + topK + "_accuracy", topKAccuracy);
+      }
+    } else {
+      out.put("mse", mse);
+      out.put("mae", mae);
+    }
+    return out;
+  }
+
+  private void checkTargets() {
+    if (confusion != null) {
+      throw new IllegalStateException(
+          "regression metrics need data with float targets, but the data had class labels");
+    }
+  }
+
+  /** The metrics, then the per-class accuracy and confusion matrix for classes. */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder(samples + " samples");
+    for (Map.Entry<String, Double> e : metrics().entrySet()) {
+      out.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
+    }
+    if (confusion != null) {
+      out.append("\nper-class accuracy: ").append(Arrays.toString(perClassAccuracy()));
+      out.append("\nconfusion matrix (rows: label, columns: predicted):");
+      for (int[] row : confusion) {
+        out.append('\n').append(Arrays.toString(row));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,95 @@
+package io.ganglion.train;
+
+import io.ganglion.Model;
+import io.ganglion.data.Dataset;
+
+/**
+ * Computes an {@link Evaluation} chunk by chunk straight from a data set's arrays, with buffers
+ * allocated once per trainer run.
+ */
+final class Evaluator {
+  private final Model model;
+  private final int chunk;
+  private final int topK;
+  private final int[] classes;
+  private final float[] outputs;
+
+  Evaluator(Model model, int chunk, int topK) {
+    this.model = model;
+    this.chunk = chunk;
+    this.topK = topK;
+    this.classes = new int[chunk];
+    this.outputs = new float[chunk * model.outputSize()];
+  }
+
+  Evaluation evaluate(Dataset data) {
+    int n = data.size();
+    float[] x = data.features();
+    int[] labels = data.labels();
+    float[] targets = data.targets();
+    int outputsPerSample = model.outputSize();
+    double lossSum = 0;
+    if (labels != null) {
+      int classCount = Math.max(outputsPerSample, 2);
+      int[][] confusion = new int[classCount][classCount];
+      long topHits = 0;
+      for (int from = 0; from < n; from += chunk) {
+        int count = Math.min(chunk, n - from);
+        lossSum += model.lossSum(x, from, labels, null, count);
+        model.classifyBatch(x, from, count, classes);
+        for (int i = 0; i < count; i++) {
+          int label = labels[from + i];
+          if (label < 0 || label >= classCount) {
+            throw new IllegalArgumentException(
+                "label of sample " + (from + i) + " must be a class index in [0, " + classCount
+                    + "), but was " + label);
+          }
+          confusion[label][classes[i]]++;
+        }
+        if (topK > 0) {
+          model.predictBatch(x, from, count, outputs);
+          for (int i = 0; i < count; i++) {
+            topHits += inTopK(outputs, i * outputsPerSample, outputsPerSample,
+                labels[from + i], classes[i]) ? 1 : 0;
+          }
+        }
+      }
+      return Evaluation.ofClasses(n, lossSum / n, confusion, topK, (double) topHits / n);
+    }
+    double squared = 0;
+    double absolute = 0;
+    for (int from = 0; from < n; from += chunk) {
+      int count = Math.min(chunk, n - from);
+      lossSum += model.lossSum(x, from, null, targets, count);
+      model.predictBatch(x, from, count, outputs);
+      int base = from * outputsPerSample;
+      for (int i = 0; i < count * outputsPerSample; i++) {
+        double e = (double) outputs[i] - targets[base + i];
+        squared += e * e;
+        absolute += Math.abs(e);
+      }
+    }
+    long values = (long) n * outputsPerSample;
+    return Evaluation.ofTargets(n, lossSum / n, squared / values, absolute / values);
+  }
+
+  /**
+   * Whether {@code label} is among the {@code topK} largest of the row; for a single output, where
+   * there are only two classes, whether it is the predicted class.
+   */
+  private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
+    if (n == 1) {
+      return topK >= 2 || label == predicted;
+    }
+    float value = y[offset + label];
+    int larger = 0;
+    for (int j = 0; j < n; j++) {
+      float v = y[offset + j];
+      // Ties with a lower index count as ahead, as a stable sort would rank them.
+      if (v > value || (v == value && j < label)) {
+        larger++;
+      }
+    }
+    return larger < topK;
+  }
+}

@@ -1,0 +1,97 @@
+package io.ganglion.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CSV reader on files written by the test, well-formed and broken. */
+final class CsvTest {
+  @TempDir Path dir;
+
+  private Path write(String content) throws IOException {
+    Path file = dir.resolve("data.csv");
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Test
+  void readsFeaturesAndTheLabelColumn() throws IOException {
+    Path file = write("x1,species,x2\n1.5,2,-3\n\n0,0,4e1\n\"7\",1,8\n");
+    Dataset data = Csv.reader().labelColumn("species").read(file);
+    assertEquals(3, data.size());
+    assertEquals(2, data.featureSize());
+    assertArrayEquals(new float[] {1.5f, -3, 0, 40, 7, 8}, data.features());
+    assertArrayEquals(new int[] {2, 0, 1}, data.labels());
+  }
+
+  @Test
+  void choosesFeatureColumnsAndTargets() throws IOException {
+    Path file = write("a;b;c;y\n1;2;3;0.5\n4;5;6;1.5\n");
+    Dataset data = Csv.reader().delimiter(';').features("c", "a").targetColumns("y").read(file);
+    assertArrayEquals(new float[] {3, 1, 6, 4}, data.features());
+    assertArrayEquals(new float[] {0.5f, 1.5f}, data.targets());
+    assertEquals(1, data.targetSize());
+  }
+
+  @Test
+  void readsFilesWithoutHeaderByColumnIndex() throws IOException {
+    Dataset data = Csv.reader().header(false).labelColumn(0).read(write("1,0.5\n0,0.25\n"));
+    assertArrayEquals(new int[] {1, 0}, data.labels());
+    assertArrayEquals(new float[] {0.5f, 0.25f}, data.features());
+  }
+
+  @Test
+  void aBadNumberNamesTheLineAndColumn() throws IOException {
+    Path file = write("x1,label,x2\n1,0,2\n3,1,abc\n");
+    IOException e =
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+    assertEquals(file + ": line 3, column 'x2' (2) must be a number, but was 'abc'",
+        e.getMessage());
+  }
+
+  @Test
+  void aBadLabelIsReported() throws IOException {
+    Path file = write("x,label\n1,cat\n");
+    IOException e =
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+    assertEquals(file + ": line 2, label column 'label' (1) must be a non-negative integer class"
+        + " index, but was 'cat'", e.getMessage());
+  }
+
+  @Test
+  void aShortRecordIsReported() throws IOException {
+    Path file = write("x,y,label\n1,2,0\n3,1\n");
+    IOException e =
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+    assertEquals(file + ": line 3 must have 3 fields like the first line, but had 2",
+        e.getMessage());
+  }
+
+  @Test
+  void aMissingColumnListsTheColumns() throws IOException {
+    Path file = write("x,y\n1,2\n");
+    IOException e =
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+    assertEquals(file + ": the header must have a column 'label', but its columns are [x, y]",
+        e.getMessage());
+  }
+
+  @Test
+  void anOpenQuoteAndAnEmptyFileAreReported() throws IOException {
+    Path quoted = write("x,label\n\"1,0\n");
+    assertEquals(quoted + ": line 2 must close every quoted field, but a quote was left open",
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(quoted))
+            .getMessage());
+    Path empty = write("x,label\n");
+    assertEquals(empty + ": must hold at least one record, but had none",
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(empty))
+            .getMessage());
+  }
+}

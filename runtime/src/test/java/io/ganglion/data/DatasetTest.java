@@ -1,0 +1,113 @@
+package io.ganglion.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Splits, shuffling, subsets, one-hot and scaling. */
+final class DatasetTest {
+  /** 100 samples, one feature equal to the index; 70 of class 0, 20 of class 1, 10 of class 2. */
+  private static Dataset unbalanced() {
+    float[] x = new float[100];
+    int[] y = new int[100];
+    for (int i = 0; i < 100; i++) {
+      x[i] = i;
+      y[i] = i < 70 ? 0 : i < 90 ? 1 : 2;
+    }
+    return Dataset.ofLabels(x, 1, y);
+  }
+
+  private static int[] counts(Dataset data) {
+    int[] counts = new int[3];
+    for (int label : data.labels()) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
+  @Test
+  void splitIsStratifiedSeededAndDisjoint() {
+    Dataset.Split split = unbalanced().split(0.2, 42);
+    assertArrayEquals(new int[] {14, 4, 2}, counts(split.validation()));
+    assertArrayEquals(new int[] {56, 16, 8}, counts(split.train()));
+    float[] all = new float[100];
+    System.arraycopy(split.train().features(), 0, all, 0, 80);
+    System.arraycopy(split.validation().features(), 0, all, 80, 20);
+    Arrays.sort(all);
+    for (int i = 0; i < 100; i++) {
+      assertEquals(i, all[i]);
+    }
+    assertArrayEquals(split.validation().features(),
+        unbalanced().split(0.2, 42).validation().features());
+    assertFalse(Arrays.equals(split.validation().features(),
+        unbalanced().split(0.2, 43).validation().features()));
+  }
+
+  @Test
+  void splitOfTargetsIsSeeded() {
+    Dataset data = Dataset.ofTargets(new float[20], 2, new float[10], 1);
+    Dataset.Split split = data.split(0.3, 1);
+    assertEquals(3, split.validation().size());
+    assertEquals(7, split.train().size());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> data.split(0.01, 1));
+    assertEquals("a split of 0.01 must leave samples on both sides, but 10 samples gave 0 to"
+        + " validation", e.getMessage());
+  }
+
+  @Test
+  void shuffledIsAPermutationFixedByTheSeed() {
+    Dataset shuffled = unbalanced().shuffled(7);
+    float[] sorted = shuffled.features().clone();
+    Arrays.sort(sorted);
+    assertArrayEquals(unbalanced().features(), sorted);
+    assertArrayEquals(shuffled.features(), unbalanced().shuffled(7).features());
+    for (int i = 0; i < 100; i++) {
+      int index = (int) shuffled.features()[i];
+      assertEquals(unbalanced().labels()[index], shuffled.labels()[i]);
+    }
+  }
+
+  @Test
+  void oneHot() {
+    assertArrayEquals(new float[] {0, 1, 0, 0, 0, 1, 1, 0, 0},
+        Dataset.oneHot(new int[] {1, 2, 0}, 3));
+    Dataset encoded = Dataset.ofLabels(new float[] {5, 6}, 1, new int[] {1, 0})
+        .withOneHotTargets(2);
+    assertArrayEquals(new float[] {0, 1, 1, 0}, encoded.targets());
+    assertEquals(2, encoded.targetSize());
+    assertEquals("label of sample 1 must be in [0, 2), but was 2",
+        assertThrows(IllegalArgumentException.class,
+            () -> Dataset.oneHot(new int[] {0, 2}, 2)).getMessage());
+  }
+
+  @Test
+  void standardizationIsFittedOnTrainingDataAndAppliedToOthers() {
+    Dataset train = Dataset.ofLabels(new float[] {1, 10, 3, 10, 5, 10}, 2, new int[] {0, 1, 0});
+    Scaler scaler = Scaler.standardize(train);
+    float std = (float) Math.sqrt(8.0 / 3);
+    assertArrayEquals(new float[] {3, 10}, scaler.shift());
+    assertArrayEquals(new float[] {std, 1}, scaler.divisor());
+    Dataset test = scaler.apply(Dataset.ofLabels(new float[] {7, 12}, 2, new int[] {1}));
+    assertArrayEquals(new float[] {4 / std, 2}, test.features(), 1e-6f);
+    Dataset scaledTrain = scaler.apply(train);
+    assertArrayEquals(new float[] {-2 / std, 0, 0, 0, 2 / std, 0}, scaledTrain.features(), 1e-6f);
+    assertArrayEquals(new float[] {1, 10, 3, 10, 5, 10}, train.features(), "input untouched");
+  }
+
+  @Test
+  void minMaxMapsTrainingDataToTheUnitInterval() {
+    Dataset train = Dataset.ofTargets(new float[] {2, -1, 4, -1, 6, -1}, 2, new float[3], 1);
+    Scaler scaler = Scaler.minMax(train);
+    assertArrayEquals(new float[] {0, 0, 0.5f, 0, 1, 0}, scaler.apply(train).features());
+    assertArrayEquals(new float[] {1.5f, 1}, scaler.apply(
+        Dataset.ofTargets(new float[] {8, 0}, 2, new float[1], 1)).features());
+    assertEquals("data must have the 2 features the scaler was fitted on, but had 1",
+        assertThrows(IllegalArgumentException.class,
+            () -> scaler.apply(Dataset.ofLabels(new float[] {1}, 1, new int[] {0}))).getMessage());
+  }
+}

@@ -1,0 +1,134 @@
+package io.ganglion.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The IDX reader on files written by the test, plain, gzipped and broken. */
+final class IdxTest {
+  @TempDir Path dir;
+
+  private static byte[] idx(int type, int[] shape, byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.write(new byte[] {0, 0, (byte) type, (byte) shape.length});
+    for (int d : shape) {
+      out.writeInt(d);
+    }
+    out.write(data);
+    return bytes.toByteArray();
+  }
+
+  private static byte[] images() throws IOException {
+    byte[] pixels = new byte[3 * 2 * 2];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 20 + 15);
+    }
+    return idx(0x08, new int[] {3, 2, 2}, pixels);
+  }
+
+  private static byte[] labels() throws IOException {
+    return idx(0x08, new int[] {3}, new byte[] {7, 0, 9});
+  }
+
+  private Path write(String name, byte[] content, boolean gzip) throws IOException {
+    Path file = dir.resolve(name);
+    try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file))
+        : Files.newOutputStream(file)) {
+      out.write(content);
+    }
+    return file;
+  }
+
+  @Test
+  void readsImagesAndLabelsIntoADataset() throws IOException {
+    Dataset data = Idx.dataset(write("images", images(), false), write("labels", labels(), false));
+    assertEquals(3, data.size());
+    assertEquals(4, data.featureSize());
+    assertArrayEquals(new int[] {7, 0, 9}, data.labels());
+    assertEquals(15 / 255f, data.features()[0]);
+    assertEquals(235 / 255f, data.features()[11]);
+  }
+
+  @Test
+  void readsGzippedFilesTheSame() throws IOException {
+    Dataset plain = Idx.dataset(write("a", images(), false), write("b", labels(), false));
+    Dataset gzipped = Idx.dataset(write("a.gz", images(), true), write("b.gz", labels(), true));
+    assertArrayEquals(plain.features(), gzipped.features());
+    assertArrayEquals(plain.labels(), gzipped.labels());
+  }
+
+  @Test
+  void readsWiderTypes() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeFloat(1.5f);
+    out.writeFloat(-2.25f);
+    Idx.Tensor floats = Idx.read(write("f", idx(0x0D, new int[] {2}, bytes.toByteArray()), false));
+    assertArrayEquals(new float[] {1.5f, -2.25f}, floats.values());
+    bytes.reset();
+    out.writeShort(-300);
+    out.writeShort(1000);
+    Idx.Tensor shorts = Idx.read(write("s", idx(0x0B, new int[] {1, 2}, bytes.toByteArray()),
+        true));
+    assertArrayEquals(new int[] {1, 2}, shorts.shape());
+    assertArrayEquals(new float[] {-300, 1000}, shorts.values());
+    Idx.Tensor signed = Idx.read(write("b", idx(0x09, new int[] {1}, new byte[] {-5}), false));
+    assertArrayEquals(new float[] {-5}, signed.values());
+  }
+
+  @Test
+  void aTruncatedFileNamesTheFileAndTheRecord() throws IOException {
+    byte[] full = images();
+    Path file = write("short.gz", Arrays.copyOf(full, full.length - 6), true);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+    assertEquals(file + ": is truncated: record 1 of 3 must have 4 bytes (4 values of type 08,"
+        + " shape [3, 2, 2]), but the file ended after 2", e.getMessage());
+  }
+
+  @Test
+  void aTruncatedHeaderIsReported() throws IOException {
+    Path file = write("header", Arrays.copyOf(images(), 9), false);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+    assertEquals(file + ": is truncated: the header must give 3 dimensions, but the file ended"
+        + " after 1", e.getMessage());
+  }
+
+  @Test
+  void aFileThatIsNotIdxIsReported() throws IOException {
+    Path file = write("text.csv", "a,b\n1,2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        false);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+    assertEquals(file + ": must start with an IDX magic number 00 00 <type> <dimensions> with type"
+        + " 08, 09, 0B, 0C, 0D or 0E, but began with 61 2C 62 0A", e.getMessage());
+  }
+
+  @Test
+  void trailingBytesAreReported() throws IOException {
+    byte[] full = labels();
+    Path file = write("long", Arrays.copyOf(full, full.length + 1), false);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+    assertEquals(file + ": must end after the 3 records its header announces [3], but has more"
+        + " bytes", e.getMessage());
+  }
+
+  @Test
+  void labelsMustMatchTheImages() throws IOException {
+    Path images = write("images", images(), false);
+    Path labels = write("labels", idx(0x08, new int[] {2}, new byte[] {1, 2}), false);
+    IOException e = assertThrows(IOException.class, () -> Idx.dataset(images, labels));
+    assertEquals(labels + ": must hold one label per image of " + images + " (3), but held 2",
+        e.getMessage());
+  }
+}

@@ -1,0 +1,243 @@
+package io.ganglion.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Loss;
+import io.ganglion.data.Dataset;
+import io.ganglion.io.ModelFiles;
+import io.ganglion.io.ModelFormatException;
+import io.ganglion.io.SafeTensors;
+import io.ganglion.io.Tensor;
+import io.ganglion.optim.Adam;
+import io.ganglion.optim.LearningRateSchedule;
+import io.ganglion.optim.ReduceOnPlateau;
+import io.ganglion.optim.Sgd;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkpoint file: what it holds, when it is written, and what resuming refuses. */
+class CheckpointTest {
+  private static final Dataset DATA = Synthetic.blobs(60, 4, 3, 0.3, 1);
+
+  @TempDir Path dir;
+
+  private static LinearModel model(long seed) {
+    return LinearModel.create(4, 3, Loss.SOFTMAX_CROSS_ENTROPY, seed);
+  }
+
+  private static Trainer adam(LinearModel model) {
+    return Trainer.of(model).optimizer(Adam.of(0.01)).batchSize(8).epochs(3).seed(4)
+        .validationSplit(0.2).verbose(0);
+  }
+
+  private Path checkpointOf(Trainer trainer) {
+    Path file = dir.resolve("ckpt.safetensors");
+    trainer.checkpoint(file).fit(DATA);
+    return file;
+  }
+
+  @Test
+  void holdsWeightsOptimizerStateBestWeightsHistoryAndScalars() throws Exception {
+    LinearModel net = model(1);
+    Path file = checkpointOf(adam(net).schedule(ReduceOnPlateau.of(0.5, 1)));
+    SafeTensors read = SafeTensors.read(file);
+    List<String> names = new ArrayList<>();
+    for (Tensor t : read.tensors()) {
+      names.add(t.name());
+    }
+    assertEquals(List.of("linear.weight", "linear.bias",
+        "optimizer.linear.weight.exp_avg", "optimizer.linear.weight.exp_avg_sq",
+        "optimizer.linear.bias.exp_avg", "optimizer.linear.bias.exp_avg_sq",
+        "best.linear.weight", "best.linear.bias",
+        "history.loss", "history.val_loss", "history.val_accuracy", "history.lr"), names);
+    assertArrayEquals(net.parameter("linear.weight").toArray(),
+        read.tensor("linear.weight").values());
+    Map<String, String> meta = read.metadata();
+    assertEquals("3", meta.get("ganglion.epoch"));
+    assertEquals("4", meta.get("ganglion.seed"));
+    assertEquals("Adam", meta.get("ganglion.optimizer"));
+    assertEquals("exp_avg,exp_avg_sq", meta.get("ganglion.optimizer.slots"));
+    assertEquals("set", meta.get("ganglion.schedule"));
+    assertTrue(meta.containsKey("ganglion.schedule.scale"), meta.toString());
+    assertEquals("val_loss", meta.get("ganglion.monitor"));
+    assertEquals("1", meta.get("ganglion.checkpoint_version"));
+    assertEquals("Linear", meta.get("ganglion.network"));
+  }
+
+  @Test
+  void theWeightsLoadFromACheckpointIgnoringTheRest() throws Exception {
+    LinearModel net = model(1);
+    Path file = checkpointOf(adam(net));
+    LinearModel copy = model(2);
+    assertThrows(ModelFormatException.class, () -> copy.load(file));
+    ModelFiles.loadIgnoringUnexpected(copy, file);
+    assertArrayEquals(net.parameter("linear.weight").toArray(),
+        copy.parameter("linear.weight").toArray());
+  }
+
+  @Test
+  void historyRoundTripsExactly() throws Exception {
+    Trainer trainer = adam(model(1));
+    Path file = dir.resolve("ckpt.safetensors");
+    History history = trainer.checkpoint(file).fit(DATA);
+    double[] stored = SafeTensors.read(file).tensor("history.val_loss").doubles();
+    for (int e = 0; e < stored.length; e++) {
+      assertEquals(history.metric("val_loss").get(e), stored[e], 0.0);
+    }
+  }
+
+  @Test
+  void checkpointEveryWritesEveryNthEpochAndTheLast() throws Exception {
+    Path file = dir.resolve("every.safetensors");
+    List<String> seenAtEpochStart = new ArrayList<>();
+    Trainer trainer = adam(model(1)).epochs(5).checkpoint(file).checkpointEvery(2);
+    trainer.listener(new TrainingListener() {
+      @Override
+      public void epochStarted(int epoch) {
+        try {
+          seenAtEpochStart.add(file.toFile().exists()
+              ? SafeTensors.read(file).metadata().get("ganglion.epoch") : "-");
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
+      }
+    });
+    trainer.fit(DATA);
+    assertEquals(List.of("-", "-", "2", "2", "4"), seenAtEpochStart);
+    assertEquals("5", SafeTensors.read(file).metadata().get("ganglion.epoch"));
+  }
+
+  @Test
+  void aRunEndedByEarlyStoppingResumesToNothingMore() throws Exception {
+    EarlyStopping stopAtOnce = EarlyStopping.monitor("loss").minDelta(10).patience(0);
+    Path file = checkpointOf(adam(model(1)).epochs(10).earlyStopping(stopAtOnce));
+    LinearModel resumed = model(2);
+    List<Integer> epochsRun = new ArrayList<>();
+    History history = adam(resumed).epochs(10).earlyStopping(stopAtOnce)
+        .listener(new TrainingListener() {
+          @Override
+          public void epochStarted(int epoch) {
+            epochsRun.add(epoch);
+          }
+        })
+        .resumeFrom(file).fit(DATA);
+    assertEquals(List.of(), epochsRun);
+    assertEquals(2, history.epochs());
+    assertEquals(1, history.stoppedEpoch());
+  }
+
+  @Test
+  void refusesAModelFile() throws Exception {
+    LinearModel net = model(1);
+    Path file = dir.resolve("model.safetensors");
+    net.save(file);
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(file));
+    assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains("looks like a model file: load it with Model.load"),
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAnotherNetworkAndChangesNothing() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    LinearModel other = LinearModel.create(4, 2, Loss.SOFTMAX_CROSS_ENTROPY, 3);
+    float[] before = other.parameter("linear.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> Trainer.of(other).optimizer(Adam.of(0.01)).resumeFrom(file));
+    assertTrue(e.getMessage().contains("checkpoint must come from network Linear (Linear(4 -> 2,"
+        + " SOFTMAX_CROSS_ENTROPY)), but came from Linear (Linear(4 -> 3"), e.getMessage());
+    assertArrayEquals(before, other.parameter("linear.weight").toArray());
+  }
+
+  @Test
+  void refusesAnotherKindOfOptimizerAndChangesNothing() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    LinearModel net = model(2);
+    float[] before = net.parameter("linear.weight").toArray();
+    Sgd sgd = Sgd.of(0.1, 0.9);
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> adam(net).optimizer(sgd).resumeFrom(file));
+    assertTrue(e.getMessage().contains("optimizer must be Adam as in the checkpoint, but the"
+        + " trainer has Sgd"), e.getMessage());
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    assertEquals(0, sgd.steps());
+  }
+
+  @Test
+  void refusesOtherOptimizerSlots() throws Exception {
+    Path file = checkpointOf(adam(model(1)).optimizer(Sgd.of(0.1, 0.9)));
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> adam(model(2)).optimizer(Sgd.of(0.1)).resumeFrom(file));
+    assertTrue(e.getMessage().contains("optimizer state must have the slots [] of the trainer's"
+        + " Sgd, but the checkpoint has [momentum_buffer]"), e.getMessage());
+  }
+
+  @Test
+  void refusesAnotherScheduleOrMonitor() throws Exception {
+    Path file = checkpointOf(adam(model(1)).schedule(ReduceOnPlateau.of(0.5, 1)));
+    ModelFormatException none =
+        assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(file));
+    assertTrue(none.getMessage().contains("learning-rate schedule must be set as in the"
+        + " checkpoint, but the trainer has none"), none.getMessage());
+    ModelFormatException step = assertThrows(ModelFormatException.class, () -> adam(model(2))
+        .schedule(LearningRateSchedule.step(1, 0.5)).resumeFrom(file));
+    assertTrue(step.getMessage().contains("schedule must keep the state [scale, best, wait,"
+        + " cooldown] as in the checkpoint, but the trainer's keeps []"), step.getMessage());
+    ModelFormatException monitor = assertThrows(ModelFormatException.class, () -> adam(model(2))
+        .schedule(ReduceOnPlateau.of(0.5, 1))
+        .earlyStopping(EarlyStopping.monitor("val_accuracy")).resumeFrom(file));
+    assertTrue(monitor.getMessage().contains("monitored metric must be 'val_loss' as in the"
+        + " checkpoint, but the trainer monitors 'val_accuracy'"), monitor.getMessage());
+  }
+
+  @Test
+  void refusesANewerVersionAndUnexpectedTensors() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    SafeTensors read = SafeTensors.read(file);
+    Map<String, String> meta = new LinkedHashMap<>(read.metadata());
+    meta.put("ganglion.checkpoint_version", "2");
+    Path newer = dir.resolve("newer.safetensors");
+    SafeTensors.of(meta, read.tensors()).write(newer);
+    ModelFormatException v =
+        assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(newer));
+    assertTrue(v.getMessage().contains("ganglion.checkpoint_version must be between 1 and 1"),
+        v.getMessage());
+
+    List<Tensor> tensors = new ArrayList<>(read.tensors());
+    tensors.add(Tensor.of("extra", new int[] {1}, new float[] {1}));
+    Path extra = dir.resolve("extra.safetensors");
+    SafeTensors.of(read.metadata(), tensors).write(extra);
+    ModelFormatException x =
+        assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(extra));
+    assertEquals("extra", x.tensor());
+    assertTrue(x.getMessage().contains("but the file also has [extra]"), x.getMessage());
+  }
+
+  @Test
+  void anOptimizerSetAfterResumingIsRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    Trainer trainer = adam(model(2)).resumeFrom(file).optimizer(Adam.of(0.01));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertTrue(e.getMessage().contains("optimizer must be set before resumeFrom"),
+        e.getMessage());
+  }
+
+  @Test
+  void aScheduleSetAfterResumingIsRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    Trainer trainer = adam(model(2)).resumeFrom(file).schedule(ReduceOnPlateau.of(0.5, 1));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertEquals("the trainer must be configured before resumeFrom and not changed after it: "
+        + file + ": learning-rate schedule must be absent as in the checkpoint, but the trainer"
+        + " has one", e.getMessage());
+  }
+}

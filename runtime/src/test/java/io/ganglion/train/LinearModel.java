@@ -1,0 +1,215 @@
+package io.ganglion.train;
+
+import io.ganglion.Activation;
+import io.ganglion.Layer;
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.internal.Activations;
+import io.ganglion.internal.Checks;
+import io.ganglion.internal.Losses;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A hand-written {@link Model} for runtime tests, where the annotation processor is not available:
+ * one dense layer {@code z = x W^T + b} trained with softmax cross-entropy (softmax regression) or
+ * mean squared error (linear regression), with the storage layout generated networks use.
+ */
+final class LinearModel implements Model {
+  private final int inputs;
+  private final int outputs;
+  private final Loss loss;
+  private final Parameter weight;
+  private final Parameter bias;
+  private final List<Parameter> parameters;
+  private final List<Layer> layers;
+  private final float[] z;
+  private final float[] d;
+
+  private LinearModel(int inputs, int outputs, Loss loss, Parameter weight, Parameter bias) {
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.loss = loss;
+    this.weight = weight;
+    this.bias = bias;
+    this.parameters = List.of(weight, bias);
+    this.layers = List.of(new Layer("linear", "Dense", Activation.LINEAR, new int[] {inputs},
+        new int[] {outputs}, weight, bias));
+    this.z = new float[outputs];
+    this.d = new float[outputs];
+  }
+
+  /** A model with weights uniform in [-0.1, 0.1) from {@code seed} and zero biases. */
+  static LinearModel create(int inputs, int outputs, Loss loss, long seed) {
+    LinearModel m = new LinearModel(inputs, outputs, loss,
+        Parameter.transposed("linear.weight", outputs, inputs),
+        Parameter.flat("linear.bias", outputs));
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int e = 0; e < m.weight.size(); e++) {
+      m.weight.set(e, (float) (random.nextDouble() * 0.2 - 0.1));
+    }
+    return m;
+  }
+
+  @Override
+  public String name() {
+    return "Linear";
+  }
+
+  @Override
+  public int inputSize() {
+    return inputs;
+  }
+
+  @Override
+  public int outputSize() {
+    return outputs;
+  }
+
+  @Override
+  public Loss loss() {
+    return loss;
+  }
+
+  @Override
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  @Override
+  public String summary() {
+    return layers.get(0).toString();
+  }
+
+  @Override
+  public String spec() {
+    return "Linear(" + inputs + " -> " + outputs + ", " + loss + ")";
+  }
+
+  private void logits(float[] x, int offset) {
+    float[][] w = weight.data();
+    System.arraycopy(bias.data()[0], 0, z, 0, outputs);
+    for (int i = 0; i < inputs; i++) {
+      float xi = x[offset + i];
+      float[] row = w[i];
+      for (int o = 0; o < outputs; o++) {
+        z[o] += xi * row[o];
+      }
+    }
+  }
+
+  private void outputsInto(float[] out, int offset) {
+    if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+      Activations.softmax(z, out, offset, outputs);
+    } else {
+      System.arraycopy(z, 0, out, offset, outputs);
+    }
+  }
+
+  @Override
+  public void predict(float[] input, float[] output) {
+    Checks.input(input, inputs);
+    Checks.output(output, outputs);
+    logits(input, 0);
+    outputsInto(output, 0);
+  }
+
+  @Override
+  public int classify(float[] input) {
+    float[] out = predict(input);
+    return Checks.classOf(out, outputs, 0.5f);
+  }
+
+  @Override
+  public void predictBatch(float[] x, int offset, int count, float[] out) {
+    Checks.batch(x, offset, count, inputs, null, null, outputs, false);
+    Checks.batchOutputs(out, count, outputs);
+    for (int n = 0; n < count; n++) {
+      logits(x, (offset + n) * inputs);
+      outputsInto(out, n * outputs);
+    }
+  }
+
+  @Override
+  public void classifyBatch(float[] x, int offset, int count, int[] classes) {
+    Checks.batch(x, offset, count, inputs, null, null, outputs, false);
+    Checks.batchClasses(classes, count);
+    for (int n = 0; n < count; n++) {
+      logits(x, (offset + n) * inputs);
+      outputsInto(d, 0);
+      classes[n] = Checks.classOf(d, outputs, 0.5f);
+    }
+  }
+
+  @Override
+  public double forwardBackward(
+      float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
+    Checks.batch(x, offset, count, inputs, labels, targets, outputs, true);
+    weight.zeroGradient();
+    bias.zeroGradient();
+    float[][] gw = weight.grad();
+    float[] gb = bias.grad()[0];
+    double sum = 0;
+    for (int n = 0; n < count; n++) {
+      int s = offset + n;
+      logits(x, s * inputs);
+      sum += sampleLoss(labels, targets, s, true, gradScale);
+      for (int i = 0; i < inputs; i++) {
+        float xi = x[s * inputs + i];
+        float[] row = gw[i];
+        for (int o = 0; o < outputs; o++) {
+          row[o] += xi * d[o];
+        }
+      }
+      for (int o = 0; o < outputs; o++) {
+        gb[o] += d[o];
+      }
+    }
+    return sum;
+  }
+
+  @Override
+  public double lossSum(float[] x, int offset, int[] labels, float[] targets, int count) {
+    Checks.batch(x, offset, count, inputs, labels, targets, outputs, true);
+    double sum = 0;
+    for (int n = 0; n < count; n++) {
+      logits(x, (offset + n) * inputs);
+      sum += sampleLoss(labels, targets, offset + n, false, 0f);
+    }
+    return sum;
+  }
+
+  private float sampleLoss(int[] labels, float[] targets, int s, boolean grad, float scale) {
+    if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
+      return grad ? Losses.softmaxCrossEntropy(z, outputs, labels[s], s, d, scale)
+          : Losses.softmaxCrossEntropy(z, outputs, labels[s], s);
+    }
+    if (labels != null) {
+      return grad ? Losses.meanSquaredError(z, outputs, labels[s], s, d, scale)
+          : Losses.meanSquaredError(z, outputs, labels[s], s);
+    }
+    return grad ? Losses.meanSquaredError(z, outputs, targets, s * outputs, d, scale)
+        : Losses.meanSquaredError(z, outputs, targets, s * outputs);
+  }
+
+  @Override
+  public Model replica() {
+    return new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
+        bias.withOwnGradient());
+  }
+
+  /** All parameter values, in logical order, concatenated. */
+  float[] weights() {
+    float[] out = new float[(int) parameterCount()];
+    float[] w = weight.toArray();
+    System.arraycopy(w, 0, out, 0, w.length);
+    System.arraycopy(bias.toArray(), 0, out, w.length, outputs);
+    return out;
+  }
+}

@@ -1,0 +1,414 @@
+package io.ganglion.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.data.Dataset;
+import io.ganglion.optim.Adam;
+import io.ganglion.optim.LearningRateSchedule;
+import io.ganglion.optim.Sgd;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The training loop on hand-written softmax and linear regression models. */
+final class TrainerTest {
+  private static final Dataset BLOBS = Synthetic.blobs(300, 4, 3, 0.15, 1);
+  private static final Dataset BLOBS_VALIDATION = Synthetic.blobs(90, 4, 3, 0.15, 1, 2);
+
+  private static LinearModel softmax(long seed) {
+    return LinearModel.create(4, 3, Loss.SOFTMAX_CROSS_ENTROPY, seed);
+  }
+
+  @Test
+  void softmaxRegressionLearnsTheBlobs() {
+    LinearModel model = softmax(7);
+    History history = Trainer.of(model).optimizer(Adam.of(0.05)).batchSize(16).epochs(10)
+        .validation(BLOBS_VALIDATION).topK(2).trainingAccuracy(true).verbose(0).fit(BLOBS);
+    assertEquals(10, history.epochs());
+    assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy", "val_top2_accuracy", "lr"),
+        history.metricNames());
+    List<Double> loss = history.loss();
+    assertTrue(loss.get(9) < 0.5 * loss.get(0), "loss must fall, but was " + loss);
+    assertTrue(history.metric("val_accuracy").get(9) > 0.95, history.toString());
+    assertTrue(history.metric("accuracy").get(9) > 0.9, history.toString());
+    assertTrue(history.metric("val_top2_accuracy").get(9) >= history.metric("val_accuracy").get(9));
+    assertEquals(-1, history.stoppedEpoch());
+  }
+
+  @Test
+  void linearRegressionReportsRegressionMetrics() {
+    Dataset line = Synthetic.line(200, 3, 2);
+    LinearModel model = LinearModel.create(3, 1, Loss.MSE, 3);
+    History history = Trainer.of(model).optimizer(Sgd.of(0.1, 0.9)).batchSize(20).epochs(30)
+        .validationSplit(0.2).verbose(0).fit(line);
+    assertEquals(List.of("loss", "val_loss", "val_mse", "val_mae", "lr"), history.metricNames());
+    assertTrue(history.metric("val_mse").get(29) < 1e-3, history.toString());
+    Evaluation evaluation = Trainer.of(model).evaluate(line);
+    assertFalse(evaluation.hasClasses());
+    // For one output the loss is the MSE itself.
+    assertEquals(evaluation.loss(), evaluation.mse(), 1e-6);
+    assertTrue(evaluation.mae() < 0.03, evaluation.toString());
+  }
+
+  @Test
+  void theSameSeedGivesBitIdenticalResults() {
+    float[][] weights = new float[3][];
+    List<List<Double>> losses = new ArrayList<>();
+    long[] seeds = {5, 5, 6};
+    for (int run = 0; run < 3; run++) {
+      LinearModel model = softmax(11);
+      History h = Trainer.of(model).optimizer(Sgd.of(0.1, 0.9).nesterov(true)).batchSize(8)
+          .epochs(3).seed(seeds[run]).validationSplit(0.25).verbose(0).fit(BLOBS);
+      weights[run] = model.weights();
+      losses.add(h.metric("val_loss"));
+    }
+    assertArrayEquals(weights[0], weights[1]);
+    assertEquals(losses.get(0), losses.get(1));
+    assertFalse(java.util.Arrays.equals(weights[0], weights[2]),
+        "another seed must shuffle differently");
+  }
+
+  @Test
+  void earlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
+    LinearModel model = softmax(13);
+    float[][] atBest = new float[1][];
+    // Learn for three epochs, then scramble the weights once and stop learning: val_loss is best
+    // at epoch 2 and worse, and constant, from epoch 3 on.
+    TrainingListener scramble = new TrainingListener() {
+      @Override
+      public void epochStarted(int epoch) {
+        if (epoch == 3) {
+          for (float[] row : model.parameters().get(0).data()) {
+            for (int j = 0; j < row.length; j++) {
+              row[j] = (j % 2 == 0 ? 3f : -3f) * (j + 1);
+            }
+          }
+        }
+      }
+
+      @Override
+      public void epochEnded(int epoch, Map<String, Double> metrics) {
+        if (epoch == 2) {
+          atBest[0] = model.weights();
+        }
+      }
+    };
+    History history = Trainer.of(model).optimizer(Sgd.of(0.5)).batchSize(10).epochs(20)
+        .validation(BLOBS_VALIDATION)
+        .schedule((epoch, initial) -> epoch < 3 ? initial : 0)
+        .earlyStopping(EarlyStopping.monitor("val_loss").patience(3).restoreBestWeights(true))
+        .listener(scramble).verbose(0).fit(BLOBS);
+    List<Double> val = history.metric("val_loss");
+    assertTrue(val.get(0) > val.get(1) && val.get(1) > val.get(2), val.toString());
+    assertTrue(val.get(3) > val.get(2), val.toString());
+    assertEquals(2, history.bestEpoch());
+    assertEquals(5, history.stoppedEpoch());
+    assertEquals(6, history.epochs());
+    assertArrayEquals(atBest[0], model.weights());
+  }
+
+  @Test
+  void earlyStoppingWithoutRestoreKeepsTheLastWeights() {
+    LinearModel model = softmax(13);
+    History history = Trainer.of(model).optimizer(Sgd.of(0.5)).epochs(10)
+        .schedule((epoch, initial) -> epoch < 2 ? initial : 0)
+        .earlyStopping(EarlyStopping.monitor("loss").minDelta(1e-6).patience(0))
+        .verbose(0).fit(BLOBS);
+    // Epoch 2 (no learning) measures the weights after epoch 1 and beats epoch 1's running mean;
+    // epoch 3 measures the same weights again: no improvement, and patience 0 stops there.
+    assertEquals(3, history.stoppedEpoch());
+    assertEquals(2, history.bestEpoch());
+  }
+
+  @Test
+  void aNanLossStopsTrainingAndRestoresTheBestWeights() {
+    LinearModel model = softmax(17);
+    float[][] afterFirstEpoch = new float[1][];
+    // 300 samples in batches of 100: three steps per epoch; the 5th call is epoch 2, step 2.
+    Model poisoned = new PoisonedModel(model, 5);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> Trainer.of(poisoned).optimizer(Sgd.of(0.1)).batchSize(100).epochs(3)
+            .listener(new TrainingListener() {
+              @Override
+              public void epochEnded(int epoch, Map<String, Double> metrics) {
+                afterFirstEpoch[0] = model.weights();
+              }
+            })
+            .verbose(0).fit(BLOBS));
+    assertEquals(1, e.epoch());
+    assertEquals(1, e.step());
+    assertEquals(1, e.history().epochs());
+    assertEquals(String.format(java.util.Locale.ROOT,
+        "training diverged in epoch 2/3 at step 2/3: the loss was NaN; restored the weights of"
+            + " epoch 1 (best loss %.4f); try a learning rate lower than 0.1000",
+        e.history().loss().get(0)), e.getMessage());
+    assertArrayEquals(afterFirstEpoch[0], model.weights());
+  }
+
+  @Test
+  void aTooHighLearningRateIsCaughtBeforeTheFirstEpochEnds() {
+    LinearModel model = LinearModel.create(3, 1, Loss.MSE, 3);
+    float[] initial = model.weights();
+    Dataset line = Synthetic.line(200, 3, 2);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> Trainer.of(model).optimizer(Sgd.of(1e4)).batchSize(4).verbose(0).fit(line));
+    assertEquals(0, e.epoch());
+    assertTrue(e.getMessage().contains("restored the weights from before training"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("try a learning rate lower than 1.000e+04"),
+        e.getMessage());
+    assertArrayEquals(initial, model.weights());
+  }
+
+  @Test
+  void listenersHearEpochsAndBatchesInOrder() {
+    List<String> events = new ArrayList<>();
+    Trainer.of(softmax(1)).batchSize(128).epochs(2).verbose(0).listener(new TrainingListener() {
+      @Override
+      public void epochStarted(int epoch) {
+        events.add("start " + epoch);
+      }
+
+      @Override
+      public void batchEnded(int epoch, int batch, double loss) {
+        events.add("batch " + epoch + "." + batch);
+      }
+
+      @Override
+      public void epochEnded(int epoch, Map<String, Double> metrics) {
+        events.add("end " + epoch + " " + metrics.keySet());
+      }
+    }).fit(BLOBS);
+    assertEquals(List.of("start 0", "batch 0.0", "batch 0.1", "batch 0.2", "end 0 [loss, lr]",
+        "start 1", "batch 1.0", "batch 1.1", "batch 1.2", "end 1 [loss, lr]"), events);
+  }
+
+  @Test
+  void aListenerCanStopTraining() {
+    Trainer trainer = Trainer.of(softmax(1)).epochs(10).verbose(0);
+    trainer.listener(new TrainingListener() {
+      @Override
+      public void epochEnded(int epoch, Map<String, Double> metrics) {
+        if (epoch == 1) {
+          trainer.requestStop();
+        }
+      }
+    });
+    assertEquals(2, trainer.fit(BLOBS).epochs());
+  }
+
+  @Test
+  void scheduleSetsTheLearningRateOfEachEpoch() {
+    Sgd sgd = Sgd.of(0.4);
+    History history = Trainer.of(softmax(1)).optimizer(sgd).epochs(4)
+        .schedule(LearningRateSchedule.step(1, 0.5)).verbose(0).fit(BLOBS);
+    assertEquals(List.of(0.4, 0.2, 0.1, 0.05), history.metric("lr"));
+  }
+
+  @Test
+  void reduceOnPlateauLowersTheRateWhenValidationLossStalls() {
+    // No learning after epoch 0: listeners run after the schedule has set the epoch's rate, and
+    // this one zeroes it, so val_loss stays the same from epoch 0 on.
+    Sgd sgd = Sgd.of(0.2);
+    History history = Trainer.of(softmax(1)).optimizer(sgd).epochs(6)
+        .validation(BLOBS_VALIDATION)
+        .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 2))
+        .listener(new TrainingListener() {
+          @Override
+          public void epochStarted(int epoch) {
+            if (epoch >= 1) {
+              sgd.setLearningRate(0);
+            }
+          }
+        })
+        .verbose(0).fit(BLOBS);
+    // Epochs 1 and 2 are bad (patience 2): epoch 3 runs at half the rate; epochs 3 and 4 are bad
+    // again: epoch 5 at a quarter. History records the scheduled rate.
+    assertEquals(List.of(0.2, 0.2, 0.2, 0.1, 0.1, 0.05), history.metric("lr"));
+  }
+
+  @Test
+  void l2AddsItsPenaltyToTheLossAndItsGradientToTheWeights() {
+    LinearModel trained = softmax(19);
+    LinearModel reference = softmax(19);
+    double lambda = 0.01;
+    float lr = 0.1f;
+    History history = Trainer.of(trained).optimizer(Sgd.of(lr)).batchSize(300).shuffle(false)
+        .l2(lambda).verbose(0).fit(BLOBS);
+    // One full batch by hand: w -= lr (mean gradient + 2 lambda w); the bias is not decayed.
+    double data = reference.forwardBackward(BLOBS.features(), 0, BLOBS.labels(), null, 300,
+        1f / 300) / 300;
+    Parameter w = reference.parameters().get(0);
+    double penalty = 0;
+    for (int r = 0; r < w.data().length; r++) {
+      for (int j = 0; j < w.data()[r].length; j++) {
+        float v = w.data()[r][j];
+        penalty += (double) v * v;
+        w.data()[r][j] = v - lr * (w.grad()[r][j] + 2 * (float) lambda * v);
+      }
+    }
+    float[] b = reference.parameters().get(1).data()[0];
+    for (int j = 0; j < b.length; j++) {
+      b[j] -= lr * reference.parameters().get(1).grad()[0][j];
+    }
+    assertArrayEquals(reference.weights(), trained.weights(), 1e-6f);
+    assertEquals(data + lambda * penalty, history.loss().get(0), 1e-6);
+  }
+
+  @Test
+  void evaluateGivesAccuracyPerClassAccuracyAndConfusionMatrix() {
+    LinearModel model = LinearModel.create(1, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    // Logit of class c is c * x: x > 0 picks class 2, x < 0 picks class 0.
+    model.parameters().get(0).copyFrom(new float[] {0, 1, 2});
+    Dataset data = Dataset.ofLabels(new float[] {1, 1, -1, 1, -1, -1}, 1,
+        new int[] {2, 2, 0, 1, 1, 0});
+    Evaluation e = Trainer.of(model).topK(2).evaluate(data);
+    assertEquals(6, e.samples());
+    assertEquals(4.0 / 6, e.accuracy(), 1e-12);
+    assertArrayEquals(new int[][] {{2, 0, 0}, {1, 0, 1}, {0, 0, 2}}, e.confusionMatrix());
+    assertArrayEquals(new double[] {1, 0, 1}, e.perClassAccuracy(), 1e-12);
+    // Class 1 is second-best for every sample.
+    assertEquals(1, e.topKAccuracy(), 1e-12);
+    assertEquals(List.of("loss", "accuracy", "top2_accuracy"), List.copyOf(e.metrics().keySet()));
+    assertThrows(IllegalStateException.class, e::mse);
+  }
+
+  @Test
+  void aSingleOutputClassifiesByThreshold() {
+    LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1);
+    model.parameters().get(0).copyFrom(new float[] {1});
+    Dataset data =
+        Dataset.ofLabels(new float[] {0.9f, 0.2f, 0.6f, 0.4f}, 1, new int[] {1, 0, 0, 1});
+    Evaluation e = Trainer.of(model).evaluate(data);
+    assertArrayEquals(new int[][] {{1, 1}, {1, 1}}, e.confusionMatrix());
+    assertEquals(0.5, e.accuracy(), 1e-12);
+  }
+
+  @Test
+  void dataMustFitTheModel() {
+    Trainer trainer = Trainer.of(softmax(1)).verbose(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> trainer.fit(Synthetic.blobs(10, 5, 3, 0.1, 1)));
+    assertEquals("training data must have 4 features per sample, the inputs of Linear, but had 5",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> trainer.fit(Dataset.ofTargets(new float[8], 4, new float[6], 3)));
+    assertEquals("training data must have class labels for SOFTMAX_CROSS_ENTROPY, but had float"
+        + " targets", e.getMessage());
+    IllegalStateException s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0)
+            .earlyStopping(EarlyStopping.monitor("val_loss")).fit(BLOBS));
+    assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
+        + " 'val_loss'", s.getMessage());
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0).validation(BLOBS_VALIDATION)
+            .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_mse"))
+            .fit(BLOBS));
+    assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, val_loss,"
+        + " val_accuracy, lr], but was 'val_mse'", s.getMessage());
+  }
+
+  @Test
+  void aWrongMonitorIsNotMistakenForAnotherMetric() {
+    assertNotEquals(EarlyStopping.improves("val_accuracy", 0.5, 0.6, 0),
+        EarlyStopping.improves("val_loss", 0.5, 0.6, 0));
+  }
+
+  /** Delegates to a model but returns a NaN loss on one call of forwardBackward. */
+  private static final class PoisonedModel implements Model {
+    private final LinearModel model;
+    private final int poisonedCall;
+    private int calls;
+
+    PoisonedModel(LinearModel model, int poisonedCall) {
+      this.model = model;
+      this.poisonedCall = poisonedCall;
+    }
+
+    @Override
+    public double forwardBackward(
+        float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
+      double loss = model.forwardBackward(x, offset, labels, targets, count, gradScale);
+      return ++calls == poisonedCall ? Double.NaN : loss;
+    }
+
+    @Override
+    public String name() {
+      return model.name();
+    }
+
+    @Override
+    public int inputSize() {
+      return model.inputSize();
+    }
+
+    @Override
+    public int outputSize() {
+      return model.outputSize();
+    }
+
+    @Override
+    public Loss loss() {
+      return model.loss();
+    }
+
+    @Override
+    public List<io.ganglion.Layer> layers() {
+      return model.layers();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+      return model.parameters();
+    }
+
+    @Override
+    public String summary() {
+      return model.summary();
+    }
+
+    @Override
+    public String spec() {
+      return model.spec();
+    }
+
+    @Override
+    public void predict(float[] input, float[] output) {
+      model.predict(input, output);
+    }
+
+    @Override
+    public int classify(float[] input) {
+      return model.classify(input);
+    }
+
+    @Override
+    public void predictBatch(float[] inputs, int offset, int count, float[] outputs) {
+      model.predictBatch(inputs, offset, count, outputs);
+    }
+
+    @Override
+    public void classifyBatch(float[] inputs, int offset, int count, int[] classes) {
+      model.classifyBatch(inputs, offset, count, classes);
+    }
+
+    @Override
+    public double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count) {
+      return model.lossSum(inputs, offset, labels, targets, count);
+    }
+
+    @Override
+    public Model replica() {
+      return model.replica();
+    }
+  }
+}

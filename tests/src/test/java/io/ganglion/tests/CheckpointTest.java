@@ -1,0 +1,132 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.data.Dataset;
+import io.ganglion.optim.Adam;
+import io.ganglion.optim.LearningRateSchedule;
+import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.ReduceOnPlateau;
+import io.ganglion.optim.Sgd;
+import io.ganglion.train.EarlyStopping;
+import io.ganglion.train.History;
+import io.ganglion.train.Trainer;
+import io.ganglion.train.TrainingListener;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training interrupted after 3 epochs and resumed from its checkpoint, by a new model, optimizer
+ * and trainer, ends with bit-identical weights and history to 6 uninterrupted epochs.
+ */
+class CheckpointTest {
+  private static final Dataset DATA = LearningTest.blobs(240, 4);
+
+  @TempDir Path dir;
+
+  @Test
+  void sgdWithMomentumAndAStepSchedule() throws Exception {
+    assertResumeEqualsUninterrupted(
+        () -> Sgd.of(0.05, 0.9), () -> LearningRateSchedule.step(2, 0.5),
+        EarlyStopping.monitor("val_loss").patience(5), 1);
+  }
+
+  @Test
+  void adamWithReduceOnPlateauAndBestWeights() throws Exception {
+    assertResumeEqualsUninterrupted(
+        () -> Adam.of(0.02), () -> ReduceOnPlateau.of(0.5, 0).monitor("val_accuracy"),
+        EarlyStopping.monitor("val_loss").patience(5).restoreBestWeights(true), 1);
+  }
+
+  @Test
+  void adamOnTwoThreads() throws Exception {
+    assertResumeEqualsUninterrupted(
+        () -> Adam.of(0.02), () -> ReduceOnPlateau.of(0.5, 0).monitor("val_accuracy"),
+        EarlyStopping.monitor("val_loss").patience(5).restoreBestWeights(true), 2);
+  }
+
+  @Test
+  void keepBestSavesTheWeightsOfTheBestEpoch() throws Exception {
+    Path best = dir.resolve("best.safetensors");
+    Net_Networks_Blobs net = new Net_Networks_Blobs(1);
+    History history = Trainer.of(net).optimizer(Adam.of(0.05)).batchSize(16).epochs(8).seed(3)
+        .validationSplit(0.2).verbose(0)
+        .earlyStopping(EarlyStopping.monitor("val_loss").patience(8).restoreBestWeights(true))
+        .keepBest(best, "val_loss")
+        .fit(DATA);
+    Net_Networks_Blobs loaded = new Net_Networks_Blobs(2);
+    loaded.load(best);
+    assertTrue(history.bestEpoch() >= 0, history.toString());
+    assertParametersEqual(net, loaded);
+  }
+
+  private void assertResumeEqualsUninterrupted(
+      Supplier<Optimizer> optimizer, Supplier<LearningRateSchedule> schedule,
+      EarlyStopping earlyStopping, int threads) throws Exception {
+    Net_Networks_Blobs straight = new Net_Networks_Blobs(7);
+    History expected =
+        configure(Trainer.of(straight), optimizer.get(), schedule.get(), earlyStopping, threads)
+            .fit(DATA);
+    assertEquals(6, expected.epochs(), "early stopping must not end the reference run early");
+
+    Path file = dir.resolve("run.ckpt.safetensors");
+    Net_Networks_Blobs interrupted = new Net_Networks_Blobs(7);
+    Trainer first =
+        configure(Trainer.of(interrupted), optimizer.get(), schedule.get(), earlyStopping, threads)
+            .checkpoint(file);
+    first.listener(new TrainingListener() {
+      @Override
+      public void epochEnded(int epoch, Map<String, Double> metrics) {
+        if (epoch == 2) {
+          first.requestStop(); // as if the process died after the third epoch's checkpoint
+        }
+      }
+    });
+    assertEquals(3, first.fit(DATA).epochs());
+
+    Net_Networks_Blobs resumed = new Net_Networks_Blobs(99); // other initial weights
+    Trainer second =
+        configure(Trainer.of(resumed), optimizer.get(), schedule.get(), earlyStopping, threads)
+            .checkpoint(file)
+            .seed(12345) // the checkpoint's seed wins
+            .resumeFrom(file);
+    assertFalse(sameParameters(straight, resumed), "the test must train past the checkpoint");
+    History actual = second.fit(DATA);
+
+    assertParametersEqual(straight, resumed);
+    assertEquals(expected.metricNames(), actual.metricNames());
+    for (String metric : expected.metricNames()) {
+      assertEquals(expected.metric(metric), actual.metric(metric), metric);
+    }
+    assertEquals(expected.bestEpoch(), actual.bestEpoch());
+  }
+
+  private static Trainer configure(Trainer trainer, Optimizer optimizer,
+      LearningRateSchedule schedule, EarlyStopping earlyStopping, int threads) {
+    return trainer.optimizer(optimizer).schedule(schedule).earlyStopping(earlyStopping)
+        .batchSize(16).epochs(6).seed(5).threads(threads).validationSplit(0.25).verbose(0);
+  }
+
+  private static void assertParametersEqual(Model expected, Model actual) {
+    for (Parameter p : expected.parameters()) {
+      assertArrayEquals(p.toArray(), actual.parameter(p.name()).toArray(), p.name());
+    }
+  }
+
+  private static boolean sameParameters(Model a, Model b) {
+    for (Parameter p : a.parameters()) {
+      if (!java.util.Arrays.equals(p.toArray(), b.parameter(p.name()).toArray())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.data.Dataset;
+import io.ganglion.optim.Sgd;
+import io.ganglion.train.History;
+import io.ganglion.train.Trainer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Data-parallel training: deterministic per thread count, and the same math as one thread. */
+class ParallelTrainingTest {
+
+  @Test
+  void twoThreadsAreDeterministicAndAgreeWithOne() {
+    float[][] one = train(1, 32);
+    float[][] twoA = train(2, 32);
+    float[][] twoB = train(2, 32);
+    float[][] three = train(3, 32);
+    for (int k = 0; k < one.length; k++) {
+      assertArrayEquals(twoA[k], twoB[k], "parameter " + k + " differs between two 2-thread runs");
+      for (int e = 0; e < one[k].length; e++) {
+        assertEquals(one[k][e], twoA[k][e], 2e-4, "parameter " + k + "[" + e + "], 2 threads");
+        assertEquals(one[k][e], three[k][e], 2e-4, "parameter " + k + "[" + e + "], 3 threads");
+      }
+    }
+  }
+
+  @Test
+  void batchesSmallerThanTheThreadCountWork() {
+    // 50 samples in batches of 3 leave a last batch of 2 for 3 workers: one slice is empty.
+    float[][] one = train(1, 3);
+    float[][] three = train(3, 3);
+    for (int k = 0; k < one.length; k++) {
+      for (int e = 0; e < one[k].length; e++) {
+        assertEquals(one[k][e], three[k][e], 2e-4, "parameter " + k + "[" + e + "]");
+      }
+    }
+  }
+
+  @Test
+  void parallelTrainingLearns() {
+    Dataset train = LearningTest.blobs(600, 1);
+    Net_Networks_Blobs net = new Net_Networks_Blobs(3);
+    History history =
+        Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(16).epochs(10).threads(2)
+            .verbose(0).fit(train);
+    assertTrue(history.loss().get(history.epochs() - 1) < 0.2, "loss " + history.loss());
+  }
+
+  private static float[][] train(int threads, int batch) {
+    SplittableRandom random = new SplittableRandom(9);
+    int n = 50;
+    float[] x = new float[n * 64];
+    int[] y = new int[n];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) random.nextDouble();
+    }
+    for (int k = 0; k < n; k++) {
+      y[k] = random.nextInt(10);
+    }
+    Model net = new Net_Networks_Medium(17);
+    Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(batch).epochs(3).seed(4)
+        .threads(threads).verbose(0).fit(Dataset.ofLabels(x, 64, y));
+    float[][] values = new float[net.parameters().size()][];
+    int k = 0;
+    for (Parameter p : net.parameters()) {
+      values[k++] = p.toArray();
+    }
+    return values;
+  }
+}
