@@ -118,9 +118,12 @@ final class PredictionServer implements AutoCloseable {
               + "; the paths are POST /predict, GET /model and GET /health"));
       }
     } catch (IOException | RuntimeException e) {
-      // The client went away, or a bug: answer if still possible, never kill the worker.
+      // The client went away, or a bug: log it, answer if still possible, never kill the worker.
+      // The client is told no more than that: the details may say too much about the server.
+      System.err.println("ganglion-http: " + exchange.getRequestMethod() + " "
+          + exchange.getRequestURI().getPath() + " failed: " + e);
       try {
-        send(exchange, 500, error("internal error: " + e));
+        send(exchange, 500, error("internal error; the server's log has the details"));
       } catch (IOException | RuntimeException ignored) {
         // The response had already started or the connection is gone.
       }
