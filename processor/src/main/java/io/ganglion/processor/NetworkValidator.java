@@ -385,7 +385,10 @@ final class NetworkValidator {
     checkInit(layerName, field, conv, init, initValue);
     if (!in.image()) {
       error(Messages.needsImage(layerName, "Conv2d", shownIn, flow), field, conv, null);
-      valid = false;
+      // Go on with the vector, so that the layers after report only their own mistakes.
+      walk.known = false;
+      return new LayerModel(layerName, index, LayerModel.Kind.CONV2D, in, in, activation,
+          bias, init, initValue, kernel, stride, 0, 0f, 0f, 0f);
     }
     Shape out = Shape.image(Math.max(filters, 1), 1, 1);
     int pad = 0;
@@ -455,7 +458,9 @@ final class NetworkValidator {
     }
     if (!in.image()) {
       error(Messages.needsImage(layerName, kind.display, shownIn, flow), field, pool, null);
-      valid = false;
+      walk.known = false;
+      return new LayerModel(layerName, index, kind, in, in, Activation.LINEAR, false,
+          Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
     }
     Shape out = Shape.image(in.channels(), 1, 1);
     if (valid && walk.known) {
