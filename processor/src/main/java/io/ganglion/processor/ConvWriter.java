@@ -14,7 +14,11 @@ import javax.lang.model.element.Modifier;
  * and of the weight gradient runs over the filters, and that of the input gradient over the input
  * channels, every array indexed by the bare loop variable: the shape C2 vectorizes (DESIGN.md).
  * An inner loop over the output width would read rows at computed offsets (and at a stride), which
- * C2 does not vectorize. As for dense layers, the reduction dimension is unrolled by 4 (input
+ * C2 does not vectorize. Measured on the forward pass of a 32 -> 64 filter 3x3 SAME convolution on
+ * 14x14 images, batch 16, JDK 17, on a loaded 2-core Zen 3 machine: 15-27 GFLOP/s with the inner
+ * loop over filters against 1.3-4.2 GFLOP/s over the output width (CHW rows per image row). Unfolded
+ * patches (im2col) then a matrix product would run this same inner loop after an extra copy, so
+ * the direct loop is kept. As for dense layers, the reduction dimension is unrolled by 4 (input
  * channels forward, output columns for the weight gradient, filters for the input gradient).
  * Padding only exists at stride 1 (SAME), where the kernel ranges clip at the border.
  */
