@@ -152,7 +152,8 @@ final class ConvWriter extends LayerWriter {
     } else {
       code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k());
       code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k());
-      code.addStatement("int q = (oy * $L + ky) * $L + ox * $L + kx", s, layer.in().width(), s);
+      code.addStatement("int q = ($L + ky) * $L + $L + kx", scaled("oy", s), layer.in().width(),
+          scaled("ox", s));
     }
   }
 
@@ -266,13 +267,15 @@ final class ConvWriter extends LayerWriter {
     code.addStatement("float[] g = gw[c * $L + ky * $L + kx]", kk, k());
     code.beginControlFlow("for (int oy = $L; oy < $L; oy++)", oyFrom, oyTo);
     // x pixel of output column ox: row + ox * stride.
-    code.addStatement("int row = (oy * $L - $L + ky) * $L - $L + kx", s, layer.pad(),
-        layer.in().width(), layer.pad());
+    String pad = layer.pad() == 0 ? "" : " - " + layer.pad();
+    code.addStatement("int row = ($L$L + ky) * $L$L + kx", scaled("oy", s), pad,
+        layer.in().width(), pad);
     code.addStatement("int drow = oy * $L", constant("WIDTH"));
     code.addStatement("int ox = $L", oxFrom);
     code.beginControlFlow("for (; ox < $L - $L; ox += $L)", oxTo, BLOCK - 1, BLOCK);
     for (int m = 0; m < BLOCK; m++) {
-      code.addStatement("float x$L = x[row + (ox$L) * $L][c]", m, m == 0 ? "" : " + " + m, s);
+      code.addStatement("float x$L = x[row + $L][c]", m,
+          scaled(m == 0 ? "ox" : "(ox + " + m + ")", s));
     }
     for (int m = 0; m < BLOCK; m++) {
       code.addStatement("float[] d$L = d[drow + ox$L]", m, m == 0 ? "" : " + " + m);
@@ -282,7 +285,7 @@ final class ConvWriter extends LayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     code.beginControlFlow("for (; ox < $L; ox++)", oxTo);
-    code.addStatement("float x0 = x[row + ox * $L][c]", s);
+    code.addStatement("float x0 = x[row + $L][c]", scaled("ox", s));
     code.addStatement("float[] d0 = d[drow + ox]");
     code.beginControlFlow("for (int f = 0; f < $L; f++)", filters);
     code.addStatement("g[f] += x0 * d0[f]");
@@ -298,6 +301,11 @@ final class ConvWriter extends LayerWriter {
     }
     return method(backwardName(), comment()).addParameter(int.class, "count")
         .addCode(code.build()).build();
+  }
+
+  /** {@code index * stride}, or just the index at stride 1. */
+  private static String scaled(String index, int stride) {
+    return stride == 1 ? index : index + " * " + stride;
   }
 
   private String inputGradientName() {
