@@ -35,6 +35,7 @@ class ConvGradientCheckTest {
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
       cases.add(Arguments.of("BatchNormFirst", batch));
+      cases.add(Arguments.of("DropoutFirst", batch));
     }
     return cases.build();
   }
@@ -51,6 +52,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":
         return new Net_Networks_BatchNormFirst(seed);
+      case "DropoutFirst":
+        return new Net_Networks_DropoutFirst(seed);
       default:
         throw new IllegalArgumentException(name);
     }
@@ -60,6 +63,9 @@ class ConvGradientCheckTest {
   private static double loss(Model model, float[] x, int[] labels, float[] targets, int batch) {
     if (model instanceof Net_Networks_DropoutBatchNorm) {
       ((Net_Networks_DropoutBatchNorm) model).dropoutStep = 3;
+    }
+    if (model instanceof Net_Networks_DropoutFirst) {
+      ((Net_Networks_DropoutFirst) model).dropoutStep = 3;
     }
     return model.forwardBackward(x, 0, labels, targets, batch, 1f / batch) / batch;
   }

@@ -225,4 +225,17 @@ final class Networks {
     @Dense(units = 2)
     Layer out;
   }
+
+  /** Dropout on the raw inputs, copied into rows first since no dense layer reads them. */
+  @Network(inputs = 6, loss = Loss.BINARY_CROSS_ENTROPY)
+  abstract static class DropoutFirst {
+    @Dropout(rate = 0.2f)
+    Layer noise;
+
+    @Dense(units = 5, activation = RELU)
+    Layer hidden;
+
+    @Dense(units = 2)
+    Layer out;
+  }
 }
