@@ -1,5 +1,6 @@
 package io.ganglion.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
@@ -25,8 +26,13 @@ import javax.lang.model.element.Modifier;
 final class ConvWriter extends LayerWriter {
   private static final int BLOCK = 4;
 
-  ConvWriter(LayerModel layer, LayerModel previous, boolean inputGradient) {
+  private final ClassName vectorClass;
+
+  /** {@code vectorClass} is null when no Vector API kernels are generated. */
+  ConvWriter(LayerModel layer, LayerModel previous, boolean inputGradient,
+      ClassName vectorClass) {
     super(layer, previous, inputGradient);
+    this.vectorClass = vectorClass;
   }
 
   private String weight() {
@@ -55,6 +61,10 @@ final class ConvWriter extends LayerWriter {
 
   /** Whether the kernel reaches over the border (SAME with a kernel larger than 1). */
   private boolean padded() {
+    return padded(layer);
+  }
+
+  static boolean padded(LayerModel layer) {
     return layer.kernel() > 1 && layer.out().height() == layer.in().height()
         && layer.out().width() == layer.in().width();
   }
@@ -140,18 +150,19 @@ final class ConvWriter extends LayerWriter {
   }
 
   /** Opens the kernel-row and kernel-column loops at output pixel (oy, ox), clipped if padded. */
-  private void kernelLoops(CodeBlock.Builder code) {
+  static void kernelLoops(CodeBlock.Builder code, LayerModel layer) {
     int s = layer.stride();
-    if (padded()) {
+    int k = layer.kernel();
+    if (padded(layer)) {
       code.beginControlFlow("for (int ky = Math.max(0, $L - oy); ky < Math.min($L, $L - oy); ky++)",
-          layer.pad(), k(), layer.in().height() + layer.pad());
+          layer.pad(), k, layer.in().height() + layer.pad());
       code.beginControlFlow("for (int kx = Math.max(0, $L - ox); kx < Math.min($L, $L - ox); kx++)",
-          layer.pad(), k(), layer.in().width() + layer.pad());
+          layer.pad(), k, layer.in().width() + layer.pad());
       code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
           layer.in().width(), layer.pad());
     } else {
-      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k());
-      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k());
+      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k);
+      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
       code.addStatement("int q = ($L + ky) * $L + $L + kx", scaled("oy", s), layer.in().width(),
           scaled("ox", s));
     }
@@ -162,6 +173,22 @@ final class ConvWriter extends LayerWriter {
     int filters = layer.out().channels();
     int kk = k() * k();
     CodeBlock.Builder code = CodeBlock.builder();
+    String activation = DenseWriter.activationMethod(layer.activation());
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, $L, $L$L, count)", vectorClass,
+          ConvVectorWriter.forwardName(layer), input(), weight(),
+          layer.bias() ? bias() + ", " : "", out());
+      if (activation != null) {
+        code.beginControlFlow("for (int n = 0; n < count; n++)");
+        code.beginControlFlow("for (float[] yp : $L[n])", out());
+        code.addStatement("$T.$L(yp, $L)", DenseWriter.ACTIVATIONS, activation, filters);
+        code.endControlFlow();
+        code.endControlFlow();
+      }
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.addStatement("float[][] w = $L", weight());
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] x = $L[n]", input());
@@ -175,7 +202,7 @@ final class ConvWriter extends LayerWriter {
     } else {
       code.addStatement("$T.fill(yp, 0f)", ARRAYS);
     }
-    kernelLoops(code);
+    kernelLoops(code, layer);
     code.addStatement("float[] xq = x[q]");
     code.addStatement("int r = ky * $L + kx", k());
     code.addStatement("int c = 0");
@@ -203,7 +230,6 @@ final class ConvWriter extends LayerWriter {
     }
     code.endControlFlow();
     code.endControlFlow();
-    String activation = DenseWriter.activationMethod(layer.activation());
     if (activation != null) {
       code.addStatement("$T.$L(yp, $L)", DenseWriter.ACTIVATIONS, activation, filters);
     }
@@ -240,6 +266,12 @@ final class ConvWriter extends LayerWriter {
       code.endControlFlow();
       code.endControlFlow();
       code.endControlFlow();
+    }
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, $L, $L, count)", vectorClass,
+          ConvVectorWriter.weightGradientName(layer), input(), delta(), weightGrad());
+      code.nextControlFlow("else");
     }
     code.addStatement("float[][] gw = $L", weightGrad());
     code.beginControlFlow("for (int n = 0; n < count; n++)");
@@ -296,6 +328,9 @@ final class ConvWriter extends LayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
+    if (vectorClass != null) {
+      code.endControlFlow();
+    }
     if (inputGradient) {
       code.addStatement("$L(count)", inputGradientName());
     }
@@ -304,7 +339,7 @@ final class ConvWriter extends LayerWriter {
   }
 
   /** {@code index * stride}, or just the index at stride 1. */
-  private static String scaled(String index, int stride) {
+  static String scaled(String index, int stride) {
     return stride == 1 ? index : index + " * " + stride;
   }
 
@@ -327,6 +362,13 @@ final class ConvWriter extends LayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, r, $L, count)", vectorClass,
+          ConvVectorWriter.inputGradientName(layer), delta(), inputDelta());
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] dx = $L[n]", inputDelta());
     code.addStatement("float[][] d = $L[n]", delta());
@@ -336,7 +378,7 @@ final class ConvWriter extends LayerWriter {
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", constant("HEIGHT"));
     code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", constant("WIDTH"));
     code.addStatement("float[] dp = d[oy * $L + ox]", constant("WIDTH"));
-    kernelLoops(code);
+    kernelLoops(code, layer);
     code.addStatement("float[] dxq = dx[q]");
     code.addStatement("int t = (ky * $L + kx) * $L", k(), filters);
     code.addStatement("int f = 0");

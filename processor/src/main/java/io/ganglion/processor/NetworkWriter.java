@@ -60,7 +60,7 @@ final class NetworkWriter {
       case DENSE:
         return new DenseWriter(layer, previous, inputGradient, vectorClass);
       case CONV2D:
-        return new ConvWriter(layer, previous, inputGradient);
+        return new ConvWriter(layer, previous, inputGradient, vectorClass);
       case MAX_POOL2D:
       case AVG_POOL2D:
         return new PoolWriter(layer, previous, inputGradient);

@@ -85,6 +85,8 @@ final class VectorWriter {
     for (LayerModel layer : network.layers()) {
       if (layer.kind() == LayerModel.Kind.DENSE) {
         writeLayer(layer, previous, learnsBefore);
+      } else if (layer.kind() == LayerModel.Kind.CONV2D) {
+        methods.addAll(new ConvVectorWriter(layer).write(learnsBefore));
       }
       learnsBefore |= layer.learns();
       previous = layer;

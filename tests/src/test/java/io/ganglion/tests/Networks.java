@@ -238,4 +238,26 @@ final class Networks {
     @Dense(units = 2)
     Layer out;
   }
+
+  /**
+   * Wide enough for the convolution vector kernels' 4-vector blocks, 1-vector blocks and tails:
+   * 45 filters forward and 45 input channels for the input gradient of conv2.
+   */
+  @Network(input = {3, 5, 5}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvVectorEdges {
+    @Conv2d(filters = 45, kernel = 3, padding = Padding.SAME, activation = TANH)
+    Layer conv1;
+
+    @Conv2d(filters = 13, kernel = 2, activation = SIGMOID)
+    Layer conv2;
+
+    @AvgPool2d(size = 4)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
 }
