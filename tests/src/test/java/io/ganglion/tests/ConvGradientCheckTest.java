@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.Layer;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import java.util.List;
@@ -148,6 +149,22 @@ class ConvGradientCheckTest {
           smooth >= p.size() / 2,
           p.name() + ": only " + smooth + " of " + p.size() + " elements away from kinks");
     }
+  }
+
+  @Test
+  void layerViewsDescribeImageLayers() {
+    Net_Networks_ConvValidMaxPool net = new Net_Networks_ConvValidMaxPool(4);
+    Layer conv = net.layer("conv2");
+    assertEquals("Conv2d", conv.kind());
+    assertArrayEquals(new int[] {5, 3, 3}, conv.inputShape());
+    assertArrayEquals(new int[] {6, 3, 3}, conv.outputShape());
+    assertArrayEquals(new int[] {6, 5, 2, 2}, conv.weight().shape());
+    // weight(filter, k) is W[filter][channel][ky][kx] with k the flat (channel, ky, kx) index.
+    assertEquals(conv.weight().get(3 * 20 + 7), conv.weight(3, 7));
+    assertEquals(conv.bias().get(5), conv.bias(5));
+    assertEquals("MaxPool2d", net.layer("pool1").kind());
+    assertEquals(0, net.layer("flat").parameters().size());
+    assertArrayEquals(new int[] {54}, net.layer("flat").outputShape());
   }
 
   @Test

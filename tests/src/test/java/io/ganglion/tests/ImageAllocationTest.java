@@ -21,7 +21,8 @@ class ImageAllocationTest {
   @Test
   void trainingStepsAndPredictionsAllocateNothing() {
     for (Model model : new Model[] {new Net_Networks_ConvValidMaxPool(1),
-        new Net_Networks_ConvStridedAvgPool(1), new Net_Networks_DropoutBatchNorm(1)}) {
+        new Net_Networks_ConvStridedAvgPool(1), new Net_Networks_DropoutBatchNorm(1),
+        new Net_Networks_ConvVectorEdges(1)}) {
       int batch = 8;
       SplittableRandom random = new SplittableRandom(1);
       float[] x = new float[batch * model.inputSize()];
