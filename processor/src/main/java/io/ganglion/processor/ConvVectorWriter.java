@@ -21,7 +21,12 @@ import javax.lang.model.element.Modifier;
  * </ul>
  *
  * As in {@link VectorWriter}, each block shape is its own small method, so that C2 keeps the
- * vectors in registers and allocates nothing.
+ * vectors in registers and allocates nothing; and each block method holds a single loop: with the
+ * accumulators carried across nested loops (kernel rows, columns, channels) C2 boxed them,
+ * allocating about 630 MB per call and running at 3-5 GFLOP/s. Measured on the 32 -> 64 filter 3x3
+ * SAME convolution of 14x14 images, batch 32, JDK 17, AVX2, on a loaded 2-core machine: forward
+ * 35-60 GFLOP/s, weight gradient 31, input gradient 30-37; a FashionCnn training step went from
+ * 550-640 samples/s (plain Java) to 650-930.
  */
 final class ConvVectorWriter {
   private static final int BLOCK = 4;
