@@ -227,6 +227,18 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void layerOutsideNetwork_imageLayer() {
+    assertOnlyError(
+        source("Foo",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "}"),
+        "[Network/LayerOutsideNetwork] pool: @MaxPool2d must be on a field of a @Network class,"
+            + " but Foo has no @Network",
+        "@MaxPool2d");
+  }
+
+  @Test
   void summaryShowsImageShapes() throws IOException {
     Compilation compilation =
         Compiler.javac()
