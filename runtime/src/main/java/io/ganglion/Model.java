@@ -87,6 +87,15 @@ public interface Model {
   }
 
   /**
+   * Multiply-adds of the forward pass for one sample, known at compile time (as in {@link
+   * #summary()}); a measure of work per sample, which for convolutions is far more than the
+   * parameter count. The default, for models that do not know, is {@link #parameterCount()}.
+   */
+  default long multiplyAdds() {
+    return parameterCount();
+  }
+
+  /**
    * A table of the layers with their output shapes, parameter counts and multiply-adds per
    * sample, computed at compile time.
    */

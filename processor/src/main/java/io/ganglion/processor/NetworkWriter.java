@@ -382,6 +382,12 @@ final class NetworkWriter {
             .addStatement("return parameters")
             .build());
     type.addMethod(override("summary", String.class).addStatement("return SUMMARY").build());
+    if (!network.layers().stream().allMatch(l -> l.kind() == LayerModel.Kind.DENSE)) {
+      // Dense-only networks keep the default: their multiply-adds are about their parameters.
+      type.addMethod(override("multiplyAdds", long.class)
+          .addStatement("return $LL", network.multiplyAdds())
+          .build());
+    }
     type.addMethod(override("spec", String.class).addStatement("return SPEC").build());
     MethodSpec.Builder replica =
         override("replica", MODEL)

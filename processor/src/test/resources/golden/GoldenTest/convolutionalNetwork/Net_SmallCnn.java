@@ -314,6 +314,11 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   @Override
+  public long multiplyAdds() {
+    return 6032L;
+  }
+
+  @Override
   public String spec() {
     return SPEC;
   }

@@ -163,6 +163,7 @@ class ConvGradientCheckTest {
     assertEquals(conv.weight().get(3 * 20 + 7), conv.weight(3, 7));
     assertEquals(conv.bias().get(5), conv.bias(5));
     assertEquals("MaxPool2d", net.layer("pool1").kind());
+    assertEquals(5 * 7 * 7 * 2 * 9 + 6 * 3 * 3 * 5 * 4 + 54 * 4, net.multiplyAdds());
     assertEquals(0, net.layer("flat").parameters().size());
     assertArrayEquals(new int[] {54}, net.layer("flat").outputShape());
   }
