@@ -105,23 +105,29 @@ public final class Layer {
     return bias;
   }
 
-  /** The weight from input {@code input} to unit {@code unit} ({@code W[unit][input]}). */
+  /**
+   * The weight from input {@code input} to unit {@code unit} ({@code W[unit][input]}); for a
+   * convolution, unit is the filter and input the flat index of (channel, row, column) in its
+   * kernel.
+   */
   public float weight(int unit, int input) {
     Parameter w = weight();
-    int in = w.size() / units();
-    if (unit < 0 || unit >= units() || input < 0 || input >= in) {
+    int units = w.shape()[0];
+    int in = w.size() / units;
+    if (unit < 0 || unit >= units || input < 0 || input >= in) {
       throw new IndexOutOfBoundsException(
-          name + ": weight(unit, input) needs unit in [0, " + units() + ") and input in [0, " + in
+          name + ": weight(unit, input) needs unit in [0, " + units + ") and input in [0, " + in
               + "), but was (" + unit + ", " + input + ")");
     }
     return w.get(unit * in + input);
   }
 
-  /** The bias of unit {@code unit}; {@code 0} for a layer without bias. */
+  /** The bias of unit (or filter) {@code unit}; {@code 0} for a layer without bias. */
   public float bias(int unit) {
-    if (unit < 0 || unit >= units()) {
+    int units = weight != null ? weight.shape()[0] : units();
+    if (unit < 0 || unit >= units) {
       throw new IndexOutOfBoundsException(
-          name + ": bias(unit) needs unit in [0, " + units() + "), but was " + unit);
+          name + ": bias(unit) needs unit in [0, " + units + "), but was " + unit);
     }
     return bias == null ? 0f : bias.get(unit);
   }

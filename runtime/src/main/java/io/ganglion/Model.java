@@ -22,6 +22,14 @@ public interface Model {
   /** Number of input features per sample. */
   int inputSize();
 
+  /**
+   * The shape of one input sample: {@code {inputSize()}} for a vector, {@code {channels, height,
+   * width}} for an image (flattened in that order in the input arrays).
+   */
+  default int[] inputShape() {
+    return new int[] {inputSize()};
+  }
+
   /** Number of outputs per sample. */
   int outputSize();
 
@@ -45,6 +53,15 @@ public interface Model {
   /** Every learned parameter, layer by layer, weight before bias; names as in PyTorch. */
   List<Parameter> parameters();
 
+  /**
+   * State that is saved with the model but not learned by gradients: batch normalization's {@code
+   * running_mean}, {@code running_var} and {@code num_batches_tracked}, named as in a PyTorch
+   * {@code state_dict}. Optimizers leave them alone; {@link #forwardBackward} updates them.
+   */
+  default List<Parameter> buffers() {
+    return List.of();
+  }
+
   /** The parameter with the given name, such as {@code "hidden1.weight"}. */
   default Parameter parameter(String name) {
     for (Parameter p : parameters()) {
@@ -67,6 +84,15 @@ public interface Model {
       count += p.size();
     }
     return count;
+  }
+
+  /**
+   * Multiply-adds of the forward pass for one sample, known at compile time (as in {@link
+   * #summary()}); a measure of work per sample, which for convolutions is far more than the
+   * parameter count. The default, for models that do not know, is {@link #parameterCount()}.
+   */
+  default long multiplyAdds() {
+    return parameterCount();
   }
 
   /**
@@ -141,13 +167,18 @@ public interface Model {
    * offset} like the inputs. Overwrites every parameter's gradient with {@code gradScale} times the
    * sum over the samples of the per-sample loss gradient, and returns the sum of the per-sample
    * losses. Allocates nothing once the buffers have grown to the batch size.
+   *
+   * <p>This is the only method that runs in training mode: dropout drops values and batch
+   * normalization uses the batch's statistics and updates its running ones. Every other method
+   * ({@link #lossSum}, {@link #predict}, ...) runs in inference mode.
    */
   double forwardBackward(
       float[] inputs, int offset, int[] labels, float[] targets, int count, float gradScale);
 
   /**
    * The sum of the per-sample losses over {@code count} samples starting at {@code offset},
-   * without computing gradients. Labels and targets as in {@link #forwardBackward}.
+   * without computing gradients, in inference mode (no dropout; batch normalization with its
+   * running statistics). Labels and targets as in {@link #forwardBackward}.
    */
   double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count);
 

@@ -26,8 +26,15 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
 public @interface Network {
-  /** Number of input features per sample (a flat vector). */
+  /** Number of input features per sample (a flat vector); set this or {@link #input()}. */
   int inputs() default 0;
+
+  /**
+   * The shape of an image input as {@code {channels, height, width}} (PyTorch's NCHW layout
+   * without the batch), such as {@code {1, 28, 28}}; set this or {@link #inputs()}. Samples are
+   * passed flat, channel by channel, row by row.
+   */
+  int[] input() default {};
 
   /**
    * Expected number of outputs. Optional: when set, the compiler checks that the last layer

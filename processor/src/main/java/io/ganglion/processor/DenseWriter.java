@@ -3,7 +3,9 @@ package io.ganglion.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import io.ganglion.Activation;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -17,13 +19,12 @@ import javax.lang.model.element.Modifier;
  * per-step transposed copy of the weights, whose cost (inputs x units) is small against the
  * product (batch x inputs x units).
  */
-final class DenseWriter {
+final class DenseWriter extends LayerWriter {
   static final ClassName ACTIVATIONS = ClassName.get("io.ganglion.internal", "Activations");
-  static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
+  static final ClassName INIT = ClassName.get("io.ganglion", "Init");
+  static final ClassName INITIALIZERS = ClassName.get("io.ganglion.internal", "Initializers");
   private static final int BLOCK = 4;
 
-  private final LayerModel layer;
-  private final LayerModel previous;
   private final String inputConstant;
   private final ClassName vectorClass;
 
@@ -31,15 +32,99 @@ final class DenseWriter {
    * {@code previous} is null for the first layer, which reads the flat input array; {@code
    * vectorClass} is null when no Vector API kernels are generated.
    */
-  DenseWriter(LayerModel layer, LayerModel previous, ClassName vectorClass) {
-    this.layer = layer;
-    this.previous = previous;
+  DenseWriter(LayerModel layer, LayerModel previous, boolean inputGradient,
+      ClassName vectorClass) {
+    super(layer, previous, inputGradient);
     this.vectorClass = vectorClass;
     this.inputConstant = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
   }
 
-  String units() {
-    return NetworkWriter.unitsConstant(layer);
+  @Override
+  void addParameterFields(TypeSpec.Builder type) {
+    type.addField(ROWS, weight(), Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(ROWS, weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
+    if (layer.bias()) {
+      type.addField(float[].class, bias(), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(float[].class, biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
+    }
+    if (needsInputGradient()) {
+      type.addField(ROWS, weightByUnit(), Modifier.PRIVATE, Modifier.FINAL);
+    }
+  }
+
+  @Override
+  int tensorCount() {
+    return layer.bias() ? 2 : 1;
+  }
+
+  @Override
+  void initParameters(CodeBlock.Builder init, int k) {
+    init.addStatement(
+        "p[$L] = $T.transposed($S, $L, $L)", k, PARAMETER, layer.name() + ".weight",
+        units(), inputConstant);
+    init.addStatement(
+        "$T.fill(p[$L], $T.$L, $T.$L, $Lf, $L, $L, seed, $L)",
+        INITIALIZERS, k, INIT, layer.init(), ACTIVATION, layer.activation(),
+        NetworkWriter.floatLiteral(layer.initValue()), inputConstant, units(), layer.index());
+    if (layer.bias()) {
+      init.addStatement(
+          "p[$L] = $T.flat($S, $L)", k + 1, PARAMETER, layer.name() + ".bias", units());
+    }
+  }
+
+  @Override
+  void assign(CodeBlock.Builder body, int k, int buffer) {
+    body.addStatement("$L = p[$L].data()", weight(), k);
+    body.addStatement("$L = p[$L].grad()", weightGrad(), k);
+    String biasParameter = "null";
+    if (layer.bias()) {
+      body.addStatement("$L = p[$L].data()[0]", bias(), k + 1);
+      body.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
+      biasParameter = "p[" + (k + 1) + "]";
+    }
+    if (needsInputGradient()) {
+      body.addStatement("$L = new float[$L][$L]", weightByUnit(), units(), inputConstant);
+    }
+    body.addStatement(
+        "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], $L)",
+        layer.name(), LAYER, layer.name(), "Dense", ACTIVATION, layer.activation(),
+        inputConstant, units(), k, biasParameter);
+  }
+
+  @Override
+  void grow(MethodSpec.Builder grow) {
+    grow.addStatement("$L = new float[count][$L]", out(), units());
+    grow.addStatement("$L = new float[count][$L]", delta(), units());
+  }
+
+  @Override
+  void zeroGradients(MethodSpec.Builder zero) {
+    zero.beginControlFlow("for (float[] row : $L)", weightGrad())
+        .addStatement("$T.fill(row, 0f)", ARRAYS)
+        .endControlFlow();
+    if (layer.bias()) {
+      zero.addStatement("$T.fill($L, 0f)", ARRAYS, biasGrad());
+    }
+  }
+
+  @Override
+  String forwardCall(String training) {
+    return forwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+  }
+
+  @Override
+  String backwardCall() {
+    return backwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+  }
+
+  @Override
+  List<MethodSpec> forwardMethods() {
+    return List.of(forward());
+  }
+
+  @Override
+  List<MethodSpec> backwardMethods() {
+    return needsInputGradient() ? List.of(backward(), inputGradient()) : List.of(backward());
   }
 
   String weight() {
@@ -58,28 +143,12 @@ final class DenseWriter {
     return layer.name() + "BiasGrad";
   }
 
-  String out() {
-    return layer.name() + "Out";
-  }
-
-  String delta() {
-    return layer.name() + "Delta";
-  }
-
   String weightByUnit() {
     return layer.name() + "WeightByUnit";
   }
 
   boolean needsInputGradient() {
-    return previous != null;
-  }
-
-  String forwardName() {
-    return "forward" + layer.capitalized();
-  }
-
-  String backwardName() {
-    return "backward" + layer.capitalized();
+    return inputGradient;
   }
 
   private String blockComment() {

@@ -4,31 +4,105 @@ import io.ganglion.Activation;
 import io.ganglion.Init;
 
 /**
- * One validated dense layer with every size resolved.
+ * One validated layer with every size resolved.
  *
  * @param name the field's name, which names the layer everywhere (tensors, errors, summary)
  * @param index 1-based position in the network, which also picks the layer's random stream
- * @param inputs values per sample flowing in
- * @param units values per sample flowing out
+ * @param kind what the layer computes
+ * @param in the shape of one sample flowing in
+ * @param out the shape of one sample flowing out
+ * @param kernel the kernel or window size of a convolution or pooling (else 0)
+ * @param stride the stride of a convolution or pooling (else 0)
+ * @param pad zero rows and columns added before the image by a convolution (after it: {@code
+ *     kernel - 1 - pad} for SAME, 0 for VALID)
+ * @param rate the dropout rate (else 0)
+ * @param momentum batch normalization's running-statistics momentum (else 0)
+ * @param epsilon batch normalization's epsilon (else 0)
  */
 record LayerModel(
     String name,
     int index,
-    int inputs,
-    int units,
+    Kind kind,
+    Shape in,
+    Shape out,
     Activation activation,
     boolean bias,
     Init init,
-    float initValue) {
+    float initValue,
+    int kernel,
+    int stride,
+    int pad,
+    float rate,
+    float momentum,
+    float epsilon) {
 
-  /** Weights plus biases. */
-  long parameterCount() {
-    return (long) inputs * units + (bias ? units : 0);
+  /** The kinds of layer, with the name users see (the annotation's). */
+  enum Kind {
+    DENSE("Dense"),
+    CONV2D("Conv2d"),
+    MAX_POOL2D("MaxPool2d"),
+    AVG_POOL2D("AvgPool2d"),
+    FLATTEN("Flatten"),
+    DROPOUT("Dropout"),
+    BATCH_NORM("BatchNorm");
+
+    final String display;
+
+    Kind(String display) {
+      this.display = display;
+    }
   }
 
-  /** Multiply-adds of the forward pass for one sample. */
+  static LayerModel dense(String name, int index, int inputs, int units, Activation activation,
+      boolean bias, Init init, float initValue) {
+    return new LayerModel(name, index, Kind.DENSE, Shape.vector(inputs), Shape.vector(units),
+        activation, bias, init, initValue, 0, 0, 0, 0f, 0f, 0f);
+  }
+
+  /** Values per sample flowing in. */
+  int inputs() {
+    return (int) in.size();
+  }
+
+  /** Values per sample flowing out. */
+  int units() {
+    return (int) out.size();
+  }
+
+  /** Learned values: weights plus biases (batch norm: scale plus shift). */
+  long parameterCount() {
+    switch (kind) {
+      case DENSE:
+        return (long) inputs() * units() + (bias ? units() : 0);
+      case CONV2D:
+        return (long) out.channels() * in.channels() * kernel * kernel
+            + (bias ? out.channels() : 0);
+      case BATCH_NORM:
+        return 2L * in.channels();
+      default:
+        return 0;
+    }
+  }
+
+  /** Multiply-adds of the forward pass (inference) for one sample. */
   long multiplyAdds() {
-    return (long) inputs * units;
+    switch (kind) {
+      case DENSE:
+        return (long) inputs() * units();
+      case CONV2D:
+        return out.size() * in.channels() * kernel * kernel;
+      case AVG_POOL2D:
+        return out.size() * kernel * kernel;
+      case BATCH_NORM:
+        return in.size();
+      default:
+        return 0;
+    }
+  }
+
+  /** Whether the layer holds learned tensors. */
+  boolean learns() {
+    return kind == Kind.DENSE || kind == Kind.CONV2D || kind == Kind.BATCH_NORM;
   }
 
   /** The name with its first letter upper-cased, for method names such as {@code forwardHidden}. */

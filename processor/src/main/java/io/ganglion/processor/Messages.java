@@ -155,6 +155,81 @@ final class Messages {
         + " init = CONSTANT, but was " + value + "; use a value such as 0.01f";
   }
 
+  // Images: input shapes, convolutions, pooling, flattening, dropout, batch norm.
+
+  static String inputTwice(String name) {
+    return tag("InputTwice") + name + ": @Network must set one of inputs and input, but set both;"
+        + " keep inputs = <features> for vectors or input = {channels, height, width} for images";
+  }
+
+  static String inputShape(String name, String actual) {
+    return tag("InputShape") + name + ": input must be {channels, height, width} with every size"
+        + " at least 1, but was {" + actual + "}; for 28x28 gray images use input = {1, 28, 28}";
+  }
+
+  static String notPositive(String layer, String what, int value, String flow) {
+    return tag("NotPositive") + layer + ": " + what + " must be at least 1, but was " + value
+        + " (" + flow + "); set it to a positive size";
+  }
+
+  static String needsImage(String layer, String kind, String shown, String flow) {
+    return tag("NeedsImage") + layer + ": " + kind + " must take an image (channels x height x"
+        + " width), but its input was a vector of " + shown + " (" + flow + "); declare"
+        + " @Network(input = {channels, height, width}), or move " + layer
+        + " before the @Flatten layer";
+  }
+
+  static String denseBeforeFlatten(String layer, String shown, String flow) {
+    return tag("DenseBeforeFlatten") + layer + ": Dense must take a vector, but its input was"
+        + " the image " + shown + " (" + flow + "); add @Flatten Layer flat; before " + layer;
+  }
+
+  static String kernelTooLarge(String layer, String what, int size, String shown, String flow,
+      int largest, boolean suggestSame) {
+    return tag("KernelTooLarge") + layer + ": a " + size + "x" + size + " " + what
+        + " must fit its " + shown + " input, but does not (" + flow + "); use a " + what
+        + " of at most " + largest + (suggestSame ? " or padding = SAME" : "");
+  }
+
+  static String strideRemainder(String layer, String what, int size, int stride, String shown,
+      String flow, int rows, int columns, int height) {
+    String left = rows > 0 && columns > 0 ? rows + " row(s) and " + columns + " column(s)"
+        : rows > 0 ? rows + " row(s)" : columns + " column(s)";
+    return tag("StrideRemainder") + layer + ": a " + size + "x" + size + " " + what
+        + " with stride " + stride + " must cover its " + shown + " input exactly, but leaves "
+        + left + " out (" + flow + "); make (" + height + " - " + size
+        + ") divisible by the stride, for example with another " + what + " size or stride";
+  }
+
+  static String sameStride(String layer, int stride, String flow) {
+    return tag("SameStride") + layer + ": padding = SAME must have stride 1, but stride was "
+        + stride + " (" + flow + "); as in PyTorch, SAME keeps the size only at stride 1, so use"
+        + " padding = VALID, or stride 1 followed by a pooling layer";
+  }
+
+  static String dropoutRate(String layer, float rate) {
+    return tag("DropoutRate") + layer + ": rate must be in [0, 1) (the probability of dropping"
+        + " a value), but was " + rate + "; use for example rate = 0.5f";
+  }
+
+  static String batchNormValue(String layer, String what, float value, String rule,
+      String usual) {
+    return tag("BatchNormValue") + layer + ": " + what + " must be " + rule + ", but was "
+        + value + "; PyTorch's default is " + usual;
+  }
+
+  static String afterOutput(String layer, String kind, String output) {
+    return tag("AfterOutput") + layer + ": " + kind + " must not follow the output layer "
+        + output + ", but did; the loss reads the last @Dense layer's output, so move " + layer
+        + " before " + output + " or remove it";
+  }
+
+  static String outputNotDense(String name, String layer, String kind) {
+    return tag("OutputNotDense") + name + ": the last layer must be @Dense (the output layer),"
+        + " but " + layer + " was " + kind + "; end with @Dense(units = <outputs>) Layer output;"
+        + " (after @Flatten for images)";
+  }
+
   // The loss and the last layer.
 
   static String lossNeedsLogits(String layer, String loss, String activation, String fused) {

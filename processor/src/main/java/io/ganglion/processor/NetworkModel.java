@@ -17,14 +17,36 @@ record NetworkModel(
     TypeElement element,
     ClassName networkClass,
     ClassName generatedClass,
-    int inputs,
+    Shape input,
     Loss loss,
     List<LayerModel> layers,
     boolean vector) {
 
   /** The same network, with or without Vector API kernels. */
   NetworkModel withVector(boolean vector) {
-    return new NetworkModel(element, networkClass, generatedClass, inputs, loss, layers, vector);
+    return new NetworkModel(element, networkClass, generatedClass, input, loss, layers, vector);
+  }
+
+  /** Input values per sample. */
+  int inputs() {
+    return (int) input.size();
+  }
+
+  boolean has(LayerModel.Kind kind) {
+    for (LayerModel layer : layers) {
+      if (layer.kind() == kind) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the network behaves differently in training (dropout, batch norm): its generated
+   * forward pass then takes a training flag, and its constructor a noise seed.
+   */
+  boolean hasModes() {
+    return has(LayerModel.Kind.DROPOUT) || has(LayerModel.Kind.BATCH_NORM);
   }
 
   LayerModel last() {

@@ -9,6 +9,7 @@ import com.palantir.javapoet.TypeName;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,10 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(NetworkValidator.NETWORK, NetworkValidator.DENSE);
+    Set<String> types = new LinkedHashSet<>();
+    types.add(NetworkValidator.NETWORK);
+    types.addAll(NetworkValidator.LAYER_ANNOTATIONS);
+    return types;
   }
 
   @Override
@@ -96,13 +100,16 @@ public final class NetworkProcessor extends AbstractProcessor {
         }
       }
     }
-    TypeElement denseAnnotation =
-        processingEnv.getElementUtils().getTypeElement(NetworkValidator.DENSE);
-    if (denseAnnotation != null) {
-      for (Element element : round.getElementsAnnotatedWith(denseAnnotation)) {
-        if (element.getKind() == ElementKind.FIELD) {
-          validator.checkOrphanLayer((VariableElement) element);
-        }
+    Set<Element> layerFields = new LinkedHashSet<>();
+    for (String layerAnnotation : NetworkValidator.LAYER_ANNOTATIONS) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(layerAnnotation);
+      if (annotation != null) {
+        layerFields.addAll(round.getElementsAnnotatedWith(annotation));
+      }
+    }
+    for (Element element : layerFields) {
+      if (element.getKind() == ElementKind.FIELD) {
+        validator.checkOrphanLayer((VariableElement) element);
       }
     }
     deferred.clear();

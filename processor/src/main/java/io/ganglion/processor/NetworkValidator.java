@@ -37,10 +37,17 @@ import javax.tools.Diagnostic;
 final class NetworkValidator {
   static final String NETWORK = "io.ganglion.Network";
   static final String DENSE = "io.ganglion.Dense";
+  static final String CONV2D = "io.ganglion.Conv2d";
+  static final String MAX_POOL2D = "io.ganglion.MaxPool2d";
+  static final String AVG_POOL2D = "io.ganglion.AvgPool2d";
+  static final String FLATTEN = "io.ganglion.Flatten";
+  static final String DROPOUT = "io.ganglion.Dropout";
+  static final String BATCH_NORM = "io.ganglion.BatchNorm";
   static final String LAYER = "io.ganglion.Layer";
 
-  /** Layer annotations, by qualified name; later layer kinds join this set. */
-  static final Set<String> LAYER_ANNOTATIONS = Set.of(DENSE);
+  /** Layer annotations, by qualified name. */
+  static final List<String> LAYER_ANNOTATIONS =
+      List.of(DENSE, CONV2D, MAX_POOL2D, AVG_POOL2D, FLATTEN, DROPOUT, BATCH_NORM);
 
   static final String MODEL = "io.ganglion.Model";
 
@@ -97,12 +104,43 @@ final class NetworkValidator {
     extendable = !failed;
 
     AnnotationValue inputsValue = explicitValue(network, "inputs");
+    AnnotationValue inputValue = explicitValue(network, "input");
     int inputs = intValue(network, "inputs", 0);
-    if (inputsValue == null) {
+    // An invalid size is carried on as 1, so the walk goes on, and shown as "?".
+    Walk walk = new Walk();
+    walk.shape = Shape.vector(Math.max(inputs, 1));
+    walk.known = inputs >= 1;
+    if (inputValue != null && inputsValue != null) {
+      error(Messages.inputTwice(name), type, network, inputValue);
+      walk.known = false;
+    } else if (inputValue != null) {
+      List<Integer> dims = intList(inputValue);
+      boolean valid = dims.size() == 3;
+      List<String> shown = new ArrayList<>();
+      for (int d : dims) {
+        valid &= d >= 1;
+        shown.add(String.valueOf(d));
+      }
+      if (valid) {
+        walk.shape = Shape.image(dims.get(0), dims.get(1), dims.get(2));
+        walk.known = true;
+        if (walk.shape.size() > Integer.MAX_VALUE) {
+          error(Messages.tooLarge(name, "the input size", walk.shape.size(), "input gives "
+              + walk.shape), type, network, inputValue);
+          walk.known = false;
+          walk.shape = Shape.image(1, 1, 1);
+        }
+      } else {
+        error(Messages.inputShape(name, String.join(", ", shown)), type, network, inputValue);
+        walk.shape = Shape.image(1, 1, 1);
+        walk.known = false;
+      }
+    } else if (inputsValue == null) {
       error(Messages.inputsMissing(name), type, network, null);
     } else if (inputs < 1) {
       error(Messages.inputsTooSmall(name, inputs), type, network, inputsValue);
     }
+    Shape input = walk.shape;
     Loss loss = Loss.valueOf(enumValue(network, "loss", "MSE"));
     int declaredOutputs = intValue(network, "outputs", 0);
 
@@ -119,11 +157,8 @@ final class NetworkValidator {
 
     List<LayerModel> layers = new ArrayList<>();
     Map<String, String> generatedMembers = new HashMap<>();
-    // An invalid size is carried on as 1, so the walk goes on, and shown as "?".
-    int flowing = Math.max(inputs, 1);
-    String shown = inputs >= 1 ? String.valueOf(inputs) : "?";
-    String flow = "input gives " + shown;
-    boolean sizesValid = inputs >= 1;
+    walk.flow = "input gives " + walk.shown();
+    boolean sizesValid = walk.known;
     for (int k = 0; k < fields.size(); k++) {
       VariableElement field = fields.get(k);
       String layerName = field.getSimpleName().toString();
@@ -138,57 +173,35 @@ final class NetworkValidator {
             annotations.get(1),
             null);
       }
-      AnnotationMirror dense = annotations.get(0);
-      AnnotationValue unitsValue = explicitValue(dense, "units");
-      int units = intValue(dense, "units", 0);
-      Activation activation = Activation.valueOf(enumValue(dense, "activation", "LINEAR"));
-      boolean bias = booleanValue(dense, "bias", true);
-      Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
-      float initValue = floatValue(dense, "initValue", 0f);
-      String unitsShown = String.valueOf(units);
-      if (units < 1) {
-        error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
-        units = 1;
-        unitsShown = "?";
-        sizesValid = false;
-      }
-      long weights = (long) flowing * units;
-      if (weights > Integer.MAX_VALUE) {
-        error(
-            Messages.tooLarge(layerName, "its weight count", weights,
-                flowing + " inputs x " + units + " units"),
-            field,
-            dense,
-            unitsValue != null ? unitsValue : explicitValue(network, "inputs"));
-        sizesValid = false;
-      }
-      AnnotationValue activationValue = explicitValue(dense, "activation");
-      if (activation == Activation.SOFTMAX && k < fields.size() - 1) {
-        error(
-            Messages.softmaxNotLast(layerName, fields.get(k + 1).getSimpleName().toString()),
-            field,
-            dense,
-            activationValue);
-      } else if (activation == Activation.SOFTMAX && intValue(dense, "units", 0) == 1
-          && loss == Loss.MSE) {
-        // With either cross-entropy loss, LossNeedsLogits already rejects a SOFTMAX last layer.
-        error(Messages.softmaxSingleUnit(layerName, flow), field, dense, unitsValue);
-      }
-      AnnotationValue initValueValue = explicitValue(dense, "initValue");
-      if (init == Init.CONSTANT && !Float.isFinite(initValue)) {
-        error(Messages.initValueNotFinite(layerName, initValue), field, dense, initValueValue);
-      } else if (init != Init.CONSTANT && initValueValue != null) {
-        warning(Messages.initValueIgnored(layerName, init.name()), field, dense, initValueValue);
-      }
-      layers.add(
-          new LayerModel(layerName, k + 1, flowing, units, activation, bias, init, initValue));
-      flow = layerName + " makes " + shown + " -> " + unitsShown;
-      flowing = units;
-      shown = unitsShown;
+      AnnotationMirror mirror = annotations.get(0);
+      String next = k < fields.size() - 1 ? fields.get(k + 1).getSimpleName().toString() : null;
+      String shownBefore = walk.shown();
+      LayerModel layer = layer(layerName, k + 1, field, mirror, walk, loss, next);
+      sizesValid &= walk.known;
+      layers.add(layer);
+      walk.flow = layerName + " makes " + shownBefore + " -> " + walk.shown();
     }
 
     LayerModel last = layers.get(layers.size() - 1);
     VariableElement lastField = fields.get(fields.size() - 1);
+    if (last.kind() != LayerModel.Kind.DENSE) {
+      int output = -1;
+      for (int k = 0; k < layers.size(); k++) {
+        if (layers.get(k).kind() == LayerModel.Kind.DENSE) {
+          output = k;
+        }
+      }
+      if (output >= 0) {
+        LayerModel after = layers.get(output + 1);
+        VariableElement afterField = fields.get(output + 1);
+        error(Messages.afterOutput(after.name(), after.kind().display,
+            layers.get(output).name()), afterField, layerAnnotations(afterField).get(0), null);
+      } else {
+        error(Messages.outputNotDense(name, last.name(), last.kind().display), lastField,
+            layerAnnotations(lastField).get(0), null);
+      }
+      return Optional.empty();
+    }
     AnnotationMirror lastMirror = layerAnnotations(lastField).get(0);
     AnnotationValue lastActivation = explicitValue(lastMirror, "activation");
     checkLoss(loss, last, lastField, lastMirror, lastActivation, sizesValid);
@@ -214,7 +227,258 @@ final class NetworkValidator {
       return Optional.empty();
     }
     return Optional.of(
-        new NetworkModel(type, networkClass, generated, inputs, loss, layers, false));
+        new NetworkModel(type, networkClass, generated, input, loss, layers, false));
+  }
+
+  /** The shape flowing between layers while walking them, and how it is shown in messages. */
+  private static final class Walk {
+    Shape shape;
+    /** False once a size is invalid: it is then carried on as 1 and shown as "?". */
+    boolean known;
+    /** How the shape came about, for messages: "input gives 784", "pool1 makes ... -> ...". */
+    String flow;
+
+    String shown() {
+      return known ? shape.toString() : "?";
+    }
+  }
+
+  /** Checks one layer given the shape flowing in, and moves the walk past it. */
+  private LayerModel layer(String layerName, int index, VariableElement field,
+      AnnotationMirror mirror, Walk walk, Loss loss, String next) {
+    String annotation = ((TypeElement) mirror.getAnnotationType().asElement())
+        .getQualifiedName().toString();
+    Shape in = walk.shape;
+    String flow = walk.flow;
+    String shownIn = walk.shown();
+    switch (annotation) {
+      case DENSE:
+        return dense(layerName, index, field, mirror, walk, loss, next);
+      case CONV2D:
+        return conv(layerName, index, field, mirror, walk, next);
+      case MAX_POOL2D:
+      case AVG_POOL2D:
+        return pool(layerName, index, field, mirror, walk,
+            annotation.equals(MAX_POOL2D) ? LayerModel.Kind.MAX_POOL2D
+                : LayerModel.Kind.AVG_POOL2D);
+      case FLATTEN: {
+        if (!in.image()) {
+          error(Messages.needsImage(layerName, "Flatten", shownIn, flow), field, mirror, null);
+        }
+        walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
+        return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
+            Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
+      }
+      case DROPOUT: {
+        float rate = floatValue(mirror, "rate", 0f);
+        if (!(rate >= 0f && rate < 1f)) {
+          error(Messages.dropoutRate(layerName, rate), field, mirror,
+              explicitValue(mirror, "rate"));
+        }
+        return new LayerModel(layerName, index, LayerModel.Kind.DROPOUT, in, in,
+            Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, rate, 0f, 0f);
+      }
+      default: {
+        float momentum = floatValue(mirror, "momentum", 0.1f);
+        float epsilon = floatValue(mirror, "epsilon", 1e-5f);
+        if (!(momentum > 0f && momentum <= 1f)) {
+          error(Messages.batchNormValue(layerName, "momentum", momentum, "in (0, 1]", "0.1f"),
+              field, mirror, explicitValue(mirror, "momentum"));
+        }
+        if (!(epsilon > 0f && Float.isFinite(epsilon))) {
+          error(Messages.batchNormValue(layerName, "epsilon", epsilon, "positive and finite",
+              "1e-5f"), field, mirror, explicitValue(mirror, "epsilon"));
+        }
+        return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
+            Activation.LINEAR, true, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
+      }
+    }
+  }
+
+  private LayerModel dense(String layerName, int index, VariableElement field,
+      AnnotationMirror dense, Walk walk, Loss loss, String next) {
+    String flow = walk.flow;
+    if (walk.shape.image()) {
+      error(Messages.denseBeforeFlatten(layerName, walk.shown(), flow), field, dense, null);
+    }
+    int flowing = (int) Math.min(walk.shape.size(), Integer.MAX_VALUE);
+    AnnotationValue unitsValue = explicitValue(dense, "units");
+    int units = intValue(dense, "units", 0);
+    Activation activation = Activation.valueOf(enumValue(dense, "activation", "LINEAR"));
+    boolean bias = booleanValue(dense, "bias", true);
+    Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
+    float initValue = floatValue(dense, "initValue", 0f);
+    walk.known = true;
+    if (units < 1) {
+      error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
+      units = 1;
+      walk.known = false;
+    }
+    long weights = (long) flowing * units;
+    if (weights > Integer.MAX_VALUE) {
+      error(
+          Messages.tooLarge(layerName, "its weight count", weights,
+              flowing + " inputs x " + units + " units"),
+          field,
+          dense,
+          unitsValue != null ? unitsValue : explicitValue(mirror(field.getEnclosingElement(),
+              NETWORK), "inputs"));
+      walk.known = false;
+    }
+    checkActivation(layerName, field, dense, activation, next, loss,
+        intValue(dense, "units", 0) == 1, flow);
+    checkInit(layerName, field, dense, init, initValue);
+    walk.shape = Shape.vector(units);
+    return LayerModel.dense(layerName, index, flowing, units, activation, bias, init, initValue);
+  }
+
+  private void checkActivation(String layerName, VariableElement field, AnnotationMirror mirror,
+      Activation activation, String next, Loss loss, boolean oneUnit, String flow) {
+    AnnotationValue activationValue = explicitValue(mirror, "activation");
+    if (activation == Activation.SOFTMAX && next != null) {
+      error(Messages.softmaxNotLast(layerName, next), field, mirror, activationValue);
+    } else if (activation == Activation.SOFTMAX && oneUnit && loss == Loss.MSE) {
+      // With either cross-entropy loss, LossNeedsLogits already rejects a SOFTMAX last layer.
+      error(Messages.softmaxSingleUnit(layerName, flow), field, mirror,
+          explicitValue(mirror, "units"));
+    }
+  }
+
+  private void checkInit(String layerName, VariableElement field, AnnotationMirror mirror,
+      Init init, float initValue) {
+    AnnotationValue initValueValue = explicitValue(mirror, "initValue");
+    if (init == Init.CONSTANT && !Float.isFinite(initValue)) {
+      error(Messages.initValueNotFinite(layerName, initValue), field, mirror, initValueValue);
+    } else if (init != Init.CONSTANT && initValueValue != null) {
+      warning(Messages.initValueIgnored(layerName, init.name()), field, mirror, initValueValue);
+    }
+  }
+
+  /** Reports a size below 1; returns whether it was fine. */
+  private boolean positive(String layerName, VariableElement field, AnnotationMirror mirror,
+      String what, int value, String flow) {
+    if (value >= 1) {
+      return true;
+    }
+    error(Messages.notPositive(layerName, what, value, flow), field, mirror,
+        explicitValue(mirror, what));
+    return false;
+  }
+
+  private LayerModel conv(String layerName, int index, VariableElement field,
+      AnnotationMirror conv, Walk walk, String next) {
+    Shape in = walk.shape;
+    String flow = walk.flow;
+    String shownIn = walk.shown();
+    int filters = intValue(conv, "filters", 0);
+    int kernel = intValue(conv, "kernel", 0);
+    int stride = intValue(conv, "stride", 1);
+    boolean same = enumValue(conv, "padding", "VALID").equals("SAME");
+    Activation activation = Activation.valueOf(enumValue(conv, "activation", "LINEAR"));
+    boolean bias = booleanValue(conv, "bias", true);
+    Init init = Init.valueOf(enumValue(conv, "init", "DEFAULT"));
+    float initValue = floatValue(conv, "initValue", 0f);
+    boolean valid = positive(layerName, field, conv, "filters", filters, flow);
+    valid &= positive(layerName, field, conv, "kernel", kernel, flow);
+    valid &= positive(layerName, field, conv, "stride", stride, flow);
+    checkActivation(layerName, field, conv, activation, next, Loss.MSE, false, flow);
+    checkInit(layerName, field, conv, init, initValue);
+    if (!in.image()) {
+      error(Messages.needsImage(layerName, "Conv2d", shownIn, flow), field, conv, null);
+      // Go on with the vector, so that the layers after report only their own mistakes.
+      walk.known = false;
+      return new LayerModel(layerName, index, LayerModel.Kind.CONV2D, in, in, activation,
+          bias, init, initValue, kernel, stride, 0, 0f, 0f, 0f);
+    }
+    Shape out = Shape.image(Math.max(filters, 1), 1, 1);
+    int pad = 0;
+    if (valid && walk.known) {
+      if (same && stride != 1) {
+        error(Messages.sameStride(layerName, stride, flow), field, conv,
+            explicitValue(conv, "padding"));
+        valid = false;
+      } else if (kernel > in.height() || kernel > in.width()) {
+        error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
+            Math.min(in.height(), in.width()), !same), field, conv,
+            explicitValue(conv, "kernel"));
+        valid = false;
+      } else if (same) {
+        pad = (kernel - 1) / 2;
+        out = Shape.image(filters, in.height(), in.width());
+      } else if (remainder(layerName, field, conv, "kernel", kernel, stride, in, shownIn, flow)) {
+        out = Shape.image(filters, (in.height() - kernel) / stride + 1,
+            (in.width() - kernel) / stride + 1);
+      } else {
+        valid = false;
+      }
+      long weights = (long) filters * in.channels() * kernel * kernel;
+      if (valid && (weights > Integer.MAX_VALUE || out.size() > Integer.MAX_VALUE)) {
+        error(Messages.tooLarge(layerName, "its weight or output count",
+            Math.max(weights, out.size()), flow), field, conv, explicitValue(conv, "filters"));
+        valid = false;
+      }
+    }
+    walk.known = valid && walk.known;
+    walk.shape = walk.known ? out : Shape.image(Math.max(filters, 1), 1, 1);
+    return new LayerModel(layerName, index, LayerModel.Kind.CONV2D, in, walk.shape, activation,
+        bias, init, initValue, kernel, stride, pad, 0f, 0f, 0f);
+  }
+
+  /** Reports a window that does not cover its input exactly; returns whether it does. */
+  private boolean remainder(String layerName, VariableElement field, AnnotationMirror mirror,
+      String what, int size, int stride, Shape in, String shownIn, String flow) {
+    int rows = (in.height() - size) % stride;
+    int columns = (in.width() - size) % stride;
+    if (rows == 0 && columns == 0) {
+      return true;
+    }
+    AnnotationValue strideValue = explicitValue(mirror, "stride");
+    error(Messages.strideRemainder(layerName, what, size, stride, shownIn, flow, rows, columns,
+        rows > 0 ? in.height() : in.width()), field, mirror,
+        strideValue != null ? strideValue : explicitValue(mirror, what.equals("kernel")
+            ? "kernel" : "size"));
+    return false;
+  }
+
+  private LayerModel pool(String layerName, int index, VariableElement field,
+      AnnotationMirror pool, Walk walk, LayerModel.Kind kind) {
+    Shape in = walk.shape;
+    String flow = walk.flow;
+    String shownIn = walk.shown();
+    int size = intValue(pool, "size", 0);
+    int stride = intValue(pool, "stride", 0);
+    boolean valid = positive(layerName, field, pool, "size", size, flow);
+    if (stride < 0) {
+      error(Messages.notPositive(layerName, "stride", stride, flow), field, pool,
+          explicitValue(pool, "stride"));
+      valid = false;
+    }
+    if (stride == 0) {
+      stride = Math.max(size, 1);
+    }
+    if (!in.image()) {
+      error(Messages.needsImage(layerName, kind.display, shownIn, flow), field, pool, null);
+      walk.known = false;
+      return new LayerModel(layerName, index, kind, in, in, Activation.LINEAR, false,
+          Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
+    }
+    Shape out = Shape.image(in.channels(), 1, 1);
+    if (valid && walk.known) {
+      if (size > in.height() || size > in.width()) {
+        error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
+            Math.min(in.height(), in.width()), false), field, pool, explicitValue(pool, "size"));
+        valid = false;
+      } else if (remainder(layerName, field, pool, "window", size, stride, in, shownIn, flow)) {
+        out = Shape.image(in.channels(), (in.height() - size) / stride + 1,
+            (in.width() - size) / stride + 1);
+      } else {
+        valid = false;
+      }
+    }
+    walk.known = valid && walk.known;
+    walk.shape = out;
+    return new LayerModel(layerName, index, kind, in, out, Activation.LINEAR, false,
+        Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */
@@ -536,6 +800,18 @@ final class NetworkValidator {
       }
     }
     return null;
+  }
+
+  private static List<Integer> intList(AnnotationValue value) {
+    List<Integer> values = new ArrayList<>();
+    if (value.getValue() instanceof List) {
+      for (Object element : (List<?>) value.getValue()) {
+        Object v = element instanceof AnnotationValue ? ((AnnotationValue) element).getValue()
+            : element;
+        values.add(v instanceof Integer ? (Integer) v : 0);
+      }
+    }
+    return values;
   }
 
   private static int intValue(AnnotationMirror mirror, String name, int otherwise) {

@@ -18,8 +18,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Turns a {@link NetworkModel} into the source of {@code Net_<Name>}: sizes as constants,
- * parameters and work buffers as fields, one method per layer and direction (written by {@link
- * DenseWriter}), and the {@code Model} methods that tie them together.
+ * parameters and work buffers as fields, one method per layer and direction (written by a {@link
+ * LayerWriter} per layer kind), and the {@code Model} methods that tie them together.
  */
 final class NetworkWriter {
   static final String PROCESSOR = "io.ganglion.processor.NetworkProcessor";
@@ -28,32 +28,55 @@ final class NetworkWriter {
   private static final ClassName PARAMETER = ClassName.get("io.ganglion", "Parameter");
   private static final ClassName LOSS = ClassName.get("io.ganglion", "Loss");
   private static final ClassName ACTIVATION = ClassName.get("io.ganglion", "Activation");
-  private static final ClassName INIT = ClassName.get("io.ganglion", "Init");
   private static final ClassName CHECKS = ClassName.get("io.ganglion.internal", "Checks");
   private static final ClassName LOSSES = ClassName.get("io.ganglion.internal", "Losses");
-  private static final ClassName INITIALIZERS =
-      ClassName.get("io.ganglion.internal", "Initializers");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName LIST = ClassName.get("java.util", "List");
   private static final ClassName SPLITTABLE_RANDOM =
       ClassName.get("java.util", "SplittableRandom");
-  private static final TypeName FLOAT_ROWS = TypeName.get(float[][].class);
 
   /** Samples per chunk when inference or evaluation runs over more samples than the buffers hold. */
   private static final int EVAL_CHUNK = 128;
 
   private final NetworkModel network;
-  private final List<DenseWriter> layers = new ArrayList<>();
+  private final List<LayerWriter> layers = new ArrayList<>();
 
   NetworkWriter(NetworkModel network) {
     this.network = network;
     LayerModel previous = null;
     ClassName vectorClass = network.vector() ? VectorWriter.vectorClass(network) : null;
+    boolean learnsBefore = false;
     for (LayerModel layer : network.layers()) {
-      layers.add(new DenseWriter(layer, previous, vectorClass));
+      layers.add(writerFor(layer, previous, learnsBefore, vectorClass));
+      learnsBefore |= layer.learns();
       previous = layer;
     }
+  }
+
+  private static LayerWriter writerFor(LayerModel layer, LayerModel previous,
+      boolean inputGradient, ClassName vectorClass) {
+    switch (layer.kind()) {
+      case DENSE:
+        return new DenseWriter(layer, previous, inputGradient, vectorClass);
+      case CONV2D:
+        return new ConvWriter(layer, previous, inputGradient, vectorClass);
+      case MAX_POOL2D:
+      case AVG_POOL2D:
+        return new PoolWriter(layer, previous, inputGradient);
+      case FLATTEN:
+        return new FlattenWriter(layer, previous, inputGradient);
+      case DROPOUT:
+        return new DropoutWriter(layer, previous, inputGradient);
+      case BATCH_NORM:
+        return new BatchNormWriter(layer, previous, inputGradient);
+    }
+    throw new AssertionError(layer.kind());
+  }
+
+  /** Whether the first layer reads the inputs from a buffer of rows rather than the flat array. */
+  private boolean inputBuffered() {
+    return network.layers().get(0).kind() != LayerModel.Kind.DENSE;
   }
 
   /** The {@code <LAYER>_UNITS} constant of a layer. */
@@ -75,7 +98,21 @@ final class NetworkWriter {
         layerName + "WeightByUnit",
         "forward" + cap,
         "backward" + cap,
-        "inputGradient" + cap);
+        "inputGradient" + cap,
+        upperSnake(layerName) + "_CHANNELS",
+        upperSnake(layerName) + "_HEIGHT",
+        upperSnake(layerName) + "_WIDTH",
+        layerName + "WeightByFilter",
+        layerName + "Argmax",
+        layerName + "Mask",
+        layerName + "Normalized",
+        layerName + "Mean",
+        layerName + "InverseStd",
+        layerName + "RunningMean",
+        layerName + "RunningVar",
+        layerName + "Tracked",
+        layerName + "Sum",
+        layerName + "ProductSum");
   }
 
   static String upperSnake(String name) {
@@ -111,14 +148,13 @@ final class NetworkWriter {
     addInference(type);
     addTraining(type);
     addPlumbing(type);
-    for (DenseWriter layer : layers) {
-      type.addMethod(layer.forward());
+    for (LayerWriter layer : layers) {
+      type.addMethods(layer.forwardMethods());
     }
     for (int k = layers.size() - 1; k >= 0; k--) {
-      DenseWriter layer = layers.get(k);
-      type.addMethod(layer.backward());
-      if (layer.needsInputGradient()) {
-        type.addMethod(layer.inputGradient());
+      LayerWriter layer = layers.get(k);
+      if (layer.hasBackward()) {
+        type.addMethods(layer.backwardMethods());
       }
     }
     return JavaFile.builder(network.generatedClass().packageName(), type.build())
@@ -133,11 +169,18 @@ final class NetworkWriter {
             .addJavadoc("Input features per sample.\n")
             .initializer("$L", network.inputs())
             .build());
-    for (LayerModel layer : network.layers()) {
+    if (network.input().image()) {
+      type.addField(LayerWriter.constant(int.class, "INPUT_CHANNELS",
+          network.input().channels()));
+      type.addField(LayerWriter.constant(int.class, "INPUT_HEIGHT", network.input().height()));
+      type.addField(LayerWriter.constant(int.class, "INPUT_WIDTH", network.input().width()));
+    }
+    for (LayerWriter writer : layers) {
       type.addField(
-          FieldSpec.builder(int.class, unitsConstant(layer), Modifier.STATIC, Modifier.FINAL)
-              .initializer("$L", layer.units())
+          FieldSpec.builder(int.class, writer.units(), Modifier.STATIC, Modifier.FINAL)
+              .initializer("$L", writer.layer.units())
               .build());
+      writer.addConstants(type);
     }
     type.addField(
         FieldSpec.builder(int.class, "OUTPUTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -176,30 +219,49 @@ final class NetworkWriter {
         Modifier.FINAL);
     type.addField(
         ParameterizedTypeName.get(LIST, LAYER), "layers", Modifier.PRIVATE, Modifier.FINAL);
-    for (DenseWriter layer : layers) {
-      type.addField(FLOAT_ROWS, layer.weight(), Modifier.PRIVATE, Modifier.FINAL);
-      type.addField(FLOAT_ROWS, layer.weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
-      if (layerOf(layer).bias()) {
-        type.addField(float[].class, layer.bias(), Modifier.PRIVATE, Modifier.FINAL);
-        type.addField(float[].class, layer.biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
-      }
-      if (layer.needsInputGradient()) {
-        type.addField(FLOAT_ROWS, layer.weightByUnit(), Modifier.PRIVATE, Modifier.FINAL);
-      }
+    if (network.has(LayerModel.Kind.BATCH_NORM)) {
+      type.addField(
+          ParameterizedTypeName.get(LIST, PARAMETER), "buffers", Modifier.PRIVATE,
+          Modifier.FINAL);
+    }
+    for (LayerWriter layer : layers) {
+      layer.addParameterFields(type);
+    }
+    if (network.hasModes()) {
+      type.addField(
+          FieldSpec.builder(long.class, "noiseSeed", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc("Seeds the dropout masks.\n")
+              .build());
+      type.addField(
+          FieldSpec.builder(boolean.class, "primary", Modifier.PRIVATE, Modifier.FINAL)
+              .addJavadoc(
+                  "False for a replica: replicas share the running statistics but never update"
+                      + " them, so that data-parallel training stays deterministic.\n")
+              .build());
+      type.addField(
+          FieldSpec.builder(int.class, "replicas", Modifier.PRIVATE)
+              .build());
+      type.addField(
+          FieldSpec.builder(long.class, "dropoutStep")
+              .addJavadoc(
+                  "Training steps so far; with the seed it picks the dropout masks (tests set it to"
+                      + " repeat a mask).\n")
+              .build());
     }
     type.addField(int.class, "capacity", Modifier.PRIVATE);
-    for (DenseWriter layer : layers) {
-      type.addField(FLOAT_ROWS, layer.out(), Modifier.PRIVATE);
-      type.addField(FLOAT_ROWS, layer.delta(), Modifier.PRIVATE);
+    if (inputBuffered()) {
+      type.addField(LayerWriter.bufferType(network.input()),
+          LayerWriter.inputBuffer(network.input()), Modifier.PRIVATE);
     }
-  }
-
-  private LayerModel layerOf(DenseWriter writer) {
-    return network.layers().get(layers.indexOf(writer));
+    for (LayerWriter layer : layers) {
+      layer.addWorkFields(type);
+    }
   }
 
   private void addConstructors(TypeSpec.Builder type) {
     String generated = network.generatedClass().simpleName();
+    boolean modes = network.hasModes();
+    boolean norms = network.has(LayerModel.Kind.BATCH_NORM);
     type.addMethod(
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
@@ -209,35 +271,27 @@ final class NetworkWriter {
                 generated)
             .addStatement("this(new $T().nextLong())", SPLITTABLE_RANDOM)
             .build());
-    type.addMethod(
+    MethodSpec.Builder seeded =
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
             .addJavadoc(
                 "A network whose weights are drawn from {@code seed}: the same seed gives the same"
                     + " weights on every machine.\n")
-            .addParameter(long.class, "seed")
-            .addStatement("this(initialParameters(seed))")
-            .build());
+            .addParameter(long.class, "seed");
+    if (modes) {
+      seeded.addStatement("this(initialParameters(seed), $L, seed, true)",
+          norms ? "initialBuffers()" : "null");
+    } else {
+      seeded.addStatement("this(initialParameters(seed))");
+    }
+    type.addMethod(seeded.build());
 
     CodeBlock.Builder init = CodeBlock.builder();
     init.addStatement("$T[] p = new $T[$L]", PARAMETER, PARAMETER, parameterTotal());
     int k = 0;
-    for (LayerModel layer : network.layers()) {
-      String in = layer.index() == 1 ? "INPUTS" : unitsConstant(previousOf(layer));
-      init.addStatement(
-          "p[$L] = $T.transposed($S, $L, $L)", k, PARAMETER, layer.name() + ".weight",
-          unitsConstant(layer), in);
-      init.addStatement(
-          "$T.fill(p[$L], $T.$L, $T.$L, $Lf, $L, $L, seed, $L)",
-          INITIALIZERS, k, INIT, layer.init(), ACTIVATION, layer.activation(),
-          floatLiteral(layer.initValue()), in, unitsConstant(layer), layer.index());
-      k++;
-      if (layer.bias()) {
-        init.addStatement(
-            "p[$L] = $T.flat($S, $L)", k, PARAMETER, layer.name() + ".bias",
-            unitsConstant(layer));
-        k++;
-      }
+    for (LayerWriter writer : layers) {
+      writer.initParameters(init, k);
+      k += writer.tensorCount();
     }
     init.addStatement("return p");
     type.addMethod(
@@ -247,54 +301,71 @@ final class NetworkWriter {
             .addParameter(long.class, "seed")
             .addCode(init.build())
             .build());
+    if (norms) {
+      CodeBlock.Builder buffers = CodeBlock.builder();
+      buffers.addStatement("$T[] b = new $T[$L]", PARAMETER, PARAMETER, bufferTotal());
+      int b = 0;
+      for (LayerWriter writer : layers) {
+        writer.initBuffers(buffers, b);
+        b += writer.bufferCount();
+      }
+      buffers.addStatement("return b");
+      type.addMethod(
+          MethodSpec.methodBuilder("initialBuffers")
+              .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+              .returns(ArrayTypeName.of(PARAMETER))
+              .addCode(buffers.build())
+              .build());
+    }
 
     CodeBlock.Builder body = CodeBlock.builder();
     body.addStatement("this.parameters = $T.of(p)", LIST);
+    if (norms) {
+      body.addStatement("this.buffers = $T.of(b)", LIST);
+    }
+    if (modes) {
+      body.addStatement("this.noiseSeed = noiseSeed");
+      body.addStatement("this.primary = primary");
+    }
     k = 0;
+    int b = 0;
     List<String> views = new ArrayList<>();
-    for (DenseWriter writer : layers) {
-      LayerModel layer = layerOf(writer);
-      String in = layer.index() == 1 ? "INPUTS" : unitsConstant(previousOf(layer));
-      body.addStatement("$L = p[$L].data()", writer.weight(), k);
-      body.addStatement("$L = p[$L].grad()", writer.weightGrad(), k);
-      String biasParameter = "null";
-      if (layer.bias()) {
-        body.addStatement("$L = p[$L].data()[0]", writer.bias(), k + 1);
-        body.addStatement("$L = p[$L].grad()[0]", writer.biasGrad(), k + 1);
-        biasParameter = "p[" + (k + 1) + "]";
-      }
-      if (writer.needsInputGradient()) {
-        body.addStatement("$L = new float[$L][$L]", writer.weightByUnit(), writer.units(), in);
-      }
-      body.addStatement(
-          "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], $L)",
-          layer.name(), LAYER, layer.name(), "Dense", ACTIVATION, layer.activation(), in,
-          writer.units(), k, biasParameter);
-      views.add("super." + layer.name());
-      k += layer.bias() ? 2 : 1;
+    for (LayerWriter writer : layers) {
+      writer.assign(body, k, b);
+      views.add("super." + writer.layer.name());
+      k += writer.tensorCount();
+      b += writer.bufferCount();
     }
     body.addStatement("this.layers = $T.of($L)", LIST, String.join(", ", views));
     body.addStatement("grow(1)");
-    type.addMethod(
+    MethodSpec.Builder constructor =
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
-            .addParameter(ArrayTypeName.of(PARAMETER), "p")
-            .addCode(body.build())
-            .build());
-  }
-
-  private LayerModel previousOf(LayerModel layer) {
-    return network.layers().get(layer.index() - 2);
+            .addParameter(ArrayTypeName.of(PARAMETER), "p");
+    if (modes) {
+      constructor
+          .addParameter(ArrayTypeName.of(PARAMETER), "b")
+          .addParameter(long.class, "noiseSeed")
+          .addParameter(boolean.class, "primary");
+    }
+    type.addMethod(constructor.addCode(body.build()).build());
   }
 
   private int parameterTotal() {
     int total = 0;
-    for (LayerModel layer : network.layers()) {
-      total += layer.bias() ? 2 : 1;
+    for (LayerWriter writer : layers) {
+      total += writer.tensorCount();
     }
     return total;
   }
 
+  private int bufferTotal() {
+    int total = 0;
+    for (LayerWriter writer : layers) {
+      total += writer.bufferCount();
+    }
+    return total;
+  }
   private void addDescriptionMethods(TypeSpec.Builder type) {
     type.addMethod(override("name", String.class).addStatement("return $S",
         network.networkClass().simpleName()).build());
@@ -311,15 +382,43 @@ final class NetworkWriter {
             .addStatement("return parameters")
             .build());
     type.addMethod(override("summary", String.class).addStatement("return SUMMARY").build());
+    if (!network.layers().stream().allMatch(l -> l.kind() == LayerModel.Kind.DENSE)) {
+      // Dense-only networks keep the default: their multiply-adds are about their parameters.
+      type.addMethod(override("multiplyAdds", long.class)
+          .addStatement("return $LL", network.multiplyAdds())
+          .build());
+    }
     type.addMethod(override("spec", String.class).addStatement("return SPEC").build());
-    type.addMethod(
+    MethodSpec.Builder replica =
         override("replica", MODEL)
             .addStatement("$T[] p = new $T[parameters.size()]", PARAMETER, PARAMETER)
             .beginControlFlow("for (int k = 0; k < p.length; k++)")
             .addStatement("p[k] = parameters.get(k).withOwnGradient()")
-            .endControlFlow()
-            .addStatement("return new $T(p)", network.generatedClass())
-            .build());
+            .endControlFlow();
+    if (network.hasModes()) {
+      // Replicas share the running statistics (read at inference) and draw their own masks.
+      replica.addStatement(
+          "return new $T(p, $L, $T.at(noiseSeed, ++replicas), false)",
+          network.generatedClass(),
+          network.has(LayerModel.Kind.BATCH_NORM)
+              ? "buffers.toArray(new Parameter[0])" : "null",
+          ClassName.get("io.ganglion.internal", "SplitMix"));
+    } else {
+      replica.addStatement("return new $T(p)", network.generatedClass());
+    }
+    type.addMethod(replica.build());
+    if (network.input().image()) {
+      type.addMethod(
+          override("inputShape", int[].class)
+              .addStatement("return new int[] {INPUT_CHANNELS, INPUT_HEIGHT, INPUT_WIDTH}")
+              .build());
+    }
+    if (network.has(LayerModel.Kind.BATCH_NORM)) {
+      type.addMethod(
+          override("buffers", ParameterizedTypeName.get(LIST, PARAMETER))
+              .addStatement("return buffers")
+              .build());
+    }
   }
 
   private void addInference(TypeSpec.Builder type) {
@@ -330,14 +429,14 @@ final class NetworkWriter {
             .addParameter(float[].class, "output")
             .addStatement("$T.input(input, INPUTS)", CHECKS)
             .addStatement("$T.output(output, OUTPUTS)", CHECKS)
-            .addStatement("forward(input, 0, 1)")
+            .addStatement("forward(input, 0, 1$L)", inference())
             .addStatement("writeOutput($L[0], output, 0)", last)
             .build());
     type.addMethod(
         override("classify", int.class)
             .addParameter(float[].class, "input")
             .addStatement("$T.input(input, INPUTS)", CHECKS)
-            .addStatement("forward(input, 0, 1)")
+            .addStatement("forward(input, 0, 1$L)", inference())
             .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
             .build());
     type.addMethod(
@@ -353,7 +452,7 @@ final class NetworkWriter {
             .beginControlFlow("for (int done = 0; done < count; done += step)")
             .addStatement("int n = Math.min(step, count - done)")
             .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n)")
+            .addStatement("forward(inputs, offset + done, n$L)", inference())
             .beginControlFlow("for (int s = 0; s < n; s++)")
             .addStatement("writeOutput($L[s], outputs, (done + s) * OUTPUTS)", last)
             .endControlFlow()
@@ -372,7 +471,7 @@ final class NetworkWriter {
             .beginControlFlow("for (int done = 0; done < count; done += step)")
             .addStatement("int n = Math.min(step, count - done)")
             .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n)")
+            .addStatement("forward(inputs, offset + done, n$L)", inference())
             .beginControlFlow("for (int s = 0; s < n; s++)")
             .addStatement(
                 "classes[done + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS, last, threshold())
@@ -399,6 +498,11 @@ final class NetworkWriter {
         break;
     }
     type.addMethod(write.build());
+  }
+
+  /** The training argument of forward() for inference, if it takes one. */
+  private String inference() {
+    return network.hasModes() ? ", false" : "";
   }
 
   private String outputDescription() {
@@ -429,16 +533,17 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
             .addStatement("grow(count)")
-            .addStatement("forward(inputs, offset, count)")
+            .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
             .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
             .addStatement("zeroGradients()");
     for (int k = layers.size() - 1; k >= 0; k--) {
-      DenseWriter layer = layers.get(k);
-      if (k == 0) {
-        step.addStatement("$L(inputs, offset, count)", layer.backwardName());
-      } else {
-        step.addStatement("$L(count)", layer.backwardName());
+      LayerWriter layer = layers.get(k);
+      if (layer.hasBackward()) {
+        step.addStatement(layer.backwardCall());
       }
+    }
+    if (network.has(LayerModel.Kind.DROPOUT)) {
+      step.addStatement("dropoutStep++");
     }
     type.addMethod(step.addStatement("return loss").build());
 
@@ -456,13 +561,13 @@ final class NetworkWriter {
             .beginControlFlow("for (int done = 0; done < count; done += step)")
             .addStatement("int n = Math.min(step, count - done)")
             .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n)")
+            .addStatement("forward(inputs, offset + done, n$L)", inference())
             .addStatement("sum += lossOnly(labels, targets, offset + done, n)")
             .endControlFlow()
             .addStatement("return sum")
             .build());
 
-    DenseWriter last = layers.get(layers.size() - 1);
+    LayerWriter last = layers.get(layers.size() - 1);
     String lossMethod = lossMethod();
     type.addMethod(
         MethodSpec.methodBuilder("lossGradient")
@@ -529,24 +634,21 @@ final class NetworkWriter {
             .addParameter(float[].class, "inputs")
             .addParameter(int.class, "offset")
             .addParameter(int.class, "count");
-    for (int k = 0; k < layers.size(); k++) {
-      if (k == 0) {
-        forward.addStatement("$L(inputs, offset, count)", layers.get(k).forwardName());
-      } else {
-        forward.addStatement("$L(count)", layers.get(k).forwardName());
-      }
+    if (network.hasModes()) {
+      forward.addParameter(boolean.class, "training");
+    }
+    if (inputBuffered()) {
+      addInputCopy(forward);
+    }
+    for (LayerWriter layer : layers) {
+      forward.addStatement(layer.forwardCall(network.hasModes() ? "training" : null));
     }
     type.addMethod(forward.build());
 
     MethodSpec.Builder zero =
         MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PRIVATE);
-    for (DenseWriter writer : layers) {
-      zero.beginControlFlow("for (float[] row : $L)", writer.weightGrad())
-          .addStatement("$T.fill(row, 0f)", DenseWriter.ARRAYS)
-          .endControlFlow();
-      if (layerOf(writer).bias()) {
-        zero.addStatement("$T.fill($L, 0f)", DenseWriter.ARRAYS, writer.biasGrad());
-      }
+    for (LayerWriter writer : layers) {
+      writer.zeroGradients(zero);
     }
     type.addMethod(zero.build());
 
@@ -560,12 +662,40 @@ final class NetworkWriter {
             .beginControlFlow("if (count <= capacity)")
             .addStatement("return")
             .endControlFlow();
-    for (DenseWriter writer : layers) {
-      grow.addStatement("$L = new float[count][$L]", writer.out(), writer.units());
-      grow.addStatement("$L = new float[count][$L]", writer.delta(), writer.units());
+    if (inputBuffered()) {
+      Shape input = network.input();
+      grow.addStatement("$L = $L", LayerWriter.inputBuffer(input), input.image()
+          ? "new float[count][" + input.positions() + "][" + input.channels() + "]"
+          : "new float[count][INPUTS]");
+    }
+    for (LayerWriter writer : layers) {
+      writer.grow(grow);
     }
     grow.addStatement("capacity = count");
     type.addMethod(grow.build());
+  }
+
+  /**
+   * Copies the flat inputs into the first layer's rows; images go from PyTorch's CHW order to one
+   * row of channels per pixel.
+   */
+  private void addInputCopy(MethodSpec.Builder forward) {
+    Shape input = network.input();
+    String buffer = LayerWriter.inputBuffer(input);
+    forward.beginControlFlow("for (int n = 0; n < count; n++)");
+    forward.addStatement("int base = (offset + n) * INPUTS");
+    if (input.image()) {
+      forward.addStatement("float[][] x = $L[n]", buffer);
+      forward.beginControlFlow("for (int c = 0; c < INPUT_CHANNELS; c++)");
+      forward.addStatement("int from = base + c * $L", input.positions());
+      forward.beginControlFlow("for (int q = 0; q < $L; q++)", input.positions());
+      forward.addStatement("x[q][c] = inputs[from + q]");
+      forward.endControlFlow();
+      forward.endControlFlow();
+    } else {
+      forward.addStatement("$T.arraycopy(inputs, base, $L[n], 0, INPUTS)", System.class, buffer);
+    }
+    forward.endControlFlow();
   }
 
   private static MethodSpec.Builder override(String name, Class<?> returns) {
@@ -579,7 +709,7 @@ final class NetworkWriter {
         .returns(returns);
   }
 
-  private static String floatLiteral(float value) {
+  static String floatLiteral(float value) {
     if (Float.isNaN(value) || Float.isInfinite(value)) {
       throw new IllegalArgumentException("initValue must be finite, but was " + value);
     }

@@ -12,14 +12,16 @@ final class Summary {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"Layer", "Kind", "Output", "Activation", "Params", "Mult-adds"});
     rows.add(
-        new String[] {"(input)", "Input", String.valueOf(network.inputs()), "", "", ""});
+        new String[] {"(input)", "Input", network.input().toString(), "", "", ""});
     for (LayerModel layer : network.layers()) {
+      boolean activates =
+          layer.kind() == LayerModel.Kind.DENSE || layer.kind() == LayerModel.Kind.CONV2D;
       rows.add(
           new String[] {
             layer.name(),
-            "Dense",
-            String.valueOf(layer.units()),
-            layer.activation().name(),
+            kind(layer),
+            layer.out().toString(),
+            activates ? layer.activation().name() : "",
             grouped(layer.parameterCount()),
             grouped(layer.multiplyAdds())
           });
@@ -52,11 +54,50 @@ final class Summary {
     return out.toString();
   }
 
+  /** The kind column: the annotation's name and the options that shape the output. */
+  private static String kind(LayerModel layer) {
+    switch (layer.kind()) {
+      case CONV2D:
+        return "Conv2d " + window(layer) + (layer.out().height() == layer.in().height()
+            && layer.kernel() > 1 ? " same" : "");
+      case MAX_POOL2D:
+      case AVG_POOL2D:
+        return layer.kind().display + " " + window(layer);
+      case DROPOUT:
+        return "Dropout " + layer.rate();
+      default:
+        return layer.kind().display;
+    }
+  }
+
+  private static String window(LayerModel layer) {
+    return layer.kernel() + "x" + layer.kernel()
+        + (layer.stride() != 1 && layer.stride() != layer.kernel()
+            || layer.kind() == LayerModel.Kind.CONV2D && layer.stride() != 1
+            ? "/" + layer.stride() : "");
+  }
+
   /** A compact one-line description recorded in saved files. */
   static String spec(NetworkModel network) {
     StringBuilder spec = new StringBuilder();
-    spec.append("inputs=").append(network.inputs()).append(";loss=").append(network.loss());
+    spec.append(network.input().image() ? "input=" : "inputs=").append(network.input())
+        .append(";loss=").append(network.loss());
     for (LayerModel layer : network.layers()) {
+      if (layer.kind() != LayerModel.Kind.DENSE) {
+        spec.append(';').append(layer.name()).append('=').append(layer.kind().display)
+            .append('(').append(layer.in()).append("->").append(layer.out());
+        if (layer.kernel() > 0) {
+          spec.append(",k").append(layer.kernel()).append(",s").append(layer.stride());
+        }
+        if (layer.kind() == LayerModel.Kind.CONV2D) {
+          spec.append(',').append(layer.activation()).append(layer.bias() ? "" : ",nobias");
+        }
+        if (layer.kind() == LayerModel.Kind.DROPOUT) {
+          spec.append(",p").append(layer.rate());
+        }
+        spec.append(')');
+        continue;
+      }
       spec.append(';')
           .append(layer.name())
           .append("=Dense(")

@@ -81,8 +81,14 @@ final class VectorWriter {
 
   JavaFile write() {
     LayerModel previous = null;
+    boolean learnsBefore = false;
     for (LayerModel layer : network.layers()) {
-      writeLayer(layer, previous);
+      if (layer.kind() == LayerModel.Kind.DENSE) {
+        writeLayer(layer, previous, learnsBefore);
+      } else if (layer.kind() == LayerModel.Kind.CONV2D) {
+        methods.addAll(new ConvVectorWriter(layer).write(learnsBefore));
+      }
+      learnsBefore |= layer.learns();
       previous = layer;
     }
     TypeSpec.Builder type =
@@ -139,7 +145,7 @@ final class VectorWriter {
     return "inputGradient" + layer.capitalized();
   }
 
-  private void writeLayer(LayerModel layer, LayerModel previous) {
+  private void writeLayer(LayerModel layer, LayerModel previous, boolean inputGradient) {
     String units = NetworkWriter.unitsConstant(layer);
     String in = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
     boolean first = previous == null;
@@ -196,7 +202,7 @@ final class VectorWriter {
     weights.scalarInit = (m, c) -> "g[r + " + m + "][" + c + "]";
     writeProduct(weights);
 
-    if (!first) {
+    if (inputGradient) {
       Product inputs = new Product();
       inputs.name = inputGradientName(layer);
       inputs.parameters.add(new String[] {"float[][]", "d"});

@@ -52,6 +52,51 @@ class GoldenTest {
     assertGolden("twoLayerNetwork", "Net_Tiny.java", generated);
   }
 
+  private static final JavaFileObject SMALL_CNN =
+      JavaFileObjects.forSourceLines(
+          "com.example.SmallCnn",
+          "package com.example;",
+          "",
+          "import io.ganglion.*;",
+          "",
+          "@Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+          "abstract class SmallCnn {",
+          "  @Conv2d(filters = 8, kernel = 3, padding = Padding.SAME, bias = false)",
+          "  Layer conv1;",
+          "",
+          "  @BatchNorm",
+          "  Layer norm1;",
+          "",
+          "  @MaxPool2d(size = 2)",
+          "  Layer pool1;",
+          "",
+          "  @Conv2d(filters = 4, kernel = 2, stride = 1, activation = Activation.RELU)",
+          "  Layer conv2;",
+          "",
+          "  @Flatten",
+          "  Layer flat;",
+          "",
+          "  @Dropout(rate = 0.5f)",
+          "  Layer drop;",
+          "",
+          "  @Dense(units = 3)",
+          "  Layer logits;",
+          "}");
+
+  /** A network with every image layer, dropout and batch norm: read its diff like code. */
+  @Test
+  void convolutionalNetwork() throws IOException {
+    Compilation compilation = compile(SMALL_CNN);
+    assertThat(compilation).succeededWithoutWarnings();
+    String generated =
+        compilation
+            .generatedSourceFile("com.example.Net_SmallCnn")
+            .orElseThrow()
+            .getCharContent(false)
+            .toString();
+    assertGolden("convolutionalNetwork", "Net_SmallCnn.java", generated);
+  }
+
   @Test
   void generationIsDeterministic() throws IOException {
     String first = source(compile(TWO_LAYERS));

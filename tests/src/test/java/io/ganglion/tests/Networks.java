@@ -7,11 +7,18 @@ import static io.ganglion.Activation.SIGMOID;
 import static io.ganglion.Activation.SOFTMAX;
 import static io.ganglion.Activation.TANH;
 
+import io.ganglion.AvgPool2d;
+import io.ganglion.BatchNorm;
+import io.ganglion.Conv2d;
 import io.ganglion.Dense;
+import io.ganglion.Dropout;
+import io.ganglion.Flatten;
 import io.ganglion.Init;
 import io.ganglion.Layer;
 import io.ganglion.Loss;
+import io.ganglion.MaxPool2d;
 import io.ganglion.Network;
+import io.ganglion.Padding;
 
 /**
  * Networks compiled by the real processor for the functional tests. Sizes are chosen to exercise
@@ -127,6 +134,146 @@ final class Networks {
     Layer hidden2;
 
     @Dense(units = 10)
+    Layer logits;
+  }
+
+  /**
+   * VALID convolution, overlapping max pooling (3 over 2), an even SAME kernel (padded one more
+   * at the end) and channel counts that leave remainders after the blocks of 4.
+   */
+  @Network(input = {2, 9, 9}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvValidMaxPool {
+    @Conv2d(filters = 5, kernel = 3, activation = TANH)
+    Layer conv1;
+
+    @MaxPool2d(size = 3, stride = 2)
+    Layer pool1;
+
+    @Conv2d(filters = 6, kernel = 2, padding = Padding.SAME, activation = SIGMOID)
+    Layer conv2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 4)
+    Layer logits;
+  }
+
+  /** A strided convolution without bias, an odd SAME kernel and average pooling. */
+  @Network(input = {3, 9, 9}, loss = Loss.MSE)
+  abstract static class ConvStridedAvgPool {
+    @Conv2d(filters = 4, kernel = 3, stride = 2, activation = LEAKY_RELU, bias = false)
+    Layer conv1;
+
+    @Conv2d(filters = 7, kernel = 3, padding = Padding.SAME, activation = TANH)
+    Layer conv2;
+
+    @AvgPool2d(size = 2)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** Pooling first (no input gradient needed before it), then a 1x1 convolution. */
+  @Network(input = {1, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolFirst {
+    @AvgPool2d(size = 2, stride = 1)
+    Layer smooth;
+
+    @Conv2d(filters = 3, kernel = 1, activation = TANH)
+    Layer mix;
+
+    @MaxPool2d(size = 5)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 2)
+    Layer logits;
+  }
+
+  /** Batch norm on images and on vectors, dropout on images and on vectors. */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class DropoutBatchNorm {
+    // No bias: batch norm subtracts the mean, so a bias before it has a zero gradient.
+    @Conv2d(filters = 4, kernel = 3, padding = Padding.SAME, bias = false)
+    Layer conv;
+
+    @BatchNorm
+    Layer norm1;
+
+    @Dropout(rate = 0.25f)
+    Layer drop1;
+
+    @MaxPool2d(size = 2)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 8, activation = TANH)
+    Layer hidden;
+
+    @BatchNorm(momentum = 0.2f)
+    Layer norm2;
+
+    @Dropout(rate = 0.5f)
+    Layer drop2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /** Batch norm first: its scale and shift learn although nothing before it does. */
+  @Network(inputs = 5, loss = Loss.MSE)
+  abstract static class BatchNormFirst {
+    @BatchNorm
+    Layer norm;
+
+    @Dense(units = 4, activation = TANH)
+    Layer hidden;
+
+    @Dense(units = 2)
+    Layer out;
+  }
+
+  /** Dropout on the raw inputs, copied into rows first since no dense layer reads them. */
+  @Network(inputs = 6, loss = Loss.BINARY_CROSS_ENTROPY)
+  abstract static class DropoutFirst {
+    @Dropout(rate = 0.2f)
+    Layer noise;
+
+    @Dense(units = 5, activation = RELU)
+    Layer hidden;
+
+    @Dense(units = 2)
+    Layer out;
+  }
+
+  /**
+   * Wide enough for the convolution vector kernels' 4-vector blocks, 1-vector blocks and tails:
+   * 45 filters forward and 45 input channels for the input gradient of conv2.
+   */
+  @Network(input = {3, 5, 5}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvVectorEdges {
+    @Conv2d(filters = 45, kernel = 3, padding = Padding.SAME, activation = TANH)
+    Layer conv1;
+
+    @Conv2d(filters = 13, kernel = 2, activation = SIGMOID)
+    Layer conv2;
+
+    @AvgPool2d(size = 4)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
     Layer logits;
   }
 }

@@ -1,0 +1,234 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes batch normalization per channel (images) or per unit (vectors), as PyTorch's {@code
+ * BatchNorm2d} and {@code BatchNorm1d}: training normalizes with the batch's mean and biased
+ * variance and moves the running statistics towards them (the variance unbiased), inference uses
+ * the running statistics. Statistics are summed in double; inner loops run over the channels.
+ */
+final class BatchNormWriter extends LayerWriter {
+  BatchNormWriter(LayerModel layer, LayerModel previous, boolean inputGradient) {
+    super(layer, previous, inputGradient);
+  }
+
+  private String field(String what) {
+    return layer.name() + what;
+  }
+
+  private int channels() {
+    return layer.in().channels();
+  }
+
+  private String comment() {
+    return layer.name() + ": BatchNorm " + layer.out() + ", momentum " + layer.momentum()
+        + ", epsilon " + layer.epsilon();
+  }
+
+  @Override
+  boolean usesMode() {
+    return true;
+  }
+
+  @Override
+  void addParameterFields(TypeSpec.Builder type) {
+    for (String name : new String[] {"Weight", "WeightGrad", "Bias", "BiasGrad", "RunningMean",
+        "RunningVar", "Tracked", "Mean", "InverseStd"}) {
+      type.addField(float[].class, field(name), Modifier.PRIVATE, Modifier.FINAL);
+    }
+    type.addField(double[].class, field("Sum"), Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(double[].class, field("ProductSum"), Modifier.PRIVATE, Modifier.FINAL);
+  }
+
+  @Override
+  int tensorCount() {
+    return 2;
+  }
+
+  @Override
+  void initParameters(CodeBlock.Builder init, int k) {
+    init.addStatement("p[$L] = $T.flat($S, $L)", k, PARAMETER, layer.name() + ".weight",
+        channels());
+    init.addStatement("$T.fill(p[$L].data()[0], 1f)", ARRAYS, k);
+    init.addStatement("p[$L] = $T.flat($S, $L)", k + 1, PARAMETER, layer.name() + ".bias",
+        channels());
+  }
+
+  @Override
+  int bufferCount() {
+    return 3;
+  }
+
+  @Override
+  void initBuffers(CodeBlock.Builder init, int k) {
+    init.addStatement("b[$L] = $T.flat($S, $L)", k, PARAMETER, layer.name() + ".running_mean",
+        channels());
+    init.addStatement("b[$L] = $T.flat($S, $L)", k + 1, PARAMETER,
+        layer.name() + ".running_var", channels());
+    init.addStatement("$T.fill(b[$L].data()[0], 1f)", ARRAYS, k + 1);
+    init.addStatement("b[$L] = $T.flat($S)", k + 2, PARAMETER,
+        layer.name() + ".num_batches_tracked");
+  }
+
+  @Override
+  void assign(CodeBlock.Builder body, int k, int buffer) {
+    body.addStatement("$L = p[$L].data()[0]", field("Weight"), k);
+    body.addStatement("$L = p[$L].grad()[0]", field("WeightGrad"), k);
+    body.addStatement("$L = p[$L].data()[0]", field("Bias"), k + 1);
+    body.addStatement("$L = p[$L].grad()[0]", field("BiasGrad"), k + 1);
+    body.addStatement("$L = b[$L].data()[0]", field("RunningMean"), buffer);
+    body.addStatement("$L = b[$L].data()[0]", field("RunningVar"), buffer + 1);
+    body.addStatement("$L = b[$L].data()[0]", field("Tracked"), buffer + 2);
+    for (String name : new String[] {"Mean", "InverseStd"}) {
+      body.addStatement("$L = new float[$L]", field(name), channels());
+    }
+    for (String name : new String[] {"Sum", "ProductSum"}) {
+      body.addStatement("$L = new double[$L]", field(name), channels());
+    }
+    body.addStatement(
+        "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], p[$L])",
+        layer.name(), LAYER, layer.name(), "BatchNorm", ACTIVATION, layer.activation(),
+        dims(layer.in()), dims(layer.out()), k, k + 1);
+  }
+
+  @Override
+  void addWorkFields(TypeSpec.Builder type) {
+    super.addWorkFields(type);
+    type.addField(bufferType(layer.out()), field("Normalized"), Modifier.PRIVATE);
+  }
+
+  @Override
+  void grow(MethodSpec.Builder grow) {
+    super.grow(grow);
+    grow.addStatement("$L = $L", field("Normalized"), allocation(layer.out()));
+  }
+
+  @Override
+  void zeroGradients(MethodSpec.Builder zero) {
+    zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("WeightGrad"));
+    zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("BiasGrad"));
+  }
+
+  /** Values per channel in a batch of {@code count} samples. */
+  private String perChannel() {
+    int positions = layer.out().positions();
+    return positions == 1 ? "count" : "count * " + positions;
+  }
+
+  @Override
+  List<MethodSpec> forwardMethods() {
+    Shape shape = layer.out();
+    int c = channels();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[] mean = $L", field("Mean"));
+    code.addStatement("float[] inv = $L", field("InverseStd"));
+    code.addStatement("float[] rm = $L", field("RunningMean"));
+    code.addStatement("float[] rv = $L", field("RunningVar"));
+    code.beginControlFlow("if (training)");
+    code.addStatement("double[] s = $L", field("Sum"));
+    code.addStatement("int values = $L", perChannel());
+    code.addStatement("$T.fill(s, 0)", ARRAYS);
+    beginRows(code, shape, "x", input());
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("s[c] += x[c]");
+    code.endControlFlow();
+    endRows(code, shape);
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("mean[c] = (float) (s[c] / values)");
+    code.endControlFlow();
+    code.addStatement("$T.fill(s, 0)", ARRAYS);
+    beginRows(code, shape, "x", input());
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("double v = x[c] - mean[c]");
+    code.addStatement("s[c] += v * v");
+    code.endControlFlow();
+    endRows(code, shape);
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("double variance = s[c] / values");
+    code.addStatement("inv[c] = (float) (1 / Math.sqrt(variance + $Lf))",
+        NetworkWriter.floatLiteral(layer.epsilon()));
+    code.beginControlFlow("if (primary)");
+    code.addStatement("float m = $Lf", NetworkWriter.floatLiteral(layer.momentum()));
+    code.addStatement("rm[c] = (1 - m) * rm[c] + m * mean[c]");
+    code.addStatement(
+        "rv[c] = (float) ((1 - m) * rv[c] + m * (values > 1 ? variance * values / (values - 1)"
+            + " : variance))");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("if (primary)");
+    code.addStatement("$L[0]++", field("Tracked"));
+    code.endControlFlow();
+    code.nextControlFlow("else");
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("mean[c] = rm[c]");
+    code.addStatement("inv[c] = (float) (1 / Math.sqrt(rv[c] + $Lf))",
+        NetworkWriter.floatLiteral(layer.epsilon()));
+    code.endControlFlow();
+    code.endControlFlow();
+    code.addStatement("float[] gamma = $L", field("Weight"));
+    code.addStatement("float[] beta = $L", field("Bias"));
+    beginRows(code, shape, "x", input(), "y", out(), "h", field("Normalized"));
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("float v = (x[c] - mean[c]) * inv[c]");
+    code.addStatement("h[c] = v");
+    code.addStatement("y[c] = gamma[c] * v + beta[c]");
+    code.endControlFlow();
+    endRows(code, shape);
+    return List.of(method(forwardName(), comment())
+        .addParameter(int.class, "count")
+        .addParameter(boolean.class, "training")
+        .addCode(code.build())
+        .build());
+  }
+
+  /**
+   * Backward through the batch statistics: with {@code h} the normalized values and {@code N}
+   * values per channel, {@code dx = gamma * inv * (d - mean(d) - h * mean(d * h))}.
+   */
+  @Override
+  List<MethodSpec> backwardMethods() {
+    Shape shape = layer.out();
+    int c = channels();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("double[] sd = $L", field("Sum"));
+    code.addStatement("double[] sdh = $L", field("ProductSum"));
+    code.addStatement("$T.fill(sd, 0)", ARRAYS);
+    code.addStatement("$T.fill(sdh, 0)", ARRAYS);
+    beginRows(code, shape, "d", delta(), "h", field("Normalized"));
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("sd[c] += d[c]");
+    code.addStatement("sdh[c] += d[c] * h[c]");
+    code.endControlFlow();
+    endRows(code, shape);
+    code.addStatement("float[] gg = $L", field("WeightGrad"));
+    code.addStatement("float[] gb = $L", field("BiasGrad"));
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+    code.addStatement("gg[c] += (float) sdh[c]");
+    code.addStatement("gb[c] += (float) sd[c]");
+    code.endControlFlow();
+    if (inputGradient) {
+      code.addStatement("float[] gamma = $L", field("Weight"));
+      code.addStatement("float[] inv = $L", field("InverseStd"));
+      code.addStatement("int values = $L", perChannel());
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+      code.addStatement("sd[c] /= values");
+      code.addStatement("sdh[c] /= values");
+      code.endControlFlow();
+      beginRows(code, shape, "dx", inputDelta(), "d", delta(), "h", field("Normalized"));
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+      code.addStatement(
+          "dx[c] = gamma[c] * inv[c] * (float) (d[c] - sd[c] - h[c] * sdh[c])");
+      code.endControlFlow();
+      endRows(code, shape);
+    }
+    return List.of(method(backwardName(), comment())
+        .addParameter(int.class, "count")
+        .addCode(code.build())
+        .build());
+  }
+}

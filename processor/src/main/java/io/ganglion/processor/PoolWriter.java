@@ -1,0 +1,157 @@
+package io.ganglion.processor;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes max or average pooling. Inner loops run over the channels of a pixel row. Max pooling
+ * remembers, per output value, the pixel that won (the first of equal values, as PyTorch), and
+ * its backward pass adds each gradient to that pixel.
+ */
+final class PoolWriter extends LayerWriter {
+  PoolWriter(LayerModel layer, LayerModel previous, boolean inputGradient) {
+    super(layer, previous, inputGradient);
+  }
+
+  private boolean max() {
+    return layer.kind() == LayerModel.Kind.MAX_POOL2D;
+  }
+
+  private String argmax() {
+    return layer.name() + "Argmax";
+  }
+
+  private String comment() {
+    return layer.name() + ": " + layer.kind().display + " " + layer.in() + " -> " + layer.out()
+        + ", " + layer.kernel() + "x" + layer.kernel()
+        + (layer.stride() != layer.kernel() ? " stride " + layer.stride() : "");
+  }
+
+  @Override
+  void addWorkFields(TypeSpec.Builder type) {
+    super.addWorkFields(type);
+    if (max()) {
+      type.addField(TypeName.get(int[][][].class), argmax(), Modifier.PRIVATE);
+    }
+  }
+
+  @Override
+  void grow(MethodSpec.Builder grow) {
+    super.grow(grow);
+    if (max()) {
+      grow.addStatement("$L = new int[count][$L][$L]", argmax(), layer.out().positions(),
+          layer.out().channels());
+    }
+  }
+
+  @Override
+  List<MethodSpec> forwardMethods() {
+    return List.of(forward());
+  }
+
+  @Override
+  List<MethodSpec> backwardMethods() {
+    return List.of(backward());
+  }
+
+  private String inverseArea() {
+    return NetworkWriter.floatLiteral(1f / (layer.kernel() * layer.kernel())) + "f";
+  }
+
+  MethodSpec forward() {
+    int s = layer.stride();
+    int width = layer.in().width();
+    String channels = constant("CHANNELS");
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[][] x = $L[n]", input());
+    code.addStatement("float[][] y = $L[n]", out());
+    if (max()) {
+      code.addStatement("int[][] a = $L[n]", argmax());
+    }
+    code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", constant("HEIGHT"));
+    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", constant("WIDTH"));
+    code.addStatement("int p = oy * $L + ox", constant("WIDTH"));
+    code.addStatement("int corner = oy * $L + ox * $L", s * width, s);
+    code.addStatement("float[] yp = y[p]");
+    if (max()) {
+      code.addStatement("int[] ap = a[p]");
+      code.addStatement("$T.arraycopy(x[corner], 0, yp, 0, $L)", System.class, channels);
+      code.addStatement("$T.fill(ap, corner)", ARRAYS);
+    } else {
+      code.addStatement("$T.fill(yp, 0f)", ARRAYS);
+    }
+    code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", layer.kernel());
+    code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", layer.kernel());
+    code.addStatement("int q = corner + ky * $L + kx", width);
+    code.addStatement("float[] xq = x[q]");
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+    if (max()) {
+      code.beginControlFlow("if (xq[c] > yp[c])");
+      code.addStatement("yp[c] = xq[c]");
+      code.addStatement("ap[c] = q");
+      code.endControlFlow();
+    } else {
+      code.addStatement("yp[c] += xq[c]");
+    }
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    if (!max()) {
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+      code.addStatement("yp[c] *= $L", inverseArea());
+      code.endControlFlow();
+    }
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    return method(forwardName(), comment()).addParameter(int.class, "count")
+        .addCode(code.build()).build();
+  }
+
+  /** Writes the gradient with respect to the input into the previous layer's delta. */
+  MethodSpec backward() {
+    int s = layer.stride();
+    int width = layer.in().width();
+    String channels = constant("CHANNELS");
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[][] dx = $L[n]", inputDelta());
+    code.addStatement("float[][] d = $L[n]", delta());
+    code.beginControlFlow("for (float[] row : dx)");
+    code.addStatement("$T.fill(row, 0f)", ARRAYS);
+    code.endControlFlow();
+    if (max()) {
+      code.addStatement("int[][] a = $L[n]", argmax());
+      code.beginControlFlow("for (int p = 0; p < $L; p++)", layer.out().positions());
+      code.addStatement("float[] dp = d[p]");
+      code.addStatement("int[] ap = a[p]");
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+      code.addStatement("dx[ap[c]][c] += dp[c]");
+      code.endControlFlow();
+      code.endControlFlow();
+    } else {
+      code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", constant("HEIGHT"));
+      code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", constant("WIDTH"));
+      code.addStatement("float[] dp = d[oy * $L + ox]", constant("WIDTH"));
+      code.addStatement("int corner = oy * $L + ox * $L", s * width, s);
+      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", layer.kernel());
+      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", layer.kernel());
+      code.addStatement("float[] dxq = dx[corner + ky * $L + kx]", width);
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+      code.addStatement("dxq[c] += dp[c] * $L", inverseArea());
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    code.endControlFlow();
+    return method(backwardName(), comment()).addParameter(int.class, "count")
+        .addCode(code.build()).build();
+  }
+}

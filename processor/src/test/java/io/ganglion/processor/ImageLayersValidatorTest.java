@@ -1,0 +1,281 @@
+package io.ganglion.processor;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.ganglion.processor.Sources.compile;
+import static io.ganglion.processor.Sources.source;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import java.io.IOException;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per message about image inputs, convolutions, pooling, flattening, dropout and batch
+ * norm: the exact text, on its line, and nothing else; plus the summary of a CNN.
+ */
+class ImageLayersValidatorTest {
+
+  private static void assertOnlyError(JavaFileObject file, String text, String line) {
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorContaining(text).inFile(file).onLineContaining(line);
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void inputTwice() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 784,",
+            "    input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputTwice] Foo: @Network must set one of inputs and input, but set both;"
+            + " keep inputs = <features> for vectors or input = {channels, height, width} for"
+            + " images",
+        "input = {1, 28, 28}");
+  }
+
+  @Test
+  void inputShape() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {28, 28}; for 28x28 gray images use input = {1, 28, 28}",
+        "input = {28, 28}");
+  }
+
+  @Test
+  void notPositive() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 8, kernel = 3,",
+            "      stride = 0) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NotPositive] conv: stride must be at least 1, but was 0 (input gives"
+            + " 1x28x28); set it to a positive size",
+        "stride = 0");
+  }
+
+  @Test
+  void needsImage() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 784, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 8, kernel = 3) Layer conv;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NeedsImage] conv: Conv2d must take an image (channels x height x width), but"
+            + " its input was a vector of 784 (input gives 784); declare @Network(input ="
+            + " {channels, height, width}), or move conv before the @Flatten layer",
+        "@Conv2d");
+  }
+
+  @Test
+  void denseBeforeFlatten() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 16, kernel = 3, padding = Padding.SAME) Layer conv;",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/DenseBeforeFlatten] out: Dense must take a vector, but its input was the image"
+            + " 16x14x14 (pool makes 16x28x28 -> 16x14x14); add @Flatten Layer flat; before out",
+        "@Dense");
+  }
+
+  @Test
+  void kernelTooLarge() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 16, 16}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 16, kernel = 3, padding = Padding.SAME) Layer conv1;",
+            "  @MaxPool2d(size = 4) Layer pool1;",
+            "  @Conv2d(filters = 8,",
+            "      kernel = 5) Layer conv2;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] conv2: a 5x5 kernel must fit its 16x4x4 input, but does not"
+            + " (pool1 makes 16x16x16 -> 16x4x4); use a kernel of at most 4 or padding = SAME",
+        "kernel = 5");
+  }
+
+  @Test
+  void kernelTooLarge_poolWindow() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {3, 2, 2}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @AvgPool2d(size = 3) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] pool: a 3x3 window must fit its 3x2x2 input, but does not"
+            + " (input gives 3x2x2); use a window of at most 2",
+        "size = 3");
+  }
+
+  @Test
+  void strideRemainder() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 2) Layer pool1;",
+            "  @MaxPool2d(size = 2) Layer pool2;",
+            "  @MaxPool2d(size = 2) Layer pool3;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/StrideRemainder] pool3: a 2x2 window with stride 2 must cover its 1x7x7 input"
+            + " exactly, but leaves 1 row(s) and 1 column(s) out (pool2 makes 1x14x14 -> 1x7x7);"
+            + " make (7 - 2) divisible by the stride, for example with another window size or"
+            + " stride",
+        "pool3");
+  }
+
+  @Test
+  void sameStride() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 4, kernel = 3, stride = 2,",
+            "      padding = Padding.SAME) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/SameStride] conv: padding = SAME must have stride 1, but stride was 2 (input"
+            + " gives 1x28x28); as in PyTorch, SAME keeps the size only at stride 1, so use"
+            + " padding = VALID, or stride 1 followed by a pooling layer",
+        "padding = Padding.SAME");
+  }
+
+  @Test
+  void dropoutRate() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 8) Layer hidden;",
+            "  @Dropout(rate = 1f) Layer drop;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/DropoutRate] drop: rate must be in [0, 1) (the probability of dropping a"
+            + " value), but was 1.0; use for example rate = 0.5f",
+        "rate = 1f");
+  }
+
+  @Test
+  void batchNormValue() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @BatchNorm(momentum = 0f) Layer norm;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/BatchNormValue] norm: momentum must be in (0, 1], but was 0.0; PyTorch's"
+            + " default is 0.1f",
+        "momentum = 0f");
+  }
+
+  @Test
+  void afterOutput() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer out;",
+            "  @BatchNorm Layer norm;",
+            "}"),
+        "[Network/AfterOutput] norm: BatchNorm must not follow the output layer out, but did;"
+            + " the loss reads the last @Dense layer's output, so move norm before out or remove"
+            + " it",
+        "@BatchNorm");
+  }
+
+  @Test
+  void outputNotDense() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 4, 4}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "  @Flatten Layer flat;",
+            "}"),
+        "[Network/OutputNotDense] Foo: the last layer must be @Dense (the output layer), but flat"
+            + " was Flatten; end with @Dense(units = <outputs>) Layer output; (after @Flatten for"
+            + " images)",
+        "@Flatten");
+  }
+
+  @Test
+  void layerOutsideNetwork_imageLayer() {
+    assertOnlyError(
+        source("Foo",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "}"),
+        "[Network/LayerOutsideNetwork] pool: @MaxPool2d must be on a field of a @Network class,"
+            + " but Foo has no @Network",
+        "@MaxPool2d");
+  }
+
+  @Test
+  void summaryShowsImageShapes() throws IOException {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions("-Aganglion.summary=true")
+            .compile(
+                source("Cnn",
+                    "@Network(input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                    "abstract class Cnn {",
+                    "  @Conv2d(filters = 16, kernel = 3, padding = Padding.SAME,",
+                    "      activation = Activation.RELU) Layer conv1;",
+                    "  @BatchNorm Layer norm1;",
+                    "  @MaxPool2d(size = 2) Layer pool1;",
+                    "  @Conv2d(filters = 32, kernel = 3, activation = Activation.RELU)",
+                    "  Layer conv2;",
+                    "  @AvgPool2d(size = 4, stride = 2) Layer pool2;",
+                    "  @Flatten Layer flat;",
+                    "  @Dropout(rate = 0.5f) Layer drop;",
+                    "  @Dense(units = 10) Layer logits;",
+                    "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    String note = compilation.notes().get(0).getMessage(null);
+    String table = String.join("\n",
+        "Cnn (SOFTMAX_CROSS_ENTROPY loss)",
+        "Layer    Kind             Output    Activation  Params  Mult-adds",
+        "(input)  Input            1x28x28",
+        "conv1    Conv2d 3x3 same  16x28x28  RELU           160    112,896",
+        "norm1    BatchNorm        16x28x28                  32     12,544",
+        "pool1    MaxPool2d 2x2    16x14x14                   0          0",
+        "conv2    Conv2d 3x3       32x12x12  RELU         4,640    663,552",
+        "pool2    AvgPool2d 4x4/2  32x5x5                     0     12,800",
+        "flat     Flatten          800                        0          0",
+        "drop     Dropout 0.5      800                        0          0",
+        "logits   Dense            10        LINEAR       8,010      8,000",
+        "Total                                           12,842    809,792",
+        "Multiply-adds are per sample, forward pass.");
+    // javac indents the lines of a note after the first.
+    assertThat(note).isEqualTo("Net_Cnn:\n" + table.replaceAll("(?m)^", "  "));
+  }
+}

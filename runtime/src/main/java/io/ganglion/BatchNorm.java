@@ -1,0 +1,25 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Batch normalization (PyTorch's {@code nn.BatchNorm2d} on images, per channel; {@code
+ * nn.BatchNorm1d} on vectors, per unit). Training normalizes with the batch's statistics and
+ * updates running ones; inference uses the running statistics. Tensors: {@code <field>.weight},
+ * {@code .bias} (learned) and the buffers {@code .running_mean}, {@code .running_var}, {@code
+ * .num_batches_tracked}.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.FIELD)
+public @interface BatchNorm {
+  /** Weight of the newest batch in the running statistics, in (0, 1]; PyTorch's default. */
+  float momentum() default 0.1f;
+
+  /** Added to the variance before the square root; positive. */
+  float epsilon() default 1e-5f;
+}

@@ -1,0 +1,45 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A 2-D convolution over images of shape channels x height x width (PyTorch's {@code nn.Conv2d}):
+ * {@code filters} square kernels of {@code kernel x kernel} over every input channel, moved by
+ * {@code stride}. The weight is {@code [filters, in_channels, kernel, kernel]} and the bias {@code
+ * [filters]}, named {@code <field>.weight} and {@code <field>.bias} as in PyTorch.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.FIELD)
+public @interface Conv2d {
+  /** Number of output channels; at least 1. */
+  int filters();
+
+  /** Height and width of each kernel; at least 1. */
+  int kernel();
+
+  /** Step between kernel positions, in both directions; at least 1. */
+  int stride() default 1;
+
+  /** {@link Padding#VALID} (no padding) or {@link Padding#SAME} (output as large as the input). */
+  Padding padding() default Padding.VALID;
+
+  /** Activation applied to the output; {@link Activation#LINEAR} (none) by default. */
+  Activation activation() default Activation.LINEAR;
+
+  /** Whether the layer adds a learned bias per filter. */
+  boolean bias() default true;
+
+  /**
+   * How the weights are initialized, with fan-in {@code in_channels * kernel^2} and fan-out {@code
+   * filters * kernel^2}. {@link Init#DEFAULT} picks He uniform for the ReLU family, else Glorot.
+   */
+  Init init() default Init.DEFAULT;
+
+  /** The value every weight starts at when {@link #init()} is {@link Init#CONSTANT}. */
+  float initValue() default 0f;
+}

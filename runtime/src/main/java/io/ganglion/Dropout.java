@@ -1,0 +1,20 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Inverted dropout (PyTorch's {@code nn.Dropout}): while training, each value is set to zero with
+ * probability {@code rate} and the others are scaled by {@code 1 / (1 - rate)}; at inference it
+ * passes values through. The masks are drawn from the network's seed, so runs repeat.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.FIELD)
+public @interface Dropout {
+  /** Probability of dropping a value, in [0, 1). */
+  float rate();
+}

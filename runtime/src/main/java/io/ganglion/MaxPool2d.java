@@ -1,0 +1,22 @@
+package io.ganglion;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Max pooling over {@code size x size} windows of each channel of an image, moved by {@code
+ * stride} (PyTorch's {@code nn.MaxPool2d}). The windows must cover the input exactly.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.FIELD)
+public @interface MaxPool2d {
+  /** Height and width of each window; at least 1. */
+  int size();
+
+  /** Step between windows; {@code 0} (the default) means {@link #size()}. */
+  int stride() default 0;
+}

@@ -1,0 +1,204 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Layer;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Finite-difference checks of the image layers, dropout and batch norm: every parameter element of
+ * networks with VALID and SAME (odd and even) convolutions, strides, max and average pooling with
+ * and without overlap, flattening, dropout with a fixed mask and batch norm in training mode. The
+ * loss differentiated is the training loss that {@code forwardBackward} returns (the mask is
+ * repeated by resetting the dropout step), so batch norm is checked through its batch statistics.
+ */
+class ConvGradientCheckTest {
+  private static final float EPS = 5e-4f;
+
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> cases = Stream.builder();
+    for (int batch : new int[] {1, 5}) {
+      cases.add(Arguments.of("ConvValidMaxPool", batch));
+      cases.add(Arguments.of("ConvStridedAvgPool", batch));
+      cases.add(Arguments.of("PoolFirst", batch));
+      cases.add(Arguments.of("ConvVectorEdges", batch));
+    }
+    for (int batch : new int[] {3, 7}) {
+      cases.add(Arguments.of("DropoutBatchNorm", batch));
+      cases.add(Arguments.of("BatchNormFirst", batch));
+      cases.add(Arguments.of("DropoutFirst", batch));
+    }
+    return cases.build();
+  }
+
+  static Model network(String name, long seed) {
+    switch (name) {
+      case "ConvValidMaxPool":
+        return new Net_Networks_ConvValidMaxPool(seed);
+      case "ConvStridedAvgPool":
+        return new Net_Networks_ConvStridedAvgPool(seed);
+      case "PoolFirst":
+        return new Net_Networks_PoolFirst(seed);
+      case "ConvVectorEdges":
+        return new Net_Networks_ConvVectorEdges(seed);
+      case "DropoutBatchNorm":
+        return new Net_Networks_DropoutBatchNorm(seed);
+      case "BatchNormFirst":
+        return new Net_Networks_BatchNormFirst(seed);
+      case "DropoutFirst":
+        return new Net_Networks_DropoutFirst(seed);
+      default:
+        throw new IllegalArgumentException(name);
+    }
+  }
+
+  /** The mean training loss with the same dropout mask every time. */
+  private static double loss(Model model, float[] x, int[] labels, float[] targets, int batch) {
+    if (model instanceof Net_Networks_DropoutBatchNorm) {
+      ((Net_Networks_DropoutBatchNorm) model).dropoutStep = 3;
+    }
+    if (model instanceof Net_Networks_DropoutFirst) {
+      ((Net_Networks_DropoutFirst) model).dropoutStep = 3;
+    }
+    return model.forwardBackward(x, 0, labels, targets, batch, 1f / batch) / batch;
+  }
+
+  @ParameterizedTest(name = "{0}, batch {1}")
+  @MethodSource("cases")
+  void backwardMatchesFiniteDifferences(String name, int batch) {
+    Model model = network(name, 5);
+    SplittableRandom random = new SplittableRandom(13);
+    for (Parameter p : model.parameters()) {
+      for (int e = 0; e < p.size(); e++) {
+        p.set(e, p.get(e) + (float) (random.nextDouble() - 0.5) * 0.2f);
+      }
+    }
+    float[] x = new float[batch * model.inputSize()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) (random.nextDouble() * 2 - 1);
+    }
+    int[] labels = null;
+    float[] targets = null;
+    if (model.loss().takesLabels()) {
+      labels = new int[batch];
+      for (int n = 0; n < batch; n++) {
+        labels[n] = random.nextInt(model.outputSize());
+      }
+    } else {
+      targets = new float[batch * model.outputSize()];
+      for (int k = 0; k < targets.length; k++) {
+        targets[k] = (float) random.nextDouble();
+      }
+    }
+    loss(model, x, labels, targets, batch);
+    List<Parameter> parameters = model.parameters();
+    float[][] analytic = new float[parameters.size()][];
+    for (int k = 0; k < analytic.length; k++) {
+      analytic[k] = new float[parameters.get(k).size()];
+      parameters.get(k).copyGradientTo(analytic[k]);
+    }
+
+    for (int k = 0; k < analytic.length; k++) {
+      Parameter p = parameters.get(k);
+      double diff = 0;
+      double norm = 0;
+      int smooth = 0;
+      for (int e = 0; e < p.size(); e++) {
+        float original = p.get(e);
+        double center = loss(model, x, labels, targets, batch);
+        p.set(e, original + EPS);
+        double plus = loss(model, x, labels, targets, batch);
+        p.set(e, original - EPS);
+        double minus = loss(model, x, labels, targets, batch);
+        p.set(e, original);
+        double numeric = (plus - minus) / (2 * EPS);
+        double tolerance = 2e-3 + 2e-2 * Math.abs(numeric);
+        double right = (plus - center) / EPS;
+        double left = (center - minus) / EPS;
+        boolean kink = Math.abs(right - left) > tolerance;
+        float a = analytic[k][e];
+        if (Math.abs(a - numeric) <= tolerance && !kink) {
+          diff += (a - numeric) * (a - numeric);
+          norm += a * a + numeric * numeric;
+          smooth++;
+          continue;
+        }
+        assertTrue(
+            Math.abs(a - numeric) <= tolerance
+                || (kink
+                    && a >= Math.min(left, right) - tolerance
+                    && a <= Math.max(left, right) + tolerance),
+            p.name() + "[" + e + "]: analytic " + a + " vs numeric " + numeric
+                + " (left " + left + ", right " + right + ")");
+      }
+      double relative = norm == 0 ? 0 : Math.sqrt(diff / norm);
+      assertTrue(relative < 1e-2, p.name() + ": relative error " + relative);
+      assertTrue(norm > 0, p.name() + ": gradient is identically zero");
+      assertTrue(
+          smooth >= p.size() / 2,
+          p.name() + ": only " + smooth + " of " + p.size() + " elements away from kinks");
+    }
+  }
+
+  @Test
+  void layerViewsDescribeImageLayers() {
+    Net_Networks_ConvValidMaxPool net = new Net_Networks_ConvValidMaxPool(4);
+    Layer conv = net.layer("conv2");
+    assertEquals("Conv2d", conv.kind());
+    assertArrayEquals(new int[] {5, 3, 3}, conv.inputShape());
+    assertArrayEquals(new int[] {6, 3, 3}, conv.outputShape());
+    assertArrayEquals(new int[] {6, 5, 2, 2}, conv.weight().shape());
+    // weight(filter, k) is W[filter][channel][ky][kx] with k the flat (channel, ky, kx) index.
+    assertEquals(conv.weight().get(3 * 20 + 7), conv.weight(3, 7));
+    assertEquals(conv.bias().get(5), conv.bias(5));
+    assertEquals("MaxPool2d", net.layer("pool1").kind());
+    assertEquals(5 * 7 * 7 * 2 * 9 + 6 * 3 * 3 * 5 * 4 + 54 * 4, net.multiplyAdds());
+    assertEquals(0, net.layer("flat").parameters().size());
+    assertArrayEquals(new int[] {54}, net.layer("flat").outputShape());
+  }
+
+  @Test
+  void dropoutIsOffAndBatchNormUsesRunningStatisticsInInference() {
+    Net_Networks_DropoutBatchNorm net = new Net_Networks_DropoutBatchNorm(3);
+    SplittableRandom random = new SplittableRandom(2);
+    float[] x = new float[8 * net.inputSize()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) random.nextDouble();
+    }
+    int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
+    float[] sample = java.util.Arrays.copyOf(x, net.inputSize());
+    float[] before = net.predict(sample);
+    assertArrayEquals(before, net.predict(sample), "inference must be deterministic");
+
+    double first = net.forwardBackward(x, 0, labels, null, 8, 1f / 8);
+    double second = net.forwardBackward(x, 0, labels, null, 8, 1f / 8);
+    assertNotEquals(first, second, "each training step draws a new dropout mask");
+    assertEquals(
+        List.of("norm1.running_mean", "norm1.running_var", "norm1.num_batches_tracked",
+            "norm2.running_mean", "norm2.running_var", "norm2.num_batches_tracked"),
+        net.buffers().stream().map(Parameter::name).collect(java.util.stream.Collectors.toList()));
+    assertEquals(2f, net.buffers().get(2).get(0), "two batches tracked");
+    assertNotEquals(0f, net.buffers().get(0).get(0), "running mean moved");
+    float[] after = net.predict(sample);
+    assertArrayEquals(after, net.predict(sample), "inference must stay deterministic");
+    assertNotEquals(before[0], after[0], "inference reads the running statistics");
+
+    // A replica shares the running statistics and does not update them.
+    Model replica = net.replica();
+    replica.forwardBackward(x, 0, labels, null, 8, 1f / 8);
+    assertEquals(2f, net.buffers().get(2).get(0));
+    assertArrayEquals(after, replica.predict(sample));
+    assertArrayEquals(new int[] {2, 6, 6}, net.inputShape());
+  }
+}

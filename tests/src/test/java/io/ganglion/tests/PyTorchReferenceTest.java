@@ -1,0 +1,139 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Layer;
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compares generated networks with PyTorch 1.13 (float64) on the same weights and inputs:
+ * inference outputs, and for training the loss, every gradient and the running statistics after
+ * one step. The values come from {@code pytorch/make_fixtures.py}, which documents the formulas
+ * for the weights and inputs that both sides compute; CI has no PyTorch, so its output is
+ * committed.
+ */
+class PyTorchReferenceTest {
+  private static final double TOLERANCE = 1e-5;
+
+  @Test
+  void convValidMaxPool() throws IOException {
+    check(new Net_Networks_ConvValidMaxPool(1), "ConvValidMaxPool", 3, new int[] {1, 3, 0});
+  }
+
+  @Test
+  void convStridedAvgPool() throws IOException {
+    check(new Net_Networks_ConvStridedAvgPool(1), "ConvStridedAvgPool", 2, null);
+  }
+
+  @Test
+  void batchNormTrainingAndInference() throws IOException {
+    check(new Net_Networks_BatchNormFirst(1), "BatchNormFirst", 4, null);
+  }
+
+  @Test
+  void dropoutAndBatchNormInference() throws IOException {
+    check(new Net_Networks_DropoutBatchNorm(1), "DropoutBatchNorm", 2, null);
+  }
+
+  private static void check(Model model, String name, int batch, int[] labels)
+      throws IOException {
+    Map<String, double[]> expected = read(name + ".txt");
+    fill(model);
+    float[] x = new float[batch * model.inputSize()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.cos(0.37 * k + 0.2);
+    }
+    float[] outputs = new float[batch * model.outputSize()];
+    model.predictBatch(x, 0, batch, outputs);
+    assertClose(expected.get("output"), outputs, name + " output");
+    if (!expected.containsKey("loss")) {
+      return;
+    }
+    float[] targets = null;
+    if (model.loss() != Loss.SOFTMAX_CROSS_ENTROPY) {
+      targets = new float[outputs.length];
+      for (int k = 0; k < targets.length; k++) {
+        targets[k] = (float) (0.1 * (k % 7));
+      }
+    }
+    double loss = model.forwardBackward(x, 0, labels, targets, batch, 1f / batch) / batch;
+    assertEquals(expected.get("loss")[0], loss, TOLERANCE, name + " loss");
+    for (Parameter p : model.parameters()) {
+      float[] gradient = new float[p.size()];
+      p.copyGradientTo(gradient);
+      assertClose(expected.get(p.name() + ".grad"), gradient, name + " " + p.name() + ".grad");
+    }
+    for (Parameter b : model.buffers()) {
+      if (!b.name().endsWith("num_batches_tracked")) {
+        assertClose(expected.get(b.name() + ".after"), b.toArray(), name + " " + b.name());
+      }
+    }
+  }
+
+  /** Sets every tensor, in state_dict order, from the formulas of make_fixtures.py. */
+  private static void fill(Model model) {
+    Map<String, Parameter> byName = new HashMap<>();
+    for (Parameter p : model.parameters()) {
+      byName.put(p.name(), p);
+    }
+    for (Parameter b : model.buffers()) {
+      byName.put(b.name(), b);
+    }
+    int t = 0;
+    for (Layer layer : model.layers()) {
+      for (String suffix : new String[] {"weight", "bias", "running_mean", "running_var",
+          "num_batches_tracked"}) {
+        Parameter p = byName.get(layer.name() + "." + suffix);
+        if (p == null) {
+          continue;
+        }
+        if (!suffix.equals("num_batches_tracked")) {
+          for (int e = 0; e < p.size(); e++) {
+            double v = Math.sin(0.7 * e + 1.3 * t + 0.1);
+            p.set(e, (float) (suffix.equals("running_var") ? 0.5 + 0.25 * (1 + v) : 0.8 * v));
+          }
+        }
+        t++;
+      }
+    }
+  }
+
+  private static void assertClose(double[] expected, float[] actual, String what) {
+    assertTrue(expected != null, what + ": missing from the fixture");
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int k = 0; k < expected.length; k++) {
+      double tolerance = TOLERANCE * Math.max(1, Math.abs(expected[k]));
+      assertEquals(expected[k], actual[k], tolerance, what + "[" + k + "]");
+    }
+  }
+
+  private static Map<String, double[]> read(String file) throws IOException {
+    Map<String, double[]> values = new HashMap<>();
+    try (InputStream in = PyTorchReferenceTest.class.getResourceAsStream("pytorch/" + file)) {
+      assertTrue(in != null, file + " must be on the test class path");
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] parts = line.trim().split(" ");
+        List<Double> numbers = new ArrayList<>();
+        for (int k = 1; k < parts.length; k++) {
+          numbers.add(Double.parseDouble(parts[k]));
+        }
+        values.put(parts[0], numbers.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+    }
+    return values;
+  }
+}

@@ -1,0 +1,132 @@
+"""Makes the PyTorch reference values that PyTorchReferenceTest compares Ganglion with.
+
+Run from this directory with torch installed (tested with torch 1.13, CPU):
+    /usr/bin/python3 make_fixtures.py
+It rewrites the *.txt files next to it. The networks mirror tests/Networks.java; every tensor and
+input is given by a formula that the Java test computes too, so no weights need to be exported:
+    tensor t (state_dict order), element e (PyTorch order): 0.8 * sin(0.7 * e + 1.3 * t + 0.1)
+    running_var: 0.5 + 0.25 * (1 + sin(0.7 * e + 1.3 * t + 0.1))
+    input k (flat over the batch, NCHW):                    cos(0.37 * k + 0.2)
+Each file holds lines "<name> <values...>": the outputs (softmax probabilities for the
+cross-entropy networks, as Model.predictBatch returns them), and for training, the mean loss and
+the gradient of every parameter, in PyTorch order.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+
+
+def fill(model):
+    with torch.no_grad():
+        for t, (name, tensor) in enumerate(model.state_dict().items()):
+            flat = tensor.view(-1)
+            if name.endswith("num_batches_tracked"):
+                continue
+            for e in range(flat.numel()):
+                v = math.sin(0.7 * e + 1.3 * t + 0.1)
+                flat[e] = 0.5 + 0.25 * (1 + v) if name.endswith("running_var") else 0.8 * v
+
+
+def inputs(batch, shape):
+    n = batch
+    for d in shape:
+        n *= d
+    return torch.tensor([math.cos(0.37 * k + 0.2) for k in range(n)]).view(batch, *shape)
+
+
+class ConvValidMaxPool(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 5, 3)
+        self.pool1 = nn.MaxPool2d(3, 2)
+        self.conv2 = nn.Conv2d(5, 6, 2, padding="same")
+        self.logits = nn.Linear(54, 4)
+
+    def forward(self, x):
+        x = self.pool1(torch.tanh(self.conv1(x)))
+        x = torch.sigmoid(self.conv2(x))
+        return self.logits(torch.flatten(x, 1))
+
+
+class ConvStridedAvgPool(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3, stride=2, bias=False)
+        self.conv2 = nn.Conv2d(4, 7, 3, padding="same")
+        self.pool = nn.AvgPool2d(2)
+        self.out = nn.Linear(28, 3)
+
+    def forward(self, x):
+        x = F.leaky_relu(self.conv1(x), 0.01)
+        x = self.pool(torch.tanh(self.conv2(x)))
+        return self.out(torch.flatten(x, 1))
+
+
+class BatchNormFirst(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(5)
+        self.hidden = nn.Linear(5, 4)
+        self.out = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.hidden(self.norm(x))))
+
+
+class DropoutBatchNorm(nn.Module):
+    """Inference only: dropout is the identity, batch norm uses the running statistics."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding="same", bias=False)
+        self.norm1 = nn.BatchNorm2d(4)
+        self.pool = nn.MaxPool2d(2)
+        self.hidden = nn.Linear(36, 8)
+        self.norm2 = nn.BatchNorm1d(8)
+        self.logits = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = self.pool(self.norm1(self.conv(x)))
+        return self.logits(self.norm2(torch.tanh(self.hidden(torch.flatten(x, 1)))))
+
+
+def line(name, values):
+    return name + " " + " ".join(repr(float(v)) for v in values.reshape(-1).tolist())
+
+
+def write(file, model, shape, batch, loss, labels=None):
+    fill(model)
+    x = inputs(batch, shape)
+    lines = []
+    model.eval()
+    with torch.no_grad():
+        y = model(x)
+        lines.append(line("output", torch.softmax(y, 1) if loss == "ce" else y))
+    if labels is not None:
+        model.train()
+        y = model(x)
+        if loss == "ce":
+            value = F.cross_entropy(y, torch.tensor(labels))
+        else:
+            targets = torch.tensor([0.1 * (k % 7) for k in range(y.numel())]).view_as(y)
+            value = F.mse_loss(y, targets)
+        value.backward()
+        lines.append(line("loss", value.detach()))
+        for name, p in model.named_parameters():
+            lines.append(line(name + ".grad", p.grad))
+        for name, b in model.named_buffers():
+            if not name.endswith("num_batches_tracked"):
+                lines.append(line(name + ".after", b))
+    with open(file, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+torch.manual_seed(0)
+write("ConvValidMaxPool.txt", ConvValidMaxPool(), (2, 9, 9), 3, "ce", [1, 3, 0])
+write("ConvStridedAvgPool.txt", ConvStridedAvgPool(), (3, 9, 9), 2, "mse", [])
+write("BatchNormFirst.txt", BatchNormFirst(), (5,), 4, "mse", [])
+write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
