@@ -62,6 +62,22 @@ public interface Model {
     return List.of();
   }
 
+  /**
+   * The state of the model's own random numbers (dropout's mask stream: its seed, the training
+   * steps taken and the replicas made), for checkpoints; empty for a model without randomness.
+   */
+  default long[] randomState() {
+    return new long[0];
+  }
+
+  /** Restores a {@link #randomState()}, so that resumed training draws the same masks. */
+  default void setRandomState(long[] state) {
+    if (state == null || state.length != 0) {
+      throw new IllegalArgumentException(
+          name() + " has no random state, but was given " + java.util.Arrays.toString(state));
+    }
+  }
+
   /** The parameter with the given name, such as {@code "hidden1.weight"}. */
   default Parameter parameter(String name) {
     for (Parameter p : parameters()) {

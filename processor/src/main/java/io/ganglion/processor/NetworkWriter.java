@@ -229,7 +229,7 @@ final class NetworkWriter {
     }
     if (network.hasModes()) {
       type.addField(
-          FieldSpec.builder(long.class, "noiseSeed", Modifier.PRIVATE, Modifier.FINAL)
+          FieldSpec.builder(long.class, "noiseSeed", Modifier.PRIVATE)
               .addJavadoc("Seeds the dropout masks.\n")
               .build());
       type.addField(
@@ -407,6 +407,25 @@ final class NetworkWriter {
       replica.addStatement("return new $T(p)", network.generatedClass());
     }
     type.addMethod(replica.build());
+    if (network.hasModes()) {
+      type.addMethod(
+          override("randomState", long[].class)
+              .addStatement("return new long[] {noiseSeed, dropoutStep, replicas}")
+              .build());
+      type.addMethod(
+          override("setRandomState", void.class)
+              .addParameter(long[].class, "state")
+              .beginControlFlow("if (state == null || state.length != 3)")
+              .addStatement(
+                  "throw new IllegalArgumentException($S + $T.toString(state))",
+                  "random state must be {seed, dropout step, replicas}, but was ",
+                  ClassName.get("java.util", "Arrays"))
+              .endControlFlow()
+              .addStatement("noiseSeed = state[0]")
+              .addStatement("dropoutStep = state[1]")
+              .addStatement("replicas = (int) state[2]")
+              .build());
+    }
     if (network.input().image()) {
       type.addMethod(
           override("inputShape", int[].class)

@@ -148,7 +148,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   /**
    * Seeds the dropout masks.
    */
-  private final long noiseSeed;
+  private long noiseSeed;
 
   /**
    * False for a replica: replicas share the running statistics but never update them, so that data-parallel training stays deterministic.
@@ -330,6 +330,21 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       p[k] = parameters.get(k).withOwnGradient();
     }
     return new Net_SmallCnn(p, buffers.toArray(new Parameter[0]), SplitMix.at(noiseSeed, ++replicas), false);
+  }
+
+  @Override
+  public long[] randomState() {
+    return new long[] {noiseSeed, dropoutStep, replicas};
+  }
+
+  @Override
+  public void setRandomState(long[] state) {
+    if (state == null || state.length != 3) {
+      throw new IllegalArgumentException("random state must be {seed, dropout step, replicas}, but was " + Arrays.toString(state));
+    }
+    noiseSeed = state[0];
+    dropoutStep = state[1];
+    replicas = (int) state[2];
   }
 
   @Override

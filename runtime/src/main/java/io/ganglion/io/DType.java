@@ -3,7 +3,7 @@ package io.ganglion.io;
 /**
  * The element types Ganglion reads and writes in safetensors files, by their safetensors names.
  * Values are {@code float} in memory: {@link #F32} is stored as is, the others convert on read
- * and write (rounding to nearest, ties to even).
+ * and write (rounding to nearest, ties to even; {@link #I64} to the nearest integer).
  */
 public enum DType {
   /** IEEE 754 half precision (binary16). */
@@ -13,7 +13,12 @@ public enum DType {
   /** IEEE 754 single precision; Ganglion's own type. */
   F32(4),
   /** IEEE 754 double precision; narrowed to {@code float} on read. */
-  F64(8);
+  F64(8),
+  /**
+   * 64-bit signed integers, as PyTorch stores counters such as batch normalization's {@code
+   * num_batches_tracked}; converted to the nearest {@code float} on read, rounded on write.
+   */
+  I64(8);
 
   private final int bytes;
 
@@ -45,6 +50,8 @@ public enum DType {
         return Floats16.toBfloat16(value) & 0xffffL;
       case F32:
         return Float.floatToRawIntBits(value) & 0xffffffffL;
+      case I64:
+        return Math.round((double) value);
       default:
         return Double.doubleToRawLongBits(value);
     }
@@ -59,6 +66,8 @@ public enum DType {
         return Floats16.fromBfloat16((short) bits);
       case F32:
         return Float.intBitsToFloat((int) bits);
+      case I64:
+        return (float) bits;
       default:
         return (float) Double.longBitsToDouble(bits);
     }

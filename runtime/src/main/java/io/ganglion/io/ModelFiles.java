@@ -52,13 +52,36 @@ public final class ModelFiles {
     toSafeTensors(model, dtype).write(file);
   }
 
-  /** The parameters of {@code model} as a tensor set, with Ganglion's metadata. */
+  /**
+   * The parameters and buffers of {@code model} as a tensor set, with Ganglion's metadata. Buffers
+   * are stored as {@code dtype} too, except counters ({@code num_batches_tracked}), which are
+   * {@link DType#I64} as in PyTorch.
+   */
   public static SafeTensors toSafeTensors(Model model, DType dtype) {
     List<Tensor> tensors = new ArrayList<>();
-    for (Parameter p : model.parameters()) {
-      tensors.add(Tensor.wrap(p.name(), dtype, p.shape(), p.toArray()));
+    for (Parameter p : state(model)) {
+      DType type = isCounter(p) ? DType.I64 : dtype;
+      tensors.add(Tensor.wrap(p.name(), type, p.shape(), p.toArray()));
     }
     return SafeTensors.of(metadata(model), tensors);
+  }
+
+  /**
+   * What a file holds for {@code model}: its parameters, then its buffers (such as batch
+   * normalization's running statistics), as a PyTorch {@code state_dict} holds them.
+   */
+  public static List<Parameter> state(Model model) {
+    List<Parameter> buffers = model.buffers();
+    if (buffers.isEmpty()) {
+      return model.parameters();
+    }
+    List<Parameter> state = new ArrayList<>(model.parameters());
+    state.addAll(buffers);
+    return state;
+  }
+
+  private static boolean isCounter(Parameter p) {
+    return p.name().endsWith(".num_batches_tracked");
   }
 
   /** The metadata Ganglion records: format (as PyTorch tools expect), network, spec, version. */
@@ -89,7 +112,7 @@ public final class ModelFiles {
   }
 
   private static void load(Model model, Path file, boolean ignoreUnexpected) throws IOException {
-    List<Parameter> parameters = model.parameters();
+    List<Parameter> parameters = state(model);
     float[][] values = new float[parameters.size()][];
     try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
       Map<String, String> metadata = reader.metadata();
@@ -138,7 +161,7 @@ public final class ModelFiles {
       Model model, Path file, SafeTensorsReader reader, String writer, boolean ignoreUnexpected)
       throws ModelFormatException {
     Set<String> expected = new LinkedHashSet<>();
-    for (Parameter p : model.parameters()) {
+    for (Parameter p : state(model)) {
       expected.add(p.name());
     }
     List<String> missing = new ArrayList<>();
@@ -166,7 +189,8 @@ public final class ModelFiles {
     }
     String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
     throw new ModelFormatException(file, tensor,
-        "tensors must be " + model.name() + "'s parameters " + expected + ", but " + actual
+        "tensors must be " + model.name() + "'s parameters"
+            + (model.buffers().isEmpty() ? " " : " and buffers ") + expected + ", but " + actual
             + writerNote(model, writer));
   }
 

@@ -43,7 +43,7 @@ public final class Npy {
    */
   public static void writeAll(Model model, Path directory) throws IOException {
     Files.createDirectories(directory);
-    for (Parameter p : model.parameters()) {
+    for (Parameter p : ModelFiles.state(model)) {
       write(directory.resolve(p.name() + ".npy"), p);
     }
   }

@@ -148,6 +148,9 @@ public final class SafeTensors {
           case F64:
             chunk.putDouble(v);
             break;
+          case I64:
+            chunk.putLong(dtype.encode(v));
+            break;
           default:
             chunk.putShort((short) dtype.encode(v));
         }

@@ -318,6 +318,11 @@ public final class SafeTensorsReader implements Closeable {
             exact[i + k] = buffer.getDouble();
           }
           break;
+        case I64:
+          for (int k = 0; k < n; k++) {
+            values[i + k] = dtype.decode(buffer.getLong());
+          }
+          break;
         default:
           for (int k = 0; k < n; k++) {
             values[i + k] = dtype.decode(buffer.getShort());

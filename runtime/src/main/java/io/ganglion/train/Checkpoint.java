@@ -61,6 +61,8 @@ record Checkpoint(
     double keepBestValue,
     Map<String, double[]> history,
     float[][] parameters,
+    float[][] buffers,
+    long[] randomState,
     float[][] best) {
 
   static final String VERSION_KEY = "ganglion.checkpoint_version";
@@ -103,11 +105,20 @@ record Checkpoint(
       meta.put(META + "keep_best.value", Double.toString(keepBestValue));
     }
     meta.put(META + "history", String.join(",", history.keySet()));
+    StringBuilder random = new StringBuilder();
+    for (long v : randomState) {
+      random.append(random.length() == 0 ? "" : ",").append(v);
+    }
+    meta.put(META + "random_state", random.toString());
 
     List<Parameter> params = model.parameters();
     List<Tensor> tensors = new ArrayList<>();
     for (int k = 0; k < params.size(); k++) {
       tensors.add(Tensor.of(params.get(k).name(), params.get(k).shape(), parameters[k]));
+    }
+    List<Parameter> bufferList = model.buffers();
+    for (int k = 0; k < bufferList.size(); k++) {
+      tensors.add(Tensor.of(bufferList.get(k).name(), bufferList.get(k).shape(), buffers[k]));
     }
     meta.put(META + "optimizer.slots", String.join(",", slotsOf(optimizer)));
     for (Map.Entry<String, float[]> e : optimizer.tensors().entrySet()) {
@@ -237,6 +248,11 @@ record Checkpoint(
       for (int k = 0; k < params.size(); k++) {
         parameters[k] = values(params.get(k).name(), params.get(k), expected);
       }
+      List<Parameter> bufferList = model.buffers();
+      float[][] buffers = new float[bufferList.size()][];
+      for (int k = 0; k < bufferList.size(); k++) {
+        buffers[k] = values(bufferList.get(k).name(), bufferList.get(k), expected);
+      }
 
       String kind = required(META + "optimizer");
       long steps = longValue(META + "optimizer.steps");
@@ -327,7 +343,28 @@ record Checkpoint(
       }
       return new Checkpoint(epoch, longValue(META + "seed"), number(META + "initial_lr"),
           optimizer, schedule, monitor, bestValue, bestEpoch, wait, stoppedEpoch, keepBestMonitor,
-          keepBestValue, history, parameters, best);
+          keepBestValue, history, parameters, buffers, randomState(), best);
+    }
+
+    /** The model's random state ({@link Model#randomState()}): as many numbers as it has. */
+    private long[] randomState() throws ModelFormatException {
+      String text = required(META + "random_state");
+      String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
+      int expected = model.randomState().length;
+      if (parts.length != expected) {
+        throw new ModelFormatException(file, null, META + "random_state must hold " + expected
+            + " numbers for " + model.name() + ", but was '" + text + "'");
+      }
+      long[] state = new long[parts.length];
+      for (int k = 0; k < parts.length; k++) {
+        try {
+          state[k] = Long.parseLong(parts[k]);
+        } catch (NumberFormatException e) {
+          throw new ModelFormatException(file, null,
+              META + "random_state must be integers, but was '" + text + "'");
+        }
+      }
+      return state;
     }
 
     /** The values of tensor {@code name}, which must have the shape of {@code p}. */

@@ -338,6 +338,11 @@ public final class Trainer {
     for (int k = 0; k < parameters.size(); k++) {
       parameters.get(k).copyFrom(c.parameters()[k]);
     }
+    List<Parameter> buffers = model.buffers();
+    for (int k = 0; k < buffers.size(); k++) {
+      buffers.get(k).copyFrom(c.buffers()[k]);
+    }
+    model.setRandomState(c.randomState());
     this.seed = c.seed();
     this.resumed = c;
     this.resumedOptimizer = optimizer;
@@ -372,7 +377,7 @@ public final class Trainer {
    * Worker threads that split each batch (data-parallel, each on a {@link Model#replica()}, the
    * gradients added in a fixed order, so the same seed and thread count give bit-identical
    * results). By default Ganglion uses every available processor when a batch holds enough work
-   * (batch size x parameters of at least {@value #PARALLEL_WORK}), else one thread.
+   * (batch size x multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
    */
   public Trainer threads(int threads) {
     if (threads < 1) {
@@ -389,7 +394,7 @@ public final class Trainer {
   int workers(int batch) {
     int wanted = threads;
     if (wanted == 0) {
-      boolean enoughWork = (long) batch * model.parameterCount() >= PARALLEL_WORK;
+      boolean enoughWork = (long) batch * model.multiplyAdds() >= PARALLEL_WORK;
       wanted = enoughWork ? Runtime.getRuntime().availableProcessors() : 1;
     }
     return Math.max(1, Math.min(wanted, batch));
@@ -692,13 +697,23 @@ public final class Trainer {
       Checkpoint c = new Checkpoint(epoch + 1, seed, initialRate, optimizer.state(),
           schedule == null ? null : schedule.state(), monitor, bestValue, bestEpoch, wait,
           history.stoppedEpoch(), keepBestMonitor, keepBestValue, metrics, current,
-          bestEpoch >= 0 ? bestValues : null);
+          bufferValues(), model.randomState(), bestEpoch >= 0 ? bestValues : null);
       try {
         c.write(model, new Checkpoint.Settings(epochs, batchSize, shuffle, l2), checkpointFile);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not write the checkpoint of epoch " + (epoch + 1) + " to " + checkpointFile, e);
       }
+    }
+
+    /** The model's buffers (batch normalization's running statistics) as they are now. */
+    private float[][] bufferValues() {
+      List<Parameter> buffers = model.buffers();
+      float[][] values = new float[buffers.size()][];
+      for (int k = 0; k < values.length; k++) {
+        values[k] = buffers.get(k).toArray();
+      }
+      return values;
     }
 
     private Map<String, Double> runEpoch(int epoch) {

@@ -1,0 +1,95 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.data.Dataset;
+import io.ganglion.io.DType;
+import io.ganglion.io.SafeTensorsReader;
+import io.ganglion.optim.Adam;
+import io.ganglion.train.Trainer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batch normalization's running statistics are state: saved and loaded with the model under
+ * PyTorch's names ({@code num_batches_tracked} as I64, as PyTorch stores it), and carried by
+ * checkpoints so that resumed training stays bit-identical.
+ */
+class BufferPersistenceTest {
+  @TempDir Path dir;
+
+  @Test
+  void runningStatisticsAreSavedAndLoaded() throws Exception {
+    Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
+    Trainer.of(trained).optimizer(Adam.of(0.01)).batchSize(8).epochs(2).verbose(0).fit(data());
+    Path file = dir.resolve("bn.safetensors");
+    trained.save(file);
+
+    try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+      assertEquals(DType.I64, reader.tensor("norm1.num_batches_tracked").dtype());
+      assertEquals(DType.F32, reader.tensor("norm1.running_mean").dtype());
+      assertTrue(reader.tensor("norm2.running_var") != null);
+    }
+    Net_Networks_DropoutBatchNorm fresh = new Net_Networks_DropoutBatchNorm(2);
+    fresh.load(file);
+    assertStateEquals(trained.buffers(), fresh.buffers());
+    assertTrue(trained.parameter("norm1.weight") != null);
+    float[] x = data().features();
+    float[] one = new float[72];
+    System.arraycopy(x, 0, one, 0, 72);
+    assertArrayEquals(trained.predict(one), fresh.predict(one));
+    float tracked = fresh.buffers().stream()
+        .filter(b -> b.name().equals("norm1.num_batches_tracked")).findFirst().orElseThrow()
+        .get(0);
+    assertEquals(2 * 5, tracked, "two epochs of five batches");
+  }
+
+  @Test
+  void resumedTrainingWithBatchNormIsBitIdentical() throws Exception {
+    Model straight = new Net_Networks_DropoutBatchNorm(3);
+    configure(Trainer.of(straight), 4).fit(data());
+
+    Path checkpoint = dir.resolve("bn.ckpt.safetensors");
+    Model first = new Net_Networks_DropoutBatchNorm(3);
+    configure(Trainer.of(first), 2).checkpoint(checkpoint).fit(data());
+    Model resumed = new Net_Networks_DropoutBatchNorm(99);
+    configure(Trainer.of(resumed), 4).checkpoint(checkpoint).resumeFrom(checkpoint).fit(data());
+
+    assertStateEquals(straight.parameters(), resumed.parameters());
+    assertStateEquals(straight.buffers(), resumed.buffers());
+  }
+
+  private static Trainer configure(Trainer trainer, int epochs) {
+    return trainer.optimizer(Adam.of(0.01)).batchSize(8).epochs(epochs).seed(5).verbose(0);
+  }
+
+  private static void assertStateEquals(List<Parameter> expected, List<Parameter> actual) {
+    assertEquals(expected.size(), actual.size());
+    assertTrue(expected.size() > 0);
+    for (int k = 0; k < expected.size(); k++) {
+      assertArrayEquals(expected.get(k).toArray(), actual.get(k).toArray(),
+          expected.get(k).name());
+    }
+  }
+
+  private static Dataset data() {
+    SplittableRandom random = new SplittableRandom(12);
+    int n = 40;
+    float[] x = new float[n * 72];
+    int[] y = new int[n];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) random.nextDouble();
+    }
+    for (int k = 0; k < n; k++) {
+      y[k] = random.nextInt(3);
+    }
+    return Dataset.ofLabels(x, 72, y);
+  }
+}
