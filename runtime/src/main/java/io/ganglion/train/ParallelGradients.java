@@ -27,7 +27,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Call it from one thread at a time.
  */
 public final class ParallelGradients implements AutoCloseable {
-  private static final int SPINS = 20_000;
+  /**
+   * A waiting thread spins this long, then yields this long, then parks. Spinning covers the usual
+   * gap between two steps (gathering the batch, the optimizer's update) without the cost of waking
+   * a parked thread; yielding lets the other thread have the core when the machine is busier than
+   * its cores; parking ends the wait when training pauses or stops.
+   */
+  private static final long SPIN_NANOS = 100_000L;
+
+  private static final long YIELD_NANOS = 2_000_000L;
 
   private final Model model;
   private final Model[] replicas;
@@ -134,13 +142,9 @@ public final class ParallelGradients implements AutoCloseable {
       LockSupport.unpark(threads[w]);
     }
     work(0);
-    int spins = 0;
+    long start = System.nanoTime();
     while (finished.get() < workers - 1) {
-      if (++spins < SPINS) {
-        Thread.onSpinWait();
-      } else {
-        LockSupport.park(this);
-      }
+      pause(start);
     }
     Throwable t = failure;
     if (t != null) {
@@ -194,13 +198,9 @@ public final class ParallelGradients implements AutoCloseable {
   private void loop(int w) {
     int seen = 0;
     while (true) {
-      int spins = 0;
+      long start = System.nanoTime();
       while (generation == seen && !closed) {
-        if (++spins < SPINS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.park(this);
-        }
+        pause(start);
       }
       if (closed) {
         return;
@@ -214,6 +214,17 @@ public final class ParallelGradients implements AutoCloseable {
       if (finished.incrementAndGet() == workers - 1) {
         LockSupport.unpark(caller);
       }
+    }
+  }
+
+  private void pause(long start) {
+    long waited = System.nanoTime() - start;
+    if (waited < SPIN_NANOS) {
+      Thread.onSpinWait();
+    } else if (waited < YIELD_NANOS) {
+      Thread.yield();
+    } else {
+      LockSupport.park(this);
     }
   }
 
