@@ -2,6 +2,7 @@ package io.ganglion.benchmarks;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.Vectors;
 import io.ganglion.optim.Sgd;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,7 @@ public class CnnTrainStepBenchmark {
             + " but was " + peer);
     }
     parameters = model == null ? null : model.parameters();
+    System.out.println("kernels: " + (Vectors.ENABLED ? "Vector API" : "plain Java"));
   }
 
   private int nextOffset() {

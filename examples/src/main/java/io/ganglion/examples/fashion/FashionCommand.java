@@ -36,7 +36,7 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
 
   @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
       description = "The network: mlp (784-256-128-10) or cnn (convolutional; about 0.92 instead"
-          + " of 0.89 on the full data, about 20x the work per image) (default: ${DEFAULT-VALUE}).")
+          + " of 0.89 on the full data, 17x the work per image) (default: ${DEFAULT-VALUE}).")
   FashionNetwork network;
 
   @Option(names = "--epochs", description = "Epochs (default: 15 for mlp, 10 for cnn).")
