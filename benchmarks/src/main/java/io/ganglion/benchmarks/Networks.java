@@ -4,10 +4,16 @@ import static io.ganglion.Activation.RELU;
 import static io.ganglion.Activation.SIGMOID;
 import static io.ganglion.Activation.TANH;
 
+import io.ganglion.BatchNorm;
+import io.ganglion.Conv2d;
 import io.ganglion.Dense;
+import io.ganglion.Dropout;
+import io.ganglion.Flatten;
 import io.ganglion.Layer;
 import io.ganglion.Loss;
+import io.ganglion.MaxPool2d;
 import io.ganglion.Network;
+import io.ganglion.Padding;
 
 /**
  * The networks of the standard workloads (BENCHMARKS.md). {@code new Net_<Name>(100)} draws layer
@@ -70,6 +76,66 @@ final class Networks {
 
     @Dense(units = 1024, activation = RELU)
     Layer hidden2;
+
+    @Dense(units = 10)
+    Layer logits;
+  }
+
+  /**
+   * The examples' Fashion-MNIST CNN without its dropout and batch norm, which {@link BaselineCnn}
+   * computes too: conv 32 3x3 SAME ReLU, max pool 2, conv 64 3x3 SAME ReLU, max pool 2, dense 64
+   * ReLU, dense 10.
+   */
+  @Network(input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class Cnn {
+    @Conv2d(filters = 32, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv1;
+
+    @MaxPool2d(size = 2)
+    Layer pool1;
+
+    @Conv2d(filters = 64, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv2;
+
+    @MaxPool2d(size = 2)
+    Layer pool2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 64, activation = RELU)
+    Layer hidden;
+
+    @Dense(units = 10)
+    Layer logits;
+  }
+
+  /** The examples' Fashion-MNIST CNN as it is: {@link Cnn} with batch norm and dropout. */
+  @Network(input = {1, 28, 28}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class FashionCnn {
+    @Conv2d(filters = 32, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv1;
+
+    @MaxPool2d(size = 2)
+    Layer pool1;
+
+    @Conv2d(filters = 64, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv2;
+
+    @BatchNorm
+    Layer norm2;
+
+    @MaxPool2d(size = 2)
+    Layer pool2;
+
+    @Flatten
+    Layer flat;
+
+    @Dropout(rate = 0.25f)
+    Layer drop;
+
+    @Dense(units = 64, activation = RELU)
+    Layer hidden;
 
     @Dense(units = 10)
     Layer logits;

@@ -53,6 +53,8 @@ public final class GanglionCommand implements Runnable {
       System.arraycopy(args, 0, line, 1, args.length);
     }
     CommandLine commandLine = new CommandLine(new GanglionCommand(), new Factory(out));
+    // --model cnn, --network mlp: enum options in lower case, as users type them.
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {

@@ -1,8 +1,10 @@
 package io.ganglion.examples.fashion;
 
+import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 import io.ganglion.examples.ClassificationText;
 import io.ganglion.examples.GanglionCommand;
+import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.Evaluation;
@@ -17,31 +19,37 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Trains {@link FashionMlp} on Fashion-MNIST, prints its test accuracy, per-class accuracy and
+ * Trains {@link FashionMlp} or {@link FashionCnn} on Fashion-MNIST, prints its test accuracy, per-class accuracy and
  * confusion matrix, saves it and optionally writes an HTML report.
  */
 @Command(
     name = "fashion",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains a 784-256-128-10 classifier on Fashion-MNIST (the default command).",
-      "SGD with momentum 0.9 and a cosine learning-rate schedule; seeded: the same seed, data,"
-          + " threads and JVM flags give the same weights."
+      "Trains a classifier on Fashion-MNIST (the default command): --model mlp (784-256-128-10,"
+          + " SGD with momentum 0.9 and a cosine learning-rate schedule) or --model cnn (two"
+          + " convolutions, Adam with the learning rate times 0.85 per epoch).",
+      "Seeded: the same seed, data, threads and JVM flags give the same weights."
     })
 public final class FashionCommand implements Callable<Integer>, GanglionCommand.Output {
   @Mixin DataOptions data = new DataOptions();
 
-  @Option(names = "--epochs", defaultValue = "15",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
-  int epochs;
+  @Option(names = "--model", paramLabel = "mlp|cnn", defaultValue = "mlp",
+      description = "The network: mlp (784-256-128-10) or cnn (convolutional; about 0.92 instead"
+          + " of 0.89 on the full data, 17x the work per image) (default: ${DEFAULT-VALUE}).")
+  FashionNetwork network;
+
+  @Option(names = "--epochs", description = "Epochs (default: 15 for mlp, 10 for cnn).")
+  Integer epochs;
 
   @Option(names = "--batch-size", defaultValue = "64",
       description = "Samples per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "0.05",
-      description = "Initial learning rate, annealed to 0 by a cosine (default: ${DEFAULT-VALUE}).")
-  double learningRate;
+  @Option(names = "--learning-rate",
+      description = "Initial learning rate (default: 0.05 for mlp, annealed to 0 by a cosine;"
+          + " 0.001 for cnn, times 0.85 after each epoch).")
+  Double learningRate;
 
   @Option(names = "--threads", defaultValue = "2",
       description = "Training threads; results are reproducible per thread count"
@@ -75,6 +83,8 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
 
   @Override
   public Integer call() throws Exception {
+    int epochs = this.epochs != null ? this.epochs : network.epochs();
+    double learningRate = this.learningRate != null ? this.learningRate : network.learningRate();
     if (epochs < 1 || batchSize < 1 || threads < 1 || !(learningRate > 0)) {
       throw new IllegalArgumentException("--epochs, --batch-size, --threads and --learning-rate"
           + " must be positive, but were " + epochs + ", " + batchSize + ", " + threads + ", "
@@ -84,19 +94,24 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     FashionMnist fashion = data.load(true);
     out.printf(Locale.ROOT, "data: %s (read in %.1f s)%n", fashion.description(),
         seconds(loadStart));
-    Net_FashionMlp net = new Net_FashionMlp(seed);
+    Model net = network.create(seed);
+    String optimizer = network == FashionNetwork.MLP
+        ? "SGD lr " + learningRate + " momentum 0.9, cosine schedule"
+        : "Adam lr " + learningRate + ", times 0.85 per epoch";
     if (!quiet) {
       out.print(net.summary());
       out.printf(Locale.ROOT, "kernels: %s%n", vectorKernels() ? "Vector API"
           : "plain Java (run java --add-modules jdk.incubator.vector -jar ... for about 2x speed)");
       out.printf(Locale.ROOT,
-          "training: %d epochs, batch %d, SGD lr %s momentum 0.9, cosine schedule, %d threads,"
-              + " seed %d; the test set is evaluated after each epoch (not used to choose"
-              + " anything)%n", epochs, batchSize, learningRate, threads, seed);
+          "training: %d epochs, batch %d, %s, %d threads, seed %d; the test set is evaluated"
+              + " after each epoch (not used to choose anything)%n",
+          epochs, batchSize, optimizer, threads, seed);
     }
     Trainer trainer = Trainer.of(net)
-        .optimizer(Sgd.of(learningRate, 0.9))
-        .schedule(LearningRateSchedule.cosine(epochs, 0))
+        .optimizer(network == FashionNetwork.MLP ? Sgd.of(learningRate, 0.9)
+            : Adam.of(learningRate))
+        .schedule(network == FashionNetwork.MLP ? LearningRateSchedule.cosine(epochs, 0)
+            : LearningRateSchedule.exponential(0.85))
         .batchSize(batchSize)
         .epochs(epochs)
         .threads(threads)
@@ -117,7 +132,7 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     out.print(ClassificationText.perClassAccuracy(evaluation, FashionMnist.CLASSES));
     out.print(ClassificationText.confusionMatrix(evaluation, FashionMnist.CLASSES));
     if (!noSave) {
-      net.save(save);
+      FashionNetwork.save(net, save);
       out.println("saved the model to " + save);
     }
     if (report != null) {
@@ -125,10 +140,11 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       String title = "Fashion-MNIST: " + String.format(Locale.ROOT, "%.2f%%",
           100 * evaluation.accuracy()) + " test accuracy";
       String settings = String.format(Locale.ROOT,
-          "%s. FashionMlp (784-256-128-10, %,d parameters), %d epochs, batch %d, SGD lr %s"
-              + " momentum 0.9 with a cosine schedule, %d threads, seed %d; %.1f s of training.",
-          fashion.description(), net.parameterCount(), history.epochs(), batchSize, learningRate,
-          threads, seed, trainSeconds);
+          "%s. %s (%s; %,d parameters), %d epochs, batch %d, %s, %d threads, seed %d;"
+              + " %.1f s of training.",
+          fashion.description(), network.className(), network.architecture(),
+          net.parameterCount(), history.epochs(), batchSize, optimizer, threads, seed,
+          trainSeconds);
       HtmlReport.write(report, title, settings, history, evaluation, FashionMnist.CLASSES,
           Misclassified.mostConfident(net, test, 60));
       out.println("wrote the report to " + report);

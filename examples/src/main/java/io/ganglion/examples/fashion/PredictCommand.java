@@ -1,5 +1,6 @@
 package io.ganglion.examples.fashion;
 
+import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 import io.ganglion.data.Idx;
 import io.ganglion.examples.GanglionCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Loads a saved {@link FashionMlp} and classifies images: files, or test images by index. */
+/** Loads a saved {@link FashionMlp} or {@link FashionCnn} and classifies images: files, or test images by index. */
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
@@ -36,6 +37,11 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
   @Option(names = "--model", paramLabel = "FILE", defaultValue = "fashion.safetensors",
       description = "The model saved by the fashion command (default: ${DEFAULT-VALUE}).")
   Path model;
+
+  @Option(names = "--network", paramLabel = "mlp|cnn",
+      description = "The network the file must hold (default: the one its metadata names;"
+          + " mlp for a file without Ganglion metadata).")
+  FashionNetwork network;
 
   @Option(names = "--test-index", paramLabel = "N", arity = "1..*",
       description = "Indexes of test images to classify (0-based).")
@@ -69,9 +75,8 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     if (top < 1 || top > FashionMnist.CLASSES.size()) {
       throw new IllegalArgumentException("--top must be in [1, 10], but was " + top);
     }
-    Net_FashionMlp net = new Net_FashionMlp(0);
-    net.load(model);
-    out.println("model: " + model);
+    Model net = FashionNetwork.load(model, network);
+    out.println("model: " + model + " (" + net.name() + ")");
     float[] probabilities = new float[net.outputSize()];
     if (testIndexes.length > 0) {
       FashionMnist fashion = data.load(false);
