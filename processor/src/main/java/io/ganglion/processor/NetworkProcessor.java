@@ -153,7 +153,9 @@ public final class NetworkProcessor extends AbstractProcessor {
         writeStandIn(type, validator.extendable());
         return;
       }
-      NetworkModel network = model.get().withVector(vectorAvailable());
+      NetworkModel network =
+          model.get().withVector(
+              vectorAvailable() && VectorWriter.anyLayerUsesVectors(model.get()));
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)) {

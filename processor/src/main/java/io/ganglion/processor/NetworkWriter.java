@@ -58,7 +58,9 @@ final class NetworkWriter {
       boolean inputGradient, ClassName vectorClass) {
     switch (layer.kind()) {
       case DENSE:
-        return new DenseWriter(layer, previous, inputGradient, vectorClass);
+        return new DenseWriter(
+            layer, previous, inputGradient,
+            VectorWriter.usesVectors(layer) ? vectorClass : null);
       case CONV2D:
         return new ConvWriter(layer, previous, inputGradient, vectorClass);
       case MAX_POOL2D:

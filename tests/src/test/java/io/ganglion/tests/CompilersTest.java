@@ -45,9 +45,9 @@ class CompilersTest {
           "import io.ganglion.Loss;",
           "import io.ganglion.Network;",
           "",
-          "@Network(inputs = 5, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+          "@Network(inputs = 40, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
           "abstract class Ordered {",
-          "  @Dense(units = 7, activation = Activation.TANH)",
+          "  @Dense(units = 33, activation = Activation.TANH)",
           "  Layer zeta;",
           "",
           "  @Dense(units = 6, activation = Activation.RELU)",
@@ -65,7 +65,16 @@ class CompilersTest {
 
   private static final String[] VECTOR_MODULE = {"--add-modules", "jdk.incubator.vector"};
 
-  private static final float[] INPUT = {0.5f, -1f, 0.25f, 2f, -0.75f};
+  /** 40 inputs into 33 units: large enough for the first layer to get vector kernels. */
+  private static final float[] INPUT = input();
+
+  private static float[] input() {
+    float[] x = new float[40];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 7 - 3) / 4f;
+    }
+    return x;
+  }
 
   @TempDir Path dir;
 

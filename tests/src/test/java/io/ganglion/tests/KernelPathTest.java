@@ -16,6 +16,15 @@ class KernelPathTest {
   }
 
   @Test
+  void smallNetworksGetNoVectorClass() {
+    String name = Net_Networks_Xor.class.getName() + "_Vector";
+    assertEquals(
+        null,
+        KernelPathTest.class.getClassLoader().getResource(name.replace('.', '/') + ".class"),
+        "layers under 32 x 32 run the plain kernels, so " + name + " should not exist");
+  }
+
+  @Test
   void vectorClassIsGeneratedBesideTheNetwork() {
     String name = Net_Networks_Medium.class.getName() + "_Vector";
     assertEquals(

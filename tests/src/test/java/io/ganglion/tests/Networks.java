@@ -78,13 +78,16 @@ final class Networks {
     Layer mid;
   }
 
-  /** Wide enough for the vector kernels' 2-vector blocks, with 1-vector blocks and tails. */
-  @Network(inputs = 19, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  /**
+   * Wide enough for every dense vector kernel: with 8 or 16 lanes, 133 units take 4x2, 1x8 and
+   * narrower blocks and a tail; 37 units take 4x2 or 4x1 blocks and a tail.
+   */
+  @Network(inputs = 35, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class VectorEdges {
-    @Dense(units = 37, activation = TANH)
+    @Dense(units = 133, activation = TANH)
     Layer wide;
 
-    @Dense(units = 18, activation = SIGMOID)
+    @Dense(units = 37, activation = SIGMOID)
     Layer narrow;
 
     @Dense(units = 5)

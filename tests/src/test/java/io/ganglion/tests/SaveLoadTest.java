@@ -19,9 +19,9 @@ class SaveLoadTest {
     Path file = dir.resolve("edges.safetensors");
     trained.save(file);
     Net_Networks_VectorEdges fresh = new Net_Networks_VectorEdges(2);
-    float[] x = new float[19];
+    float[] x = new float[35];
     for (int i = 0; i < x.length; i++) {
-      x[i] = i / 19f;
+      x[i] = i / 35f;
     }
     fresh.load(file);
     assertArrayEquals(trained.predict(x), fresh.predict(x));
