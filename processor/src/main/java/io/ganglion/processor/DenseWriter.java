@@ -169,7 +169,9 @@ final class DenseWriter extends LayerWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     String activation = activationMethod(layer.activation());
     if (vectorClass != null) {
-      code.beginControlFlow("if (VECTOR)");
+      // One sample at a time (inference) runs faster in the plain loops: the vector blocks
+      // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
+      code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
           "$T.$L($L, $L, $L$L, count)",
           vectorClass,
@@ -324,7 +326,9 @@ final class DenseWriter extends LayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     if (vectorClass != null) {
-      code.beginControlFlow("if (VECTOR)");
+      // One sample at a time (inference) runs faster in the plain loops: the vector blocks
+      // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
+      code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
           "$T.$L($L, r, $L, count)",
           vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta);
