@@ -17,8 +17,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code Net_<Name>_Vector}: the dense layers' matrix products with the Vector API ({@code
- * jdk.incubator.vector}), register-blocked as 4 rows x 2 vectors (8 accumulators, enough to hide
- * the FMA latency on two pipes), with 4x1, 1x2, 1x1 and scalar-tail variants for the edges.
+ * jdk.incubator.vector}), register-blocked as 4 rows x 4 vectors with 512-bit vectors (4 x 2 with
+ * 256-bit ones), with narrower, single-row and scalar-tail variants for the edges.
  *
  * <p>Each block shape is its own small method: the JIT then keeps every vector in registers and
  * allocates nothing, whereas one method holding several block shapes was measured to allocate
@@ -113,6 +113,10 @@ final class VectorWriter {
                 FieldSpec.builder(int.class, "L", Modifier.PRIVATE, Modifier.STATIC,
                         Modifier.FINAL)
                     .initializer("S.length()")
+                    .build())
+            .addField(
+                FieldSpec.builder(boolean.class, "WIDE_BLOCKS", Modifier.STATIC, Modifier.FINAL)
+                    .initializer("S.vectorBitSize() >= 512")
                     .build())
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (LayerModel layer : network.layers()) {
@@ -271,18 +275,25 @@ final class VectorWriter {
    * vectors for the same, and was measured 1.5x slower with 2.
    */
   private static int[] widths(int rows) {
-    return rows == ROWS ? new int[] {2, 1} : new int[] {8, 4, 2, 1};
+    return rows == ROWS ? new int[] {4, 2, 1} : new int[] {8, 4, 2, 1};
   }
 
   private void columnLoop(CodeBlock.Builder code, Product p, int rows, String args) {
     code.addStatement("int c = 0");
     int[] widths = widths(rows);
+    // The widest block needs more than the 16 vector registers of AVX2: only with AVX-512's 32.
+    code.beginControlFlow("if (WIDE_BLOCKS)");
     code.beginControlFlow(
         "for (; c <= $L - $L * L; c += $L * L)", p.columns, widths[0], widths[0]);
     code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[0], args);
     code.endControlFlow();
-    // What is left is narrower than the widest block: at most one block of each narrower width.
-    for (int k = 1; k < widths.length; k++) {
+    code.endControlFlow();
+    code.beginControlFlow(
+        "for (; c <= $L - $L * L; c += $L * L)", p.columns, widths[1], widths[1]);
+    code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[1], args);
+    code.endControlFlow();
+    // What is left is narrower than that block: at most one block of each narrower width.
+    for (int k = 2; k < widths.length; k++) {
       code.beginControlFlow("if (c <= $L - $L * L)", p.columns, widths[k]);
       code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[k], args);
       code.addStatement("c += $L * L", widths[k]);
