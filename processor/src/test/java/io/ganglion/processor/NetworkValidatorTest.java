@@ -422,6 +422,21 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void twoLayerAnnotations() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3)",
+            "  @Dropout(rate = 0.5f)",
+            "  Layer out;",
+            "}"),
+        "[Network/TwoLayerAnnotations] out must have one layer annotation, but had @Dense and"
+            + " @Dropout; declare one field per layer",
+        "@Dropout(rate = 0.5f)");
+  }
+
+  @Test
   void layerType() {
     assertOnlyError(
         source("Foo",
