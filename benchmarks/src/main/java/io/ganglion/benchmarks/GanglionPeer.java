@@ -75,11 +75,12 @@ final class GanglionPeer implements Peer {
   public void trainStep(int offset, int count) {
     if (parallel != null) {
       parallel.computeGradients(data.inputs(), offset, data.labels(), data.targets(), count);
+      parallel.step(sgd);
     } else {
       model.forwardBackward(
           data.inputs(), offset, data.labels(), data.targets(), count, 1f / count);
+      sgd.step(parameters);
     }
-    sgd.step(parameters);
   }
 
   @Override

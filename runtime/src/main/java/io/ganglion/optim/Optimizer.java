@@ -28,6 +28,9 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   private double clipValue;
   private long steps;
   private Parameter[] bound;
+  /** Index of the first storage row of each bound parameter, counting rows across parameters. */
+  private int[] rowStart;
+  private int rowCount;
   private List<String> slotNames = List.of();
   /** State as {@code [slot][parameter][row][element]}, rows shaped like the parameter's data. */
   private float[][][][] slots = new float[0][][][];
@@ -42,6 +45,17 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
    * same parameters, in the same order, at every step.
    */
   public final void step(List<Parameter> parameters) {
+    beginSharedStep(parameters);
+    updateRows(0, rowCount);
+  }
+
+  /**
+   * The first part of a step whose updates several threads share (as {@code
+   * io.ganglion.train.ParallelGradients} does): binds the parameters, clips their gradients and
+   * advances the step count. Then {@link #updateRows} must cover every row exactly once before
+   * the next step. Together they equal {@link #step}.
+   */
+  public final void beginSharedStep(List<Parameter> parameters) {
     bind(parameters);
     if (clipValue > 0) {
       GradientClipping.clipValue(parameters, clipValue);
@@ -51,13 +65,38 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     }
     steps++;
     beginStep(steps);
-    for (int k = 0; k < bound.length; k++) {
+  }
+
+  /**
+   * Updates storage rows {@code [from, to)} of the parameters of the current step, counting rows
+   * parameter by parameter ({@code data().length} rows each), in order. Rows are independent, so
+   * threads may update disjoint ranges at once.
+   */
+  public final void updateRows(int from, int to) {
+    if (bound == null) {
+      throw new IllegalStateException("updateRows must follow beginSharedStep, but no step began");
+    }
+    if (from < 0 || to > rowCount || from > to) {
+      throw new IllegalArgumentException(
+          "rows must be a range within [0, " + rowCount + "), but were [" + from + ", " + to + ")");
+    }
+    int k = 0;
+    while (k + 1 < bound.length && rowStart[k + 1] <= from) {
+      k++;
+    }
+    for (int row = from; row < to; k++) {
       float[][] data = bound[k].data();
       float[][] grad = bound[k].grad();
-      for (int r = 0; r < data.length; r++) {
+      int end = Math.min(to - rowStart[k], data.length);
+      for (int r = row - rowStart[k]; r < end; r++, row++) {
         update(data[r], grad[r], k, r);
       }
     }
+  }
+
+  /** The number of storage rows of the bound parameters (after the first step). */
+  public final int rowCount() {
+    return rowCount;
   }
 
   /** Prepares the per-step scalars (bias corrections, decayed rates) of step {@code step}. */
@@ -210,6 +249,11 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       return;
     }
     bound = parameters.toArray(new Parameter[0]);
+    rowStart = new int[bound.length];
+    for (int k = 0; k < bound.length; k++) {
+      rowStart[k] = rowCount;
+      rowCount += bound[k].data().length;
+    }
     slotNames = Collections.unmodifiableList(new ArrayList<>(slotNamesForConfiguration()));
     slots = new float[slotNames.size()][bound.length][][];
     for (int s = 0; s < slots.length; s++) {

@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.optim.Optimizer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
  *   double lossSum = parallel.computeGradients(x, 0, labels, null, batch);
- *   optimizer.step(net.parameters());
+ *   parallel.step(optimizer);             // or optimizer.step(net.parameters())
  * }
  * }</pre>
  *
@@ -55,7 +56,12 @@ public final class ParallelGradients implements AutoCloseable {
   private int[] labels;
   private float[] targets;
   private int offset;
-  private boolean reducing;
+  /** What the workers do in the current phase: gradients, their reduction, or the update. */
+  private int phase;
+  private static final int GRADIENTS = 0;
+  private static final int REDUCE = 1;
+  private static final int UPDATE = 2;
+  private Optimizer optimizer;
   private int count;
 
   /** Starts {@code workers - 1} threads beside the caller's, each with a replica of the model. */
@@ -126,9 +132,9 @@ public final class ParallelGradients implements AutoCloseable {
     this.labels = labels;
     this.targets = targets;
     this.count = count;
-    reducing = false;
+    phase = GRADIENTS;
     runPhase();
-    reducing = true;
+    phase = REDUCE;
     runPhase();
     double sum = 0;
     for (int w = 0; w < workers; w++) {
@@ -161,9 +167,31 @@ public final class ParallelGradients implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies {@code optimizer}'s update to the model's parameters, each worker on the parameter rows
+   * it reduced: those rows are still in its core's cache, which a single-threaded update would have
+   * to fetch (on mnist-mlp with vector kernels the update took 6x longer after a parallel
+   * reduction than after a serial one). The same as {@code optimizer.step(model.parameters())}.
+   */
+  public void step(Optimizer optimizer) {
+    if (closed) {
+      throw new IllegalStateException("step must not be called after close()");
+    }
+    optimizer.beginSharedStep(model.parameters());
+    this.caller = Thread.currentThread();
+    this.optimizer = optimizer;
+    phase = UPDATE;
+    runPhase();
+  }
+
   private void work(int w) {
-    if (reducing) {
+    if (phase == REDUCE) {
       reduce(w);
+      return;
+    }
+    if (phase == UPDATE) {
+      optimizer.updateRows(
+          (int) ((long) rows.length * w / workers), (int) ((long) rows.length * (w + 1) / workers));
       return;
     }
     int from = (int) ((long) count * w / workers);

@@ -754,7 +754,11 @@ public final class Trainer {
         if (!Double.isFinite(batchLoss)) {
           throw diverged(epoch, step, steps, batchLoss);
         }
-        optimizer.step(parameters);
+        if (parallel != null) {
+          parallel.step(optimizer);
+        } else {
+          optimizer.step(parameters);
+        }
         lossSum += batchLoss;
         for (TrainingListener listener : callbacks) {
           listener.batchEnded(epoch, step, batchLoss / count);
