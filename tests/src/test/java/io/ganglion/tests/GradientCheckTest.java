@@ -1,7 +1,5 @@
 package io.ganglion.tests;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
@@ -17,8 +15,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * sizes 1, 7 and 13 (leaving remainders after the 4-sample blocks).
  */
 class GradientCheckTest {
-  private static final float EPS = 5e-4f;
-
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> cases = Stream.builder();
     for (int batch : new int[] {1, 7, 13}) {
@@ -84,45 +80,10 @@ class GradientCheckTest {
     model.forwardBackward(x, 0, labels, targets, batch, 1f / batch);
 
     for (Parameter p : model.parameters()) {
-      double diff = 0;
-      double norm = 0;
-      int smooth = 0;
-      for (int e = 0; e < p.size(); e++) {
-        float analytic = p.gradient(e);
-        float original = p.get(e);
-        double center = model.lossSum(x, 0, labels, targets, batch) / batch;
-        p.set(e, original + EPS);
-        double plus = model.lossSum(x, 0, labels, targets, batch) / batch;
-        p.set(e, original - EPS);
-        double minus = model.lossSum(x, 0, labels, targets, batch) / batch;
-        p.set(e, original);
-        double numeric = (plus - minus) / (2 * EPS);
-        double tolerance = 2e-3 + 2e-2 * Math.abs(numeric);
-        // A ReLU kink inside [-EPS, EPS] makes the two one-sided slopes differ; the analytic
-        // gradient is then one of them (or between), which is all a finite difference can check.
-        double right = (plus - center) / EPS;
-        double left = (center - minus) / EPS;
-        boolean kink = Math.abs(right - left) > tolerance;
-        if (Math.abs(analytic - numeric) <= tolerance && !kink) {
-          diff += (analytic - numeric) * (analytic - numeric);
-          norm += analytic * analytic + numeric * numeric;
-          smooth++;
-          continue;
-        }
-        assertTrue(
-            Math.abs(analytic - numeric) <= tolerance
-                || (kink
-                    && analytic >= Math.min(left, right) - tolerance
-                    && analytic <= Math.max(left, right) + tolerance),
-            p.name() + "[" + e + "]: analytic " + analytic + " vs numeric " + numeric
-                + " (left " + left + ", right " + right + ")");
-      }
-      double relative = norm == 0 ? 0 : Math.sqrt(diff / norm);
-      assertTrue(relative < 1e-2, p.name() + ": relative error " + relative);
-      assertTrue(norm > 0, p.name() + ": gradient is identically zero");
-      assertTrue(
-          smooth >= p.size() / 2,
-          p.name() + ": only " + smooth + " of " + p.size() + " elements away from kinks");
+      int[] l = labels;
+      float[] t = targets;
+      FiniteDifferences.assertMatches(
+          p, FiniteDifferences.gradientOf(p), () -> model.lossSum(x, 0, l, t, batch) / batch);
     }
   }
 
