@@ -101,20 +101,44 @@ public final class Activations {
 
   /** Softmax of {@code x[0..n)} into {@code out[offset..offset+n)}. */
   public static void softmax(float[] x, float[] out, int offset, int n) {
+    double sum = shiftedExps(x, n, max(x, n), out, offset);
+    float inv = (float) (1.0 / sum);
+    for (int j = 0; j < n; j++) {
+      out[offset + j] *= inv;
+    }
+  }
+
+  /** The largest of {@code x[0..n)}. */
+  static float max(float[] x, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < n; j++) {
       max = Math.max(max, x[j]);
     }
+    return max;
+  }
+
+  /**
+   * Writes {@code e^(x_j - max)}, rounded to float, into {@code out[offset..offset+n)} and returns
+   * their sum: the numerator and denominator of a softmax that cannot overflow.
+   */
+  static double shiftedExps(float[] x, int n, float max, float[] out, int offset) {
     double sum = 0;
     for (int j = 0; j < n; j++) {
       float e = (float) Math.exp(x[j] - max);
       out[offset + j] = e;
       sum += e;
     }
-    float inv = (float) (1.0 / sum);
+    return sum;
+  }
+
+  /** {@code log sum_j e^x_j} over {@code x[0..n)}, computed without overflow. */
+  static double logSumExp(float[] x, int n) {
+    float max = max(x, n);
+    double sum = 0;
     for (int j = 0; j < n; j++) {
-      out[offset + j] *= inv;
+      sum += Math.exp(x[j] - max);
     }
+    return Math.log(sum) + max;
   }
 
   /** Jacobian-vector product of softmax: {@code d = s * (d - sum(d * s))}. */

@@ -12,16 +12,8 @@ public final class Losses {
   public static float softmaxCrossEntropy(
       float[] y, int n, int label, int sample, float[] d, float scale) {
     checkLabel(label, n, sample);
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      max = Math.max(max, y[j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < n; j++) {
-      float e = (float) Math.exp(y[j] - max);
-      d[j] = e;
-      sum += e;
-    }
+    float max = Activations.max(y, n);
+    double sum = Activations.shiftedExps(y, n, max, d, 0);
     float inv = (float) (scale / sum);
     for (int j = 0; j < n; j++) {
       d[j] *= inv;
@@ -37,16 +29,8 @@ public final class Losses {
    */
   public static float softmaxCrossEntropy(
       float[] y, int n, float[] t, int toff, float[] d, float scale) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      max = Math.max(max, y[j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < n; j++) {
-      float e = (float) Math.exp(y[j] - max);
-      d[j] = e;
-      sum += e;
-    }
+    float max = Activations.max(y, n);
+    double sum = Activations.shiftedExps(y, n, max, d, 0);
     double logSum = Math.log(sum) + max;
     double loss = 0;
     double mass = 0;
@@ -66,15 +50,7 @@ public final class Losses {
 
   /** Softmax cross-entropy loss only, against probability targets. */
   public static float softmaxCrossEntropy(float[] y, int n, float[] t, int toff) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      max = Math.max(max, y[j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < n; j++) {
-      sum += Math.exp(y[j] - max);
-    }
-    double logSum = Math.log(sum) + max;
+    double logSum = Activations.logSumExp(y, n);
     double loss = 0;
     for (int j = 0; j < n; j++) {
       float target = t[toff + j];
@@ -88,15 +64,7 @@ public final class Losses {
   /** Softmax cross-entropy loss only. */
   public static float softmaxCrossEntropy(float[] y, int n, int label, int sample) {
     checkLabel(label, n, sample);
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      max = Math.max(max, y[j]);
-    }
-    double sum = 0;
-    for (int j = 0; j < n; j++) {
-      sum += Math.exp(y[j] - max);
-    }
-    return (float) (Math.log(sum) + max - y[label]);
+    return (float) (Activations.logSumExp(y, n) - y[label]);
   }
 
   /**
