@@ -469,15 +469,11 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
             .addStatement("$T.batchOutputs(outputs, count, OUTPUTS)", CHECKS)
-            .addStatement("int step = Math.max(capacity, EVAL_CHUNK)")
-            .beginControlFlow("for (int done = 0; done < count; done += step)")
-            .addStatement("int n = Math.min(step, count - done)")
-            .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n$L)", inference())
-            .beginControlFlow("for (int s = 0; s < n; s++)")
-            .addStatement("writeOutput($L[s], outputs, (done + s) * OUTPUTS)", last)
-            .endControlFlow()
-            .endControlFlow()
+            .addCode(inChunks(CodeBlock.builder()
+                .beginControlFlow("for (int s = 0; s < n; s++)")
+                .addStatement("writeOutput($L[s], outputs, (done + s) * OUTPUTS)", last)
+                .endControlFlow()
+                .build()))
             .build());
     type.addMethod(
         override("classifyBatch", void.class)
@@ -488,16 +484,13 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
             .addStatement("$T.batchClasses(classes, count)", CHECKS)
-            .addStatement("int step = Math.max(capacity, EVAL_CHUNK)")
-            .beginControlFlow("for (int done = 0; done < count; done += step)")
-            .addStatement("int n = Math.min(step, count - done)")
-            .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n$L)", inference())
-            .beginControlFlow("for (int s = 0; s < n; s++)")
-            .addStatement(
-                "classes[done + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS, last, threshold())
-            .endControlFlow()
-            .endControlFlow()
+            .addCode(inChunks(CodeBlock.builder()
+                .beginControlFlow("for (int s = 0; s < n; s++)")
+                .addStatement(
+                    "classes[done + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS, last,
+                    threshold())
+                .endControlFlow()
+                .build()))
             .build());
 
     MethodSpec.Builder write =
@@ -524,6 +517,23 @@ final class NetworkWriter {
   /** The training argument of forward() for inference, if it takes one. */
   private String inference() {
     return network.hasModes() ? ", false" : "";
+  }
+
+  /**
+   * The loop of inference and evaluation over {@code count} samples in chunks the work buffers
+   * hold (growing them to at least {@code EVAL_CHUNK}), running the forward pass of each chunk and
+   * then {@code body}, which sees {@code done} (samples before the chunk) and {@code n} (its size).
+   */
+  private CodeBlock inChunks(CodeBlock body) {
+    return CodeBlock.builder()
+        .addStatement("int step = Math.max(capacity, EVAL_CHUNK)")
+        .beginControlFlow("for (int done = 0; done < count; done += step)")
+        .addStatement("int n = Math.min(step, count - done)")
+        .addStatement("grow(n)")
+        .addStatement("forward(inputs, offset + done, n$L)", inference())
+        .add(body)
+        .endControlFlow()
+        .build();
   }
 
   private String outputDescription() {
@@ -578,13 +588,9 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
             .addStatement("double sum = 0")
-            .addStatement("int step = Math.max(capacity, EVAL_CHUNK)")
-            .beginControlFlow("for (int done = 0; done < count; done += step)")
-            .addStatement("int n = Math.min(step, count - done)")
-            .addStatement("grow(n)")
-            .addStatement("forward(inputs, offset + done, n$L)", inference())
-            .addStatement("sum += lossOnly(labels, targets, offset + done, n)")
-            .endControlFlow()
+            .addCode(inChunks(CodeBlock.builder()
+                .addStatement("sum += lossOnly(labels, targets, offset + done, n)")
+                .build()))
             .addStatement("return sum")
             .build());
 
