@@ -77,15 +77,8 @@ class ConvGradientCheckTest {
   void backwardMatchesFiniteDifferences(String name, int batch) {
     Model model = network(name, 5);
     SplittableRandom random = new SplittableRandom(13);
-    for (Parameter p : model.parameters()) {
-      for (int e = 0; e < p.size(); e++) {
-        p.set(e, p.get(e) + (float) (random.nextDouble() - 0.5) * 0.2f);
-      }
-    }
-    float[] x = new float[batch * model.inputSize()];
-    for (int k = 0; k < x.length; k++) {
-      x[k] = (float) (random.nextDouble() * 2 - 1);
-    }
+    FiniteDifferences.perturb(model, random);
+    float[] x = FiniteDifferences.inputs(random, batch * model.inputSize());
     int[] labels = null;
     float[] targets = null;
     if (model.loss().takesLabels()) {

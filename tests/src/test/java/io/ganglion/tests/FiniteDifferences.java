@@ -2,7 +2,9 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.Model;
 import io.ganglion.Parameter;
+import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -62,6 +64,27 @@ final class FiniteDifferences {
     assertTrue(
         smooth >= p.size() / 2,
         p.name() + ": only " + smooth + " of " + p.size() + " elements away from kinks");
+  }
+
+  /**
+   * Moves every parameter element by up to +-0.1, so that biases start away from zero too and
+   * their gradients are exercised in general.
+   */
+  static void perturb(Model model, SplittableRandom random) {
+    for (Parameter p : model.parameters()) {
+      for (int e = 0; e < p.size(); e++) {
+        p.set(e, p.get(e) + (float) (random.nextDouble() - 0.5) * 0.2f);
+      }
+    }
+  }
+
+  /** {@code length} values uniform in [-1, 1). */
+  static float[] inputs(SplittableRandom random, int length) {
+    float[] x = new float[length];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return x;
   }
 
   /** The current gradient of {@code p}, in PyTorch order. */

@@ -51,16 +51,8 @@ class GradientCheckTest {
   void backwardMatchesFiniteDifferences(String name, int batch, boolean useLabels) {
     Model model = network(name, 7);
     SplittableRandom random = new SplittableRandom(11);
-    // Start the biases away from zero too, so that their gradients are exercised in general.
-    for (Parameter p : model.parameters()) {
-      for (int e = 0; e < p.size(); e++) {
-        p.set(e, p.get(e) + (float) (random.nextDouble() - 0.5) * 0.2f);
-      }
-    }
-    float[] x = new float[batch * model.inputSize()];
-    for (int k = 0; k < x.length; k++) {
-      x[k] = (float) (random.nextDouble() * 2 - 1);
-    }
+    FiniteDifferences.perturb(model, random);
+    float[] x = FiniteDifferences.inputs(random, batch * model.inputSize());
     int[] labels = null;
     float[] targets = null;
     if (useLabels) {
