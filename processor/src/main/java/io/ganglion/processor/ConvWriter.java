@@ -3,9 +3,7 @@ package io.ganglion.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeSpec;
 import java.util.List;
-import javax.lang.model.element.Modifier;
 
 /**
  * Writes a 2-D convolution as direct loops (no unfolded patches), specialized to its sizes.
@@ -23,7 +21,7 @@ import javax.lang.model.element.Modifier;
  * channels forward, output columns for the weight gradient, filters for the input gradient).
  * Padding only exists at stride 1 (SAME), where the kernel ranges clip at the border.
  */
-final class ConvWriter extends LayerWriter {
+final class ConvWriter extends WeightedLayerWriter {
   private static final int BLOCK = 4;
 
   private final ClassName vectorClass;
@@ -35,24 +33,13 @@ final class ConvWriter extends LayerWriter {
     this.vectorClass = vectorClass;
   }
 
-  private String weight() {
-    return layer.name() + "Weight";
-  }
-
-  private String weightGrad() {
-    return layer.name() + "WeightGrad";
-  }
-
-  private String bias() {
-    return layer.name() + "Bias";
-  }
-
-  private String biasGrad() {
-    return layer.name() + "BiasGrad";
-  }
-
   private String weightByFilter() {
     return layer.name() + "WeightByFilter";
+  }
+
+  @Override
+  String weightScratch() {
+    return weightByFilter();
   }
 
   private int k() {
@@ -76,24 +63,6 @@ final class ConvWriter extends LayerWriter {
   }
 
   @Override
-  void addParameterFields(TypeSpec.Builder type) {
-    type.addField(ROWS, weight(), Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(ROWS, weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
-    if (layer.bias()) {
-      type.addField(float[].class, bias(), Modifier.PRIVATE, Modifier.FINAL);
-      type.addField(float[].class, biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
-    }
-    if (inputGradient) {
-      type.addField(ROWS, weightByFilter(), Modifier.PRIVATE, Modifier.FINAL);
-    }
-  }
-
-  @Override
-  int tensorCount() {
-    return layer.bias() ? 2 : 1;
-  }
-
-  @Override
   void initParameters(CodeBlock.Builder init, int k) {
     int filters = layer.out().channels();
     int channels = layer.in().channels();
@@ -111,14 +80,7 @@ final class ConvWriter extends LayerWriter {
 
   @Override
   void assign(CodeBlock.Builder body, int k, int buffer) {
-    body.addStatement("$L = p[$L].data()", weight(), k);
-    body.addStatement("$L = p[$L].grad()", weightGrad(), k);
-    String biasParameter = "null";
-    if (layer.bias()) {
-      body.addStatement("$L = p[$L].data()[0]", bias(), k + 1);
-      body.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
-      biasParameter = "p[" + (k + 1) + "]";
-    }
+    String biasParameter = assignWeights(body, k);
     if (inputGradient) {
       body.addStatement("$L = new float[$L][$L]", weightByFilter(),
           k() * k() * layer.out().channels(), layer.in().channels());
@@ -127,16 +89,6 @@ final class ConvWriter extends LayerWriter {
         "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], $L)",
         layer.name(), LAYER, layer.name(), "Conv2d", ACTIVATION, layer.activation(),
         dims(layer.in()), dims(layer.out()), k, biasParameter);
-  }
-
-  @Override
-  void zeroGradients(MethodSpec.Builder zero) {
-    zero.beginControlFlow("for (float[] row : $L)", weightGrad())
-        .addStatement("$T.fill(row, 0f)", ARRAYS)
-        .endControlFlow();
-    if (layer.bias()) {
-      zero.addStatement("$T.fill($L, 0f)", ARRAYS, biasGrad());
-    }
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.ganglion.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.TypeSpec;
 import io.ganglion.Activation;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -19,7 +18,7 @@ import javax.lang.model.element.Modifier;
  * per-step transposed copy of the weights, whose cost (inputs x units) is small against the
  * product (batch x inputs x units).
  */
-final class DenseWriter extends LayerWriter {
+final class DenseWriter extends WeightedLayerWriter {
   static final ClassName ACTIVATIONS = ClassName.get("io.ganglion.internal", "Activations");
   static final ClassName INIT = ClassName.get("io.ganglion", "Init");
   static final ClassName INITIALIZERS = ClassName.get("io.ganglion.internal", "Initializers");
@@ -40,24 +39,6 @@ final class DenseWriter extends LayerWriter {
   }
 
   @Override
-  void addParameterFields(TypeSpec.Builder type) {
-    type.addField(ROWS, weight(), Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(ROWS, weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
-    if (layer.bias()) {
-      type.addField(float[].class, bias(), Modifier.PRIVATE, Modifier.FINAL);
-      type.addField(float[].class, biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
-    }
-    if (needsInputGradient()) {
-      type.addField(ROWS, weightByUnit(), Modifier.PRIVATE, Modifier.FINAL);
-    }
-  }
-
-  @Override
-  int tensorCount() {
-    return layer.bias() ? 2 : 1;
-  }
-
-  @Override
   void initParameters(CodeBlock.Builder init, int k) {
     init.addStatement(
         "p[$L] = $T.transposed($S, $L, $L)", k, PARAMETER, layer.name() + ".weight",
@@ -74,14 +55,7 @@ final class DenseWriter extends LayerWriter {
 
   @Override
   void assign(CodeBlock.Builder body, int k, int buffer) {
-    body.addStatement("$L = p[$L].data()", weight(), k);
-    body.addStatement("$L = p[$L].grad()", weightGrad(), k);
-    String biasParameter = "null";
-    if (layer.bias()) {
-      body.addStatement("$L = p[$L].data()[0]", bias(), k + 1);
-      body.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
-      biasParameter = "p[" + (k + 1) + "]";
-    }
+    String biasParameter = assignWeights(body, k);
     if (needsInputGradient()) {
       body.addStatement("$L = new float[$L][$L]", weightByUnit(), units(), inputConstant);
     }
@@ -95,16 +69,6 @@ final class DenseWriter extends LayerWriter {
   void grow(MethodSpec.Builder grow) {
     grow.addStatement("$L = new float[count][$L]", out(), units());
     grow.addStatement("$L = new float[count][$L]", delta(), units());
-  }
-
-  @Override
-  void zeroGradients(MethodSpec.Builder zero) {
-    zero.beginControlFlow("for (float[] row : $L)", weightGrad())
-        .addStatement("$T.fill(row, 0f)", ARRAYS)
-        .endControlFlow();
-    if (layer.bias()) {
-      zero.addStatement("$T.fill($L, 0f)", ARRAYS, biasGrad());
-    }
   }
 
   @Override
@@ -127,24 +91,13 @@ final class DenseWriter extends LayerWriter {
     return needsInputGradient() ? List.of(backward(), inputGradient()) : List.of(backward());
   }
 
-  String weight() {
-    return layer.name() + "Weight";
-  }
-
-  String bias() {
-    return layer.name() + "Bias";
-  }
-
-  String weightGrad() {
-    return layer.name() + "WeightGrad";
-  }
-
-  String biasGrad() {
-    return layer.name() + "BiasGrad";
-  }
-
   String weightByUnit() {
     return layer.name() + "WeightByUnit";
+  }
+
+  @Override
+  String weightScratch() {
+    return weightByUnit();
   }
 
   boolean needsInputGradient() {
