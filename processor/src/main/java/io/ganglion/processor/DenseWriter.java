@@ -3,6 +3,7 @@ package io.ganglion.processor;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeSpec;
 import io.ganglion.Activation;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -59,10 +60,21 @@ final class DenseWriter extends WeightedLayerWriter {
     if (needsInputGradient()) {
       body.addStatement("$L = new float[$L][$L]", weightByUnit(), units(), inputConstant);
     }
+    if (narrow()) {
+      body.addStatement("$L = new float[$L][$L]", weightGradByUnit(), units(), inputConstant);
+    }
     body.addStatement(
         "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], $L)",
         layer.name(), LAYER, layer.name(), "Dense", ACTIVATION, layer.activation(),
         inputConstant, units(), k, biasParameter);
+  }
+
+  @Override
+  void addParameterFields(TypeSpec.Builder type) {
+    super.addParameterFields(type);
+    if (narrow()) {
+      type.addField(ROWS, weightGradByUnit(), Modifier.PRIVATE, Modifier.FINAL);
+    }
   }
 
   @Override
@@ -126,13 +138,14 @@ final class DenseWriter extends WeightedLayerWriter {
       // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
       code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
-          "$T.$L($L, $L, $L$L, count)",
+          "$T.$L($L, $L, $L$L, count, 0, $L)",
           vectorClass,
           VectorWriter.forwardName(layer),
           previous == null ? "inputs, offset" : previous.name() + "Out",
           weight(),
           layer.bias() ? bias() + ", " : "",
-          out());
+          out(),
+          inputConstant);
       if (activation != null) {
         code.beginControlFlow("for (int n = 0; n < count; n++)");
         code.addStatement("$T.$L($L[n], $L)", ACTIVATIONS, activation, out(), units());
@@ -220,38 +233,18 @@ final class DenseWriter extends WeightedLayerWriter {
     if (vectorClass != null) {
       code.beginControlFlow("if (VECTOR)");
       code.addStatement(
-          "$T.$L($L, $L, $L, count)",
+          "$T.$L($L, $L, $L, count, 0, $L)",
           vectorClass,
           VectorWriter.weightGradientName(layer),
           previous == null ? "inputs, offset" : previous.name() + "Out",
           delta(),
-          weightGrad());
+          weightGrad(),
+          inputConstant);
       code.nextControlFlow("else");
     }
     code.addStatement("float[][] gw = $L", weightGrad());
     code.addStatement("float[][] d = $L", delta());
-    code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
-    code.addStatement("float[] g = gw[i]");
-    code.addStatement("int n = 0");
-    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float x$L = " + inputAt("n" + (k == 0 ? "" : " + " + k)), k);
-    }
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float[] d$L = d[n$L]", k, k == 0 ? "" : " + " + k);
-    }
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]");
-    code.endControlFlow();
-    code.endControlFlow();
-    code.beginControlFlow("for (; n < count; n++)");
-    code.addStatement("float x0 = " + inputAt("n"));
-    code.addStatement("float[] d0 = d[n]");
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] += x0 * d0[j]");
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
+    weightGradient(code, "0", inputConstant);
     if (vectorClass != null) {
       code.endControlFlow();
     }
@@ -283,8 +276,9 @@ final class DenseWriter extends WeightedLayerWriter {
       // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
       code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
-          "$T.$L($L, r, $L, count)",
-          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta);
+          "$T.$L($L, r, $L, count, 0, $L)",
+          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta,
+          inputConstant);
       code.addStatement("return");
       code.endControlFlow();
     }
@@ -321,6 +315,334 @@ final class DenseWriter extends WeightedLayerWriter {
         .addJavadoc(
             layer.name() + ": gradient with respect to the input, into " + previousDelta + ".\n")
         .addParameter(int.class, "count")
+        .addCode(code.build())
+        .build();
+  }
+
+  String partial() {
+    return layer.name() + "Partial";
+  }
+
+  String splitForwardName() {
+    return "splitForward" + layer.capitalized();
+  }
+
+  String splitActivateName() {
+    return "splitActivate" + layer.capitalized();
+  }
+
+  String splitBackwardName() {
+    return "splitBackward" + layer.capitalized();
+  }
+
+  /**
+   * The methods through which workers split this layer by weight rows (see {@code SplitNetwork}):
+   * a partial forward product over input rows {@code [from, to)}, the sum and activation of output
+   * columns {@code [from, to)}, and the backward pass of weight rows {@code [from, to)}.
+   */
+  List<MethodSpec> splitMethods() {
+    return List.of(splitForward(), splitActivate(), splitBackward());
+  }
+
+  private MethodSpec splitForward() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR && count >= 4)");
+      code.addStatement(
+          "$T.$L($L, $L, $L$L, count, from, to)",
+          vectorClass,
+          VectorWriter.forwardName(layer),
+          previous == null ? "inputs, offset" : previous.name() + "Out",
+          weight(),
+          layer.bias() ? "ZEROS, " : "",
+          partial());
+      code.addStatement("return");
+      code.endControlFlow();
+    }
+    code.addStatement("float[][] w = $L", weight());
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] y = $L[n]", partial());
+    code.addStatement("$T.fill(y, 0, $L, 0f)", ARRAYS, units());
+    if (previous == null) {
+      code.addStatement("int base = (offset + n) * INPUTS");
+    } else {
+      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
+    }
+    String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
+    code.addStatement("int i = from");
+    code.beginControlFlow("for (; i < to - $L; i += $L)", BLOCK - 1, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
+    }
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
+    }
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; i < to; i++)");
+    code.addStatement("float x0 = " + read, "");
+    code.addStatement("float[] w0 = w[i]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("y[j] += x0 * w0[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    return firstLayerInputs(MethodSpec.methodBuilder(splitForwardName())
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(blockComment() + ": partial sums over input rows [from, to).\n"))
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec splitActivate() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] y = $L[n]", out());
+    if (layer.bias()) {
+      code.addStatement("$T.arraycopy($L, from, y, from, to - from)", System.class, bias());
+    } else {
+      code.addStatement("$T.fill(y, from, to, 0f)", ARRAYS);
+    }
+    code.beginControlFlow("for (float[][] worker : partials)");
+    code.addStatement("float[] p = worker[n]");
+    code.beginControlFlow("for (int j = from; j < to; j++)");
+    code.addStatement("y[j] += p[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    String activation = activationMethod(layer.activation());
+    if (layer.activation() == Activation.SOFTMAX) {
+      // Only the last layer may have it, and its columns are never split.
+      code.addStatement("$T.softmax(y, $L)", ACTIVATIONS, units());
+    } else if (activation != null) {
+      code.addStatement("$T.$L(y, from, to)", ACTIVATIONS, activation);
+    }
+    code.endControlFlow();
+    return MethodSpec.methodBuilder(splitActivateName())
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc(blockComment() + ": bias, partial sums and activation of columns [from, to).\n")
+        .addParameter(float[][][].class, "partials")
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec splitBackward() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[][] gw = $L", weightGrad());
+    code.addStatement("float[][] d = $L", delta());
+    code.beginControlFlow("for (int i = from; i < to; i++)");
+    code.addStatement("$T.fill(gw[i], 0f)", ARRAYS);
+    code.endControlFlow();
+    if (layer.bias()) {
+      code.beginControlFlow("if (bias)");
+      code.addStatement("float[] gb = $L", biasGrad());
+      code.addStatement("$T.fill(gb, 0f)", ARRAYS);
+      code.beginControlFlow("for (int n = 0; n < count; n++)");
+      code.addStatement("float[] dn = d[n]");
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("gb[j] += dn[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement(
+          "$T.$L($L, d, gw, count, from, to)",
+          vectorClass,
+          VectorWriter.weightGradientName(layer),
+          previous == null ? "inputs, offset" : previous.name() + "Out");
+      code.nextControlFlow("else");
+    }
+    weightGradient(code, "from", "to");
+    if (vectorClass != null) {
+      code.endControlFlow();
+    }
+    MethodSpec.Builder method =
+        firstLayerInputs(MethodSpec.methodBuilder(splitBackwardName())
+                .addModifiers(Modifier.PRIVATE)
+                .addJavadoc(blockComment() + ": gradients of weight rows [from, to)"
+                    + (needsInputGradient() ? " and of the input columns [from, to)" : "")
+                    + ".\n"))
+            .addParameter(int.class, "count")
+            .addParameter(int.class, "from")
+            .addParameter(int.class, "to")
+            .addParameter(boolean.class, "bias")
+            .addCode(code.build());
+    if (needsInputGradient()) {
+      method.addStatement("$L(count, from, to)", splitInputGradientName());
+    }
+    return method.build();
+  }
+
+  /**
+   * Whether the weight gradient runs by unit: for a layer of few units (the output layer of a
+   * classifier) over many inputs, the loops over units are too short for C2's vectors (with
+   * AVX-512 a loop of 10 never enters the 16-wide main loop), so the gradient is summed into a
+   * copy laid out by unit, whose rows run over the inputs, and added to the gradient rows after.
+   */
+  boolean narrow() {
+    return vectorClass == null && layer.units() < 16 && layer.inputs() >= 32;
+  }
+
+  String weightGradByUnit() {
+    return layer.name() + "WeightGradByUnit";
+  }
+
+  /**
+   * The plain-Java weight gradient of rows {@code [from, to)}, from {@code d} (the deltas) into
+   * {@code gw}: by unit for a narrow layer, else one gradient row at a time, four samples per pass.
+   */
+  private void weightGradient(CodeBlock.Builder code, String from, String to) {
+    if (narrow()) {
+      narrowWeightGradient(code, from, to);
+      return;
+    }
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    code.addStatement("float[] g = gw[i]");
+    code.addStatement("int n = 0");
+    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float x$L = " + inputAt("n" + (k == 0 ? "" : " + " + k)), k);
+    }
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float[] d$L = d[n$L]", k, k == 0 ? "" : " + " + k);
+    }
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; n < count; n++)");
+    code.addStatement("float x0 = " + inputAt("n"));
+    code.addStatement("float[] d0 = d[n]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] += x0 * d0[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
+  /** The weight gradient of rows {@code [from, to)} by unit (see {@link #narrow()}). */
+  private void narrowWeightGradient(CodeBlock.Builder code, String from, String to) {
+    code.addStatement("float[][] t = $L", weightGradByUnit());
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("$T.fill(t[j], $L, $L, 0f)", ARRAYS, from, to);
+    code.endControlFlow();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    if (previous == null) {
+      code.addStatement("int base = (offset + n) * INPUTS");
+    } else {
+      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
+    }
+    code.addStatement("float[] dn = d[n]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("float dj = dn[j]");
+    code.addStatement("float[] tj = t[j]");
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    code.addStatement("tj[i] += dj * $L", previous == null ? "inputs[base + i]" : "x[i]");
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    code.addStatement("float[] g = gw[i]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] += t[j][i]");
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
+  /** Adds the {@code inputs, offset} parameters if this is the first layer, which reads them. */
+  private MethodSpec.Builder firstLayerInputs(MethodSpec.Builder method) {
+    if (previous == null) {
+      method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
+    }
+    return method;
+  }
+
+  /** The arguments of the split methods before {@code count}: the inputs for the first layer. */
+  String splitInputArguments() {
+    return previous == null ? "inputs, offset, " : "";
+  }
+
+  String splitInputGradientName() {
+    return "splitInputGradient" + layer.capitalized();
+  }
+
+  /**
+   * The input gradient of columns {@code [from, to)} into the previous layer's delta, times the
+   * previous layer's activation derivative there.
+   */
+  MethodSpec splitInputGradient() {
+    String previousDelta = previous.name() + "Delta";
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[][] w = $L", weight());
+    code.addStatement("float[][] r = $L", weightByUnit());
+    code.addStatement("float[][] d = $L", delta());
+    code.beginControlFlow("for (int i = from; i < to; i++)");
+    code.addStatement("float[] wi = w[i]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("r[j][i] = wi[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR && count >= 4)");
+      code.addStatement(
+          "$T.$L(d, r, $L, count, from, to)",
+          vectorClass, VectorWriter.inputGradientName(layer), previousDelta);
+      code.nextControlFlow("else");
+    }
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] dx = $L[n]", previousDelta);
+    code.addStatement("float[] dn = d[n]");
+    code.addStatement("$T.fill(dx, from, to, 0f)", ARRAYS);
+    code.addStatement("int j = 0");
+    if (layer.units() >= BLOCK) {
+      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float d$L = dn[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      code.beginControlFlow("for (int i = from; i < to; i++)");
+      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (layer.units() % BLOCK != 0) {
+      code.beginControlFlow("for (; j < $L; j++)", units());
+      code.addStatement("float d0 = dn[j]");
+      code.addStatement("float[] r0 = r[j]");
+      code.beginControlFlow("for (int i = from; i < to; i++)");
+      code.addStatement("dx[i] += d0 * r0[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    code.endControlFlow();
+    if (vectorClass != null) {
+      code.endControlFlow();
+    }
+    String derivative = activationMethod(previous.activation());
+    if (derivative != null) {
+      code.beginControlFlow("for (int n = 0; n < count; n++)");
+      code.addStatement("$T.$LBackward($L[n], $L[n], from, to)",
+          ACTIVATIONS, derivative, previous.name() + "Out", previousDelta);
+      code.endControlFlow();
+    }
+    return MethodSpec.methodBuilder(splitInputGradientName())
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc(layer.name() + ": input gradient of columns [from, to) into " + previousDelta
+            + ".\n")
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
         .addCode(code.build())
         .build();
   }

@@ -30,6 +30,8 @@ final class NetworkWriter {
   private static final ClassName ACTIVATION = ClassName.get("io.ganglion", "Activation");
   private static final ClassName CHECKS = ClassName.get("io.ganglion.internal", "Checks");
   private static final ClassName LOSSES = ClassName.get("io.ganglion.internal", "Losses");
+  private static final ClassName SPLIT_NETWORK =
+      ClassName.get("io.ganglion.internal", "SplitNetwork");
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName LIST = ClassName.get("java.util", "List");
@@ -101,6 +103,11 @@ final class NetworkWriter {
         "forward" + cap,
         "backward" + cap,
         "inputGradient" + cap,
+        layerName + "Partial",
+        "splitForward" + cap,
+        "splitActivate" + cap,
+        "splitBackward" + cap,
+        "splitInputGradient" + cap,
         upperSnake(layerName) + "_CHANNELS",
         upperSnake(layerName) + "_HEIGHT",
         upperSnake(layerName) + "_WIDTH",
@@ -158,6 +165,9 @@ final class NetworkWriter {
       if (layer.hasBackward()) {
         type.addMethods(layer.backwardMethods());
       }
+    }
+    if (splittable()) {
+      addSplit(type);
     }
     return JavaFile.builder(network.generatedClass().packageName(), type.build())
         .skipJavaLangImports(true)
@@ -257,7 +267,166 @@ final class NetworkWriter {
     }
     for (LayerWriter layer : layers) {
       layer.addWorkFields(type);
+      if (splittable()) {
+        type.addField(float[][].class, ((DenseWriter) layer).partial(), Modifier.PRIVATE);
+      }
     }
+    if (splittable() && splitZeros() > 0) {
+      type.addField(
+          FieldSpec.builder(float[].class, "ZEROS", Modifier.PRIVATE, Modifier.STATIC,
+                  Modifier.FINAL)
+              .addJavadoc("The zero bias the vector kernels start partial sums from.\n")
+              .initializer("new float[$L]", splitZeros())
+              .build());
+    }
+  }
+
+  /**
+   * Whether workers can split the training step by weight rows ({@code SplitNetwork}): the
+   * network has only dense layers, and each hidden activation works on each unit alone.
+   */
+  private boolean splittable() {
+    List<LayerModel> all = network.layers();
+    for (int k = 0; k < all.size(); k++) {
+      LayerModel layer = all.get(k);
+      if (layer.kind() != LayerModel.Kind.DENSE
+          || (k < all.size() - 1 && layer.activation() == io.ganglion.Activation.SOFTMAX)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The length of ZEROS: the widest layer with a bias and vector kernels, or 0 for none. */
+  private int splitZeros() {
+    int widest = 0;
+    if (network.vector()) {
+      for (LayerModel layer : network.layers()) {
+        if (layer.bias() && VectorWriter.usesVectors(layer)) {
+          widest = Math.max(widest, layer.units());
+        }
+      }
+    }
+    return widest;
+  }
+
+  /** The {@code SplitNetwork} methods, which dispatch on the layer index to each layer's. */
+  private void addSplit(TypeSpec.Builder type) {
+    type.addSuperinterface(SPLIT_NETWORK);
+    type.addMethod(override("splitWorker", SPLIT_NETWORK)
+        .addStatement("return new $T(parameters.toArray(new $T[0]))",
+            network.generatedClass(), PARAMETER)
+        .build());
+    type.addMethod(override("splitLayers", int.class)
+        .addStatement("return $L", layers.size())
+        .build());
+    List<String> inputs = new ArrayList<>();
+    List<String> units = new ArrayList<>();
+    List<String> weightIndex = new ArrayList<>();
+    List<String> hasBias = new ArrayList<>();
+    List<String> partials = new ArrayList<>();
+    List<String> deltas = new ArrayList<>();
+    List<String> forwards = new ArrayList<>();
+    List<String> activates = new ArrayList<>();
+    List<String> backwards = new ArrayList<>();
+    int k = 0;
+    for (LayerWriter writer : layers) {
+      DenseWriter dense = (DenseWriter) writer;
+      inputs.add("return " + dense.layer.inputs());
+      units.add("return " + writer.units());
+      weightIndex.add("return " + k);
+      hasBias.add("return " + dense.layer.bias());
+      partials.add("return " + dense.partial());
+      deltas.add("return " + writer.delta());
+      forwards.add(
+          dense.splitForwardName() + "(" + dense.splitInputArguments() + "count, from, to)");
+      activates.add(dense.splitActivateName() + "(partials, count, from, to)");
+      backwards.add(dense.splitBackwardName() + "(" + dense.splitInputArguments()
+          + "count, from, to, bias)");
+      k += writer.tensorCount();
+    }
+    type.addMethod(layerSwitch(layerMethod("splitInputs", int.class), inputs));
+    type.addMethod(layerSwitch(layerMethod("splitUnits", int.class), units));
+    type.addMethod(layerSwitch(layerMethod("splitWeightIndex", int.class), weightIndex));
+    type.addMethod(layerSwitch(layerMethod("splitHasBias", boolean.class), hasBias));
+    type.addMethod(layerSwitch(layerMethod("splitPartial", float[][].class), partials));
+    type.addMethod(layerSwitch(layerMethod("splitDelta", float[][].class), deltas));
+    type.addMethod(override("splitPrepare", void.class)
+        .addParameter(float[].class, "inputs")
+        .addParameter(int.class, "offset")
+        .addParameter(int[].class, "labels")
+        .addParameter(float[].class, "targets")
+        .addParameter(int.class, "count")
+        .addStatement(
+            "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+        .addStatement("grow(count)")
+        .build());
+    type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
+        .addParameter(float[].class, "inputs")
+        .addParameter(int.class, "offset")
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to"), forwards));
+    type.addMethod(layerSwitch(layerMethod("splitActivate", void.class)
+        .addParameter(float[][][].class, "partials")
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to"), activates));
+    type.addMethod(layerSwitch(layerMethod("splitBackward", void.class)
+        .addParameter(float[].class, "inputs")
+        .addParameter(int.class, "offset")
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addParameter(boolean.class, "bias"), backwards));
+    LayerWriter last = layers.get(layers.size() - 1);
+    MethodSpec.Builder loss = override("splitLoss", double.class)
+        .addParameter(int[].class, "labels")
+        .addParameter(float[].class, "targets")
+        .addParameter(int.class, "offset")
+        .addParameter(int.class, "count")
+        .addParameter(float.class, "gradScale")
+        .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)");
+    String derivative = DenseWriter.activationMethod(last.layer.activation());
+    if (derivative != null) {
+      loss.beginControlFlow("for (int n = 0; n < count; n++)")
+          .addStatement("$T.$LBackward($L[n], $L[n], OUTPUTS)", DenseWriter.ACTIVATIONS,
+              derivative, last.out(), last.delta())
+          .endControlFlow();
+    }
+    type.addMethod(loss.addStatement("return loss").build());
+    for (LayerWriter writer : layers) {
+      DenseWriter dense = (DenseWriter) writer;
+      type.addMethods(dense.splitMethods());
+      if (dense.needsInputGradient()) {
+        type.addMethod(dense.splitInputGradient());
+      }
+    }
+  }
+
+  /**
+   * Finishes {@code method} (whose first parameter is {@code int layer}) as a switch that runs
+   * {@code cases.get(k)} for layer k: a {@code return} statement, or a call followed by a return.
+   */
+  private static MethodSpec layerSwitch(MethodSpec.Builder method, List<String> cases) {
+    CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("switch (layer)");
+    for (int k = 0; k < cases.size(); k++) {
+      code.add("case $L:\n$>", k).addStatement(cases.get(k));
+      if (!cases.get(k).startsWith("return ")) {
+        code.addStatement("return");
+      }
+      code.add("$<");
+    }
+    code.add("default:\n$>")
+        .addStatement("throw new $T($S + layer)", IllegalArgumentException.class,
+            "no dense layer ")
+        .add("$<")
+        .endControlFlow();
+    return method.addCode(code.build()).build();
+  }
+
+  private static MethodSpec.Builder layerMethod(String name, Class<?> returns) {
+    return override(name, returns).addParameter(int.class, "layer");
   }
 
   private void addConstructors(TypeSpec.Builder type) {
@@ -697,6 +866,10 @@ final class NetworkWriter {
     }
     for (LayerWriter writer : layers) {
       writer.grow(grow);
+      if (splittable()) {
+        grow.addStatement("$L = new float[count][$L]", ((DenseWriter) writer).partial(),
+            writer.units());
+      }
     }
     grow.addStatement("capacity = count");
     type.addMethod(grow.build());

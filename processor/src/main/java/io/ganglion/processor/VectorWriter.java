@@ -77,6 +77,19 @@ final class VectorWriter {
     /** Initial value of the accumulator for row offset m at column expression c. */
     BiFunction<Integer, String, String> vectorInit;
     BiFunction<Integer, String, String> scalarInit;
+    /**
+     * Which bound of the product the caller passes, so that workers splitting a layer by weight
+     * rows each compute their part (see SplitNetwork): the depth (forward: the inputs {@code
+     * [kFrom, kTo)}), the rows (weight gradient: {@code [rFrom, rTo)}) or the columns (input
+     * gradient: {@code [cFrom, cTo)}). The whole layer passes the full range.
+     */
+    Range range;
+  }
+
+  private enum Range {
+    DEPTH,
+    ROWS,
+    COLUMNS
   }
 
   JavaFile write() {
@@ -203,6 +216,7 @@ final class VectorWriter {
             ? "FloatVector.fromArray(S, b, " + c + ")"
             : "FloatVector.zero(S)";
     forward.scalarInit = (m, c) -> layer.bias() ? "b[" + c + "]" : "0f";
+    forward.range = Range.DEPTH;
     writeProduct(forward);
 
     Product weights = new Product();
@@ -225,6 +239,7 @@ final class VectorWriter {
     weights.cRow = m -> "g[r + " + m + "]";
     weights.vectorInit = (m, c) -> "FloatVector.fromArray(S, g[r + " + m + "], " + c + ")";
     weights.scalarInit = (m, c) -> "g[r + " + m + "][" + c + "]";
+    weights.range = Range.ROWS;
     writeProduct(weights);
 
     if (inputGradient) {
@@ -242,6 +257,7 @@ final class VectorWriter {
       inputs.cRow = m -> "dx[r + " + m + "]";
       inputs.vectorInit = (m, c) -> "FloatVector.zero(S)";
       inputs.scalarInit = (m, c) -> "0f";
+      inputs.range = Range.COLUMNS;
       writeProduct(inputs);
     }
   }
@@ -251,13 +267,16 @@ final class VectorWriter {
         MethodSpec.methodBuilder(p.name).addModifiers(Modifier.STATIC);
     addParameters(driver, p);
     driver.addParameter(int.class, "count");
+    String bound = p.range == Range.DEPTH ? "k" : p.range == Range.ROWS ? "r" : "c";
+    driver.addParameter(int.class, bound + "From").addParameter(int.class, bound + "To");
     String args = arguments(p);
+    String rowsEnd = p.range == Range.ROWS ? "rTo" : p.rows;
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("int r = 0");
-    code.beginControlFlow("for (; r < $L - $L; r += $L)", p.rows, ROWS - 1, ROWS);
+    code.addStatement("int r = $L", p.range == Range.ROWS ? "rFrom" : "0");
+    code.beginControlFlow("for (; r < $L - $L; r += $L)", rowsEnd, ROWS - 1, ROWS);
     columnLoop(code, p, ROWS, args);
     code.endControlFlow();
-    code.beginControlFlow("for (; r < $L; r++)", p.rows);
+    code.beginControlFlow("for (; r < $L; r++)", rowsEnd);
     columnLoop(code, p, 1, args);
     code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
@@ -279,28 +298,30 @@ final class VectorWriter {
   }
 
   private void columnLoop(CodeBlock.Builder code, Product p, int rows, String args) {
-    code.addStatement("int c = 0");
+    boolean range = p.range == Range.COLUMNS;
+    String columns = range ? "cTo" : p.columns;
+    code.addStatement("int c = $L", range ? "cFrom" : "0");
     int[] widths = widths(rows);
     // The widest block needs more than the 16 vector registers of AVX2: only with AVX-512's 32.
     code.beginControlFlow("if (WIDE_BLOCKS)");
     code.beginControlFlow(
-        "for (; c <= $L - $L * L; c += $L * L)", p.columns, widths[0], widths[0]);
+        "for (; c <= $L - $L * L; c += $L * L)", columns, widths[0], widths[0]);
     code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[0], args);
     code.endControlFlow();
     code.endControlFlow();
     code.beginControlFlow(
-        "for (; c <= $L - $L * L; c += $L * L)", p.columns, widths[1], widths[1]);
+        "for (; c <= $L - $L * L; c += $L * L)", columns, widths[1], widths[1]);
     code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[1], args);
     code.endControlFlow();
     // What is left is narrower than that block: at most one block of each narrower width.
     for (int k = 2; k < widths.length; k++) {
-      code.beginControlFlow("if (c <= $L - $L * L)", p.columns, widths[k]);
+      code.beginControlFlow("if (c <= $L - $L * L)", columns, widths[k]);
       code.addStatement("$L_$Lx$L($L, r, c)", p.name, rows, widths[k], args);
       code.addStatement("c += $L * L", widths[k]);
       code.endControlFlow();
     }
-    code.beginControlFlow("if (c < $L)", p.columns);
-    code.addStatement("$L_$LxTail($L, r, c)", p.name, rows, args);
+    code.beginControlFlow("if (c < $L)", columns);
+    code.addStatement("$L_$LxTail($L, r, c, $L)", p.name, rows, args, columns);
     code.endControlFlow();
   }
 
@@ -311,6 +332,10 @@ final class VectorWriter {
     }
     if (p.depth.equals("count")) {
       names.add("count");
+    }
+    if (p.range == Range.DEPTH) {
+      names.add("kFrom");
+      names.add("kTo");
     }
     return String.join(", ", names);
   }
@@ -339,9 +364,7 @@ final class VectorWriter {
         MethodSpec.methodBuilder(p.name + "_" + rows + "x" + vectors)
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
     addParameters(method, p);
-    if (p.depth.equals("count")) {
-      method.addParameter(int.class, "count");
-    }
+    addDepthParameters(method, p);
     method.addParameter(int.class, "r").addParameter(int.class, "c");
     CodeBlock.Builder code = CodeBlock.builder();
     for (int m = 0; m < rows; m++) {
@@ -355,7 +378,7 @@ final class VectorWriter {
             "$T c$L$L = $L", FLOAT_VECTOR, m, v, p.vectorInit.apply(m, column(v)));
       }
     }
-    code.beginControlFlow("for (int k = 0; k < $L; k++)", p.depth);
+    code.beginControlFlow("for (int k = $L; k++)", depthLoop(p));
     code.addStatement("float[] bk = $L", p.bRow);
     for (int v = 0; v < vectors; v++) {
       code.addStatement("$T b$L = $T.fromArray(S, bk, $L)", FLOAT_VECTOR, v, FLOAT_VECTOR,
@@ -382,21 +405,20 @@ final class VectorWriter {
         MethodSpec.methodBuilder(p.name + "_" + rows + "xTail")
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
     addParameters(method, p);
-    if (p.depth.equals("count")) {
-      method.addParameter(int.class, "count");
-    }
-    method.addParameter(int.class, "r").addParameter(int.class, "from");
+    addDepthParameters(method, p);
+    method.addParameter(int.class, "r").addParameter(int.class, "from")
+        .addParameter(int.class, "to");
     CodeBlock.Builder code = CodeBlock.builder();
     for (int m = 0; m < rows; m++) {
       if (p.rowSetup != null) {
         code.addStatement(p.rowSetup.apply(m));
       }
     }
-    code.beginControlFlow("for (int c = from; c < $L; c++)", p.columns);
+    code.beginControlFlow("for (int c = from; c < to; c++)");
     for (int m = 0; m < rows; m++) {
       code.addStatement("float s$L = $L", m, p.scalarInit.apply(m, "c"));
     }
-    code.beginControlFlow("for (int k = 0; k < $L; k++)", p.depth);
+    code.beginControlFlow("for (int k = $L; k++)", depthLoop(p));
     code.addStatement("float bkc = $L[c]", p.bRow);
     for (int m = 0; m < rows; m++) {
       code.addStatement("s$L += $L * bkc", m, p.a.apply(m));
@@ -407,6 +429,20 @@ final class VectorWriter {
     }
     code.endControlFlow();
     return method.addCode(code.build()).build();
+  }
+
+  private static void addDepthParameters(MethodSpec.Builder method, Product p) {
+    if (p.depth.equals("count")) {
+      method.addParameter(int.class, "count");
+    }
+    if (p.range == Range.DEPTH) {
+      method.addParameter(int.class, "kFrom").addParameter(int.class, "kTo");
+    }
+  }
+
+  /** The bounds of the k loop, as in {@code for (int k = <this>; k++)}. */
+  private static String depthLoop(Product p) {
+    return p.range == Range.DEPTH ? "kFrom; k < kTo" : "0; k < " + p.depth;
   }
 
   private static String column(int v) {

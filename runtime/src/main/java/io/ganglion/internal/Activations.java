@@ -94,6 +94,68 @@ public final class Activations {
     }
   }
 
+  /**
+   * The element-wise activations over the columns {@code y[from..to)} only, for a layer whose
+   * columns are split among workers (see {@link SplitNetwork}).
+   */
+  public static void relu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = Math.max(y[j], 0f);
+    }
+  }
+
+  /** ReLU's derivative over the columns {@code [from, to)}. */
+  public static void reluBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = y[j] > 0f ? d[j] : 0f;
+    }
+  }
+
+  /** Leaky ReLU over the columns {@code [from, to)}. */
+  public static void leakyRelu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      float v = y[j];
+      y[j] = v > 0f ? v : SLOPE * v;
+    }
+  }
+
+  /** Leaky ReLU's derivative over the columns {@code [from, to)}. */
+  public static void leakyReluBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = y[j] > 0f ? d[j] : SLOPE * d[j];
+    }
+  }
+
+  /** The sigmoid over the columns {@code [from, to)}. */
+  public static void sigmoid(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = sigmoid(y[j]);
+    }
+  }
+
+  /** The sigmoid's derivative over the columns {@code [from, to)}. */
+  public static void sigmoidBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      float s = y[j];
+      d[j] *= s * (1f - s);
+    }
+  }
+
+  /** The hyperbolic tangent over the columns {@code [from, to)}. */
+  public static void tanh(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = tanh(y[j]);
+    }
+  }
+
+  /** Tanh's derivative over the columns {@code [from, to)}. */
+  public static void tanhBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      float t = y[j];
+      d[j] *= 1f - t * t;
+    }
+  }
+
   /** Numerically stable softmax over {@code y[0..n)} in place. */
   public static void softmax(float[] y, int n) {
     softmax(y, y, 0, n);

@@ -2,18 +2,31 @@ package io.ganglion.train;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Data-parallel gradients over persistent worker threads. Each batch is split into contiguous
- * slices, one per worker; worker 0 is the calling thread on the model itself, the others run on
- * {@link Model#replica() replicas} that share the parameter values but have their own buffers and
- * gradients. The replicas' gradients are then added into the model's in a fixed order (each
- * parameter row summed as worker 0 + 1 + 2 ...), with the rows split among the workers, so the same
- * data and thread count give bit-identical results.
+ * Gradients over persistent worker threads; worker 0 is the calling thread. Two splits:
+ *
+ * <ul>
+ *   <li>Networks made only of dense layers (with element-wise hidden activations) split every
+ *       layer's weight by its input rows: each worker computes its rows' share of every layer's
+ *       output for the whole batch, their weight gradient and their input gradient, and updates
+ *       them. Its weights and gradients stay in its core's cache; only partial sums and deltas
+ *       (batch x units per layer) cross between cores. See {@link SplitNetwork}.
+ *   <li>Other networks split each batch into contiguous slices, one per worker; the workers other
+ *       than 0 run on {@link Model#replica() replicas} that share the parameter values but have
+ *       their own buffers and gradients, which are then added into the model's in a fixed order
+ *       (each parameter row summed as worker 0 + 1 + 2 ...), with the rows split among the
+ *       workers.
+ * </ul>
+ *
+ * <p>Either way every sum runs in a fixed order, so the same data and thread count give
+ * bit-identical results; different thread counts agree to float rounding.
  *
  * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step. {@link
  * Trainer#threads(int)} uses it; a custom training loop can too:
@@ -38,8 +51,25 @@ public final class ParallelGradients implements AutoCloseable {
 
   private static final long YIELD_NANOS = 2_000_000L;
 
+  /**
+   * {@code -Dganglion.split=false} makes dense networks use the data-parallel split too (to
+   * compare the two).
+   */
+  private static final boolean SPLIT_DENSE =
+      !"false".equals(System.getProperty("ganglion.split"));
+
   private final Model model;
   private final Model[] replicas;
+  /** The workers' views of a dense network split by weight rows, or null for data parallelism. */
+  private final SplitNetwork[] split;
+  /** {@code bounds[layer][w]}: the first weight row of worker {@code w} (and {@code [workers]}). */
+  private final int[][] bounds;
+  /** {@code partials[layer][w]}: worker {@code w}'s partial sums of the layer. */
+  private final float[][][][] partials;
+  /** {@code updates[w]}: pairs of {@link Optimizer#updateRows} bounds worker {@code w} updates. */
+  private final int[][] updates;
+  /** The step of a split pass: 0..layers-1 forward, layers..2*layers-1 backward. */
+  private int stage;
   private final Thread[] threads;
   private final float[][] rows;
   private final float[][][] replicaRows;
@@ -80,11 +110,31 @@ public final class ParallelGradients implements AutoCloseable {
     this.workers = workers;
     this.replicas = new Model[workers];
     this.losses = new double[workers];
+    List<Parameter> parameters = model.parameters();
+    if (SPLIT_DENSE && model instanceof SplitNetwork) {
+      SplitNetwork network = (SplitNetwork) model;
+      split = new SplitNetwork[workers];
+      split[0] = network;
+      for (int w = 1; w < workers; w++) {
+        split[w] = network.splitWorker();
+      }
+      int layers = network.splitLayers();
+      bounds = new int[layers][];
+      partials = new float[layers][workers][][];
+      for (int l = 0; l < layers; l++) {
+        bounds[l] = splitRows(network.splitInputs(l), workers, l == 0 ? 4 : 16);
+      }
+      updates = updateRanges(network, parameters, bounds, workers);
+    } else {
+      split = null;
+      bounds = null;
+      partials = null;
+      updates = null;
+    }
     replicas[0] = model;
     for (int w = 1; w < workers; w++) {
-      replicas[w] = model.replica();
+      replicas[w] = split != null ? null : model.replica();
     }
-    List<Parameter> parameters = model.parameters();
     int total = 0;
     for (Parameter p : parameters) {
       total += p.grad().length;
@@ -96,7 +146,7 @@ public final class ParallelGradients implements AutoCloseable {
       float[][] grad = parameters.get(k).grad();
       for (int i = 0; i < grad.length; i++, r++) {
         rows[r] = grad[i];
-        for (int w = 1; w < workers; w++) {
+        for (int w = 1; w < workers && split == null; w++) {
           replicaRows[w][r] = replicas[w].parameters().get(k).grad()[i];
         }
       }
@@ -132,6 +182,9 @@ public final class ParallelGradients implements AutoCloseable {
     this.labels = labels;
     this.targets = targets;
     this.count = count;
+    if (split != null) {
+      return splitGradients();
+    }
     phase = GRADIENTS;
     runPhase();
     phase = REDUCE;
@@ -169,9 +222,10 @@ public final class ParallelGradients implements AutoCloseable {
 
   /**
    * Applies {@code optimizer}'s update to the model's parameters, each worker on the parameter rows
-   * it reduced: those rows are still in its core's cache, which a single-threaded update would have
-   * to fetch (on mnist-mlp with vector kernels the update took 6x longer after a parallel
-   * reduction than after a serial one). The same as {@code optimizer.step(model.parameters())}.
+   * whose gradient it computed (split by weight rows) or reduced (data parallel): those rows are
+   * still in its core's cache, which a single-threaded update would have to fetch (on mnist-mlp
+   * with vector kernels the update took 6x longer after a parallel reduction than after a serial
+   * one). The same as {@code optimizer.step(model.parameters())}.
    */
   public void step(Optimizer optimizer) {
     if (closed) {
@@ -184,7 +238,121 @@ public final class ParallelGradients implements AutoCloseable {
     runPhase();
   }
 
+  /**
+   * Row boundaries splitting {@code rows} among the workers as evenly as a multiple of {@code
+   * align} allows (whole cache lines of the columns each worker owns, whole 4-row blocks of the
+   * weight gradient), when the rows are many enough for that.
+   */
+  static int[] splitRows(int rows, int workers, int align) {
+    int a = rows >= 2 * align * workers ? align : rows >= 8 * workers ? 4 : 1;
+    int[] bounds = new int[workers + 1];
+    for (int w = 1; w < workers; w++) {
+      int even = (int) ((long) rows * w / workers);
+      bounds[w] = Math.max(bounds[w - 1], Math.min(rows, (even + a / 2) / a * a));
+    }
+    bounds[workers] = rows;
+    return bounds;
+  }
+
+  /**
+   * The optimizer rows each worker updates: its rows of every weight, and the biases of the layers
+   * whose index modulo the workers is its own (it computed their gradients).
+   */
+  private static int[][] updateRanges(
+      SplitNetwork network, List<Parameter> parameters, int[][] bounds, int workers) {
+    int[] rowStart = new int[parameters.size()];
+    for (int k = 1; k < rowStart.length; k++) {
+      rowStart[k] = rowStart[k - 1] + parameters.get(k - 1).data().length;
+    }
+    int[][] ranges = new int[workers][];
+    for (int w = 0; w < workers; w++) {
+      int[] r = new int[4 * bounds.length];
+      int n = 0;
+      for (int l = 0; l < bounds.length; l++) {
+        int weight = rowStart[network.splitWeightIndex(l)];
+        r[n++] = weight + bounds[l][w];
+        r[n++] = weight + bounds[l][w + 1];
+        if (network.splitHasBias(l) && l % workers == w) {
+          int bias = rowStart[network.splitWeightIndex(l) + 1];
+          r[n++] = bias;
+          r[n++] = bias + 1;
+        }
+      }
+      ranges[w] = Arrays.copyOf(r, n);
+    }
+    return ranges;
+  }
+
+  /** A step of a network split by weight rows: one phase per layer forwards and backwards. */
+  private double splitGradients() {
+    for (SplitNetwork network : split) {
+      network.splitPrepare(inputs, offset, labels, targets, count);
+    }
+    for (int l = 0; l < bounds.length; l++) {
+      for (int w = 0; w < workers; w++) {
+        partials[l][w] = split[w].splitPartial(l);
+      }
+    }
+    phase = GRADIENTS;
+    for (stage = 0; stage < 2 * bounds.length; stage++) {
+      runPhase();
+    }
+    return losses[0];
+  }
+
+  /** Worker {@code w}'s share of the current stage of a split step. */
+  private void splitWork(int w) {
+    SplitNetwork network = split[w];
+    int layers = bounds.length;
+    if (stage < layers) {
+      if (stage > 0) {
+        network.splitActivate(
+            stage - 1, partials[stage - 1], count, bounds[stage][w], bounds[stage][w + 1]);
+      }
+      network.splitForward(
+          stage, inputs, offset, count, bounds[stage][w], bounds[stage][w + 1]);
+      return;
+    }
+    int l = 2 * layers - 1 - stage;
+    if (l == layers - 1) {
+      network.splitActivate(l, partials[l], count, 0, network.splitUnits(l));
+      losses[w] = network.splitLoss(labels, targets, offset, count, 1f / count);
+    } else {
+      gatherDeltas(w, l);
+    }
+    network.splitBackward(l, inputs, offset, count, bounds[l][w], bounds[l][w + 1],
+        network.splitHasBias(l) && l % workers == w);
+  }
+
+  /** Copies the other workers' columns of layer {@code l}'s delta into worker {@code w}'s. */
+  private void gatherDeltas(int w, int l) {
+    int[] columns = bounds[l + 1];
+    float[][] mine = split[w].splitDelta(l);
+    for (int v = 0; v < workers; v++) {
+      int from = columns[v];
+      int length = columns[v + 1] - from;
+      if (v == w || length == 0) {
+        continue;
+      }
+      float[][] theirs = split[v].splitDelta(l);
+      for (int n = 0; n < count; n++) {
+        System.arraycopy(theirs[n], from, mine[n], from, length);
+      }
+    }
+  }
+
   private void work(int w) {
+    if (split != null && phase == GRADIENTS) {
+      splitWork(w);
+      return;
+    }
+    if (split != null && phase == UPDATE) {
+      int[] ranges = updates[w];
+      for (int k = 0; k < ranges.length; k += 2) {
+        optimizer.updateRows(ranges[k], ranges[k + 1]);
+      }
+      return;
+    }
     if (phase == REDUCE) {
       reduce(w);
       return;

@@ -1,0 +1,183 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.internal.SplitNetwork;
+import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.Sgd;
+import io.ganglion.train.ParallelGradients;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Dense networks split by weight rows among workers ({@link SplitNetwork}): every gradient, loss
+ * and update equals one thread's to float rounding, for odd sizes, batches smaller than the
+ * workers, layers without bias, softmax outputs, targets instead of labels, and the vector kernels'
+ * edges; the same thread count repeats bit for bit.
+ */
+class SplitGradientsTest {
+
+  static List<Arguments> cases() {
+    List<LongFunction<Model>> networks =
+        List.of(
+            Net_Networks_SoftmaxTanhSigmoid::new,
+            Net_Networks_BinaryLeakyRelu::new,
+            Net_Networks_MseSoftmaxOutput::new,
+            Net_Networks_MseRegression::new,
+            Net_Networks_VectorEdges::new,
+            Net_Networks_Medium::new);
+    List<Arguments> cases = new ArrayList<>();
+    for (LongFunction<Model> network : networks) {
+      for (int workers : new int[] {2, 3, 5}) {
+        for (int batch : new int[] {1, 3, 13, 40}) {
+          cases.add(Arguments.of(network, workers, batch));
+        }
+      }
+    }
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{index}: {1} workers, batch {2}")
+  @MethodSource("cases")
+  void gradientsLossAndUpdateMatchOneThread(LongFunction<Model> network, int workers, int batch) {
+    Model serial = network.apply(5);
+    Model split = network.apply(5);
+    assertTrue(split instanceof SplitNetwork, split.name() + " should split by weight rows");
+    Batch data = new Batch(serial, 50, 21);
+    int offset = 50 - batch - 2;
+    double serialLoss =
+        serial.forwardBackward(data.x, offset, data.labels, data.targets, batch, 1f / batch);
+    try (ParallelGradients parallel = ParallelGradients.of(split, workers)) {
+      double splitLoss =
+          parallel.computeGradients(data.x, offset, data.labels, data.targets, batch);
+      assertEquals(serialLoss, splitLoss, 1e-5 * Math.max(1, Math.abs(serialLoss)), "loss");
+      assertGradientsClose(serial, split);
+
+      // SGD with momentum: its update is linear in the gradient, so rounding differences stay
+      // small (Adam's first step is about lr * sign(g), which rounding can flip where g ~ 0).
+      Optimizer one = Sgd.of(0.1, 0.9);
+      Optimizer shared = Sgd.of(0.1, 0.9);
+      for (int step = 0; step < 2; step++) {
+        one.step(serial.parameters());
+        parallel.step(shared);
+      }
+      for (int k = 0; k < serial.parameters().size(); k++) {
+        float[] expected = serial.parameters().get(k).toArray();
+        float[] actual = split.parameters().get(k).toArray();
+        for (int e = 0; e < expected.length; e++) {
+          assertEquals(expected[e], actual[e], 1e-5,
+              serial.parameters().get(k).name() + "[" + e + "] after the update");
+        }
+      }
+    }
+  }
+
+  @Test
+  void theSameThreadCountRepeatsBitForBit() {
+    float[][] first = trainSteps(3);
+    float[][] second = trainSteps(3);
+    for (int k = 0; k < first.length; k++) {
+      assertArrayEquals(first[k], second[k], "parameter " + k);
+    }
+  }
+
+  @Test
+  void aBadBatchIsRejectedBeforeAnyWorkerRuns() {
+    Model net = new Net_Networks_Medium(3);
+    float[] before = net.parameters().get(0).toArray();
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class,
+              () -> parallel.computeGradients(new float[64 * 3], 0, new int[3], null, 4));
+      assertTrue(e.getMessage().contains("inputs"), e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> parallel.computeGradients(new float[64 * 4], 0, new int[] {0, 1, 10, 2}, null, 4));
+    }
+    assertArrayEquals(before, net.parameters().get(0).toArray());
+  }
+
+  private static float[][] trainSteps(int workers) {
+    Model net = new Net_Networks_VectorEdges(8);
+    Batch data = new Batch(net, 60, 4);
+    Optimizer sgd = Sgd.of(0.05, 0.9);
+    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+      for (int step = 0; step < 6; step++) {
+        parallel.computeGradients(data.x, step * 10, data.labels, data.targets, 10);
+        parallel.step(sgd);
+      }
+    }
+    float[][] values = new float[net.parameters().size()][];
+    for (int k = 0; k < values.length; k++) {
+      values[k] = net.parameters().get(k).toArray();
+    }
+    return values;
+  }
+
+  private static void assertGradientsClose(Model serial, Model split) {
+    for (int k = 0; k < serial.parameters().size(); k++) {
+      Parameter p = serial.parameters().get(k);
+      float[] expected = gradient(p);
+      float[] actual = gradient(split.parameters().get(k));
+      double scale = 0;
+      for (float v : expected) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      assertTrue(scale > 0, p.name() + "'s gradient is all zero: the check would mean nothing");
+      for (int e = 0; e < expected.length; e++) {
+        assertEquals(expected[e], actual[e], 1e-5 + 1e-4 * scale, p.name() + " grad[" + e + "]");
+      }
+    }
+  }
+
+  /** The gradient's storage rows, one after another (the same layout for both networks). */
+  private static float[] gradient(Parameter p) {
+    float[] flat = new float[p.size()];
+    int at = 0;
+    for (float[] row : p.grad()) {
+      System.arraycopy(row, 0, flat, at, row.length);
+      at += row.length;
+    }
+    return flat;
+  }
+
+  /** Random inputs with labels or targets, as the network's loss needs. */
+  private static final class Batch {
+    final float[] x;
+    final int[] labels;
+    final float[] targets;
+
+    Batch(Model net, int n, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      x = new float[n * net.inputSize()];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = (float) random.nextDouble(-1, 1);
+      }
+      int outputs = net.outputSize();
+      if (net.loss() == Loss.MSE) {
+        labels = null;
+        targets = new float[n * outputs];
+        for (int k = 0; k < targets.length; k++) {
+          targets[k] = (float) random.nextDouble();
+        }
+      } else {
+        targets = null;
+        labels = new int[n];
+        for (int k = 0; k < n; k++) {
+          labels[k] = random.nextInt(Math.max(2, outputs));
+        }
+      }
+    }
+  }
+}
