@@ -84,6 +84,8 @@ final class VectorWriter {
      * gradient: {@code [cFrom, cTo)}). The whole layer passes the full range.
      */
     Range range;
+    /** The number of columns (for the depth tile's size). */
+    int columnCount;
   }
 
   private enum Range {
@@ -217,6 +219,7 @@ final class VectorWriter {
             : "FloatVector.zero(S)";
     forward.scalarInit = (m, c) -> layer.bias() ? "b[" + c + "]" : "0f";
     forward.range = Range.DEPTH;
+    forward.columnCount = layer.units();
     writeProduct(forward);
 
     Product weights = new Product();
@@ -272,6 +275,15 @@ final class VectorWriter {
     String args = arguments(p);
     String rowsEnd = p.range == Range.ROWS ? "rTo" : p.rows;
     CodeBlock.Builder code = CodeBlock.builder();
+    if (p.range == Range.DEPTH) {
+      // Tiles of the depth: each tile of B rows (the weights) is read from L1 by every block of
+      // rows, where walking the whole depth per block streamed the weights from L2 each time.
+      // The first tile runs even for an empty range, to start the outputs from their initial value.
+      code.beginControlFlow(
+          "for (int k0 = kFrom; k0 == kFrom || k0 < kTo; k0 += $L)", depthTile(p));
+      code.addStatement("int k1 = Math.min(k0 + $L, kTo)", depthTile(p));
+      code.addStatement("boolean fresh = k0 == kFrom");
+    }
     code.addStatement("int r = $L", p.range == Range.ROWS ? "rFrom" : "0");
     code.beginControlFlow("for (; r < $L - $L; r += $L)", rowsEnd, ROWS - 1, ROWS);
     columnLoop(code, p, ROWS, args);
@@ -279,6 +291,9 @@ final class VectorWriter {
     code.beginControlFlow("for (; r < $L; r++)", rowsEnd);
     columnLoop(code, p, 1, args);
     code.endControlFlow();
+    if (p.range == Range.DEPTH) {
+      code.endControlFlow();
+    }
     methods.add(driver.addCode(code.build()).build());
     for (int rows : new int[] {ROWS, 1}) {
       for (int vectors : widths(rows)) {
@@ -334,8 +349,9 @@ final class VectorWriter {
       names.add("count");
     }
     if (p.range == Range.DEPTH) {
-      names.add("kFrom");
-      names.add("kTo");
+      names.add("k0");
+      names.add("k1");
+      names.add("fresh");
     }
     return String.join(", ", names);
   }
@@ -375,7 +391,9 @@ final class VectorWriter {
     for (int m = 0; m < rows; m++) {
       for (int v = 0; v < vectors; v++) {
         code.addStatement(
-            "$T c$L$L = $L", FLOAT_VECTOR, m, v, p.vectorInit.apply(m, column(v)));
+            "$T c$L$L = $L", FLOAT_VECTOR, m, v,
+            continued(p, p.vectorInit.apply(m, column(v)),
+                "FloatVector.fromArray(S, " + p.cRow.apply(m) + ", " + column(v) + ")"));
       }
     }
     code.beginControlFlow("for (int k = $L; k++)", depthLoop(p));
@@ -416,7 +434,8 @@ final class VectorWriter {
     }
     code.beginControlFlow("for (int c = from; c < to; c++)");
     for (int m = 0; m < rows; m++) {
-      code.addStatement("float s$L = $L", m, p.scalarInit.apply(m, "c"));
+      code.addStatement("float s$L = $L", m,
+          continued(p, p.scalarInit.apply(m, "c"), p.cRow.apply(m) + "[c]"));
     }
     code.beginControlFlow("for (int k = $L; k++)", depthLoop(p));
     code.addStatement("float bkc = $L[c]", p.bRow);
@@ -436,8 +455,22 @@ final class VectorWriter {
       method.addParameter(int.class, "count");
     }
     if (p.range == Range.DEPTH) {
-      method.addParameter(int.class, "kFrom").addParameter(int.class, "kTo");
+      method.addParameter(int.class, "kFrom").addParameter(int.class, "kTo")
+          .addParameter(boolean.class, "fresh");
     }
+  }
+
+  /**
+   * Depth rows per tile: about 32 KB of B rows (L1 holds 32-48 KB), at least 32 rows so that
+   * reloading the accumulators per tile stays small against the tile's multiply-adds.
+   */
+  private static int depthTile(Product p) {
+    return Math.max(32, 8192 / p.columnCount);
+  }
+
+  /** The initial accumulator: {@code init} for the first tile, else what C holds. */
+  private static String continued(Product p, String init, String current) {
+    return p.range == Range.DEPTH ? "fresh ? " + init + " : " + current : init;
   }
 
   /** The bounds of the k loop, as in {@code for (int k = <this>; k++)}. */
