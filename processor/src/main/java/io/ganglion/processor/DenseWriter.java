@@ -529,24 +529,46 @@ final class DenseWriter extends WeightedLayerWriter {
     code.endControlFlow();
   }
 
-  /** The weight gradient of rows {@code [from, to)} by unit (see {@link #narrow()}). */
+  /**
+   * The weight gradient of rows {@code [from, to)} by unit (see {@link #narrow()}), four samples
+   * per pass over each unit's row: the rows are short (the layer's inputs), so a pass costs about
+   * as much to start as to run, and four samples per pass measured 1.8x faster than one.
+   */
   private void narrowWeightGradient(CodeBlock.Builder code, String from, String to) {
     code.addStatement("float[][] t = $L", weightGradByUnit());
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
     code.addStatement("$T.fill(t[j], $L, $L, 0f)", ARRAYS, from, to);
     code.endControlFlow();
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    if (previous == null) {
-      code.addStatement("int base = (offset + n) * INPUTS");
-    } else {
-      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
+    code.addStatement("int n = 0");
+    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      String sample = k == 0 ? "n" : "n + " + k;
+      code.addStatement(previous == null
+          ? "int base$L = (offset + " + sample + ") * INPUTS"
+          : "float[] x$L = " + previous.name() + "Out[" + sample + "]", k);
+      code.addStatement("float[] d$L = d[$L]", k, sample);
     }
-    code.addStatement("float[] dn = d[n]");
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("float dj = dn[j]");
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float a$L = d$L[j]", k, k);
+    }
     code.addStatement("float[] tj = t[j]");
     code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
-    code.addStatement("tj[i] += dj * $L", previous == null ? "inputs[base + i]" : "x[i]");
+    code.addStatement("tj[i] += a0 * $L + a1 * $L + a2 * $L + a3 * $L",
+        narrowInput(0), narrowInput(1), narrowInput(2), narrowInput(3));
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; n < count; n++)");
+    code.addStatement(previous == null
+        ? "int base0 = (offset + n) * INPUTS"
+        : "float[] x0 = " + previous.name() + "Out[n]");
+    code.addStatement("float[] d0 = d[n]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("float a0 = d0[j]");
+    code.addStatement("float[] tj = t[j]");
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    code.addStatement("tj[i] += a0 * $L", narrowInput(0));
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
@@ -556,6 +578,11 @@ final class DenseWriter extends WeightedLayerWriter {
     code.addStatement("g[j] += t[j][i]");
     code.endControlFlow();
     code.endControlFlow();
+  }
+
+  /** Input i of the k-th sample of a narrow pass. */
+  private String narrowInput(int k) {
+    return previous == null ? "inputs[base" + k + " + i]" : "x" + k + "[i]";
   }
 
   /** Adds the {@code inputs, offset} parameters if this is the first layer, which reads them. */
