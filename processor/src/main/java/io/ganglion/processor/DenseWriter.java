@@ -168,29 +168,8 @@ final class DenseWriter extends WeightedLayerWriter {
       code.addStatement("float[] x = $L[n]", previous.name() + "Out");
     }
     String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
-    code.addStatement("int i = 0");
-    if (layer.inputs() >= BLOCK) {
-      code.beginControlFlow("for (; i < $L - $L; i += $L)", inputConstant, BLOCK - 1, BLOCK);
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
-      }
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
-      }
-      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-      code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
-    if (layer.inputs() % BLOCK != 0) {
-      code.beginControlFlow("for (; i < $L; i++)", inputConstant);
-      code.addStatement("float x0 = " + read, "");
-      code.addStatement("float[] w0 = w[i]");
-      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-      code.addStatement("y[j] += x0 * w0[j]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
+    forwardProduct(code, read, "0", inputConstant,
+        layer.inputs() >= BLOCK, layer.inputs() % BLOCK != 0);
     if (activation != null) {
       code.addStatement("$T.$L(y, $L)", ACTIVATIONS, activation, units());
     }
@@ -263,14 +242,7 @@ final class DenseWriter extends WeightedLayerWriter {
   MethodSpec inputGradient() {
     String previousDelta = previous.name() + "Delta";
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("float[][] w = $L", weight());
-    code.addStatement("float[][] r = $L", weightByUnit());
-    code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
-    code.addStatement("float[] wi = w[i]");
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("r[j][i] = wi[j]");
-    code.endControlFlow();
-    code.endControlFlow();
+    transposeWeights(code, "0", inputConstant);
     if (vectorClass != null) {
       // One sample at a time (inference) runs faster in the plain loops: the vector blocks
       // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
@@ -282,34 +254,7 @@ final class DenseWriter extends WeightedLayerWriter {
       code.addStatement("return");
       code.endControlFlow();
     }
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[] dx = $L[n]", previousDelta);
-    code.addStatement("float[] d = $L[n]", delta());
-    code.addStatement("$T.fill(dx, 0, $L, 0f)", ARRAYS, inputConstant);
-    code.addStatement("int j = 0");
-    if (layer.units() >= BLOCK) {
-      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float d$L = d[j$L]", k, k == 0 ? "" : " + " + k);
-      }
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
-      }
-      code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
-      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
-    if (layer.units() % BLOCK != 0) {
-      code.beginControlFlow("for (; j < $L; j++)", units());
-      code.addStatement("float d0 = d[j]");
-      code.addStatement("float[] r0 = r[j]");
-      code.beginControlFlow("for (int i = 0; i < $L; i++)", inputConstant);
-      code.addStatement("dx[i] += d0 * r0[i]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
-    code.endControlFlow();
+    inputGradientRows(code, previousDelta, "0", inputConstant);
     return MethodSpec.methodBuilder(inputGradientName())
         .addModifiers(Modifier.PRIVATE)
         .addJavadoc(
@@ -369,25 +314,7 @@ final class DenseWriter extends WeightedLayerWriter {
       code.addStatement("float[] x = $L[n]", previous.name() + "Out");
     }
     String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
-    code.addStatement("int i = from");
-    code.beginControlFlow("for (; i < to - $L; i += $L)", BLOCK - 1, BLOCK);
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
-    }
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
-    }
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
-    code.endControlFlow();
-    code.endControlFlow();
-    code.beginControlFlow("for (; i < to; i++)");
-    code.addStatement("float x0 = " + read, "");
-    code.addStatement("float[] w0 = w[i]");
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("y[j] += x0 * w0[j]");
-    code.endControlFlow();
-    code.endControlFlow();
+    forwardProduct(code, read, "from", "to", true, true);
     code.endControlFlow();
     return firstLayerInputs(MethodSpec.methodBuilder(splitForwardName())
             .addModifiers(Modifier.PRIVATE)
@@ -609,50 +536,15 @@ final class DenseWriter extends WeightedLayerWriter {
   MethodSpec splitInputGradient() {
     String previousDelta = previous.name() + "Delta";
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("float[][] w = $L", weight());
-    code.addStatement("float[][] r = $L", weightByUnit());
-    code.addStatement("float[][] d = $L", delta());
-    code.beginControlFlow("for (int i = from; i < to; i++)");
-    code.addStatement("float[] wi = w[i]");
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("r[j][i] = wi[j]");
-    code.endControlFlow();
-    code.endControlFlow();
+    transposeWeights(code, "from", "to");
     if (vectorClass != null) {
       code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
-          "$T.$L(d, r, $L, count, from, to)",
-          vectorClass, VectorWriter.inputGradientName(layer), previousDelta);
+          "$T.$L($L, r, $L, count, from, to)",
+          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta);
       code.nextControlFlow("else");
     }
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[] dx = $L[n]", previousDelta);
-    code.addStatement("float[] dn = d[n]");
-    code.addStatement("$T.fill(dx, from, to, 0f)", ARRAYS);
-    code.addStatement("int j = 0");
-    if (layer.units() >= BLOCK) {
-      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float d$L = dn[j$L]", k, k == 0 ? "" : " + " + k);
-      }
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
-      }
-      code.beginControlFlow("for (int i = from; i < to; i++)");
-      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
-    if (layer.units() % BLOCK != 0) {
-      code.beginControlFlow("for (; j < $L; j++)", units());
-      code.addStatement("float d0 = dn[j]");
-      code.addStatement("float[] r0 = r[j]");
-      code.beginControlFlow("for (int i = from; i < to; i++)");
-      code.addStatement("dx[i] += d0 * r0[i]");
-      code.endControlFlow();
-      code.endControlFlow();
-    }
-    code.endControlFlow();
+    inputGradientRows(code, previousDelta, "from", "to");
     if (vectorClass != null) {
       code.endControlFlow();
     }
@@ -672,6 +564,85 @@ final class DenseWriter extends WeightedLayerWriter {
         .addParameter(int.class, "to")
         .addCode(code.build())
         .build();
+  }
+
+  /**
+   * The forward product of inputs {@code [from, to)} into {@code y}, four inputs per pass over the
+   * units and then one at a time; {@code blocks} and {@code tail} say whether each loop can run.
+   */
+  private void forwardProduct(CodeBlock.Builder code, String read, String from, String to,
+      boolean blocks, boolean tail) {
+    code.addStatement("int i = $L", from);
+    if (blocks) {
+      code.beginControlFlow("for (; i < $L - $L; i += $L)", to, BLOCK - 1, BLOCK);
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
+      }
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
+      }
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (tail) {
+      code.beginControlFlow("for (; i < $L; i++)", to);
+      code.addStatement("float x0 = " + read, "");
+      code.addStatement("float[] w0 = w[i]");
+      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+      code.addStatement("y[j] += x0 * w0[j]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+  }
+
+  /** Copies weight rows {@code [from, to)} into the by-unit layout {@code r} of the input gradient. */
+  private void transposeWeights(CodeBlock.Builder code, String from, String to) {
+    code.addStatement("float[][] w = $L", weight());
+    code.addStatement("float[][] r = $L", weightByUnit());
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    code.addStatement("float[] wi = w[i]");
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("r[j][i] = wi[j]");
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
+  /**
+   * The input gradient of columns {@code [from, to)} of every sample, from the by-unit weights
+   * {@code r}: four units per pass over the columns, then one at a time.
+   */
+  private void inputGradientRows(
+      CodeBlock.Builder code, String previousDelta, String from, String to) {
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[] dx = $L[n]", previousDelta);
+    code.addStatement("float[] d = $L[n]", delta());
+    code.addStatement("$T.fill(dx, $L, $L, 0f)", ARRAYS, from, to);
+    code.addStatement("int j = 0");
+    if (layer.units() >= BLOCK) {
+      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float d$L = d[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      for (int k = 0; k < BLOCK; k++) {
+        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+      }
+      code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (layer.units() % BLOCK != 0) {
+      code.beginControlFlow("for (; j < $L; j++)", units());
+      code.addStatement("float d0 = d[j]");
+      code.addStatement("float[] r0 = r[j]");
+      code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+      code.addStatement("dx[i] += d0 * r0[i]");
+      code.endControlFlow();
+      code.endControlFlow();
+    }
+    code.endControlFlow();
   }
 
   private String inputAt(String sample) {

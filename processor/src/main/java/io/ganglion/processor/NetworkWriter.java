@@ -10,6 +10,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import io.ganglion.Activation;
 import io.ganglion.Loss;
 import java.util.ArrayList;
 import java.util.List;
@@ -290,7 +291,7 @@ final class NetworkWriter {
     for (int k = 0; k < all.size(); k++) {
       LayerModel layer = all.get(k);
       if (layer.kind() != LayerModel.Kind.DENSE
-          || (k < all.size() - 1 && layer.activation() == io.ganglion.Activation.SOFTMAX)) {
+          || (k < all.size() - 1 && layer.activation() == Activation.SOFTMAX)) {
         return false;
       }
     }

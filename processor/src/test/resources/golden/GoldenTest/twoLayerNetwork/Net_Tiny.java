@@ -821,7 +821,6 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
   private void splitInputGradientLogits(int count, int from, int to) {
     float[][] w = logitsWeight;
     float[][] r = logitsWeightByUnit;
-    float[][] d = logitsDelta;
     for (int i = from; i < to; i++) {
       float[] wi = w[i];
       for (int j = 0; j < LOGITS_UNITS; j++) {
@@ -830,11 +829,11 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
     }
     for (int n = 0; n < count; n++) {
       float[] dx = hiddenDelta[n];
-      float[] dn = d[n];
+      float[] d = logitsDelta[n];
       Arrays.fill(dx, from, to, 0f);
       int j = 0;
       for (; j < LOGITS_UNITS; j++) {
-        float d0 = dn[j];
+        float d0 = d[j];
         float[] r0 = r[j];
         for (int i = from; i < to; i++) {
           dx[i] += d0 * r0[i];
