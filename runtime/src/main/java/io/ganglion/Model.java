@@ -192,6 +192,18 @@ public interface Model {
       float[] inputs, int offset, int[] labels, float[] targets, int count, float gradScale);
 
   /**
+   * Writes the class that the last {@link #forwardBackward} call's own forward pass gave each of
+   * its samples into {@code classes[at..at + n)} and returns {@code n}, that call's sample count (0
+   * before any call). The classes are those of training mode (dropout applied, batch statistics)
+   * on the weights before any update, as Keras reports training accuracy; {@code Trainer} reads
+   * them instead of running a second forward pass. Generated networks keep them; this default, for
+   * models written by hand, keeps none and returns -1.
+   */
+  default int lastBatchClasses(int[] classes, int at) {
+    return -1;
+  }
+
+  /**
    * The sum of the per-sample losses over {@code count} samples starting at {@code offset},
    * without computing gradients, in inference mode (no dropout; batch normalization with its
    * running statistics). Labels and targets as in {@link #forwardBackward}.

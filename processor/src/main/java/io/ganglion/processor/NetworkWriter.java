@@ -262,6 +262,10 @@ final class NetworkWriter {
               .build());
     }
     type.addField(int.class, "capacity", Modifier.PRIVATE);
+    type.addField(
+        FieldSpec.builder(int.class, "lastCount", Modifier.PRIVATE)
+            .addJavadoc("The sample count of the last training pass, for lastBatchClasses.\n")
+            .build());
     if (inputBuffered()) {
       type.addField(LayerWriter.bufferType(network.input()),
           LayerWriter.inputBuffer(network.input()), Modifier.PRIVATE);
@@ -361,6 +365,7 @@ final class NetworkWriter {
         .addStatement(
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
         .addStatement("grow(count)")
+        .addStatement("lastCount = count")
         .build());
     type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
         .addParameter(float[].class, "inputs")
@@ -734,6 +739,7 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
             .addStatement("grow(count)")
+            .addStatement("lastCount = count")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
             .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
             .addStatement("zeroGradients()");
@@ -747,6 +753,17 @@ final class NetworkWriter {
       step.addStatement("dropoutStep++");
     }
     type.addMethod(step.addStatement("return loss").build());
+    type.addMethod(
+        override("lastBatchClasses", int.class)
+            .addParameter(int[].class, "classes")
+            .addParameter(int.class, "at")
+            .addStatement("$T.classesAt(classes, at, lastCount)", CHECKS)
+            .beginControlFlow("for (int s = 0; s < lastCount; s++)")
+            .addStatement("classes[at + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS,
+                layers.get(layers.size() - 1).out(), threshold())
+            .endControlFlow()
+            .addStatement("return lastCount")
+            .build());
 
     type.addMethod(
         override("lossSum", double.class)

@@ -164,6 +164,11 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   private int capacity;
 
+  /**
+   * The sample count of the last training pass, for lastBatchClasses.
+   */
+  private int lastCount;
+
   private float[][][] inputImages;
 
   private float[][][] conv1Out;
@@ -414,6 +419,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
     grow(count);
+    lastCount = count;
     forward(inputs, offset, count, true);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
     zeroGradients();
@@ -426,6 +432,15 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     backwardConv1(count);
     dropoutStep++;
     return loss;
+  }
+
+  @Override
+  public int lastBatchClasses(int[] classes, int at) {
+    Checks.classesAt(classes, at, lastCount);
+    for (int s = 0; s < lastCount; s++) {
+      classes[at + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+    }
+    return lastCount;
   }
 
   @Override

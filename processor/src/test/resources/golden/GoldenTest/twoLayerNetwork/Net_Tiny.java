@@ -71,6 +71,11 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
 
   private int capacity;
 
+  /**
+   * The sample count of the last training pass, for lastBatchClasses.
+   */
+  private int lastCount;
+
   private float[][] hiddenOut;
 
   private float[][] hiddenDelta;
@@ -231,12 +236,22 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
     grow(count);
+    lastCount = count;
     forward(inputs, offset, count);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
     zeroGradients();
     backwardLogits(count);
     backwardHidden(inputs, offset, count);
     return loss;
+  }
+
+  @Override
+  public int lastBatchClasses(int[] classes, int at) {
+    Checks.classesAt(classes, at, lastCount);
+    for (int s = 0; s < lastCount; s++) {
+      classes[at + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+    }
+    return lastCount;
   }
 
   @Override
@@ -573,6 +588,7 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
   public void splitPrepare(float[] inputs, int offset, int[] labels, float[] targets, int count) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
     grow(count);
+    lastCount = count;
   }
 
   @Override

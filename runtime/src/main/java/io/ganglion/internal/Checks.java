@@ -76,6 +76,18 @@ public final class Checks {
     }
   }
 
+  /** Checks that {@code classes} has room for {@code count} values from index {@code at}. */
+  public static void classesAt(int[] classes, int at, int count) {
+    if (classes == null) {
+      throw new IllegalArgumentException("classes must not be null");
+    }
+    if (at < 0 || (long) at + count > classes.length) {
+      throw new IllegalArgumentException(
+          "classes must have room for " + count + " values from index " + at + ", but had "
+              + classes.length);
+    }
+  }
+
   /** Checks a class array of a batch. */
   public static void batchClasses(int[] classes, int count) {
     if (classes == null) {

@@ -221,6 +221,30 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   /**
+   * Like {@link Model#lastBatchClasses}: the classes that the last {@link #computeGradients}
+   * call's forward pass gave its samples, into {@code classes[0..count)}; returns the count, or -1
+   * if the model does not keep them.
+   */
+  public int lastBatchClasses(int[] classes) {
+    if (split != null) {
+      return model.lastBatchClasses(classes, 0);
+    }
+    int total = 0;
+    for (int w = 0; w < workers; w++) {
+      int from = (int) ((long) count * w / workers);
+      int to = (int) ((long) count * (w + 1) / workers);
+      if (to > from) {
+        int n = replicas[w].lastBatchClasses(classes, from);
+        if (n < 0) {
+          return -1;
+        }
+        total += n;
+      }
+    }
+    return total;
+  }
+
+  /**
    * Applies {@code optimizer}'s update to the model's parameters, each worker on the parameter rows
    * whose gradient it computed (split by weight rows) or reduced (data parallel): those rows are
    * still in its core's cache, which a single-threaded update would have to fetch (on mnist-mlp

@@ -1,0 +1,89 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.ganglion.Model;
+import io.ganglion.train.ParallelGradients;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code lastBatchClasses}: the classes of the last training pass's own forward pass, which
+ * {@code Trainer} reports as training accuracy. Without dropout or batch norm they equal what
+ * {@code classifyBatch} gives on the same weights, on one thread, split by weight rows and split
+ * by batch (with an empty slice).
+ */
+class LastBatchClassesTest {
+
+  @Test
+  void oneThreadGivesTheClassesOfItsForwardPass() {
+    Model net = new Net_Networks_Medium(4);
+    assertEquals(0, net.lastBatchClasses(new int[0], 0), "before any training pass");
+    Data data = new Data(net, 30, 1);
+    int[] expected = new int[13];
+    net.classifyBatch(data.x, 7, 13, expected);
+    net.forwardBackward(data.x, 7, data.labels, null, 13, 1f / 13);
+    int[] actual = new int[15];
+    Arrays.fill(actual, -1);
+    assertEquals(13, net.lastBatchClasses(actual, 2));
+    assertArrayEquals(expected, Arrays.copyOfRange(actual, 2, 15));
+    assertEquals(-1, actual[0]);
+  }
+
+  @Test
+  void splitByWeightRowsGivesTheSameClasses() {
+    for (int workers : new int[] {2, 3}) {
+      Model net = new Net_Networks_Medium(5);
+      assertParallelClassesMatch(net, workers, 11);
+    }
+  }
+
+  @Test
+  void splitByBatchGivesTheSameClassesWithAnEmptySlice() {
+    Model net = new Net_Networks_ConvValidMaxPool(6);
+    assertParallelClassesMatch(net, 3, 2);
+    assertParallelClassesMatch(net, 2, 9);
+  }
+
+  @Test
+  void tooSmallAnArrayIsAClearError() {
+    Model net = new Net_Networks_Medium(4);
+    Data data = new Data(net, 10, 2);
+    net.forwardBackward(data.x, 0, data.labels, null, 10, 0.1f);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.lastBatchClasses(new int[12], 3));
+    assertEquals("classes must have room for 10 values from index 3, but had 12", e.getMessage());
+  }
+
+  private static void assertParallelClassesMatch(Model net, int workers, int count) {
+    Data data = new Data(net, 40, workers);
+    int[] expected = new int[count];
+    net.classifyBatch(data.x, 5, count, expected);
+    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+      parallel.computeGradients(data.x, 5, data.labels, null, count);
+      int[] actual = new int[count];
+      assertEquals(count, parallel.lastBatchClasses(actual));
+      assertArrayEquals(expected, actual, workers + " workers, " + count + " samples");
+    }
+  }
+
+  private static final class Data {
+    final float[] x;
+    final int[] labels;
+
+    Data(Model net, int n, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      x = new float[n * net.inputSize()];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = (float) random.nextDouble(-1, 1);
+      }
+      labels = new int[n];
+      for (int k = 0; k < n; k++) {
+        labels[k] = random.nextInt(net.outputSize());
+      }
+    }
+  }
+}
