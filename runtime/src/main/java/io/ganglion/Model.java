@@ -211,6 +211,25 @@ public interface Model {
   double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count);
 
   /**
+   * {@link #lossSum}, {@link #predictBatch} and {@link #classifyBatch} from one forward pass (in
+   * inference mode): returns the sum of the per-sample losses and, unless null, writes each
+   * sample's outputs into {@code outputs[0..count x outputSize())} and its class into {@code
+   * classes[0..count)}. Generated networks run the forward pass once; this default, for models
+   * written by hand, calls the three methods.
+   */
+  default double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
+      int count, float[] outputs, int[] classes) {
+    double loss = lossSum(inputs, offset, labels, targets, count);
+    if (outputs != null) {
+      predictBatch(inputs, offset, count, outputs);
+    }
+    if (classes != null) {
+      classifyBatch(inputs, offset, count, classes);
+    }
+    return loss;
+  }
+
+  /**
    * One training step's worth of gradients on a batch with class labels: returns the mean loss and
    * leaves the mean gradient in every parameter's {@link Parameter#grad()}.
    */

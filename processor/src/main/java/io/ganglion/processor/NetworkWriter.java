@@ -781,6 +781,40 @@ final class NetworkWriter {
             .addStatement("return sum")
             .build());
 
+    type.addMethod(
+        override("evaluateBatch", double.class)
+            .addParameter(float[].class, "inputs")
+            .addParameter(int.class, "offset")
+            .addParameter(int[].class, "labels")
+            .addParameter(float[].class, "targets")
+            .addParameter(int.class, "count")
+            .addParameter(float[].class, "outputs")
+            .addParameter(int[].class, "classes")
+            .addStatement(
+                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+            .beginControlFlow("if (outputs != null)")
+            .addStatement("$T.batchOutputs(outputs, count, OUTPUTS)", CHECKS)
+            .endControlFlow()
+            .beginControlFlow("if (classes != null)")
+            .addStatement("$T.batchClasses(classes, count)", CHECKS)
+            .endControlFlow()
+            .addStatement("double sum = 0")
+            .addCode(inChunks(CodeBlock.builder()
+                .addStatement("sum += lossOnly(labels, targets, offset + done, n)")
+                .beginControlFlow("for (int s = 0; s < n; s++)")
+                .beginControlFlow("if (outputs != null)")
+                .addStatement("writeOutput($L[s], outputs, (done + s) * OUTPUTS)",
+                    layers.get(layers.size() - 1).out())
+                .endControlFlow()
+                .beginControlFlow("if (classes != null)")
+                .addStatement("classes[done + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS,
+                    layers.get(layers.size() - 1).out(), threshold())
+                .endControlFlow()
+                .endControlFlow()
+                .build()))
+            .addStatement("return sum")
+            .build());
+
     LayerWriter last = layers.get(layers.size() - 1);
     String lossMethod = lossMethod();
     type.addMethod(

@@ -268,6 +268,35 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
     return sum;
   }
 
+  @Override
+  public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets, int count,
+      float[] outputs, int[] classes) {
+    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    if (outputs != null) {
+      Checks.batchOutputs(outputs, count, OUTPUTS);
+    }
+    if (classes != null) {
+      Checks.batchClasses(classes, count);
+    }
+    double sum = 0;
+    int step = Math.max(capacity, EVAL_CHUNK);
+    for (int done = 0; done < count; done += step) {
+      int n = Math.min(step, count - done);
+      grow(n);
+      forward(inputs, offset + done, n);
+      sum += lossOnly(labels, targets, offset + done, n);
+      for (int s = 0; s < n; s++) {
+        if (outputs != null) {
+          writeOutput(logitsOut[s], outputs, (done + s) * OUTPUTS);
+        }
+        if (classes != null) {
+          classes[done + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+        }
+      }
+    }
+    return sum;
+  }
+
   /**
    * Sums the SOFTMAX_CROSS_ENTROPY loss over the samples and writes {@code scale} times its gradient into logitsDelta.
    */

@@ -4,10 +4,19 @@ import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 
 /**
- * Computes an {@link Evaluation} chunk by chunk straight from a data set's arrays, with buffers
- * allocated once per trainer run.
+ * Computes an {@link Evaluation} chunk by chunk straight from a data set's arrays, one forward
+ * pass per chunk ({@link Model#evaluateBatch}), with buffers allocated once per trainer run.
  */
 final class Evaluator {
+  /** Samples per chunk at least: enough that a chunk split among workers is worth the wake-up. */
+  private static final int MIN_CHUNK = 256;
+
+  /** How a chunk is evaluated: on the model, or split among training workers. */
+  interface Pass {
+    double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets, int count,
+        float[] outputs, int[] classes);
+  }
+
   private final Model model;
   private final int chunk;
   private final int topK;
@@ -16,13 +25,17 @@ final class Evaluator {
 
   Evaluator(Model model, int chunk, int topK) {
     this.model = model;
-    this.chunk = chunk;
+    this.chunk = Math.max(chunk, MIN_CHUNK);
     this.topK = topK;
-    this.classes = new int[chunk];
-    this.outputs = new float[chunk * model.outputSize()];
+    this.classes = new int[this.chunk];
+    this.outputs = new float[this.chunk * model.outputSize()];
   }
 
   Evaluation evaluate(Dataset data) {
+    return evaluate(data, model::evaluateBatch);
+  }
+
+  Evaluation evaluate(Dataset data, Pass pass) {
     int n = data.size();
     float[] x = data.features();
     int[] labels = data.labels();
@@ -35,8 +48,8 @@ final class Evaluator {
       long topHits = 0;
       for (int from = 0; from < n; from += chunk) {
         int count = Math.min(chunk, n - from);
-        lossSum += model.lossSum(x, from, labels, null, count);
-        model.classifyBatch(x, from, count, classes);
+        lossSum += pass.evaluateBatch(
+            x, from, labels, null, count, topK > 0 ? outputs : null, classes);
         for (int i = 0; i < count; i++) {
           int label = labels[from + i];
           if (label < 0 || label >= classCount) {
@@ -47,7 +60,6 @@ final class Evaluator {
           confusion[label][classes[i]]++;
         }
         if (topK > 0) {
-          model.predictBatch(x, from, count, outputs);
           for (int i = 0; i < count; i++) {
             topHits += inTopK(outputs, i * outputsPerSample, outputsPerSample,
                 labels[from + i], classes[i]) ? 1 : 0;
@@ -60,8 +72,7 @@ final class Evaluator {
     double absolute = 0;
     for (int from = 0; from < n; from += chunk) {
       int count = Math.min(chunk, n - from);
-      lossSum += model.lossSum(x, from, null, targets, count);
-      model.predictBatch(x, from, count, outputs);
+      lossSum += pass.evaluateBatch(x, from, null, targets, count, outputs, null);
       int base = from * outputsPerSample;
       for (int i = 0; i < count * outputsPerSample; i++) {
         double e = (double) outputs[i] - targets[base + i];

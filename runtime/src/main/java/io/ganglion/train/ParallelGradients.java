@@ -91,6 +91,12 @@ public final class ParallelGradients implements AutoCloseable {
   private static final int GRADIENTS = 0;
   private static final int REDUCE = 1;
   private static final int UPDATE = 2;
+  private static final int EVALUATE = 3;
+  private float[] outputs;
+  private int[] classes;
+  /** Each worker's outputs and classes of an evaluation slice; grown with the largest slice. */
+  private final float[][] sliceOutputs;
+  private final int[][] sliceClasses;
   private Optimizer optimizer;
   private int count;
 
@@ -110,6 +116,8 @@ public final class ParallelGradients implements AutoCloseable {
     this.workers = workers;
     this.replicas = new Model[workers];
     this.losses = new double[workers];
+    this.sliceOutputs = new float[workers][0];
+    this.sliceClasses = new int[workers][0];
     List<Parameter> parameters = model.parameters();
     if (SPLIT_DENSE && model instanceof SplitNetwork) {
       SplitNetwork network = (SplitNetwork) model;
@@ -217,6 +225,69 @@ public final class ParallelGradients implements AutoCloseable {
         throw (Error) t;
       }
       throw new IllegalStateException("a training worker failed", t);
+    }
+  }
+
+  /**
+   * {@link Model#evaluateBatch} with the samples split among the workers, each on its own buffers
+   * over the shared parameters (inference mode: nothing is written to the parameters). The loss
+   * sums are added in worker order, so the result does not depend on timing.
+   */
+  public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
+      int count, float[] outputs, int[] classes) {
+    if (closed) {
+      throw new IllegalStateException("evaluateBatch must not be called after close()");
+    }
+    this.caller = Thread.currentThread();
+    this.inputs = inputs;
+    this.offset = offset;
+    this.labels = labels;
+    this.targets = targets;
+    this.count = count;
+    this.outputs = outputs;
+    this.classes = classes;
+    int slice = (count + workers - 1) / workers;
+    for (int w = 0; w < workers; w++) {
+      if (outputs != null && sliceOutputs[w].length < slice * model.outputSize()) {
+        sliceOutputs[w] = new float[slice * model.outputSize()];
+      }
+      if (classes != null && sliceClasses[w].length < slice) {
+        sliceClasses[w] = new int[slice];
+      }
+    }
+    phase = EVALUATE;
+    try {
+      runPhase();
+    } finally {
+      this.outputs = null;
+      this.classes = null;
+    }
+    double sum = 0;
+    for (int w = 0; w < workers; w++) {
+      sum += losses[w];
+    }
+    return sum;
+  }
+
+  /** Worker {@code w}'s slice of an {@link #evaluateBatch}. */
+  private void evaluateSlice(int w) {
+    int from = (int) ((long) count * w / workers);
+    int to = (int) ((long) count * (w + 1) / workers);
+    losses[w] = 0;
+    if (to == from) {
+      return;
+    }
+    Model worker = split != null ? (Model) split[w] : replicas[w];
+    // evaluateBatch writes from index 0: each worker fills its own arrays, then copies them to
+    // its part of the caller's.
+    losses[w] = worker.evaluateBatch(inputs, offset + from, labels, targets, to - from,
+        outputs == null ? null : sliceOutputs[w], classes == null ? null : sliceClasses[w]);
+    int width = model.outputSize();
+    if (outputs != null) {
+      System.arraycopy(sliceOutputs[w], 0, outputs, from * width, (to - from) * width);
+    }
+    if (classes != null) {
+      System.arraycopy(sliceClasses[w], 0, classes, from, to - from);
     }
   }
 
@@ -366,6 +437,10 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   private void work(int w) {
+    if (phase == EVALUATE) {
+      evaluateSlice(w);
+      return;
+    }
     if (split != null && phase == GRADIENTS) {
       splitWork(w);
       return;

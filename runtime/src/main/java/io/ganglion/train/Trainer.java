@@ -570,6 +570,11 @@ public final class Trainer {
       }
     }
 
+    /** Validation runs on the training workers when there are several. */
+    private Evaluator.Pass validationPass() {
+      return parallel != null ? parallel::evaluateBatch : model::evaluateBatch;
+    }
+
     private History fitEpochs() {
       checkMonitors();
       stopRequested = false;
@@ -779,7 +784,7 @@ public final class Trainer {
         metrics.put("accuracy", (double) correct / samples);
       }
       if (held != null) {
-        for (Map.Entry<String, Double> e : evaluator.evaluate(held).metrics().entrySet()) {
+        for (Map.Entry<String, Double> e : evaluator.evaluate(held, validationPass()).metrics().entrySet()) {
           metrics.put("val_" + e.getKey(), e.getValue());
         }
       }

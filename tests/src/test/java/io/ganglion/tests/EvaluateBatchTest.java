@@ -1,0 +1,117 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.ganglion.Loss;
+import io.ganglion.Model;
+import io.ganglion.train.ParallelGradients;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code evaluateBatch}: the loss sum, outputs and classes of one forward pass equal {@code
+ * lossSum}, {@code predictBatch} and {@code classifyBatch}; split among workers they agree with one
+ * thread (rows split for dense networks, batch split for the others, slices of 0-4 samples).
+ */
+class EvaluateBatchTest {
+  private static final List<LongFunction<Model>> NETWORKS =
+      List.of(
+          Net_Networks_SoftmaxTanhSigmoid::new,
+          Net_Networks_BinaryLeakyRelu::new,
+          Net_Networks_MseRegression::new,
+          Net_Networks_VectorEdges::new,
+          Net_Networks_ConvValidMaxPool::new,
+          Net_Networks_DropoutBatchNorm::new);
+
+  @Test
+  void onePassGivesWhatTheThreeMethodsGive() {
+    for (LongFunction<Model> network : NETWORKS) {
+      Model net = network.apply(3);
+      Data data = new Data(net, 300, 7);
+      int count = 290;
+      float[] outputs = new float[count * net.outputSize()];
+      int[] classes = new int[count];
+      double loss =
+          net.evaluateBatch(data.x, 6, data.labels, data.targets, count, outputs, classes);
+      float[] expectedOutputs = new float[outputs.length];
+      int[] expectedClasses = new int[count];
+      double expectedLoss = net.lossSum(data.x, 6, data.labels, data.targets, count);
+      net.predictBatch(data.x, 6, count, expectedOutputs);
+      net.classifyBatch(data.x, 6, count, expectedClasses);
+      assertEquals(expectedLoss, loss, 1e-9 * Math.abs(expectedLoss), net.name());
+      assertArrayEquals(expectedOutputs, outputs, net.name());
+      assertArrayEquals(expectedClasses, classes, net.name());
+      assertEquals(expectedLoss,
+          net.evaluateBatch(data.x, 6, data.labels, data.targets, count, null, null), 0,
+          net.name() + " without outputs or classes");
+    }
+  }
+
+  @Test
+  void workersAgreeWithOneThread() {
+    for (LongFunction<Model> network : NETWORKS) {
+      for (int workers : new int[] {2, 3}) {
+        for (int count : new int[] {1, 5, 11, 200}) {
+          Model net = network.apply(4);
+          Data data = new Data(net, 220, 8);
+          float[] expectedOutputs = new float[count * net.outputSize()];
+          int[] expectedClasses = new int[count];
+          double expectedLoss = net.evaluateBatch(data.x, 9, data.labels, data.targets, count,
+              expectedOutputs, expectedClasses);
+          float[] outputs = new float[count * net.outputSize()];
+          int[] classes = new int[count];
+          double loss;
+          try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+            loss = parallel.evaluateBatch(
+                data.x, 9, data.labels, data.targets, count, outputs, classes);
+          }
+          String what = net.name() + ", " + workers + " workers, " + count + " samples";
+          assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, Math.abs(expectedLoss)), what);
+          assertArrayEquals(expectedOutputs, outputs, 1e-5f, what);
+          assertArrayEquals(expectedClasses, classes, what);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aShortOutputArrayIsAClearError() {
+    Model net = new Net_Networks_Medium(1);
+    Data data = new Data(net, 10, 1);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class,
+            () -> net.evaluateBatch(data.x, 0, data.labels, null, 10, new float[99], null));
+    assertEquals("outputs must have room for 10 x 10 values, but had 99", e.getMessage());
+  }
+
+  private static final class Data {
+    final float[] x;
+    final int[] labels;
+    final float[] targets;
+
+    Data(Model net, int n, long seed) {
+      SplittableRandom random = new SplittableRandom(seed);
+      x = new float[n * net.inputSize()];
+      for (int k = 0; k < x.length; k++) {
+        x[k] = (float) random.nextDouble(-1, 1);
+      }
+      if (net.loss() == Loss.MSE) {
+        labels = null;
+        targets = new float[n * net.outputSize()];
+        for (int k = 0; k < targets.length; k++) {
+          targets[k] = (float) random.nextDouble();
+        }
+      } else {
+        targets = null;
+        labels = new int[n];
+        for (int k = 0; k < n; k++) {
+          labels[k] = random.nextInt(Math.max(2, net.outputSize()));
+        }
+      }
+    }
+  }
+}
