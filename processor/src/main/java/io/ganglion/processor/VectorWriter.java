@@ -261,6 +261,7 @@ final class VectorWriter {
       inputs.vectorInit = (m, c) -> "FloatVector.zero(S)";
       inputs.scalarInit = (m, c) -> "0f";
       inputs.range = Range.COLUMNS;
+      inputs.columnCount = previous.units();
       writeProduct(inputs);
     }
   }
@@ -275,14 +276,17 @@ final class VectorWriter {
     String args = arguments(p);
     String rowsEnd = p.range == Range.ROWS ? "rTo" : p.rows;
     CodeBlock.Builder code = CodeBlock.builder();
-    if (p.range == Range.DEPTH) {
-      // Tiles of the depth: each tile of B rows (the weights) is read from L1 by every block of
-      // rows, where walking the whole depth per block streamed the weights from L2 each time.
-      // The first tile runs even for an empty range, to start the outputs from their initial value.
+    if (tiled(p)) {
+      // Tiles of the depth: each tile of B rows (the weights) is read from L1 (or L2) by every
+      // block of rows, where walking the whole depth per block streamed the weights from the next
+      // level each time. The first tile runs even for an empty range, to start the outputs from
+      // their initial value.
+      String start = p.range == Range.DEPTH ? "kFrom" : "0";
+      String end = p.range == Range.DEPTH ? "kTo" : p.depth;
       code.beginControlFlow(
-          "for (int k0 = kFrom; k0 == kFrom || k0 < kTo; k0 += $L)", depthTile(p));
-      code.addStatement("int k1 = Math.min(k0 + $L, kTo)", depthTile(p));
-      code.addStatement("boolean fresh = k0 == kFrom");
+          "for (int k0 = $L; k0 == $L || k0 < $L; k0 += $L)", start, start, end, depthTile(p));
+      code.addStatement("int k1 = Math.min(k0 + $L, $L)", depthTile(p), end);
+      code.addStatement("boolean fresh = k0 == $L", start);
     }
     code.addStatement("int r = $L", p.range == Range.ROWS ? "rFrom" : "0");
     code.beginControlFlow("for (; r < $L - $L; r += $L)", rowsEnd, ROWS - 1, ROWS);
@@ -291,7 +295,7 @@ final class VectorWriter {
     code.beginControlFlow("for (; r < $L; r++)", rowsEnd);
     columnLoop(code, p, 1, args);
     code.endControlFlow();
-    if (p.range == Range.DEPTH) {
+    if (tiled(p)) {
       code.endControlFlow();
     }
     methods.add(driver.addCode(code.build()).build());
@@ -348,7 +352,7 @@ final class VectorWriter {
     if (p.depth.equals("count")) {
       names.add("count");
     }
-    if (p.range == Range.DEPTH) {
+    if (tiled(p)) {
       names.add("k0");
       names.add("k1");
       names.add("fresh");
@@ -454,10 +458,19 @@ final class VectorWriter {
     if (p.depth.equals("count")) {
       method.addParameter(int.class, "count");
     }
-    if (p.range == Range.DEPTH) {
+    if (tiled(p)) {
       method.addParameter(int.class, "kFrom").addParameter(int.class, "kTo")
           .addParameter(boolean.class, "fresh");
     }
+  }
+
+  /**
+   * Whether the depth loop runs in tiles: for the products over a layer's size (forward, input
+   * gradient), whose B operand is a weight; the weight gradient's depth is the batch, whose deltas
+   * fit in the cache already.
+   */
+  private static boolean tiled(Product p) {
+    return !p.depth.equals("count");
   }
 
   /**
@@ -470,12 +483,12 @@ final class VectorWriter {
 
   /** The initial accumulator: {@code init} for the first tile, else what C holds. */
   private static String continued(Product p, String init, String current) {
-    return p.range == Range.DEPTH ? "fresh ? " + init + " : " + current : init;
+    return tiled(p) ? "fresh ? " + init + " : " + current : init;
   }
 
   /** The bounds of the k loop, as in {@code for (int k = <this>; k++)}. */
   private static String depthLoop(Product p) {
-    return p.range == Range.DEPTH ? "kFrom; k < kTo" : "0; k < " + p.depth;
+    return tiled(p) ? "kFrom; k < kTo" : "0; k < " + p.depth;
   }
 
   private static String column(int v) {
