@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.train.ParallelGradients;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +29,7 @@ class EvaluateBatchTest {
   void onePassGivesWhatTheThreeMethodsGive() {
     for (LongFunction<Model> network : NETWORKS) {
       Model net = network.apply(3);
-      Data data = new Data(net, 300, 7);
+      RandomBatch data = new RandomBatch(net, 300, 7);
       int count = 290;
       float[] outputs = new float[count * net.outputSize()];
       int[] classes = new int[count];
@@ -57,7 +55,7 @@ class EvaluateBatchTest {
       for (int workers : new int[] {2, 3}) {
         for (int count : new int[] {1, 5, 11, 200}) {
           Model net = network.apply(4);
-          Data data = new Data(net, 220, 8);
+          RandomBatch data = new RandomBatch(net, 220, 8);
           float[] expectedOutputs = new float[count * net.outputSize()];
           int[] expectedClasses = new int[count];
           double expectedLoss = net.evaluateBatch(data.x, 9, data.labels, data.targets, count,
@@ -81,37 +79,10 @@ class EvaluateBatchTest {
   @Test
   void aShortOutputArrayIsAClearError() {
     Model net = new Net_Networks_Medium(1);
-    Data data = new Data(net, 10, 1);
+    RandomBatch data = new RandomBatch(net, 10, 1);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class,
             () -> net.evaluateBatch(data.x, 0, data.labels, null, 10, new float[99], null));
     assertEquals("outputs must have room for 10 x 10 values, but had 99", e.getMessage());
-  }
-
-  private static final class Data {
-    final float[] x;
-    final int[] labels;
-    final float[] targets;
-
-    Data(Model net, int n, long seed) {
-      SplittableRandom random = new SplittableRandom(seed);
-      x = new float[n * net.inputSize()];
-      for (int k = 0; k < x.length; k++) {
-        x[k] = (float) random.nextDouble(-1, 1);
-      }
-      if (net.loss() == Loss.MSE) {
-        labels = null;
-        targets = new float[n * net.outputSize()];
-        for (int k = 0; k < targets.length; k++) {
-          targets[k] = (float) random.nextDouble();
-        }
-      } else {
-        targets = null;
-        labels = new int[n];
-        for (int k = 0; k < n; k++) {
-          labels[k] = random.nextInt(Math.max(2, net.outputSize()));
-        }
-      }
-    }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.ganglion.Model;
 import io.ganglion.train.ParallelGradients;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +21,7 @@ class LastBatchClassesTest {
   void oneThreadGivesTheClassesOfItsForwardPass() {
     Model net = new Net_Networks_Medium(4);
     assertEquals(0, net.lastBatchClasses(new int[0], 0), "before any training pass");
-    Data data = new Data(net, 30, 1);
+    RandomBatch data = new RandomBatch(net, 30, 1);
     int[] expected = new int[13];
     net.classifyBatch(data.x, 7, 13, expected);
     net.forwardBackward(data.x, 7, data.labels, null, 13, 1f / 13);
@@ -51,7 +50,7 @@ class LastBatchClassesTest {
   @Test
   void tooSmallAnArrayIsAClearError() {
     Model net = new Net_Networks_Medium(4);
-    Data data = new Data(net, 10, 2);
+    RandomBatch data = new RandomBatch(net, 10, 2);
     net.forwardBackward(data.x, 0, data.labels, null, 10, 0.1f);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> net.lastBatchClasses(new int[12], 3));
@@ -59,7 +58,7 @@ class LastBatchClassesTest {
   }
 
   private static void assertParallelClassesMatch(Model net, int workers, int count) {
-    Data data = new Data(net, 40, workers);
+    RandomBatch data = new RandomBatch(net, 40, workers);
     int[] expected = new int[count];
     net.classifyBatch(data.x, 5, count, expected);
     try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
@@ -67,23 +66,6 @@ class LastBatchClassesTest {
       int[] actual = new int[count];
       assertEquals(count, parallel.lastBatchClasses(actual));
       assertArrayEquals(expected, actual, workers + " workers, " + count + " samples");
-    }
-  }
-
-  private static final class Data {
-    final float[] x;
-    final int[] labels;
-
-    Data(Model net, int n, long seed) {
-      SplittableRandom random = new SplittableRandom(seed);
-      x = new float[n * net.inputSize()];
-      for (int k = 0; k < x.length; k++) {
-        x[k] = (float) random.nextDouble(-1, 1);
-      }
-      labels = new int[n];
-      for (int k = 0; k < n; k++) {
-        labels[k] = random.nextInt(net.outputSize());
-      }
     }
   }
 }

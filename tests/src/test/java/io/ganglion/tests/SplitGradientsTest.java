@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.internal.SplitNetwork;
@@ -14,7 +13,6 @@ import io.ganglion.optim.Sgd;
 import io.ganglion.train.ParallelGradients;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,7 +53,7 @@ class SplitGradientsTest {
     Model serial = network.apply(5);
     Model split = network.apply(5);
     assertTrue(split instanceof SplitNetwork, split.name() + " should split by weight rows");
-    Batch data = new Batch(serial, 50, 21);
+    RandomBatch data = new RandomBatch(serial, 50, 21);
     int offset = 50 - batch - 2;
     double serialLoss =
         serial.forwardBackward(data.x, offset, data.labels, data.targets, batch, 1f / batch);
@@ -110,7 +108,7 @@ class SplitGradientsTest {
 
   private static float[][] trainSteps(int workers) {
     Model net = new Net_Networks_VectorEdges(8);
-    Batch data = new Batch(net, 60, 4);
+    RandomBatch data = new RandomBatch(net, 60, 4);
     Optimizer sgd = Sgd.of(0.05, 0.9);
     try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
       for (int step = 0; step < 6; step++) {
@@ -150,34 +148,5 @@ class SplitGradientsTest {
       at += row.length;
     }
     return flat;
-  }
-
-  /** Random inputs with labels or targets, as the network's loss needs. */
-  private static final class Batch {
-    final float[] x;
-    final int[] labels;
-    final float[] targets;
-
-    Batch(Model net, int n, long seed) {
-      SplittableRandom random = new SplittableRandom(seed);
-      x = new float[n * net.inputSize()];
-      for (int k = 0; k < x.length; k++) {
-        x[k] = (float) random.nextDouble(-1, 1);
-      }
-      int outputs = net.outputSize();
-      if (net.loss() == Loss.MSE) {
-        labels = null;
-        targets = new float[n * outputs];
-        for (int k = 0; k < targets.length; k++) {
-          targets[k] = (float) random.nextDouble();
-        }
-      } else {
-        targets = null;
-        labels = new int[n];
-        for (int k = 0; k < n; k++) {
-          labels[k] = random.nextInt(Math.max(2, outputs));
-        }
-      }
-    }
   }
 }
