@@ -71,6 +71,7 @@ public final class ParallelGradients implements AutoCloseable {
   /** The step of a split pass: 0..layers-1 forward, layers..2*layers-1 backward. */
   private int stage;
   private final Thread[] threads;
+  /** Data parallelism: the model's gradient rows, and each replica's, as the reduction walks them. */
   private final float[][] rows;
   private final float[][][] replicaRows;
   private final double[] losses;
@@ -143,19 +144,24 @@ public final class ParallelGradients implements AutoCloseable {
     for (int w = 1; w < workers; w++) {
       replicas[w] = split != null ? null : model.replica();
     }
-    int total = 0;
-    for (Parameter p : parameters) {
-      total += p.grad().length;
-    }
-    rows = new float[total][];
-    replicaRows = new float[workers][total][];
-    int r = 0;
-    for (int k = 0; k < parameters.size(); k++) {
-      float[][] grad = parameters.get(k).grad();
-      for (int i = 0; i < grad.length; i++, r++) {
-        rows[r] = grad[i];
-        for (int w = 1; w < workers && split == null; w++) {
-          replicaRows[w][r] = replicas[w].parameters().get(k).grad()[i];
+    if (split != null) {
+      rows = null;
+      replicaRows = null;
+    } else {
+      int total = 0;
+      for (Parameter p : parameters) {
+        total += p.grad().length;
+      }
+      rows = new float[total][];
+      replicaRows = new float[workers][total][];
+      int r = 0;
+      for (int k = 0; k < parameters.size(); k++) {
+        float[][] grad = parameters.get(k).grad();
+        for (int i = 0; i < grad.length; i++, r++) {
+          rows[r] = grad[i];
+          for (int w = 1; w < workers; w++) {
+            replicaRows[w][r] = replicas[w].parameters().get(k).grad()[i];
+          }
         }
       }
     }
