@@ -13,7 +13,9 @@ import javax.lang.model.element.Modifier;
  *
  * <ul>
  *   <li>forward, per output pixel: filters of the output row += input value x weight row, over
- *       the kernel positions and input channels;
+ *       the kernel positions and input channels; four neighbouring pixels at a time where the
+ *       kernel stays inside the input horizontally, so that each weight vector feeds four pixels
+ *       (4 x 4 vectors of accumulators with AVX-512, 4 x 2 with AVX2);
  *   <li>weight gradient, per weight row (input channel, kernel position): filters += input value x
  *       output gradient row, over the samples and output pixels;
  *   <li>input gradient, per (output pixel, kernel position): input channels of the input gradient
@@ -30,6 +32,8 @@ import javax.lang.model.element.Modifier;
  */
 final class ConvVectorWriter {
   private static final int BLOCK = 4;
+  /** Output pixels per block of the forward pass. */
+  private static final int QUAD = 4;
 
   private final LayerModel layer;
   private final List<MethodSpec> methods = new ArrayList<>();
@@ -90,6 +94,7 @@ final class ConvVectorWriter {
 
   private void forward() {
     String name = forwardName(layer);
+    String bias = layer.bias() ? "b, " : "";
     MethodSpec.Builder driver = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
         .addParameter(float[][][].class, "x")
         .addParameter(float[][].class, "w");
@@ -97,27 +102,28 @@ final class ConvVectorWriter {
       driver.addParameter(float[].class, "b");
     }
     driver.addParameter(float[][][].class, "y").addParameter(int.class, "count");
+    int width = layer.out().width();
+    int[] interior = interiorColumns();
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] xs = x[n]");
+    code.addStatement("float[][] yn = y[n]");
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
-    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", layer.out().width());
-    code.addStatement("float[] yp = y[n][oy * $L + ox]", layer.out().width());
-    if (layer.bias()) {
-      code.addStatement("$T.arraycopy(b, 0, yp, 0, $L)", System.class, filters());
-    } else {
-      code.addStatement("$T.fill(yp, 0f)", LayerWriter.ARRAYS);
-    }
-    ConvWriter.kernelLoops(code, layer);
-    code.addStatement("float[] xq = xs[q]");
-    code.addStatement("int r = ky * $L + kx", layer.kernel());
-    columnBlocks(code, name, "xq, w, yp, r", filters());
+    code.addStatement("int ox = 0");
+    code.beginControlFlow("for (; ox < $L; ox++)", Math.min(interior[0], width));
+    code.addStatement("$L_pixel(xs, w, $Lyn, oy, ox)", name, bias);
     code.endControlFlow();
+    code.beginControlFlow("for (; ox + $L <= $L; ox += $L)", QUAD - 1, interior[1], QUAD);
+    code.addStatement("$L_quad(xs, w, $Lyn, oy, ox)", name, bias);
     code.endControlFlow();
+    code.beginControlFlow("for (; ox < $L; ox++)", width);
+    code.addStatement("$L_pixel(xs, w, $Lyn, oy, ox)", name, bias);
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
+    methods.add(forwardPixel(name));
+    methods.add(forwardQuad(name));
     int kk = layer.kernel() * layer.kernel();
     for (int vectors : new int[] {BLOCK, 1, 0}) {
       MethodSpec.Builder block = kernel(name + "_" + (vectors == 0 ? "Tail" : vectors))
@@ -156,6 +162,149 @@ final class ConvVectorWriter {
       }
       methods.add(block.addCode(body.build()).build());
     }
+    for (int vectors : new int[] {QUAD, 2, 1}) {
+      methods.add(quadBlock(name, vectors));
+    }
+  }
+
+  /**
+   * The output columns {@code [first, last]} whose kernel stays inside the input horizontally at
+   * every position: all of them without padding, those at least {@code pad} from the edges with.
+   */
+  private int[] interiorColumns() {
+    if (!ConvWriter.padded(layer)) {
+      return new int[] {0, layer.out().width() - 1};
+    }
+    return new int[] {layer.pad(), layer.in().width() - layer.kernel() + layer.pad()};
+  }
+
+  private MethodSpec.Builder pixelMethod(String name) {
+    MethodSpec.Builder method = kernel(name)
+        .addParameter(float[][].class, "xs")
+        .addParameter(float[][].class, "w");
+    if (layer.bias()) {
+      method.addParameter(float[].class, "b");
+    }
+    return method.addParameter(float[][].class, "yn")
+        .addParameter(int.class, "oy")
+        .addParameter(int.class, "ox");
+  }
+
+  /** One output pixel: its filters from the bias, then every kernel position's block calls. */
+  private MethodSpec forwardPixel(String name) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[] yp = yn[oy * $L + ox]", layer.out().width());
+    startFromBias(code, "yp");
+    ConvWriter.kernelLoops(code, layer);
+    code.addStatement("float[] xq = xs[q]");
+    code.addStatement("int r = ky * $L + kx", layer.kernel());
+    columnBlocks(code, name, "xq, w, yp, r", filters());
+    code.endControlFlow();
+    code.endControlFlow();
+    return pixelMethod(name + "_pixel").addCode(code.build()).build();
+  }
+
+  private void startFromBias(CodeBlock.Builder code, String row) {
+    if (layer.bias()) {
+      code.addStatement("$T.arraycopy(b, 0, $L, 0, $L)", System.class, row, filters());
+    } else {
+      code.addStatement("$T.fill($L, 0f)", LayerWriter.ARRAYS, row);
+    }
+  }
+
+  /**
+   * Four neighbouring output pixels of a row whose kernel stays inside the input horizontally:
+   * each block call multiplies one weight vector into four pixels' accumulators, where a pixel at
+   * a time loaded a weight vector per multiply-add.
+   */
+  private MethodSpec forwardQuad(String name) {
+    int s = layer.stride();
+    int k = layer.kernel();
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("float[] yp$L = yn[oy * $L + ox + $L]", m, layer.out().width(), m);
+      startFromBias(code, "yp" + m);
+    }
+    if (ConvWriter.padded(layer)) {
+      code.beginControlFlow("for (int ky = Math.max(0, $L - oy); ky < Math.min($L, $L - oy); ky++)",
+          layer.pad(), k, layer.in().height() + layer.pad());
+      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
+      code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
+          layer.in().width(), layer.pad());
+    } else {
+      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k);
+      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
+      code.addStatement("int q = ($L + ky) * $L + $L + kx", ConvWriter.scaled("oy", s),
+          layer.in().width(), ConvWriter.scaled("ox", s));
+    }
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("float[] xq$L = xs[q + $L]", m, m * s);
+    }
+    code.addStatement("int r = ky * $L + kx", k);
+    String args = "xq0, xq1, xq2, xq3, w, yp0, yp1, yp2, yp3, r";
+    code.addStatement("int col = 0");
+    code.beginControlFlow("if (WIDE_BLOCKS)");
+    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", filters(), QUAD, QUAD);
+    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", filters());
+    code.addStatement("$L_quad2($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - L; col += L)", filters());
+    code.addStatement("$L_quad1($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("if (col < $L)", filters());
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("$L_Tail(xq$L, w, yp$L, r, col)", name, m, m);
+    }
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    return pixelMethod(name + "_quad").addCode(code.build()).build();
+  }
+
+  /**
+   * {@code vectors} vectors of filters for four pixels: 4 x 4 accumulators with AVX-512's 32
+   * registers, 4 x 2 or 4 x 1 otherwise.
+   */
+  private MethodSpec quadBlock(String name, int vectors) {
+    MethodSpec.Builder block = kernel(name + "_quad" + vectors);
+    for (int m = 0; m < QUAD; m++) {
+      block.addParameter(float[].class, "xq" + m);
+    }
+    block.addParameter(float[][].class, "w");
+    for (int m = 0; m < QUAD; m++) {
+      block.addParameter(float[].class, "yp" + m);
+    }
+    block.addParameter(int.class, "r").addParameter(int.class, "col");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("$T a$L$L = FloatVector.fromArray(S, yp$L, $L)",
+            VectorWriter.FLOAT_VECTOR, m, v, m, column(v));
+      }
+    }
+    body.beginControlFlow("for (int c = 0; c < $L; c++)", channels());
+    body.addStatement("float[] wr = w[c * $L + r]", layer.kernel() * layer.kernel());
+    for (int v = 0; v < vectors; v++) {
+      body.addStatement("$T w$L = FloatVector.fromArray(S, wr, $L)", VectorWriter.FLOAT_VECTOR,
+          v, column(v));
+    }
+    for (int m = 0; m < QUAD; m++) {
+      body.addStatement("$T x$L = FloatVector.broadcast(S, xq$L[c])", VectorWriter.FLOAT_VECTOR,
+          m, m);
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L = w$L.fma(x$L, a$L$L)", m, v, v, m, m, v);
+      }
+    }
+    body.endControlFlow();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L.intoArray(yp$L, $L)", m, v, m, column(v));
+      }
+    }
+    return block.addCode(body.build()).build();
   }
 
   private static String column(int m) {
