@@ -71,7 +71,7 @@ public final class ParallelGradients implements AutoCloseable {
   /** The step of a split pass: 0..layers-1 forward, layers..2*layers-1 backward. */
   private int stage;
   private final Thread[] threads;
-  /** Data parallelism: the model's gradient rows, and each replica's, as the reduction walks them. */
+  /** Batch split: the model's gradient rows and each replica's, in reduction order. */
   private final float[][] rows;
   private final float[][][] replicaRows;
   private final double[] losses;

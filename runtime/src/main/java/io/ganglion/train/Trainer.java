@@ -784,7 +784,8 @@ public final class Trainer {
         metrics.put("accuracy", (double) correct / samples);
       }
       if (held != null) {
-        for (Map.Entry<String, Double> e : evaluator.evaluate(held, validationPass()).metrics().entrySet()) {
+        Evaluation scores = evaluator.evaluate(held, validationPass());
+        for (Map.Entry<String, Double> e : scores.metrics().entrySet()) {
           metrics.put("val_" + e.getKey(), e.getValue());
         }
       }
