@@ -187,15 +187,7 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double computeGradients(
       float[] inputs, int offset, int[] labels, float[] targets, int count) {
-    if (closed) {
-      throw new IllegalStateException("computeGradients must not be called after close()");
-    }
-    this.caller = Thread.currentThread();
-    this.offset = offset;
-    this.inputs = inputs;
-    this.labels = labels;
-    this.targets = targets;
-    this.count = count;
+    begin("computeGradients", inputs, offset, labels, targets, count);
     if (split != null) {
       return splitGradients();
     }
@@ -203,11 +195,35 @@ public final class ParallelGradients implements AutoCloseable {
     runPhase();
     phase = REDUCE;
     runPhase();
+    return lossTotal();
+  }
+
+  /** Takes a batch for the workers, from the calling thread, unless closed. */
+  private void begin(
+      String method, float[] inputs, int offset, int[] labels, float[] targets, int count) {
+    if (closed) {
+      throw new IllegalStateException(method + " must not be called after close()");
+    }
+    this.caller = Thread.currentThread();
+    this.inputs = inputs;
+    this.offset = offset;
+    this.labels = labels;
+    this.targets = targets;
+    this.count = count;
+  }
+
+  /** The workers' loss sums, added in worker order. */
+  private double lossTotal() {
     double sum = 0;
     for (int w = 0; w < workers; w++) {
       sum += losses[w];
     }
     return sum;
+  }
+
+  /** Where worker {@code w}'s share of {@code total} items (samples or rows) starts. */
+  private int share(int total, int w) {
+    return (int) ((long) total * w / workers);
   }
 
   private void runPhase() {
@@ -241,15 +257,7 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
-    if (closed) {
-      throw new IllegalStateException("evaluateBatch must not be called after close()");
-    }
-    this.caller = Thread.currentThread();
-    this.inputs = inputs;
-    this.offset = offset;
-    this.labels = labels;
-    this.targets = targets;
-    this.count = count;
+    begin("evaluateBatch", inputs, offset, labels, targets, count);
     this.outputs = outputs;
     this.classes = classes;
     int slice = (count + workers - 1) / workers;
@@ -268,17 +276,13 @@ public final class ParallelGradients implements AutoCloseable {
       this.outputs = null;
       this.classes = null;
     }
-    double sum = 0;
-    for (int w = 0; w < workers; w++) {
-      sum += losses[w];
-    }
-    return sum;
+    return lossTotal();
   }
 
   /** Worker {@code w}'s slice of an {@link #evaluateBatch}. */
   private void evaluateSlice(int w) {
-    int from = (int) ((long) count * w / workers);
-    int to = (int) ((long) count * (w + 1) / workers);
+    int from = share(count, w);
+    int to = share(count, w + 1);
     losses[w] = 0;
     if (to == from) {
       return;
@@ -308,8 +312,8 @@ public final class ParallelGradients implements AutoCloseable {
     }
     int total = 0;
     for (int w = 0; w < workers; w++) {
-      int from = (int) ((long) count * w / workers);
-      int to = (int) ((long) count * (w + 1) / workers);
+      int from = share(count, w);
+      int to = share(count, w + 1);
       if (to > from) {
         int n = replicas[w].lastBatchClasses(classes, from);
         if (n < 0) {
@@ -463,12 +467,11 @@ public final class ParallelGradients implements AutoCloseable {
       return;
     }
     if (phase == UPDATE) {
-      optimizer.updateRows(
-          (int) ((long) rows.length * w / workers), (int) ((long) rows.length * (w + 1) / workers));
+      optimizer.updateRows(share(rows.length, w), share(rows.length, w + 1));
       return;
     }
-    int from = (int) ((long) count * w / workers);
-    int to = (int) ((long) count * (w + 1) / workers);
+    int from = share(count, w);
+    int to = share(count, w + 1);
     if (to > from) {
       losses[w] =
           replicas[w].forwardBackward(
@@ -485,8 +488,8 @@ public final class ParallelGradients implements AutoCloseable {
    * not depend on timing.
    */
   private void reduce(int w) {
-    int first = (int) ((long) rows.length * w / workers);
-    int last = (int) ((long) rows.length * (w + 1) / workers);
+    int first = share(rows.length, w);
+    int last = share(rows.length, w + 1);
     for (int r = first; r < last; r++) {
       float[] sum = rows[r];
       for (int other = 1; other < workers; other++) {
