@@ -356,12 +356,7 @@ final class NetworkWriter {
     type.addMethod(layerSwitch(layerMethod("splitHasBias", boolean.class), hasBias));
     type.addMethod(layerSwitch(layerMethod("splitPartial", float[][].class), partials));
     type.addMethod(layerSwitch(layerMethod("splitDelta", float[][].class), deltas));
-    type.addMethod(override("splitPrepare", void.class)
-        .addParameter(float[].class, "inputs")
-        .addParameter(int.class, "offset")
-        .addParameter(int[].class, "labels")
-        .addParameter(float[].class, "targets")
-        .addParameter(int.class, "count")
+    type.addMethod(batchParameters(override("splitPrepare", void.class))
         .addStatement(
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
         .addStatement("grow(count)")
@@ -729,12 +724,7 @@ final class NetworkWriter {
 
   private void addTraining(TypeSpec.Builder type) {
     MethodSpec.Builder step =
-        override("forwardBackward", double.class)
-            .addParameter(float[].class, "inputs")
-            .addParameter(int.class, "offset")
-            .addParameter(int[].class, "labels")
-            .addParameter(float[].class, "targets")
-            .addParameter(int.class, "count")
+        batchParameters(override("forwardBackward", double.class))
             .addParameter(float.class, "gradScale")
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
@@ -766,28 +756,12 @@ final class NetworkWriter {
             .build());
 
     type.addMethod(
-        override("lossSum", double.class)
-            .addParameter(float[].class, "inputs")
-            .addParameter(int.class, "offset")
-            .addParameter(int[].class, "labels")
-            .addParameter(float[].class, "targets")
-            .addParameter(int.class, "count")
-            .addStatement(
-                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
-            .addStatement("double sum = 0")
-            .addCode(inChunks(CodeBlock.builder()
-                .addStatement("sum += lossOnly(labels, targets, offset + done, n)")
-                .build()))
-            .addStatement("return sum")
+        batchParameters(override("lossSum", double.class))
+            .addStatement("return evaluateBatch(inputs, offset, labels, targets, count, null, null)")
             .build());
 
     type.addMethod(
-        override("evaluateBatch", double.class)
-            .addParameter(float[].class, "inputs")
-            .addParameter(int.class, "offset")
-            .addParameter(int[].class, "labels")
-            .addParameter(float[].class, "targets")
-            .addParameter(int.class, "count")
+        batchParameters(override("evaluateBatch", double.class))
             .addParameter(float[].class, "outputs")
             .addParameter(int[].class, "classes")
             .addStatement(
@@ -948,6 +922,16 @@ final class NetworkWriter {
       forward.addStatement("$T.arraycopy(inputs, base, $L[n], 0, INPUTS)", System.class, buffer);
     }
     forward.endControlFlow();
+  }
+
+  /** Adds a training batch's parameters: {@code inputs, offset, labels, targets, count}. */
+  private static MethodSpec.Builder batchParameters(MethodSpec.Builder method) {
+    return method
+        .addParameter(float[].class, "inputs")
+        .addParameter(int.class, "offset")
+        .addParameter(int[].class, "labels")
+        .addParameter(float[].class, "targets")
+        .addParameter(int.class, "count");
   }
 
   private static MethodSpec.Builder override(String name, Class<?> returns) {

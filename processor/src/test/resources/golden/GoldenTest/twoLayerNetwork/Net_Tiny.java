@@ -256,16 +256,7 @@ public final class Net_Tiny extends Tiny implements Model, SplitNetwork {
 
   @Override
   public double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count) {
-    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
-    double sum = 0;
-    int step = Math.max(capacity, EVAL_CHUNK);
-    for (int done = 0; done < count; done += step) {
-      int n = Math.min(step, count - done);
-      grow(n);
-      forward(inputs, offset + done, n);
-      sum += lossOnly(labels, targets, offset + done, n);
-    }
-    return sum;
+    return evaluateBatch(inputs, offset, labels, targets, count, null, null);
   }
 
   @Override
