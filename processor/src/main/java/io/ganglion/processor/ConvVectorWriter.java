@@ -225,18 +225,7 @@ final class ConvVectorWriter {
       code.addStatement("float[] yp$L = yn[oy * $L + ox + $L]", m, layer.out().width(), m);
       startFromBias(code, "yp" + m);
     }
-    if (ConvWriter.padded(layer)) {
-      code.beginControlFlow("for (int ky = Math.max(0, $L - oy); ky < Math.min($L, $L - oy); ky++)",
-          layer.pad(), k, layer.in().height() + layer.pad());
-      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
-      code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
-          layer.in().width(), layer.pad());
-    } else {
-      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k);
-      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
-      code.addStatement("int q = ($L + ky) * $L + $L + kx", ConvWriter.scaled("oy", s),
-          layer.in().width(), ConvWriter.scaled("ox", s));
-    }
+    ConvWriter.kernelLoops(code, layer, true);
     for (int m = 0; m < QUAD; m++) {
       code.addStatement("float[] xq$L = xs[q + $L]", m, m * s);
     }

@@ -103,13 +103,27 @@ final class ConvWriter extends WeightedLayerWriter {
 
   /** Opens the kernel-row and kernel-column loops at output pixel (oy, ox), clipped if padded. */
   static void kernelLoops(CodeBlock.Builder code, LayerModel layer) {
+    kernelLoops(code, layer, false);
+  }
+
+  /**
+   * Like {@link #kernelLoops(CodeBlock.Builder, LayerModel)}; with {@code interiorColumn} the
+   * caller knows that the kernel stays inside the input horizontally at {@code ox}, and the kx loop
+   * runs over the whole kernel.
+   */
+  static void kernelLoops(CodeBlock.Builder code, LayerModel layer, boolean interiorColumn) {
     int s = layer.stride();
     int k = layer.kernel();
     if (padded(layer)) {
       code.beginControlFlow("for (int ky = Math.max(0, $L - oy); ky < Math.min($L, $L - oy); ky++)",
           layer.pad(), k, layer.in().height() + layer.pad());
-      code.beginControlFlow("for (int kx = Math.max(0, $L - ox); kx < Math.min($L, $L - ox); kx++)",
-          layer.pad(), k, layer.in().width() + layer.pad());
+      if (interiorColumn) {
+        code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
+      } else {
+        code.beginControlFlow(
+            "for (int kx = Math.max(0, $L - ox); kx < Math.min($L, $L - ox); kx++)",
+            layer.pad(), k, layer.in().width() + layer.pad());
+      }
       code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
           layer.in().width(), layer.pad());
     } else {
