@@ -14,38 +14,27 @@ public final class Activations {
 
   /** ReLU over {@code y[0..n)} in place. */
   public static void relu(float[] y, int n) {
-    for (int j = 0; j < n; j++) {
-      y[j] = Math.max(y[j], 0f);
-    }
+    relu(y, 0, n);
   }
 
   /** Multiplies the gradient {@code d[0..n)} by ReLU's derivative at the outputs {@code y}. */
   public static void reluBackward(float[] y, float[] d, int n) {
-    for (int j = 0; j < n; j++) {
-      d[j] = y[j] > 0f ? d[j] : 0f;
-    }
+    reluBackward(y, d, 0, n);
   }
 
   /** Leaky ReLU (slope {@link Activation#LEAKY_RELU_SLOPE}) over {@code y[0..n)} in place. */
   public static void leakyRelu(float[] y, int n) {
-    for (int j = 0; j < n; j++) {
-      float v = y[j];
-      y[j] = v > 0f ? v : SLOPE * v;
-    }
+    leakyRelu(y, 0, n);
   }
 
   /** Multiplies {@code d[0..n)} by leaky ReLU's derivative at the outputs {@code y}. */
   public static void leakyReluBackward(float[] y, float[] d, int n) {
-    for (int j = 0; j < n; j++) {
-      d[j] = y[j] > 0f ? d[j] : SLOPE * d[j];
-    }
+    leakyReluBackward(y, d, 0, n);
   }
 
   /** The logistic sigmoid over {@code y[0..n)} in place. */
   public static void sigmoid(float[] y, int n) {
-    for (int j = 0; j < n; j++) {
-      y[j] = sigmoid(y[j]);
-    }
+    sigmoid(y, 0, n);
   }
 
   /**
@@ -53,17 +42,12 @@ public final class Activations {
    * {@code y}.
    */
   public static void sigmoidBackward(float[] y, float[] d, int n) {
-    for (int j = 0; j < n; j++) {
-      float s = y[j];
-      d[j] *= s * (1f - s);
-    }
+    sigmoidBackward(y, d, 0, n);
   }
 
   /** The hyperbolic tangent over {@code y[0..n)} in place. */
   public static void tanh(float[] y, int n) {
-    for (int j = 0; j < n; j++) {
-      y[j] = tanh(y[j]);
-    }
+    tanh(y, 0, n);
   }
 
   /**
@@ -88,10 +72,7 @@ public final class Activations {
 
   /** Multiplies {@code d[0..n)} by tanh's derivative {@code 1 - t^2} at the outputs {@code y}. */
   public static void tanhBackward(float[] y, float[] d, int n) {
-    for (int j = 0; j < n; j++) {
-      float t = y[j];
-      d[j] *= 1f - t * t;
-    }
+    tanhBackward(y, d, 0, n);
   }
 
   /**
