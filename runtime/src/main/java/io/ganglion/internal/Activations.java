@@ -81,29 +81,28 @@ public final class Activations {
    */
   public static void relu(float[] y, int from, int to) {
     for (int j = from; j < to; j++) {
-      y[j] = Math.max(y[j], 0f);
+      y[j] = relu(y[j]);
     }
   }
 
   /** ReLU's derivative over the columns {@code [from, to)}. */
   public static void reluBackward(float[] y, float[] d, int from, int to) {
     for (int j = from; j < to; j++) {
-      d[j] = y[j] > 0f ? d[j] : 0f;
+      d[j] = reluBackward(y[j], d[j]);
     }
   }
 
   /** Leaky ReLU over the columns {@code [from, to)}. */
   public static void leakyRelu(float[] y, int from, int to) {
     for (int j = from; j < to; j++) {
-      float v = y[j];
-      y[j] = v > 0f ? v : SLOPE * v;
+      y[j] = leakyRelu(y[j]);
     }
   }
 
   /** Leaky ReLU's derivative over the columns {@code [from, to)}. */
   public static void leakyReluBackward(float[] y, float[] d, int from, int to) {
     for (int j = from; j < to; j++) {
-      d[j] = y[j] > 0f ? d[j] : SLOPE * d[j];
+      d[j] = leakyReluBackward(y[j], d[j]);
     }
   }
 
@@ -117,8 +116,7 @@ public final class Activations {
   /** The sigmoid's derivative over the columns {@code [from, to)}. */
   public static void sigmoidBackward(float[] y, float[] d, int from, int to) {
     for (int j = from; j < to; j++) {
-      float s = y[j];
-      d[j] *= s * (1f - s);
+      d[j] = sigmoidBackward(y[j], d[j]);
     }
   }
 
@@ -132,8 +130,7 @@ public final class Activations {
   /** Tanh's derivative over the columns {@code [from, to)}. */
   public static void tanhBackward(float[] y, float[] d, int from, int to) {
     for (int j = from; j < to; j++) {
-      float t = y[j];
-      d[j] *= 1f - t * t;
+      d[j] = tanhBackward(y[j], d[j]);
     }
   }
 
@@ -210,5 +207,41 @@ public final class Activations {
     }
     double e = Math.exp(x);
     return (float) (e / (1.0 + e));
+  }
+
+  /*
+   * One value at a time: the loops above call these, and so does generated code that writes a
+   * small layer without loops. Each backward form takes the activation's output y and the gradient
+   * d with respect to it, and returns the gradient with respect to the activation's input.
+   */
+
+  /** ReLU of one value. */
+  public static float relu(float x) {
+    return Math.max(x, 0f);
+  }
+
+  /** ReLU's backward step for one value. */
+  public static float reluBackward(float y, float d) {
+    return y > 0f ? d : 0f;
+  }
+
+  /** Leaky ReLU of one value. */
+  public static float leakyRelu(float x) {
+    return x > 0f ? x : SLOPE * x;
+  }
+
+  /** Leaky ReLU's backward step for one value. */
+  public static float leakyReluBackward(float y, float d) {
+    return y > 0f ? d : SLOPE * d;
+  }
+
+  /** The sigmoid's backward step for one value: {@code d s (1 - s)}. */
+  public static float sigmoidBackward(float s, float d) {
+    return d * (s * (1f - s));
+  }
+
+  /** Tanh's backward step for one value: {@code d (1 - t^2)}. */
+  public static float tanhBackward(float t, float d) {
+    return d * (1f - t * t);
   }
 }
