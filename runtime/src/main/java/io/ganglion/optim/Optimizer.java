@@ -28,6 +28,8 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   private double clipValue;
   private long steps;
   private Parameter[] bound;
+  /** The list of the first step, if immutable: the same list again needs no check. */
+  private List<Parameter> boundList;
   /** Index of the first storage row of each bound parameter, counting rows across parameters. */
   private int[] rowStart;
   private int rowCount;
@@ -240,6 +242,9 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     if (parameters == null) {
       throw new IllegalArgumentException("parameters must not be null");
     }
+    if (parameters == boundList) {
+      return;
+    }
     if (bound != null) {
       if (!sameParameters(parameters)) {
         throw new IllegalStateException(
@@ -248,7 +253,16 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       }
       return;
     }
-    bound = parameters.toArray(new Parameter[0]);
+    Parameter[] given = parameters.toArray(new Parameter[0]);
+    for (int k = 0; k < given.length; k++) {
+      if (given[k] == null) {
+        throw new IllegalArgumentException(
+            "parameters must not hold null, but element " + k + " of " + given.length + " was");
+      }
+    }
+    bound = given;
+    // copyOf returns an immutable list (a model's parameters()) as it is, and copies any other.
+    boundList = List.copyOf(parameters);
     rowStart = new int[bound.length];
     for (int k = 0; k < bound.length; k++) {
       rowStart[k] = rowCount;

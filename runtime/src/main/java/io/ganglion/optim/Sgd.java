@@ -84,6 +84,12 @@ public final class Sgd extends Optimizer {
   @Override
   void update(float[] w, float[] g, int k, int r) {
     float wd = (float) weightDecay;
+    if (momentum == 0 && wd == 0f) {
+      for (int j = 0; j < w.length; j++) {
+        w[j] -= lr * g[j];
+      }
+      return;
+    }
     if (momentum == 0) {
       for (int j = 0; j < w.length; j++) {
         w[j] -= lr * (g[j] + wd * w[j]);
