@@ -61,6 +61,9 @@ final class NetworkWriter {
       boolean inputGradient, ClassName vectorClass) {
     switch (layer.kind()) {
       case DENSE:
+        if (SmallDenseWriter.applies(layer)) {
+          return new SmallDenseWriter(layer, previous, inputGradient);
+        }
         return new DenseWriter(
             layer, previous, inputGradient,
             VectorWriter.usesVectors(layer) ? vectorClass : null);
@@ -288,13 +291,15 @@ final class NetworkWriter {
 
   /**
    * Whether workers can split the training step by weight rows ({@code SplitNetwork}): the
-   * network has only dense layers, and each hidden activation works on each unit alone.
+   * network has only dense layers, none small enough to be written unrolled (whose work is too
+   * little to share), and each hidden activation works on each unit alone.
    */
   private boolean splittable() {
     List<LayerModel> all = network.layers();
     for (int k = 0; k < all.size(); k++) {
       LayerModel layer = all.get(k);
       if (layer.kind() != LayerModel.Kind.DENSE
+          || SmallDenseWriter.applies(layer)
           || (k < all.size() - 1 && layer.activation() == Activation.SOFTMAX)) {
         return false;
       }

@@ -135,15 +135,13 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   private final float[][] conv2WeightByFilter;
 
-  private final float[][] logitsWeight;
+  private final float[] logitsWeight;
 
-  private final float[][] logitsWeightGrad;
+  private final float[] logitsWeightGrad;
 
   private final float[] logitsBias;
 
   private final float[] logitsBiasGrad;
-
-  private final float[][] logitsWeightByUnit;
 
   /**
    * Seeds the dropout masks.
@@ -248,11 +246,10 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     super.conv2 = new Layer("conv2", "Conv2d", Activation.RELU, new int[] {8, 3, 3}, new int[] {4, 2, 2}, p[3], p[4]);
     super.flat = new Layer("flat", "Flatten", Activation.LINEAR, new int[] {4, 2, 2}, new int[] {16}, null, null);
     super.drop = new Layer("drop", "Dropout", Activation.LINEAR, new int[] {16}, new int[] {16}, null, null);
-    logitsWeight = p[5].data();
-    logitsWeightGrad = p[5].grad();
+    logitsWeight = p[5].data()[0];
+    logitsWeightGrad = p[5].grad()[0];
     logitsBias = p[6].data()[0];
     logitsBiasGrad = p[6].grad()[0];
-    logitsWeightByUnit = new float[LOGITS_UNITS][DROP_UNITS];
     super.logits = new Layer("logits", "Dense", Activation.LINEAR, new int[] {DROP_UNITS}, new int[] {LOGITS_UNITS}, p[5], p[6]);
     this.layers = List.of(super.conv1, super.norm1, super.pool1, super.conv2, super.flat, super.drop, super.logits);
     grow(1);
@@ -268,7 +265,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     p[3] = Parameter.transposed("conv2.weight", 4, 8, 2, 2);
     Initializers.fill(p[3], Init.DEFAULT, Activation.RELU, 0.0f, 32, 16, seed, 4);
     p[4] = Parameter.flat("conv2.bias", 4);
-    p[5] = Parameter.transposed("logits.weight", LOGITS_UNITS, DROP_UNITS);
+    p[5] = Parameter.flat("logits.weight", LOGITS_UNITS, DROP_UNITS);
     Initializers.fill(p[5], Init.DEFAULT, Activation.LINEAR, 0.0f, DROP_UNITS, LOGITS_UNITS, seed, 7);
     p[6] = Parameter.flat("logits.bias", LOGITS_UNITS);
     return p;
@@ -533,10 +530,6 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       Arrays.fill(row, 0f);
     }
     Arrays.fill(conv2BiasGrad, 0f);
-    for (float[] row : logitsWeightGrad) {
-      Arrays.fill(row, 0f);
-    }
-    Arrays.fill(logitsBiasGrad, 0f);
   }
 
   /**
@@ -779,68 +772,224 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   /**
-   * logits: Dense 16 -> 3, LINEAR.
+   * logits: Dense 16 -> 3, LINEAR, unrolled.
    */
   private void forwardLogits(int count) {
-    float[][] w = logitsWeight;
+    float[] w = logitsWeight;
+    float[] b = logitsBias;
     for (int n = 0; n < count; n++) {
-      float[] y = logitsOut[n];
-      System.arraycopy(logitsBias, 0, y, 0, LOGITS_UNITS);
       float[] x = dropOut[n];
-      int i = 0;
-      for (; i < DROP_UNITS - 3; i += 4) {
-        float x0 = x[i];
-        float x1 = x[i + 1];
-        float x2 = x[i + 2];
-        float x3 = x[i + 3];
-        float[] w0 = w[i];
-        float[] w1 = w[i + 1];
-        float[] w2 = w[i + 2];
-        float[] w3 = w[i + 3];
-        for (int j = 0; j < LOGITS_UNITS; j++) {
-          y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j];
-        }
-      }
+      float x0 = x[0];
+      float x1 = x[1];
+      float x2 = x[2];
+      float x3 = x[3];
+      float x4 = x[4];
+      float x5 = x[5];
+      float x6 = x[6];
+      float x7 = x[7];
+      float x8 = x[8];
+      float x9 = x[9];
+      float x10 = x[10];
+      float x11 = x[11];
+      float x12 = x[12];
+      float x13 = x[13];
+      float x14 = x[14];
+      float x15 = x[15];
+      float[] y = logitsOut[n];
+      y[0] = b[0] + x0 * w[0] + x1 * w[1] + x2 * w[2] + x3 * w[3] + x4 * w[4] + x5 * w[5] +
+          x6 * w[6] + x7 * w[7] + x8 * w[8] + x9 * w[9] + x10 * w[10] + x11 * w[11] + x12 * w[12] +
+          x13 * w[13] + x14 * w[14] + x15 * w[15];
+      y[1] = b[1] + x0 * w[16] + x1 * w[17] + x2 * w[18] + x3 * w[19] + x4 * w[20] + x5 * w[21] +
+          x6 * w[22] + x7 * w[23] + x8 * w[24] + x9 * w[25] + x10 * w[26] + x11 * w[27] +
+          x12 * w[28] + x13 * w[29] + x14 * w[30] + x15 * w[31];
+      y[2] = b[2] + x0 * w[32] + x1 * w[33] + x2 * w[34] + x3 * w[35] + x4 * w[36] + x5 * w[37] +
+          x6 * w[38] + x7 * w[39] + x8 * w[40] + x9 * w[41] + x10 * w[42] + x11 * w[43] +
+          x12 * w[44] + x13 * w[45] + x14 * w[46] + x15 * w[47];
     }
   }
 
   /**
-   * logits: Dense 16 -> 3, LINEAR.
+   * logits: Dense 16 -> 3, LINEAR, unrolled.
    */
   private void backwardLogits(int count) {
-    float[] gb = logitsBiasGrad;
+    float gb0 = 0f;
+    float g0 = 0f;
+    float g1 = 0f;
+    float g2 = 0f;
+    float g3 = 0f;
+    float g4 = 0f;
+    float g5 = 0f;
+    float g6 = 0f;
+    float g7 = 0f;
+    float g8 = 0f;
+    float g9 = 0f;
+    float g10 = 0f;
+    float g11 = 0f;
+    float g12 = 0f;
+    float g13 = 0f;
+    float g14 = 0f;
+    float g15 = 0f;
+    float gb1 = 0f;
+    float g16 = 0f;
+    float g17 = 0f;
+    float g18 = 0f;
+    float g19 = 0f;
+    float g20 = 0f;
+    float g21 = 0f;
+    float g22 = 0f;
+    float g23 = 0f;
+    float g24 = 0f;
+    float g25 = 0f;
+    float g26 = 0f;
+    float g27 = 0f;
+    float g28 = 0f;
+    float g29 = 0f;
+    float g30 = 0f;
+    float g31 = 0f;
+    float gb2 = 0f;
+    float g32 = 0f;
+    float g33 = 0f;
+    float g34 = 0f;
+    float g35 = 0f;
+    float g36 = 0f;
+    float g37 = 0f;
+    float g38 = 0f;
+    float g39 = 0f;
+    float g40 = 0f;
+    float g41 = 0f;
+    float g42 = 0f;
+    float g43 = 0f;
+    float g44 = 0f;
+    float g45 = 0f;
+    float g46 = 0f;
+    float g47 = 0f;
     for (int n = 0; n < count; n++) {
       float[] d = logitsDelta[n];
-      for (int j = 0; j < LOGITS_UNITS; j++) {
-        gb[j] += d[j];
-      }
+      float[] x = dropOut[n];
+      float x0 = x[0];
+      float x1 = x[1];
+      float x2 = x[2];
+      float x3 = x[3];
+      float x4 = x[4];
+      float x5 = x[5];
+      float x6 = x[6];
+      float x7 = x[7];
+      float x8 = x[8];
+      float x9 = x[9];
+      float x10 = x[10];
+      float x11 = x[11];
+      float x12 = x[12];
+      float x13 = x[13];
+      float x14 = x[14];
+      float x15 = x[15];
+      float d0 = d[0];
+      gb0 += d0;
+      g0 += x0 * d0;
+      g1 += x1 * d0;
+      g2 += x2 * d0;
+      g3 += x3 * d0;
+      g4 += x4 * d0;
+      g5 += x5 * d0;
+      g6 += x6 * d0;
+      g7 += x7 * d0;
+      g8 += x8 * d0;
+      g9 += x9 * d0;
+      g10 += x10 * d0;
+      g11 += x11 * d0;
+      g12 += x12 * d0;
+      g13 += x13 * d0;
+      g14 += x14 * d0;
+      g15 += x15 * d0;
+      float d1 = d[1];
+      gb1 += d1;
+      g16 += x0 * d1;
+      g17 += x1 * d1;
+      g18 += x2 * d1;
+      g19 += x3 * d1;
+      g20 += x4 * d1;
+      g21 += x5 * d1;
+      g22 += x6 * d1;
+      g23 += x7 * d1;
+      g24 += x8 * d1;
+      g25 += x9 * d1;
+      g26 += x10 * d1;
+      g27 += x11 * d1;
+      g28 += x12 * d1;
+      g29 += x13 * d1;
+      g30 += x14 * d1;
+      g31 += x15 * d1;
+      float d2 = d[2];
+      gb2 += d2;
+      g32 += x0 * d2;
+      g33 += x1 * d2;
+      g34 += x2 * d2;
+      g35 += x3 * d2;
+      g36 += x4 * d2;
+      g37 += x5 * d2;
+      g38 += x6 * d2;
+      g39 += x7 * d2;
+      g40 += x8 * d2;
+      g41 += x9 * d2;
+      g42 += x10 * d2;
+      g43 += x11 * d2;
+      g44 += x12 * d2;
+      g45 += x13 * d2;
+      g46 += x14 * d2;
+      g47 += x15 * d2;
     }
-    float[][] gw = logitsWeightGrad;
-    float[][] d = logitsDelta;
-    for (int i = 0; i < DROP_UNITS; i++) {
-      float[] g = gw[i];
-      int n = 0;
-      for (; n < count - 3; n += 4) {
-        float x0 = dropOut[n][i];
-        float x1 = dropOut[n + 1][i];
-        float x2 = dropOut[n + 2][i];
-        float x3 = dropOut[n + 3][i];
-        float[] d0 = d[n];
-        float[] d1 = d[n + 1];
-        float[] d2 = d[n + 2];
-        float[] d3 = d[n + 3];
-        for (int j = 0; j < LOGITS_UNITS; j++) {
-          g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j];
-        }
-      }
-      for (; n < count; n++) {
-        float x0 = dropOut[n][i];
-        float[] d0 = d[n];
-        for (int j = 0; j < LOGITS_UNITS; j++) {
-          g[j] += x0 * d0[j];
-        }
-      }
-    }
+    float[] g = logitsWeightGrad;
+    g[0] = g0;
+    g[1] = g1;
+    g[2] = g2;
+    g[3] = g3;
+    g[4] = g4;
+    g[5] = g5;
+    g[6] = g6;
+    g[7] = g7;
+    g[8] = g8;
+    g[9] = g9;
+    g[10] = g10;
+    g[11] = g11;
+    g[12] = g12;
+    g[13] = g13;
+    g[14] = g14;
+    g[15] = g15;
+    g[16] = g16;
+    g[17] = g17;
+    g[18] = g18;
+    g[19] = g19;
+    g[20] = g20;
+    g[21] = g21;
+    g[22] = g22;
+    g[23] = g23;
+    g[24] = g24;
+    g[25] = g25;
+    g[26] = g26;
+    g[27] = g27;
+    g[28] = g28;
+    g[29] = g29;
+    g[30] = g30;
+    g[31] = g31;
+    g[32] = g32;
+    g[33] = g33;
+    g[34] = g34;
+    g[35] = g35;
+    g[36] = g36;
+    g[37] = g37;
+    g[38] = g38;
+    g[39] = g39;
+    g[40] = g40;
+    g[41] = g41;
+    g[42] = g42;
+    g[43] = g43;
+    g[44] = g44;
+    g[45] = g45;
+    g[46] = g46;
+    g[47] = g47;
+    float[] gb = logitsBiasGrad;
+    gb[0] = gb0;
+    gb[1] = gb1;
+    gb[2] = gb2;
     inputGradientLogits(count);
   }
 
@@ -848,26 +997,29 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
    * logits: gradient with respect to the input, into dropDelta.
    */
   private void inputGradientLogits(int count) {
-    float[][] w = logitsWeight;
-    float[][] r = logitsWeightByUnit;
-    for (int i = 0; i < DROP_UNITS; i++) {
-      float[] wi = w[i];
-      for (int j = 0; j < LOGITS_UNITS; j++) {
-        r[j][i] = wi[j];
-      }
-    }
+    float[] w = logitsWeight;
     for (int n = 0; n < count; n++) {
-      float[] dx = dropDelta[n];
       float[] d = logitsDelta[n];
-      Arrays.fill(dx, 0, DROP_UNITS, 0f);
-      int j = 0;
-      for (; j < LOGITS_UNITS; j++) {
-        float d0 = d[j];
-        float[] r0 = r[j];
-        for (int i = 0; i < DROP_UNITS; i++) {
-          dx[i] += d0 * r0[i];
-        }
-      }
+      float d0 = d[0];
+      float d1 = d[1];
+      float d2 = d[2];
+      float[] dx = dropDelta[n];
+      dx[0] = d0 * w[0] + d1 * w[16] + d2 * w[32];
+      dx[1] = d0 * w[1] + d1 * w[17] + d2 * w[33];
+      dx[2] = d0 * w[2] + d1 * w[18] + d2 * w[34];
+      dx[3] = d0 * w[3] + d1 * w[19] + d2 * w[35];
+      dx[4] = d0 * w[4] + d1 * w[20] + d2 * w[36];
+      dx[5] = d0 * w[5] + d1 * w[21] + d2 * w[37];
+      dx[6] = d0 * w[6] + d1 * w[22] + d2 * w[38];
+      dx[7] = d0 * w[7] + d1 * w[23] + d2 * w[39];
+      dx[8] = d0 * w[8] + d1 * w[24] + d2 * w[40];
+      dx[9] = d0 * w[9] + d1 * w[25] + d2 * w[41];
+      dx[10] = d0 * w[10] + d1 * w[26] + d2 * w[42];
+      dx[11] = d0 * w[11] + d1 * w[27] + d2 * w[43];
+      dx[12] = d0 * w[12] + d1 * w[28] + d2 * w[44];
+      dx[13] = d0 * w[13] + d1 * w[29] + d2 * w[45];
+      dx[14] = d0 * w[14] + d1 * w[30] + d2 * w[46];
+      dx[15] = d0 * w[15] + d1 * w[31] + d2 * w[47];
     }
   }
 

@@ -22,8 +22,12 @@ class GradientCheckTest {
         cases.add(Arguments.of("SoftmaxTanhSigmoid", batch, labels));
         cases.add(Arguments.of("BinaryLeakyRelu", batch, labels));
         cases.add(Arguments.of("MseSoftmaxOutput", batch, labels));
+        cases.add(Arguments.of("WideSoftmaxTanhSigmoid", batch, labels));
+        cases.add(Arguments.of("WideBinaryLeakyRelu", batch, labels));
+        cases.add(Arguments.of("WideMseSoftmaxOutput", batch, labels));
       }
       cases.add(Arguments.of("MseRegression", batch, false));
+      cases.add(Arguments.of("WideMseRegression", batch, false));
       cases.add(Arguments.of("VectorEdges", batch, true));
     }
     return cases.build();
@@ -41,6 +45,14 @@ class GradientCheckTest {
         return new Net_Networks_MseRegression(seed);
       case "VectorEdges":
         return new Net_Networks_VectorEdges(seed);
+      case "WideSoftmaxTanhSigmoid":
+        return new Net_Networks_WideSoftmaxTanhSigmoid(seed);
+      case "WideBinaryLeakyRelu":
+        return new Net_Networks_WideBinaryLeakyRelu(seed);
+      case "WideMseSoftmaxOutput":
+        return new Net_Networks_WideMseSoftmaxOutput(seed);
+      case "WideMseRegression":
+        return new Net_Networks_WideMseRegression(seed);
       default:
         throw new IllegalArgumentException(name);
     }

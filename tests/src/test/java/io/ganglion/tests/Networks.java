@@ -22,7 +22,9 @@ import io.ganglion.Padding;
 
 /**
  * Networks compiled by the real processor for the functional tests. Sizes are chosen to exercise
- * both the unrolled blocks and their remainders (9 inputs, 10 units, batches of 7).
+ * both the unrolled blocks and their remainders (9 inputs, 10 units, batches of 7), and both
+ * writers of dense layers: the small networks' layers of at most 64 weights are written without
+ * loops, their wide twins' with them.
  */
 final class Networks {
   private Networks() {}
@@ -75,6 +77,61 @@ final class Networks {
     Layer alpha;
 
     @Dense(units = 2, bias = false, init = Init.LECUN_UNIFORM)
+    Layer mid;
+  }
+
+  // The four networks above again, wider: every layer has more than 64 weights, so the loops of
+  // the dense writer run them instead of the unrolled code of small layers. Units still leave
+  // remainders after blocks of 4.
+
+  @Network(inputs = 9, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class WideSoftmaxTanhSigmoid {
+    @Dense(units = 13, activation = TANH)
+    Layer hidden1;
+
+    @Dense(units = 11, activation = SIGMOID)
+    Layer hidden2;
+
+    @Dense(units = 7)
+    Layer logits;
+  }
+
+  @Network(inputs = 13, loss = Loss.BINARY_CROSS_ENTROPY)
+  abstract static class WideBinaryLeakyRelu {
+    @Dense(units = 9, activation = LEAKY_RELU)
+    Layer first;
+
+    @Dense(units = 10, activation = RELU, bias = false)
+    Layer second;
+
+    @Dense(units = 7)
+    Layer out;
+  }
+
+  @Network(inputs = 9, loss = Loss.MSE)
+  abstract static class WideMseSoftmaxOutput {
+    @Dense(units = 11, activation = RELU)
+    Layer h1;
+
+    @Dense(units = 9, activation = LINEAR, bias = false)
+    Layer h2;
+
+    @Dense(units = 10, activation = TANH)
+    Layer h3;
+
+    @Dense(units = 7, activation = SOFTMAX)
+    Layer probabilities;
+  }
+
+  @Network(inputs = 10, loss = Loss.MSE)
+  abstract static class WideMseRegression {
+    @Dense(units = 13, activation = SIGMOID, bias = false, init = Init.GLOROT_NORMAL)
+    Layer zeta;
+
+    @Dense(units = 9, activation = LEAKY_RELU, init = Init.HE_NORMAL)
+    Layer alpha;
+
+    @Dense(units = 8, bias = false, init = Init.LECUN_UNIFORM)
     Layer mid;
   }
 
