@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ganglion.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -295,6 +297,27 @@ final class OptimizersTest {
         assertThrows(IllegalStateException.class, () -> sgd.step(parameters()));
     assertEquals("parameters must be the ones of the first step [w, b], but were [w, b];"
         + " create one optimizer per model", e.getMessage());
+  }
+
+  @Test
+  void aListChangedAfterTheFirstStepIsStillChecked() {
+    List<Parameter> first = parameters();
+    List<Parameter> list = new ArrayList<>(first);
+    Sgd sgd = Sgd.of(0.1);
+    sgd.step(list);
+    sgd.step(list);
+    list.set(1, Parameter.flat("c", 3));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> sgd.step(list));
+    assertEquals("parameters must be the ones of the first step [w, b], but were [w, c];"
+        + " create one optimizer per model", e.getMessage());
+    sgd.step(first);
+  }
+
+  @Test
+  void aNullParameterIsNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Sgd.of(0.1).step(Arrays.asList(Parameter.flat("b", 3), null)));
+    assertEquals("parameters must not hold null, but element 1 of 2 was", e.getMessage());
   }
 
   @Test
