@@ -242,9 +242,13 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     if (parameters == null) {
       throw new IllegalArgumentException("parameters must not be null");
     }
-    if (parameters == boundList) {
-      return;
+    if (parameters != boundList) {
+      bindOther(parameters);
     }
+  }
+
+  /** Binds the first step's parameters, or checks that a list other than theirs holds them. */
+  private void bindOther(List<Parameter> parameters) {
     if (bound != null) {
       if (!sameParameters(parameters)) {
         throw new IllegalStateException(

@@ -1,0 +1,52 @@
+package io.ganglion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link Checks#batch}: one quick condition, then a message naming the first problem. */
+class ChecksTest {
+  private static final float[] INPUTS = new float[3 * 4]; // 4 samples of 3 values
+  private static final int[] LABELS = new int[4];
+  private static final float[] TARGETS = new float[2 * 4]; // 4 samples of 2 outputs
+
+  @Test
+  void goodBatchesPass() {
+    Checks.batch(INPUTS, 0, 4, 3, LABELS, null, 2, true);
+    Checks.batch(INPUTS, 1, 3, 3, null, TARGETS, 2, true);
+    Checks.batch(INPUTS, 3, 1, 3, null, null, 2, false);
+    // Inference ignores labels and targets, even both or short ones.
+    Checks.batch(INPUTS, 0, 4, 3, new int[1], new float[1], 2, false);
+  }
+
+  @Test
+  void eachProblemIsNamed() {
+    assertRejected("inputs must not be null", null, 0, 1, LABELS, null, true);
+    assertRejected("count must be at least 1, but was 0", INPUTS, 0, 0, LABELS, null, true);
+    assertRejected("offset must not be negative, but was -1", INPUTS, -1, 2, LABELS, null, true);
+    assertRejected("inputs must hold samples [2, 5) of 3 values, i.e. 15 values, but held 12",
+        INPUTS, 2, 3, LABELS, null, false);
+    assertRejected("exactly one of labels and targets must be given, but neither was",
+        INPUTS, 0, 4, null, null, true);
+    assertRejected("exactly one of labels and targets must be given, but both were",
+        INPUTS, 0, 4, LABELS, TARGETS, true);
+    assertRejected("labels must hold samples [1, 4), but held 3",
+        INPUTS, 1, 3, new int[3], null, true);
+    assertRejected("targets must hold samples [0, 4) of 2 values, i.e. 8 values, but held 7",
+        INPUTS, 0, 4, null, new float[7], true);
+  }
+
+  @Test
+  void anOverflowingEndIsNotMistakenForASmallOne() {
+    assertRejected("inputs must hold samples [2147483647, 2147483649) of 3 values, i.e."
+        + " 6442450947 values, but held 12", INPUTS, Integer.MAX_VALUE, 2, LABELS, null, true);
+  }
+
+  private static void assertRejected(String message, float[] inputs, int offset, int count,
+      int[] labels, float[] targets, boolean training) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.batch(inputs, offset, count, 3, labels, targets, 2, training));
+    assertEquals(message, e.getMessage());
+  }
+}
