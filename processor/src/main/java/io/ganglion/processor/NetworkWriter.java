@@ -727,6 +727,19 @@ final class NetworkWriter {
     return network.loss() == Loss.BINARY_CROSS_ENTROPY ? "0f" : "0.5f";
   }
 
+  /**
+   * Zeroes the gradients that the backward passes add to; empty (and neither written nor called)
+   * when every layer's backward pass overwrites its gradients.
+   */
+  private MethodSpec zeroGradients() {
+    MethodSpec.Builder zero =
+        MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PRIVATE);
+    for (LayerWriter writer : layers) {
+      writer.zeroGradients(zero);
+    }
+    return zero.build();
+  }
+
   private void addTraining(TypeSpec.Builder type) {
     MethodSpec.Builder step =
         batchParameters(override("forwardBackward", double.class))
@@ -736,8 +749,10 @@ final class NetworkWriter {
             .addStatement("grow(count)")
             .addStatement("lastCount = count")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
-            .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
-            .addStatement("zeroGradients()");
+            .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)");
+    if (!zeroGradients().code().isEmpty()) {
+      step.addStatement("zeroGradients()");
+    }
     for (int k = layers.size() - 1; k >= 0; k--) {
       LayerWriter layer = layers.get(k);
       if (layer.hasBackward()) {
@@ -872,12 +887,9 @@ final class NetworkWriter {
     }
     type.addMethod(forward.build());
 
-    MethodSpec.Builder zero =
-        MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PRIVATE);
-    for (LayerWriter writer : layers) {
-      writer.zeroGradients(zero);
+    if (!zeroGradients().code().isEmpty()) {
+      type.addMethod(zeroGradients());
     }
-    type.addMethod(zero.build());
 
     MethodSpec.Builder grow =
         MethodSpec.methodBuilder("grow")

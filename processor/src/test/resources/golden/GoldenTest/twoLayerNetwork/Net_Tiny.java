@@ -230,7 +230,6 @@ public final class Net_Tiny extends Tiny implements Model {
     lastCount = count;
     forward(inputs, offset, count);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
-    zeroGradients();
     backwardLogits(count);
     backwardHidden(inputs, offset, count);
     return loss;
@@ -308,9 +307,6 @@ public final class Net_Tiny extends Tiny implements Model {
   private void forward(float[] inputs, int offset, int count) {
     forwardHidden(inputs, offset, count);
     forwardLogits(count);
-  }
-
-  private void zeroGradients() {
   }
 
   /**
