@@ -75,12 +75,8 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
    * threads may update disjoint ranges at once.
    */
   public final void updateRows(int from, int to) {
-    if (bound == null) {
-      throw new IllegalStateException("updateRows must follow beginSharedStep, but no step began");
-    }
-    if (from < 0 || to > rowCount || from > to) {
-      throw new IllegalArgumentException(
-          "rows must be a range within [0, " + rowCount + "), but were [" + from + ", " + to + ")");
+    if (bound == null || from < 0 || to > rowCount || from > to) {
+      rejectRows(from, to);
     }
     int k = 0;
     while (k + 1 < bound.length && rowStart[k + 1] <= from) {
@@ -94,6 +90,15 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
         update(data[r], grad[r], k, r);
       }
     }
+  }
+
+  /** Throws for the rows updateRows was given: before any step, or outside the rows. */
+  private void rejectRows(int from, int to) {
+    if (bound == null) {
+      throw new IllegalStateException("updateRows must follow beginSharedStep, but no step began");
+    }
+    throw new IllegalArgumentException(
+        "rows must be a range within [0, " + rowCount + "), but were [" + from + ", " + to + ")");
   }
 
   /** The number of storage rows of the bound parameters (after the first step). */

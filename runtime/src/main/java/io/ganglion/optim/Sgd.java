@@ -81,24 +81,41 @@ public final class Sgd extends Optimizer {
     first = step == 1;
   }
 
+  /**
+   * One rule per method: a short job (see {@code Checks.batch}) waits in the interpreter until the
+   * JIT has compiled the update it uses, and only that one is compiled.
+   */
   @Override
   void update(float[] w, float[] g, int k, int r) {
+    if (momentum != 0) {
+      momentumUpdate(w, g, slot(0, k, r));
+    } else if (weightDecay != 0) {
+      decayUpdate(w, g);
+    } else {
+      plainUpdate(w, g);
+    }
+  }
+
+  private void plainUpdate(float[] w, float[] g) {
+    float lr = this.lr;
+    for (int j = 0; j < w.length; j++) {
+      w[j] -= lr * g[j];
+    }
+  }
+
+  private void decayUpdate(float[] w, float[] g) {
+    float lr = this.lr;
     float wd = (float) weightDecay;
-    if (momentum == 0 && wd == 0f) {
-      for (int j = 0; j < w.length; j++) {
-        w[j] -= lr * g[j];
-      }
-      return;
+    for (int j = 0; j < w.length; j++) {
+      w[j] -= lr * (g[j] + wd * w[j]);
     }
-    if (momentum == 0) {
-      for (int j = 0; j < w.length; j++) {
-        w[j] -= lr * (g[j] + wd * w[j]);
-      }
-      return;
-    }
+  }
+
+  private void momentumUpdate(float[] w, float[] g, float[] b) {
+    float lr = this.lr;
+    float wd = (float) weightDecay;
     float mu = (float) momentum;
     float keep = (float) (1 - dampening);
-    float[] b = slot(0, k, r);
     for (int j = 0; j < w.length; j++) {
       float gj = g[j] + wd * w[j];
       float bj = first ? gj : mu * b[j] + keep * gj;
