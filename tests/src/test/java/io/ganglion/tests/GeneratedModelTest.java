@@ -38,6 +38,38 @@ class GeneratedModelTest {
   }
 
   @Test
+  void smallLayersKeepTheirWeightsInOneRowWithTheSameNamesAndShapes() {
+    Net_Networks_Boundary net = new Net_Networks_Boundary(3);
+    // a (64 weights) and d (5) are written without loops and stored [out][in] in one row; b (104)
+    // and c (65) keep the loops' rows by input. The logical view is the same for all four.
+    for (String name : List.of("a", "b", "c", "d")) {
+      Parameter w = net.parameter(name + ".weight");
+      boolean small = name.equals("a") || name.equals("d");
+      assertEquals(!small, w.isTransposed(), name);
+      assertEquals(small ? 1 : w.shape()[1], w.data().length, name);
+    }
+    assertArrayEquals(new int[] {8, 8}, net.parameter("a.weight").shape());
+    assertArrayEquals(new int[] {1, 5}, net.parameter("d.weight").shape());
+    float[] x = new float[8];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i - 3) / 4f;
+    }
+    double[] a = dense(net.a, toDouble(x));
+    for (int j = 0; j < a.length; j++) {
+      a[j] = Math.max(a[j], 0);
+    }
+    double[] b = dense(net.b, a);
+    for (int j = 0; j < b.length; j++) {
+      b[j] = Math.tanh(b[j]);
+    }
+    double[] c = dense(net.c, b);
+    for (int j = 0; j < c.length; j++) {
+      c[j] = 1 / (1 + Math.exp(-c[j]));
+    }
+    assertEquals(dense(net.d, c)[0], net.predict(x)[0], 1e-6);
+  }
+
+  @Test
   void predictMatchesAHandWrittenForwardPass() {
     Net_Networks_SoftmaxTanhSigmoid net = new Net_Networks_SoftmaxTanhSigmoid(5);
     float[] x = new float[9];

@@ -28,6 +28,7 @@ class GradientCheckTest {
       }
       cases.add(Arguments.of("MseRegression", batch, false));
       cases.add(Arguments.of("WideMseRegression", batch, false));
+      cases.add(Arguments.of("Boundary", batch, false));
       cases.add(Arguments.of("VectorEdges", batch, true));
     }
     return cases.build();
@@ -53,6 +54,8 @@ class GradientCheckTest {
         return new Net_Networks_WideMseSoftmaxOutput(seed);
       case "WideMseRegression":
         return new Net_Networks_WideMseRegression(seed);
+      case "Boundary":
+        return new Net_Networks_Boundary(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -136,6 +136,25 @@ final class Networks {
   }
 
   /**
+   * Layers on both sides of the 64-weight line between the two dense writers: 8 x 8 = 64 weights
+   * unrolled, 8 x 13 = 104 and 13 x 5 = 65 with loops, then 5 x 1 = 5 unrolled again.
+   */
+  @Network(inputs = 8, loss = Loss.MSE)
+  abstract static class Boundary {
+    @Dense(units = 8, activation = RELU)
+    Layer a;
+
+    @Dense(units = 13, activation = TANH, bias = false)
+    Layer b;
+
+    @Dense(units = 5, activation = SIGMOID)
+    Layer c;
+
+    @Dense(units = 1)
+    Layer d;
+  }
+
+  /**
    * Wide enough for every dense vector kernel: with 8 or 16 lanes, 133 units take 4x2, 1x8 and
    * narrower blocks and a tail; 37 units take 4x2 or 4x1 blocks and a tail.
    */
