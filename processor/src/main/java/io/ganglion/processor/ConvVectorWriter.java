@@ -8,27 +8,30 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes the Vector API kernels of one convolution into {@code Net_<Name>_Vector}. Each keeps a
- * block of 4 vectors (or 1, then a scalar tail) of one row in registers across the whole
- * reduction, so every FMA costs one vector load and the row is loaded and stored once:
+ * block of 4, 2 or 1 vectors (then a scalar tail) of a row in registers across the whole
+ * reduction, so that the row is loaded and stored once:
  *
  * <ul>
  *   <li>forward, per output pixel: filters of the output row += input value x weight row, over
- *       the kernel positions and input channels; four neighbouring pixels at a time where the
- *       kernel stays inside the input horizontally, so that each weight vector feeds four pixels
- *       (4 x 4 vectors of accumulators with AVX-512, 4 x 2 with AVX2);
+ *       the kernel positions and input channels;
  *   <li>weight gradient, per weight row (input channel, kernel position): filters += input value x
  *       output gradient row, over the samples and output pixels;
  *   <li>input gradient, per (output pixel, kernel position): input channels of the input gradient
  *       row += output gradient x weight-by-filter row, over the filters.
  * </ul>
  *
- * As in {@link VectorWriter}, each block shape is its own small method, so that C2 keeps the
+ * <p>One vector loaded per FMA makes such a kernel load-bound, so each also has blocks that share
+ * every loaded vector among four rows: the forward pass and the input gradient take four
+ * neighbouring output pixels where the kernel stays inside the input horizontally (each weight
+ * vector feeds four pixels' rows), the weight gradient four input channels (each output gradient
+ * vector feeds four weight rows); 4 x 4 vectors of accumulators with AVX-512's 32 registers, 4 x 2
+ * or 4 x 1 otherwise. A FashionCnn training step (batch 64, JDK 17, AVX-512) went from 55 to 35
+ * ms with the last two, whose one-row blocks had taken 45% of it.
+ *
+ * <p>As in {@link VectorWriter}, each block shape is its own small method, so that C2 keeps the
  * vectors in registers and allocates nothing; and each block method holds a single loop: with the
  * accumulators carried across nested loops (kernel rows, columns, channels) C2 boxed them,
- * allocating about 630 MB per call and running at 3-5 GFLOP/s. Measured on the 32 -> 64 filter 3x3
- * SAME convolution of 14x14 images, batch 32, JDK 17, AVX2, on a loaded 2-core machine: forward
- * 35-60 GFLOP/s, weight gradient 31, input gradient 30-37; a FashionCnn training step went from
- * 550-640 samples/s (plain Java) to 650-930.
+ * allocating about 630 MB per call and running at 3-5 GFLOP/s.
  */
 final class ConvVectorWriter {
   private static final int BLOCK = 4;
@@ -73,12 +76,17 @@ final class ConvVectorWriter {
 
   /**
    * Opens a loop over column blocks of {@code width} values, calling {@code name_4} (4 vectors),
-   * {@code name_1} and {@code name_Tail} with {@code args} and the column.
+   * {@code name_2}, {@code name_1} and {@code name_Tail} with {@code args} and the column. (Two
+   * vectors cover 32 channels with AVX-512 in one pass, where one-vector blocks took two passes,
+   * each loading every weight row pointer again.)
    */
   private static void columnBlocks(CodeBlock.Builder code, String name, String args, int width) {
     code.addStatement("int col = 0");
     code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", width, BLOCK, BLOCK);
     code.addStatement("$L_$L($L, col)", name, BLOCK, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", width);
+    code.addStatement("$L_2($L, col)", name, args);
     code.endControlFlow();
     code.beginControlFlow("for (; col <= $L - L; col += L)", width);
     code.addStatement("$L_1($L, col)", name, args);
@@ -125,7 +133,7 @@ final class ConvVectorWriter {
     methods.add(forwardPixel(name));
     methods.add(forwardQuad(name));
     int kk = layer.kernel() * layer.kernel();
-    for (int vectors : new int[] {BLOCK, 1, 0}) {
+    for (int vectors : new int[] {BLOCK, 2, 1, 0}) {
       MethodSpec.Builder block = kernel(name + "_" + (vectors == 0 ? "Tail" : vectors))
           .addParameter(float[].class, "xq")
           .addParameter(float[][].class, "w")
@@ -300,6 +308,11 @@ final class ConvVectorWriter {
     return m == 0 ? "col" : "col + " + m + " * L";
   }
 
+  /**
+   * The weight gradient: per weight row (input channel, kernel position), filters += input value x
+   * output gradient row, over the samples and output pixels. Four input channels at a time where
+   * there are four: each output gradient vector then feeds four weight rows' accumulators.
+   */
   private void weightGradient() {
     String name = weightGradientName(layer);
     int kk = layer.kernel() * layer.kernel();
@@ -310,39 +323,65 @@ final class ConvVectorWriter {
         .addParameter(float[][].class, "gw")
         .addParameter(int.class, "count");
     CodeBlock.Builder code = CodeBlock.builder();
-    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels());
-    code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", layer.kernel());
-    code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", layer.kernel());
-    code.addStatement("float[] g = gw[c * $L + ky * $L + kx]", kk, layer.kernel());
-    if (ConvWriter.padded(layer)) {
-      code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
-      code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
-          layer.in().height() + layer.pad());
-      code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
-      code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
-          layer.in().width() + layer.pad());
-    } else {
-      code.addStatement("int oyFrom = 0");
-      code.addStatement("int oyTo = $L", layer.out().height());
-      code.addStatement("int oxFrom = 0");
-      code.addStatement("int oxTo = $L", layer.out().width());
+    boolean quads = channels() >= QUAD;
+    boolean singles = channels() % QUAD != 0;
+    code.addStatement("int c = 0");
+    for (boolean quad : new boolean[] {true, false}) {
+      if (quad ? !quads : !singles) {
+        continue;
+      }
+      code.beginControlFlow(quad ? "for (; c + $L <= $L; c += $L)" : "for (; c < $L; c++)",
+          quad ? new Object[] {QUAD, channels(), QUAD} : new Object[] {channels()});
+      code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", layer.kernel());
+      code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", layer.kernel());
+      if (quad) {
+        for (int m = 0; m < QUAD; m++) {
+          code.addStatement("float[] g$L = gw[(c + $L) * $L + ky * $L + kx]", m, m, kk,
+              layer.kernel());
+        }
+      } else {
+        code.addStatement("float[] g = gw[c * $L + ky * $L + kx]", kk, layer.kernel());
+      }
+      if (ConvWriter.padded(layer)) {
+        code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
+        code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
+            layer.in().height() + layer.pad());
+        code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
+        code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
+            layer.in().width() + layer.pad());
+      } else {
+        code.addStatement("int oyFrom = 0");
+        code.addStatement("int oyTo = $L", layer.out().height());
+        code.addStatement("int oxFrom = 0");
+        code.addStatement("int oxTo = $L", layer.out().width());
+      }
+      code.beginControlFlow("for (int n = 0; n < count; n++)");
+      code.addStatement("float[][] xs = x[n]");
+      code.addStatement("float[][] ds = d[n]");
+      code.beginControlFlow("for (int oy = oyFrom; oy < oyTo; oy++)");
+      String pad = layer.pad() == 0 ? "" : " - " + layer.pad();
+      code.addStatement("int row = ($L$L + ky) * $L$L + kx", ConvWriter.scaled("oy", st), pad,
+          layer.in().width(), pad);
+      code.addStatement("int drow = oy * $L", layer.out().width());
+      if (quad) {
+        channelQuadBlocks(code, name);
+      } else {
+        columnBlocks(code, name, "xs, ds, g, c, row, drow, oxFrom, oxTo", filters());
+      }
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
     }
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[][] xs = x[n]");
-    code.addStatement("float[][] ds = d[n]");
-    code.beginControlFlow("for (int oy = oyFrom; oy < oyTo; oy++)");
-    String pad = layer.pad() == 0 ? "" : " - " + layer.pad();
-    code.addStatement("int row = ($L$L + ky) * $L$L + kx", ConvWriter.scaled("oy", st), pad,
-        layer.in().width(), pad);
-    code.addStatement("int drow = oy * $L", layer.out().width());
-    columnBlocks(code, name, "xs, ds, g, c, row, drow, oxFrom, oxTo", filters());
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
-    for (int vectors : new int[] {BLOCK, 1, 0}) {
+    if (quads) {
+      for (int vectors : new int[] {QUAD, 2, 1}) {
+        methods.add(weightGradientQuadBlock(name, vectors));
+      }
+    }
+    // One channel at a time: the blocks for the channels left over, and the scalar tail for all.
+    for (int vectors : singles ? new int[] {BLOCK, 2, 1, 0} : new int[] {0}) {
       MethodSpec.Builder block = kernel(name + "_" + (vectors == 0 ? "Tail" : vectors))
           .addParameter(float[][].class, "xs")
           .addParameter(float[][].class, "ds")
@@ -384,6 +423,12 @@ final class ConvVectorWriter {
     }
   }
 
+  /**
+   * The input gradient: per output pixel and kernel position, the input gradient row of the input
+   * pixel under it += output gradient x weight-by-filter rows. Where the kernel stays inside the
+   * input horizontally, four neighbouring output pixels at a time, so that each weight vector
+   * feeds four input gradient rows (as in the forward pass).
+   */
   private void inputGradient() {
     String name = inputGradientName(layer);
     MethodSpec.Builder driver = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
@@ -391,26 +436,35 @@ final class ConvVectorWriter {
         .addParameter(float[][].class, "r")
         .addParameter(float[][][].class, "dx")
         .addParameter(int.class, "count");
+    int width = layer.out().width();
+    int[] interior = interiorColumns();
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] dxs = dx[n]");
     code.beginControlFlow("for (float[] row : dxs)");
     code.addStatement("$T.fill(row, 0f)", LayerWriter.ARRAYS);
     code.endControlFlow();
+    code.addStatement("float[][] ds = d[n]");
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
-    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", layer.out().width());
-    code.addStatement("float[] dp = d[n][oy * $L + ox]", layer.out().width());
-    ConvWriter.kernelLoops(code, layer);
-    code.addStatement("float[] dxq = dxs[q]");
-    code.addStatement("int t = (ky * $L + kx) * $L", layer.kernel(), filters());
-    columnBlocks(code, name, "dp, r, dxq, t", channels());
+    code.addStatement("int ox = 0");
+    code.beginControlFlow("for (; ox < $L; ox++)", Math.min(interior[0], width));
+    code.addStatement("$L_pixel(ds, r, dxs, oy, ox)", name);
     code.endControlFlow();
+    code.beginControlFlow("for (; ox + $L <= $L; ox += $L)", QUAD - 1, interior[1], QUAD);
+    code.addStatement("$L_quad(ds, r, dxs, oy, ox)", name);
     code.endControlFlow();
+    code.beginControlFlow("for (; ox < $L; ox++)", width);
+    code.addStatement("$L_pixel(ds, r, dxs, oy, ox)", name);
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
-    for (int vectors : new int[] {BLOCK, 1, 0}) {
+    methods.add(inputGradientPixel(name));
+    methods.add(inputGradientQuad(name));
+    for (int vectors : new int[] {QUAD, 2, 1}) {
+      methods.add(inputGradientQuadBlock(name, vectors));
+    }
+    for (int vectors : new int[] {BLOCK, 2, 1, 0}) {
       MethodSpec.Builder block = kernel(name + "_" + (vectors == 0 ? "Tail" : vectors))
           .addParameter(float[].class, "dp")
           .addParameter(float[][].class, "r")
@@ -449,5 +503,174 @@ final class ConvVectorWriter {
       }
       methods.add(block.addCode(body.build()).build());
     }
+  }
+
+  private static MethodSpec.Builder inputGradientPixelMethod(String name) {
+    return kernel(name)
+        .addParameter(float[][].class, "ds")
+        .addParameter(float[][].class, "r")
+        .addParameter(float[][].class, "dxs")
+        .addParameter(int.class, "oy")
+        .addParameter(int.class, "ox");
+  }
+
+  /** One output pixel's contribution to the input gradient rows under its kernel. */
+  private MethodSpec inputGradientPixel(String name) {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[] dp = ds[oy * $L + ox]", layer.out().width());
+    ConvWriter.kernelLoops(code, layer);
+    code.addStatement("float[] dxq = dxs[q]");
+    code.addStatement("int t = (ky * $L + kx) * $L", layer.kernel(), filters());
+    columnBlocks(code, name, "dp, r, dxq, t", channels());
+    code.endControlFlow();
+    code.endControlFlow();
+    return inputGradientPixelMethod(name + "_pixel").addCode(code.build()).build();
+  }
+
+  /**
+   * Four neighbouring output pixels whose kernel stays inside the input horizontally: at each
+   * kernel position they touch four distinct input pixels ({@code stride} apart).
+   */
+  private MethodSpec inputGradientQuad(String name) {
+    int s = layer.stride();
+    CodeBlock.Builder code = CodeBlock.builder();
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("float[] dp$L = ds[oy * $L + ox + $L]", m, layer.out().width(), m);
+    }
+    ConvWriter.kernelLoops(code, layer, true);
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("float[] dxq$L = dxs[q + $L]", m, m * s);
+    }
+    code.addStatement("int t = (ky * $L + kx) * $L", layer.kernel(), filters());
+    String args = "dp0, dp1, dp2, dp3, r, dxq0, dxq1, dxq2, dxq3, t";
+    code.addStatement("int col = 0");
+    code.beginControlFlow("if (WIDE_BLOCKS)");
+    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", channels(), QUAD, QUAD);
+    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", channels());
+    code.addStatement("$L_quad2($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - L; col += L)", channels());
+    code.addStatement("$L_quad1($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("if (col < $L)", channels());
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("$L_Tail(dp$L, r, dxq$L, t, col)", name, m, m);
+    }
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    return inputGradientPixelMethod(name + "_quad").addCode(code.build()).build();
+  }
+
+  /** {@code vectors} vectors of input channels for four input pixels, summed over the filters. */
+  private MethodSpec inputGradientQuadBlock(String name, int vectors) {
+    MethodSpec.Builder block = kernel(name + "_quad" + vectors);
+    for (int m = 0; m < QUAD; m++) {
+      block.addParameter(float[].class, "dp" + m);
+    }
+    block.addParameter(float[][].class, "r");
+    for (int m = 0; m < QUAD; m++) {
+      block.addParameter(float[].class, "dxq" + m);
+    }
+    block.addParameter(int.class, "t").addParameter(int.class, "col");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("$T a$L$L = FloatVector.fromArray(S, dxq$L, $L)",
+            VectorWriter.FLOAT_VECTOR, m, v, m, column(v));
+      }
+    }
+    body.beginControlFlow("for (int f = 0; f < $L; f++)", filters());
+    body.addStatement("float[] rr = r[t + f]");
+    for (int v = 0; v < vectors; v++) {
+      body.addStatement("$T w$L = FloatVector.fromArray(S, rr, $L)", VectorWriter.FLOAT_VECTOR,
+          v, column(v));
+    }
+    for (int m = 0; m < QUAD; m++) {
+      body.addStatement("$T g$L = FloatVector.broadcast(S, dp$L[f])", VectorWriter.FLOAT_VECTOR,
+          m, m);
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L = w$L.fma(g$L, a$L$L)", m, v, v, m, m, v);
+      }
+    }
+    body.endControlFlow();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L.intoArray(dxq$L, $L)", m, v, m, column(v));
+      }
+    }
+    return block.addCode(body.build()).build();
+  }
+
+  /** The filter blocks of four weight rows (channels c to c + 3) at one output row. */
+  private void channelQuadBlocks(CodeBlock.Builder code, String name) {
+    String args = "xs, ds, g0, g1, g2, g3, c, row, drow, oxFrom, oxTo";
+    code.addStatement("int col = 0");
+    code.beginControlFlow("if (WIDE_BLOCKS)");
+    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", filters(), QUAD, QUAD);
+    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", filters());
+    code.addStatement("$L_quad2($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - L; col += L)", filters());
+    code.addStatement("$L_quad1($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("if (col < $L)", filters());
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("$L_Tail(xs, ds, g$L, c + $L, row, drow, oxFrom, oxTo, col)", name, m, m);
+    }
+    code.endControlFlow();
+  }
+
+  /**
+   * {@code vectors} vectors of filters of four weight rows (input channels c to c + 3), summed over
+   * one output row's pixels: per pixel, the output gradient vectors are loaded once for the four.
+   */
+  private MethodSpec weightGradientQuadBlock(String name, int vectors) {
+    MethodSpec.Builder block = kernel(name + "_quad" + vectors)
+        .addParameter(float[][].class, "xs")
+        .addParameter(float[][].class, "ds");
+    for (int m = 0; m < QUAD; m++) {
+      block.addParameter(float[].class, "g" + m);
+    }
+    block.addParameter(int.class, "c")
+        .addParameter(int.class, "row")
+        .addParameter(int.class, "drow")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addParameter(int.class, "col");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("$T a$L$L = FloatVector.fromArray(S, g$L, $L)",
+            VectorWriter.FLOAT_VECTOR, m, v, m, column(v));
+      }
+    }
+    body.beginControlFlow("for (int ox = from; ox < to; ox++)");
+    body.addStatement("float[] xp = xs[row + $L]", ConvWriter.scaled("ox", layer.stride()));
+    body.addStatement("float[] dp = ds[drow + ox]");
+    for (int v = 0; v < vectors; v++) {
+      body.addStatement("$T d$L = FloatVector.fromArray(S, dp, $L)", VectorWriter.FLOAT_VECTOR,
+          v, column(v));
+    }
+    for (int m = 0; m < QUAD; m++) {
+      body.addStatement("$T x$L = FloatVector.broadcast(S, xp[c + $L])", VectorWriter.FLOAT_VECTOR,
+          m, m);
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L = d$L.fma(x$L, a$L$L)", m, v, v, m, m, v);
+      }
+    }
+    body.endControlFlow();
+    for (int m = 0; m < QUAD; m++) {
+      for (int v = 0; v < vectors; v++) {
+        body.addStatement("a$L$L.intoArray(g$L, $L)", m, v, m, column(v));
+      }
+    }
+    return block.addCode(body.build()).build();
   }
 }

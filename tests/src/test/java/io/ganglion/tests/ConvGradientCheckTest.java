@@ -31,6 +31,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("ConvStridedAvgPool", batch));
       cases.add(Arguments.of("PoolFirst", batch));
       cases.add(Arguments.of("ConvVectorEdges", batch));
+      cases.add(Arguments.of("ConvStridedQuads", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -50,6 +51,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_PoolFirst(seed);
       case "ConvVectorEdges":
         return new Net_Networks_ConvVectorEdges(seed);
+      case "ConvStridedQuads":
+        return new Net_Networks_ConvStridedQuads(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

@@ -238,6 +238,25 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * Wide enough for the convolution vector kernels' blocks of four pixels (SAME, stride 1, and
+   * VALID, stride 2) and of four input channels with some left over (5 and 6 channels).
+   */
+  @Network(input = {5, 13, 13}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvStridedQuads {
+    @Conv2d(filters = 6, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv1;
+
+    @Conv2d(filters = 7, kernel = 3, stride = 2, activation = TANH)
+    Layer conv2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** A strided convolution without bias, an odd SAME kernel and average pooling. */
   @Network(input = {3, 9, 9}, loss = Loss.MSE)
   abstract static class ConvStridedAvgPool {
