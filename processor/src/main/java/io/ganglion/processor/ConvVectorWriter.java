@@ -59,6 +59,9 @@ final class ConvVectorWriter {
 
   List<MethodSpec> write(boolean inputGradient) {
     forward();
+    if (ActivationVectorWriter.applies(layer)) {
+      activationBackward();
+    }
     weightGradient();
     if (inputGradient) {
       inputGradient();
@@ -672,5 +675,24 @@ final class ConvVectorWriter {
       }
     }
     return block.addCode(body.build()).build();
+  }
+
+  /** The activation's derivative and the bias gradient, per sample over its pixels' rows. */
+  private void activationBackward() {
+    ActivationVectorWriter kernels = new ActivationVectorWriter(layer, filters());
+    String name = ActivationVectorWriter.name(layer);
+    MethodSpec.Builder driver = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
+        .addParameter(float[][][].class, "y")
+        .addParameter(float[][][].class, "d");
+    if (layer.bias()) {
+      driver.addParameter(float[].class, "gb");
+    }
+    driver.addParameter(int.class, "count");
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    kernels.columnBlocks(code, "y[n], d[n]", String.valueOf(layer.out().positions()));
+    code.endControlFlow();
+    methods.add(driver.addCode(code.build()).build());
+    methods.addAll(kernels.blocks());
   }
 }

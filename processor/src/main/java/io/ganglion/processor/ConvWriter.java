@@ -214,6 +214,15 @@ final class ConvWriter extends WeightedLayerWriter {
     int kk = k() * k();
     CodeBlock.Builder code = CodeBlock.builder();
     String derivative = DenseWriter.activationMethod(layer.activation());
+    boolean vectorDerivative =
+        vectorClass != null && ActivationVectorWriter.applies(layer);
+    if (vectorDerivative) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, $L, $Lcount)", vectorClass,
+          ActivationVectorWriter.name(layer), out(), delta(),
+          layer.bias() ? biasGrad() + ", " : "");
+      code.nextControlFlow("else");
+    }
     if (derivative != null) {
       code.beginControlFlow("for (int n = 0; n < count; n++)");
       code.beginControlFlow("for (int p = 0; p < $L; p++)", positions);
@@ -231,6 +240,9 @@ final class ConvWriter extends WeightedLayerWriter {
       code.addStatement("gb[f] += dp[f]");
       code.endControlFlow();
       code.endControlFlow();
+      code.endControlFlow();
+    }
+    if (vectorDerivative) {
       code.endControlFlow();
     }
     if (vectorClass != null) {

@@ -32,6 +32,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("PoolFirst", batch));
       cases.add(Arguments.of("ConvVectorEdges", batch));
       cases.add(Arguments.of("ConvStridedQuads", batch));
+      cases.add(Arguments.of("ConvWideRelu", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -53,6 +54,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_ConvVectorEdges(seed);
       case "ConvStridedQuads":
         return new Net_Networks_ConvStridedQuads(seed);
+      case "ConvWideRelu":
+        return new Net_Networks_ConvWideRelu(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

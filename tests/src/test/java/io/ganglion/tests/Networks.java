@@ -247,7 +247,27 @@ final class Networks {
     @Conv2d(filters = 6, kernel = 3, padding = Padding.SAME, activation = RELU)
     Layer conv1;
 
-    @Conv2d(filters = 7, kernel = 3, stride = 2, activation = TANH)
+    @Conv2d(filters = 7, kernel = 3, stride = 2, activation = LEAKY_RELU)
+    Layer conv2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /**
+   * Enough filters for every block of the vector kernel of the ReLU and leaky ReLU derivatives (53
+   * filters: 2 + 1 vectors and a tail with AVX-512, 4 + 2 and a tail with AVX2; 20 filters: 1 or 2
+   * vectors and a tail), with a bias, on images small enough for finite differences.
+   */
+  @Network(input = {3, 4, 4}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvWideRelu {
+    @Conv2d(filters = 53, kernel = 3, padding = Padding.SAME, activation = RELU)
+    Layer conv1;
+
+    @Conv2d(filters = 20, kernel = 2, activation = LEAKY_RELU)
     Layer conv2;
 
     @Flatten
