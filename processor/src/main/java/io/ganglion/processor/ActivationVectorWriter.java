@@ -51,21 +51,8 @@ final class ActivationVectorWriter {
    * the gradient rows, e.g. {@code "y[n], d[n]"}) of which the first {@code bound} are used.
    */
   void columnBlocks(CodeBlock.Builder code, String rows, String bound) {
-    String args = rows + (layer.bias() ? ", gb, " : ", ") + bound;
-    String name = name(layer);
-    code.addStatement("int col = 0");
-    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", width, BLOCK, BLOCK);
-    code.addStatement("$L_$L($L, col)", name, BLOCK, args);
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", width);
-    code.addStatement("$L_2($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - L; col += L)", width);
-    code.addStatement("$L_1($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("if (col < $L)", width);
-    code.addStatement("$L_Tail($L, col)", name, args);
-    code.endControlFlow();
+    ConvVectorWriter.columnBlocks(
+        code, name(layer), rows + (layer.bias() ? ", gb, " : ", ") + bound, width);
   }
 
   /** The block methods: 4, 2 and 1 vectors, and the scalar tail. */

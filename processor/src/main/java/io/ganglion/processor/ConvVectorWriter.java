@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -83,7 +84,7 @@ final class ConvVectorWriter {
    * vectors cover 32 channels with AVX-512 in one pass, where one-vector blocks took two passes,
    * each loading every weight row pointer again.)
    */
-  private static void columnBlocks(CodeBlock.Builder code, String name, String args, int width) {
+  static void columnBlocks(CodeBlock.Builder code, String name, String args, int width) {
     code.addStatement("int col = 0");
     code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", width, BLOCK, BLOCK);
     code.addStatement("$L_$L($L, col)", name, BLOCK, args);
@@ -96,6 +97,32 @@ final class ConvVectorWriter {
     code.endControlFlow();
     code.beginControlFlow("if (col < $L)", width);
     code.addStatement("$L_Tail($L, col)", name, args);
+    code.endControlFlow();
+  }
+
+  /**
+   * Calls the blocks of four rows over the columns: {@code name_quad4} (with AVX-512's registers
+   * only), {@code name_quad2}, {@code name_quad1} with {@code args} and the column, then the
+   * one-row {@code name_Tail} for each row {@code m} with {@code tailArgs.apply(m)}.
+   */
+  private static void quadColumnBlocks(CodeBlock.Builder code, String name, String args,
+      int width, IntFunction<String> tailArgs) {
+    code.addStatement("int col = 0");
+    code.beginControlFlow("if (WIDE_BLOCKS)");
+    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", width, QUAD, QUAD);
+    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
+    code.endControlFlow();
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", width);
+    code.addStatement("$L_quad2($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; col <= $L - L; col += L)", width);
+    code.addStatement("$L_quad1($L, col)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("if (col < $L)", width);
+    for (int m = 0; m < QUAD; m++) {
+      code.addStatement("$L_Tail($L, col)", name, tailArgs.apply(m));
+    }
     code.endControlFlow();
   }
 
@@ -241,24 +268,8 @@ final class ConvVectorWriter {
       code.addStatement("float[] xq$L = xs[q + $L]", m, m * s);
     }
     code.addStatement("int r = ky * $L + kx", k);
-    String args = "xq0, xq1, xq2, xq3, w, yp0, yp1, yp2, yp3, r";
-    code.addStatement("int col = 0");
-    code.beginControlFlow("if (WIDE_BLOCKS)");
-    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", filters(), QUAD, QUAD);
-    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
-    code.endControlFlow();
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", filters());
-    code.addStatement("$L_quad2($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - L; col += L)", filters());
-    code.addStatement("$L_quad1($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("if (col < $L)", filters());
-    for (int m = 0; m < QUAD; m++) {
-      code.addStatement("$L_Tail(xq$L, w, yp$L, r, col)", name, m, m);
-    }
-    code.endControlFlow();
+    quadColumnBlocks(code, name, "xq0, xq1, xq2, xq3, w, yp0, yp1, yp2, yp3, r", filters(),
+        m -> "xq" + m + ", w, yp" + m + ", r");
     code.endControlFlow();
     code.endControlFlow();
     return pixelMethod(name + "_quad").addCode(code.build()).build();
@@ -367,7 +378,8 @@ final class ConvVectorWriter {
           layer.in().width(), pad);
       code.addStatement("int drow = oy * $L", layer.out().width());
       if (quad) {
-        channelQuadBlocks(code, name);
+        quadColumnBlocks(code, name, "xs, ds, g0, g1, g2, g3, c, row, drow, oxFrom, oxTo",
+            filters(), m -> "xs, ds, g" + m + ", c + " + m + ", row, drow, oxFrom, oxTo");
       } else {
         columnBlocks(code, name, "xs, ds, g, c, row, drow, oxFrom, oxTo", filters());
       }
@@ -545,24 +557,8 @@ final class ConvVectorWriter {
       code.addStatement("float[] dxq$L = dxs[q + $L]", m, m * s);
     }
     code.addStatement("int t = (ky * $L + kx) * $L", layer.kernel(), filters());
-    String args = "dp0, dp1, dp2, dp3, r, dxq0, dxq1, dxq2, dxq3, t";
-    code.addStatement("int col = 0");
-    code.beginControlFlow("if (WIDE_BLOCKS)");
-    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", channels(), QUAD, QUAD);
-    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
-    code.endControlFlow();
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", channels());
-    code.addStatement("$L_quad2($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - L; col += L)", channels());
-    code.addStatement("$L_quad1($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("if (col < $L)", channels());
-    for (int m = 0; m < QUAD; m++) {
-      code.addStatement("$L_Tail(dp$L, r, dxq$L, t, col)", name, m, m);
-    }
-    code.endControlFlow();
+    quadColumnBlocks(code, name, "dp0, dp1, dp2, dp3, r, dxq0, dxq1, dxq2, dxq3, t", channels(),
+        m -> "dp" + m + ", r, dxq" + m + ", t");
     code.endControlFlow();
     code.endControlFlow();
     return inputGradientPixelMethod(name + "_quad").addCode(code.build()).build();
@@ -606,28 +602,6 @@ final class ConvVectorWriter {
       }
     }
     return block.addCode(body.build()).build();
-  }
-
-  /** The filter blocks of four weight rows (channels c to c + 3) at one output row. */
-  private void channelQuadBlocks(CodeBlock.Builder code, String name) {
-    String args = "xs, ds, g0, g1, g2, g3, c, row, drow, oxFrom, oxTo";
-    code.addStatement("int col = 0");
-    code.beginControlFlow("if (WIDE_BLOCKS)");
-    code.beginControlFlow("for (; col <= $L - $L * L; col += $L * L)", filters(), QUAD, QUAD);
-    code.addStatement("$L_quad$L($L, col)", name, QUAD, args);
-    code.endControlFlow();
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - 2 * L; col += 2 * L)", filters());
-    code.addStatement("$L_quad2($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("for (; col <= $L - L; col += L)", filters());
-    code.addStatement("$L_quad1($L, col)", name, args);
-    code.endControlFlow();
-    code.beginControlFlow("if (col < $L)", filters());
-    for (int m = 0; m < QUAD; m++) {
-      code.addStatement("$L_Tail(xs, ds, g$L, c + $L, row, drow, oxFrom, oxTo, col)", name, m, m);
-    }
-    code.endControlFlow();
   }
 
   /**
