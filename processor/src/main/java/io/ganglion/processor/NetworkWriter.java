@@ -71,7 +71,8 @@ final class NetworkWriter {
         return new ConvWriter(layer, previous, inputGradient, vectorClass);
       case MAX_POOL2D:
       case AVG_POOL2D:
-        return new PoolWriter(layer, previous, inputGradient);
+        return new PoolWriter(layer, previous, inputGradient,
+            PoolVectorWriter.applies(layer) ? vectorClass : null);
       case FLATTEN:
         return new FlattenWriter(layer, previous, inputGradient);
       case DROPOUT:

@@ -1,5 +1,6 @@
 package io.ganglion.processor;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -13,8 +14,13 @@ import javax.lang.model.element.Modifier;
  * its backward pass adds each gradient to that pixel.
  */
 final class PoolWriter extends LayerWriter {
-  PoolWriter(LayerModel layer, LayerModel previous, boolean inputGradient) {
+  private final ClassName vectorClass;
+
+  /** {@code vectorClass} is null unless the forward pass has a Vector API kernel there. */
+  PoolWriter(LayerModel layer, LayerModel previous, boolean inputGradient,
+      ClassName vectorClass) {
     super(layer, previous, inputGradient);
+    this.vectorClass = vectorClass;
   }
 
   private boolean max() {
@@ -67,6 +73,13 @@ final class PoolWriter extends LayerWriter {
     int width = layer.in().width();
     String channels = constant("CHANNELS");
     CodeBlock.Builder code = CodeBlock.builder();
+    if (vectorClass != null) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, $L, $L, count)", vectorClass,
+          PoolVectorWriter.forwardName(layer), input(), out(), argmax());
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] x = $L[n]", input());
     code.addStatement("float[][] y = $L[n]", out());

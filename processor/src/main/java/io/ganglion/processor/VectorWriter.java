@@ -102,6 +102,8 @@ final class VectorWriter {
         writeLayer(layer, previous, learnsBefore);
       } else if (layer.kind() == LayerModel.Kind.CONV2D) {
         methods.addAll(new ConvVectorWriter(layer).write(learnsBefore));
+      } else if (PoolVectorWriter.applies(layer)) {
+        methods.addAll(new PoolVectorWriter(layer).write());
       }
       learnsBefore |= layer.learns();
       previous = layer;
@@ -134,6 +136,15 @@ final class VectorWriter {
                     .initializer("S.vectorBitSize() >= 512")
                     .build())
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    if (network.layers().stream().anyMatch(PoolVectorWriter::applies)) {
+      type.addField(
+          FieldSpec.builder(
+                  ParameterizedTypeName.get(VECTOR_SPECIES, TypeName.get(Integer.class)),
+                  "IS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addJavadoc("Ints in as many lanes as S has floats, for max pooling's indexes.\n")
+              .initializer("$T.of(int.class, S.vectorShape())", VECTOR_SPECIES)
+              .build());
+    }
     for (LayerModel layer : network.layers()) {
       type.addField(
           // Package-private: only the layers with vector kernels read them, and an unused private

@@ -260,12 +260,16 @@ final class Networks {
   /**
    * Enough filters for every block of the vector kernel of the ReLU and leaky ReLU derivatives (53
    * filters: 2 + 1 vectors and a tail with AVX-512, 4 + 2 and a tail with AVX2; 20 filters: 1 or 2
-   * vectors and a tail), with a bias, on images small enough for finite differences.
+   * vectors and a tail), with a bias, and for the vector kernel of max pooling (overlapping
+   * windows), on images small enough for finite differences.
    */
   @Network(input = {3, 4, 4}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class ConvWideRelu {
     @Conv2d(filters = 53, kernel = 3, padding = Padding.SAME, activation = RELU)
     Layer conv1;
+
+    @MaxPool2d(size = 2, stride = 1)
+    Layer pool;
 
     @Conv2d(filters = 20, kernel = 2, activation = LEAKY_RELU)
     Layer conv2;
