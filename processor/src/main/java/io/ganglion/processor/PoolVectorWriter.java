@@ -38,6 +38,23 @@ final class PoolVectorWriter {
     return "forward" + layer.capitalized();
   }
 
+  /**
+   * Whether the backward pass gets a kernel too: when the windows cover the input exactly once
+   * (stride = size, nothing left over), each input pixel's gradient is written once, the window's
+   * gradient where the pixel won and 0 elsewhere (a blend on an index compare), instead of
+   * zeroing the whole input gradient and adding to the winners. A plain select per value did the
+   * same work in one pass but ran slower than the two passes (it branched on random winners).
+   */
+  static boolean backwardApplies(LayerModel layer) {
+    int k = layer.kernel();
+    return applies(layer) && layer.stride() == k && layer.in().height() == layer.out().height() * k
+        && layer.in().width() == layer.out().width() * k;
+  }
+
+  static String backwardName(LayerModel layer) {
+    return "backward" + layer.capitalized();
+  }
+
   List<MethodSpec> write() {
     String name = forwardName(layer);
     int channels = layer.out().channels();
@@ -69,7 +86,83 @@ final class PoolVectorWriter {
         .addParameter(int.class, "count")
         .addCode(code.build())
         .build();
-    return List.of(driver, block(), tail());
+    if (!backwardApplies(layer)) {
+      return List.of(driver, block(), tail());
+    }
+    return List.of(driver, block(), tail(), backward(), backwardBlock(), backwardTail());
+  }
+
+  private MethodSpec backward() {
+    String name = backwardName(layer);
+    int channels = layer.out().channels();
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[][] dxs = dx[n]");
+    code.addStatement("float[][] ds = d[n]");
+    code.addStatement("int[][] as = a[n]");
+    code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
+    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", layer.out().width());
+    code.addStatement("int p = oy * $L + ox", layer.out().width());
+    code.addStatement("int corner = oy * $L + ox * $L", layer.stride() * layer.in().width(),
+        layer.stride());
+    code.addStatement("int col = 0");
+    code.beginControlFlow("for (; col <= $L - L; col += L)", channels);
+    code.addStatement("$L_1(dxs, ds[p], as[p], corner, col)", name);
+    code.endControlFlow();
+    code.beginControlFlow("if (col < $L)", channels);
+    code.addStatement("$L_Tail(dxs, ds[p], as[p], corner, col)", name);
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
+        .addParameter(float[][][].class, "d")
+        .addParameter(int[][][].class, "a")
+        .addParameter(float[][][].class, "dx")
+        .addParameter(int.class, "count")
+        .addCode(code.build())
+        .build();
+  }
+
+  private MethodSpec.Builder backwardBlockMethod(String suffix) {
+    return MethodSpec.methodBuilder(backwardName(layer) + suffix)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .addParameter(float[][].class, "dxs")
+        .addParameter(float[].class, "dp")
+        .addParameter(int[].class, "ap")
+        .addParameter(int.class, "corner")
+        .addParameter(int.class, "col");
+  }
+
+  /** All offsets of the window from its corner, the corner's (0) first. */
+  private int[] window() {
+    int[] rest = offsets();
+    int[] all = new int[rest.length + 1];
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  private MethodSpec backwardBlock() {
+    CodeBlock.Builder body = CodeBlock.builder();
+    body.addStatement("$T g = FloatVector.fromArray(S, dp, col)", VectorWriter.FLOAT_VECTOR);
+    body.addStatement("$T zero = FloatVector.zero(S)", VectorWriter.FLOAT_VECTOR);
+    body.addStatement("$T won = $T.fromArray(IS, ap, col)", INT_VECTOR, INT_VECTOR);
+    for (int offset : window()) {
+      body.addStatement("zero.blend(g, won.compare($T.EQ, corner + $L).cast(S))"
+          + ".intoArray(dxs[corner + $L], col)", VECTOR_OPERATORS, offset, offset);
+    }
+    return backwardBlockMethod("_1").addCode(body.build()).build();
+  }
+
+  private MethodSpec backwardTail() {
+    CodeBlock.Builder body = CodeBlock.builder();
+    body.beginControlFlow("for (int c = col; c < $L; c++)", layer.out().channels());
+    for (int offset : window()) {
+      body.addStatement("dxs[corner + $L][c] = ap[c] == corner + $L ? dp[c] : 0f", offset,
+          offset);
+    }
+    body.endControlFlow();
+    return backwardBlockMethod("_Tail").addCode(body.build()).build();
   }
 
   /** The window's positions after its corner, as offsets from the corner. */

@@ -132,6 +132,13 @@ final class PoolWriter extends LayerWriter {
     int width = layer.in().width();
     String channels = constant("CHANNELS");
     CodeBlock.Builder code = CodeBlock.builder();
+    if (vectorClass != null && PoolVectorWriter.backwardApplies(layer)) {
+      code.beginControlFlow("if (VECTOR)");
+      code.addStatement("$T.$L($L, $L, $L, count)", vectorClass,
+          PoolVectorWriter.backwardName(layer), delta(), argmax(), inputDelta());
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] dx = $L[n]", inputDelta());
     code.addStatement("float[][] d = $L[n]", delta());

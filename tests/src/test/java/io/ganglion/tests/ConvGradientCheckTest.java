@@ -33,6 +33,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("ConvVectorEdges", batch));
       cases.add(Arguments.of("ConvStridedQuads", batch));
       cases.add(Arguments.of("ConvWideRelu", batch));
+      cases.add(Arguments.of("ConvWidePool", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -56,6 +57,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_ConvStridedQuads(seed);
       case "ConvWideRelu":
         return new Net_Networks_ConvWideRelu(seed);
+      case "ConvWidePool":
+        return new Net_Networks_ConvWidePool(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

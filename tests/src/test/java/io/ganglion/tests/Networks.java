@@ -281,6 +281,25 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * Max pooling whose windows tile the input, over enough channels (17) for the vector kernel of
+   * its backward pass: one vector (two with AVX2) and a tail.
+   */
+  @Network(input = {2, 4, 4}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvWidePool {
+    @Conv2d(filters = 17, kernel = 3, padding = Padding.SAME, activation = TANH)
+    Layer conv;
+
+    @MaxPool2d(size = 2)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** A strided convolution without bias, an odd SAME kernel and average pooling. */
   @Network(input = {3, 9, 9}, loss = Loss.MSE)
   abstract static class ConvStridedAvgPool {
