@@ -11,12 +11,14 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes max or average pooling. Inner loops run over the channels of a pixel row. Max pooling
  * remembers, per output value, the pixel that won (the first of equal values, as PyTorch), and
- * its backward pass adds each gradient to that pixel.
+ * its backward pass adds each gradient to that pixel. With the Vector API, max pooling's forward
+ * pass (and its backward pass where the windows tile the input) runs the kernels of {@link
+ * PoolVectorWriter}, which give the same values.
  */
 final class PoolWriter extends LayerWriter {
   private final ClassName vectorClass;
 
-  /** {@code vectorClass} is null unless the forward pass has a Vector API kernel there. */
+  /** {@code vectorClass} is null unless max pooling has Vector API kernels there. */
   PoolWriter(LayerModel layer, LayerModel previous, boolean inputGradient,
       ClassName vectorClass) {
     super(layer, previous, inputGradient);
