@@ -18,9 +18,9 @@ import javax.lang.model.element.Modifier;
  * has as many one-value rows as inputs, each zeroed and updated by the optimizer on its own. Here
  * the weight is one flat row in PyTorch's {@code [out][in]} order, nothing is transposed for the
  * input gradient (the weights of input {@code i} sit at {@code [j * IN + i]}), and no loop runs
- * over units or inputs. In HotSpot's first, profiling tier, which is where a short job spends its
- * time, every loop iteration and call also updates a profile counter, so a 2-8-1 training step
- * measured 1.8x faster in that tier this way.
+ * over units or inputs. In C1's profiling tier (tier 3), where a short job spends much of its
+ * time, every loop iteration and call also updates a profile counter: a 2-8-1 training step ran
+ * about 2x faster there this way (590 -> 270 ns with -XX:TieredStopAtLevel=3).
  */
 final class SmallDenseWriter extends WeightedLayerWriter {
   /** The largest layer (inputs x units) written unrolled. */
