@@ -140,23 +140,12 @@ final class ConvVectorWriter {
       driver.addParameter(float[].class, "b");
     }
     driver.addParameter(float[][][].class, "y").addParameter(int.class, "count");
-    int width = layer.out().width();
-    int[] interior = interiorColumns();
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] xs = x[n]");
     code.addStatement("float[][] yn = y[n]");
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
-    code.addStatement("int ox = 0");
-    code.beginControlFlow("for (; ox < $L; ox++)", Math.min(interior[0], width));
-    code.addStatement("$L_pixel(xs, w, $Lyn, oy, ox)", name, bias);
-    code.endControlFlow();
-    code.beginControlFlow("for (; ox + $L <= $L; ox += $L)", QUAD - 1, interior[1], QUAD);
-    code.addStatement("$L_quad(xs, w, $Lyn, oy, ox)", name, bias);
-    code.endControlFlow();
-    code.beginControlFlow("for (; ox < $L; ox++)", width);
-    code.addStatement("$L_pixel(xs, w, $Lyn, oy, ox)", name, bias);
-    code.endControlFlow();
+    pixelSegments(code, name, "xs, w, " + bias + "yn");
     code.endControlFlow();
     code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
@@ -214,6 +203,26 @@ final class ConvVectorWriter {
       return new int[] {0, layer.out().width() - 1};
     }
     return new int[] {layer.pad(), layer.in().width() - layer.kernel() + layer.pad()};
+  }
+
+  /**
+   * The output pixels of row {@code oy}: {@code name_pixel} at the edges, {@code name_quad} for
+   * four at a time where the kernel stays inside the input horizontally, each called with {@code
+   * args}, {@code oy} and {@code ox}.
+   */
+  private void pixelSegments(CodeBlock.Builder code, String name, String args) {
+    int width = layer.out().width();
+    int[] interior = interiorColumns();
+    code.addStatement("int ox = 0");
+    code.beginControlFlow("for (; ox < $L; ox++)", Math.min(interior[0], width));
+    code.addStatement("$L_pixel($L, oy, ox)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; ox + $L <= $L; ox += $L)", QUAD - 1, interior[1], QUAD);
+    code.addStatement("$L_quad($L, oy, ox)", name, args);
+    code.endControlFlow();
+    code.beginControlFlow("for (; ox < $L; ox++)", width);
+    code.addStatement("$L_pixel($L, oy, ox)", name, args);
+    code.endControlFlow();
   }
 
   private MethodSpec.Builder pixelMethod(String name) {
@@ -280,39 +289,53 @@ final class ConvVectorWriter {
    * registers, 4 x 2 or 4 x 1 otherwise.
    */
   private MethodSpec quadBlock(String name, int vectors) {
-    MethodSpec.Builder block = kernel(name + "_quad" + vectors);
+    return fourRowBlock(name + "_quad" + vectors, vectors, "xq", "w", "yp", "r", "c", channels(),
+        "c * " + layer.kernel() * layer.kernel() + " + r", "x");
+  }
+
+  /**
+   * A block of {@code vectors} column vectors of four output rows {@code dst0..3}, summed over
+   * {@code depth} steps of {@code loop}: each step loads the vectors of one row of {@code table}
+   * (at index {@code row}) once and multiplies them by the four scalars {@code src0..3[loop]}
+   * (broadcast into vectors named {@code scalar0..3}). The forward pass (input values x weight
+   * rows into output rows) and the input gradient (output gradients x weight-by-filter rows into
+   * input gradient rows) are both this shape.
+   */
+  private static MethodSpec fourRowBlock(String method, int vectors, String src, String table,
+      String dst, String offset, String loop, int depth, String row, String scalar) {
+    MethodSpec.Builder block = kernel(method);
     for (int m = 0; m < QUAD; m++) {
-      block.addParameter(float[].class, "xq" + m);
+      block.addParameter(float[].class, src + m);
     }
-    block.addParameter(float[][].class, "w");
+    block.addParameter(float[][].class, table);
     for (int m = 0; m < QUAD; m++) {
-      block.addParameter(float[].class, "yp" + m);
+      block.addParameter(float[].class, dst + m);
     }
-    block.addParameter(int.class, "r").addParameter(int.class, "col");
+    block.addParameter(int.class, offset).addParameter(int.class, "col");
     CodeBlock.Builder body = CodeBlock.builder();
     for (int m = 0; m < QUAD; m++) {
       for (int v = 0; v < vectors; v++) {
-        body.addStatement("$T a$L$L = FloatVector.fromArray(S, yp$L, $L)",
-            VectorWriter.FLOAT_VECTOR, m, v, m, column(v));
+        body.addStatement("$T a$L$L = FloatVector.fromArray(S, $L$L, $L)",
+            VectorWriter.FLOAT_VECTOR, m, v, dst, m, column(v));
       }
     }
-    body.beginControlFlow("for (int c = 0; c < $L; c++)", channels());
-    body.addStatement("float[] wr = w[c * $L + r]", layer.kernel() * layer.kernel());
+    body.beginControlFlow("for (int $L = 0; $L < $L; $L++)", loop, loop, depth, loop);
+    body.addStatement("float[] $Lr = $L[$L]", table, table, row);
     for (int v = 0; v < vectors; v++) {
-      body.addStatement("$T w$L = FloatVector.fromArray(S, wr, $L)", VectorWriter.FLOAT_VECTOR,
-          v, column(v));
+      body.addStatement("$T w$L = FloatVector.fromArray(S, $Lr, $L)", VectorWriter.FLOAT_VECTOR,
+          v, table, column(v));
     }
     for (int m = 0; m < QUAD; m++) {
-      body.addStatement("$T x$L = FloatVector.broadcast(S, xq$L[c])", VectorWriter.FLOAT_VECTOR,
-          m, m);
+      body.addStatement("$T $L$L = FloatVector.broadcast(S, $L$L[$L])", VectorWriter.FLOAT_VECTOR,
+          scalar, m, src, m, loop);
       for (int v = 0; v < vectors; v++) {
-        body.addStatement("a$L$L = w$L.fma(x$L, a$L$L)", m, v, v, m, m, v);
+        body.addStatement("a$L$L = w$L.fma($L$L, a$L$L)", m, v, v, scalar, m, m, v);
       }
     }
     body.endControlFlow();
     for (int m = 0; m < QUAD; m++) {
       for (int v = 0; v < vectors; v++) {
-        body.addStatement("a$L$L.intoArray(yp$L, $L)", m, v, m, column(v));
+        body.addStatement("a$L$L.intoArray($L$L, $L)", m, v, dst, m, column(v));
       }
     }
     return block.addCode(body.build()).build();
@@ -451,8 +474,6 @@ final class ConvVectorWriter {
         .addParameter(float[][].class, "r")
         .addParameter(float[][][].class, "dx")
         .addParameter(int.class, "count");
-    int width = layer.out().width();
-    int[] interior = interiorColumns();
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     code.addStatement("float[][] dxs = dx[n]");
@@ -461,16 +482,7 @@ final class ConvVectorWriter {
     code.endControlFlow();
     code.addStatement("float[][] ds = d[n]");
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
-    code.addStatement("int ox = 0");
-    code.beginControlFlow("for (; ox < $L; ox++)", Math.min(interior[0], width));
-    code.addStatement("$L_pixel(ds, r, dxs, oy, ox)", name);
-    code.endControlFlow();
-    code.beginControlFlow("for (; ox + $L <= $L; ox += $L)", QUAD - 1, interior[1], QUAD);
-    code.addStatement("$L_quad(ds, r, dxs, oy, ox)", name);
-    code.endControlFlow();
-    code.beginControlFlow("for (; ox < $L; ox++)", width);
-    code.addStatement("$L_pixel(ds, r, dxs, oy, ox)", name);
-    code.endControlFlow();
+    pixelSegments(code, name, "ds, r, dxs");
     code.endControlFlow();
     code.endControlFlow();
     methods.add(driver.addCode(code.build()).build());
@@ -566,42 +578,8 @@ final class ConvVectorWriter {
 
   /** {@code vectors} vectors of input channels for four input pixels, summed over the filters. */
   private MethodSpec inputGradientQuadBlock(String name, int vectors) {
-    MethodSpec.Builder block = kernel(name + "_quad" + vectors);
-    for (int m = 0; m < QUAD; m++) {
-      block.addParameter(float[].class, "dp" + m);
-    }
-    block.addParameter(float[][].class, "r");
-    for (int m = 0; m < QUAD; m++) {
-      block.addParameter(float[].class, "dxq" + m);
-    }
-    block.addParameter(int.class, "t").addParameter(int.class, "col");
-    CodeBlock.Builder body = CodeBlock.builder();
-    for (int m = 0; m < QUAD; m++) {
-      for (int v = 0; v < vectors; v++) {
-        body.addStatement("$T a$L$L = FloatVector.fromArray(S, dxq$L, $L)",
-            VectorWriter.FLOAT_VECTOR, m, v, m, column(v));
-      }
-    }
-    body.beginControlFlow("for (int f = 0; f < $L; f++)", filters());
-    body.addStatement("float[] rr = r[t + f]");
-    for (int v = 0; v < vectors; v++) {
-      body.addStatement("$T w$L = FloatVector.fromArray(S, rr, $L)", VectorWriter.FLOAT_VECTOR,
-          v, column(v));
-    }
-    for (int m = 0; m < QUAD; m++) {
-      body.addStatement("$T g$L = FloatVector.broadcast(S, dp$L[f])", VectorWriter.FLOAT_VECTOR,
-          m, m);
-      for (int v = 0; v < vectors; v++) {
-        body.addStatement("a$L$L = w$L.fma(g$L, a$L$L)", m, v, v, m, m, v);
-      }
-    }
-    body.endControlFlow();
-    for (int m = 0; m < QUAD; m++) {
-      for (int v = 0; v < vectors; v++) {
-        body.addStatement("a$L$L.intoArray(dxq$L, $L)", m, v, m, column(v));
-      }
-    }
-    return block.addCode(body.build()).build();
+    return fourRowBlock(name + "_quad" + vectors, vectors, "dp", "r", "dxq", "t", "f", filters(),
+        "t + f", "g");
   }
 
   /**
