@@ -80,18 +80,28 @@ final class DenseWriter extends WeightedLayerWriter {
 
   @Override
   void grow(MethodSpec.Builder grow) {
-    grow.addStatement("$L = new float[count][$L]", out(), units());
-    grow.addStatement("$L = new float[count][$L]", delta(), units());
+    growRows(grow, this);
+  }
+
+  /** Sizes a dense layer's output and delta rows by its units constant. */
+  static void growRows(MethodSpec.Builder grow, LayerWriter dense) {
+    grow.addStatement("$L = new float[count][$L]", dense.out(), dense.units());
+    grow.addStatement("$L = new float[count][$L]", dense.delta(), dense.units());
   }
 
   @Override
   String forwardCall(String training) {
-    return forwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+    return forwardName() + arguments(previous);
   }
 
   @Override
   String backwardCall() {
-    return backwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+    return backwardName() + arguments(previous);
+  }
+
+  /** The arguments of a dense layer's passes: the first layer reads the flat input array. */
+  static String arguments(LayerModel previous) {
+    return previous == null ? "(inputs, offset, count)" : "(count)";
   }
 
   @Override

@@ -92,18 +92,17 @@ final class SmallDenseWriter extends WeightedLayerWriter {
 
   @Override
   void grow(MethodSpec.Builder grow) {
-    grow.addStatement("$L = new float[count][$L]", out(), units());
-    grow.addStatement("$L = new float[count][$L]", delta(), units());
+    DenseWriter.growRows(grow, this);
   }
 
   @Override
   String forwardCall(String training) {
-    return forwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+    return forwardName() + DenseWriter.arguments(previous);
   }
 
   @Override
   String backwardCall() {
-    return backwardName() + (previous == null ? "(inputs, offset, count)" : "(count)");
+    return backwardName() + DenseWriter.arguments(previous);
   }
 
   @Override
