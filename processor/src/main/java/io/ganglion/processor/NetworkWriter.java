@@ -44,6 +44,7 @@ final class NetworkWriter {
 
   private final NetworkModel network;
   private final List<LayerWriter> layers = new ArrayList<>();
+  private final MethodSpec zeroGradients;
 
   NetworkWriter(NetworkModel network) {
     this.network = network;
@@ -55,6 +56,7 @@ final class NetworkWriter {
       learnsBefore |= layer.learns();
       previous = layer;
     }
+    zeroGradients = zeroGradients(layers);
   }
 
   private static LayerWriter writerFor(LayerModel layer, LayerModel previous,
@@ -729,16 +731,17 @@ final class NetworkWriter {
   }
 
   /**
-   * Zeroes the gradients that the backward passes add to; empty (and neither written nor called)
-   * when every layer's backward pass overwrites its gradients.
+   * Zeroes the gradients that the backward passes add to; null (neither written nor called) when
+   * every layer's backward pass overwrites its gradients.
    */
-  private MethodSpec zeroGradients() {
+  private static MethodSpec zeroGradients(List<LayerWriter> layers) {
     MethodSpec.Builder zero =
         MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PRIVATE);
     for (LayerWriter writer : layers) {
       writer.zeroGradients(zero);
     }
-    return zero.build();
+    MethodSpec method = zero.build();
+    return method.code().isEmpty() ? null : method;
   }
 
   private void addTraining(TypeSpec.Builder type) {
@@ -751,7 +754,7 @@ final class NetworkWriter {
             .addStatement("lastCount = count")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
             .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)");
-    if (!zeroGradients().code().isEmpty()) {
+    if (zeroGradients != null) {
       step.addStatement("zeroGradients()");
     }
     for (int k = layers.size() - 1; k >= 0; k--) {
@@ -888,8 +891,8 @@ final class NetworkWriter {
     }
     type.addMethod(forward.build());
 
-    if (!zeroGradients().code().isEmpty()) {
-      type.addMethod(zeroGradients());
+    if (zeroGradients != null) {
+      type.addMethod(zeroGradients);
     }
 
     MethodSpec.Builder grow =
