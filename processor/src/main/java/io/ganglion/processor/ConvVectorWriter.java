@@ -380,12 +380,7 @@ final class ConvVectorWriter {
         code.addStatement("float[] g = gw[c * $L + ky * $L + kx]", kk, layer.kernel());
       }
       if (ConvWriter.padded(layer)) {
-        code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
-        code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
-            layer.in().height() + layer.pad());
-        code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
-        code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
-            layer.in().width() + layer.pad());
+        ConvWriter.paddedBounds(code, layer);
       } else {
         code.addStatement("int oyFrom = 0");
         code.addStatement("int oyTo = $L", layer.out().height());

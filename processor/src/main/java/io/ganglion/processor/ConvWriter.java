@@ -134,6 +134,19 @@ final class ConvWriter extends WeightedLayerWriter {
     }
   }
 
+  /**
+   * Declares {@code oyFrom, oyTo, oxFrom, oxTo}: the output pixels whose input under kernel position
+   * (ky, kx) lies inside the padded layer's input.
+   */
+  static void paddedBounds(CodeBlock.Builder code, LayerModel layer) {
+    code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
+    code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
+        layer.in().height() + layer.pad());
+    code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
+    code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
+        layer.in().width() + layer.pad());
+  }
+
   MethodSpec forward() {
     int channels = layer.in().channels();
     int filters = layer.out().channels();
@@ -262,12 +275,7 @@ final class ConvWriter extends WeightedLayerWriter {
     String oxFrom = "0";
     String oxTo = constant("WIDTH");
     if (padded()) {
-      code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
-      code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
-          layer.in().height() + layer.pad());
-      code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
-      code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
-          layer.in().width() + layer.pad());
+      paddedBounds(code, layer);
       oyFrom = "oyFrom";
       oyTo = "oyTo";
       oxFrom = "oxFrom";
