@@ -57,48 +57,38 @@ final class PoolVectorWriter {
 
   List<MethodSpec> write() {
     String name = forwardName(layer);
-    int channels = layer.out().channels();
-    int s = layer.stride();
-    int width = layer.in().width();
-    CodeBlock.Builder code = CodeBlock.builder();
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[][] xs = x[n]");
-    code.addStatement("float[][] ys = y[n]");
-    code.addStatement("int[][] as = a[n]");
-    code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
-    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", layer.out().width());
-    code.addStatement("int p = oy * $L + ox", layer.out().width());
-    code.addStatement("int corner = oy * $L + ox * $L", s * width, s);
-    code.addStatement("int col = 0");
-    code.beginControlFlow("for (; col <= $L - L; col += L)", channels);
-    code.addStatement("$L_1(xs, ys[p], as[p], corner, col)", name);
-    code.endControlFlow();
-    code.beginControlFlow("if (col < $L)", channels);
-    code.addStatement("$L_Tail(xs, ys[p], as[p], corner, col)", name);
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
-    code.endControlFlow();
     MethodSpec driver = MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
         .addParameter(float[][][].class, "x")
         .addParameter(float[][][].class, "y")
         .addParameter(int[][][].class, "a")
         .addParameter(int.class, "count")
-        .addCode(code.build())
+        .addCode(windows(name, "float[][] xs = x[n]", "float[][] ys = y[n]", "xs, ys[p]"))
         .build();
     if (!backwardApplies(layer)) {
       return List.of(driver, block(), tail());
     }
-    return List.of(driver, block(), tail(), backward(), backwardBlock(), backwardTail());
+    String backward = backwardName(layer);
+    MethodSpec backwardDriver = MethodSpec.methodBuilder(backward).addModifiers(Modifier.STATIC)
+        .addParameter(float[][][].class, "d")
+        .addParameter(int[][][].class, "a")
+        .addParameter(float[][][].class, "dx")
+        .addParameter(int.class, "count")
+        .addCode(windows(backward, "float[][] dxs = dx[n]", "float[][] ds = d[n]", "dxs, ds[p]"))
+        .build();
+    return List.of(driver, block(), tail(), backwardDriver, backwardBlock(), backwardTail());
   }
 
-  private MethodSpec backward() {
-    String name = backwardName(layer);
+  /**
+   * The loops of a driver over the samples and output pixels, calling {@code name_1} per vector of
+   * channels and {@code name_Tail} for the rest with {@code args}, the pixel's indexes, its
+   * window's corner and the column; {@code first} and {@code second} bind the sample's rows.
+   */
+  private CodeBlock windows(String name, String first, String second, String args) {
     int channels = layer.out().channels();
     CodeBlock.Builder code = CodeBlock.builder();
     code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[][] dxs = dx[n]");
-    code.addStatement("float[][] ds = d[n]");
+    code.addStatement(first);
+    code.addStatement(second);
     code.addStatement("int[][] as = a[n]");
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", layer.out().height());
     code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", layer.out().width());
@@ -107,21 +97,15 @@ final class PoolVectorWriter {
         layer.stride());
     code.addStatement("int col = 0");
     code.beginControlFlow("for (; col <= $L - L; col += L)", channels);
-    code.addStatement("$L_1(dxs, ds[p], as[p], corner, col)", name);
+    code.addStatement("$L_1($L, as[p], corner, col)", name, args);
     code.endControlFlow();
     code.beginControlFlow("if (col < $L)", channels);
-    code.addStatement("$L_Tail(dxs, ds[p], as[p], corner, col)", name);
+    code.addStatement("$L_Tail($L, as[p], corner, col)", name, args);
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
     code.endControlFlow();
-    return MethodSpec.methodBuilder(name).addModifiers(Modifier.STATIC)
-        .addParameter(float[][][].class, "d")
-        .addParameter(int[][][].class, "a")
-        .addParameter(float[][][].class, "dx")
-        .addParameter(int.class, "count")
-        .addCode(code.build())
-        .build();
+    return code.build();
   }
 
   private MethodSpec.Builder backwardBlockMethod(String suffix) {
