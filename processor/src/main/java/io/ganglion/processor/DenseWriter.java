@@ -28,15 +28,19 @@ final class DenseWriter extends WeightedLayerWriter {
 
   private final String inputConstant;
   private final ClassName vectorClass;
+  private final ClassName inputGradientVectorClass;
 
   /**
    * {@code previous} is null for the first layer, which reads the flat input array; {@code
-   * vectorClass} is null when no Vector API kernels are generated.
+   * vectorClass} is null when the layer has no Vector API kernels, and {@code
+   * inputGradientVectorClass} when its input gradient has none (see {@link
+   * VectorWriter#usesVectorInputGradient}).
    */
   DenseWriter(LayerModel layer, LayerModel previous, boolean inputGradient,
-      ClassName vectorClass) {
+      ClassName vectorClass, ClassName inputGradientVectorClass) {
     super(layer, previous, inputGradient);
     this.vectorClass = vectorClass;
+    this.inputGradientVectorClass = inputGradientVectorClass;
     this.inputConstant = previous == null ? "INPUTS" : NetworkWriter.unitsConstant(previous);
   }
 
@@ -254,14 +258,14 @@ final class DenseWriter extends WeightedLayerWriter {
     String previousDelta = previous.name() + "Delta";
     CodeBlock.Builder code = CodeBlock.builder();
     transposeWeights(code, "0", inputConstant);
-    if (vectorClass != null) {
+    if (inputGradientVectorClass != null) {
       // One sample at a time (inference) runs faster in the plain loops: the vector blocks
       // re-check bounds on every row of weights, which a batch amortizes over 4 samples.
       code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
           "$T.$L($L, r, $L, count, 0, $L)",
-          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta,
-          inputConstant);
+          inputGradientVectorClass, VectorWriter.inputGradientName(layer), delta(),
+          previousDelta, inputConstant);
       code.addStatement("return");
       code.endControlFlow();
     }
@@ -548,15 +552,16 @@ final class DenseWriter extends WeightedLayerWriter {
     String previousDelta = previous.name() + "Delta";
     CodeBlock.Builder code = CodeBlock.builder();
     transposeWeights(code, "from", "to");
-    if (vectorClass != null) {
+    if (inputGradientVectorClass != null) {
       code.beginControlFlow("if (VECTOR && count >= 4)");
       code.addStatement(
           "$T.$L($L, r, $L, count, from, to)",
-          vectorClass, VectorWriter.inputGradientName(layer), delta(), previousDelta);
+          inputGradientVectorClass, VectorWriter.inputGradientName(layer), delta(),
+          previousDelta);
       code.nextControlFlow("else");
     }
     inputGradientRows(code, previousDelta, "from", "to");
-    if (vectorClass != null) {
+    if (inputGradientVectorClass != null) {
       code.endControlFlow();
     }
     String derivative = activationMethod(previous.activation());

@@ -68,7 +68,8 @@ final class NetworkWriter {
         }
         return new DenseWriter(
             layer, previous, inputGradient,
-            VectorWriter.usesVectors(layer) ? vectorClass : null);
+            VectorWriter.usesVectors(layer) ? vectorClass : null,
+            inputGradient && VectorWriter.usesVectorInputGradient(layer) ? vectorClass : null);
       case CONV2D:
         return new ConvWriter(layer, previous, inputGradient, vectorClass);
       case MAX_POOL2D:

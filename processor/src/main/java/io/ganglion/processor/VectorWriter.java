@@ -100,6 +100,8 @@ final class VectorWriter {
     for (LayerModel layer : network.layers()) {
       if (usesVectors(layer)) {
         writeLayer(layer, previous, learnsBefore);
+      } else if (learnsBefore && usesVectorInputGradient(layer)) {
+        writeInputGradient(layer, previous);
       } else if (layer.kind() == LayerModel.Kind.CONV2D) {
         methods.addAll(new ConvVectorWriter(layer).write(learnsBefore));
       } else if (PoolVectorWriter.applies(layer)) {
@@ -172,16 +174,31 @@ final class VectorWriter {
    */
   /** Whether any layer of {@code network} has vector kernels, so that the class is worth writing. */
   static boolean anyLayerUsesVectors(NetworkModel network) {
+    boolean learnsBefore = false;
     for (LayerModel layer : network.layers()) {
-      if (usesVectors(layer) || layer.kind() == LayerModel.Kind.CONV2D) {
+      if (usesVectors(layer) || layer.kind() == LayerModel.Kind.CONV2D
+          || (learnsBefore && usesVectorInputGradient(layer))) {
         return true;
       }
+      learnsBefore |= layer.learns();
     }
     return false;
   }
 
   static boolean usesVectors(LayerModel layer) {
     return layer.kind() == LayerModel.Kind.DENSE && layer.units() >= 32 && layer.inputs() >= 32;
+  }
+
+  /**
+   * Whether a dense layer's input gradient (when an earlier layer learns) has a vector kernel:
+   * every layer of {@link #usesVectors}, and also a layer of few units over many inputs, such as
+   * a classifier's logits. Its input gradient runs over the inputs, a loop too short for C2's
+   * unrolled vector loop when two workers split 128 inputs (64 each, scalar with AVX-512): the
+   * plain loops took 10% of a two-thread mnist-mlp step for 1% of its multiply-adds.
+   */
+  static boolean usesVectorInputGradient(LayerModel layer) {
+    return layer.kind() == LayerModel.Kind.DENSE && layer.inputs() >= 32
+        && !SmallDenseWriter.applies(layer);
   }
 
   static String forwardName(LayerModel layer) {
@@ -257,24 +274,31 @@ final class VectorWriter {
     writeProduct(weights);
 
     if (inputGradient) {
-      Product inputs = new Product();
-      inputs.name = inputGradientName(layer);
-      inputs.parameters.add(new String[] {"float[][]", "d"});
-      inputs.parameters.add(new String[] {"float[][]", "w"});
-      inputs.parameters.add(new String[] {"float[][]", "dx"});
-      inputs.rows = "count";
-      inputs.columns = in;
-      inputs.depth = units;
-      inputs.rowSetup = m -> "float[] d" + m + " = d[r + " + m + "]";
-      inputs.a = m -> "d" + m + "[k]";
-      inputs.bRow = "w[k]";
-      inputs.cRow = m -> "dx[r + " + m + "]";
-      inputs.vectorInit = (m, c) -> "FloatVector.zero(S)";
-      inputs.scalarInit = (m, c) -> "0f";
-      inputs.range = Range.COLUMNS;
-      inputs.columnCount = previous.units();
-      writeProduct(inputs);
+      writeInputGradient(layer, previous);
     }
+  }
+
+  /** The input gradient {@code dx = d w^T} of a dense layer, over columns (inputs) [cFrom, cTo). */
+  private void writeInputGradient(LayerModel layer, LayerModel previous) {
+    String units = NetworkWriter.unitsConstant(layer);
+    String in = NetworkWriter.unitsConstant(previous);
+    Product inputs = new Product();
+    inputs.name = inputGradientName(layer);
+    inputs.parameters.add(new String[] {"float[][]", "d"});
+    inputs.parameters.add(new String[] {"float[][]", "w"});
+    inputs.parameters.add(new String[] {"float[][]", "dx"});
+    inputs.rows = "count";
+    inputs.columns = in;
+    inputs.depth = units;
+    inputs.rowSetup = m -> "float[] d" + m + " = d[r + " + m + "]";
+    inputs.a = m -> "d" + m + "[k]";
+    inputs.bRow = "w[k]";
+    inputs.cRow = m -> "dx[r + " + m + "]";
+    inputs.vectorInit = (m, c) -> "FloatVector.zero(S)";
+    inputs.scalarInit = (m, c) -> "0f";
+    inputs.range = Range.COLUMNS;
+    inputs.columnCount = previous.units();
+    writeProduct(inputs);
   }
 
   private void writeProduct(Product p) {
