@@ -1,6 +1,7 @@
 package io.ganglion.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Activation;
 import java.util.SplittableRandom;
@@ -44,19 +45,13 @@ class ActivationsTest {
     float[] y = {2f, 0f, -0f, 3f, 0f, 1f};
     float[] d = {1f, 2f, 3f, 4f, 5f, 6f};
     Activations.reluBackward(y, d, 1, 5);
-    assertEquals(
-        java.util.Arrays.toString(new float[] {1f, 0f, 0f, 4f, 0f, 6f}),
-        java.util.Arrays.toString(d));
+    assertArrayEquals(new float[] {1f, 0f, 0f, 4f, 0f, 6f}, d);
     float[] e = {1f, 2f, 3f, 4f, 5f, 6f};
     Activations.leakyReluBackward(new float[] {-1f, -1f, 1f, -1f, 1f, -1f}, e, 1, 4);
-    assertEquals(
-        java.util.Arrays.toString(new float[] {1f, SLOPE * 2f, 3f, SLOPE * 4f, 5f, 6f}),
-        java.util.Arrays.toString(e));
+    assertArrayEquals(new float[] {1f, SLOPE * 2f, 3f, SLOPE * 4f, 5f, 6f}, e);
     float[] x = {-1f, -2f, 3f, -4f};
     Activations.leakyRelu(x, 0, 3);
-    assertEquals(
-        java.util.Arrays.toString(new float[] {-1f * SLOPE, -2f * SLOPE, 3f, -4f}),
-        java.util.Arrays.toString(x));
+    assertArrayEquals(new float[] {-1f * SLOPE, -2f * SLOPE, 3f, -4f}, x);
   }
 
   private static void check(float y, float d) {
@@ -66,7 +61,7 @@ class ActivationsTest {
     float leaky = Activations.leakyRelu(y);
     if (Float.isNaN(y)) {
       // Math.max passes a NaN through without quieting it; SLOPE * y sets the quiet bit.
-      assertEquals(true, Float.isNaN(leaky), "leakyRelu(NaN) must be NaN");
+      assertTrue(Float.isNaN(leaky), "leakyRelu(NaN) must be NaN");
     } else {
       assertBits(y > 0f ? y : SLOPE * y, leaky, "leakyRelu", y, y);
     }
