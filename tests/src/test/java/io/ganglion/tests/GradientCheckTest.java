@@ -30,6 +30,7 @@ class GradientCheckTest {
       cases.add(Arguments.of("WideMseRegression", batch, false));
       cases.add(Arguments.of("Boundary", batch, false));
       cases.add(Arguments.of("VectorEdges", batch, true));
+      cases.add(Arguments.of("NarrowVectorOnly", batch, true));
     }
     return cases.build();
   }
@@ -56,6 +57,8 @@ class GradientCheckTest {
         return new Net_Networks_WideMseRegression(seed);
       case "Boundary":
         return new Net_Networks_Boundary(seed);
+      case "NarrowVectorOnly":
+        return new Net_Networks_NarrowVectorOnly(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -170,6 +170,20 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * The only vector kernel is the logits' input gradient (3 units over 40 inputs, see
+   * VectorWriter.usesVectorInputGradient): its class exists for that alone, and 40 columns leave
+   * a tail after the blocks with 8 or 16 lanes (and after a worker's share when split by rows).
+   */
+  @Network(inputs = 6, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class NarrowVectorOnly {
+    @Dense(units = 40, activation = LEAKY_RELU)
+    Layer hidden;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** Never instantiated here: compiled to check that method sizes do not grow with layer sizes. */
   @Network(inputs = 3072, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class Large {

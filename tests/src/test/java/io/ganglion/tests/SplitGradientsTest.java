@@ -35,7 +35,8 @@ class SplitGradientsTest {
             Net_Networks_WideMseSoftmaxOutput::new,
             Net_Networks_WideMseRegression::new,
             Net_Networks_VectorEdges::new,
-            Net_Networks_Medium::new);
+            Net_Networks_Medium::new,
+            Net_Networks_NarrowVectorOnly::new);
     // Small layers are written unrolled and not split by rows: these split the batch.
     List<LongFunction<Model>> byBatch =
         List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new);
