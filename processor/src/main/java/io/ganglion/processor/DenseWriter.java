@@ -115,7 +115,9 @@ final class DenseWriter extends WeightedLayerWriter {
 
   @Override
   List<MethodSpec> backwardMethods() {
-    return needsInputGradient() ? List.of(backward(), inputGradient()) : List.of(backward());
+    return needsInputGradient()
+        ? List.of(backward(), plainWeightGradient(), inputGradient())
+        : List.of(backward(), plainWeightGradient());
   }
 
   String weightByUnit() {
@@ -236,9 +238,8 @@ final class DenseWriter extends WeightedLayerWriter {
           inputConstant);
       code.nextControlFlow("else");
     }
-    code.addStatement("float[][] gw = $L", weightGrad());
-    code.addStatement("float[][] d = $L", delta());
-    weightGradient(code, "0", inputConstant);
+    code.addStatement("$L($Lcount, 0, $L)", plainWeightGradientName(),
+        previous == null ? "inputs, offset, " : "", inputConstant);
     if (vectorClass != null) {
       code.endControlFlow();
     }
@@ -403,7 +404,8 @@ final class DenseWriter extends WeightedLayerWriter {
           previous == null ? "inputs, offset" : previous.name() + "Out");
       code.nextControlFlow("else");
     }
-    weightGradient(code, "from", "to");
+    code.addStatement("$L($Lcount, from, to)", plainWeightGradientName(),
+        previous == null ? "inputs, offset, " : "");
     if (vectorClass != null) {
       code.endControlFlow();
     }
@@ -436,6 +438,32 @@ final class DenseWriter extends WeightedLayerWriter {
 
   String weightGradByUnit() {
     return layer.name() + "WeightGradByUnit";
+  }
+
+  String plainWeightGradientName() {
+    return "weightGradient" + layer.capitalized();
+  }
+
+  /**
+   * The plain-Java weight gradient of rows {@code [from, to)} in a method of its own, called by the
+   * backward pass of the whole layer and by a worker's share of it. Written inline after the
+   * activation's derivative, the loops were compiled together with it, and the mnist-mlp step
+   * with plain kernels took 95.5-99.7 ms per epoch instead of 85.2-88.7 (a scratch harness,
+   * epochs 21-30, four JVMs each).
+   */
+  private MethodSpec plainWeightGradient() {
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.addStatement("float[][] gw = $L", weightGrad());
+    code.addStatement("float[][] d = $L", delta());
+    weightGradient(code, "from", "to");
+    return firstLayerInputs(MethodSpec.methodBuilder(plainWeightGradientName())
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(layer.name() + ": the weight gradient of rows [from, to), plain Java.\n"))
+        .addParameter(int.class, "count")
+        .addParameter(int.class, "from")
+        .addParameter(int.class, "to")
+        .addCode(code.build())
+        .build();
   }
 
   /**
