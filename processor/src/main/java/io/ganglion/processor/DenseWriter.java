@@ -448,8 +448,8 @@ final class DenseWriter extends WeightedLayerWriter {
    * The plain-Java weight gradient of rows {@code [from, to)} in a method of its own, called by the
    * backward pass of the whole layer and by a worker's share of it. Written inline after the
    * activation's derivative, the loops were compiled together with it, and the mnist-mlp step
-   * with plain kernels took 95.5-99.7 ms per epoch instead of 85.2-88.7 (a scratch harness,
-   * epochs 21-30, four JVMs each).
+   * with plain kernels took 95.5-99.7 ms per epoch; in a method of their own, 87.0-88.0 (a scratch
+   * harness timing epochs 21-30, four JVMs each).
    */
   private MethodSpec plainWeightGradient() {
     CodeBlock.Builder code = CodeBlock.builder();
