@@ -24,6 +24,8 @@ final class DenseWriter extends WeightedLayerWriter {
   static final ClassName INIT = ClassName.get("io.ganglion", "Init");
   static final ClassName INITIALIZERS = ClassName.get("io.ganglion.internal", "Initializers");
   private static final int BLOCK = 4;
+  /** Samples per pass of the plain forward product. */
+  private static final int PAIR = 2;
   private static final int TRANSPOSE_TILE = 16;
 
   private final String inputConstant;
@@ -172,25 +174,30 @@ final class DenseWriter extends WeightedLayerWriter {
       code.endControlFlow();
     }
     code.addStatement("float[][] w = $L", weight());
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[] y = $L[n]", out());
-    if (layer.bias()) {
-      code.addStatement("$T.arraycopy($L, 0, y, 0, $L)", System.class, bias(), units());
-    } else {
-      code.addStatement("$T.fill(y, 0, $L, 0f)", ARRAYS, units());
+    code.addStatement("int n = 0");
+    for (int samples : new int[] {PAIR, 1}) {
+      if (samples == PAIR) {
+        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
+      } else {
+        code.beginControlFlow("for (; n < count; n++)");
+      }
+      for (int s = 0; s < samples; s++) {
+        code.addStatement("float[] y$L = $L[$L]", s, out(), sample(s));
+        if (layer.bias()) {
+          code.addStatement("$T.arraycopy($L, 0, y$L, 0, $L)", System.class, bias(), s, units());
+        } else {
+          code.addStatement("$T.fill(y$L, 0, $L, 0f)", ARRAYS, s, units());
+        }
+      }
+      forwardProduct(code, samples, "0", inputConstant,
+          layer.inputs() >= BLOCK, layer.inputs() % BLOCK != 0);
+      if (activation != null) {
+        for (int s = 0; s < samples; s++) {
+          code.addStatement("$T.$L(y$L, $L)", ACTIVATIONS, activation, s, units());
+        }
+      }
+      code.endControlFlow();
     }
-    if (previous == null) {
-      code.addStatement("int base = (offset + n) * INPUTS");
-    } else {
-      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
-    }
-    String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
-    forwardProduct(code, read, "0", inputConstant,
-        layer.inputs() >= BLOCK, layer.inputs() % BLOCK != 0);
-    if (activation != null) {
-      code.addStatement("$T.$L(y, $L)", ACTIVATIONS, activation, units());
-    }
-    code.endControlFlow();
     return method.addCode(code.build()).build();
   }
 
@@ -321,17 +328,20 @@ final class DenseWriter extends WeightedLayerWriter {
       code.endControlFlow();
     }
     code.addStatement("float[][] w = $L", weight());
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[] y = $L[n]", partial());
-    code.addStatement("$T.fill(y, 0, $L, 0f)", ARRAYS, units());
-    if (previous == null) {
-      code.addStatement("int base = (offset + n) * INPUTS");
-    } else {
-      code.addStatement("float[] x = $L[n]", previous.name() + "Out");
+    code.addStatement("int n = 0");
+    for (int samples : new int[] {PAIR, 1}) {
+      if (samples == PAIR) {
+        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
+      } else {
+        code.beginControlFlow("for (; n < count; n++)");
+      }
+      for (int s = 0; s < samples; s++) {
+        code.addStatement("float[] y$L = $L[$L]", s, partial(), sample(s));
+        code.addStatement("$T.fill(y$L, 0, $L, 0f)", ARRAYS, s, units());
+      }
+      forwardProduct(code, samples, "from", "to", true, true);
+      code.endControlFlow();
     }
-    String read = previous == null ? "inputs[base + i$L]" : "x[i$L]";
-    forwardProduct(code, read, "from", "to", true, true);
-    code.endControlFlow();
     return firstLayerInputs(MethodSpec.methodBuilder(splitForwardName())
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(blockComment() + ": partial sums over input rows [from, to).\n"))
@@ -611,34 +621,64 @@ final class DenseWriter extends WeightedLayerWriter {
   }
 
   /**
-   * The forward product of inputs {@code [from, to)} into {@code y}, four inputs per pass over the
-   * units and then one at a time; {@code blocks} and {@code tail} say whether each loop can run.
+   * The forward product of inputs {@code [from, to)} of samples {@code n} to {@code n + samples - 1}
+   * into {@code y0, y1, ...}: four inputs per pass over the units and then one at a time ({@code
+   * blocks} and {@code tail} say whether each loop can run). Two samples share each pass, so the
+   * weight rows stream from the cache once per pair (the mnist-mlp step with plain kernels: 86.5
+   * -> 77 ms per epoch); each sample's sums are the same expressions in the same order as alone.
    */
-  private void forwardProduct(CodeBlock.Builder code, String read, String from, String to,
+  private void forwardProduct(CodeBlock.Builder code, int samples, String from, String to,
       boolean blocks, boolean tail) {
+    for (int s = 0; s < samples; s++) {
+      if (previous == null) {
+        code.addStatement("int base$L = (offset + $L) * INPUTS", s, sample(s));
+      } else {
+        code.addStatement("float[] x$L = $L[$L]", s, previous.name() + "Out", sample(s));
+      }
+    }
     code.addStatement("int i = $L", from);
     if (blocks) {
       code.beginControlFlow("for (; i < $L - $L; i += $L)", to, BLOCK - 1, BLOCK);
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float x$L = " + read, k, k == 0 ? "" : " + " + k);
-      }
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
-      }
-      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-      code.addStatement("y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]");
-      code.endControlFlow();
+      forwardPass(code, samples, BLOCK);
       code.endControlFlow();
     }
     if (tail) {
       code.beginControlFlow("for (; i < $L; i++)", to);
-      code.addStatement("float x0 = " + read, "");
-      code.addStatement("float[] w0 = w[i]");
-      code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-      code.addStatement("y[j] += x0 * w0[j]");
-      code.endControlFlow();
+      forwardPass(code, samples, 1);
       code.endControlFlow();
     }
+  }
+
+  /** Sample {@code s} of a pass, counted from {@code n}. */
+  private static String sample(int s) {
+    return s == 0 ? "n" : "n + " + s;
+  }
+
+  /** One pass over the units: {@code inputs} consecutive inputs of each sample. */
+  private void forwardPass(CodeBlock.Builder code, int samples, int inputs) {
+    for (int s = 0; s < samples; s++) {
+      for (int k = 0; k < inputs; k++) {
+        String at = k == 0 ? "i" : "i + " + k;
+        code.addStatement("float a$L$L = $L", s, k,
+            previous == null ? "inputs[base" + s + " + " + at + "]" : "x" + s + "[" + at + "]");
+      }
+    }
+    for (int k = 0; k < inputs; k++) {
+      code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
+    }
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    for (int k = 0; k < inputs; k++) {
+      code.addStatement("float w$Lj = w$L[j]", k, k);
+    }
+    for (int s = 0; s < samples; s++) {
+      StringBuilder sum = new StringBuilder();
+      for (int k = 0; k < inputs; k++) {
+        sum.append(k == 0 ? "" : " + ").append("a").append(s).append(k).append(" * w")
+            .append(k).append("j");
+      }
+      code.addStatement("y$L[j] += $L", s, sum);
+    }
+    code.endControlFlow();
   }
 
   /**
