@@ -604,8 +604,9 @@ final class DenseWriter extends WeightedLayerWriter {
     }
     String derivative = activationMethod(previous.activation());
     if (derivative != null) {
-      code.beginControlFlow("for (int n = 0; n < count; n++)");
-      code.addStatement("$T.$LBackward($L[n], $L[n], from, to)",
+      // m, not n: the plain rows above leave their sample counter n in scope.
+      code.beginControlFlow("for (int m = 0; m < count; m++)");
+      code.addStatement("$T.$LBackward($L[m], $L[m], from, to)",
           ACTIVATIONS, derivative, previous.name() + "Out", previousDelta);
       code.endControlFlow();
     }
@@ -715,36 +716,61 @@ final class DenseWriter extends WeightedLayerWriter {
 
   /**
    * The input gradient of columns {@code [from, to)} of every sample, from the by-unit weights
-   * {@code r}: four units per pass over the columns, then one at a time.
+   * {@code r}: four units per pass over the columns, then one at a time, two samples per pass
+   * (as the forward product: each row of {@code r} is read once per pair, and each sample's sums
+   * are the same expressions in the same order as alone).
    */
   private void inputGradientRows(
       CodeBlock.Builder code, String previousDelta, String from, String to) {
-    code.beginControlFlow("for (int n = 0; n < count; n++)");
-    code.addStatement("float[] dx = $L[n]", previousDelta);
-    code.addStatement("float[] d = $L[n]", delta());
-    code.addStatement("$T.fill(dx, $L, $L, 0f)", ARRAYS, from, to);
-    code.addStatement("int j = 0");
-    if (layer.units() >= BLOCK) {
-      code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float d$L = d[j$L]", k, k == 0 ? "" : " + " + k);
+    code.addStatement("int n = 0");
+    for (int samples : new int[] {PAIR, 1}) {
+      if (samples == PAIR) {
+        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
+      } else {
+        code.beginControlFlow("for (; n < count; n++)");
       }
-      for (int k = 0; k < BLOCK; k++) {
-        code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+      for (int s = 0; s < samples; s++) {
+        code.addStatement("float[] dx$L = $L[$L]", s, previousDelta, sample(s));
+        code.addStatement("float[] d$L = $L[$L]", s, delta(), sample(s));
+        code.addStatement("$T.fill(dx$L, $L, $L, 0f)", ARRAYS, s, from, to);
       }
-      code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
-      code.addStatement("dx[i] += d0 * r0[i] + d1 * r1[i] + d2 * r2[i] + d3 * r3[i]");
-      code.endControlFlow();
+      code.addStatement("int j = 0");
+      if (layer.units() >= BLOCK) {
+        code.beginControlFlow("for (; j < $L - $L; j += $L)", units(), BLOCK - 1, BLOCK);
+        inputGradientPass(code, samples, BLOCK, from, to);
+        code.endControlFlow();
+      }
+      if (layer.units() % BLOCK != 0) {
+        code.beginControlFlow("for (; j < $L; j++)", units());
+        inputGradientPass(code, samples, 1, from, to);
+        code.endControlFlow();
+      }
       code.endControlFlow();
     }
-    if (layer.units() % BLOCK != 0) {
-      code.beginControlFlow("for (; j < $L; j++)", units());
-      code.addStatement("float d0 = d[j]");
-      code.addStatement("float[] r0 = r[j]");
-      code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
-      code.addStatement("dx[i] += d0 * r0[i]");
-      code.endControlFlow();
-      code.endControlFlow();
+  }
+
+  /** One pass over the columns: {@code units} consecutive units of each sample's delta. */
+  private void inputGradientPass(
+      CodeBlock.Builder code, int samples, int units, String from, String to) {
+    for (int s = 0; s < samples; s++) {
+      for (int k = 0; k < units; k++) {
+        code.addStatement("float e$L$L = d$L[j$L]", s, k, s, k == 0 ? "" : " + " + k);
+      }
+    }
+    for (int k = 0; k < units; k++) {
+      code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+    }
+    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
+    for (int k = 0; k < units; k++) {
+      code.addStatement("float r$Li = r$L[i]", k, k);
+    }
+    for (int s = 0; s < samples; s++) {
+      StringBuilder sum = new StringBuilder();
+      for (int k = 0; k < units; k++) {
+        sum.append(k == 0 ? "" : " + ").append("e").append(s).append(k).append(" * r")
+            .append(k).append("i");
+      }
+      code.addStatement("dx$L[i] += $L", s, sum);
     }
     code.endControlFlow();
   }
