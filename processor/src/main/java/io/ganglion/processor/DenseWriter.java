@@ -24,7 +24,7 @@ final class DenseWriter extends WeightedLayerWriter {
   static final ClassName INIT = ClassName.get("io.ganglion", "Init");
   static final ClassName INITIALIZERS = ClassName.get("io.ganglion.internal", "Initializers");
   private static final int BLOCK = 4;
-  /** Samples per pass of the plain forward product. */
+  /** Samples per pass of the plain forward product and input gradient. */
   private static final int PAIR = 2;
   private static final int TRANSPOSE_TILE = 16;
 
@@ -176,11 +176,7 @@ final class DenseWriter extends WeightedLayerWriter {
     code.addStatement("float[][] w = $L", weight());
     code.addStatement("int n = 0");
     for (int samples : new int[] {PAIR, 1}) {
-      if (samples == PAIR) {
-        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
-      } else {
-        code.beginControlFlow("for (; n < count; n++)");
-      }
+      beginSamples(code, samples);
       for (int s = 0; s < samples; s++) {
         code.addStatement("float[] y$L = $L[$L]", s, out(), sample(s));
         if (layer.bias()) {
@@ -330,11 +326,7 @@ final class DenseWriter extends WeightedLayerWriter {
     code.addStatement("float[][] w = $L", weight());
     code.addStatement("int n = 0");
     for (int samples : new int[] {PAIR, 1}) {
-      if (samples == PAIR) {
-        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
-      } else {
-        code.beginControlFlow("for (; n < count; n++)");
-      }
+      beginSamples(code, samples);
       for (int s = 0; s < samples; s++) {
         code.addStatement("float[] y$L = $L[$L]", s, partial(), sample(s));
         code.addStatement("$T.fill(y$L, 0, $L, 0f)", ARRAYS, s, units());
@@ -650,6 +642,18 @@ final class DenseWriter extends WeightedLayerWriter {
     }
   }
 
+  /**
+   * Opens the loop over the samples of a batch, {@code samples} at a time: pairs first, then the
+   * one left over (after {@code int n = 0}).
+   */
+  private static void beginSamples(CodeBlock.Builder code, int samples) {
+    if (samples == PAIR) {
+      code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
+    } else {
+      code.beginControlFlow("for (; n < count; n++)");
+    }
+  }
+
   /** Sample {@code s} of a pass, counted from {@code n}. */
   private static String sample(int s) {
     return s == 0 ? "n" : "n + " + s;
@@ -724,11 +728,7 @@ final class DenseWriter extends WeightedLayerWriter {
       CodeBlock.Builder code, String previousDelta, String from, String to) {
     code.addStatement("int n = 0");
     for (int samples : new int[] {PAIR, 1}) {
-      if (samples == PAIR) {
-        code.beginControlFlow("for (; n < count - $L; n += $L)", PAIR - 1, PAIR);
-      } else {
-        code.beginControlFlow("for (; n < count; n++)");
-      }
+      beginSamples(code, samples);
       for (int s = 0; s < samples; s++) {
         code.addStatement("float[] dx$L = $L[$L]", s, previousDelta, sample(s));
         code.addStatement("float[] d$L = $L[$L]", s, delta(), sample(s));
