@@ -6,6 +6,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import io.ganglion.Activation;
 import java.util.List;
+import java.util.function.BiFunction;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -661,29 +662,11 @@ final class DenseWriter extends WeightedLayerWriter {
 
   /** One pass over the units: {@code inputs} consecutive inputs of each sample. */
   private void forwardPass(CodeBlock.Builder code, int samples, int inputs) {
-    for (int s = 0; s < samples; s++) {
-      for (int k = 0; k < inputs; k++) {
-        String at = k == 0 ? "i" : "i + " + k;
-        code.addStatement("float a$L$L = $L", s, k,
-            previous == null ? "inputs[base" + s + " + " + at + "]" : "x" + s + "[" + at + "]");
-      }
-    }
-    for (int k = 0; k < inputs; k++) {
-      code.addStatement("float[] w$L = w[i$L]", k, k == 0 ? "" : " + " + k);
-    }
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    for (int k = 0; k < inputs; k++) {
-      code.addStatement("float w$Lj = w$L[j]", k, k);
-    }
-    for (int s = 0; s < samples; s++) {
-      StringBuilder sum = new StringBuilder();
-      for (int k = 0; k < inputs; k++) {
-        sum.append(k == 0 ? "" : " + ").append("a").append(s).append(k).append(" * w")
-            .append(k).append("j");
-      }
-      code.addStatement("y$L[j] += $L", s, sum);
-    }
-    code.endControlFlow();
+    productPass(code, samples, inputs, "a", (sample, k) -> {
+      String at = k == 0 ? "i" : "i + " + k;
+      return previous == null ? "inputs[base" + sample + " + " + at + "]"
+          : "x" + sample + "[" + at + "]";
+    }, "w", "i", "j", "0", units(), "y");
   }
 
   /**
@@ -750,27 +733,42 @@ final class DenseWriter extends WeightedLayerWriter {
   }
 
   /** One pass over the columns: {@code units} consecutive units of each sample's delta. */
-  private void inputGradientPass(
+  private static void inputGradientPass(
       CodeBlock.Builder code, int samples, int units, String from, String to) {
+    productPass(code, samples, units, "e",
+        (sample, k) -> "d" + sample + "[j" + (k == 0 ? "" : " + " + k) + "]",
+        "r", "j", "i", from, to, "dx");
+  }
+
+  /**
+   * One pass of the plain products over {@code depth} consecutive rows of {@code table} (from row
+   * {@code row}): the scalars {@code <scalar><s><k>} of each sample s (read by {@code source}),
+   * the rows {@code <table><k>}, and for each element v in {@code [from, to)} of them,
+   * {@code <out><s>[v] += <scalar><s>0 * <table>0<v> + ...}: the same expression for each sample
+   * as when it runs alone.
+   */
+  private static void productPass(CodeBlock.Builder code, int samples, int depth, String scalar,
+      BiFunction<Integer, Integer, String> source, String table, String row, String v,
+      String from, String to, String out) {
     for (int s = 0; s < samples; s++) {
-      for (int k = 0; k < units; k++) {
-        code.addStatement("float e$L$L = d$L[j$L]", s, k, s, k == 0 ? "" : " + " + k);
+      for (int k = 0; k < depth; k++) {
+        code.addStatement("float $L$L$L = $L", scalar, s, k, source.apply(s, k));
       }
     }
-    for (int k = 0; k < units; k++) {
-      code.addStatement("float[] r$L = r[j$L]", k, k == 0 ? "" : " + " + k);
+    for (int k = 0; k < depth; k++) {
+      code.addStatement("float[] $L$L = $L[$L$L]", table, k, table, row, k == 0 ? "" : " + " + k);
     }
-    code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
-    for (int k = 0; k < units; k++) {
-      code.addStatement("float r$Li = r$L[i]", k, k);
+    code.beginControlFlow("for (int $L = $L; $L < $L; $L++)", v, from, v, to, v);
+    for (int k = 0; k < depth; k++) {
+      code.addStatement("float $L$L$L = $L$L[$L]", table, k, v, table, k, v);
     }
     for (int s = 0; s < samples; s++) {
       StringBuilder sum = new StringBuilder();
-      for (int k = 0; k < units; k++) {
-        sum.append(k == 0 ? "" : " + ").append("e").append(s).append(k).append(" * r")
-            .append(k).append("i");
+      for (int k = 0; k < depth; k++) {
+        sum.append(k == 0 ? "" : " + ").append(scalar).append(s).append(k).append(" * ")
+            .append(table).append(k).append(v);
       }
-      code.addStatement("dx$L[i] += $L", s, sum);
+      code.addStatement("$L$L[$L] += $L", out, s, v, sum);
     }
     code.endControlFlow();
   }
