@@ -69,7 +69,7 @@ final class NetworkWriter {
         return new DenseWriter(
             layer, previous, inputGradient,
             VectorWriter.usesVectors(layer) ? vectorClass : null,
-            inputGradient && VectorWriter.usesVectorInputGradient(layer) ? vectorClass : null);
+            VectorWriter.usesVectorInputGradient(layer, inputGradient) ? vectorClass : null);
       case CONV2D:
         return new ConvWriter(layer, previous, inputGradient, vectorClass);
       case MAX_POOL2D:

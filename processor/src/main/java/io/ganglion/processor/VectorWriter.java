@@ -100,7 +100,7 @@ final class VectorWriter {
     for (LayerModel layer : network.layers()) {
       if (usesVectors(layer)) {
         writeLayer(layer, previous, learnsBefore);
-      } else if (learnsBefore && usesVectorInputGradient(layer)) {
+      } else if (usesVectorInputGradient(layer, learnsBefore)) {
         writeInputGradient(layer, previous);
       } else if (layer.kind() == LayerModel.Kind.CONV2D) {
         methods.addAll(new ConvVectorWriter(layer).write(learnsBefore));
@@ -177,7 +177,7 @@ final class VectorWriter {
     boolean learnsBefore = false;
     for (LayerModel layer : network.layers()) {
       if (usesVectors(layer) || layer.kind() == LayerModel.Kind.CONV2D
-          || (learnsBefore && usesVectorInputGradient(layer))) {
+          || usesVectorInputGradient(layer, learnsBefore)) {
         return true;
       }
       learnsBefore |= layer.learns();
@@ -190,15 +190,16 @@ final class VectorWriter {
   }
 
   /**
-   * Whether a dense layer's input gradient (when an earlier layer learns) has a vector kernel:
-   * every layer of {@link #usesVectors}, and also a layer of few units over many inputs, such as
-   * a classifier's logits. Its input gradient runs over the inputs, a loop too short for C2's
-   * unrolled vector loop when two workers split 128 inputs (64 each, scalar with AVX-512). In a
-   * two-thread mnist-mlp step the method (with the ReLU derivative after it) took 10% of the time
-   * for 1% of the multiply-adds; 8% with this kernel, 2% once the derivative lost its branch.
+   * Whether a dense layer's input gradient has a vector kernel: only when an earlier layer learns
+   * (else nothing needs it), for every layer of {@link #usesVectors} and also a layer of few units
+   * over many inputs, such as a classifier's logits. Its input gradient runs over the inputs, a
+   * loop too short for C2's unrolled vector loop when two workers split 128 inputs (64 each,
+   * scalar with AVX-512). In a two-thread mnist-mlp step the method (with the ReLU derivative
+   * after it) took 10% of the time for 1% of the multiply-adds; 8% with this kernel, 2% once the
+   * derivative lost its branch.
    */
-  static boolean usesVectorInputGradient(LayerModel layer) {
-    return layer.kind() == LayerModel.Kind.DENSE && layer.inputs() >= 32
+  static boolean usesVectorInputGradient(LayerModel layer, boolean learnsBefore) {
+    return learnsBefore && layer.kind() == LayerModel.Kind.DENSE && layer.inputs() >= 32
         && !SmallDenseWriter.applies(layer);
   }
 
