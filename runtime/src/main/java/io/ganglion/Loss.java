@@ -26,7 +26,11 @@ public enum Loss {
    */
   BINARY_CROSS_ENTROPY;
 
-  /** Whether training on this loss takes integer class labels rather than float targets. */
+  /**
+   * Whether this loss is a choice among classes, trained on integer class labels (softmax
+   * cross-entropy; it also takes probability rows as float targets, such as one-hot or smoothed
+   * labels).
+   */
   public boolean takesLabels() {
     return this == SOFTMAX_CROSS_ENTROPY;
   }

@@ -1,7 +1,12 @@
 package io.ganglion.data;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +96,17 @@ public final class Csv {
 
   /** Reads {@code file} (UTF-8). */
   public Dataset read(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
     boolean regression = targetNames != null;
     if (!regression && labelName == null && labelIndex < 0) {
       throw new IllegalStateException(
           "a label column or target columns must be chosen before reading " + file);
+    }
+    if (regression && (labelName != null || labelIndex >= 0)) {
+      throw new IllegalStateException("a label column or target columns must be chosen, not both,"
+          + " but both were before reading " + file);
     }
     if ((labelName != null || featureNames != null || regression) && !header) {
       throw new IllegalStateException(
@@ -110,8 +122,11 @@ public final class Csv {
       int labelColumn = -1;
       List<float[]> rows = new ArrayList<>();
       List<Integer> labels = new ArrayList<>();
-      while ((line = in.readLine()) != null) {
+      while ((line = readLine(in, file)) != null) {
         lineNumber++;
+        if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a UTF-8 byte order mark
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -130,6 +145,7 @@ public final class Csv {
           targetColumns = regression ? columns(names, targetNames, file) : new int[0];
           featureColumns = featureNames != null ? columns(names, featureNames, file)
               : others(columns, labelColumn, targetColumns);
+          checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
           if (featureColumns.length == 0) {
             throw new IOException(file + ": must have at least one feature column, but all "
                 + columns + " columns are labels or targets");
@@ -174,6 +190,51 @@ public final class Csv {
         y[s] = labels.get(s);
       }
       return Dataset.ofLabels(x, d, y);
+    }
+  }
+
+  private static String readLine(BufferedReader in, Path file) throws IOException {
+    try {
+      return in.readLine();
+    } catch (CharacterCodingException e) {
+      // The reader decodes ahead of the line it returns: find the line in the bytes.
+      throw new IOException(file + ": line " + firstLineNotUtf8(file) + " must be UTF-8 text,"
+          + " but was not (" + e + ")", e);
+    }
+  }
+
+  /** The number of the first line of {@code file} that is not valid UTF-8. */
+  private static long firstLineNotUtf8(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      long number = 1;
+      for (int b = in.read(); ; b = in.read()) {
+        if (b == '\n' || b == -1) {
+          try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.toByteArray()));
+          } catch (CharacterCodingException e) {
+            return number;
+          }
+          if (b == -1) {
+            return number;
+          }
+          line.reset();
+          number++;
+        } else {
+          line.write(b);
+        }
+      }
+    }
+  }
+
+  /** A label or target column must not also be a feature: the answer would be an input. */
+  private static void checkDisjoint(int[] features, int label, int[] targets, List<String> names,
+      Path file) throws IOException {
+    for (int f : features) {
+      if (f == label || Arrays.stream(targets).anyMatch(t -> t == f)) {
+        throw new IOException(file + ": column " + name(names, f) + " must be either a feature"
+            + " or a " + (f == label ? "label" : "target") + ", but was chosen as both");
+      }
     }
   }
 
@@ -242,12 +303,59 @@ public final class Csv {
   private static float number(List<String> fields, int column, List<String> names, Path file,
       int lineNumber) throws IOException {
     String text = fields.get(column);
-    try {
-      return Float.parseFloat(text);
-    } catch (NumberFormatException e) {
+    if (isDecimal(text)) {
+      float value = Float.parseFloat(text);
+      if (Float.isFinite(value)) {
+        return value;
+      }
       throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
-          + " must be a number, but was '" + text + "'");
+          + " must be a number within the float range, but was '" + text + "'");
     }
+    throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
+        + " must be a finite decimal number, but was '" + text + "'");
+  }
+
+  /**
+   * Whether {@code text} is a decimal number such as {@code -1}, {@code .5} or {@code 2.5e-3}:
+   * what spreadsheets and NumPy write, without Java's other forms ({@code NaN}, {@code Infinity},
+   * hexadecimal, a trailing {@code f} or {@code d}).
+   */
+  private static boolean isDecimal(String text) {
+    int i = 0;
+    int n = text.length();
+    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
+      i++;
+      digits++;
+    }
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+        i++;
+      }
+      int exponent = 0;
+      while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
+        i++;
+        exponent++;
+      }
+      if (exponent == 0) {
+        return false;
+      }
+    }
+    return i == n;
   }
 
   private static int label(String text, int column, List<String> names, Path file,

@@ -1,5 +1,6 @@
 package io.ganglion.data;
 
+import io.ganglion.internal.Checks;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -41,6 +42,15 @@ public final class Dataset {
       throw new IllegalArgumentException(
           "labels must hold one label per sample (" + size + "), but held " + labels.length);
     }
+    if (labels != null) {
+      for (int i = 0; i < size; i++) {
+        if (labels[i] < 0 || labels[i] == Integer.MAX_VALUE) {
+          throw new IllegalArgumentException("label of sample " + i
+              + " must be a class index in [0, " + Integer.MAX_VALUE + "), but was " + labels[i]);
+        }
+      }
+    }
+    Checks.finite(features, featureSize, "feature");
     if (targets != null) {
       if (targetSize < 1) {
         throw new IllegalArgumentException(
@@ -51,6 +61,7 @@ public final class Dataset {
             "targets must hold " + targetSize + " values per sample (" + size * targetSize
                 + "), but held " + targets.length);
       }
+      Checks.finite(targets, targetSize, "target");
     }
   }
 
@@ -112,8 +123,26 @@ public final class Dataset {
    * {@code null}).
    */
   public void gather(int[] order, int from, int count, float[] x, int[] y, float[] t) {
+    if (order == null || from < 0 || count < 0 || from > order.length - count || x == null
+        || x.length / featureSize < count
+        || (labels != null ? y == null || y.length < count
+            : t == null || t.length / targetSize < count)) {
+      throw new IllegalArgumentException(String.format(
+          "gather must take order[from, from + count) within an order of %s indexes, into x"
+              + " with room for %d values and %s with room for %d, but took [%d, %d) into %s"
+              + " and %s",
+          order == null ? "(null)" : String.valueOf(order.length), count * featureSize,
+          labels != null ? "y" : "t", labels != null ? count : count * targetSize, from,
+          (long) from + count, x == null ? "null" : x.length + " values",
+          labels != null ? (y == null ? "null" : y.length + " labels")
+              : (t == null ? "null" : t.length + " values")));
+    }
     for (int n = 0; n < count; n++) {
       int s = order[from + n];
+      if (s < 0 || s >= size) {
+        throw new IllegalArgumentException("order[" + (from + n) + "] must be a sample index in"
+            + " [0, " + size + "), but was " + s);
+      }
       System.arraycopy(features, s * featureSize, x, n * featureSize, featureSize);
       if (labels != null) {
         y[n] = labels[s];
@@ -165,25 +194,31 @@ public final class Dataset {
     boolean[] held = new boolean[size];
     SplittableRandom random = new SplittableRandom(seed);
     if (labels != null) {
-      int classes = classes();
-      int[] counts = new int[classes];
-      for (int label : labels) {
-        counts[label]++;
-      }
-      int[][] members = new int[classes][];
-      for (int c = 0; c < classes; c++) {
-        members[c] = new int[counts[c]];
-      }
-      int[] filled = new int[classes];
+      // The samples grouped by class, in label order, each class's in sample order (sorting keys
+      // rather than an array per class, which a large label would make huge).
+      long[] keys = new long[size];
       for (int s = 0; s < size; s++) {
-        members[labels[s]][filled[labels[s]]++] = s;
+        keys[s] = (long) labels[s] << 32 | s;
       }
-      for (int c = 0; c < classes; c++) {
-        int take = (int) Math.round(validationFraction * counts[c]);
-        shuffle(members[c], members[c].length, random);
-        for (int i = 0; i < take; i++) {
-          held[members[c][i]] = true;
+      Arrays.sort(keys);
+      int[] members = new int[size];
+      for (int s = 0; s < size; s++) {
+        members[s] = (int) keys[s];
+      }
+      for (int start = 0; start < size; ) {
+        int label = (int) (keys[start] >>> 32);
+        int end = start;
+        while (end < size && (int) (keys[end] >>> 32) == label) {
+          end++;
         }
+        int count = end - start;
+        int[] group = Arrays.copyOfRange(members, start, end);
+        shuffle(group, count, random);
+        int take = (int) Math.round(validationFraction * count);
+        for (int i = 0; i < take; i++) {
+          held[group[i]] = true;
+        }
+        start = end;
       }
     } else {
       int[] order = identity(size);
@@ -240,6 +275,9 @@ public final class Dataset {
 
   /** One row of {@code classes} values per label, 1 at the label and 0 elsewhere. */
   public static float[] oneHot(int[] labels, int classes) {
+    if (labels == null) {
+      throw new IllegalArgumentException("labels must not be null");
+    }
     if (classes < 1) {
       throw new IllegalArgumentException("classes must be at least 1, but was " + classes);
     }

@@ -1,12 +1,14 @@
 package io.ganglion.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads IDX files, the format of MNIST and Fashion-MNIST, plain or gzipped (detected from the
@@ -38,59 +40,78 @@ public final class Idx {
   /** Reads an IDX file. */
   public static Tensor read(Path file) throws IOException {
     try (InputStream in = open(file)) {
-      int[] magic = new int[4];
-      for (int i = 0; i < 4; i++) {
-        magic[i] = in.read();
-      }
-      if (magic[0] != 0 || magic[1] != 0 || magic[3] < 1 || width(magic[2]) == 0) {
-        throw new IOException(file + ": must start with an IDX magic number 00 00 <type>"
-            + " <dimensions> with type 08, 09, 0B, 0C, 0D or 0E, but began with " + hex(magic));
-      }
-      int type = magic[2];
-      int[] shape = new int[magic[3]];
-      byte[] four = new byte[4];
-      for (int i = 0; i < shape.length; i++) {
-        if (in.readNBytes(four, 0, 4) < 4) {
-          throw new IOException(file + ": is truncated: the header must give " + shape.length
-              + " dimensions, but the file ended after " + i);
-        }
-        shape[i] = ((four[0] & 0xff) << 24) | ((four[1] & 0xff) << 16) | ((four[2] & 0xff) << 8)
-            | (four[3] & 0xff);
-        if (shape[i] < 0) {
-          throw new IOException(
-              file + ": dimension " + i + " must not be negative, but was " + shape[i]);
-        }
-      }
-      int records = shape[0];
-      long recordValues = 1;
-      for (int i = 1; i < shape.length; i++) {
-        recordValues *= shape[i];
-      }
-      if ((long) records * recordValues > Integer.MAX_VALUE - 8) {
-        throw new IOException(file + ": must hold at most " + (Integer.MAX_VALUE - 8)
-            + " values, but its shape " + Arrays.toString(shape) + " holds more");
-      }
-      int w = width(type);
-      int perRecord = (int) recordValues;
-      float[] values = new float[records * perRecord];
-      byte[] buffer = new byte[perRecord * w];
-      for (int r = 0; r < records; r++) {
-        int got = in.readNBytes(buffer, 0, buffer.length);
-        if (got < buffer.length) {
-          throw new IOException(file + ": is truncated: record " + r + " of " + records
-              + " must have " + buffer.length + " bytes (" + perRecord + " values of type "
-              + String.format("%02X", type) + ", shape " + Arrays.toString(shape)
-              + "), but the file ended after " + got);
-        }
-        decode(buffer, type, values, r * perRecord, perRecord);
-      }
-      if (in.read() != -1) {
-        throw new IOException(file + ": must end after the " + records
-            + " records its header announces " + Arrays.toString(shape)
-            + ", but has more bytes");
-      }
-      return new Tensor(shape, type, values);
+      return read(in, file);
+    } catch (EOFException | ZipException e) {
+      // Thrown by the gzip stream only: read(in, file) reports a short plain file itself.
+      throw new IOException(file + ": must be a whole gzip stream, but its compressed data is"
+          + " damaged or cut short (" + e.getMessage() + ")", e);
     }
+  }
+
+  private static Tensor read(InputStream in, Path file) throws IOException {
+    int[] magic = new int[4];
+    for (int i = 0; i < 4; i++) {
+      magic[i] = in.read();
+    }
+    if (magic[0] != 0 || magic[1] != 0 || magic[3] < 1 || width(magic[2]) == 0) {
+      throw new IOException(file + ": must start with an IDX magic number 00 00 <type>"
+          + " <dimensions> with type 08, 09, 0B, 0C, 0D or 0E, but began with " + hex(magic));
+    }
+    int type = magic[2];
+    int[] shape = new int[magic[3]];
+    byte[] four = new byte[4];
+    for (int i = 0; i < shape.length; i++) {
+      if (in.readNBytes(four, 0, 4) < 4) {
+        throw new IOException(file + ": is truncated: the header must give " + shape.length
+            + " dimensions, but the file ended after " + i);
+      }
+      shape[i] = int32(four, 0);
+      if (shape[i] < 0) {
+        throw new IOException(
+            file + ": dimension " + i + " must not be negative, but was " + shape[i]);
+      }
+    }
+    int records = shape[0];
+    long recordValues = 1;
+    for (int i = 1; i < shape.length; i++) {
+      recordValues = Math.min(recordValues * shape[i], Integer.MAX_VALUE);
+    }
+    int w = width(type);
+    if ((long) records * recordValues > Integer.MAX_VALUE - 8) {
+      throw new IOException(file + ": must hold at most " + (Integer.MAX_VALUE - 8)
+          + " values, but its shape " + Arrays.toString(shape) + " holds more");
+    }
+    int perRecord = (int) recordValues;
+    int total = records * perRecord;
+    // Read in blocks and grow the values as they arrive: a header can claim any shape, and a
+    // short file must fail as truncated, not first allocate what the header claims.
+    float[] values = new float[Math.min(total, 1 << 20)];
+    byte[] buffer = new byte[w * Math.max(1, Math.min(total, (1 << 16) / w))];
+    int done = 0;
+    while (done < total) {
+      int n = Math.min(total - done, buffer.length / w);
+      int got = in.readNBytes(buffer, 0, n * w);
+      if (got < n * w) {
+        long bytes = (long) done * w + got;
+        long recordBytes = (long) perRecord * w;
+        throw new IOException(file + ": is truncated: record " + bytes / recordBytes + " of "
+            + records + " must have " + recordBytes + " bytes (" + perRecord + " values of type "
+            + String.format("%02X", type) + ", shape " + Arrays.toString(shape)
+            + "), but the file ended after " + bytes % recordBytes);
+      }
+      if (done + n > values.length) {
+        long grown = Math.max(2L * values.length, done + n);
+        values = Arrays.copyOf(values, (int) Math.min(total, grown));
+      }
+      decode(buffer, type, values, done, n);
+      done += n;
+    }
+    if (in.read() != -1) {
+      throw new IOException(file + ": must end after the " + records
+          + " records its header announces " + Arrays.toString(shape)
+          + ", but has more bytes");
+    }
+    return new Tensor(shape, type, values);
   }
 
   /**

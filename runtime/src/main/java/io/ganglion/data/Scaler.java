@@ -80,6 +80,11 @@ public final class Scaler {
 
   /** Scales one sample in place, at {@code features[offset .. offset + featureSize())}. */
   public void apply(float[] features, int offset) {
+    if (features == null || offset < 0 || offset > features.length - shift.length) {
+      throw new IllegalArgumentException("features must hold the " + shift.length
+          + " features of a sample at offset " + offset + ", but held "
+          + (features == null ? "null" : features.length + " values"));
+    }
     for (int j = 0; j < shift.length; j++) {
       features[offset + j] = (features[offset + j] - shift[j]) / divisor[j];
     }

@@ -15,6 +15,19 @@ public final class Checks {
     }
   }
 
+  /**
+   * Checks that every value of samples laid out {@code perSample} values apart is finite, naming
+   * the first that is not: {@code "<what> 3 of sample 17 must be finite, but was NaN"}.
+   */
+  public static void finite(float[] values, int perSample, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(what + " " + i % perSample + " of sample "
+            + i / perSample + " must be finite, but was " + values[i]);
+      }
+    }
+  }
+
   /** Checks one sample's output array. */
   public static void output(float[] output, int outputs) {
     if (output == null) {

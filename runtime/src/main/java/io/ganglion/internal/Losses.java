@@ -140,9 +140,15 @@ public final class Losses {
     return (float) (loss / n);
   }
 
-  /** Mean squared error against a class label (one-hot, or the value for one output). */
+  /**
+   * Mean squared error against a class label: one-hot over several outputs (the label must be one
+   * of them), or the label's value for one output.
+   */
   public static float meanSquaredError(
       float[] y, int n, int label, int sample, float[] d, float scale) {
+    if (n > 1) {
+      checkLabel(label, n, sample);
+    }
     double loss = 0;
     float g = 2f * scale / n;
     for (int j = 0; j < n; j++) {
@@ -155,6 +161,9 @@ public final class Losses {
 
   /** Mean squared error only, against a class label. */
   public static float meanSquaredError(float[] y, int n, int label, int sample) {
+    if (n > 1) {
+      checkLabel(label, n, sample);
+    }
     double loss = 0;
     for (int j = 0; j < n; j++) {
       float e = y[j] - target(label, j, n);

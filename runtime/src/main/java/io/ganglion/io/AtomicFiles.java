@@ -36,7 +36,18 @@ final class AtomicFiles {
    * lets tests make the write fail midway.
    */
   static void write(Path file, Body body, UnaryOperator<OutputStream> wrap) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
     Path target = file.toAbsolutePath();
+    // A symbolic link stays a link: the file it points to is the one replaced.
+    for (int links = 0; Files.isSymbolicLink(target); links++) {
+      if (links == 40) {
+        throw new IOException(file + ": must be a file or a link to one, but its symbolic links"
+            + " form a loop");
+      }
+      target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
+    }
     Path dir = target.getParent();
     Path temp = createTemp(dir, target.getFileName().toString());
     boolean done = false;

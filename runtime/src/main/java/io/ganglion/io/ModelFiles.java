@@ -58,6 +58,13 @@ public final class ModelFiles {
    * {@link DType#I64} as in PyTorch.
    */
   public static SafeTensors toSafeTensors(Model model, DType dtype) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    if (dtype == null || dtype == DType.I64) {
+      throw new IllegalArgumentException("dtype must be a floating-point type (F16, BF16, F32 or"
+          + " F64) for weights, but was " + dtype);
+    }
     List<Tensor> tensors = new ArrayList<>();
     for (Parameter p : state(model)) {
       DType type = isCounter(p) ? DType.I64 : dtype;
@@ -112,6 +119,9 @@ public final class ModelFiles {
   }
 
   private static void load(Model model, Path file, boolean ignoreUnexpected) throws IOException {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
     List<Parameter> parameters = state(model);
     float[][] values = new float[parameters.size()][];
     try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {

@@ -53,6 +53,12 @@ public final class SafeTensorsReader implements Closeable {
 
   /** Opens {@code file} and checks its header; throws {@link ModelFormatException} if invalid. */
   public static SafeTensorsReader open(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": must be a safetensors file, but is a directory");
+    }
     SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
     try {
       return open(file, channel);

@@ -256,9 +256,12 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   private void bindOther(List<Parameter> parameters) {
     if (bound != null) {
       if (!sameParameters(parameters)) {
-        throw new IllegalStateException(
-            "parameters must be the ones of the first step " + names(List.of(bound))
-                + ", but were " + names(parameters) + "; create one optimizer per model");
+        String first = names(List.of(bound));
+        String given = names(parameters);
+        throw new IllegalStateException("parameters must be the ones of the first step " + first
+            + ", but were " + (given.equals(first)
+                ? "other parameters of the same names (another model's)" : given)
+            + "; create one optimizer per model");
       }
       return;
     }

@@ -30,7 +30,8 @@ import java.util.Set;
  *       names them;
  *   <li>{@code optimizer.<parameter>.<slot>} (F32): the optimizer's state, such as {@code
  *       optimizer.hidden1.weight.exp_avg};
- *   <li>{@code best.<parameter>} (F32): the weights of the best epoch so far, once there is one;
+ *   <li>{@code best.<parameter>} and {@code best.<buffer>} (F32): the parameters and buffers of
+ *       the best epoch so far, once there is one;
  *   <li>{@code history.<metric>} (F64, one value per epoch): the {@link History} so far;
  *   <li>metadata: Ganglion's model metadata, {@code ganglion.checkpoint_version}, {@code
  *       ganglion.epoch} (epochs completed), {@code ganglion.seed}, {@code ganglion.initial_lr},
@@ -39,7 +40,9 @@ import java.util.Set;
  *       ganglion.schedule.<name>}, the monitored metric's tracking ({@code ganglion.monitor},
  *       {@code best_value}, {@code best_epoch}, {@code wait}, {@code stopped_epoch}), keep-best's
  *       ({@code ganglion.keep_best.monitor}, {@code .value}), the metric names in order ({@code
- *       ganglion.history}) and, for information only, {@code ganglion.epochs}, {@code batch_size},
+ *       ganglion.history}), the model's random state ({@code ganglion.random_state}) and, when
+ *       worker threads trained on replicas, theirs ({@code ganglion.worker_random_states},
+ *       separated by semicolons) and, for information only, {@code ganglion.epochs}, {@code batch_size},
  *       {@code shuffle} and {@code l2}.
  * </ul>
  *
@@ -63,6 +66,7 @@ record Checkpoint(
     float[][] parameters,
     float[][] buffers,
     long[] randomState,
+    long[][] workerRandomStates,
     float[][] best) {
 
   static final String VERSION_KEY = "ganglion.checkpoint_version";
@@ -74,6 +78,14 @@ record Checkpoint(
 
   /** The training settings recorded for information (not checked on resume). */
   record Settings(int epochs, int batchSize, boolean shuffle, double l2) {}
+
+  private static String numbers(long[] values) {
+    StringBuilder text = new StringBuilder();
+    for (long v : values) {
+      text.append(text.length() == 0 ? "" : ",").append(v);
+    }
+    return text.toString();
+  }
 
   /** Writes this checkpoint of {@code model}'s training to {@code file}, atomically. */
   void write(Model model, Settings settings, Path file) throws IOException {
@@ -105,11 +117,14 @@ record Checkpoint(
       meta.put(META + "keep_best.value", Double.toString(keepBestValue));
     }
     meta.put(META + "history", String.join(",", history.keySet()));
-    StringBuilder random = new StringBuilder();
-    for (long v : randomState) {
-      random.append(random.length() == 0 ? "" : ",").append(v);
+    meta.put(META + "random_state", numbers(randomState));
+    if (workerRandomStates.length > 0) {
+      StringBuilder workers = new StringBuilder();
+      for (long[] state : workerRandomStates) {
+        workers.append(workers.length() == 0 ? "" : ";").append(numbers(state));
+      }
+      meta.put(META + "worker_random_states", workers.toString());
     }
-    meta.put(META + "random_state", random.toString());
 
     List<Parameter> params = model.parameters();
     List<Tensor> tensors = new ArrayList<>();
@@ -129,6 +144,10 @@ record Checkpoint(
     if (best != null) {
       for (int k = 0; k < params.size(); k++) {
         tensors.add(Tensor.of(BEST + params.get(k).name(), params.get(k).shape(), best[k]));
+      }
+      for (int k = 0; k < bufferList.size(); k++) {
+        Parameter b = bufferList.get(k);
+        tensors.add(Tensor.of(BEST + b.name(), b.shape(), best[params.size() + k]));
       }
     }
     for (Map.Entry<String, double[]> e : history.entrySet()) {
@@ -306,9 +325,13 @@ record Checkpoint(
 
       float[][] best = null;
       if (bestEpoch >= 0) {
-        best = new float[params.size()][];
+        best = new float[params.size() + bufferList.size()][];
         for (int k = 0; k < params.size(); k++) {
           best[k] = values(BEST + params.get(k).name(), params.get(k), expected);
+        }
+        for (int k = 0; k < bufferList.size(); k++) {
+          Parameter b = bufferList.get(k);
+          best[params.size() + k] = values(BEST + b.name(), b, expected);
         }
       }
 
@@ -343,17 +366,36 @@ record Checkpoint(
       }
       return new Checkpoint(epoch, longValue(META + "seed"), number(META + "initial_lr"),
           optimizer, schedule, monitor, bestValue, bestEpoch, wait, stoppedEpoch, keepBestMonitor,
-          keepBestValue, history, parameters, buffers, randomState(), best);
+          keepBestValue, history, parameters, buffers,
+          randomState(META + "random_state", required(META + "random_state")),
+          workerRandomStates(), best);
     }
 
-    /** The model's random state ({@link Model#randomState()}): as many numbers as it has. */
-    private long[] randomState() throws ModelFormatException {
-      String text = required(META + "random_state");
+    /**
+     * The random states of the replicas that worker threads trained on (worker 1 on), separated
+     * by semicolons; none for a run on one thread or on a network split by rows.
+     */
+    private long[][] workerRandomStates() throws ModelFormatException {
+      String key = META + "worker_random_states";
+      String text = meta.get(key);
+      if (text == null) {
+        return new long[0][];
+      }
+      String[] workers = text.split(";", -1);
+      long[][] states = new long[workers.length][];
+      for (int w = 0; w < workers.length; w++) {
+        states[w] = randomState(key, workers[w]);
+      }
+      return states;
+    }
+
+    /** A random state ({@link Model#randomState()}) of the model: as many numbers as it has. */
+    private long[] randomState(String key, String text) throws ModelFormatException {
       String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
       int expected = model.randomState().length;
       if (parts.length != expected) {
-        throw new ModelFormatException(file, null, META + "random_state must hold " + expected
-            + " numbers for " + model.name() + ", but was '" + text + "'");
+        throw new ModelFormatException(file, null, key + " must hold " + expected
+            + " numbers per state for " + model.name() + ", but had '" + text + "'");
       }
       long[] state = new long[parts.length];
       for (int k = 0; k < parts.length; k++) {
@@ -361,7 +403,7 @@ record Checkpoint(
           state[k] = Long.parseLong(parts[k]);
         } catch (NumberFormatException e) {
           throw new ModelFormatException(file, null,
-              META + "random_state must be integers, but was '" + text + "'");
+              key + " must be integers, but was '" + text + "'");
         }
       }
       return state;

@@ -302,6 +302,35 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   /**
+   * The random states ({@link Model#randomState()}) of the replicas of workers 1 on, for
+   * checkpoints; none when the workers split a network by rows (they share the model).
+   */
+  long[][] replicaRandomStates() {
+    if (split != null) {
+      return new long[0][];
+    }
+    long[][] states = new long[replicas.length - 1][];
+    for (int w = 1; w < replicas.length; w++) {
+      states[w - 1] = replicas[w].randomState();
+    }
+    return states;
+  }
+
+  /**
+   * Restores the replicas' random states from a checkpoint written with as many workers; returns
+   * false, changing nothing, when the number of states does not match.
+   */
+  boolean setReplicaRandomStates(long[][] states) {
+    if (split != null || states.length != replicas.length - 1) {
+      return false;
+    }
+    for (int w = 1; w < replicas.length; w++) {
+      replicas[w].setRandomState(states[w - 1]);
+    }
+    return true;
+  }
+
+  /**
    * Like {@link Model#lastBatchClasses}: the classes that the last {@link #computeGradients}
    * call's forward pass gave its samples, into {@code classes[0..count)}; returns the count, or -1
    * if the model does not keep them.

@@ -3,6 +3,7 @@ package io.ganglion.train;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.internal.Checks;
 import io.ganglion.internal.SplitMix;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
@@ -450,6 +451,13 @@ public final class Trainer {
     return model.forwardBackward(x, 0, y, t, count, 1f / count);
   }
 
+  /** A model's parameters followed by its buffers. */
+  private static List<Parameter> stateOf(Model model) {
+    List<Parameter> state = new ArrayList<>(model.parameters());
+    state.addAll(model.buffers());
+    return List.copyOf(state);
+  }
+
   /** Adds {@code 2 l2 w} to the weights' gradients; returns the penalty {@code l2 sum(w^2)}. */
   private static double applyL2(Parameter[] weights, float lambda) {
     double sum = 0;
@@ -486,9 +494,29 @@ public final class Trainer {
           what + " must have " + model.outputSize() + " targets per sample, the outputs of "
               + model.name() + ", but had " + data.targetSize());
     }
-    if (!data.hasLabels() && model.loss().takesLabels()) {
-      throw new IllegalArgumentException(
-          what + " must have class labels for " + model.loss() + ", but had float targets");
+    // Checked here, before any step changes the weights, and again although Dataset checked them:
+    // its arrays are live, so they may have changed since.
+    if (data.hasLabels()) {
+      int classes = Math.max(model.outputSize(), 2);
+      int[] labels = data.labels();
+      for (int i = 0; i < labels.length; i++) {
+        if (labels[i] < 0 || labels[i] >= classes) {
+          throw new IllegalArgumentException(what + ": label of sample " + i
+              + " must be a class index in [0, " + classes + "), the classes of " + model.name()
+              + ", but was " + labels[i]);
+        }
+      }
+    } else {
+      checkFinite(data.targets(), data.targetSize(), what, "target");
+    }
+    checkFinite(data.features(), data.featureSize(), what, "feature");
+  }
+
+  private static void checkFinite(float[] values, int perSample, String what, String value) {
+    try {
+      Checks.finite(values, perSample, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
   }
 
@@ -499,6 +527,12 @@ public final class Trainer {
     private final int samples;
     private final int batch;
     private final List<Parameter> parameters = model.parameters();
+    /**
+     * The parameters, then the buffers (batch normalization's running statistics): what the best
+     * weights and the weights before training hold, as Keras keeps the non-trainable weights with
+     * the trainable ones.
+     */
+    private final List<Parameter> state = stateOf(model);
     private final Parameter[] weights;
     private final float[] x;
     private final int[] y;
@@ -514,7 +548,7 @@ public final class Trainer {
     /** An array, not the list: iterating a list allocates an iterator on every batch. */
     private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
     private final Checkpoint from;
-    /** The best weights in logical order, for checkpoints; null without checkpoints. */
+    /** The best {@link #state} in logical order, for checkpoints; null without checkpoints. */
     private final float[][] bestValues;
     private double bestValue = Double.NaN;
     private int bestEpoch = -1;
@@ -544,12 +578,12 @@ public final class Trainer {
         order[i] = i;
       }
       this.evaluator = held == null ? null : new Evaluator(model, batch, topK);
-      this.best = new WeightSnapshot(parameters);
+      this.best = new WeightSnapshot(state);
       this.monitor = monitor();
       if (checkpointFile != null) {
-        this.bestValues = new float[parameters.size()][];
+        this.bestValues = new float[state.size()][];
         for (int k = 0; k < bestValues.length; k++) {
-          bestValues[k] = new float[parameters.get(k).size()];
+          bestValues[k] = new float[state.get(k).size()];
         }
       } else {
         this.bestValues = null;
@@ -632,6 +666,10 @@ public final class Trainer {
      */
     private int restore(Checkpoint c) {
       initialRate = c.initialRate();
+      if (parallel != null && parallel.setReplicaRandomStates(c.workerRandomStates())) {
+        // Making the replicas advanced the model's count of replicas made: put it back too.
+        model.setRandomState(c.randomState());
+      }
       if (schedule != null) {
         schedule.loadState(c.schedule());
       }
@@ -651,13 +689,14 @@ public final class Trainer {
       }
       if (bestEpoch >= 0) {
         history.bestAt(bestEpoch);
-        // The snapshot copies the parameters' storage: pass the best weights through them.
-        for (int k = 0; k < parameters.size(); k++) {
-          parameters.get(k).copyFrom(c.best()[k]);
+        // The snapshot copies the model's storage: pass the best weights through it.
+        for (int k = 0; k < state.size(); k++) {
+          state.get(k).copyFrom(c.best()[k]);
         }
         best.save();
-        for (int k = 0; k < parameters.size(); k++) {
-          parameters.get(k).copyFrom(c.parameters()[k]);
+        for (int k = 0; k < state.size(); k++) {
+          int p = parameters.size();
+          state.get(k).copyFrom(k < p ? c.parameters()[k] : c.buffers()[k - p]);
           if (bestValues != null) {
             System.arraycopy(c.best()[k], 0, bestValues[k], 0, bestValues[k].length);
           }
@@ -703,7 +742,9 @@ public final class Trainer {
       Checkpoint c = new Checkpoint(epoch + 1, seed, initialRate, optimizer.state(),
           schedule == null ? null : schedule.state(), monitor, bestValue, bestEpoch, wait,
           history.stoppedEpoch(), keepBestMonitor, keepBestValue, metrics, current,
-          bufferValues(), model.randomState(), bestEpoch >= 0 ? bestValues : null);
+          bufferValues(), model.randomState(),
+          parallel != null ? parallel.replicaRandomStates() : new long[0][],
+          bestEpoch >= 0 ? bestValues : null);
       try {
         c.write(model, new Checkpoint.Settings(epochs, batchSize, shuffle, l2), checkpointFile);
       } catch (IOException e) {
@@ -844,7 +885,7 @@ public final class Trainer {
         best.save();
         if (bestValues != null) {
           for (int k = 0; k < bestValues.length; k++) {
-            parameters.get(k).copyTo(bestValues[k]);
+            state.get(k).copyTo(bestValues[k]);
           }
         }
         wait = 0;

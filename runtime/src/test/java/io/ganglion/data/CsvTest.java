@@ -3,6 +3,7 @@ package io.ganglion.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,8 +53,59 @@ final class CsvTest {
     Path file = write("x1,label,x2\n1,0,2\n3,1,abc\n");
     IOException e =
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
-    assertEquals(file + ": line 3, column 'x2' (2) must be a number, but was 'abc'",
+    assertEquals(file + ": line 3, column 'x2' (2) must be a finite decimal number, but was 'abc'",
         e.getMessage());
+  }
+
+  @Test
+  void onlyFiniteDecimalNumbersAreValues() throws IOException {
+    for (String bad : new String[] {"NaN", "-Infinity", "1e39", "3f", "4d", "0x1p3", "1e", ".",
+        "+", "1.2.3", "٣"}) {
+      Path file = write("x,label\n1,0\n" + bad + ",1\n");
+      IOException e =
+          assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+      assertTrue(e.getMessage().startsWith(file + ": line 3, column 'x' (0) must be a"), bad);
+      assertTrue(e.getMessage().endsWith(", but was '" + bad + "'"), e.getMessage());
+    }
+    Dataset data = Csv.reader().labelColumn("label")
+        .read(write("x,label\n-1,0\n+.5,1\n2.5E-3,0\n7.,1\n"));
+    assertArrayEquals(new float[] {-1, 0.5f, 2.5e-3f, 7}, data.features());
+  }
+
+  @Test
+  void aByteOrderMarkIsNotPartOfTheFirstName() throws IOException {
+    Dataset data = Csv.reader().features("a").labelColumn("label")
+        .read(write("\uFEFFa,label\n1,0\n2,1\n"));
+    assertArrayEquals(new float[] {1, 2}, data.features());
+    data = Csv.reader().header(false).labelColumn(1).read(write("\uFEFF1,0\n2,1\n"));
+    assertArrayEquals(new float[] {1, 2}, data.features());
+  }
+
+  @Test
+  void textThatIsNotUtf8NamesTheLine() throws IOException {
+    Path file = dir.resolve("latin1.csv");
+    Files.write(file, "x,label\n1,0\ncaf\u00e9,1\n".getBytes(StandardCharsets.ISO_8859_1));
+    IOException e =
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+    assertTrue(e.getMessage().startsWith(file + ": line 3 must be UTF-8 text, but was not"),
+        e.getMessage());
+  }
+
+  @Test
+  void aColumnIsEitherAFeatureOrTheAnswer() throws IOException {
+    Path file = write("a,label,d\n1,0,2\n3,1,4\n");
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> Csv.reader().labelColumn("label").targetColumns("d").read(file));
+    assertEquals("a label column or target columns must be chosen, not both, but both were"
+        + " before reading " + file, both.getMessage());
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("label").features("a", "label").read(file));
+    assertEquals(file + ": column 'label' (1) must be either a feature or a label, but was"
+        + " chosen as both", e.getMessage());
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().targetColumns("d").features("a", "d").read(file));
+    assertEquals(file + ": column 'd' (2) must be either a feature or a target, but was chosen"
+        + " as both", e.getMessage());
   }
 
   @Test

@@ -48,6 +48,54 @@ final class DatasetTest {
   }
 
   @Test
+  void splitDrawsByClassInLabelOrderWhateverTheLabels() {
+    float[] x = new float[100];
+    int[] y = new int[100];
+    for (int i = 0; i < 100; i++) {
+      x[i] = i;
+      y[i] = i < 70 ? 0 : i < 90 ? 1 : i % 2 == 0 ? 2 : 5; // classes 3 and 4 are empty
+    }
+    // The samples that the earlier implementation (an array per class) drew: unchanged.
+    assertArrayEquals(new float[] {0, 1, 4, 11, 17, 18, 19, 20, 34, 38, 57, 59, 60, 65, 75, 77,
+        82, 87, 92, 99}, Dataset.ofLabels(x, 1, y).split(0.2, 42).validation().features());
+    // A label near the int range allocates nothing per class.
+    y[99] = Integer.MAX_VALUE - 1;
+    Dataset.Split split = Dataset.ofLabels(x, 1, y).split(0.2, 42);
+    assertEquals(100, split.train().size() + split.validation().size());
+  }
+
+  @Test
+  void samplesMustBeFiniteWithClassIndexes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofLabels(new float[] {1, 2, 3, Float.NaN}, 2, new int[] {0, 1}));
+    assertEquals("feature 1 of sample 1 must be finite, but was NaN", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Dataset.ofTargets(
+        new float[] {1, 2}, 1, new float[] {0, Float.NEGATIVE_INFINITY}, 1));
+    assertEquals("target 0 of sample 1 must be finite, but was -Infinity", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofLabels(new float[] {1, 2}, 1, new int[] {0, -3}));
+    assertEquals("label of sample 1 must be a class index in [0, 2147483647), but was -3",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Dataset.ofLabels(new float[] {1}, 1, new int[] {Integer.MAX_VALUE}));
+    assertEquals("label of sample 0 must be a class index in [0, 2147483647), but was"
+        + " 2147483647", e.getMessage());
+  }
+
+  @Test
+  void gatherNamesWhatDoesNotFit() {
+    Dataset data = unbalanced();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> data.gather(new int[] {0, 100}, 0, 2, new float[2], new int[2], null));
+    assertEquals("order[1] must be a sample index in [0, 100), but was 100", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> data.gather(new int[] {0, 1}, 1, 2, new float[2], new int[2], null));
+    assertEquals("gather must take order[from, from + count) within an order of 2 indexes, into x"
+        + " with room for 2 values and y with room for 2, but took [1, 3) into 2 values and 2"
+        + " labels", e.getMessage());
+  }
+
+  @Test
   void splitOfTargetsIsSeeded() {
     Dataset data = Dataset.ofTargets(new float[20], 2, new float[10], 1);
     Dataset.Split split = data.split(0.3, 1);

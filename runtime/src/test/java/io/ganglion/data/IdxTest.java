@@ -3,6 +3,7 @@ package io.ganglion.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -95,6 +96,39 @@ final class IdxTest {
     IOException e = assertThrows(IOException.class, () -> Idx.read(file));
     assertEquals(file + ": is truncated: record 1 of 3 must have 4 bytes (4 values of type 08,"
         + " shape [3, 2, 2]), but the file ended after 2", e.getMessage());
+  }
+
+  @Test
+  void aHeaderClaimingMoreThanTheFileHoldsIsTruncatedNotAllocated() throws IOException {
+    // 2,000,000,000 values (8 GB as floats) announced by a file of a few bytes.
+    Path file = write("huge.gz", idx(0x08, new int[] {1, 2_000_000_000}, new byte[10]), true);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+    assertEquals(file + ": is truncated: record 0 of 1 must have 2000000000 bytes (2000000000"
+        + " values of type 08, shape [1, 2000000000]), but the file ended after 10",
+        e.getMessage());
+    // More values than one array holds, whose byte count overflows an int several times over.
+    Path wide = write("wide", idx(0x0E, new int[] {3, 1 << 30, 4}, new byte[0]), false);
+    e = assertThrows(IOException.class, () -> Idx.read(wide));
+    assertEquals(wide + ": must hold at most 2147483639 values, but its shape [3, 1073741824, 4]"
+        + " holds more", e.getMessage());
+  }
+
+  @Test
+  void aDamagedGzipStreamNamesTheFile() throws IOException {
+    byte[] gz = Files.readAllBytes(write("images.gz", images(), true));
+    Path cut = dir.resolve("cut.gz");
+    Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+    IOException e = assertThrows(IOException.class, () -> Idx.read(cut));
+    assertTrue(e.getMessage().startsWith(cut + ": must be a whole gzip stream, but its"
+        + " compressed data is damaged or cut short"), e.getMessage());
+    byte[] damaged = gz.clone();
+    for (int i = 10; i < damaged.length - 8; i++) {
+      damaged[i] = (byte) 0xff;
+    }
+    Path bad = dir.resolve("bad.gz");
+    Files.write(bad, damaged);
+    e = assertThrows(IOException.class, () -> Idx.read(bad));
+    assertTrue(e.getMessage().startsWith(bad + ": must be a whole gzip stream"), e.getMessage());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.ganglion.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -56,6 +57,39 @@ class AtomicWriteTest {
     TwoLayerNet loaded = TwoLayerNet.small();
     loaded.load(file);
     assertArrayEquals(TwoLayerNet.small().filled(1).snapshot(), loaded.snapshot());
+  }
+
+  @Test
+  void aSaveThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws IOException {
+    Files.createDirectory(dir.resolve("models"));
+    Path real = dir.resolve("models").resolve("real.safetensors");
+    TwoLayerNet.small().filled(1).save(real);
+    Path link = Files.createSymbolicLink(dir.resolve("link.safetensors"),
+        Path.of("models", "real.safetensors"));
+    Path chain = Files.createSymbolicLink(dir.resolve("chain.safetensors"), link.getFileName());
+    TwoLayerNet.small().filled(2).save(chain);
+    assertTrue(Files.isSymbolicLink(link));
+    assertTrue(Files.isSymbolicLink(chain));
+    TwoLayerNet loaded = TwoLayerNet.small();
+    loaded.load(real);
+    assertArrayEquals(TwoLayerNet.small().filled(2).snapshot(), loaded.snapshot());
+
+    Path loop = dir.resolve("loop");
+    Files.createSymbolicLink(loop, loop.getFileName());
+    IOException e = assertThrows(IOException.class, () -> TwoLayerNet.small().save(loop));
+    assertEquals(loop + ": must be a file or a link to one, but its symbolic links form a loop",
+        e.getMessage());
+  }
+
+  @Test
+  void aMissingFileOrADirectoryIsNamed() throws IOException {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TwoLayerNet.small().save(null));
+    assertEquals("file must not be null", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TwoLayerNet.small().load(null));
+    assertEquals("file must not be null", e.getMessage());
+    IOException io = assertThrows(IOException.class, () -> TwoLayerNet.small().load(dir));
+    assertEquals(dir + ": must be a safetensors file, but is a directory", io.getMessage());
   }
 
   private List<Path> listing() throws IOException {

@@ -295,8 +295,9 @@ final class OptimizersTest {
     sgd.step(parameters());
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> sgd.step(parameters()));
-    assertEquals("parameters must be the ones of the first step [w, b], but were [w, b];"
-        + " create one optimizer per model", e.getMessage());
+    assertEquals("parameters must be the ones of the first step [w, b], but were other"
+        + " parameters of the same names (another model's); create one optimizer per model",
+        e.getMessage());
   }
 
   @Test

@@ -186,6 +186,10 @@ final class LinearModel implements Model {
   }
 
   private float sampleLoss(int[] labels, float[] targets, int s, boolean grad, float scale) {
+    if (loss == Loss.SOFTMAX_CROSS_ENTROPY && labels == null) {
+      return grad ? Losses.softmaxCrossEntropy(z, outputs, targets, s * outputs, d, scale)
+          : Losses.softmaxCrossEntropy(z, outputs, targets, s * outputs);
+    }
     if (loss == Loss.SOFTMAX_CROSS_ENTROPY) {
       return grad ? Losses.softmaxCrossEntropy(z, outputs, labels[s], s, d, scale)
           : Losses.softmaxCrossEntropy(z, outputs, labels[s], s);

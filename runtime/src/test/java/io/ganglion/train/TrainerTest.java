@@ -294,6 +294,21 @@ final class TrainerTest {
   }
 
   @Test
+  void softmaxCrossEntropyTrainsOnProbabilityRowsAsOnLabels() {
+    LinearModel onLabels = softmax(3);
+    LinearModel onRows = softmax(3);
+    Trainer.of(onLabels).verbose(0).epochs(3).batchSize(16).fit(BLOBS);
+    History h = Trainer.of(onRows).verbose(0).epochs(3).batchSize(16)
+        .fit(BLOBS.withOneHotTargets(3));
+    // One-hot rows give the same gradients as their labels; losses agree to rounding.
+    for (int k = 0; k < onLabels.parameters().size(); k++) {
+      assertArrayEquals(onLabels.parameters().get(k).toArray(),
+          onRows.parameters().get(k).toArray(), 1e-6f);
+    }
+    assertTrue(h.metric("loss").get(2) < h.metric("loss").get(0));
+  }
+
+  @Test
   void dataMustFitTheModel() {
     Trainer trainer = Trainer.of(softmax(1)).verbose(0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -301,9 +316,9 @@ final class TrainerTest {
     assertEquals("training data must have 4 features per sample, the inputs of Linear, but had 5",
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> trainer.fit(Dataset.ofTargets(new float[8], 4, new float[6], 3)));
-    assertEquals("training data must have class labels for SOFTMAX_CROSS_ENTROPY, but had float"
-        + " targets", e.getMessage());
+        () -> trainer.fit(Dataset.ofTargets(new float[8], 4, new float[4], 2)));
+    assertEquals("training data must have 3 targets per sample, the outputs of Linear, but had 2",
+        e.getMessage());
     IllegalStateException s = assertThrows(IllegalStateException.class,
         () -> Trainer.of(softmax(1)).verbose(0)
             .earlyStopping(EarlyStopping.monitor("val_loss")).fit(BLOBS));
@@ -315,6 +330,29 @@ final class TrainerTest {
             .fit(BLOBS));
     assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, val_loss,"
         + " val_accuracy, lr], but was 'val_mse'", s.getMessage());
+  }
+
+  @Test
+  void badLabelsAndValuesAreRejectedBeforeTheFirstStep() {
+    float[] x = BLOBS.features().clone();
+    int[] y = BLOBS.labels().clone();
+    Dataset data = Dataset.ofLabels(x, 4, y);
+    LinearModel model = softmax(1);
+    float[] before = model.parameters().get(0).toArray();
+    y[217] = 3; // the arrays are live: changed after the Dataset checked them
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.of(model).verbose(0).batchSize(4).shuffle(false).fit(data));
+    assertEquals("training data: label of sample 217 must be a class index in [0, 3), the"
+        + " classes of Linear, but was 3", e.getMessage());
+    y[217] = 0;
+    x[4 * 150 + 2] = Float.NaN;
+    e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(model).evaluate(data));
+    assertEquals("data: feature 2 of sample 150 must be finite, but was NaN", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.of(model).verbose(0).validation(data).fit(BLOBS));
+    assertEquals("validation data: feature 2 of sample 150 must be finite, but was NaN",
+        e.getMessage());
+    assertArrayEquals(before, model.parameters().get(0).toArray());
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.ganglion.train.Trainer;
 import io.ganglion.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,30 @@ class CheckpointTest {
   }
 
   @Test
+  void dropoutAndBatchNormOnOneTwoAndThreeThreads() throws Exception {
+    for (int threads = 1; threads <= 3; threads++) {
+      assertResumeEqualsUninterrupted(Net_Networks_BlobsRegularized::new,
+          () -> Sgd.of(0.1, 0.9), () -> null,
+          EarlyStopping.monitor("val_loss").patience(5).restoreBestWeights(true), threads);
+    }
+  }
+
+  @Test
+  void theBestWeightsIncludeTheBatchNormStatistics() {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(4);
+    // A learning rate high enough that later epochs are worse than the best one.
+    History history = Trainer.of(net).optimizer(Sgd.of(0.8, 0.9)).batchSize(8).epochs(12).seed(3)
+        .validationSplit(0.3).verbose(0)
+        .earlyStopping(EarlyStopping.monitor("val_loss").patience(12).restoreBestWeights(true))
+        .fit(DATA);
+    assertTrue(history.bestEpoch() < history.epochs() - 1, "the best epoch must not be the last");
+    // What the best epoch reported is what the restored model gives on the same validation set.
+    Dataset validation = DATA.split(0.3, 3).validation();
+    double restored = Trainer.of(net).evaluate(validation).loss();
+    assertEquals(history.metric("val_loss").get(history.bestEpoch()), restored, 1e-6);
+  }
+
+  @Test
   void keepBestSavesTheWeightsOfTheBestEpoch() throws Exception {
     Path best = dir.resolve("best.safetensors");
     Net_Networks_Blobs net = new Net_Networks_Blobs(1);
@@ -71,14 +96,21 @@ class CheckpointTest {
   private void assertResumeEqualsUninterrupted(
       Supplier<Optimizer> optimizer, Supplier<LearningRateSchedule> schedule,
       EarlyStopping earlyStopping, int threads) throws Exception {
-    Net_Networks_Blobs straight = new Net_Networks_Blobs(7);
+    assertResumeEqualsUninterrupted(
+        Net_Networks_Blobs::new, optimizer, schedule, earlyStopping, threads);
+  }
+
+  private void assertResumeEqualsUninterrupted(LongFunction<Model> network,
+      Supplier<Optimizer> optimizer, Supplier<LearningRateSchedule> schedule,
+      EarlyStopping earlyStopping, int threads) throws Exception {
+    Model straight = network.apply(7);
     History expected =
         configure(Trainer.of(straight), optimizer.get(), schedule.get(), earlyStopping, threads)
             .fit(DATA);
     assertEquals(6, expected.epochs(), "early stopping must not end the reference run early");
 
     Path file = dir.resolve("run.ckpt.safetensors");
-    Net_Networks_Blobs interrupted = new Net_Networks_Blobs(7);
+    Model interrupted = network.apply(7);
     Trainer first =
         configure(Trainer.of(interrupted), optimizer.get(), schedule.get(), earlyStopping, threads)
             .checkpoint(file);
@@ -92,7 +124,7 @@ class CheckpointTest {
     });
     assertEquals(3, first.fit(DATA).epochs());
 
-    Net_Networks_Blobs resumed = new Net_Networks_Blobs(99); // other initial weights
+    Model resumed = network.apply(99); // other initial weights
     Trainer second =
         configure(Trainer.of(resumed), optimizer.get(), schedule.get(), earlyStopping, threads)
             .checkpoint(file)
@@ -111,13 +143,20 @@ class CheckpointTest {
 
   private static Trainer configure(Trainer trainer, Optimizer optimizer,
       LearningRateSchedule schedule, EarlyStopping earlyStopping, int threads) {
-    return trainer.optimizer(optimizer).schedule(schedule).earlyStopping(earlyStopping)
+    if (schedule != null) {
+      trainer.schedule(schedule);
+    }
+    return trainer.optimizer(optimizer).earlyStopping(earlyStopping)
         .batchSize(16).epochs(6).seed(5).threads(threads).validationSplit(0.25).verbose(0);
   }
 
   private static void assertParametersEqual(Model expected, Model actual) {
     for (Parameter p : expected.parameters()) {
       assertArrayEquals(p.toArray(), actual.parameter(p.name()).toArray(), p.name());
+    }
+    for (int k = 0; k < expected.buffers().size(); k++) {
+      Parameter b = expected.buffers().get(k);
+      assertArrayEquals(b.toArray(), actual.buffers().get(k).toArray(), b.name());
     }
   }
 

@@ -218,6 +218,22 @@ final class Networks {
     Layer logits;
   }
 
+  /** Blobs with batch norm and dropout: checkpoints and the best weights must carry both. */
+  @Network(inputs = 2, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class BlobsRegularized {
+    @Dense(units = 16, activation = RELU)
+    Layer hidden;
+
+    @BatchNorm
+    Layer norm;
+
+    @Dropout(rate = 0.3f)
+    Layer drop;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   @Network(inputs = 64, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class Medium {
     @Dense(units = 32, activation = RELU)
