@@ -276,6 +276,10 @@ public final class Csv {
       throw new IOException(
           file + ": the header must have a column '" + name + "', but its columns are " + names);
     }
+    if (names.lastIndexOf(name) != index) {
+      throw new IOException(file + ": the header must name column '" + name + "' once, but"
+          + " columns " + index + " and " + names.lastIndexOf(name) + " both have that name");
+    }
     return index;
   }
 

@@ -26,7 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>Either way every sum runs in a fixed order, so the same data and thread count give
- * bit-identical results; different thread counts agree to float rounding.
+ * bit-identical results. Different thread counts agree to float rounding for networks without
+ * dropout or batch normalization; with them they train differently, as PyTorch's {@code
+ * DataParallel} does: each worker draws its own dropout masks, and batch statistics are those of
+ * a worker's slice.
  *
  * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step. {@link
  * Trainer#threads(int)} uses it; a custom training loop can too:

@@ -102,6 +102,11 @@ final class CsvTest {
         () -> Csv.reader().labelColumn("label").features("a", "label").read(file));
     assertEquals(file + ": column 'label' (1) must be either a feature or a label, but was"
         + " chosen as both", e.getMessage());
+    Path twice = Files.writeString(dir.resolve("twice.csv"), "a,label,a\n1,0,2\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("label").features("a").read(twice));
+    assertEquals(twice + ": the header must name column 'a' once, but columns 0 and 2 both have"
+        + " that name", e.getMessage());
     e = assertThrows(IOException.class,
         () -> Csv.reader().targetColumns("d").features("a", "d").read(file));
     assertEquals(file + ": column 'd' (2) must be either a feature or a target, but was chosen"
