@@ -150,14 +150,15 @@ final class BatchNormWriter extends LayerWriter {
     endRows(code, shape);
     code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
     code.addStatement("double variance = s[c] / values");
-    code.addStatement("inv[c] = (float) (1 / Math.sqrt(variance + $Lf))",
+    code.addStatement("inv[c] = (float) (1 / $T.sqrt(variance + $Lf))", Math.class,
         NetworkWriter.floatLiteral(layer.epsilon()));
-    code.beginControlFlow("if (primary)");
+    // One value per channel (a batch of one sample over vectors) says nothing about the
+    // variance: the running statistics keep what they had (PyTorch refuses such a batch).
+    code.beginControlFlow("if (primary && values > 1)");
     code.addStatement("float m = $Lf", NetworkWriter.floatLiteral(layer.momentum()));
     code.addStatement("rm[c] = (1 - m) * rm[c] + m * mean[c]");
     code.addStatement(
-        "rv[c] = (float) ((1 - m) * rv[c] + m * (values > 1 ? variance * values / (values - 1)"
-            + " : variance))");
+        "rv[c] = (float) ((1 - m) * rv[c] + m * (variance * values / (values - 1)))");
     code.endControlFlow();
     code.endControlFlow();
     code.beginControlFlow("if (primary)");
@@ -166,7 +167,7 @@ final class BatchNormWriter extends LayerWriter {
     code.nextControlFlow("else");
     code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
     code.addStatement("mean[c] = rm[c]");
-    code.addStatement("inv[c] = (float) (1 / Math.sqrt(rv[c] + $Lf))",
+    code.addStatement("inv[c] = (float) (1 / $T.sqrt(rv[c] + $Lf))", Math.class,
         NetworkWriter.floatLiteral(layer.epsilon()));
     code.endControlFlow();
     code.endControlFlow();

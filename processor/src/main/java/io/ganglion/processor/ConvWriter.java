@@ -115,14 +115,14 @@ final class ConvWriter extends WeightedLayerWriter {
     int s = layer.stride();
     int k = layer.kernel();
     if (padded(layer)) {
-      code.beginControlFlow("for (int ky = Math.max(0, $L - oy); ky < Math.min($L, $L - oy); ky++)",
-          layer.pad(), k, layer.in().height() + layer.pad());
+      code.beginControlFlow("for (int ky = $T.max(0, $L - oy); ky < $T.min($L, $L - oy); ky++)",
+          Math.class, layer.pad(), Math.class, k, layer.in().height() + layer.pad());
       if (interiorColumn) {
         code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
       } else {
         code.beginControlFlow(
-            "for (int kx = Math.max(0, $L - ox); kx < Math.min($L, $L - ox); kx++)",
-            layer.pad(), k, layer.in().width() + layer.pad());
+            "for (int kx = $T.max(0, $L - ox); kx < $T.min($L, $L - ox); kx++)",
+            Math.class, layer.pad(), Math.class, k, layer.in().width() + layer.pad());
       }
       code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
           layer.in().width(), layer.pad());
@@ -139,11 +139,11 @@ final class ConvWriter extends WeightedLayerWriter {
    * (ky, kx) lies inside the padded layer's input.
    */
   static void paddedBounds(CodeBlock.Builder code, LayerModel layer) {
-    code.addStatement("int oyFrom = Math.max(0, $L - ky)", layer.pad());
-    code.addStatement("int oyTo = Math.min($L, $L - ky)", layer.out().height(),
+    code.addStatement("int oyFrom = $T.max(0, $L - ky)", Math.class, layer.pad());
+    code.addStatement("int oyTo = $T.min($L, $L - ky)", Math.class, layer.out().height(),
         layer.in().height() + layer.pad());
-    code.addStatement("int oxFrom = Math.max(0, $L - kx)", layer.pad());
-    code.addStatement("int oxTo = Math.min($L, $L - kx)", layer.out().width(),
+    code.addStatement("int oxFrom = $T.max(0, $L - kx)", Math.class, layer.pad());
+    code.addStatement("int oxTo = $T.min($L, $L - kx)", Math.class, layer.out().width(),
         layer.in().width() + layer.pad());
   }
 

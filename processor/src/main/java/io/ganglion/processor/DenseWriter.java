@@ -688,9 +688,9 @@ final class DenseWriter extends WeightedLayerWriter {
       return;
     }
     code.beginControlFlow("for (int i0 = $L; i0 < $L; i0 += $L)", from, to, TRANSPOSE_TILE);
-    code.addStatement("int i1 = Math.min(i0 + $L, $L)", TRANSPOSE_TILE, to);
+    code.addStatement("int i1 = $T.min(i0 + $L, $L)", Math.class, TRANSPOSE_TILE, to);
     code.beginControlFlow("for (int j0 = 0; j0 < $L; j0 += $L)", units(), TRANSPOSE_TILE);
-    code.addStatement("int j1 = Math.min(j0 + $L, $L)", TRANSPOSE_TILE, units());
+    code.addStatement("int j1 = $T.min(j0 + $L, $L)", Math.class, TRANSPOSE_TILE, units());
     code.beginControlFlow("for (int i = i0; i < i1; i++)");
     code.addStatement("float[] wi = w[i]");
     code.beginControlFlow("for (int j = j0; j < j1; j++)");

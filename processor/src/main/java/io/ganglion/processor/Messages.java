@@ -88,6 +88,28 @@ final class Messages {
 
   // Layer fields.
 
+  static String dollarInLayerName(String layer) {
+    return tag("LayerName") + layer + " must be a name without '$', but was not; the generated"
+        + " members are named after the layer, so rename it";
+  }
+
+  static String constructorThrows(String name, String thrown, String generated) {
+    return tag("ConstructorThrows") + name + "() must not declare checked exceptions, but"
+        + " throws " + thrown + "; " + generated + "'s constructors call it and cannot pass them"
+        + " on";
+  }
+
+  static String sealedClass(String name, String permitted, String generated) {
+    return tag("SealedClass") + name + " is sealed, so it must permit " + generated + ", but"
+        + " permits " + permitted + "; add " + generated + " to its permits clause";
+  }
+
+  static String generatedNameTaken(String name, String generated) {
+    return tag("GeneratedNameTaken") + name + " must have a generated class of its own, but "
+        + generated + " was already created in this compilation (by another @Network class or"
+        + " a class of that name); rename one of them";
+  }
+
   static String privateLayer(String layer, String generated) {
     return tag("PrivateLayer") + layer + " must not be private, but was; " + generated
         + " assigns the layer's view to it, so make it package-private";
@@ -185,10 +207,10 @@ final class Messages {
   }
 
   static String kernelTooLarge(String layer, String what, int size, String shown, String flow,
-      int largest, boolean suggestSame) {
+      int largest) {
     return tag("KernelTooLarge") + layer + ": a " + size + "x" + size + " " + what
         + " must fit its " + shown + " input, but does not (" + flow + "); use a " + what
-        + " of at most " + largest + (suggestSame ? " or padding = SAME" : "");
+        + " of at most " + largest;
   }
 
   static String strideRemainder(String layer, String what, int size, int stride, String shown,
@@ -246,6 +268,12 @@ final class Messages {
   }
 
   // Rounds and failures.
+
+  static String unresolvedValue(String name, String value) {
+    return tag("UnresolvedValue") + name + ": " + value + " must be a constant that exists, but"
+        + " was never found, not even after other annotation processors ran; check its name and"
+        + " import";
+  }
 
   static String unresolvedType(String name, String type) {
     return tag("UnresolvedType") + name + " must only use types that exist, but " + type

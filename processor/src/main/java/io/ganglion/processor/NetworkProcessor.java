@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -119,9 +120,12 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (round.processingOver()) {
       for (Map.Entry<String, String> entry : deferred.entrySet()) {
         TypeElement type = processingEnv.getElementUtils().getTypeElement(entry.getKey());
+        String name = type.getSimpleName().toString();
         processingEnv.getMessager().printMessage(
             Diagnostic.Kind.ERROR,
-            Messages.unresolvedType(type.getSimpleName().toString(), entry.getValue()),
+            entry.getValue().startsWith("the value of ")
+                ? Messages.unresolvedValue(name, entry.getValue())
+                : Messages.unresolvedType(name, entry.getValue()),
             type);
       }
       deferred.clear();
@@ -162,9 +166,9 @@ public final class NetworkProcessor extends AbstractProcessor {
         writeStandIn(type, false);
         return;
       }
-      file.writeTo(processingEnv.getFiler());
-      if (network.vector()) {
-        new VectorWriter(network).write().writeTo(processingEnv.getFiler());
+      if (!writeOrReportTaken(file, type)
+          || network.vector() && !writeOrReportTaken(new VectorWriter(network).write(), type)) {
+        return;
       }
       if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
         processingEnv.getMessager().printMessage(
@@ -181,6 +185,24 @@ public final class NetworkProcessor extends AbstractProcessor {
       } catch (IOException | RuntimeException | Error ignored) {
         // Already reported as an internal error; a missing stand-in only adds follow-up errors.
       }
+    }
+  }
+
+  /**
+   * Writes {@code file}; returns false after an error on {@code type} if its class was already
+   * created in this compilation (two networks named so that their generated classes coincide, such
+   * as {@code A.B} and {@code A_B}, or a class {@code Net_N} beside network {@code N}).
+   */
+  private boolean writeOrReportTaken(JavaFile file, TypeElement type) throws IOException {
+    try {
+      file.writeTo(processingEnv.getFiler());
+      return true;
+    } catch (FilerException e) {
+      String name = file.packageName().isEmpty() ? file.typeSpec().name()
+          : file.packageName() + "." + file.typeSpec().name();
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Messages.generatedNameTaken(type.getSimpleName().toString(), name), type);
+      return false;
     }
   }
 

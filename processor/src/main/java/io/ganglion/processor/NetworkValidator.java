@@ -157,6 +157,12 @@ final class NetworkValidator {
 
     List<LayerModel> layers = new ArrayList<>();
     Map<String, String> generatedMembers = new HashMap<>();
+    if (inputValue != null) {
+      // The constants of an image input, which a layer named "input" would make again.
+      for (String constant : List.of("INPUT_CHANNELS", "INPUT_HEIGHT", "INPUT_WIDTH")) {
+        generatedMembers.put(constant, "the network's image input");
+      }
+    }
     walk.flow = "input gives " + walk.shown();
     boolean sizesValid = walk.known;
     for (int k = 0; k < fields.size(); k++) {
@@ -399,7 +405,7 @@ final class NetworkValidator {
         valid = false;
       } else if (kernel > in.height() || kernel > in.width()) {
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
-            Math.min(in.height(), in.width()), !same), field, conv,
+            Math.min(in.height(), in.width())), field, conv,
             explicitValue(conv, "kernel"));
         valid = false;
       } else if (same) {
@@ -466,7 +472,7 @@ final class NetworkValidator {
     if (valid && walk.known) {
       if (size > in.height() || size > in.width()) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
-            Math.min(in.height(), in.width()), false), field, pool, explicitValue(pool, "size"));
+            Math.min(in.height(), in.width())), field, pool, explicitValue(pool, "size"));
         valid = false;
       } else if (remainder(layerName, field, pool, "window", size, stride, in, shownIn, flow)) {
         out = Shape.image(in.channels(), (in.height() - size) / stride + 1,
@@ -557,6 +563,36 @@ final class NetworkValidator {
     if (!usable) {
       error(Messages.noConstructor(name, generated), type, null, null);
     }
+    for (ExecutableElement constructor : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+      if (constructor.getParameters().isEmpty()) {
+        List<String> checked = new ArrayList<>();
+        for (TypeMirror thrown : constructor.getThrownTypes()) {
+          if (!types.isSubtype(thrown, elements.getTypeElement("java.lang.RuntimeException")
+                  .asType())
+              && !types.isSubtype(thrown, elements.getTypeElement("java.lang.Error").asType())) {
+            checked.add(thrown.toString());
+          }
+        }
+        if (!checked.isEmpty()) {
+          error(Messages.constructorThrows(name, String.join(", ", checked), generated),
+              constructor, null, null);
+        }
+      }
+    }
+    if (type.getModifiers().contains(Modifier.SEALED)) {
+      List<String> permitted = new ArrayList<>();
+      boolean permitsGenerated = false;
+      for (TypeMirror subclass : type.getPermittedSubclasses()) {
+        TypeElement element = (TypeElement) types.asElement(subclass);
+        String simple = element == null ? subclass.toString() : element.getSimpleName().toString();
+        permitted.add(simple);
+        permitsGenerated |= simple.equals(generated);
+      }
+      if (!permitsGenerated) {
+        error(Messages.sealedClass(name, String.join(", ", permitted), generated), type, null,
+            null);
+      }
+    }
     for (TypeMirror up = type.getSuperclass(); up.getKind() == TypeKind.DECLARED; ) {
       TypeElement superclass = (TypeElement) types.asElement(up);
       if (mirror(superclass, NETWORK) != null) {
@@ -583,6 +619,9 @@ final class NetworkValidator {
     TypeMirror type = field.asType();
     if (!(type.getKind() == TypeKind.DECLARED && type.toString().equals(LAYER))) {
       error(Messages.layerType(layerName, type.toString()), field, null, null);
+    }
+    if (layerName.indexOf('$') >= 0) {
+      error(Messages.dollarInLayerName(layerName), field, null, null);
     }
   }
 
@@ -743,9 +782,41 @@ final class NetworkValidator {
     if (type.getSuperclass().getKind() == TypeKind.ERROR) {
       return type.getSuperclass().toString();
     }
+    AnnotationMirror network = mirror(type, NETWORK);
+    String value = network == null ? null : unresolvedValue(network);
+    if (value != null) {
+      return value + " of @Network";
+    }
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
-      if (!layerAnnotations(field).isEmpty() && field.asType().getKind() == TypeKind.ERROR) {
+      List<AnnotationMirror> annotations = layerAnnotations(field);
+      if (!annotations.isEmpty() && field.asType().getKind() == TypeKind.ERROR) {
         return field.asType().toString();
+      }
+      for (AnnotationMirror annotation : annotations) {
+        value = unresolvedValue(annotation);
+        if (value != null) {
+          return value + " of " + field.getSimpleName();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The name of a value of {@code mirror} that javac could not resolve yet (such as a constant of
+   * a class another processor generates in this round), or null. javac gives such a value as the
+   * string {@code <error>}; Ganglion's annotations have no string values.
+   */
+  private static String unresolvedValue(AnnotationMirror mirror) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
+        mirror.getElementValues().entrySet()) {
+      Object value = e.getValue().getValue();
+      List<?> values = value instanceof List ? (List<?>) value : List.of(value);
+      for (Object v : values) {
+        Object element = v instanceof AnnotationValue ? ((AnnotationValue) v).getValue() : v;
+        if (element instanceof String) {
+          return "the value of " + e.getKey().getSimpleName();
+        }
       }
     }
     return null;

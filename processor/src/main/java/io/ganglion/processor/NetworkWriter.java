@@ -15,7 +15,15 @@ import io.ganglion.Loss;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
 
 /**
  * Turns a {@link NetworkModel} into the source of {@code Net_<Name>}: sizes as constants,
@@ -177,10 +185,62 @@ final class NetworkWriter {
     if (splittable()) {
       addSplit(type);
     }
-    return JavaFile.builder(network.generatedClass().packageName(), type.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    suppressInherited(type, network.element());
+    return JavaFiles.of(network.generatedClass().packageName(), type, network.element(), true);
+  }
+
+  /**
+   * Suppresses what extending the user's class makes javac warn about, which is the user's to
+   * decide: a deprecated network class or layer field, a serializable network without a
+   * serialVersionUID. Only what applies: compilers such as ECJ warn about needless suppressions.
+   */
+  static void suppressInherited(TypeSpec.Builder type, TypeElement network) {
+    Set<String> warnings = new TreeSet<>();
+    List<Element> deprecatable = new ArrayList<>();
+    for (Element field : ElementFilter.fieldsIn(network.getEnclosedElements())) {
+      if (!NetworkValidator.layerAnnotations(field).isEmpty()) {
+        deprecatable.add(field); // the layers, which the generated constructor assigns
+      }
+    }
+    for (Element e = network; e instanceof TypeElement; e = e.getEnclosingElement()) {
+      deprecatable.add(e);
+    }
+    for (Element e : deprecatable) {
+      Deprecated deprecated = e.getAnnotation(Deprecated.class);
+      if (deprecated != null) {
+        warnings.add(deprecated.forRemoval() ? "removal" : "deprecation");
+      }
+    }
+    if (serializable(network.asType())) {
+      warnings.add("serial");
+    }
+    if (warnings.isEmpty()) {
+      return;
+    }
+    CodeBlock values = warnings.stream().map(w -> CodeBlock.of("$S", w))
+        .collect(CodeBlock.joining(", ", warnings.size() > 1 ? "{" : "",
+            warnings.size() > 1 ? "}" : ""));
+    type.addAnnotation(
+        AnnotationSpec.builder(SuppressWarnings.class).addMember("value", values).build());
+  }
+
+  private static boolean serializable(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    if (element.getQualifiedName().contentEquals("java.io.Serializable")) {
+      return true;
+    }
+    if (serializable(element.getSuperclass())) {
+      return true;
+    }
+    for (TypeMirror i : element.getInterfaces()) {
+      if (serializable(i)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void addConstants(TypeSpec.Builder type) {
@@ -598,7 +658,7 @@ final class NetworkWriter {
               .addParameter(long[].class, "state")
               .beginControlFlow("if (state == null || state.length != 3)")
               .addStatement(
-                  "throw new IllegalArgumentException($S + $T.toString(state))",
+                  "throw new $T($S + $T.toString(state))", IllegalArgumentException.class,
                   "random state must be {seed, dropout step, replicas}, but was ",
                   ClassName.get("java.util", "Arrays"))
               .endControlFlow()
@@ -705,9 +765,9 @@ final class NetworkWriter {
    */
   private CodeBlock inChunks(CodeBlock body) {
     return CodeBlock.builder()
-        .addStatement("int step = Math.max(capacity, EVAL_CHUNK)")
+        .addStatement("int step = $T.max(capacity, EVAL_CHUNK)", Math.class)
         .beginControlFlow("for (int done = 0; done < count; done += step)")
-        .addStatement("int n = Math.min(step, count - done)")
+        .addStatement("int n = $T.min(step, count - done)", Math.class)
         .addStatement("grow(n)")
         .addStatement("forward(inputs, offset + done, n$L)", inference())
         .add(body)

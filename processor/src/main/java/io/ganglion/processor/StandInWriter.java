@@ -76,9 +76,9 @@ final class StandInWriter {
                 .build());
       }
     }
-    return JavaFile.builder(generated.packageName(), stand.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    if (extendable) {
+      NetworkWriter.suppressInherited(stand, type);
+    }
+    return JavaFiles.of(generated.packageName(), stand, type, extendable);
   }
 }

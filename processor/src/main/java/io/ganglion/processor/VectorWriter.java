@@ -161,10 +161,7 @@ final class VectorWriter {
             .initializer("$L", network.inputs())
             .build());
     type.addMethods(methods);
-    return JavaFile.builder(className.packageName(), type.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    return JavaFiles.of(className.packageName(), type, network.element(), false);
   }
 
   /**
@@ -322,7 +319,7 @@ final class VectorWriter {
       String end = p.range == Range.DEPTH ? "kTo" : p.depth;
       code.beginControlFlow(
           "for (int k0 = $L; k0 == $L || k0 < $L; k0 += $L)", start, start, end, depthTile(p));
-      code.addStatement("int k1 = Math.min(k0 + $L, $L)", depthTile(p), end);
+      code.addStatement("int k1 = $T.min(k0 + $L, $L)", Math.class, depthTile(p), end);
       code.addStatement("boolean fresh = k0 == $L", start);
     }
     code.addStatement("int r = $L", p.range == Range.ROWS ? "rFrom" : "0");

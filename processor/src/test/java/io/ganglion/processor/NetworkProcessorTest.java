@@ -244,6 +244,103 @@ class NetworkProcessorTest {
     assertThat(compilation).succeededWithoutWarnings();
   }
 
+  /**
+   * Layer names and classes of the network's package that are simple names of types the generated
+   * code uses: the generated code names those types in full.
+   */
+  @Test
+  void namesThatHideTypesTheGeneratedCodeUses_compile() {
+    Compilation compilation =
+        compile(
+            source("Foo",
+                "@Deprecated",
+                "@Network(input = {2, 5, 5}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                "abstract class Foo implements java.io.Serializable {",
+                "  int Arrays;",
+                "  @Conv2d(filters = 3, kernel = 3) Layer Math;",
+                "  @Dropout(rate = 0.5f) Layer System;",
+                "  @Flatten Layer List;",
+                "  @Deprecated @Dense(units = 4, activation = Activation.TANH) Layer Parameter;",
+                "  @Dense(units = 3) Layer Checks;",
+                "}"),
+            source("Override", "@interface Override {}"),
+            source("String", "class String {}"),
+            source("IllegalArgumentException", "class IllegalArgumentException {}"),
+            source("Initializers", "class Initializers {}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  /** A constant of a class generated in the same compilation, such as another network's size. */
+  @Test
+  void constantsOfGeneratedClassesAreWaitedFor() throws java.io.IOException {
+    Compilation compilation =
+        compile(
+            source("Encoder",
+                "@Network(inputs = 8, loss = Loss.MSE)",
+                "abstract class Encoder {",
+                "  @Dense(units = 3, activation = Activation.TANH) Layer code;",
+                "}"),
+            source("Decoder",
+                "@Network(inputs = Net_Encoder.OUTPUTS, loss = Loss.MSE)",
+                "abstract class Decoder {",
+                "  @Dense(units = Net_Encoder.INPUTS) Layer out;",
+                "}",
+                "class Check {",
+                "  static int[] sizes() {",
+                "    Decoder d = new Net_Decoder(1);",
+                "    return new int[] {Net_Decoder.INPUTS, Net_Decoder.OUTPUTS};",
+                "  }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.generatedSourceFile("test.Net_Decoder").get().getCharContent(true)
+        .toString()).contains("public static final int INPUTS = 3;");
+  }
+
+  @Test
+  void unresolvedConstant_reportedWhenItNeverAppears() {
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = HIDDEN) Layer out;",
+            "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/UnresolvedValue] Foo: the value of units of out must be a"
+            + " constant that exists, but was never found, not even after other annotation"
+            + " processors ran; check its name and import")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo");
+    // javac's own "cannot find symbol" for HIDDEN comes with it, and no "units must be at least 1".
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
+  void generatedNamesThatCoincide_reportedOnTheSecondClass() {
+    JavaFileObject outer =
+        source("A",
+            "class A {",
+            "  @Network(inputs = 4, loss = Loss.MSE)",
+            "  abstract static class B {",
+            "    @Dense(units = 3) Layer out;",
+            "  }",
+            "}");
+    JavaFileObject flat =
+        source("A_B",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class A_B {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(outer, flat);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/GeneratedNameTaken] A_B must have a generated class of its"
+            + " own, but test.Net_A_B was already created in this compilation (by another @Network"
+            + " class or a class of that name); rename one of them")
+        .inFile(flat)
+        .onLineContaining("abstract class A_B");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   @Test
   void defaultPackage_works() {
     Compilation compilation =

@@ -476,6 +476,77 @@ class NetworkValidatorTest {
         "Layer hidden_one");
   }
 
+  @Test
+  void nameCollision_imageInput() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 4, 4}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 2, kernel = 3) Layer input;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/NameCollision] input must have a name whose generated members are unique, but"
+            + " was one that makes INPUT_CHANNELS like the network's image input does; rename"
+            + " one of them",
+        "Layer input");
+    // A vector network has no INPUT_* constants: the name is free there.
+    assertThat(compile(source("Bar",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @Dense(units = 3) Layer input;",
+            "  @Dense(units = 1) Layer out;",
+            "}")))
+        .succeededWithoutWarnings();
+  }
+
+  @Test
+  void dollarInLayerName() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 3) Layer a$b;",
+            "}"),
+        "[Network/LayerName] a$b must be a name without '$', but was not; the generated members"
+            + " are named after the layer, so rename it",
+        "Layer a$b");
+  }
+
+  @Test
+  void constructorThrows() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  Foo() throws Exception, IllegalStateException {}",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/ConstructorThrows] Foo() must not declare checked exceptions, but throws"
+            + " java.lang.Exception; Net_Foo's constructors call it and cannot pass them on",
+        "Foo() throws");
+  }
+
+  @Test
+  void sealedClass() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract sealed class Foo permits Other {",
+            "  @Dense(units = 3) Layer out;",
+            "}",
+            "final class Other extends Foo {}"),
+        "[Network/SealedClass] Foo is sealed, so it must permit Net_Foo, but permits Other; add"
+            + " Net_Foo to its permits clause",
+        "sealed class Foo");
+    assertThat(compile(source("Bar",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract sealed class Bar permits Net_Bar {",
+            "  @Dense(units = 3) Layer out;",
+            "}")))
+        .succeededWithoutWarnings();
+  }
+
   // Layer values and shapes.
 
   @Test

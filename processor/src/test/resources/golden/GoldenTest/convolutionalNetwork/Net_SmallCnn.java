@@ -628,10 +628,10 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       for (int c = 0; c < 8; c++) {
         double variance = s[c] / values;
         inv[c] = (float) (1 / Math.sqrt(variance + 1.0e-5f));
-        if (primary) {
+        if (primary && values > 1) {
           float m = 0.1f;
           rm[c] = (1 - m) * rm[c] + m * mean[c];
-          rv[c] = (float) ((1 - m) * rv[c] + m * (values > 1 ? variance * values / (values - 1) : variance));
+          rv[c] = (float) ((1 - m) * rv[c] + m * (variance * values / (values - 1)));
         }
       }
       if (primary) {

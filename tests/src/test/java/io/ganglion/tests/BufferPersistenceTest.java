@@ -25,6 +25,28 @@ import org.junit.jupiter.api.io.TempDir;
 class BufferPersistenceTest {
   @TempDir Path dir;
 
+  /**
+   * A training batch of one sample gives batch norm over vectors one value per unit: no variance
+   * to learn from, so the running statistics stay (they used to move toward a variance of 0).
+   */
+  @Test
+  void aBatchOfOneLeavesVectorRunningStatisticsAlone() {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(5);
+    List<Parameter> buffers = net.buffers();
+    float[] x = {0.3f, -1.2f, 0.8f, 0.1f};
+    int[] y = {2, 0};
+    float[][] before = new float[buffers.size()][];
+    for (int k = 0; k < before.length; k++) {
+      before[k] = buffers.get(k).toArray();
+    }
+    net.forwardBackward(x, 0, y, null, 1, 1f);
+    assertArrayEquals(before[0], buffers.get(0).toArray(), "running_mean");
+    assertArrayEquals(before[1], buffers.get(1).toArray(), "running_var");
+    assertEquals(1f, buffers.get(2).toArray()[0], "num_batches_tracked counts the batch");
+    net.forwardBackward(x, 0, y, null, 2, 0.5f);
+    assertTrue(before[1][0] != buffers.get(1).toArray()[0], "two samples update running_var");
+  }
+
   @Test
   void runningStatisticsAreSavedAndLoaded() throws Exception {
     Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
