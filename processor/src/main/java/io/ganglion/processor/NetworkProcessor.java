@@ -166,8 +166,13 @@ public final class NetworkProcessor extends AbstractProcessor {
         writeStandIn(type, false);
         return;
       }
-      if (!writeOrReportTaken(file, type)
-          || network.vector() && !writeOrReportTaken(new VectorWriter(network).write(), type)) {
+      // The kernels first: the network's class refers to them, so it must not be written
+      // when their name is taken, and a stand-in takes its place.
+      if (network.vector() && !writeOrReportTaken(new VectorWriter(network).write(), type)) {
+        writeStandIn(type, false);
+        return;
+      }
+      if (!writeOrReportTaken(file, type)) {
         return;
       }
       if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {

@@ -325,22 +325,15 @@ public final class Csv {
    * hexadecimal, a trailing {@code f} or {@code d}).
    */
   private static boolean isDecimal(String text) {
-    int i = 0;
     int n = text.length();
-    if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-      i++;
-    }
-    int digits = 0;
-    while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
-      i++;
-      digits++;
-    }
+    int i = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+    int end = digitsEnd(text, i);
+    int digits = end - i;
+    i = end;
     if (i < n && text.charAt(i) == '.') {
-      i++;
-      while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
-        i++;
-        digits++;
-      }
+      end = digitsEnd(text, i + 1);
+      digits += end - i - 1;
+      i = end;
     }
     if (digits == 0) {
       return false;
@@ -350,16 +343,21 @@ public final class Csv {
       if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
         i++;
       }
-      int exponent = 0;
-      while (i < n && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128) {
-        i++;
-        exponent++;
-      }
-      if (exponent == 0) {
+      end = digitsEnd(text, i);
+      if (end == i) {
         return false;
       }
+      i = end;
     }
     return i == n;
+  }
+
+  /** The index after the ASCII digits of {@code text} from {@code i}. */
+  private static int digitsEnd(String text, int i) {
+    while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
   }
 
   private static int label(String text, int column, List<String> names, Path file,
