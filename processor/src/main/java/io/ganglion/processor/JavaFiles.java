@@ -16,9 +16,10 @@ import javax.lang.model.util.ElementFilter;
 /**
  * Builds generated source files so that no name of the user's code hides a type they use. JavaPoet
  * writes simple names for imported and {@code java.lang} types; in the generated class a field of
- * the network class named {@code Math} (a layer, say) would then be read where {@code
- * java.lang.Math} was meant, and so would a class {@code Math} of the network's package. Such
- * names are written qualified instead.
+ * the network class (or a constant of its interfaces) named {@code Math} or {@code List} would
+ * then be read where the type was meant, and a class {@code Math} of the network's package would
+ * be taken for {@code java.lang.Math} (not for an imported type: a single-type import shadows the
+ * package's own classes). Such names are written qualified instead.
  */
 final class JavaFiles {
   /** The {@code java.lang} types generated code may name, which JavaPoet does not import. */
@@ -38,20 +39,9 @@ final class JavaFiles {
     if (inherits) {
       type.avoidClashesWithNestedClasses(network);
     }
-    JavaFile first = build(packageName, type.build());
-    Set<String> used = new TreeSet<>(JAVA_LANG);
-    for (String line : first.toString().split("\n")) {
-      if (line.startsWith("import ") && line.endsWith(";")) {
-        used.add(line.substring(line.lastIndexOf('.') + 1, line.length() - 1));
-      }
-    }
     Set<String> hidden = new TreeSet<>();
     if (inherits) {
-      for (TypeElement t = network; t != null; t = superclass(t)) {
-        for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
-          hidden.add(field.getSimpleName().toString());
-        }
-      }
+      addFields(network.asType(), hidden);
     }
     Element pkg = network;
     while (!(pkg instanceof PackageElement)) {
@@ -59,20 +49,26 @@ final class JavaFiles {
     }
     for (Element member : pkg.getEnclosedElements()) {
       String name = member.getSimpleName().toString();
-      if (used.contains(name)) {
+      if (JAVA_LANG.contains(name)) {
         hidden.add(name);
       }
-    }
-    if (hidden.isEmpty()) {
-      return first;
     }
     return build(packageName, type.alwaysQualify(hidden.toArray(new String[0])).build());
   }
 
-  private static TypeElement superclass(TypeElement type) {
-    TypeMirror up = type.getSuperclass();
-    return up.getKind() == TypeKind.DECLARED
-        ? (TypeElement) ((DeclaredType) up).asElement() : null;
+  /** The names of the fields of {@code type}, its superclasses and its interfaces. */
+  private static void addFields(TypeMirror type, Set<String> names) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    for (VariableElement field : ElementFilter.fieldsIn(element.getEnclosedElements())) {
+      names.add(field.getSimpleName().toString());
+    }
+    addFields(element.getSuperclass(), names);
+    for (TypeMirror i : element.getInterfaces()) {
+      addFields(i, names);
+    }
   }
 
   private static JavaFile build(String packageName, TypeSpec type) {

@@ -205,6 +205,7 @@ final class NetworkWriter {
     for (Element e = network; e instanceof TypeElement; e = e.getEnclosingElement()) {
       deprecatable.add(e);
     }
+    deprecatable.addAll(ElementFilter.constructorsIn(network.getEnclosedElements()));
     for (Element e : deprecatable) {
       Deprecated deprecated = e.getAnnotation(Deprecated.class);
       if (deprecated != null) {
@@ -642,7 +643,7 @@ final class NetworkWriter {
           "return new $T(p, $L, $T.at(noiseSeed, ++replicas), false)",
           network.generatedClass(),
           network.has(LayerModel.Kind.BATCH_NORM)
-              ? "buffers.toArray(new Parameter[0])" : "null",
+              ? CodeBlock.of("buffers.toArray(new $T[0])", PARAMETER) : "null",
           ClassName.get("io.ganglion.internal", "SplitMix"));
     } else {
       replica.addStatement("return new $T(p)", network.generatedClass());

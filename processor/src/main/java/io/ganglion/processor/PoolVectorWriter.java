@@ -177,8 +177,9 @@ final class PoolVectorWriter {
     for (int offset : offsets()) {
       body.addStatement("$T v$L = FloatVector.fromArray(S, xs[corner + $L], col)",
           VectorWriter.FLOAT_VECTOR, offset, offset);
-      body.addStatement("$T<Float> gt$L = v$L.compare($T.GT, best)",
-          ClassName.get("jdk.incubator.vector", "VectorMask"), offset, offset, VECTOR_OPERATORS);
+      body.addStatement("$T<$T> gt$L = v$L.compare($T.GT, best)",
+          ClassName.get("jdk.incubator.vector", "VectorMask"), Float.class, offset, offset,
+          VECTOR_OPERATORS);
       body.addStatement("best = best.blend(v$L, gt$L)", offset, offset);
       body.addStatement("arg = arg.blend(corner + $L, gt$L.cast(IS))", offset, offset);
     }

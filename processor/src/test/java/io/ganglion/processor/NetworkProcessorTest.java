@@ -255,19 +255,49 @@ class NetworkProcessorTest {
             source("Foo",
                 "@Deprecated",
                 "@Network(input = {2, 5, 5}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
-                "abstract class Foo implements java.io.Serializable {",
+                "abstract class Foo implements java.io.Serializable, Sizes {",
+                "  @Deprecated Foo() {}",
                 "  int Arrays;",
                 "  @Conv2d(filters = 3, kernel = 3) Layer Math;",
                 "  @Dropout(rate = 0.5f) Layer System;",
                 "  @Flatten Layer List;",
                 "  @Deprecated @Dense(units = 4, activation = Activation.TANH) Layer Parameter;",
+                "  @BatchNorm Layer Parameter2;",
                 "  @Dense(units = 3) Layer Checks;",
-                "}"),
+                "}",
+                "interface Sizes { int Float = 1; int Activations = 2; }"),
             source("Override", "@interface Override {}"),
+            source("Float", "class Float {}"),
+            source("Parameter", "class Parameter {}"),
             source("String", "class String {}"),
             source("IllegalArgumentException", "class IllegalArgumentException {}"),
             source("Initializers", "class Initializers {}"));
     assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  /** The same with the Vector API kernels, whose class is in the network's package too. */
+  @Test
+  void namesThatHideTypesTheVectorKernelsUse_compile() {
+    Compilation compilation =
+        Compiler.javac()
+            .withOptions("--add-modules", "jdk.incubator.vector")
+            .withProcessors(new NetworkProcessor())
+            .compile(
+                source("Foo",
+                    "@Network(input = {1, 12, 12}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                    "abstract class Foo {",
+                    "  @Conv2d(filters = 8, kernel = 3) Layer Math;",
+                    "  @MaxPool2d(size = 2) Layer Vectors;",
+                    "  @Flatten Layer flat;",
+                    "  @Dense(units = 64, activation = Activation.RELU) Layer FloatVector;",
+                    "  @Dense(units = 2) Layer out;",
+                    "}"),
+                source("Float", "class Float {}"),
+                source("FloatVector", "class FloatVector {}"),
+                source("VectorMask", "class VectorMask {}"),
+                source("Integer", "class Integer {}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation.generatedSourceFile("test.Net_Foo_Vector")).isPresent();
   }
 
   /** A constant of a class generated in the same compilation, such as another network's size. */

@@ -208,8 +208,11 @@ public final class Csv {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       long number = 1;
-      for (int b = in.read(); ; b = in.read()) {
-        if (b == '\n' || b == -1) {
+      for (int b = in.read(), previous = -1; ; previous = b, b = in.read()) {
+        if (b == '\n' && previous == '\r') {
+          continue; // the second byte of a CRLF line end
+        }
+        if (b == '\n' || b == '\r' || b == -1) {
           try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.toByteArray()));
           } catch (CharacterCodingException e) {
@@ -288,6 +291,12 @@ public final class Csv {
     int[] out = new int[wanted.length];
     for (int i = 0; i < wanted.length; i++) {
       out[i] = column(names, wanted[i], file);
+      for (int j = 0; j < i; j++) {
+        if (wanted[j].equals(wanted[i])) {
+          throw new IOException(file + ": columns must be chosen once each, but '" + wanted[i]
+              + "' was chosen twice");
+        }
+      }
     }
     return out;
   }
@@ -364,7 +373,7 @@ public final class Csv {
       int lineNumber) throws IOException {
     try {
       int label = Integer.parseInt(text);
-      if (label >= 0) {
+      if (label >= 0 && label < Integer.MAX_VALUE) {
         return label;
       }
     } catch (NumberFormatException e) {

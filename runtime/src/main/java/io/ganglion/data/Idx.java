@@ -4,6 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,7 +43,7 @@ public final class Idx {
   /** Reads an IDX file. */
   public static Tensor read(Path file) throws IOException {
     try (InputStream in = open(file)) {
-      return read(in, file);
+      return read(in, file, contentSize(file));
     } catch (EOFException | ZipException e) {
       // Thrown by the gzip stream only: read(in, file) reports a short plain file itself.
       throw new IOException(file + ": must be a whole gzip stream, but its compressed data is"
@@ -48,7 +51,26 @@ public final class Idx {
     }
   }
 
-  private static Tensor read(InputStream in, Path file) throws IOException {
+  /**
+   * How many bytes the file's content probably holds: its size, or for a gzip file the size its
+   * trailer records (modulo 2^32, so only a hint).
+   */
+  private static long contentSize(Path file) throws IOException {
+    long size = Files.size(file);
+    try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+      ByteBuffer head = ByteBuffer.allocate(2);
+      channel.read(head);
+      if (size < 18 || (head.get(0) & 0xff) != 0x1f || (head.get(1) & 0xff) != 0x8b) {
+        return size;
+      }
+      ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      channel.position(size - 4);
+      channel.read(trailer);
+      return trailer.getInt(0) & 0xffffffffL;
+    }
+  }
+
+  private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
     int[] magic = new int[4];
     for (int i = 0; i < 4; i++) {
       magic[i] = in.read();
@@ -83,9 +105,11 @@ public final class Idx {
     }
     int perRecord = (int) recordValues;
     int total = records * perRecord;
-    // Read in blocks and grow the values as they arrive: a header can claim any shape, and a
-    // short file must fail as truncated, not first allocate what the header claims.
-    float[] values = new float[Math.min(total, 1 << 20)];
+    // Read in blocks, into an array as large as the file's content can fill: a header can claim
+    // any shape, and a short file must fail as truncated, not first allocate what it claims. (A
+    // gzip trailer's size is only a hint: the array grows if the data goes on.)
+    long fits = Math.max(0, contentSize - 4 - 4L * shape.length) / w;
+    float[] values = new float[(int) Math.min(total, Math.max(fits, 1 << 16))];
     byte[] buffer = new byte[w * Math.max(1, Math.min(total, (1 << 16) / w))];
     int done = 0;
     while (done < total) {

@@ -70,7 +70,8 @@ record Checkpoint(
     float[][] best) {
 
   static final String VERSION_KEY = "ganglion.checkpoint_version";
-  static final int VERSION = 1;
+  /** 2 added {@code best.<buffer>}; a version-1 checkpoint's own buffers stand in for them. */
+  static final int VERSION = 2;
   static final String OPTIMIZER = "optimizer.";
   static final String BEST = "best.";
   static final String HISTORY = "history.";
@@ -331,7 +332,8 @@ record Checkpoint(
         }
         for (int k = 0; k < bufferList.size(); k++) {
           Parameter b = bufferList.get(k);
-          best[params.size() + k] = values(BEST + b.name(), b, expected);
+          best[params.size() + k] =
+              v >= 2 ? values(BEST + b.name(), b, expected) : buffers[k];
         }
       }
 

@@ -1,5 +1,6 @@
 package io.ganglion.train;
 
+import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
@@ -496,7 +497,9 @@ public final class Trainer {
     }
     // Checked here, before any step changes the weights, and again although Dataset checked them:
     // its arrays are live, so they may have changed since.
-    if (data.hasLabels()) {
+    boolean labelIsValue = model.loss() == Loss.MSE && model.outputSize() == 1;
+    if (data.hasLabels() && !labelIsValue) {
+      // (With MSE and one output a label is the target value itself, as trainStep takes it.)
       int classes = Math.max(model.outputSize(), 2);
       int[] labels = data.labels();
       for (int i = 0; i < labels.length; i++) {
@@ -506,10 +509,32 @@ public final class Trainer {
               + ", but was " + labels[i]);
         }
       }
-    } else {
+    } else if (!data.hasLabels()) {
       checkFinite(data.targets(), data.targetSize(), what, "target");
+      if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
+        checkProbabilityRows(data.targets(), data.targetSize(), what);
+      }
     }
     checkFinite(data.features(), data.featureSize(), what, "feature");
+  }
+
+  /** Softmax cross-entropy's float targets are distributions: non-negative, summing to 1. */
+  private static void checkProbabilityRows(float[] targets, int classes, String what) {
+    for (int s = 0; s * classes < targets.length; s++) {
+      double sum = 0;
+      for (int j = 0; j < classes; j++) {
+        float t = targets[s * classes + j];
+        if (t < 0) {
+          throw new IllegalArgumentException(what + ": target " + j + " of sample " + s
+              + " must be a probability (not negative) for SOFTMAX_CROSS_ENTROPY, but was " + t);
+        }
+        sum += t;
+      }
+      if (Math.abs(sum - 1) > 1e-3) {
+        throw new IllegalArgumentException(what + ": the targets of sample " + s + " must sum to"
+            + " 1 for SOFTMAX_CROSS_ENTROPY (a probability row), but summed to " + sum);
+      }
+    }
   }
 
   private static void checkFinite(float[] values, int perSample, String what, String value) {

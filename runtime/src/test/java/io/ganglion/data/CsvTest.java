@@ -89,6 +89,13 @@ final class CsvTest {
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
     assertTrue(e.getMessage().startsWith(file + ": line 3 must be UTF-8 text, but was not"),
         e.getMessage());
+    // Lines that end in CR alone or in CRLF are counted as the reader counts them.
+    for (String end : new String[] {"\r", "\r\n"}) {
+      Files.write(file, ("x,label" + end + "1,0" + end + "2,1" + end + "caf\u00e9,1" + end)
+          .getBytes(StandardCharsets.ISO_8859_1));
+      e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
+      assertTrue(e.getMessage().startsWith(file + ": line 4 must be UTF-8 text"), e.getMessage());
+    }
   }
 
   @Test
@@ -102,6 +109,10 @@ final class CsvTest {
         () -> Csv.reader().labelColumn("label").features("a", "label").read(file));
     assertEquals(file + ": column 'label' (1) must be either a feature or a label, but was"
         + " chosen as both", e.getMessage());
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("label").features("a", "a").read(file));
+    assertEquals(file + ": columns must be chosen once each, but 'a' was chosen twice",
+        e.getMessage());
     Path twice = Files.writeString(dir.resolve("twice.csv"), "a,label,a\n1,0,2\n");
     e = assertThrows(IOException.class,
         () -> Csv.reader().labelColumn("label").features("a").read(twice));

@@ -68,7 +68,7 @@ class CheckpointTest {
     assertEquals("set", meta.get("ganglion.schedule"));
     assertTrue(meta.containsKey("ganglion.schedule.scale"), meta.toString());
     assertEquals("val_loss", meta.get("ganglion.monitor"));
-    assertEquals("1", meta.get("ganglion.checkpoint_version"));
+    assertEquals("2", meta.get("ganglion.checkpoint_version"));
     assertEquals("Linear", meta.get("ganglion.network"));
   }
 
@@ -204,12 +204,12 @@ class CheckpointTest {
     Path file = checkpointOf(adam(model(1)));
     SafeTensors read = SafeTensors.read(file);
     Map<String, String> meta = new LinkedHashMap<>(read.metadata());
-    meta.put("ganglion.checkpoint_version", "2");
+    meta.put("ganglion.checkpoint_version", "3");
     Path newer = dir.resolve("newer.safetensors");
     SafeTensors.of(meta, read.tensors()).write(newer);
     ModelFormatException v =
         assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(newer));
-    assertTrue(v.getMessage().contains("ganglion.checkpoint_version must be between 1 and 1"),
+    assertTrue(v.getMessage().contains("ganglion.checkpoint_version must be between 1 and 2"),
         v.getMessage());
 
     List<Tensor> tensors = new ArrayList<>(read.tensors());

@@ -356,6 +356,32 @@ final class TrainerTest {
   }
 
   @Test
+  void probabilityRowsMustBeDistributions() {
+    float[] rows = BLOBS.withOneHotTargets(3).targets().clone();
+    rows[3 * 5 + 1] = -0.5f;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.of(softmax(1)).verbose(0)
+            .fit(Dataset.ofTargets(BLOBS.features(), 4, rows, 3)));
+    assertEquals("training data: target 1 of sample 5 must be a probability (not negative) for"
+        + " SOFTMAX_CROSS_ENTROPY, but was -0.5", e.getMessage());
+    rows[3 * 5 + 1] = 0.5f;
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.of(softmax(1)).verbose(0)
+            .fit(Dataset.ofTargets(BLOBS.features(), 4, rows, 3)));
+    assertTrue(e.getMessage().startsWith("training data: the targets of sample 5 must sum to 1"
+        + " for SOFTMAX_CROSS_ENTROPY (a probability row), but summed to 1.5"), e.getMessage());
+  }
+
+  @Test
+  void aLabelIsTheTargetValueOfOneOutputWithMse() {
+    LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1);
+    Dataset data = Dataset.ofLabels(new float[] {1, 2, 3, 4}, 1, new int[] {2, 4, 6, 8});
+    History h = Trainer.of(model).verbose(0).epochs(20).batchSize(2)
+        .optimizer(Sgd.of(0.02)).fit(data);
+    assertTrue(h.metric("loss").get(19) < h.metric("loss").get(0));
+  }
+
+  @Test
   void aWrongMonitorIsNotMistakenForAnotherMetric() {
     assertNotEquals(EarlyStopping.improves("val_accuracy", 0.5, 0.6, 0),
         EarlyStopping.improves("val_loss", 0.5, 0.6, 0));

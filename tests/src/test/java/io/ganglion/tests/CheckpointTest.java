@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.io.SafeTensors;
+import io.ganglion.io.Tensor;
 import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
@@ -18,6 +20,9 @@ import io.ganglion.train.History;
 import io.ganglion.train.Trainer;
 import io.ganglion.train.TrainingListener;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -76,6 +81,30 @@ class CheckpointTest {
     Dataset validation = DATA.split(0.3, 3).validation();
     double restored = Trainer.of(net).evaluate(validation).loss();
     assertEquals(history.metric("val_loss").get(history.bestEpoch()), restored, 1e-6);
+  }
+
+  /** Version 1 had no best.<buffer> tensors: the checkpoint's own buffers stand in for them. */
+  @Test
+  void aVersionOneCheckpointWithoutBestBuffersStillResumes() throws Exception {
+    Path file = dir.resolve("v1.ckpt.safetensors");
+    EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5).restoreBestWeights(true);
+    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
+        1).epochs(2).checkpoint(file).fit(DATA);
+    SafeTensors written = SafeTensors.read(file);
+    assertTrue(written.tensors().stream().anyMatch(t -> t.name().equals("best.norm.running_var")));
+    Map<String, String> meta = new LinkedHashMap<>(written.metadata());
+    meta.put("ganglion.checkpoint_version", "1");
+    List<Tensor> tensors = new ArrayList<>();
+    for (Tensor t : written.tensors()) {
+      if (!t.name().startsWith("best.norm.")) {
+        tensors.add(t);
+      }
+    }
+    SafeTensors.of(meta, tensors).write(file);
+    Model resumed = new Net_Networks_BlobsRegularized(9);
+    History history = configure(Trainer.of(resumed), Sgd.of(0.1, 0.9), null, stopping, 1)
+        .resumeFrom(file).fit(DATA);
+    assertEquals(6, history.epochs());
   }
 
   @Test
