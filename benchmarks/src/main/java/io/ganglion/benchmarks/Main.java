@@ -1,5 +1,6 @@
 package io.ganglion.benchmarks;
 
+import io.ganglion.train.ParallelGradients;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -177,8 +178,9 @@ public final class Main {
   private static int parseThreads(String text) {
     try {
       int threads = Integer.parseInt(text);
-      if (threads < 1) {
-        usage("THREADS must be at least 1, but was " + threads);
+      if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {
+        usage("THREADS must be from 1 to " + ParallelGradients.MAX_WORKERS + ", but was "
+            + threads);
       }
       return threads;
     } catch (NumberFormatException e) {

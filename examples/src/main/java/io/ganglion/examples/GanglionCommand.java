@@ -2,11 +2,15 @@ package io.ganglion.examples;
 
 import io.ganglion.examples.fashion.FashionCommand;
 import io.ganglion.examples.fashion.PredictCommand;
+import io.ganglion.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,15 +62,36 @@ public final class GanglionCommand implements Runnable {
     commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-      // Expected failures (a missing file, a wrong shape) print one line, not a stack trace.
+      // Expected failures (a missing file, a wrong shape, a diverged run) print one line, not a
+      // stack trace.
       if (e instanceof IOException || e instanceof UncheckedIOException
-          || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-        cl.getErr().println("error: " + e.getMessage());
+          || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof TrainingDivergedException) {
+        cl.getErr().println("error: " + describe(e));
         return 1;
       }
       throw e;
     });
     return commandLine.execute(line);
+  }
+
+  /**
+   * An exception's message for a one-line error: file-system exceptions say which file and why
+   * (their own message is often the bare path).
+   */
+  static String describe(Throwable e) {
+    Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
+    if (cause instanceof NoSuchFileException) {
+      return ((NoSuchFileException) cause).getFile() + ": no such file or directory";
+    }
+    if (cause instanceof AccessDeniedException) {
+      return ((AccessDeniedException) cause).getFile() + ": permission denied";
+    }
+    if (cause instanceof FileSystemException && ((FileSystemException) cause).getReason() != null) {
+      FileSystemException f = (FileSystemException) cause;
+      return f.getFile() + ": " + f.getReason();
+    }
+    return e.getMessage();
   }
 
   /** Hands every subcommand the output stream. */

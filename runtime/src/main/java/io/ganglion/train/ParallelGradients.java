@@ -112,9 +112,13 @@ public final class ParallelGradients implements AutoCloseable {
     return new ParallelGradients(model, workers);
   }
 
+  /** The most workers: far more threads than cores only adds waiting (and may exhaust them). */
+  public static final int MAX_WORKERS = 256;
+
   ParallelGradients(Model model, int workers) {
-    if (workers < 2) {
-      throw new IllegalArgumentException("workers must be at least 2, but was " + workers);
+    if (workers < 2 || workers > MAX_WORKERS) {
+      throw new IllegalArgumentException("workers must be from 2 to " + MAX_WORKERS + ", but was "
+          + workers);
     }
     this.model = model;
     this.workers = workers;

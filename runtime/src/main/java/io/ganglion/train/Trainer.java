@@ -383,8 +383,9 @@ public final class Trainer {
    * (batch size x multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
    */
   public Trainer threads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1, but was " + threads);
+    if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {
+      throw new IllegalArgumentException("threads must be from 1 to "
+          + ParallelGradients.MAX_WORKERS + ", but was " + threads);
     }
     this.threads = threads;
     return this;

@@ -11,6 +11,7 @@ import io.ganglion.train.Evaluation;
 import io.ganglion.train.History;
 import io.ganglion.train.Trainer;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -81,6 +82,24 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     this.out = out;
   }
 
+  /** Fails unless {@code file} can be written: a file (not a directory) in a writable one. */
+  static void checkWritable(Path file, String option) {
+    Path absolute = file.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (Files.isDirectory(absolute)) {
+      throw new IllegalArgumentException(option + " " + file + ": must be a file, but is a"
+          + " directory");
+    }
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
+          + " does not exist");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
+          + " is not writable");
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     int epochs = this.epochs != null ? this.epochs : network.epochs();
@@ -89,6 +108,13 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       throw new IllegalArgumentException("--epochs, --batch-size, --threads and --learning-rate"
           + " must be positive, but were " + epochs + ", " + batchSize + ", " + threads + ", "
           + learningRate);
+    }
+    // The outputs are checked before training, not after it.
+    if (!noSave) {
+      checkWritable(save, "--save");
+    }
+    if (report != null) {
+      checkWritable(report, "--report");
     }
     long loadStart = System.nanoTime();
     FashionMnist fashion = data.load(true);

@@ -10,9 +10,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
@@ -32,24 +35,38 @@ import java.util.function.LongConsumer;
  * <p>A malformed body, a wrong number of values or a value that is not a finite number is a 400
  * with {@code {"error": "..."}} saying what was wrong; a body over {@link #maxBodyBytes()} a 413;
  * (the body is read as JSON whatever its {@code Content-Type}, so that {@code curl -d} works);
- * another method a 405; another path a 404. Each worker thread predicts with its own {@link
- * Model#replica() replica}, which shares the parameters, so requests run in parallel.
+ * another method a 405; another path a 404. Predictions run on {@code threads} {@link
+ * Model#replica() replicas}, which share the parameters, so requests run in parallel; requests are
+ * read on up to {@link #CONNECTION_THREADS} other threads, and one that has not arrived within
+ * {@link #REQUEST_SECONDS} seconds is dropped, so that slow clients hold up neither.
  */
 final class PredictionServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Model model;
-  private final ThreadLocal<Model> replicas;
+  /** The replicas predictions run on, one per prediction thread; taken and given back. */
+  private final BlockingQueue<Model> replicas;
+  /** How long reading a request, or sending a response, may take. */
+  static final int REQUEST_SECONDS = 10;
+  /**
+   * Requests read at once. Reading a request waits on the client, so it takes one of these
+   * threads, not a prediction thread: slow or stalled clients cannot hold up the predictions.
+   */
+  static final int CONNECTION_THREADS = 64;
+
   private final int maxBodyBytes;
   private final LongConsumer firstPrediction;
   private final AtomicInteger predictions = new AtomicInteger();
 
-  private PredictionServer(HttpServer server, ExecutorService workers, Model model,
+  private PredictionServer(HttpServer server, ExecutorService workers, Model model, int threads,
       LongConsumer firstPrediction) {
     this.server = server;
     this.workers = workers;
     this.model = model;
-    this.replicas = ThreadLocal.withInitial(model::replica);
+    this.replicas = new ArrayBlockingQueue<>(threads);
+    for (int t = 0; t < threads; t++) {
+      replicas.add(model.replica());
+    }
     // 32 characters is more than any float needs ("-1.17549435E-38,"): room for spaces too.
     this.maxBodyBytes = 1024 + 32 * model.inputSize();
     this.firstPrediction = firstPrediction;
@@ -62,9 +79,21 @@ final class PredictionServer implements AutoCloseable {
    */
   static PredictionServer start(Model model, InetSocketAddress address, int threads,
       LongConsumer firstPrediction) throws IOException {
+    // The JDK's server reads a request on a worker thread and, by default, waits for it forever:
+    // as many clients as workers that send half a request would stall every other client. Give a
+    // request (and a response) 10 s, unless the JVM was started with other limits.
+    for (String limit : new String[] {"sun.net.httpserver.maxReqTime",
+        "sun.net.httpserver.maxRspTime"}) {
+      if (System.getProperty(limit) == null) {
+        System.setProperty(limit, String.valueOf(REQUEST_SECONDS));
+      }
+    }
     HttpServer http = HttpServer.create(address, 64);
-    ExecutorService workers = Executors.newFixedThreadPool(threads, new WorkerThreads());
-    PredictionServer server = new PredictionServer(http, workers, model, firstPrediction);
+    ThreadPoolExecutor workers = new ThreadPoolExecutor(CONNECTION_THREADS, CONNECTION_THREADS,
+        30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new WorkerThreads());
+    workers.allowCoreThreadTimeOut(true);
+    PredictionServer server = new PredictionServer(http, workers, model, threads,
+        firstPrediction);
     http.createContext("/", server::handle);
     http.setExecutor(workers);
     http.start();
@@ -133,7 +162,23 @@ final class PredictionServer implements AutoCloseable {
   }
 
   private void predict(HttpExchange exchange) throws IOException {
-    byte[] body = readBody(exchange.getRequestBody());
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null && declared.length() > 9) {
+      declared = "1000000000"; // more than an int, and far more than the limit
+    }
+    if (declared != null && declared.matches("[0-9]+")
+        && Integer.parseInt(declared) > maxBodyBytes) {
+      send(exchange, 413, error("the body must be at most " + maxBodyBytes + " bytes"));
+      return;
+    }
+    byte[] body;
+    try {
+      body = readBody(exchange.getRequestBody());
+    } catch (IOException | RuntimeException e) {
+      // A body cut short or malformed chunks (the JDK throws both kinds): the client's mistake.
+      send(exchange, 400, error("the body could not be read: " + e.getMessage()));
+      return;
+    }
     if (body == null) {
       send(exchange, 413, error("the body must be at most " + maxBodyBytes + " bytes"));
       return;
@@ -145,9 +190,15 @@ final class PredictionServer implements AutoCloseable {
       send(exchange, 400, error(e.getMessage()));
       return;
     }
-    Model replica = replicas.get();
-    float[] output = replica.predict(input);
-    int label = replica.classify(input);
+    float[] output;
+    int label;
+    Model replica = takeReplica();
+    try {
+      output = replica.predict(input);
+      label = replica.classify(input);
+    } finally {
+      replicas.add(replica);
+    }
     StringBuilder json = new StringBuilder(32 + 16 * output.length);
     json.append("{\"class\": ").append(label).append(", \"")
         .append(model.loss() == Loss.MSE ? "outputs" : "probabilities").append("\": [");
@@ -157,6 +208,15 @@ final class PredictionServer implements AutoCloseable {
     send(exchange, 200, json.append("]}").toString());
     if (predictions.getAndIncrement() == 0) {
       firstPrediction.accept(System.nanoTime());
+    }
+  }
+
+  private Model takeReplica() throws IOException {
+    try {
+      return replicas.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a prediction thread", e);
     }
   }
 

@@ -47,6 +47,11 @@ final class Serve {
         case "--threads":
           threads = number(args[i], value, 1, 256);
           break;
+        case "--help":
+        case "-h":
+          System.out.println(USAGE);
+          System.exit(0);
+          return;
         default:
           usage("unknown option " + args[i]);
       }
@@ -56,12 +61,27 @@ final class Serve {
       usage("--model FILE is required");
     }
     if (!Files.isRegularFile(model)) {
-      usage("--model " + model + ": no such file");
+      usage("--model " + model + (Files.isDirectory(model) ? ": a directory, not a model file"
+          : ": no such file"));
     }
     Net_FashionMlp net = new Net_FashionMlp(0);
-    net.load(model);
-    PredictionServer server =
-        PredictionServer.start(net, new InetSocketAddress(host, port), threads, Serve::report);
+    PredictionServer server;
+    try {
+      net.load(model);
+    } catch (IOException e) {
+      fail(e.getMessage());
+      return;
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      fail("--host " + host + ": no such host");
+    }
+    try {
+      server = PredictionServer.start(net, address, threads, Serve::report);
+    } catch (IOException e) {
+      fail("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      return;
+    }
     System.out.printf(Locale.ROOT, "Serving %s (%d parameters) from %s on http://%s:%d/predict%n",
         net.name(), net.parameterCount(), model, host, server.port());
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ganglion-http-stop"));
@@ -94,10 +114,18 @@ final class Serve {
     return min;
   }
 
+  private static final String USAGE =
+      "usage: Serve --model FILE [--host 127.0.0.1] [--port 8080] [--threads N]";
+
+  /** A failure after the command line was read (the model file, the address): exit 1. */
+  private static void fail(String problem) {
+    System.err.println("Serve: " + problem);
+    System.exit(1);
+  }
+
   private static void usage(String problem) {
     System.err.println("Serve: " + problem);
-    System.err.println(
-        "usage: Serve --model FILE [--host 127.0.0.1] [--port 8080] [--threads N]");
+    System.err.println(USAGE);
     System.exit(2);
   }
 }

@@ -9,10 +9,12 @@ import io.ganglion.optim.Sgd;
 import io.ganglion.train.Trainer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,6 +146,48 @@ class PredictionServerTest {
   void anOversizedBodyIsA413AndIsNotReadToTheEnd() throws Exception {
     String huge = "{\"input\": [" + "0,".repeat(server.maxBodyBytes()) + "0]}";
     assertError(413, "the body must be at most " + server.maxBodyBytes() + " bytes", post(huge));
+  }
+
+  @Test
+  void anAnnouncedOversizedOrBrokenBodyIsRefused() throws Exception {
+    String head = "POST /predict HTTP/1.1\r\nHost: x\r\n";
+    assertTrue(raw(head + "Content-Length: 1000000000\r\n\r\nab").startsWith("HTTP/1.1 413 "));
+    String chunks = raw(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n");
+    assertTrue(chunks.startsWith("HTTP/1.1 400 "), chunks);
+    assertTrue(chunks.endsWith(
+        "{\"error\": \"the body could not be read: invalid chunk length\"}\n"), chunks);
+  }
+
+  /** Clients that stall mid-request, more of them than prediction threads, block nobody. */
+  @Test
+  void stalledClientsDoNotHoldUpOthers() throws Exception {
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int k = 0; k < 6; k++) {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        socket.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Length: 100\r\n\r\n{\"in").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        stalled.add(socket);
+      }
+      HttpResponse<String> response = post(inputJson(image(0.5f), 784));
+      assertEquals(200, response.statusCode(), response.body());
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Sends {@code request} as bytes and returns the whole answer. */
+  private String raw(String request) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
