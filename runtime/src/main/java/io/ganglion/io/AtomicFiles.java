@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -49,7 +51,19 @@ final class AtomicFiles {
       target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
     }
     Path dir = target.getParent();
-    Path temp = createTemp(dir, target.getFileName().toString());
+    if (Files.isDirectory(target)) {
+      throw new IOException(file + ": must be a file to save to, but is a directory");
+    }
+    Path temp;
+    try {
+      temp = createTemp(dir, target.getFileName().toString());
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": could not be saved: its directory " + dir
+          + " does not exist", e);
+    } catch (AccessDeniedException e) {
+      throw new IOException(file + ": could not be saved: its directory " + dir
+          + " is not writable", e);
+    }
     boolean done = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

@@ -90,6 +90,12 @@ class AtomicWriteTest {
     assertEquals("file must not be null", e.getMessage());
     IOException io = assertThrows(IOException.class, () -> TwoLayerNet.small().load(dir));
     assertEquals(dir + ": must be a safetensors file, but is a directory", io.getMessage());
+    io = assertThrows(IOException.class, () -> TwoLayerNet.small().save(dir));
+    assertEquals(dir + ": must be a file to save to, but is a directory", io.getMessage());
+    Path nowhere = dir.resolve("missing").resolve("net.safetensors");
+    io = assertThrows(IOException.class, () -> TwoLayerNet.small().save(nowhere));
+    assertEquals(nowhere + ": could not be saved: its directory " + nowhere.getParent()
+        + " does not exist", io.getMessage());
   }
 
   private List<Path> listing() throws IOException {
