@@ -9,6 +9,7 @@ import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.Evaluation;
 import io.ganglion.train.History;
+import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
     if (dir == null || !Files.isDirectory(dir)) {
       throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
-          + " does not exist");
+          + (dir != null && Files.exists(dir) ? " is a file" : " does not exist"));
     }
     if (!Files.isWritable(dir)) {
       throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
@@ -108,6 +109,10 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       throw new IllegalArgumentException("--epochs, --batch-size, --threads and --learning-rate"
           + " must be positive, but were " + epochs + ", " + batchSize + ", " + threads + ", "
           + learningRate);
+    }
+    if (threads > ParallelGradients.MAX_WORKERS) {
+      throw new IllegalArgumentException("--threads must be at most "
+          + ParallelGradients.MAX_WORKERS + ", but was " + threads);
     }
     // The outputs are checked before training, not after it.
     if (!noSave) {
