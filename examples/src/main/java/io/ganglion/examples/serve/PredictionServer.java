@@ -168,7 +168,7 @@ final class PredictionServer implements AutoCloseable {
     }
     if (declared != null && declared.matches("[0-9]+")
         && Integer.parseInt(declared) > maxBodyBytes) {
-      send(exchange, 413, error("the body must be at most " + maxBodyBytes + " bytes"));
+      refuseBody(exchange, 413, "the body must be at most " + maxBodyBytes + " bytes");
       return;
     }
     byte[] body;
@@ -176,11 +176,11 @@ final class PredictionServer implements AutoCloseable {
       body = readBody(exchange.getRequestBody());
     } catch (IOException | RuntimeException e) {
       // A body cut short or malformed chunks (the JDK throws both kinds): the client's mistake.
-      send(exchange, 400, error("the body could not be read: " + e.getMessage()));
+      refuseBody(exchange, 400, "the body could not be read: " + e.getMessage());
       return;
     }
     if (body == null) {
-      send(exchange, 413, error("the body must be at most " + maxBodyBytes + " bytes"));
+      refuseBody(exchange, 413, "the body must be at most " + maxBodyBytes + " bytes");
       return;
     }
     float[] input;
@@ -251,6 +251,16 @@ final class PredictionServer implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  /**
+   * Answers a request whose body was not read to its end, and closes the connection: what follows
+   * on it is the rest of that body, not a next request.
+   */
+  private static void refuseBody(HttpExchange exchange, int status, String message)
+      throws IOException {
+    exchange.getResponseHeaders().set("Connection", "close");
+    send(exchange, status, error(message));
   }
 
   private static String error(String message) {
