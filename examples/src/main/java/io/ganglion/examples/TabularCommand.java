@@ -75,6 +75,14 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
 
   @Override
   public Integer call() throws IOException {
+    if (!(testFraction > 0 && testFraction < 1)) {
+      throw new IllegalArgumentException(
+          "--test-fraction must be between 0 and 1 (exclusive), but was " + testFraction);
+    }
+    if (classes != null && classes.size() != Net_Flowers.OUTPUTS) {
+      throw new IllegalArgumentException("--classes must name the " + Net_Flowers.OUTPUTS
+          + " classes of the Flowers network, but named " + classes.size() + ": " + classes);
+    }
     Dataset all = csv != null ? read(csv) : readBundled();
     if (all.featureSize() != Net_Flowers.INPUTS) {
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + " must have "
