@@ -79,10 +79,6 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       throw new IllegalArgumentException(
           "--test-fraction must be between 0 and 1 (exclusive), but was " + testFraction);
     }
-    if (classes != null && classes.size() != Net_Flowers.OUTPUTS) {
-      throw new IllegalArgumentException("--classes must name the " + Net_Flowers.OUTPUTS
-          + " classes of the Flowers network, but named " + classes.size() + ": " + classes);
-    }
     Dataset all = csv != null ? read(csv) : readBundled();
     if (all.featureSize() != Net_Flowers.INPUTS) {
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + " must have "
@@ -93,6 +89,12 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + ": labels in '"
           + label + "' must be in [0, " + Net_Flowers.OUTPUTS + "), the outputs of Flowers,"
           + " but reached " + (all.classes() - 1));
+    }
+    if (classes != null
+        && (classes.size() < all.classes() || classes.size() > Net_Flowers.OUTPUTS)) {
+      throw new IllegalArgumentException("--classes must name each of the data's "
+          + all.classes() + " classes (at most the " + Net_Flowers.OUTPUTS + " of Flowers), but"
+          + " named " + classes.size() + ": " + classes);
     }
     List<String> names = classNames();
     out.printf(Locale.ROOT, "data: %s, %d rows, %d features, %d classes%n",
