@@ -149,6 +149,9 @@ public interface Model {
 
   /** Like {@link #predictBatch(float[], int, int, float[])} on all of {@code inputs}. */
   default float[] predictBatch(float[] inputs) {
+    if (inputs == null) {
+      throw new IllegalArgumentException("inputs must not be null");
+    }
     int count = inputs.length / inputSize();
     if (count * inputSize() != inputs.length) {
       throw new IllegalArgumentException(
@@ -165,6 +168,9 @@ public interface Model {
 
   /** Like {@link #classifyBatch(float[], int, int, int[])} on all of {@code inputs}. */
   default int[] classifyBatch(float[] inputs) {
+    if (inputs == null) {
+      throw new IllegalArgumentException("inputs must not be null");
+    }
     int count = inputs.length / inputSize();
     if (count * inputSize() != inputs.length) {
       throw new IllegalArgumentException(
@@ -194,7 +200,8 @@ public interface Model {
   /**
    * Writes the class that the last {@link #forwardBackward} call's own forward pass gave each of
    * its samples into {@code classes[at..at + n)} and returns {@code n}, that call's sample count (0
-   * before any call). The classes are those of training mode (dropout applied, batch statistics)
+   * before any call; -1 once an inference call such as {@link #predict} has run since, as it
+   * reuses the buffers). The classes are those of training mode (dropout applied, batch statistics)
    * on the weights before any update, as Keras reports training accuracy; {@code Trainer} reads
    * them instead of running a second forward pass. Generated networks keep them; this default, for
    * models written by hand, keeps none and returns -1.

@@ -429,6 +429,7 @@ final class NetworkWriter {
     type.addMethod(batchParameters(override("splitPrepare", void.class))
         .addStatement(
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+        .addCode(labelCheck())
         .addStatement("grow(count)")
         .addStatement("lastCount = count")
         .build());
@@ -690,6 +691,7 @@ final class NetworkWriter {
             .addParameter(float[].class, "output")
             .addStatement("$T.input(input, INPUTS)", CHECKS)
             .addStatement("$T.output(output, OUTPUTS)", CHECKS)
+            .addStatement("lastCount = -1")
             .addStatement("forward(input, 0, 1$L)", inference())
             .addStatement("writeOutput($L[0], output, 0)", last)
             .build());
@@ -697,6 +699,7 @@ final class NetworkWriter {
         override("classify", int.class)
             .addParameter(float[].class, "input")
             .addStatement("$T.input(input, INPUTS)", CHECKS)
+            .addStatement("lastCount = -1")
             .addStatement("forward(input, 0, 1$L)", inference())
             .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
             .build());
@@ -709,6 +712,7 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
             .addStatement("$T.batchOutputs(outputs, count, OUTPUTS)", CHECKS)
+            .addStatement("lastCount = -1")
             .addCode(inChunks(CodeBlock.builder()
                 .beginControlFlow("for (int s = 0; s < n; s++)")
                 .addStatement("writeOutput($L[s], outputs, (done + s) * OUTPUTS)", last)
@@ -724,6 +728,7 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
             .addStatement("$T.batchClasses(classes, count)", CHECKS)
+            .addStatement("lastCount = -1")
             .addCode(inChunks(CodeBlock.builder()
                 .beginControlFlow("for (int s = 0; s < n; s++)")
                 .addStatement(
@@ -806,12 +811,27 @@ final class NetworkWriter {
     return method.code().isEmpty() ? null : method;
   }
 
+  /**
+   * Checks the batch's class labels before the forward pass, which in training mode changes state
+   * (batch statistics): a rejected call must change nothing. With MSE and one output a label is
+   * the target value, so there is nothing to check.
+   */
+  private CodeBlock labelCheck() {
+    int outputs = network.outputs();
+    if (network.loss() == Loss.MSE && outputs == 1) {
+      return CodeBlock.of("");
+    }
+    return CodeBlock.of("$T.labels(labels, offset, count, $L);\n", CHECKS,
+        outputs == 1 ? "2" : "OUTPUTS");
+  }
+
   private void addTraining(TypeSpec.Builder type) {
     MethodSpec.Builder step =
         batchParameters(override("forwardBackward", double.class))
             .addParameter(float.class, "gradScale")
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+            .addCode(labelCheck())
             .addStatement("grow(count)")
             .addStatement("lastCount = count")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
@@ -833,6 +853,9 @@ final class NetworkWriter {
         override("lastBatchClasses", int.class)
             .addParameter(int[].class, "classes")
             .addParameter(int.class, "at")
+            .beginControlFlow("if (lastCount < 0)")
+            .addStatement("return -1")
+            .endControlFlow()
             .addStatement("$T.classesAt(classes, at, lastCount)", CHECKS)
             .beginControlFlow("for (int s = 0; s < lastCount; s++)")
             .addStatement("classes[at + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS,
@@ -858,6 +881,7 @@ final class NetworkWriter {
             .beginControlFlow("if (classes != null)")
             .addStatement("$T.batchClasses(classes, count)", CHECKS)
             .endControlFlow()
+            .addStatement("lastCount = -1")
             .addStatement("double sum = 0")
             .addCode(inChunks(CodeBlock.builder()
                 .addStatement("sum += lossOnly(labels, targets, offset + done, n)")

@@ -363,6 +363,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   public void predict(float[] input, float[] output) {
     Checks.input(input, INPUTS);
     Checks.output(output, OUTPUTS);
+    lastCount = -1;
     forward(input, 0, 1, false);
     writeOutput(logitsOut[0], output, 0);
   }
@@ -370,6 +371,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   @Override
   public int classify(float[] input) {
     Checks.input(input, INPUTS);
+    lastCount = -1;
     forward(input, 0, 1, false);
     return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
   }
@@ -378,6 +380,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   public void predictBatch(float[] inputs, int offset, int count, float[] outputs) {
     Checks.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false);
     Checks.batchOutputs(outputs, count, OUTPUTS);
+    lastCount = -1;
     int step = Math.max(capacity, EVAL_CHUNK);
     for (int done = 0; done < count; done += step) {
       int n = Math.min(step, count - done);
@@ -393,6 +396,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   public void classifyBatch(float[] inputs, int offset, int count, int[] classes) {
     Checks.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false);
     Checks.batchClasses(classes, count);
+    lastCount = -1;
     int step = Math.max(capacity, EVAL_CHUNK);
     for (int done = 0; done < count; done += step) {
       int n = Math.min(step, count - done);
@@ -415,6 +419,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
     lastCount = count;
     forward(inputs, offset, count, true);
@@ -433,6 +438,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   @Override
   public int lastBatchClasses(int[] classes, int at) {
+    if (lastCount < 0) {
+      return -1;
+    }
     Checks.classesAt(classes, at, lastCount);
     for (int s = 0; s < lastCount; s++) {
       classes[at + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
@@ -455,6 +463,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     if (classes != null) {
       Checks.batchClasses(classes, count);
     }
+    lastCount = -1;
     double sum = 0;
     int step = Math.max(capacity, EVAL_CHUNK);
     for (int done = 0; done < count; done += step) {

@@ -28,6 +28,22 @@ public final class Checks {
     }
   }
 
+  /**
+   * Checks class labels {@code labels[offset..offset + count)} against {@code classes}, before a
+   * training pass changes anything (batch statistics, the random stream); null labels pass.
+   */
+  public static void labels(int[] labels, int offset, int count, int classes) {
+    if (labels == null) {
+      return;
+    }
+    for (int i = offset; i < offset + count; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("label of sample " + i
+            + " must be a class index in [0, " + classes + "), but was " + labels[i]);
+      }
+    }
+  }
+
   /** Checks one sample's output array. */
   public static void output(float[] output, int outputs) {
     if (output == null) {

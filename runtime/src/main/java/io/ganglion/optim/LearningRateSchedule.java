@@ -23,6 +23,15 @@ public interface LearningRateSchedule {
   default void reset() {}
 
   /**
+   * The metric this schedule watches ({@link ReduceOnPlateau}'s, also inside {@link #warmup}), or
+   * null for a schedule of the epoch alone; the trainer checks before the first epoch that it will
+   * be reported.
+   */
+  default String monitor() {
+    return null;
+  }
+
+  /**
    * What {@link #epochEnded} has taught so far, for checkpoints: named values that {@link
    * #loadState} puts back. Empty (the default) for schedules that are functions of the epoch alone.
    */
@@ -116,6 +125,11 @@ public interface LearningRateSchedule {
       @Override
       public void reset() {
         after.reset();
+      }
+
+      @Override
+      public String monitor() {
+        return after.monitor();
       }
 
       @Override

@@ -78,6 +78,7 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
   }
 
   /** The monitored metric's name. */
+  @Override
   public String monitor() {
     return monitor;
   }

@@ -10,7 +10,6 @@ import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
-import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -886,8 +885,8 @@ public final class Trainer {
         throw new IllegalStateException("early stopping must monitor a metric that training"
             + " reports " + reported + ", but was '" + monitor + "'");
       }
-      if (schedule instanceof ReduceOnPlateau) {
-        String watched = ((ReduceOnPlateau) schedule).monitor();
+      String watched = schedule != null ? schedule.monitor() : null;
+      if (watched != null) {
         if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
           throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
               + " reports " + reported + ", but was '" + watched + "'");

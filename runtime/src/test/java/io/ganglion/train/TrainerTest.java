@@ -215,6 +215,19 @@ final class TrainerTest {
   }
 
   @Test
+  void aPlateauScheduleInsideAWarmUpIsCheckedBeforeTraining() {
+    LinearModel model = softmax(1);
+    float[] before = model.parameters().get(0).toArray();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(model).verbose(0).epochs(5).schedule(LearningRateSchedule.warmup(2,
+            0.5, io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_accuracy")))
+            .fit(BLOBS));
+    assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, lr], but was"
+        + " 'val_accuracy'", e.getMessage());
+    assertArrayEquals(before, model.parameters().get(0).toArray());
+  }
+
+  @Test
   void reduceOnPlateauLowersTheRateWhenValidationLossStalls() {
     // No learning after epoch 0: listeners run after the schedule has set the epoch's rate, and
     // this one zeroes it, so val_loss stays the same from epoch 0 on.

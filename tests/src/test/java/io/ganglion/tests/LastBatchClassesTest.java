@@ -30,6 +30,23 @@ class LastBatchClassesTest {
     assertEquals(13, net.lastBatchClasses(actual, 2));
     assertArrayEquals(expected, Arrays.copyOfRange(actual, 2, 15));
     assertEquals(-1, actual[0]);
+    // An inference call reuses the buffers: the training pass's classes are gone, and said so.
+    net.classify(Arrays.copyOf(data.x, net.inputSize()));
+    assertEquals(-1, net.lastBatchClasses(actual, 0));
+  }
+
+  /** A training call refused for a bad label changes nothing, not even batch statistics. */
+  @Test
+  void aRefusedTrainingPassChangesNothing() {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(2);
+    float[] mean = net.buffers().get(0).toArray();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.forwardBackward(new float[] {1, 2, 3, 4}, 0, new int[] {0, 7}, null, 2, 0.5f));
+    assertEquals("label of sample 1 must be a class index in [0, 3), but was 7", e.getMessage());
+    assertArrayEquals(mean, net.buffers().get(0).toArray());
+    assertEquals(0f, net.buffers().get(2).toArray()[0], "num_batches_tracked");
+    e = assertThrows(IllegalArgumentException.class, () -> net.predictBatch(null));
+    assertEquals("inputs must not be null", e.getMessage());
   }
 
   @Test
