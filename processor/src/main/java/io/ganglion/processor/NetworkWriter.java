@@ -812,13 +812,15 @@ final class NetworkWriter {
   }
 
   /**
-   * Checks the batch's class labels before the forward pass, which in training mode changes state
-   * (batch statistics): a rejected call must change nothing. With MSE and one output a label is
-   * the target value, so there is nothing to check.
+   * Checks the batch's class labels before the forward pass of a network whose training mode
+   * changes state (batch statistics; dropout's stream advances only after the loss): a rejected
+   * call must change nothing. Other networks find a bad label in the loss, before any gradient or
+   * weight changes, and keep their step as short as it was. With MSE and one output a label is the
+   * target value, so there is nothing to check.
    */
   private CodeBlock labelCheck() {
     int outputs = network.outputs();
-    if (network.loss() == Loss.MSE && outputs == 1) {
+    if (!network.has(LayerModel.Kind.BATCH_NORM) || network.loss() == Loss.MSE && outputs == 1) {
       return CodeBlock.of("");
     }
     return CodeBlock.of("$T.labels(labels, offset, count, $L);\n", CHECKS,
@@ -833,9 +835,9 @@ final class NetworkWriter {
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
             .addCode(labelCheck())
             .addStatement("grow(count)")
-            .addStatement("lastCount = count")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
-            .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)");
+            .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
+            .addStatement("lastCount = count");
     if (zeroGradients != null) {
       step.addStatement("zeroGradients()");
     }

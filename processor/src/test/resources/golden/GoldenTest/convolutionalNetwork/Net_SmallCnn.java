@@ -421,9 +421,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
     Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
-    lastCount = count;
     forward(inputs, offset, count, true);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
+    lastCount = count;
     zeroGradients();
     backwardLogits(count);
     backwardDrop(count);

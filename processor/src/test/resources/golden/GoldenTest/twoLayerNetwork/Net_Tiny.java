@@ -230,11 +230,10 @@ public final class Net_Tiny extends Tiny implements Model {
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
-    Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
-    lastCount = count;
     forward(inputs, offset, count);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
+    lastCount = count;
     backwardLogits(count);
     backwardHidden(inputs, offset, count);
     return loss;
