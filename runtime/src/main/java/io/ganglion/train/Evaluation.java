@@ -2,7 +2,6 @@ package io.ganglion.train;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -151,7 +150,7 @@ public final class Evaluation {
   public String toString() {
     StringBuilder out = new StringBuilder(samples + " samples");
     for (Map.Entry<String, Double> e : metrics().entrySet()) {
-      out.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
+      out.append(" - ").append(e.getKey()).append(": ").append(Progress.number(e.getValue()));
     }
     if (confusion != null) {
       out.append("\nper-class accuracy: ").append(Arrays.toString(perClassAccuracy()));

@@ -71,9 +71,18 @@ final class Progress {
     double seconds = (now - started) / 1e9;
     double rate = done / Math.max(seconds, 1e-9);
     String line = header() + " " + bar(done) + " " + done + "/" + samples
-        + String.format(Locale.ROOT, " - %.0f samples/s - ETA %s - loss: %.4f",
-            rate, duration((samples - done) / rate), loss);
+        + String.format(Locale.ROOT, " - %.0f samples/s - ETA %s - loss: %s",
+            rate, duration((samples - done) / rate), number(loss));
     redraw(line);
+  }
+
+  /**
+   * A metric as Keras's progress bar shows it: 4 decimals, or 4 significant digits in scientific
+   * notation at 0.001 and below, where 4 decimals would show 0.0000.
+   */
+  static String number(double value) {
+    return String.format(Locale.ROOT, Math.abs(value) > 1e-3 || !Double.isFinite(value)
+        ? "%.4f" : "%.4e", value);
   }
 
   /** After an epoch, with its metrics. */
@@ -95,7 +104,7 @@ final class Progress {
         }
         continue;
       }
-      line.append(String.format(Locale.ROOT, " - %s: %.4f", e.getKey(), e.getValue()));
+      line.append(" - ").append(e.getKey()).append(": ").append(number(e.getValue()));
     }
     if (live) {
       redraw(line.toString());

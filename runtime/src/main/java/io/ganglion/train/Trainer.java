@@ -925,8 +925,8 @@ public final class Trainer {
       progress.aborted();
       String restored = bestEpoch < 0
           ? "restored the weights from before training"
-          : String.format(Locale.ROOT, "restored the weights of epoch %d (best %s %.4f)",
-              bestEpoch + 1, monitor, bestValue);
+          : String.format(Locale.ROOT, "restored the weights of epoch %d (best %s %s)",
+              bestEpoch + 1, monitor, Progress.number(bestValue));
       String message = String.format(Locale.ROOT,
           "training diverged in epoch %d/%d at step %d/%d: the loss was %s; %s; try a learning"
               + " rate lower than %.4g",

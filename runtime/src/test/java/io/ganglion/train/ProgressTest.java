@@ -122,6 +122,17 @@ final class ProgressTest {
   }
 
   @Test
+  void metricsAtOrBelowAThousandthAreShownInScientificNotationAsKerasShowsThem() {
+    assertEquals("0.5000", Progress.number(0.5));
+    assertEquals("0.0012", Progress.number(0.00123));
+    assertEquals("2.5000e-04", Progress.number(2.5e-4));
+    assertEquals("0.0000e+00", Progress.number(0));
+    assertEquals("-3.0000e-05", Progress.number(-3e-5));
+    assertEquals("1234567.0000", Progress.number(1234567));
+    assertEquals("NaN", Progress.number(Double.NaN));
+  }
+
+  @Test
   void durations() {
     assertEquals("0s", Progress.duration(0.2));
     assertEquals("59s", Progress.duration(59));
