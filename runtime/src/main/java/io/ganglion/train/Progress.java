@@ -77,8 +77,8 @@ final class Progress {
   }
 
   /**
-   * A metric as Keras's progress bar shows it: 4 decimals, or 4 significant digits in scientific
-   * notation at 0.001 and below, where 4 decimals would show 0.0000.
+   * A metric as Keras's progress bar shows it: 4 decimals, in scientific notation at 0.001 and
+   * below, where plain decimals would show 0.0000 or 0.0010.
    */
   static String number(double value) {
     return String.format(Locale.ROOT, Math.abs(value) > 1e-3 || !Double.isFinite(value)
