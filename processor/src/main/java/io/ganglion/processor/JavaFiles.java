@@ -2,6 +2,7 @@ package io.ganglion.processor;
 
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.lang.model.element.Element;
@@ -36,12 +37,14 @@ final class JavaFiles {
    */
   static JavaFile of(String packageName, TypeSpec.Builder type, TypeElement network,
       boolean inherits) {
-    if (inherits) {
-      type.avoidClashesWithNestedClasses(network);
-    }
     Set<String> hidden = new TreeSet<>();
     if (inherits) {
-      addFields(network.asType(), hidden);
+      type.avoidClashesWithNestedClasses(network);
+      for (TypeElement t : hierarchy(network)) {
+        for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
+          hidden.add(field.getSimpleName().toString());
+        }
+      }
     }
     Element pkg = network;
     while (!(pkg instanceof PackageElement)) {
@@ -56,18 +59,22 @@ final class JavaFiles {
     return build(packageName, type.alwaysQualify(hidden.toArray(new String[0])).build());
   }
 
-  /** The names of the fields of {@code type}, its superclasses and its interfaces. */
-  private static void addFields(TypeMirror type, Set<String> names) {
-    if (type.getKind() != TypeKind.DECLARED) {
+  /** {@code type}, its superclasses and its interfaces, each once. */
+  static Set<TypeElement> hierarchy(TypeElement type) {
+    Set<TypeElement> all = new LinkedHashSet<>();
+    addHierarchy(type.asType(), all);
+    return all;
+  }
+
+  private static void addHierarchy(TypeMirror type, Set<TypeElement> all) {
+    if (type.getKind() != TypeKind.DECLARED
+        || !all.add((TypeElement) ((DeclaredType) type).asElement())) {
       return;
     }
     TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
-    for (VariableElement field : ElementFilter.fieldsIn(element.getEnclosedElements())) {
-      names.add(field.getSimpleName().toString());
-    }
-    addFields(element.getSuperclass(), names);
+    addHierarchy(element.getSuperclass(), all);
     for (TypeMirror i : element.getInterfaces()) {
-      addFields(i, names);
+      addHierarchy(i, all);
     }
   }
 

@@ -20,9 +20,6 @@ import java.util.TreeSet;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
-import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
 /**
@@ -212,7 +209,8 @@ final class NetworkWriter {
         warnings.add(deprecated.forRemoval() ? "removal" : "deprecation");
       }
     }
-    if (serializable(network.asType())) {
+    if (JavaFiles.hierarchy(network).stream()
+        .anyMatch(t -> t.getQualifiedName().contentEquals("java.io.Serializable"))) {
       warnings.add("serial");
     }
     if (warnings.isEmpty()) {
@@ -223,25 +221,6 @@ final class NetworkWriter {
             warnings.size() > 1 ? "}" : ""));
     type.addAnnotation(
         AnnotationSpec.builder(SuppressWarnings.class).addMember("value", values).build());
-  }
-
-  private static boolean serializable(TypeMirror type) {
-    if (type.getKind() != TypeKind.DECLARED) {
-      return false;
-    }
-    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
-    if (element.getQualifiedName().contentEquals("java.io.Serializable")) {
-      return true;
-    }
-    if (serializable(element.getSuperclass())) {
-      return true;
-    }
-    for (TypeMirror i : element.getInterfaces()) {
-      if (serializable(i)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void addConstants(TypeSpec.Builder type) {

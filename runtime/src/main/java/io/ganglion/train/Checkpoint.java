@@ -42,8 +42,8 @@ import java.util.Set;
  *       ({@code ganglion.keep_best.monitor}, {@code .value}), the metric names in order ({@code
  *       ganglion.history}), the model's random state ({@code ganglion.random_state}) and, when
  *       worker threads trained on replicas, theirs ({@code ganglion.worker_random_states},
- *       separated by semicolons) and, for information only, {@code ganglion.epochs}, {@code batch_size},
- *       {@code shuffle} and {@code l2}.
+ *       separated by semicolons) and, for information only, {@code ganglion.epochs}, {@code
+ *       batch_size}, {@code shuffle} and {@code l2}.
  * </ul>
  *
  * <p>Numbers in the metadata are decimal strings that parse back to the same {@code double}, so a

@@ -452,13 +452,6 @@ public final class Trainer {
     return model.forwardBackward(x, 0, y, t, count, 1f / count);
   }
 
-  /** A model's parameters followed by its buffers. */
-  private static List<Parameter> stateOf(Model model) {
-    List<Parameter> state = new ArrayList<>(model.parameters());
-    state.addAll(model.buffers());
-    return List.copyOf(state);
-  }
-
   /** Adds {@code 2 l2 w} to the weights' gradients; returns the penalty {@code l2 sum(w^2)}. */
   private static double applyL2(Parameter[] weights, float lambda) {
     double sum = 0;
@@ -557,7 +550,7 @@ public final class Trainer {
      * weights and the weights before training hold, as Keras keeps the non-trainable weights with
      * the trainable ones.
      */
-    private final List<Parameter> state = stateOf(model);
+    private final List<Parameter> state = ModelFiles.state(model);
     private final Parameter[] weights;
     private final float[] x;
     private final int[] y;
@@ -719,8 +712,8 @@ public final class Trainer {
           state.get(k).copyFrom(c.best()[k]);
         }
         best.save();
+        int p = parameters.size();
         for (int k = 0; k < state.size(); k++) {
-          int p = parameters.size();
           state.get(k).copyFrom(k < p ? c.parameters()[k] : c.buffers()[k - p]);
           if (bestValues != null) {
             System.arraycopy(c.best()[k], 0, bestValues[k], 0, bestValues[k].length);

@@ -163,11 +163,9 @@ final class PredictionServer implements AutoCloseable {
 
   private void predict(HttpExchange exchange) throws IOException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && declared.length() > 9) {
-      declared = "1000000000"; // more than an int, and far more than the limit
-    }
+    // Ten digits or more are beyond an int, and far beyond the limit.
     if (declared != null && declared.matches("[0-9]+")
-        && Integer.parseInt(declared) > maxBodyBytes) {
+        && (declared.length() > 9 || Integer.parseInt(declared) > maxBodyBytes)) {
       refuseBody(exchange, 413, "the body must be at most " + maxBodyBytes + " bytes");
       return;
     }
