@@ -19,10 +19,17 @@ for run in $(seq "$runs"); do
   start=$(date +%s%N)
   # shellcheck disable=SC2086 # JAVA_OPTS holds several options
   "$java" ${JAVA_OPTS:-} -cp "$runtime_jar:$examples_classes" io.ganglion.examples.serve.Serve \
-      --model "$model" --port "$port" > "$request.log" &
+      --model "$model" --port "$port" > "$request.log" 2>&1 &
   pid=$!
   until curl -sf "http://127.0.0.1:$port/predict" -H 'Content-Type: application/json' \
       --data-binary @"$request" > /dev/null 2>&1; do
+    if ! kill -0 "$pid" 2> /dev/null; then
+      wait "$pid" || true
+      echo "run $run: Serve exited before answering:" >&2
+      cat "$request.log" >&2
+      rm -f "$request" "$request.log"
+      exit 1
+    fi
     sleep 0.005
   done
   end=$(date +%s%N)

@@ -75,6 +75,11 @@ final class Messages {
         + "; set it to the number of features per sample";
   }
 
+  static String outputsTooSmall(String name, int outputs) {
+    return tag("OutputsTooSmall") + name + ": outputs must be at least 1 (or 0, not checked), but"
+        + " was " + outputs + "; set it to the number of values the network produces per sample";
+  }
+
   static String noLayers(String name) {
     return tag("NoLayers") + name + " must declare at least one layer, but declared none;"
         + " add a field such as @Dense(units = 10) Layer output;";

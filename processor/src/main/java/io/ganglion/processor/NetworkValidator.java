@@ -143,6 +143,11 @@ final class NetworkValidator {
     Shape input = walk.shape;
     Loss loss = Loss.valueOf(enumValue(network, "loss", "MSE"));
     int declaredOutputs = intValue(network, "outputs", 0);
+    if (declaredOutputs < 0) {
+      error(Messages.outputsTooSmall(name, declaredOutputs), type, network,
+          explicitValue(network, "outputs"));
+      declaredOutputs = 0;
+    }
 
     List<VariableElement> fields = new ArrayList<>();
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {

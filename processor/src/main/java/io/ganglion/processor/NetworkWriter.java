@@ -637,12 +637,7 @@ final class NetworkWriter {
       type.addMethod(
           override("setRandomState", void.class)
               .addParameter(long[].class, "state")
-              .beginControlFlow("if (state == null || state.length != 3)")
-              .addStatement(
-                  "throw new $T($S + $T.toString(state))", IllegalArgumentException.class,
-                  "random state must be {seed, dropout step, replicas}, but was ",
-                  ClassName.get("java.util", "Arrays"))
-              .endControlFlow()
+              .addStatement("$T.randomState(state)", CHECKS)
               .addStatement("noiseSeed = state[0]")
               .addStatement("dropoutStep = state[1]")
               .addStatement("replicas = (int) state[2]")
@@ -812,6 +807,7 @@ final class NetworkWriter {
             .addParameter(float.class, "gradScale")
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+            .addStatement("$T.gradScale(gradScale)", CHECKS)
             .addCode(labelCheck())
             .addStatement("grow(count)")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")

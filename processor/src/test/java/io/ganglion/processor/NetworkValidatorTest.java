@@ -366,6 +366,21 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void outputsNegative_isAnErrorOnTheValueAndNotAMismatch() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4,",
+            "    outputs = -1,",
+            "    loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 9) Layer out;",
+            "}"),
+        "[Network/OutputsTooSmall] Foo: outputs must be at least 1 (or 0, not checked), but was -1;"
+            + " set it to the number of values the network produces per sample",
+        "outputs = -1");
+  }
+
+  @Test
   void outputsMatching_isFine() {
     assertThat(
             compile(

@@ -341,9 +341,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   @Override
   public void setRandomState(long[] state) {
-    if (state == null || state.length != 3) {
-      throw new IllegalArgumentException("random state must be {seed, dropout step, replicas}, but was " + Arrays.toString(state));
-    }
+    Checks.randomState(state);
     noiseSeed = state[0];
     dropoutStep = state[1];
     replicas = (int) state[2];
@@ -419,6 +417,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    Checks.gradScale(gradScale);
     Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
     forward(inputs, offset, count, true);

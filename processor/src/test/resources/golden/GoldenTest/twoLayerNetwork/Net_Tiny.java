@@ -230,6 +230,7 @@ public final class Net_Tiny extends Tiny implements Model {
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    Checks.gradScale(gradScale);
     grow(count);
     forward(inputs, offset, count);
     double loss = lossGradient(labels, targets, offset, count, gradScale);

@@ -44,6 +44,30 @@ public final class Checks {
     }
   }
 
+  /**
+   * Checks {@code forwardBackward}'s gradient scale: any finite number (a NaN or infinite scale
+   * would turn every gradient, and after the next step every weight, into NaN).
+   */
+  public static void gradScale(float gradScale) {
+    if (!(Math.abs(gradScale) <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "gradScale must be a finite number (usually 1 / count), but was " + gradScale);
+    }
+  }
+
+  /**
+   * Checks a random state given to {@code setRandomState} of a model with dropout or batch norm:
+   * {@code {seed, dropout steps, replicas}}, the counts not negative.
+   */
+  public static void randomState(long[] state) {
+    if (state == null || state.length != 3 || state[1] < 0 || state[2] < 0
+        || state[2] > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("random state must be {seed, dropout steps, replicas}, "
+          + "the steps and replicas not negative and the replicas at most " + Integer.MAX_VALUE
+          + ", but was " + java.util.Arrays.toString(state));
+    }
+  }
+
   /** Checks one sample's output array. */
   public static void output(float[] output, int outputs) {
     if (output == null) {

@@ -163,6 +163,49 @@ class GeneratedModelTest {
   }
 
   @Test
+  void aGradientScaleThatIsNotFiniteIsRefusedBeforeAnyGradientChanges() {
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    float[] x = new float[64];
+    x[5] = 1;
+    net.forwardBackward(x, 0, new int[] {3}, null, 1, 1f);
+    float[] before = new float[net.parameter("hidden1.weight").size()];
+    net.parameter("hidden1.weight").copyGradientTo(before);
+    for (float scale : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> net.forwardBackward(x, 0, new int[] {4}, null, 1, scale));
+      assertEquals(
+          "gradScale must be a finite number (usually 1 / count), but was " + scale,
+          e.getMessage());
+    }
+    float[] after = new float[before.length];
+    net.parameter("hidden1.weight").copyGradientTo(after);
+    assertArrayEquals(before, after);
+  }
+
+  @Test
+  void aRandomStateWithNegativeCountsIsRefused() {
+    Net_Networks_DropoutBatchNorm net = new Net_Networks_DropoutBatchNorm(8);
+    long[] state = net.randomState();
+    for (long[] bad :
+        List.of(
+            new long[] {state[0], -1, state[2]},
+            new long[] {state[0], state[1], -1},
+            new long[] {state[0], state[1], 1L << 31},
+            new long[] {state[0], state[1]})) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> net.setRandomState(bad));
+      assertTrue(
+          e.getMessage().startsWith("random state must be {seed, dropout steps, replicas}"),
+          e.getMessage());
+    }
+    assertArrayEquals(state, net.randomState());
+    net.setRandomState(new long[] {state[0], 7, 2});
+    assertArrayEquals(new long[] {state[0], 7, 2}, net.randomState());
+  }
+
+  @Test
   void trainingAndInferenceAllocateNothingOnceWarm() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

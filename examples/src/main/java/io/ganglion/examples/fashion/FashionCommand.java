@@ -62,8 +62,8 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       description = "Seed of the initial weights and the shuffling (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--save", paramLabel = "FILE", defaultValue = "fashion.safetensors",
-      description = "Where to save the trained model (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--save", paramLabel = "FILE",
+      description = "Where to save the trained model (default: fashion.safetensors).")
   Path save;
 
   @Option(names = "--no-save", description = "Do not save the model.")
@@ -114,6 +114,11 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       throw new IllegalArgumentException("--threads must be at most "
           + ParallelGradients.MAX_WORKERS + ", but was " + threads);
     }
+    if (noSave && save != null) {
+      throw new IllegalArgumentException(
+          "--save " + save + " and --no-save contradict each other; give one of them");
+    }
+    Path save = this.save != null ? this.save : Path.of("fashion.safetensors");
     // The outputs are checked before training, not after it.
     if (!noSave) {
       checkWritable(save, "--save");

@@ -198,6 +198,18 @@ class EmbeddedSubsetTest {
     assertTrue(cli.err().contains("none.safetensors"), cli::toString);
   }
 
+  @Test
+  void saveAndNoSaveTogetherAreRefusedBeforeTraining() {
+    Path file = dir.resolve("both.safetensors");
+    Cli cli = Cli.run("--subset", "--epochs", "1", "--quiet", "--no-save", "--save",
+        file.toString());
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: --save " + file + " and --no-save contradict"),
+        cli::toString);
+    assertFalse(cli.out().contains("trained"), cli::toString);
+    assertFalse(Files.exists(file), cli::toString);
+  }
+
   private static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
