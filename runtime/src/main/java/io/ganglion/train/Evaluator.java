@@ -1,5 +1,6 @@
 package io.ganglion.train;
 
+import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 
@@ -42,7 +43,7 @@ final class Evaluator {
     float[] targets = data.targets();
     int outputsPerSample = model.outputSize();
     double lossSum = 0;
-    if (labels != null) {
+    if (labels != null && !labelsAreValues(model, labels)) {
       int classCount = Math.max(outputsPerSample, 2);
       int[][] confusion = new int[classCount][classCount];
       long topHits = 0;
@@ -72,16 +73,34 @@ final class Evaluator {
     double absolute = 0;
     for (int from = 0; from < n; from += chunk) {
       int count = Math.min(chunk, n - from);
-      lossSum += pass.evaluateBatch(x, from, null, targets, count, outputs, null);
+      lossSum += pass.evaluateBatch(x, from, labels, targets, count, outputs, null);
       int base = from * outputsPerSample;
       for (int i = 0; i < count * outputsPerSample; i++) {
-        double e = (double) outputs[i] - targets[base + i];
+        double target = labels != null ? labels[from + i] : targets[base + i];
+        double e = (double) outputs[i] - target;
         squared += e * e;
         absolute += Math.abs(e);
       }
     }
     long values = (long) n * outputsPerSample;
     return Evaluation.ofTargets(n, lossSum / n, squared / values, absolute / values);
+  }
+
+  /**
+   * Whether the labels are target values rather than classes: with MSE and one output a label is
+   * the value the output is trained toward (as {@code forwardBackward} takes it), a class only
+   * when every label is 0 or 1 (a binary classifier). Values get the regression metrics.
+   */
+  static boolean labelsAreValues(Model model, int[] labels) {
+    if (model.loss() != Loss.MSE || model.outputSize() != 1) {
+      return false;
+    }
+    for (int label : labels) {
+      if (label != 0 && label != 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

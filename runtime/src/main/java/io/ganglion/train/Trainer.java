@@ -437,7 +437,11 @@ public final class Trainer {
     return new Run(train, held, from).fit();
   }
 
-  /** The model's metrics on {@code data}: loss, and accuracy and more for labelled data. */
+  /**
+   * The model's metrics on {@code data}: loss, and accuracy and more for labelled data (for a
+   * one-output MSE model only when every label is 0 or 1; other labels are target values and get
+   * mse and mae, as targets do).
+   */
   public Evaluation evaluate(Dataset data) {
     checkData(data, "data");
     return new Evaluator(model, batchSize, topK).evaluate(data);
@@ -590,7 +594,8 @@ public final class Trainer {
       this.x = new float[batch * model.inputSize()];
       this.y = train.hasLabels() ? new int[batch] : null;
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
-      this.predicted = trainingAccuracy && train.hasLabels() ? new int[batch] : null;
+      this.predicted = trainingAccuracy && train.hasLabels()
+          && !Evaluator.labelsAreValues(model, train.labels()) ? new int[batch] : null;
       this.order = new int[samples];
       for (int i = 0; i < samples; i++) {
         order[i] = i;
@@ -859,7 +864,7 @@ public final class Trainer {
       }
       if (held != null) {
         reported.add("val_loss");
-        if (held.hasLabels()) {
+        if (held.hasLabels() && !Evaluator.labelsAreValues(model, held.labels())) {
           reported.add("val_accuracy");
           if (topK > 0) {
             reported.add("val_top" + topK + "_accuracy");

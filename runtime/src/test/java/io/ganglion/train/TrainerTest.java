@@ -60,6 +60,41 @@ final class TrainerTest {
   }
 
   @Test
+  void integerLabelsOfAOneOutputMseModelAreValuesAndGetRegressionMetrics() {
+    // t = 2 x0 + x1 + 4 over x in {0..3}^2: labels 4..13, target values rather than classes.
+    float[] x = new float[2 * 160];
+    int[] t = new int[160];
+    for (int s = 0; s < t.length; s++) {
+      x[2 * s] = s % 4;
+      x[2 * s + 1] = (s / 4) % 4;
+      t[s] = (int) (2 * x[2 * s] + x[2 * s + 1] + 4);
+    }
+    Dataset counts = Dataset.ofLabels(x, 2, t);
+    LinearModel model = LinearModel.create(2, 1, Loss.MSE, 3);
+    History history = Trainer.of(model).optimizer(Sgd.of(0.02, 0.9)).batchSize(16).epochs(40)
+        .trainingAccuracy(true).validation(counts).verbose(0).fit(counts);
+    assertEquals(List.of("loss", "val_loss", "val_mse", "val_mae", "lr"), history.metricNames());
+    assertTrue(history.metric("val_mae").get(39) < 0.1, history.toString());
+    Evaluation evaluation = Trainer.of(model).evaluate(counts);
+    assertFalse(evaluation.hasClasses());
+    assertEquals(evaluation.loss(), evaluation.mse(), 1e-6);
+    assertEquals(history.metric("val_mse").get(39), evaluation.mse(), 1e-9);
+    IllegalStateException wrongMonitor =
+        assertThrows(IllegalStateException.class,
+            () -> Trainer.of(model).epochs(1).validation(counts)
+                .earlyStopping(EarlyStopping.monitor("val_accuracy")).verbose(0).fit(counts));
+    assertTrue(wrongMonitor.getMessage().contains("[loss, val_loss, val_mse, val_mae, lr]"),
+        wrongMonitor.getMessage());
+    // Labels that are all 0 or 1 stay classes: a binary classifier.
+    int[] binary = new int[t.length];
+    for (int s = 0; s < t.length; s++) {
+      binary[s] = t[s] >= 9 ? 1 : 0;
+    }
+    Evaluation classes = Trainer.of(model).evaluate(Dataset.ofLabels(x, 2, binary));
+    assertTrue(classes.hasClasses());
+  }
+
+  @Test
   void theSameSeedGivesBitIdenticalResults() {
     float[][] weights = new float[3][];
     List<List<Double>> losses = new ArrayList<>();
