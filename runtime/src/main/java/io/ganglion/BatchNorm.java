@@ -17,9 +17,12 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface BatchNorm {
-  /** Weight of the newest batch in the running statistics, in (0, 1]; PyTorch's default. */
-  float momentum() default 0.1f;
+  /**
+   * Weight of the newest batch in the running statistics, in (0, 1]; PyTorch's default. Used as
+   * a float, as are all the annotations' decimal values.
+   */
+  double momentum() default 0.1;
 
-  /** Added to the variance before the square root; positive. */
-  float epsilon() default 1e-5f;
+  /** Added to the variance before the square root; positive (as a float). */
+  double epsilon() default 1e-5;
 }

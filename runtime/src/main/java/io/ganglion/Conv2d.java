@@ -40,6 +40,9 @@ public @interface Conv2d {
    */
   Init init() default Init.DEFAULT;
 
-  /** The value every weight starts at when {@link #init()} is {@link Init#CONSTANT}. */
-  float initValue() default 0f;
+  /**
+   * The value every weight starts at when {@link #init()} is {@link Init#CONSTANT}; used as a
+   * float.
+   */
+  double initValue() default 0;
 }

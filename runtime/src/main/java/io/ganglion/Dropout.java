@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface Dropout {
-  /** Probability of dropping a value, in [0, 1). */
-  float rate();
+  /**
+   * Probability of dropping a value, in [0, 1): {@code 0.3} or {@code 0.3f}; used as a float (the
+   * nearest float must still be below 1).
+   */
+  double rate();
 }

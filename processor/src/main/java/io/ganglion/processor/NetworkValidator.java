@@ -113,6 +113,7 @@ final class NetworkValidator {
     if (inputValue != null && inputsValue != null) {
       error(Messages.inputTwice(name), type, network, inputValue);
       walk.known = false;
+      walk.kindKnown = false;
     } else if (inputValue != null) {
       List<Integer> dims = intList(inputValue);
       boolean valid = dims.size() == 3;
@@ -246,6 +247,12 @@ final class NetworkValidator {
     Shape shape;
     /** False once a size is invalid: it is then carried on as 1 and shown as "?". */
     boolean known;
+    /**
+     * False while it is not known whether an image or a vector flows (the input was declared both
+     * ways, or an image layer met a vector): image layers then report no NeedsImage of their own,
+     * which would repeat the first mistake. A dense layer or a flatten makes it a vector again.
+     */
+    boolean kindKnown = true;
     /** How the shape came about, for messages: "input gives 784", "pool1 makes ... -> ...". */
     String flow;
 
@@ -273,10 +280,11 @@ final class NetworkValidator {
             annotation.equals(MAX_POOL2D) ? LayerModel.Kind.MAX_POOL2D
                 : LayerModel.Kind.AVG_POOL2D);
       case FLATTEN: {
-        if (!in.image()) {
+        if (!in.image() && walk.kindKnown) {
           error(Messages.needsImage(layerName, "Flatten", shownIn, flow), field, mirror, null);
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
+        walk.kindKnown = true;
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }
@@ -320,6 +328,7 @@ final class NetworkValidator {
     Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
     float initValue = floatValue(dense, "initValue", 0f);
     walk.known = true;
+    walk.kindKnown = true;
     if (units < 1) {
       error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
       units = 1;
@@ -395,9 +404,12 @@ final class NetworkValidator {
     checkActivation(layerName, field, conv, activation, next, Loss.MSE, false, flow);
     checkInit(layerName, field, conv, init, initValue);
     if (!in.image()) {
-      error(Messages.needsImage(layerName, "Conv2d", shownIn, flow), field, conv, null);
+      if (walk.kindKnown) {
+        error(Messages.needsImage(layerName, "Conv2d", shownIn, flow), field, conv, null);
+      }
       // Go on with the vector, so that the layers after report only their own mistakes.
       walk.known = false;
+      walk.kindKnown = false;
       return new LayerModel(layerName, index, LayerModel.Kind.CONV2D, in, in, activation,
           bias, init, initValue, kernel, stride, 0, 0f, 0f, 0f);
     }
@@ -468,8 +480,11 @@ final class NetworkValidator {
       stride = Math.max(size, 1);
     }
     if (!in.image()) {
-      error(Messages.needsImage(layerName, kind.display, shownIn, flow), field, pool, null);
+      if (walk.kindKnown) {
+        error(Messages.needsImage(layerName, kind.display, shownIn, flow), field, pool, null);
+      }
       walk.known = false;
+      walk.kindKnown = false;
       return new LayerModel(layerName, index, kind, in, in, Activation.LINEAR, false,
           Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
     }
@@ -895,9 +910,13 @@ final class NetworkValidator {
     return v instanceof Integer ? (Integer) v : otherwise;
   }
 
+  /**
+   * A decimal value as the generated code uses it: a float. The annotations declare doubles, so
+   * that {@code rate = 0.3} compiles as {@code rate = 0.3f} does.
+   */
   private static float floatValue(AnnotationMirror mirror, String name, float otherwise) {
     Object v = value(mirror, name);
-    return v instanceof Float ? (Float) v : otherwise;
+    return v instanceof Number ? ((Number) v).floatValue() : otherwise;
   }
 
   private static boolean booleanValue(AnnotationMirror mirror, String name, boolean otherwise) {

@@ -70,11 +70,14 @@ final class Summary {
     }
   }
 
+  /**
+   * The window, and its stride after a slash unless it is the default (1 for a convolution, the
+   * window's size for pooling).
+   */
   private static String window(LayerModel layer) {
+    int usual = layer.kind() == LayerModel.Kind.CONV2D ? 1 : layer.kernel();
     return layer.kernel() + "x" + layer.kernel()
-        + (layer.stride() != 1 && layer.stride() != layer.kernel()
-            || layer.kind() == LayerModel.Kind.CONV2D && layer.stride() != 1
-            ? "/" + layer.stride() : "");
+        + (layer.stride() != usual ? "/" + layer.stride() : "");
   }
 
   /** A compact one-line description recorded in saved files. */

@@ -84,6 +84,57 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void needsImageOnceForAnImageStackOverAVector() {
+    // The conv is the mistake; the pooling and flatten after it would only repeat it.
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 784, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 8, kernel = 3) Layer conv;",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NeedsImage] conv: Conv2d must take an image (channels x height x width), but"
+            + " its input was a vector of 784 (input gives 784); declare @Network(input ="
+            + " {channels, height, width}), or move conv before the @Flatten layer",
+        "@Conv2d");
+  }
+
+  @Test
+  void inputDeclaredTwiceIsTheOnlyErrorOfAnImageStack() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 64, input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 2, kernel = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputTwice]",
+        "input = {1, 8, 8}");
+  }
+
+  @Test
+  void aFlattenAfterADenseLayerIsStillReported() {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .compile(
+                source("Foo",
+                    "@Network(inputs = 784, loss = Loss.MSE)",
+                    "abstract class Foo {",
+                    "  @Conv2d(filters = 8, kernel = 3) Layer conv;",
+                    "  @Dense(units = 3) Layer hidden;",
+                    "  @Flatten Layer flat;",
+                    "  @Dense(units = 3) Layer out;",
+                    "}"));
+    assertThat(compilation).hadErrorCount(2);
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] conv:");
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] flat:");
+  }
+
+  @Test
   void denseBeforeFlatten() {
     assertOnlyError(
         source("Foo",
@@ -277,5 +328,60 @@ class ImageLayersValidatorTest {
         "Multiply-adds are per sample, forward pass.");
     // javac indents the lines of a note after the first.
     assertThat(note).isEqualTo("Net_Cnn:\n" + table.replaceAll("(?m)^", "  "));
+  }
+
+  @Test
+  void summaryShowsAPoolingStrideOfOneAndHidesTheDefault() {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions("-Aganglion.summary=true")
+            .compile(
+                source("Pools",
+                    "@Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                    "abstract class Pools {",
+                    "  @MaxPool2d(size = 3, stride = 1) Layer slide;",
+                    "  @AvgPool2d(size = 2) Layer halve;",
+                    "  @Flatten Layer flat;",
+                    "  @Dense(units = 2) Layer logits;",
+                    "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    String note = compilation.notes().get(0).getMessage(null);
+    assertThat(note).contains("slide    MaxPool2d 3x3/1  1x6x6");
+    assertThat(note).contains("halve    AvgPool2d 2x2    1x3x3");
+  }
+
+  @Test
+  void decimalValuesMayBeWrittenAsDoubles() {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions("-Aganglion.summary=true")
+            .compile(
+                source("Doubles",
+                    "@Network(inputs = 6, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+                    "abstract class Doubles {",
+                    "  @Dense(units = 4, init = Init.CONSTANT, initValue = 0.25) Layer hidden;",
+                    "  @BatchNorm(momentum = 0.2, epsilon = 1e-3) Layer norm;",
+                    "  @Dropout(rate = 0.3) Layer drop;",
+                    "  @Dense(units = 2) Layer logits;",
+                    "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation.notes().get(0).getMessage(null)).contains("Dropout 0.3 ");
+    assertThat(compilation).generatedSourceFile("test.Net_Doubles").contentsAsUtf8String()
+        .contains("0.2f");
+  }
+
+  @Test
+  void aDoubleRateWhoseFloatIsOneIsRefused() {
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(inputs = 6, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dropout(rate = 0.99999999) Layer drop;",
+            "  @Dense(units = 2) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("rate");
   }
 }
