@@ -31,6 +31,18 @@ public final class Adagrad extends Optimizer {
     return new Adagrad(learningRate);
   }
 
+  @Override
+  public Adagrad clipNorm(double maxNorm) {
+    super.clipNorm(maxNorm);
+    return this;
+  }
+
+  @Override
+  public Adagrad clipValue(double maxValue) {
+    super.clipValue(maxValue);
+    return this;
+  }
+
   /** The decay of the learning rate per step; 0 by default. */
   public Adagrad learningRateDecay(double decay) {
     this.learningRateDecay = checkNonNegative("learning rate decay", decay);

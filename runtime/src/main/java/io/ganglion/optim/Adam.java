@@ -33,6 +33,18 @@ public final class Adam extends Optimizer {
     return new Adam(learningRate);
   }
 
+  @Override
+  public Adam clipNorm(double maxNorm) {
+    super.clipNorm(maxNorm);
+    return this;
+  }
+
+  @Override
+  public Adam clipValue(double maxValue) {
+    super.clipValue(maxValue);
+    return this;
+  }
+
   /** The decay rates of the first and second moments, each in [0, 1). */
   public Adam betas(double beta1, double beta2) {
     this.beta1 = checkUnit("beta1", beta1);

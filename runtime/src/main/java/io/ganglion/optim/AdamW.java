@@ -28,6 +28,18 @@ public final class AdamW extends Optimizer {
     return new AdamW(learningRate);
   }
 
+  @Override
+  public AdamW clipNorm(double maxNorm) {
+    super.clipNorm(maxNorm);
+    return this;
+  }
+
+  @Override
+  public AdamW clipValue(double maxValue) {
+    super.clipValue(maxValue);
+    return this;
+  }
+
   /** The decay rates of the first and second moments, each in [0, 1). */
   public AdamW betas(double beta1, double beta2) {
     this.beta1 = checkUnit("beta1", beta1);

@@ -150,9 +150,10 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
 
   /**
    * Scales the gradients at each step so that their global L2 norm is at most {@code maxNorm};
-   * {@code 0} (the default) turns it off. Returns this optimizer.
+   * {@code 0} (the default) turns it off. Returns this optimizer (each optimizer returns its own
+   * type, so that its other settings can follow in the chain).
    */
-  public final Optimizer clipNorm(double maxNorm) {
+  public Optimizer clipNorm(double maxNorm) {
     if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
       throw new IllegalArgumentException(
           "clip norm must be zero (off) or positive and finite, but was " + maxNorm);
@@ -163,9 +164,9 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
 
   /**
    * Clamps every gradient element to {@code [-maxValue, maxValue]} at each step; {@code 0} (the
-   * default) turns it off. Returns this optimizer.
+   * default) turns it off. Returns this optimizer (as its own type, as {@link #clipNorm}).
    */
-  public final Optimizer clipValue(double maxValue) {
+  public Optimizer clipValue(double maxValue) {
     if (!(maxValue >= 0) || Double.isInfinite(maxValue)) {
       throw new IllegalArgumentException(
           "clip value must be zero (off) or positive and finite, but was " + maxValue);

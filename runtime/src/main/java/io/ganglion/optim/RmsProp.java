@@ -36,6 +36,18 @@ public final class RmsProp extends Optimizer {
     return new RmsProp(learningRate);
   }
 
+  @Override
+  public RmsProp clipNorm(double maxNorm) {
+    super.clipNorm(maxNorm);
+    return this;
+  }
+
+  @Override
+  public RmsProp clipValue(double maxValue) {
+    super.clipValue(maxValue);
+    return this;
+  }
+
   /** The smoothing constant of the squared-gradient average, in [0, 1); 0.99 by default. */
   public RmsProp alpha(double alpha) {
     this.alpha = checkUnit("alpha", alpha);

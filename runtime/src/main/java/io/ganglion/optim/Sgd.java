@@ -42,6 +42,18 @@ public final class Sgd extends Optimizer {
     return new Sgd(learningRate, momentum);
   }
 
+  @Override
+  public Sgd clipNorm(double maxNorm) {
+    super.clipNorm(maxNorm);
+    return this;
+  }
+
+  @Override
+  public Sgd clipValue(double maxValue) {
+    super.clipValue(maxValue);
+    return this;
+  }
+
   /** Uses Nesterov momentum; needs a non-zero momentum and zero dampening, as in PyTorch. */
   public Sgd nesterov(boolean nesterov) {
     if (nesterov && (momentum == 0 || dampening != 0)) {

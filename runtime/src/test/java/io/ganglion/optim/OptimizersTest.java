@@ -3,6 +3,7 @@ package io.ganglion.optim;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Parameter;
 import java.util.ArrayList;
@@ -194,6 +195,22 @@ final class OptimizersTest {
           s[0] += gd * gd;
           return p - clr * gd / (Math.sqrt(s[0]) + 1e-10);
         });
+  }
+
+  @Test
+  void clippingKeepsEachOptimizersTypeSoItsSettingsCanFollow() {
+    Sgd sgd = Sgd.of(0.1, 0.9).clipNorm(1).clipValue(2).nesterov(true);
+    Adam adam = Adam.of(0.01).clipNorm(1).betas(0.8, 0.99).clipValue(2).epsilon(1e-7);
+    AdamW adamW = AdamW.of(0.01).clipValue(2).weightDecay(0.05).clipNorm(1);
+    RmsProp rmsProp = RmsProp.of(0.01).clipNorm(1).centered(true);
+    Adagrad adagrad = Adagrad.of(0.01).clipValue(2).learningRateDecay(0.1);
+    for (Optimizer o : new Optimizer[] {sgd, adam, adamW, rmsProp, adagrad}) {
+      List<Parameter> parameters = List.of(Parameter.flat("w", 2));
+      parameters.get(0).grad()[0][0] = 10;
+      o.step(parameters);
+      // Clipped to a norm of 1 (after the value clip to 2), so no step moves w by much.
+      assertTrue(Math.abs(parameters.get(0).get(0)) < 0.2, o.kind());
+    }
   }
 
   @Test
