@@ -136,8 +136,8 @@ public interface Model {
 
   /**
    * The predicted class of one sample: the index of the largest output, or, for a network with a
-   * single output, {@code 1} if the output ({@link #predict predicted} probability or value) is at
-   * least 0.5, else {@code 0}.
+   * single output, {@code 1} if the output ({@link #predict predicted} probability or value) is
+   * above 0.5, else {@code 0} (as Keras's {@code binary_accuracy} decides).
    */
   int classify(float[] input);
 

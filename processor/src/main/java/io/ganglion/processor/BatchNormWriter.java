@@ -153,7 +153,8 @@ final class BatchNormWriter extends LayerWriter {
     code.addStatement("inv[c] = (float) (1 / $T.sqrt(variance + $Lf))", Math.class,
         NetworkWriter.floatLiteral(layer.epsilon()));
     // One value per channel (a batch of one sample over vectors) says nothing about the
-    // variance: the running statistics keep what they had (PyTorch refuses such a batch).
+    // variance: the running statistics keep what they had, and the batch is not counted
+    // (PyTorch refuses such a batch; Trainer makes one only as a last batch of one sample).
     code.beginControlFlow("if (primary && values > 1)");
     code.addStatement("float m = $Lf", NetworkWriter.floatLiteral(layer.momentum()));
     code.addStatement("rm[c] = (1 - m) * rm[c] + m * mean[c]");
@@ -161,7 +162,7 @@ final class BatchNormWriter extends LayerWriter {
         "rv[c] = (float) ((1 - m) * rv[c] + m * (variance * values / (values - 1)))");
     code.endControlFlow();
     code.endControlFlow();
-    code.beginControlFlow("if (primary)");
+    code.beginControlFlow("if (primary && values > 1)");
     code.addStatement("$L[0]++", field("Tracked"));
     code.endControlFlow();
     code.nextControlFlow("else");

@@ -642,7 +642,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
           rv[c] = (float) ((1 - m) * rv[c] + m * (variance * values / (values - 1)));
         }
       }
-      if (primary) {
+      if (primary && values > 1) {
         norm1Tracked[0]++;
       }
     } else {

@@ -169,11 +169,12 @@ public final class Checks {
 
   /**
    * The predicted class of an output row: the argmax, or for a single output {@code 1} when it is
-   * at least {@code threshold} ({@code 0} for logits, {@code 0.5} for values), else {@code 0}.
+   * above {@code threshold} ({@code 0} for logits, {@code 0.5} for values), else {@code 0}: a
+   * probability of exactly 0.5 is class 0, as Keras's {@code binary_accuracy} counts it.
    */
   public static int classOf(float[] y, int n, float threshold) {
     if (n == 1) {
-      return y[0] >= threshold ? 1 : 0;
+      return y[0] > threshold ? 1 : 0;
     }
     int best = 0;
     for (int j = 1; j < n; j++) {

@@ -32,11 +32,8 @@ final class Evaluator {
     this.outputs = new float[this.chunk * model.outputSize()];
   }
 
-  Evaluation evaluate(Dataset data) {
-    return evaluate(data, model::evaluateBatch);
-  }
-
-  Evaluation evaluate(Dataset data, Pass pass) {
+  /** Evaluates {@code data}; {@code penalty} (the L2 term, or 0) is added to the mean loss. */
+  Evaluation evaluate(Dataset data, Pass pass, double penalty) {
     int n = data.size();
     float[] x = data.features();
     int[] labels = data.labels();
@@ -67,7 +64,8 @@ final class Evaluator {
           }
         }
       }
-      return Evaluation.ofClasses(n, lossSum / n, confusion, topK, (double) topHits / n);
+      return Evaluation.ofClasses(n, lossSum / n + penalty, confusion, topK,
+          (double) topHits / n);
     }
     double squared = 0;
     double absolute = 0;
@@ -83,7 +81,7 @@ final class Evaluator {
       }
     }
     long values = (long) n * outputsPerSample;
-    return Evaluation.ofTargets(n, lossSum / n, squared / values, absolute / values);
+    return Evaluation.ofTargets(n, lossSum / n + penalty, squared / values, absolute / values);
   }
 
   /**
@@ -104,8 +102,9 @@ final class Evaluator {
   }
 
   /**
-   * Whether {@code label} is among the {@code topK} largest of the row; for a single output, where
-   * there are only two classes, whether it is the predicted class.
+   * Whether {@code label} is among the {@code topK} largest of the row, counting classes tied with
+   * it as inside, as Keras's {@code in_top_k}; for a single output, where there are only two
+   * classes, whether it is the predicted class.
    */
   private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
     if (n == 1) {
@@ -114,9 +113,7 @@ final class Evaluator {
     float value = y[offset + label];
     int larger = 0;
     for (int j = 0; j < n; j++) {
-      float v = y[offset + j];
-      // Ties with a lower index count as ahead, as a stable sort would rank them.
-      if (v > value || (v == value && j < label)) {
+      if (y[offset + j] > value) {
         larger++;
       }
     }

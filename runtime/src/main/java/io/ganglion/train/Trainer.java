@@ -1,5 +1,6 @@
 package io.ganglion.train;
 
+import io.ganglion.Layer;
 import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
@@ -178,9 +179,12 @@ public final class Trainer {
   }
 
   /**
-   * L2 regularization of the weights (parameters named {@code *.weight}, not biases), as Keras's
-   * {@code l2(lambda)}: adds {@code lambda * sum(w^2)} to each batch's mean loss and {@code 2
-   * lambda w} to the gradient. 0 (off) by default.
+   * L2 regularization of the weights (the {@code *.weight} parameters of dense and convolution
+   * layers; not biases, nor batch normalization's scale), as Keras's {@code
+   * kernel_regularizer=l2(lambda)}: adds {@code lambda * sum(w^2)} to each batch's mean loss and
+   * {@code 2 lambda w} to the gradient. As in Keras, the penalty is part of every reported loss:
+   * {@code loss}, {@code val_loss} and {@link #evaluate}'s (with the weights at the time). 0 (off)
+   * by default.
    */
   public Trainer l2(double lambda) {
     if (!(lambda >= 0) || Double.isInfinite(lambda)) {
@@ -393,14 +397,29 @@ public final class Trainer {
   /** Multiply-adds per batch below which a second thread costs more than it saves. */
   static final long PARALLEL_WORK = 2_000_000;
 
-  /** The number of workers {@link #fit} uses for batches of {@code batch} samples. */
+  /**
+   * The number of workers {@link #fit} uses for batches of {@code batch} samples. A network with
+   * batch normalization over vectors gives each worker at least two samples, since a worker
+   * normalizes its own slice and one sample has no variance.
+   */
   int workers(int batch) {
     int wanted = threads;
     if (wanted == 0) {
       boolean enoughWork = (long) batch * model.multiplyAdds() >= PARALLEL_WORK;
       wanted = enoughWork ? Runtime.getRuntime().availableProcessors() : 1;
     }
-    return Math.max(1, Math.min(wanted, batch));
+    int most = vectorBatchNorm() != null ? batch / 2 : batch;
+    return Math.max(1, Math.min(wanted, most));
+  }
+
+  /** The model's first batch normalization layer over vectors (not images), or null. */
+  private Layer vectorBatchNorm() {
+    for (Layer layer : model.layers()) {
+      if (layer.kind().equals("BatchNorm") && layer.inputShape().length == 1) {
+        return layer;
+      }
+    }
+    return null;
   }
 
   /** Trains on {@code data} and returns the metrics per epoch. */
@@ -419,6 +438,12 @@ public final class Trainer {
     }
     if (held != null) {
       checkData(held, "validation data");
+    }
+    Layer norm = vectorBatchNorm();
+    if (norm != null && Math.min(batchSize, train.size()) < 2) {
+      throw new IllegalArgumentException("batch norm layer " + norm.name() + " normalizes each"
+          + " unit over the batch, so training needs at least 2 samples per batch, but batches"
+          + " have 1; use batchSize(2) or more (PyTorch refuses such batches too)");
     }
     Checkpoint from = resumed;
     if (from != null) {
@@ -444,7 +469,44 @@ public final class Trainer {
    */
   public Evaluation evaluate(Dataset data) {
     checkData(data, "data");
-    return new Evaluator(model, batchSize, topK).evaluate(data);
+    return new Evaluator(model, batchSize, topK).evaluate(data, model::evaluateBatch,
+        l2Penalty(regularizedWeights(), l2));
+  }
+
+  /**
+   * The weights that {@link #l2} penalizes: parameters named {@code *.weight}, except those of
+   * batch normalization layers (its scale, gamma), which Keras's kernel regularizer leaves alone.
+   */
+  private Parameter[] regularizedWeights() {
+    List<Parameter> scales = new ArrayList<>();
+    for (Layer layer : model.layers()) {
+      if (layer.kind().equals("BatchNorm")) {
+        scales.addAll(layer.parameters());
+      }
+    }
+    List<Parameter> weights = new ArrayList<>();
+    for (Parameter p : model.parameters()) {
+      if (p.name().endsWith(".weight") && scales.stream().noneMatch(q -> q == p)) {
+        weights.add(p);
+      }
+    }
+    return weights.toArray(new Parameter[0]);
+  }
+
+  /** The L2 penalty {@code lambda sum(w^2)} of the current weights, 0 when L2 is off. */
+  private static double l2Penalty(Parameter[] weights, double lambda) {
+    if (lambda == 0) {
+      return 0;
+    }
+    double sum = 0;
+    for (Parameter p : weights) {
+      for (float[] w : p.data()) {
+        for (float v : w) {
+          sum += (double) v * v;
+        }
+      }
+    }
+    return (float) lambda * sum;
   }
 
   /**
@@ -584,13 +646,7 @@ public final class Trainer {
       this.from = from;
       this.samples = train.size();
       this.batch = Math.min(batchSize, samples);
-      List<Parameter> w = new ArrayList<>();
-      for (Parameter p : parameters) {
-        if (p.name().endsWith(".weight")) {
-          w.add(p);
-        }
-      }
-      this.weights = w.toArray(new Parameter[0]);
+      this.weights = regularizedWeights();
       this.x = new float[batch * model.inputSize()];
       this.y = train.hasLabels() ? new int[batch] : null;
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
@@ -848,7 +904,7 @@ public final class Trainer {
         metrics.put("accuracy", (double) correct / samples);
       }
       if (held != null) {
-        Evaluation scores = evaluator.evaluate(held, validationPass());
+        Evaluation scores = evaluator.evaluate(held, validationPass(), l2Penalty(weights, l2));
         for (Map.Entry<String, Double> e : scores.metrics().entrySet()) {
           metrics.put("val_" + e.getKey(), e.getValue());
         }

@@ -95,6 +95,22 @@ final class TrainerTest {
   }
 
   @Test
+  void theL2PenaltyIsInEveryReportedLossAsInKeras() {
+    LinearModel model = softmax(4);
+    double lambda = 0.05;
+    History history = Trainer.of(model).optimizer(Sgd.of(0.1)).l2(lambda).batchSize(16)
+        .epochs(2).validation(BLOBS).verbose(0).fit(BLOBS);
+    double squares = 0;
+    for (float w : model.parameter("linear.weight").toArray()) {
+      squares += (double) w * w;
+    }
+    double plain = Trainer.of(model).evaluate(BLOBS).loss();
+    double penalized = Trainer.of(model).l2(lambda).evaluate(BLOBS).loss();
+    assertEquals(plain + (float) lambda * squares, penalized, 1e-9);
+    assertEquals(penalized, history.metric("val_loss").get(1), 1e-9);
+  }
+
+  @Test
   void theSameSeedGivesBitIdenticalResults() {
     float[][] weights = new float[3][];
     List<List<Double>> losses = new ArrayList<>();
@@ -331,14 +347,27 @@ final class TrainerTest {
   }
 
   @Test
+  void topKCountsClassesTiedWithTheLabelAsInsideAsKerasInTopK() {
+    LinearModel model = LinearModel.create(1, 4, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    // Logits (0, x, x, 0): at x = 1 classes 1 and 2 tie for first, 0 and 3 for third.
+    model.parameters().get(0).copyFrom(new float[] {0, 1, 1, 0});
+    Dataset data = Dataset.ofLabels(new float[] {1, 1, 1, 1}, 1, new int[] {0, 1, 2, 3});
+    Evaluation top2 = Trainer.of(model).topK(2).evaluate(data);
+    assertEquals(0.5, top2.topKAccuracy(), 1e-12);
+    assertEquals(0.25, top2.accuracy(), 1e-12); // the argmax takes the first of a tie: class 1
+    assertEquals(1, Trainer.of(model).topK(3).evaluate(data).topKAccuracy(), 1e-12);
+  }
+
+  @Test
   void aSingleOutputClassifiesByThreshold() {
     LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1);
     model.parameters().get(0).copyFrom(new float[] {1});
-    Dataset data =
-        Dataset.ofLabels(new float[] {0.9f, 0.2f, 0.6f, 0.4f}, 1, new int[] {1, 0, 0, 1});
+    // An output of exactly 0.5 is class 0, as Keras's binary_accuracy (y > 0.5) counts it.
+    Dataset data = Dataset.ofLabels(
+        new float[] {0.9f, 0.2f, 0.6f, 0.4f, 0.5f}, 1, new int[] {1, 0, 0, 1, 0});
     Evaluation e = Trainer.of(model).evaluate(data);
-    assertArrayEquals(new int[][] {{1, 1}, {1, 1}}, e.confusionMatrix());
-    assertEquals(0.5, e.accuracy(), 1e-12);
+    assertArrayEquals(new int[][] {{2, 1}, {1, 1}}, e.confusionMatrix());
+    assertEquals(0.6, e.accuracy(), 1e-12);
   }
 
   @Test

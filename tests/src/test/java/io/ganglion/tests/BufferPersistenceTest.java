@@ -27,7 +27,8 @@ class BufferPersistenceTest {
 
   /**
    * A training batch of one sample gives batch norm over vectors one value per unit: no variance
-   * to learn from, so the running statistics stay (they used to move toward a variance of 0).
+   * to learn from, so the running statistics stay (they used to move toward a variance of 0) and
+   * the batch is not counted.
    */
   @Test
   void aBatchOfOneLeavesVectorRunningStatisticsAlone() {
@@ -42,9 +43,11 @@ class BufferPersistenceTest {
     net.forwardBackward(x, 0, y, null, 1, 1f);
     assertArrayEquals(before[0], buffers.get(0).toArray(), "running_mean");
     assertArrayEquals(before[1], buffers.get(1).toArray(), "running_var");
-    assertEquals(1f, buffers.get(2).toArray()[0], "num_batches_tracked counts the batch");
+    assertEquals(0f, buffers.get(2).toArray()[0],
+        "num_batches_tracked counts only the batches the statistics learned from");
     net.forwardBackward(x, 0, y, null, 2, 0.5f);
     assertTrue(before[1][0] != buffers.get(1).toArray()[0], "two samples update running_var");
+    assertEquals(1f, buffers.get(2).toArray()[0]);
   }
 
   @Test

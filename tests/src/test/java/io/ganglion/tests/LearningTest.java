@@ -2,6 +2,7 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
@@ -10,6 +11,7 @@ import io.ganglion.data.Dataset;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.History;
 import io.ganglion.train.Trainer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,32 @@ class LearningTest {
     }
     double accuracy = correct / (double) test.size();
     assertTrue(accuracy > 0.95, "held-out accuracy " + accuracy);
+  }
+
+  @Test
+  void l2PenalizesDenseAndConvolutionWeightsButNotBatchNormsScale() {
+    float[] x = new float[16 * 5];
+    float[] t = new float[16 * 2];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.sin(0.7 * k);
+    }
+    for (int k = 0; k < t.length; k++) {
+      t[k] = (float) Math.cos(0.3 * k);
+    }
+    Dataset data = Dataset.ofTargets(x, 5, t, 2);
+    float[][] plain = trainBatchNormFirst(data, 0);
+    float[][] penalized = trainBatchNormFirst(data, 0.5);
+    // Parameters in state_dict order: norm.weight, norm.bias, hidden.weight, ...
+    assertArrayEquals(plain[0], penalized[0], "batch norm's scale is not a kernel");
+    assertArrayEquals(plain[1], penalized[1], "nor is its shift");
+    assertFalse(Arrays.equals(plain[2], penalized[2]), "a dense layer's weight is");
+  }
+
+  private static float[][] trainBatchNormFirst(Dataset data, double l2) {
+    Net_Networks_BatchNormFirst net = new Net_Networks_BatchNormFirst(3);
+    Trainer.of(net).optimizer(Sgd.of(0.1)).l2(l2).batchSize(16).epochs(1).shuffle(false)
+        .verbose(0).fit(data);
+    return net.parameters().stream().map(Parameter::toArray).toArray(float[][]::new);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
@@ -41,6 +42,32 @@ class ParallelTrainingTest {
         assertEquals(one[k][e], three[k][e], 2e-4, "parameter " + k + "[" + e + "]");
       }
     }
+  }
+
+  @Test
+  void batchNormOverVectorsGetsAtLeastTwoSamplesPerWorker() {
+    // Batches of 4 on 4 threads would give each worker one sample, which batch norm cannot
+    // normalize: the trainer uses 2 workers instead, so the run equals one on 2 threads.
+    Dataset train = LearningTest.blobs(40, 5);
+    float[][] four = trainRegularized(train, 4);
+    float[][] two = trainRegularized(train, 2);
+    for (int k = 0; k < two.length; k++) {
+      assertArrayEquals(two[k], four[k], "parameter " + k);
+    }
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(3);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class,
+            () -> Trainer.of(net).batchSize(1).verbose(0).fit(train));
+    assertEquals("batch norm layer norm normalizes each unit over the batch, so training needs at"
+        + " least 2 samples per batch, but batches have 1; use batchSize(2) or more (PyTorch"
+        + " refuses such batches too)", e.getMessage());
+  }
+
+  private static float[][] trainRegularized(Dataset train, int threads) {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(3);
+    Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(4).epochs(2).seed(2)
+        .threads(threads).verbose(0).fit(train);
+    return net.parameters().stream().map(Parameter::toArray).toArray(float[][]::new);
   }
 
   @Test
