@@ -422,7 +422,12 @@ public final class Trainer {
     return null;
   }
 
-  /** Trains on {@code data} and returns the metrics per epoch. */
+  /**
+   * Trains on {@code data} and returns the metrics per epoch. Each call starts at epoch 0: the
+   * schedule runs from the optimizer's learning rate at the call, and the shuffling draws the same
+   * orders as a first call would (the optimizer's moments and step count carry over). To continue
+   * one run across calls or processes, use {@link #checkpoint} and {@link #resumeFrom}.
+   */
   public History fit(Dataset data) {
     checkData(data, "training data");
     Dataset train = data;
