@@ -137,7 +137,9 @@ public interface Model {
   /**
    * The predicted class of one sample: the index of the largest output, or, for a network with a
    * single output, {@code 1} if the output ({@link #predict predicted} probability or value) is
-   * above 0.5, else {@code 0} (as Keras's {@code binary_accuracy} decides).
+   * above 0.5, else {@code 0} (as Keras's {@code binary_accuracy} decides). With binary
+   * cross-entropy the test is on the logit, above 0: the same but for logits within about 1e-7 of
+   * 0, whose probability rounds to exactly 0.5.
    */
   int classify(float[] input);
 

@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.Checks;
 import io.ganglion.io.DType;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
@@ -406,6 +407,15 @@ record Checkpoint(
         } catch (NumberFormatException e) {
           throw new ModelFormatException(file, null,
               key + " must be integers, but was '" + text + "'");
+        }
+      }
+      if (state.length == 3) {
+        // A generated model's {seed, dropout steps, replicas}: refused here, before resumeFrom
+        // changes anything, rather than by setRandomState after the weights were copied.
+        try {
+          Checks.randomState(state);
+        } catch (IllegalArgumentException e) {
+          throw new ModelFormatException(file, null, key + ": " + e.getMessage(), e);
         }
       }
       return state;

@@ -1,8 +1,11 @@
 package io.ganglion.train;
 
+import io.ganglion.Activation;
+import io.ganglion.Layer;
 import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.data.Dataset;
+import java.util.List;
 
 /**
  * Computes an {@link Evaluation} chunk by chunk straight from a data set's arrays, one forward
@@ -40,7 +43,7 @@ final class Evaluator {
     float[] targets = data.targets();
     int outputsPerSample = model.outputSize();
     double lossSum = 0;
-    if (labels != null && !labelsAreValues(model, labels)) {
+    if (labels != null && !labelsAreValues(model)) {
       int classCount = Math.max(outputsPerSample, 2);
       int[][] confusion = new int[classCount][classCount];
       long topHits = 0;
@@ -85,35 +88,38 @@ final class Evaluator {
   }
 
   /**
-   * Whether the labels are target values rather than classes: with MSE and one output a label is
-   * the value the output is trained toward (as {@code forwardBackward} takes it), a class only
-   * when every label is 0 or 1 (a binary classifier). Values get the regression metrics.
+   * Whether a model's labels are target values rather than classes: with MSE and one output a
+   * label is the value the output is trained toward (as {@code forwardBackward} takes it), and
+   * the metrics are mse and mae, unless the last layer is a sigmoid, whose labels can only be the
+   * classes 0 and 1 (a binary classifier: accuracy). The model decides, not the data, so that
+   * training, validation and evaluation report the same metrics.
    */
-  static boolean labelsAreValues(Model model, int[] labels) {
+  static boolean labelsAreValues(Model model) {
     if (model.loss() != Loss.MSE || model.outputSize() != 1) {
       return false;
     }
-    for (int label : labels) {
-      if (label != 0 && label != 1) {
-        return true;
-      }
-    }
-    return false;
+    List<Layer> layers = model.layers();
+    return layers == null || layers.isEmpty()
+        || layers.get(layers.size() - 1).activation() != Activation.SIGMOID;
   }
 
   /**
    * Whether {@code label} is among the {@code topK} largest of the row, counting classes tied with
-   * it as inside, as Keras's {@code in_top_k}; for a single output, where there are only two
+   * it as inside and rows with a NaN or infinite output as misses, as Keras's {@code in_top_k};
+   * for a single output, where there are only two
    * classes, whether it is the predicted class.
    */
   private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
     if (n == 1) {
       return topK >= 2 || label == predicted;
     }
-    float value = y[offset + label];
     int larger = 0;
     for (int j = 0; j < n; j++) {
-      if (y[offset + j] > value) {
+      float v = y[offset + j];
+      if (!Float.isFinite(v)) {
+        return false; // as in_top_k: a row with a non-finite output is never a hit
+      }
+      if (v > y[offset + label]) {
         larger++;
       }
     }

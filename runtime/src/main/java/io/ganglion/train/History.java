@@ -29,6 +29,13 @@ public final class History {
       list.add(e.getValue());
     }
     epochs++;
+    // A metric this epoch did not report (one a resumed checkpoint's run had) gets NaN, so that
+    // every list keeps one value per epoch.
+    for (List<Double> list : metrics.values()) {
+      while (list.size() < epochs) {
+        list.add(Double.NaN);
+      }
+    }
   }
 
   void stoppedAt(int epoch) {

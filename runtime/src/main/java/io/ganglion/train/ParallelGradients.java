@@ -103,6 +103,7 @@ public final class ParallelGradients implements AutoCloseable {
   private final int[][] sliceClasses;
   private Optimizer optimizer;
   private int count;
+  private int minimumSlice = 1;
 
   /** Starts {@code workers - 1} threads beside the caller's, each with a replica of the model. */
   public static ParallelGradients of(Model model, int workers) {
@@ -233,6 +234,28 @@ public final class ParallelGradients implements AutoCloseable {
     return (int) ((long) total * w / workers);
   }
 
+  /**
+   * Where worker {@code w}'s slice of a training batch of {@code total} samples starts: as {@link
+   * #share}, but with a {@link #minimumSlice} above 1, a short batch goes to as many workers as
+   * can have that many samples each (the first ones; the others get none).
+   */
+  private int sampleShare(int total, int w) {
+    if (minimumSlice == 1) {
+      return share(total, w);
+    }
+    int active = Math.max(1, Math.min(workers, total / minimumSlice));
+    return w >= active ? total : (int) ((long) total * w / active);
+  }
+
+  /**
+   * Gives every worker that trains on a batch at least {@code samples} samples of it (when the
+   * batch has that many): batch normalization over vectors needs two per worker, as each worker
+   * normalizes its own slice and the first worker's slice moves the running statistics.
+   */
+  void minimumSlice(int samples) {
+    this.minimumSlice = Math.max(1, samples);
+  }
+
   private void runPhase() {
     failure = null;
     finished.set(0);
@@ -348,8 +371,8 @@ public final class ParallelGradients implements AutoCloseable {
     }
     int total = 0;
     for (int w = 0; w < workers; w++) {
-      int from = share(count, w);
-      int to = share(count, w + 1);
+      int from = sampleShare(count, w);
+      int to = sampleShare(count, w + 1);
       if (to > from) {
         int n = replicas[w].lastBatchClasses(classes, from);
         if (n < 0) {
@@ -506,8 +529,8 @@ public final class ParallelGradients implements AutoCloseable {
       optimizer.updateRows(share(rows.length, w), share(rows.length, w + 1));
       return;
     }
-    int from = share(count, w);
-    int to = share(count, w + 1);
+    int from = sampleShare(count, w);
+    int to = sampleShare(count, w + 1);
     if (to > from) {
       losses[w] =
           replicas[w].forwardBackward(

@@ -408,18 +408,35 @@ public final class Trainer {
       boolean enoughWork = (long) batch * model.multiplyAdds() >= PARALLEL_WORK;
       wanted = enoughWork ? Runtime.getRuntime().availableProcessors() : 1;
     }
-    int most = vectorBatchNorm() != null ? batch / 2 : batch;
+    int most = batchNormOfOneValue() != null ? batch / 2 : batch;
     return Math.max(1, Math.min(wanted, most));
   }
 
-  /** The model's first batch normalization layer over vectors (not images), or null. */
-  private Layer vectorBatchNorm() {
-    for (Layer layer : model.layers()) {
-      if (layer.kind().equals("BatchNorm") && layer.inputShape().length == 1) {
+  /**
+   * The model's first batch normalization layer that sees one value per channel in each sample
+   * (over vectors, or over 1x1 images), so that it needs two samples per batch; or null.
+   */
+  private Layer batchNormOfOneValue() {
+    if (model.buffers().isEmpty()) {
+      return null; // no batch norm (and a model written by hand need not describe its layers)
+    }
+    for (Layer layer : layers()) {
+      int[] shape = layer.inputShape();
+      int perChannel = 1;
+      for (int d = 1; d < shape.length; d++) {
+        perChannel *= shape[d];
+      }
+      if (layer.kind().equals("BatchNorm") && perChannel == 1) {
         return layer;
       }
     }
     return null;
+  }
+
+  /** The model's layers, or none for a model written by hand that does not list them. */
+  private List<Layer> layers() {
+    List<Layer> layers = model.layers();
+    return layers != null ? layers : List.of();
   }
 
   /**
@@ -444,11 +461,14 @@ public final class Trainer {
     if (held != null) {
       checkData(held, "validation data");
     }
-    Layer norm = vectorBatchNorm();
+    Layer norm = batchNormOfOneValue();
     if (norm != null && Math.min(batchSize, train.size()) < 2) {
       throw new IllegalArgumentException("batch norm layer " + norm.name() + " normalizes each"
-          + " unit over the batch, so training needs at least 2 samples per batch, but batches"
-          + " have 1; use batchSize(2) or more (PyTorch refuses such batches too)");
+          + " unit over the batch, so training needs at least 2 samples per batch, but "
+          + (batchSize < 2 ? "batches have 1; use batchSize(2) or more"
+              : "the training data holds 1 sample" + (validationSplit > 0
+                  ? " after the validation split" : ""))
+          + " (PyTorch refuses such batches too)");
     }
     Checkpoint from = resumed;
     if (from != null) {
@@ -469,8 +489,8 @@ public final class Trainer {
 
   /**
    * The model's metrics on {@code data}: loss, and accuracy and more for labelled data (for a
-   * one-output MSE model only when every label is 0 or 1; other labels are target values and get
-   * mse and mae, as targets do).
+   * one-output MSE model only when its last layer is a sigmoid, a binary classifier; otherwise its
+   * labels are target values and get mse and mae, as targets do).
    */
   public Evaluation evaluate(Dataset data) {
     checkData(data, "data");
@@ -479,12 +499,16 @@ public final class Trainer {
   }
 
   /**
-   * The weights that {@link #l2} penalizes: parameters named {@code *.weight}, except those of
-   * batch normalization layers (its scale, gamma), which Keras's kernel regularizer leaves alone.
+   * The weights that {@link #l2} penalizes (none when it is off): parameters named {@code
+   * *.weight}, except those of batch normalization layers (its scale, gamma), which Keras's kernel
+   * regularizer leaves alone.
    */
   private Parameter[] regularizedWeights() {
+    if (l2 == 0) {
+      return new Parameter[0];
+    }
     List<Parameter> scales = new ArrayList<>();
-    for (Layer layer : model.layers()) {
+    for (Layer layer : layers()) {
       if (layer.kind().equals("BatchNorm")) {
         scales.addAll(layer.parameters());
       }
@@ -561,9 +585,10 @@ public final class Trainer {
     }
     // Checked here, before any step changes the weights, and again although Dataset checked them:
     // its arrays are live, so they may have changed since.
-    boolean labelIsValue = model.loss() == Loss.MSE && model.outputSize() == 1;
+    boolean labelIsValue = Evaluator.labelsAreValues(model);
     if (data.hasLabels() && !labelIsValue) {
-      // (With MSE and one output a label is the target value itself, as trainStep takes it.)
+      // (A one-output MSE model whose last layer is not a sigmoid takes a label as the target
+      // value itself, as trainStep does.)
       int classes = Math.max(model.outputSize(), 2);
       int[] labels = data.labels();
       for (int i = 0; i < labels.length; i++) {
@@ -655,8 +680,8 @@ public final class Trainer {
       this.x = new float[batch * model.inputSize()];
       this.y = train.hasLabels() ? new int[batch] : null;
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
-      this.predicted = trainingAccuracy && train.hasLabels()
-          && !Evaluator.labelsAreValues(model, train.labels()) ? new int[batch] : null;
+      this.predicted = trainingAccuracy && train.hasLabels() && !Evaluator.labelsAreValues(model)
+          ? new int[batch] : null;
       this.order = new int[samples];
       for (int i = 0; i < samples; i++) {
         order[i] = i;
@@ -679,6 +704,9 @@ public final class Trainer {
     History fit() {
       int workers = workers(batch);
       parallel = workers > 1 ? new ParallelGradients(model, workers) : null;
+      if (parallel != null && batchNormOfOneValue() != null) {
+        parallel.minimumSlice(2);
+      }
       try {
         return fitEpochs();
       } finally {
@@ -925,7 +953,7 @@ public final class Trainer {
       }
       if (held != null) {
         reported.add("val_loss");
-        if (held.hasLabels() && !Evaluator.labelsAreValues(model, held.labels())) {
+        if (held.hasLabels() && !Evaluator.labelsAreValues(model)) {
           reported.add("val_accuracy");
           if (topK > 0) {
             reported.add("val_top" + topK + "_accuracy");

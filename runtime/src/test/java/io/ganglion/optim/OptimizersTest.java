@@ -199,17 +199,36 @@ final class OptimizersTest {
 
   @Test
   void clippingKeepsEachOptimizersTypeSoItsSettingsCanFollow() {
-    Sgd sgd = Sgd.of(0.1, 0.9).clipNorm(1).clipValue(2).nesterov(true);
-    Adam adam = Adam.of(0.01).clipNorm(1).betas(0.8, 0.99).clipValue(2).epsilon(1e-7);
-    AdamW adamW = AdamW.of(0.01).clipValue(2).weightDecay(0.05).clipNorm(1);
-    RmsProp rmsProp = RmsProp.of(0.01).clipNorm(1).centered(true);
-    Adagrad adagrad = Adagrad.of(0.01).clipValue(2).learningRateDecay(0.1);
-    for (Optimizer o : new Optimizer[] {sgd, adam, adamW, rmsProp, adagrad}) {
-      List<Parameter> parameters = List.of(Parameter.flat("w", 2));
-      parameters.get(0).grad()[0][0] = 10;
-      o.step(parameters);
-      // Clipped to a norm of 1 (after the value clip to 2), so no step moves w by much.
-      assertTrue(Math.abs(parameters.get(0).get(0)) < 0.2, o.kind());
+    // Each chain clips (value to 2, then norm to 1) and sets an option after the clipping; its
+    // steps must equal those of the same optimizer, unclipped, fed the clipped gradients (which
+    // vary, since Adam's steps do not change when every gradient is scaled alike).
+    List<Optimizer> clipped = List.of(
+        Sgd.of(0.1, 0.9).clipValue(2).clipNorm(1).nesterov(true),
+        Adam.of(0.01).clipNorm(1).clipValue(2).betas(0.8, 0.99),
+        AdamW.of(0.01).clipValue(2).clipNorm(1).weightDecay(0.05),
+        RmsProp.of(0.01).clipNorm(1).clipValue(2).centered(true),
+        Adagrad.of(0.01).clipValue(2).clipNorm(1).learningRateDecay(0.1));
+    List<Optimizer> reference = List.of(
+        Sgd.of(0.1, 0.9).nesterov(true),
+        Adam.of(0.01).betas(0.8, 0.99),
+        AdamW.of(0.01).weightDecay(0.05),
+        RmsProp.of(0.01).centered(true),
+        Adagrad.of(0.01).learningRateDecay(0.1));
+    for (int k = 0; k < clipped.size(); k++) {
+      List<Parameter> a = List.of(Parameter.flat("w", 2));
+      List<Parameter> b = List.of(Parameter.flat("w", 2));
+      float[] given = {10, 3, 0.5f};
+      float[] afterClipping = {1, 1, 0.5f}; // to 2 by value, then to a norm of 1
+      for (int step = 0; step < given.length; step++) {
+        a.get(0).grad()[0][0] = given[step];
+        a.get(0).grad()[0][1] = 0;
+        b.get(0).grad()[0][0] = afterClipping[step];
+        b.get(0).grad()[0][1] = 0;
+        clipped.get(k).step(a);
+        reference.get(k).step(b);
+      }
+      assertArrayEquals(b.get(0).toArray(), a.get(0).toArray(), 1e-6f, clipped.get(k).kind());
+      assertTrue(a.get(0).get(0) != 0, clipped.get(k).kind());
     }
   }
 

@@ -27,14 +27,15 @@ final class LinearModel implements Model {
   private final float[] z;
   private final float[] d;
 
-  private LinearModel(int inputs, int outputs, Loss loss, Parameter weight, Parameter bias) {
+  private LinearModel(int inputs, int outputs, Loss loss, Parameter weight, Parameter bias,
+      Activation shown) {
     this.inputs = inputs;
     this.outputs = outputs;
     this.loss = loss;
     this.weight = weight;
     this.bias = bias;
     this.parameters = List.of(weight, bias);
-    this.layers = List.of(new Layer("linear", "Dense", Activation.LINEAR, new int[] {inputs},
+    this.layers = List.of(new Layer("linear", "Dense", shown, new int[] {inputs},
         new int[] {outputs}, weight, bias));
     this.z = new float[outputs];
     this.d = new float[outputs];
@@ -42,9 +43,18 @@ final class LinearModel implements Model {
 
   /** A model with weights uniform in [-0.1, 0.1) from {@code seed} and zero biases. */
   static LinearModel create(int inputs, int outputs, Loss loss, long seed) {
+    return create(inputs, outputs, loss, seed, Activation.LINEAR);
+  }
+
+  /**
+   * Like {@link #create(int, int, Loss, long)}, with its layer described as having activation
+   * {@code shown} (the computation stays linear): for tests of what the trainer infers from the
+   * last layer, with inputs chosen so that the outputs are what such a layer could give.
+   */
+  static LinearModel create(int inputs, int outputs, Loss loss, long seed, Activation shown) {
     LinearModel m = new LinearModel(inputs, outputs, loss,
         Parameter.transposed("linear.weight", outputs, inputs),
-        Parameter.flat("linear.bias", outputs));
+        Parameter.flat("linear.bias", outputs), shown);
     SplittableRandom random = new SplittableRandom(seed);
     for (int e = 0; e < m.weight.size(); e++) {
       m.weight.set(e, (float) (random.nextDouble() * 0.2 - 0.1));
@@ -205,7 +215,7 @@ final class LinearModel implements Model {
   @Override
   public Model replica() {
     return new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
-        bias.withOwnGradient());
+        bias.withOwnGradient(), layers.get(0).activation());
   }
 
   /** All parameter values, in logical order, concatenated. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.Activation;
 import io.ganglion.Loss;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
@@ -85,13 +86,19 @@ final class TrainerTest {
                 .earlyStopping(EarlyStopping.monitor("val_accuracy")).verbose(0).fit(counts));
     assertTrue(wrongMonitor.getMessage().contains("[loss, val_loss, val_mse, val_mae, lr]"),
         wrongMonitor.getMessage());
-    // Labels that are all 0 or 1 stay classes: a binary classifier.
+    // The model decides, not the data: labels that happen to be 0 and 1 are values for it too.
     int[] binary = new int[t.length];
     for (int s = 0; s < t.length; s++) {
       binary[s] = t[s] >= 9 ? 1 : 0;
     }
-    Evaluation classes = Trainer.of(model).evaluate(Dataset.ofLabels(x, 2, binary));
-    assertTrue(classes.hasClasses());
+    assertFalse(Trainer.of(model).evaluate(Dataset.ofLabels(x, 2, binary)).hasClasses());
+    // A sigmoid output is a binary classifier: accuracy, and labels other than 0 and 1 refused.
+    LinearModel sigmoid = LinearModel.create(2, 1, Loss.MSE, 3, Activation.SIGMOID);
+    assertTrue(Trainer.of(sigmoid).evaluate(Dataset.ofLabels(x, 2, binary)).hasClasses());
+    IllegalArgumentException notAClass =
+        assertThrows(IllegalArgumentException.class, () -> Trainer.of(sigmoid).evaluate(counts));
+    assertTrue(notAClass.getMessage().startsWith(
+        "data: label of sample 0 must be a class index in [0, 2)"), notAClass.getMessage());
   }
 
   @Test
@@ -108,6 +115,39 @@ final class TrainerTest {
     double penalized = Trainer.of(model).l2(lambda).evaluate(BLOBS).loss();
     assertEquals(plain + (float) lambda * squares, penalized, 1e-9);
     assertEquals(penalized, history.metric("val_loss").get(1), 1e-9);
+  }
+
+  @Test
+  void aModelWrittenByHandNeedNotListItsLayers() {
+    for (Loss loss : new Loss[] {Loss.SOFTMAX_CROSS_ENTROPY, Loss.MSE}) {
+      Model model = new PoisonedModel(LinearModel.create(4, loss == Loss.MSE ? 1 : 3, loss, 2),
+          -1, false);
+      Dataset data = loss == Loss.MSE ? Dataset.ofLabels(BLOBS.features(), 4, BLOBS.labels())
+          : BLOBS;
+      History history = Trainer.of(model).epochs(2).threads(2).validation(data).verbose(0)
+          .fit(data);
+      assertEquals(2, history.epochs());
+      Trainer.of(model).l2(0.01).epochs(1).verbose(0).fit(data);
+      assertTrue(Double.isFinite(Trainer.of(model).evaluate(data).loss()));
+    }
+  }
+
+  @Test
+  void topKNeverCountsARowWithANonFiniteOutput() {
+    LinearModel model = LinearModel.create(1, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    model.parameters().get(0).copyFrom(new float[] {Float.NaN, 0, 0});
+    Evaluation e = Trainer.of(model).topK(2).evaluate(
+        Dataset.ofLabels(new float[] {1, 1, 1}, 1, new int[] {0, 1, 2}));
+    assertEquals(0, e.topKAccuracy(), 1e-12);
+  }
+
+  @Test
+  void aMetricAnEpochDidNotReportIsNaNThereSoEveryListHasOneValuePerEpoch() {
+    History history = new History();
+    history.addEpoch(Map.of("loss", 1.0, "accuracy", 0.5));
+    history.addEpoch(Map.of("loss", 0.9));
+    assertEquals(List.of(0.5, Double.NaN), history.metric("accuracy"));
+    assertEquals(2, history.epochs());
   }
 
   @Test
@@ -360,7 +400,7 @@ final class TrainerTest {
 
   @Test
   void aSingleOutputClassifiesByThreshold() {
-    LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1);
+    LinearModel model = LinearModel.create(1, 1, Loss.MSE, 1, Activation.SIGMOID);
     model.parameters().get(0).copyFrom(new float[] {1});
     // An output of exactly 0.5 is class 0, as Keras's binary_accuracy (y > 0.5) counts it.
     Dataset data = Dataset.ofLabels(
@@ -468,11 +508,18 @@ final class TrainerTest {
   private static final class PoisonedModel implements Model {
     private final LinearModel model;
     private final int poisonedCall;
+    private final boolean listsLayers;
     private int calls;
 
     PoisonedModel(LinearModel model, int poisonedCall) {
+      this(model, poisonedCall, true);
+    }
+
+    /** With {@code listsLayers} false, {@link #layers()} returns null, as a careless one might. */
+    PoisonedModel(LinearModel model, int poisonedCall, boolean listsLayers) {
       this.model = model;
       this.poisonedCall = poisonedCall;
+      this.listsLayers = listsLayers;
     }
 
     @Override
@@ -504,7 +551,7 @@ final class TrainerTest {
 
     @Override
     public List<io.ganglion.Layer> layers() {
-      return model.layers();
+      return listsLayers ? model.layers() : null;
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.ganglion.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
+import io.ganglion.io.ModelFormatException;
 import io.ganglion.io.SafeTensors;
 import io.ganglion.io.Tensor;
 import io.ganglion.optim.Adam;
@@ -106,6 +108,33 @@ class CheckpointTest {
     History history = configure(Trainer.of(resumed), Sgd.of(0.1, 0.9), null, stopping, 1)
         .resumeFrom(file).fit(DATA);
     assertEquals(6, history.epochs());
+  }
+
+  /** A random state that setRandomState would refuse fails the read, before anything changes. */
+  @Test
+  void aCheckpointWithANegativeRandomStateIsRefusedLeavingTheModelAsItWas() throws Exception {
+    Path file = dir.resolve("random.ckpt.safetensors");
+    EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
+    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
+        2).epochs(1).checkpoint(file).fit(DATA);
+    SafeTensors written = SafeTensors.read(file);
+    for (String key : List.of("ganglion.random_state", "ganglion.worker_random_states")) {
+      Map<String, String> meta = new LinkedHashMap<>(written.metadata());
+      String[] numbers = meta.get(key).split(",", -1);
+      numbers[1] = "-" + numbers[1].replace("-", "").replaceFirst("^0$", "1");
+      meta.put(key, String.join(",", numbers));
+      Path bad = dir.resolve("bad-" + key + ".safetensors");
+      SafeTensors.of(meta, written.tensors()).write(bad);
+      Model fresh = new Net_Networks_BlobsRegularized(9);
+      float[] before = fresh.parameters().get(0).toArray();
+      long[] randomBefore = fresh.randomState();
+      ModelFormatException e = assertThrows(ModelFormatException.class,
+          () -> configure(Trainer.of(fresh), Sgd.of(0.1, 0.9), null, stopping, 2)
+              .resumeFrom(bad));
+      assertTrue(e.getMessage().contains(key + ": random state must be"), e.getMessage());
+      assertArrayEquals(before, fresh.parameters().get(0).toArray());
+      assertArrayEquals(randomBefore, fresh.randomState());
+    }
   }
 
   @Test

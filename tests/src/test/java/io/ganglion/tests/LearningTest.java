@@ -65,7 +65,7 @@ class LearningTest {
   }
 
   @Test
-  void l2PenalizesDenseAndConvolutionWeightsButNotBatchNormsScale() {
+  void l2PenalizesDenseWeightsButNotBatchNormsScale() {
     float[] x = new float[16 * 5];
     float[] t = new float[16 * 2];
     for (int k = 0; k < x.length; k++) {

@@ -400,6 +400,22 @@ final class Networks {
     Layer logits;
   }
 
+  /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
+  @Network(input = {3, 1, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PixelBatchNorm {
+    @Conv2d(filters = 4, kernel = 1)
+    Layer conv;
+
+    @BatchNorm
+    Layer norm;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 2)
+    Layer logits;
+  }
+
   /** Batch norm first: its scale and shift learn although nothing before it does. */
   @Network(inputs = 5, loss = Loss.MSE)
   abstract static class BatchNormFirst {

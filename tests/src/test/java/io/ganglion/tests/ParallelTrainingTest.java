@@ -61,6 +61,29 @@ class ParallelTrainingTest {
     assertEquals("batch norm layer norm normalizes each unit over the batch, so training needs at"
         + " least 2 samples per batch, but batches have 1; use batchSize(2) or more (PyTorch"
         + " refuses such batches too)", e.getMessage());
+    // A last batch of 2 on 4 workers goes to the first one whole: it counts, as on one thread.
+    for (int threads : new int[] {1, 4}) {
+      Net_Networks_BlobsRegularized counted = new Net_Networks_BlobsRegularized(3);
+      Trainer.of(counted).batchSize(8).epochs(3).threads(threads).verbose(0)
+          .fit(LearningTest.blobs(10, 6));
+      assertEquals(6f, counted.buffers().get(2).get(0), "batches tracked, " + threads + " threads");
+    }
+    // Over 1x1 images batch norm has one value per channel in a sample too.
+    Dataset pixels = Dataset.ofLabels(new float[] {1, 2, 3, 3, 2, 1, 0, 1, 0}, 3,
+        new int[] {0, 1, 0});
+    IllegalArgumentException image =
+        assertThrows(IllegalArgumentException.class,
+            () -> Trainer.of(new Net_Networks_PixelBatchNorm(1)).batchSize(1).verbose(0)
+                .fit(pixels));
+    assertTrue(image.getMessage().startsWith("batch norm layer norm normalizes"),
+        image.getMessage());
+    // One training sample is refused whatever the batch size, and said so.
+    IllegalArgumentException one =
+        assertThrows(IllegalArgumentException.class,
+            () -> Trainer.of(new Net_Networks_PixelBatchNorm(1)).batchSize(8).verbose(0)
+                .fit(Dataset.ofLabels(new float[] {1, 2, 3}, 3, new int[] {1})));
+    assertTrue(one.getMessage().contains("but the training data holds 1 sample (PyTorch"),
+        one.getMessage());
   }
 
   private static float[][] trainRegularized(Dataset train, int threads) {
