@@ -54,6 +54,12 @@ final class AtomicFiles {
     if (Files.isDirectory(target)) {
       throw new IOException(file + ": must be a file to save to, but is a directory");
     }
+    boolean replacing = Files.exists(target);
+    if (replacing && !Files.isWritable(target)) {
+      // Renaming over it would work in a writable directory, but a read-only file is a "no".
+      throw new AccessDeniedException(file.toString(), null,
+          "could not be saved: the file exists and is not writable");
+    }
     Path temp;
     try {
       temp = createTemp(dir, target.getFileName().toString());
@@ -71,6 +77,11 @@ final class AtomicFiles {
         body.writeTo(out);
         out.flush();
         channel.force(true);
+      } catch (IOException e) {
+        throw named(file, e); // a full disk says "No space left on device" and nothing more
+      }
+      if (replacing) {
+        keepPermissions(target, temp);
       }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
@@ -79,6 +90,8 @@ final class AtomicFiles {
         throw new IOException(
             file + ": the file system must support atomic renames for a safe save, but "
                 + dir + " does not", e);
+      } catch (IOException e) {
+        throw named(file, e);
       }
       done = true;
       syncDirectory(dir);
@@ -108,6 +121,27 @@ final class AtomicFiles {
   }
 
   /** Makes the rename durable; not possible on every platform (Windows), where it is skipped. */
+  /** The exception, or one naming the file being saved if its message does not. */
+  private static IOException named(Path file, IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains(file.toString())) {
+      return e;
+    }
+    return new IOException(file + ": could not be saved: " + message, e);
+  }
+
+  /**
+   * Gives the new file the permissions of the one it replaces (a private 0600 file stays
+   * private), where the file system has POSIX permissions; its owner becomes the saving user.
+   */
+  private static void keepPermissions(Path target, Path temp) {
+    try {
+      Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target));
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not a POSIX file system, or the old file vanished: the new file keeps the usual ones.
+    }
+  }
+
   private static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);

@@ -10,9 +10,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +36,9 @@ class AtomicWriteTest {
       long limit = failAfter;
       IOException e = assertThrows(IOException.class,
           () -> next.write(file, out -> new FailingStream(out, limit, false)));
-      assertEquals("disk full after " + limit + " bytes", e.getMessage());
+      // Named with the file: a full disk's own message says only "No space left on device".
+      assertEquals(file + ": could not be saved: disk full after " + limit + " bytes",
+          e.getMessage());
       assertArrayEquals(old, Files.readAllBytes(file), "after failing at byte " + limit);
       assertEquals(List.of(file), listing());
     }
@@ -47,6 +54,18 @@ class AtomicWriteTest {
     loaded.load(file);
     assertArrayEquals(TwoLayerNet.small().filled(2).snapshot(), loaded.snapshot());
     assertEquals(List.of(file), listing());
+  }
+
+  @Test
+  void aSaveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
+    Path file = dir.resolve("private.safetensors");
+    TwoLayerNet.small().filled(1).save(file);
+    Assumptions.assumeTrue(
+        Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class));
+    Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
+    Files.setPosixFilePermissions(file, owner);
+    TwoLayerNet.small().filled(2).save(file);
+    assertEquals(owner, Files.getPosixFilePermissions(file));
   }
 
   @Test
