@@ -177,7 +177,7 @@ final class Messages {
         + " single output";
   }
 
-  static String initValueNotFinite(String layer, float value) {
+  static String initValueNotFinite(String layer, String value) {
     return tag("InitValueNotFinite") + layer + ": initValue must be a finite number with"
         + " init = CONSTANT, but was " + value + "; use a value such as 0.01f";
   }
@@ -234,12 +234,12 @@ final class Messages {
         + " padding = VALID, or stride 1 followed by a pooling layer";
   }
 
-  static String dropoutRate(String layer, float rate) {
+  static String dropoutRate(String layer, String rate) {
     return tag("DropoutRate") + layer + ": rate must be in [0, 1) (the probability of dropping"
         + " a value), but was " + rate + "; use for example rate = 0.5f";
   }
 
-  static String batchNormValue(String layer, String what, float value, String rule,
+  static String batchNormValue(String layer, String what, String value, String rule,
       String usual) {
     return tag("BatchNormValue") + layer + ": " + what + " must be " + rule + ", but was "
         + value + "; PyTorch's default is " + usual;

@@ -291,7 +291,9 @@ final class NetworkValidator {
       case DROPOUT: {
         float rate = floatValue(mirror, "rate", 0f);
         if (!(rate >= 0f && rate < 1f)) {
-          error(Messages.dropoutRate(layerName, rate), field, mirror,
+          double written = doubleValue(mirror, "rate");
+          error(Messages.dropoutRate(layerName,
+              shown(rate, written, written >= 0 && written < 1)), field, mirror,
               explicitValue(mirror, "rate"));
         }
         return new LayerModel(layerName, index, LayerModel.Kind.DROPOUT, in, in,
@@ -301,12 +303,16 @@ final class NetworkValidator {
         float momentum = floatValue(mirror, "momentum", 0.1f);
         float epsilon = floatValue(mirror, "epsilon", 1e-5f);
         if (!(momentum > 0f && momentum <= 1f)) {
-          error(Messages.batchNormValue(layerName, "momentum", momentum, "in (0, 1]", "0.1f"),
+          double written = doubleValue(mirror, "momentum");
+          error(Messages.batchNormValue(layerName, "momentum",
+              shown(momentum, written, written > 0 && written <= 1), "in (0, 1]", "0.1"),
               field, mirror, explicitValue(mirror, "momentum"));
         }
         if (!(epsilon > 0f && Float.isFinite(epsilon))) {
-          error(Messages.batchNormValue(layerName, "epsilon", epsilon, "positive and finite",
-              "1e-5f"), field, mirror, explicitValue(mirror, "epsilon"));
+          double written = doubleValue(mirror, "epsilon");
+          error(Messages.batchNormValue(layerName, "epsilon",
+              shown(epsilon, written, written > 0 && Double.isFinite(written)),
+              "positive and finite", "1e-5"), field, mirror, explicitValue(mirror, "epsilon"));
         }
         return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
             Activation.LINEAR, true, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
@@ -368,7 +374,9 @@ final class NetworkValidator {
       Init init, float initValue) {
     AnnotationValue initValueValue = explicitValue(mirror, "initValue");
     if (init == Init.CONSTANT && !Float.isFinite(initValue)) {
-      error(Messages.initValueNotFinite(layerName, initValue), field, mirror, initValueValue);
+      double written = doubleValue(mirror, "initValue");
+      error(Messages.initValueNotFinite(layerName,
+          shown(initValue, written, Double.isFinite(written))), field, mirror, initValueValue);
     } else if (init != Init.CONSTANT && initValueValue != null) {
       warning(Messages.initValueIgnored(layerName, init.name()), field, mirror, initValueValue);
     }
@@ -917,6 +925,20 @@ final class NetworkValidator {
   private static float floatValue(AnnotationMirror mirror, String name, float otherwise) {
     Object v = value(mirror, name);
     return v instanceof Number ? ((Number) v).floatValue() : otherwise;
+  }
+
+  /** A decimal value as written (a double), NaN if absent. */
+  private static double doubleValue(AnnotationMirror mirror, String name) {
+    Object v = value(mirror, name);
+    return v instanceof Number ? ((Number) v).doubleValue() : Double.NaN;
+  }
+
+  /**
+   * A refused decimal value for a message: the float the generated code would use, and the value
+   * as written too when only its rounding to a float made it wrong ({@code 0.99999999} is 1.0).
+   */
+  private static String shown(float used, double written, boolean writtenWasValid) {
+    return writtenWasValid ? written + ", which is " + used + " as a float" : String.valueOf(used);
   }
 
   private static boolean booleanValue(AnnotationMirror mirror, String name, boolean otherwise) {

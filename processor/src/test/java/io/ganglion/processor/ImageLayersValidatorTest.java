@@ -243,7 +243,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/BatchNormValue] norm: momentum must be in (0, 1], but was 0.0; PyTorch's"
-            + " default is 0.1f",
+            + " default is 0.1",
         "momentum = 0f");
   }
 
@@ -382,6 +382,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 2) Layer out;",
             "}"));
     assertThat(compilation).hadErrorCount(1);
-    assertThat(compilation).hadErrorContaining("rate");
+    assertThat(compilation).hadErrorContaining("rate must be in [0, 1) (the probability of"
+        + " dropping a value), but was 0.99999999, which is 1.0 as a float");
   }
 }
