@@ -120,7 +120,6 @@ final class AtomicFiles {
     }
   }
 
-  /** Makes the rename durable; not possible on every platform (Windows), where it is skipped. */
   /** The exception, or one naming the file being saved if its message does not. */
   private static IOException named(Path file, IOException e) {
     String message = String.valueOf(e.getMessage());
@@ -142,6 +141,7 @@ final class AtomicFiles {
     }
   }
 
+  /** Makes the rename durable; not possible on every platform (Windows), where it is skipped. */
   private static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
