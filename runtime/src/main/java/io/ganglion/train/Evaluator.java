@@ -106,8 +106,7 @@ final class Evaluator {
   /**
    * Whether {@code label} is among the {@code topK} largest of the row, counting classes tied with
    * it as inside and rows with a NaN or infinite output as misses, as Keras's {@code in_top_k};
-   * for a single output, where there are only two
-   * classes, whether it is the predicted class.
+   * for a single output, where there are only two classes, whether it is the predicted class.
    */
   private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
     if (n == 1) {
