@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.SplitMix;
 import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
 import java.util.Arrays;
@@ -149,8 +150,20 @@ public final class ParallelGradients implements AutoCloseable {
       updates = null;
     }
     replicas[0] = model;
+    long[] modelState = model.randomState();
     for (int w = 1; w < workers; w++) {
       replicas[w] = split != null ? null : model.replica();
+    }
+    if (split == null && modelState.length == 3) {
+      // A generated network with dropout ({seed, dropout steps, replicas}): each worker's masks
+      // follow from the model's seed and steps and the worker's index, not from how many
+      // replicas were made before (a serving replica made earlier shifted them), and making the
+      // workers leaves the model's own state as it was.
+      model.setRandomState(modelState);
+      long stream = SplitMix.at(modelState[0], modelState[1]);
+      for (int w = 1; w < workers; w++) {
+        replicas[w].setRandomState(new long[] {SplitMix.at(stream, w), 0, 0});
+      }
     }
     if (split != null) {
       rows = null;

@@ -86,6 +86,24 @@ class ParallelTrainingTest {
         one.getMessage());
   }
 
+  @Test
+  void aServingReplicaMadeBeforeTrainingDoesNotChangeIt() {
+    Dataset train = LearningTest.blobs(60, 7);
+    float[][] alone = trainRegularized(train, 2);
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(3);
+    long[] before = net.randomState();
+    net.replica().predict(new float[2]);
+    net.replica();
+    Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(4).epochs(2).seed(2).threads(2)
+        .verbose(0).fit(train);
+    float[][] withReplicas =
+        net.parameters().stream().map(Parameter::toArray).toArray(float[][]::new);
+    for (int k = 0; k < alone.length; k++) {
+      assertArrayEquals(alone[k], withReplicas[k], "parameter " + k);
+    }
+    assertEquals(before[2] + 2, net.randomState()[2], "only the serving replicas are counted");
+  }
+
   private static float[][] trainRegularized(Dataset train, int threads) {
     Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(3);
     Trainer.of(net).optimizer(Sgd.of(0.05, 0.9)).batchSize(4).epochs(2).seed(2)
