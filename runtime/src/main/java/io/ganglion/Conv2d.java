@@ -22,7 +22,10 @@ public @interface Conv2d {
   /** Height and width of each kernel; at least 1. */
   int kernel();
 
-  /** Step between kernel positions, in both directions; at least 1. */
+  /**
+   * Step between kernel positions, in both directions; at least 1. Rows and columns that a last
+   * step would only partly cover are left out, as in PyTorch.
+   */
   int stride() default 1;
 
   /** {@link Padding#VALID} (no padding) or {@link Padding#SAME} (output as large as the input). */

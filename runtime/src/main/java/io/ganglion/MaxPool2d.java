@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Max pooling over {@code size x size} windows of each channel of an image, moved by {@code
- * stride} (PyTorch's {@code nn.MaxPool2d}). The windows must cover the input exactly.
+ * stride} (PyTorch's {@code nn.MaxPool2d}). What a last window would only partly cover is left
+ * out, as in PyTorch.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

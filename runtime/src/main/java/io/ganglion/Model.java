@@ -149,7 +149,10 @@ public interface Model {
    */
   void predictBatch(float[] inputs, int offset, int count, float[] outputs);
 
-  /** Like {@link #predictBatch(float[], int, int, float[])} on all of {@code inputs}. */
+  /**
+   * Like {@link #predictBatch(float[], int, int, float[])} on all of {@code inputs}; no samples
+   * give no outputs.
+   */
   default float[] predictBatch(float[] inputs) {
     if (inputs == null) {
       throw new IllegalArgumentException("inputs must not be null");
@@ -161,14 +164,19 @@ public interface Model {
               + inputs.length);
     }
     float[] outputs = new float[count * outputSize()];
-    predictBatch(inputs, 0, count, outputs);
+    if (count > 0) { // no samples, no outputs (as a Keras or PyTorch model gives for none)
+      predictBatch(inputs, 0, count, outputs);
+    }
     return outputs;
   }
 
   /** The predicted classes of {@code count} samples starting at sample {@code offset}. */
   void classifyBatch(float[] inputs, int offset, int count, int[] classes);
 
-  /** Like {@link #classifyBatch(float[], int, int, int[])} on all of {@code inputs}. */
+  /**
+   * Like {@link #classifyBatch(float[], int, int, int[])} on all of {@code inputs}; no samples
+   * give no classes.
+   */
   default int[] classifyBatch(float[] inputs) {
     if (inputs == null) {
       throw new IllegalArgumentException("inputs must not be null");
@@ -180,7 +188,9 @@ public interface Model {
               + inputs.length);
     }
     int[] classes = new int[count];
-    classifyBatch(inputs, 0, count, classes);
+    if (count > 0) {
+      classifyBatch(inputs, 0, count, classes);
+    }
     return classes;
   }
 

@@ -218,16 +218,6 @@ final class Messages {
         + " of at most " + largest;
   }
 
-  static String strideRemainder(String layer, String what, int size, int stride, String shown,
-      String flow, int rows, int columns, int height) {
-    String left = rows > 0 && columns > 0 ? rows + " row(s) and " + columns + " column(s)"
-        : rows > 0 ? rows + " row(s)" : columns + " column(s)";
-    return tag("StrideRemainder") + layer + ": a " + size + "x" + size + " " + what
-        + " with stride " + stride + " must cover its " + shown + " input exactly, but leaves "
-        + left + " out (" + flow + "); make (" + height + " - " + size
-        + ") divisible by the stride, for example with another " + what + " size or stride";
-  }
-
   static String sameStride(String layer, int stride, String flow) {
     return tag("SameStride") + layer + ": padding = SAME must have stride 1, but stride was "
         + stride + " (" + flow + "); as in PyTorch, SAME keeps the size only at stride 1, so use"

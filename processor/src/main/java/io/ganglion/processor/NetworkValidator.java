@@ -436,11 +436,11 @@ final class NetworkValidator {
       } else if (same) {
         pad = (kernel - 1) / 2;
         out = Shape.image(filters, in.height(), in.width());
-      } else if (remainder(layerName, field, conv, "kernel", kernel, stride, in, shownIn, flow)) {
+      } else {
+        // Rows and columns that a last stride would only partly cover are left out, as in
+        // PyTorch (floor((input - kernel) / stride) + 1).
         out = Shape.image(filters, (in.height() - kernel) / stride + 1,
             (in.width() - kernel) / stride + 1);
-      } else {
-        valid = false;
       }
       long weights = (long) filters * in.channels() * kernel * kernel;
       if (valid && (weights > Integer.MAX_VALUE || out.size() > Integer.MAX_VALUE)) {
@@ -453,22 +453,6 @@ final class NetworkValidator {
     walk.shape = walk.known ? out : Shape.image(Math.max(filters, 1), 1, 1);
     return new LayerModel(layerName, index, LayerModel.Kind.CONV2D, in, walk.shape, activation,
         bias, init, initValue, kernel, stride, pad, 0f, 0f, 0f);
-  }
-
-  /** Reports a window that does not cover its input exactly; returns whether it does. */
-  private boolean remainder(String layerName, VariableElement field, AnnotationMirror mirror,
-      String what, int size, int stride, Shape in, String shownIn, String flow) {
-    int rows = (in.height() - size) % stride;
-    int columns = (in.width() - size) % stride;
-    if (rows == 0 && columns == 0) {
-      return true;
-    }
-    AnnotationValue strideValue = explicitValue(mirror, "stride");
-    error(Messages.strideRemainder(layerName, what, size, stride, shownIn, flow, rows, columns,
-        rows > 0 ? in.height() : in.width()), field, mirror,
-        strideValue != null ? strideValue : explicitValue(mirror, what.equals("kernel")
-            ? "kernel" : "size"));
-    return false;
   }
 
   private LayerModel pool(String layerName, int index, VariableElement field,
@@ -502,11 +486,10 @@ final class NetworkValidator {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
             Math.min(in.height(), in.width())), field, pool, explicitValue(pool, "size"));
         valid = false;
-      } else if (remainder(layerName, field, pool, "window", size, stride, in, shownIn, flow)) {
+      } else {
+        // As a convolution: what a last window would only partly cover is left out (PyTorch).
         out = Shape.image(in.channels(), (in.height() - size) / stride + 1,
             (in.width() - size) / stride + 1);
-      } else {
-        valid = false;
       }
     }
     walk.known = valid && walk.known;

@@ -183,22 +183,27 @@ class ImageLayersValidatorTest {
   }
 
   @Test
-  void strideRemainder() {
-    assertOnlyError(
-        source("Foo",
-            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
-            "abstract class Foo {",
-            "  @MaxPool2d(size = 2) Layer pool1;",
-            "  @MaxPool2d(size = 2) Layer pool2;",
-            "  @MaxPool2d(size = 2) Layer pool3;",
-            "  @Flatten Layer flat;",
-            "  @Dense(units = 3) Layer out;",
-            "}"),
-        "[Network/StrideRemainder] pool3: a 2x2 window with stride 2 must cover its 1x7x7 input"
-            + " exactly, but leaves 1 row(s) and 1 column(s) out (pool2 makes 1x14x14 -> 1x7x7);"
-            + " make (7 - 2) divisible by the stride, for example with another window size or"
-            + " stride",
-        "pool3");
+  void aStrideThatLeavesRowsOverDropsThemAsPyTorchDoes() {
+    Compilation compilation =
+        Compiler.javac()
+            .withProcessors(new NetworkProcessor())
+            .withOptions("-Aganglion.summary=true")
+            .compile(
+                source("Foo",
+                    "@Network(input = {1, 28, 27}, loss = Loss.MSE)",
+                    "abstract class Foo {",
+                    "  @MaxPool2d(size = 2) Layer pool1;",
+                    "  @Conv2d(filters = 2, kernel = 3, stride = 2) Layer conv;",
+                    "  @AvgPool2d(size = 2) Layer pool2;",
+                    "  @Flatten Layer flat;",
+                    "  @Dense(units = 3) Layer out;",
+                    "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    String note = compilation.notes().get(0).getMessage(null);
+    // 28x27 -> 14x13 (a column left) -> 6x6 (a row and a column left) -> 3x3
+    assertThat(note).containsMatch("pool1 +MaxPool2d 2x2 +1x14x13 ");
+    assertThat(note).containsMatch("conv +Conv2d 3x3/2 +2x6x6 ");
+    assertThat(note).containsMatch("pool2 +AvgPool2d 2x2 +2x3x3 ");
   }
 
   @Test

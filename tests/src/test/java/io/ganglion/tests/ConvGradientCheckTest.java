@@ -39,6 +39,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
       cases.add(Arguments.of("BatchNormFirst", batch));
       cases.add(Arguments.of("DropoutFirst", batch));
+      cases.add(Arguments.of("FlooredStrides", batch));
     }
     return cases.build();
   }
@@ -65,6 +66,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_BatchNormFirst(seed);
       case "DropoutFirst":
         return new Net_Networks_DropoutFirst(seed);
+      case "FlooredStrides":
+        return new Net_Networks_FlooredStrides(seed);
       default:
         throw new IllegalArgumentException(name);
     }

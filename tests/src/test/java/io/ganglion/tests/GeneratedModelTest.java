@@ -124,6 +124,13 @@ class GeneratedModelTest {
   }
 
   @Test
+  void noSamplesGiveNoPredictions() {
+    Net_Networks_Medium net = new Net_Networks_Medium(8);
+    assertEquals(0, net.predictBatch(new float[0]).length);
+    assertEquals(0, net.classifyBatch(new float[0]).length);
+  }
+
+  @Test
   void replicaSharesValuesButNotGradients() {
     Net_Networks_Medium net = new Net_Networks_Medium(8);
     Model replica = net.replica();

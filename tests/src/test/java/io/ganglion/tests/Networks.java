@@ -400,6 +400,28 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * Strides that leave rows or columns over, which each layer drops as PyTorch does: 13x12 -> conv
+   * 6x5 (a column left) -> max pool 3x2 (a column left) -> average pool 1x1 (a row left).
+   */
+  @Network(input = {3, 13, 12}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class FlooredStrides {
+    @Conv2d(filters = 8, kernel = 3, stride = 2, activation = RELU)
+    Layer conv;
+
+    @MaxPool2d(size = 2)
+    Layer pool1;
+
+    @AvgPool2d(size = 2)
+    Layer pool2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
   @Network(input = {3, 1, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PixelBatchNorm {

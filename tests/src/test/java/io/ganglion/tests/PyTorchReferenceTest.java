@@ -37,6 +37,11 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void stridesThatLeaveRowsOverDropThem() throws IOException {
+    check(new Net_Networks_FlooredStrides(1), "FlooredStrides", 3, new int[] {2, 0, 1});
+  }
+
+  @Test
   void batchNormTrainingAndInference() throws IOException {
     check(new Net_Networks_BatchNormFirst(1), "BatchNormFirst", 4, null);
   }

@@ -66,6 +66,19 @@ class ConvStridedAvgPool(nn.Module):
         return self.out(torch.flatten(x, 1))
 
 
+class FlooredStrides(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2)
+        self.pool1 = nn.MaxPool2d(2)
+        self.pool2 = nn.AvgPool2d(2)
+        self.logits = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = self.pool2(self.pool1(F.relu(self.conv(x))))
+        return self.logits(torch.flatten(x, 1))
+
+
 class BatchNormFirst(nn.Module):
     def __init__(self):
         super().__init__()
@@ -130,3 +143,4 @@ write("ConvValidMaxPool.txt", ConvValidMaxPool(), (2, 9, 9), 3, "ce", [1, 3, 0])
 write("ConvStridedAvgPool.txt", ConvStridedAvgPool(), (3, 9, 9), 2, "mse", [])
 write("BatchNormFirst.txt", BatchNormFirst(), (5,), 4, "mse", [])
 write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
+write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
