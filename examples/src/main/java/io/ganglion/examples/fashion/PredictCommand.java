@@ -6,9 +6,14 @@ import io.ganglion.data.Idx;
 import io.ganglion.examples.GanglionCommand;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -132,7 +137,17 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
   }
 
   private List<float[]> read(Path file) throws IOException {
-    BufferedImage image = ImageIO.read(file.toFile());
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": must be an image or IDX file, but "
+          + (Files.isDirectory(file) ? "is a directory" : "does not exist"));
+    }
+    BufferedImage image;
+    try {
+      image = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      // ImageIO's own messages ("Error reading PNG image data") do not say which file.
+      throw new IOException(file + ": could not be read as an image: " + e.getMessage(), e);
+    }
     if (image != null) {
       return List.of(pixels(image));
     }
@@ -159,20 +174,93 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     return out;
   }
 
+  /**
+   * The image as 28x28 grey values in [0, 1]: grey images by their own samples (a grey image with
+   * alpha went through a linear-to-sRGB conversion in {@code getRGB} and came out too bright),
+   * colour ones by luminance; transparent parts are background: dark as in the data set, light
+   * with {@code --invert};
+   * shrunk by averaging every source pixel (a single bilinear step skipped most of a large image's
+   * pixels), enlarged bilinearly.
+   */
   private float[] pixels(BufferedImage image) {
+    int width = image.getWidth();
+    int height = image.getHeight();
+    float background = invert ? 1f : 0f;
+    float[] grey = new float[width * height];
+    Raster raster = image.getRaster();
+    ColorModel model = image.getColorModel();
+    boolean greyModel = model.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+        && model.getNumColorComponents() == 1 && !(model instanceof IndexColorModel);
+    float greyMax = greyModel ? (1 << model.getComponentSize(0)) - 1 : 255f;
+    float alphaMax = model.hasAlpha()
+        ? (1 << model.getComponentSize(model.getNumComponents() - 1)) - 1 : 1f;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        float v;
+        float a;
+        if (greyModel) {
+          v = raster.getSample(x, y, 0) / greyMax;
+          a = model.hasAlpha() ? raster.getSample(x, y, 1) / alphaMax : 1f;
+        } else {
+          int argb = image.getRGB(x, y);
+          v = (0.299f * (argb >> 16 & 0xff) + 0.587f * (argb >> 8 & 0xff) + 0.114f * (argb & 0xff))
+              / 255f;
+          a = (argb >>> 24) / 255f;
+        }
+        grey[y * width + x] = a * v + (1 - a) * background;
+      }
+    }
     int side = FashionMnist.SIDE;
-    BufferedImage grey = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-    Graphics2D g = grey.createGraphics();
+    float[] pixels = width >= side && height >= side
+        ? areaAverage(grey, width, height, side) : enlarge(grey, width, height, side);
+    if (invert) {
+      for (int p = 0; p < pixels.length; p++) {
+        pixels[p] = 1 - pixels[p];
+      }
+    }
+    return pixels;
+  }
+
+  /** Shrinks by averaging, over each target pixel, the source pixels its area covers (in part). */
+  private static float[] areaAverage(float[] grey, int width, int height, int side) {
+    float[] out = new float[side * side];
+    for (int ty = 0; ty < side; ty++) {
+      double y0 = (double) ty * height / side;
+      double y1 = (double) (ty + 1) * height / side;
+      for (int tx = 0; tx < side; tx++) {
+        double x0 = (double) tx * width / side;
+        double x1 = (double) (tx + 1) * width / side;
+        double sum = 0;
+        for (int y = (int) y0; y < Math.min(height, Math.ceil(y1)); y++) {
+          double wy = Math.min(y + 1, y1) - Math.max(y, y0);
+          for (int x = (int) x0; x < Math.min(width, Math.ceil(x1)); x++) {
+            double wx = Math.min(x + 1, x1) - Math.max(x, x0);
+            sum += wy * wx * grey[y * width + x];
+          }
+        }
+        out[ty * side + tx] = (float) (sum / ((y1 - y0) * (x1 - x0)));
+      }
+    }
+    return out;
+  }
+
+  /** Enlarges a small image (under 28 pixels on a side) bilinearly. */
+  private static float[] enlarge(float[] grey, int width, int height, int side) {
+    BufferedImage small = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        small.getRaster().setSample(x, y, 0, Math.round(grey[y * width + x] * 255));
+      }
+    }
+    BufferedImage large = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = large.createGraphics();
     g.setRenderingHint(
         RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(image, 0, 0, side, side, null);
+    g.drawImage(small, 0, 0, side, side, null);
     g.dispose();
     float[] pixels = new float[side * side];
-    for (int y = 0; y < side; y++) {
-      for (int x = 0; x < side; x++) {
-        float v = grey.getRaster().getSample(x, y, 0) / 255f;
-        pixels[y * side + x] = invert ? 1 - v : v;
-      }
+    for (int p = 0; p < pixels.length; p++) {
+      pixels[p] = large.getRaster().getSample(p % side, p / side, 0) / 255f;
     }
     return pixels;
   }

@@ -190,6 +190,52 @@ class EmbeddedSubsetTest {
   }
 
   @Test
+  void predictReadsGreyAlphaTransparentAndLargeImagesAsTheGreyImage() throws Exception {
+    float[] pixels = Arrays.copyOf(FashionMnist.embedded().test().features(), 784);
+    // Test image 0 as a grey PNG, as grey + alpha (opaque), as a light garment on a transparent
+    // background, and as a 4x larger grey image: all must read as the same pixels.
+    BufferedImage greyAlpha = new BufferedImage(
+        new java.awt.image.ComponentColorModel(
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true,
+            false, java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE),
+        java.awt.image.Raster.createInterleavedRaster(
+            java.awt.image.DataBuffer.TYPE_BYTE, 28, 28, 2, null), false, null);
+    BufferedImage cutOut = new BufferedImage(28, 28, BufferedImage.TYPE_INT_ARGB);
+    BufferedImage large = new BufferedImage(112, 112, BufferedImage.TYPE_BYTE_GRAY);
+    for (int p = 0; p < 784; p++) {
+      int v = Math.round(pixels[p] * 255);
+      greyAlpha.getRaster().setSample(p % 28, p / 28, 0, v);
+      greyAlpha.getRaster().setSample(p % 28, p / 28, 1, 255);
+      cutOut.setRGB(p % 28, p / 28, v << 24 | 0xffffff);
+      for (int k = 0; k < 16; k++) {
+        large.getRaster().setSample(p % 28 * 4 + k % 4, p / 28 * 4 + k / 4, 0, v);
+      }
+    }
+    Path grey = Files.write(dir.resolve("grey.png"),
+        Base64.getDecoder().decode(HtmlReport.png(pixels)));
+    List<String> lines = new ArrayList<>();
+    for (Object[] image : new Object[][] {{"alpha.png", greyAlpha}, {"cut.png", cutOut},
+        {"large.png", large}}) {
+      Path file = dir.resolve((String) image[0]);
+      ImageIO.write((BufferedImage) image[1], "png", file.toFile());
+      lines.add(file.toString());
+    }
+    Cli cli = Cli.run("predict", "--model", model.toString(), grey.toString(), lines.get(0),
+        lines.get(1), lines.get(2));
+    assertEquals(0, cli.exitCode(), cli::toString);
+    List<String> results = matches(cli.out(), "\\.png: (.*)");
+    assertEquals(4, results.size(), cli::toString);
+    for (String result : results) {
+      assertEquals(results.get(0), result, cli::toString);
+    }
+    // A file that is not a readable image is named.
+    Path broken = Files.write(dir.resolve("broken.png"), Arrays.copyOf(
+        Files.readAllBytes(grey), 60));
+    Cli bad = Cli.run("predict", "--model", model.toString(), broken.toString());
+    assertTrue(bad.err().startsWith("error: " + broken + ": "), bad::toString);
+  }
+
+  @Test
   void predictExplainsAMissingModel() {
     Cli cli = Cli.run("predict", "--model", dir.resolve("none.safetensors").toString(),
         "--test-index", "0");
