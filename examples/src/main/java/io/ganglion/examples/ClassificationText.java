@@ -19,6 +19,12 @@ public final class ClassificationText {
       for (int p : m[c]) {
         total += p;
       }
+      if (total == 0) {
+        // No sample of the class in the data (a class too small to reach the test split).
+        out.append(String.format(Locale.ROOT, "  %-" + width + "s       -  (no samples)%n",
+            name(names, c)));
+        continue;
+      }
       out.append(String.format(Locale.ROOT, "  %-" + width + "s %6.2f%%  (%d of %d)%n",
           name(names, c), 100 * accuracy[c], m[c][c], total));
     }
@@ -40,7 +46,11 @@ public final class ClassificationText {
     out.append(" ".repeat(width + 2));
     for (int c = 0; c < m.length; c++) {
       String shortName = name(names, c);
-      shortName = shortName.length() > cell - 1 ? shortName.substring(0, cell - 1) : shortName;
+      if (shortName.length() > cell - 1) {
+        // Cut to the cell; names that would look alike cut ("class 0", "class 1") get numbers.
+        shortName = distinctWhenCut(names, m.length, cell - 1)
+            ? shortName.substring(0, cell - 1) : Integer.toString(c);
+      }
       out.append(String.format(Locale.ROOT, "%" + cell + "s", shortName));
     }
     out.append('\n');
@@ -52,6 +62,17 @@ public final class ClassificationText {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  private static boolean distinctWhenCut(List<String> names, int classes, int length) {
+    java.util.Set<String> cut = new java.util.HashSet<>();
+    for (int c = 0; c < classes; c++) {
+      String name = name(names, c);
+      if (!cut.add(name.length() > length ? name.substring(0, length) : name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String name(List<String> names, int c) {

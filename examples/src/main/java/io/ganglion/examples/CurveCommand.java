@@ -73,7 +73,8 @@ final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
         .verbose(0);
     History history = trainer.fit(Dataset.ofTargets(x, 1, y, 1));
     if (!quiet) {
-      for (int e = 0; e < history.epochs(); e += Math.max(1, history.epochs() / 8)) {
+      // Eight lines along the way; the last epoch's line follows (not twice for short runs).
+      for (int e = 0; e < history.epochs() - 1; e += Math.max(1, history.epochs() / 8)) {
         out.printf(Locale.ROOT, "epoch %4d  mse %.6f%n", e + 1, history.loss().get(e));
       }
     }

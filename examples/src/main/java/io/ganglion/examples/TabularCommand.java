@@ -119,8 +119,8 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     trainer.fit(train);
     Evaluation trained = trainer.evaluate(train);
     Evaluation evaluation = trainer.evaluate(test);
-    out.printf(Locale.ROOT, "trained %d epochs on %d rows: training accuracy %.4f%n", epochs,
-        train.size(), trained.accuracy());
+    out.printf(Locale.ROOT, "trained %d epoch%s on %d rows: training accuracy %.4f%n", epochs,
+        epochs == 1 ? "" : "s", train.size(), trained.accuracy());
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d rows held out)%n", evaluation.accuracy(),
         test.size());
     out.print(ClassificationText.perClassAccuracy(evaluation, names));

@@ -1,6 +1,7 @@
 package io.ganglion.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -52,6 +53,25 @@ class SmallExamplesTest {
     assertEquals(0, cli.exitCode(), cli::toString);
     assertEquals(1.0, cli.number("test accuracy: "), cli::toString);
     assertTrue(cli.out().contains("right"), cli::toString);
+  }
+
+  @Test
+  void tabularNamesClassesItCannotShortenAndSkipsClassesWithoutTestSamples() throws Exception {
+    // Classes 0 and 1 of 40 rows each, and a class 2 of one row, which the split keeps in
+    // training: its test line says so instead of "NaN%".
+    StringBuilder csv = new StringBuilder("a,b,c,d,label\n");
+    for (int i = 0; i < 80; i++) {
+      csv.append(i % 2 * 4 + i % 3 * 0.1).append(',').append(i % 5).append(",1,")
+          .append(i % 7).append(',').append(i % 2).append('\n');
+    }
+    csv.append("9,9,1,9,2\n");
+    Path file = Files.writeString(dir.resolve("three.csv"), csv);
+    Cli cli = Cli.run("tabular", "--csv", file.toString(), "--label", "label", "--epochs", "5");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    assertTrue(cli.out().matches("(?s).*class 2 +-  \\(no samples\\).*"), cli::toString);
+    assertFalse(cli.out().contains("NaN"), cli::toString);
+    // "class 0" to "class 2" cut to the matrix's cells would all read "clas": numbers instead.
+    assertFalse(cli.out().contains("clas "), cli::toString);
   }
 
   @Test

@@ -58,7 +58,10 @@ public final class Scaler {
         hi = Math.max(hi, x[s * d + j]);
       }
       min[j] = lo;
-      range[j] = hi > lo ? hi - lo : 1f;
+      // In double: a column spanning -3e38 to 3e38 has a range beyond the float's (it was
+      // infinite, and every scaled value NaN); such a range is divided by the largest float.
+      double span = (double) hi - lo;
+      range[j] = span > 0 ? (float) Math.min(span, Float.MAX_VALUE) : 1f;
     }
     return new Scaler(min, range);
   }
@@ -86,7 +89,8 @@ public final class Scaler {
           + (features == null ? "null" : features.length + " values"));
     }
     for (int j = 0; j < shift.length; j++) {
-      features[offset + j] = (features[offset + j] - shift[j]) / divisor[j];
+      // In double, then rounded once: a difference of two large floats can pass the float range.
+      features[offset + j] = (float) (((double) features[offset + j] - shift[j]) / divisor[j]);
     }
   }
 

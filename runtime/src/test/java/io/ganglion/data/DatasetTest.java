@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -157,5 +158,18 @@ final class DatasetTest {
     assertEquals("data must have the 2 features the scaler was fitted on, but had 1",
         assertThrows(IllegalArgumentException.class,
             () -> scaler.apply(Dataset.ofLabels(new float[] {1}, 1, new int[] {0}))).getMessage());
+  }
+
+  @Test
+  void minMaxHandlesAColumnSpanningTheWholeFloatRange() {
+    Dataset train = Dataset.ofTargets(new float[] {-3e38f, 3e38f, 0}, 1, new float[3], 1);
+    float[] scaled = Scaler.minMax(train).apply(train).features();
+    // Finite (the range overflowed to infinity and the values became NaN); a range beyond the
+    // float's is divided by the largest float, so the values reach 6e38 / 3.4e38 = 1.76.
+    for (float v : scaled) {
+      assertTrue(Float.isFinite(v) && v >= 0 && v < 1.8f, Arrays.toString(scaled));
+    }
+    assertEquals(0, scaled[0]);
+    assertEquals(scaled[1] / 2, scaled[2], 1e-6);
   }
 }

@@ -162,7 +162,8 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     History history = trainer.fit(fashion.train());
     double trainSeconds = seconds(trainStart);
     Evaluation evaluation = trainer.evaluate(fashion.test());
-    out.printf(Locale.ROOT, "trained %d epochs in %.1f s%n", history.epochs(), trainSeconds);
+    out.printf(Locale.ROOT, "trained %d epoch%s in %.1f s%n", history.epochs(),
+        history.epochs() == 1 ? "" : "s", trainSeconds);
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d of %d images)%n", evaluation.accuracy(),
         correct(evaluation), evaluation.samples());
     out.print(ClassificationText.perClassAccuracy(evaluation, FashionMnist.CLASSES));

@@ -39,7 +39,7 @@ class CnnSubsetTest {
   @Test
   void trainsTheCnnForOneEpoch() {
     assertEquals(0, training.exitCode(), training::toString);
-    assertTrue(training.out().contains("trained 1 epochs in "), training::toString);
+    assertTrue(training.out().contains("trained 1 epoch in "), training::toString);
     // One epoch on 10,000 images gave 0.85 (plain Java) and 0.85 (Vector API).
     double accuracy = training.number("test accuracy: ");
     assertTrue(accuracy > 0.75, () -> "accuracy must be above 0.75\n" + training);
