@@ -154,7 +154,18 @@ public final class Idx {
       throw new IOException(labels + ": must hold one label per image of " + images + " ("
           + x.records() + "), but held " + y.records());
     }
+    if (x.recordSize() == 0) {
+      throw new IOException(images + ": images must have at least one value each, but the shape"
+          + " was " + Arrays.toString(x.shape()));
+    }
     float[] features = x.values();
+    int size = x.recordSize();
+    for (int i = 0; i < features.length; i++) {
+      if (!Float.isFinite(features[i])) {
+        throw new IOException(images + ": value " + i % size + " of record " + i / size
+            + " must be finite, but was " + features[i]);
+      }
+    }
     if (x.type() == 0x08) {
       for (int i = 0; i < features.length; i++) {
         features[i] /= 255f;
@@ -163,13 +174,13 @@ public final class Idx {
     int[] classes = new int[y.records()];
     for (int i = 0; i < classes.length; i++) {
       float v = y.values()[i];
-      if (v < 0 || v != Math.rint(v)) {
+      if (!(v >= 0 && v < Integer.MAX_VALUE && v == Math.rint(v))) {
         throw new IOException(labels + ": label of record " + i
-            + " must be a non-negative integer, but was " + v);
+            + " must be a non-negative integer below " + Integer.MAX_VALUE + ", but was " + v);
       }
       classes[i] = (int) v;
     }
-    return Dataset.ofLabels(features, Math.max(1, x.recordSize()), classes);
+    return Dataset.ofLabels(features, size, classes);
   }
 
   private static InputStream open(Path file) throws IOException {

@@ -165,4 +165,30 @@ final class IdxTest {
     assertEquals(labels + ": must hold one label per image of " + images + " (3), but held 2",
         e.getMessage());
   }
+
+  @Test
+  void valuesAndLabelsADatasetRefusesAreNamedWithTheirFile() throws IOException {
+    Path labels = write("labels", labels(), false);
+    // Float images (type 0x0D) with a NaN in record 1.
+    java.nio.ByteBuffer floats = java.nio.ByteBuffer.allocate(3 * 4 * 4);
+    for (int i = 0; i < 12; i++) {
+      floats.putFloat(i == 5 ? Float.NaN : i / 12f);
+    }
+    Path images = write("floats", idx(0x0D, new int[] {3, 2, 2}, floats.array()), false);
+    IOException nan = assertThrows(IOException.class, () -> Idx.dataset(images, labels));
+    assertEquals(images + ": value 1 of record 1 must be finite, but was NaN", nan.getMessage());
+    // A float label of 3e9 was reported as 2147483647.
+    java.nio.ByteBuffer big = java.nio.ByteBuffer.allocate(3 * 4);
+    big.putFloat(1).putFloat(3e9f).putFloat(2);
+    Path bigLabels = write("big", idx(0x0D, new int[] {3}, big.array()), false);
+    IOException label = assertThrows(IOException.class,
+        () -> Idx.dataset(write("images", images(), false), bigLabels));
+    assertEquals(bigLabels + ": label of record 1 must be a non-negative integer below "
+        + Integer.MAX_VALUE + ", but was 3.0E9", label.getMessage());
+    // Images of no values each.
+    Path empty = write("empty", idx(0x08, new int[] {3, 0, 28}, new byte[0]), false);
+    IOException none = assertThrows(IOException.class, () -> Idx.dataset(empty, labels));
+    assertEquals(empty + ": images must have at least one value each, but the shape was"
+        + " [3, 0, 28]", none.getMessage());
+  }
 }
