@@ -158,16 +158,28 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       throw new IOException(file + ": must be an image (PNG, JPEG, GIF, BMP) or an IDX image"
           + " file, but was neither (" + e.getMessage() + ")", e);
     }
-    if (tensor.recordSize() != FashionMnist.PIXELS) {
-      throw new IOException(file + ": IDX images must be 28x28, but the file's shape was "
+    // [n, 28, 28] or [n, 784] images, or one image stored as [28, 28].
+    boolean one = Arrays.equals(tensor.shape(), new int[] {FashionMnist.SIDE, FashionMnist.SIDE});
+    if (!one && tensor.recordSize() != FashionMnist.PIXELS) {
+      throw new IOException(file + ": IDX images must have 28x28 values each ([n, 28, 28],"
+          + " [n, 784] or one image as [28, 28]), but the file's shape was "
           + Arrays.toString(tensor.shape()));
+    }
+    int images = one ? 1 : tensor.records();
+    if (images == 0) {
+      throw new IOException(file + ": must hold at least one image, but holds none");
     }
     float scale = tensor.type() == 0x08 ? 1 / 255f : 1f;
     List<float[]> out = new ArrayList<>();
-    for (int r = 0; r < tensor.records(); r++) {
+    for (int r = 0; r < images; r++) {
       float[] pixels = new float[FashionMnist.PIXELS];
       for (int p = 0; p < pixels.length; p++) {
-        pixels[p] = tensor.values()[r * FashionMnist.PIXELS + p] * scale;
+        float v = tensor.values()[r * FashionMnist.PIXELS + p];
+        if (!Float.isFinite(v)) {
+          throw new IOException(file + ": value " + p + " of image " + r + " must be finite,"
+              + " but was " + v);
+        }
+        pixels[p] = v * scale;
       }
       out.add(pixels);
     }

@@ -228,6 +228,19 @@ class EmbeddedSubsetTest {
     for (String result : results) {
       assertEquals(results.get(0), result, cli::toString);
     }
+    // One image stored in IDX as [28, 28] (not [1, 28, 28]) is one image.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream idx = new DataOutputStream(bytes);
+    idx.writeInt(0x00000802);
+    idx.writeInt(28);
+    idx.writeInt(28);
+    for (int p = 0; p < 784; p++) {
+      idx.writeByte(Math.round(pixels[p] * 255));
+    }
+    Path one = Files.write(dir.resolve("one-idx2-ubyte"), bytes.toByteArray());
+    Cli oneCli = Cli.run("predict", "--model", model.toString(), one.toString());
+    assertEquals(0, oneCli.exitCode(), oneCli::toString);
+    assertTrue(oneCli.out().contains(one + ": " + results.get(0)), oneCli::toString);
     // A file that is not a readable image is named.
     Path broken = Files.write(dir.resolve("broken.png"), Arrays.copyOf(
         Files.readAllBytes(grey), 60));
