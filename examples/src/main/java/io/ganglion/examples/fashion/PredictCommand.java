@@ -189,10 +189,9 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
   /**
    * The image as 28x28 grey values in [0, 1]: grey images by their own samples (a grey image with
    * alpha went through a linear-to-sRGB conversion in {@code getRGB} and came out too bright),
-   * colour ones by luminance; transparent parts are background: dark as in the data set, light
-   * with {@code --invert};
-   * shrunk by averaging every source pixel (a single bilinear step skipped most of a large image's
-   * pixels), enlarged bilinearly.
+   * colour ones by luminance; transparent parts are background (dark as in the data set, light
+   * with {@code --invert}); shrunk by averaging every source pixel (a single bilinear step
+   * skipped most of a large image's pixels), enlarged bilinearly.
    */
   private float[] pixels(BufferedImage image) {
     int width = image.getWidth();
