@@ -100,7 +100,15 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     out.printf(Locale.ROOT, "data: %s, %d rows, %d features, %d classes%n",
         csv != null ? csv : "bundled synthetic iris-style flowers.csv", all.size(),
         all.featureSize(), all.classes());
-    Dataset.Split split = all.split(testFraction, seed);
+    Dataset.Split split;
+    try {
+      split = all.split(testFraction, seed);
+    } catch (IllegalArgumentException e) {
+      // Dataset's message speaks of a "split" and "validation": say which option to change.
+      throw new IllegalArgumentException("--test-fraction " + testFraction + " cannot split "
+          + all.size() + " rows into training and test rows (" + e.getMessage() + "); use more"
+          + " rows or another --test-fraction", e);
+    }
     Scaler scaler = Scaler.standardize(split.train());
     Dataset train = scaler.apply(split.train());
     Dataset test = scaler.apply(split.validation());

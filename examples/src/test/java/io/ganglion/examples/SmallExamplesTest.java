@@ -75,6 +75,16 @@ class SmallExamplesTest {
   }
 
   @Test
+  void tabularNamesTheTestFractionWhenTheSplitFails() throws Exception {
+    Path file = Files.writeString(dir.resolve("six.csv"),
+        "a,b,c,d,label\n1,2,3,4,0\n2,3,4,5,0\n1,1,1,1,1\n2,2,2,2,1\n5,5,5,5,2\n6,6,6,6,2\n");
+    Cli cli = Cli.run("tabular", "--csv", file.toString(), "--label", "label");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: --test-fraction 0.2 cannot split 6 rows"),
+        cli::toString);
+  }
+
+  @Test
   void tabularRefusesACsvOfAnotherShape() throws Exception {
     Path file = Files.writeString(
         dir.resolve("wide.csv"), "a,b,c,d,e,y\n1,2,3,4,5,0\n6,7,8,9,1,1\n");

@@ -72,12 +72,16 @@ public final class SafeTensorsReader implements Closeable {
     }
   }
 
+  /** The hint after a first check that fails: an image or a text file fails it. */
+  private static final String NOT_SAFETENSORS = "; is it a safetensors file?";
+
   /** Reads the header from {@code channel}; {@code file} names it in messages. */
   static SafeTensorsReader open(Path file, SeekableByteChannel channel) throws IOException {
     long fileSize = channel.size();
     if (fileSize < 8) {
       throw new ModelFormatException(file, null,
-          "file must start with an 8-byte header length, but was " + fileSize + " bytes long");
+          "file must start with an 8-byte header length, but was " + fileSize + " bytes long"
+              + NOT_SAFETENSORS);
     }
     ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     readFully(file, channel, 0, lengthBytes, null);
@@ -86,7 +90,7 @@ public final class SafeTensorsReader implements Closeable {
     if (headerLength < 0 || headerLength > SafeTensors.MAX_HEADER_BYTES) {
       throw new ModelFormatException(file, null,
           "header length must be at most " + SafeTensors.MAX_HEADER_BYTES + " bytes, but was "
-              + Long.toUnsignedString(headerLength));
+              + Long.toUnsignedString(headerLength) + NOT_SAFETENSORS);
     }
     if (headerLength > fileSize - 8) {
       throw new ModelFormatException(file, null,

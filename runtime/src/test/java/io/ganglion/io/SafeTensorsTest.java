@@ -137,17 +137,17 @@ class SafeTensorsTest {
       f.write(le(SafeTensors.MAX_HEADER_BYTES + 1));
       f.setLength(1000);
     }
-    assertEquals(file + ": header length must be at most 104857600 bytes, but was 104857601",
-        message(file));
+    assertEquals(file + ": header length must be at most 104857600 bytes, but was 104857601; is"
+        + " it a safetensors file?", message(file));
     Files.write(file, le(-1L));
     assertEquals(file + ": header length must be at most 104857600 bytes, but was "
-        + "18446744073709551615", message(file));
+        + "18446744073709551615; is it a safetensors file?", message(file));
     Files.write(file, concat(le(SafeTensors.MAX_HEADER_BYTES), new byte[10]));
     assertEquals(file + ": header length must fit in the file (at most 10 bytes), but was "
         + "104857600", message(file));
     Files.write(file, new byte[5]);
-    assertEquals(file + ": file must start with an 8-byte header length, but was 5 bytes long",
-        message(file));
+    assertEquals(file + ": file must start with an 8-byte header length, but was 5 bytes long;"
+        + " is it a safetensors file?", message(file));
   }
 
   @Test

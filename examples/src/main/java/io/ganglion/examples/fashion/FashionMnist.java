@@ -99,6 +99,10 @@ public final class FashionMnist {
 
   /** The IDX files of {@code directory}: only the two test files unless {@code training}. */
   static FashionMnist fromDirectory(Path directory, boolean training) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      throw new IOException(directory + " must be a directory holding the Fashion-MNIST files,"
+          + " but " + (Files.exists(directory) ? "is a file" : "does not exist"));
+    }
     Path[] files = new Path[4];
     String[] names = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
     for (int i = 0; i < 4; i++) {
