@@ -43,6 +43,18 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       description = "The column holding the class index (default: ${DEFAULT-VALUE}).")
   String label;
 
+  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
+      description = "The column separator: one character, or 'tab' (default: ${DEFAULT-VALUE}).")
+  String delimiter;
+
+  @Option(names = "--no-header",
+      description = "The file has no header line; --label is then a column number, from 0.")
+  boolean noHeader;
+
+  @Option(names = "--features", paramLabel = "COLUMNS", split = ",",
+      description = "The feature columns by name (default: every column but the label).")
+  List<String> features;
+
   @Option(names = "--classes", paramLabel = "NAMES", split = ",",
       description = "Class names, by index, comma-separated.")
   List<String> classes;
@@ -151,7 +163,38 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
   }
 
   private Dataset read(Path file) throws IOException {
-    return Csv.reader().labelColumn(label).read(file);
+    Csv reader = Csv.reader().delimiter(delimiterChar()).header(!noHeader);
+    if (noHeader) {
+      if (features != null) {
+        throw new IllegalArgumentException(
+            "--features names header columns, but --no-header says the file has none");
+      }
+      int column;
+      try {
+        column = Integer.parseInt(label);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--label must be a column number (from 0) with"
+            + " --no-header, but was '" + label + "'");
+      }
+      reader.labelColumn(column);
+    } else {
+      reader.labelColumn(label);
+      if (features != null) {
+        reader.features(features.toArray(new String[0]));
+      }
+    }
+    return reader.read(file);
+  }
+
+  private char delimiterChar() {
+    if (delimiter.equals("tab") || delimiter.equals("\\t")) {
+      return '\t';
+    }
+    if (delimiter.length() != 1) {
+      throw new IllegalArgumentException(
+          "--delimiter must be one character or 'tab', but was '" + delimiter + "'");
+    }
+    return delimiter.charAt(0);
   }
 
   private Dataset readBundled() throws IOException {
@@ -162,7 +205,12 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
         throw new IOException("the bundled " + BUNDLED + " must be on the class path, but was not");
       }
       Files.write(file, in.readAllBytes());
-      return read(file);
+      // Comma-separated with a header, whatever --delimiter and --no-header say of --csv files.
+      return Csv.reader().labelColumn(label).read(file);
+    } catch (IOException | IllegalArgumentException e) {
+      // Messages name the file: the temporary copy, gone when the user reads them.
+      throw new IllegalArgumentException(
+          String.valueOf(e.getMessage()).replace(file.toString(), "the bundled flowers.csv"), e);
     } finally {
       Files.deleteIfExists(file);
     }

@@ -85,6 +85,33 @@ class SmallExamplesTest {
   }
 
   @Test
+  void tabularReadsOtherDelimitersHeaderlessFilesAndChosenFeatures() throws Exception {
+    StringBuilder semicolons = new StringBuilder("id;a;b;c;d;label\n");
+    StringBuilder tabs = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      int kind = i % 2;
+      String row = (kind * 3 + (i % 5) * 0.1) + ";1;" + (-kind) + ";" + (i % 7) + ";" + kind;
+      semicolons.append(1000 + i).append(';').append(row).append('\n');
+      tabs.append(row.replace(';', '\t')).append('\n');
+    }
+    Path semi = Files.writeString(dir.resolve("semi.csv"), semicolons);
+    Cli chosen = Cli.run("tabular", "--quiet", "--csv", semi.toString(), "--delimiter", ";",
+        "--label", "label", "--features", "a,b,c,d");
+    assertEquals(0, chosen.exitCode(), chosen::toString);
+    assertEquals(1.0, chosen.number("test accuracy: "), chosen::toString);
+    Path tsv = Files.writeString(dir.resolve("plain.tsv"), tabs);
+    Cli headerless = Cli.run("tabular", "--quiet", "--csv", tsv.toString(), "--delimiter", "tab",
+        "--no-header", "--label", "4");
+    assertEquals(0, headerless.exitCode(), headerless::toString);
+    assertTrue(headerless.out().contains("60 rows"), headerless::toString);
+    Cli notANumber = Cli.run("tabular", "--csv", tsv.toString(), "--no-header");
+    assertTrue(notANumber.err().contains("--label must be a column number"), notANumber::toString);
+    // The bundled file's errors do not name its temporary copy.
+    Cli bundled = Cli.run("tabular", "--label", "nosuch");
+    assertTrue(bundled.err().startsWith("error: the bundled flowers.csv"), bundled::toString);
+  }
+
+  @Test
   void tabularRefusesACsvOfAnotherShape() throws Exception {
     Path file = Files.writeString(
         dir.resolve("wide.csv"), "a,b,c,d,e,y\n1,2,3,4,5,0\n6,7,8,9,1,1\n");
