@@ -12,7 +12,11 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,7 +153,7 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       throw new IOException(file + ": could not be read as an image: " + e.getMessage(), e);
     }
     if (image != null) {
-      return List.of(pixels(image));
+      return List.of(pixels(image, exifOrientation(file)));
     }
     Idx.Tensor tensor;
     try {
@@ -193,7 +197,7 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
    * with {@code --invert}); shrunk by averaging every source pixel (a single bilinear step
    * skipped most of a large image's pixels), enlarged bilinearly.
    */
-  private float[] pixels(BufferedImage image) {
+  private float[] pixels(BufferedImage image, int orientation) {
     int width = image.getWidth();
     int height = image.getHeight();
     float background = invert ? 1f : 0f;
@@ -221,6 +225,14 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
         grey[y * width + x] = a * v + (1 - a) * background;
       }
     }
+    if (orientation >= 5) {
+      grey = orient(grey, width, height, orientation);
+      int w = width;
+      width = height;
+      height = w;
+    } else if (orientation > 1) {
+      grey = orient(grey, width, height, orientation);
+    }
     int side = FashionMnist.SIDE;
     float[] pixels = width >= side && height >= side
         ? areaAverage(grey, width, height, side) : enlarge(grey, width, height, side);
@@ -230,6 +242,87 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       }
     }
     return pixels;
+  }
+
+  /**
+   * The grey values as a viewer shows an image with this EXIF orientation (1: as stored; 2-8:
+   * mirrored and/or turned, 5-8 with width and height swapped), as phone cameras record it.
+   */
+  static float[] orient(float[] grey, int width, int height, int orientation) {
+    boolean swap = orientation >= 5;
+    int outWidth = swap ? height : width;
+    int outHeight = swap ? width : height;
+    float[] out = new float[grey.length];
+    for (int y = 0; y < outHeight; y++) {
+      for (int x = 0; x < outWidth; x++) {
+        int sx;
+        int sy;
+        switch (orientation) {
+          case 2: sx = width - 1 - x; sy = y; break;
+          case 3: sx = width - 1 - x; sy = height - 1 - y; break;
+          case 4: sx = x; sy = height - 1 - y; break;
+          case 5: sx = y; sy = x; break;
+          case 6: sx = y; sy = height - 1 - x; break;
+          case 7: sx = width - 1 - y; sy = height - 1 - x; break;
+          case 8: sx = width - 1 - y; sy = x; break;
+          default: sx = x; sy = y; break;
+        }
+        out[y * outWidth + x] = grey[sy * width + sx];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The EXIF orientation (1-8) a JPEG file records in its APP1 segment, 1 when it records none or
+   * is not a JPEG: the tag 0x0112 of the first image directory, read from the raw bytes.
+   */
+  static int exifOrientation(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(1 << 16);
+    }
+    ByteBuffer b = ByteBuffer.wrap(head);
+    if (head.length < 4 || (b.getShort(0) & 0xffff) != 0xffd8) {
+      return 1;
+    }
+    int at = 2;
+    while (at + 4 <= head.length && (head[at] & 0xff) == 0xff) {
+      int marker = head[at + 1] & 0xff;
+      int length = b.getShort(at + 2) & 0xffff;
+      if (marker == 0xe1 && at + 4 + length - 2 <= head.length && length >= 16
+          && new String(head, at + 4, 6, StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
+        return orientationOfTiff(ByteBuffer.wrap(head, at + 10, length - 8).slice());
+      }
+      if (marker == 0xda || length < 2) {
+        return 1; // the image data starts: no EXIF before it
+      }
+      at += 2 + length;
+    }
+    return 1;
+  }
+
+  private static int orientationOfTiff(ByteBuffer tiff) {
+    if (tiff.remaining() < 8) {
+      return 1;
+    }
+    tiff.order(tiff.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+    long directory = tiff.getInt(4) & 0xffffffffL;
+    if (directory + 2 > tiff.limit()) {
+      return 1;
+    }
+    int entries = tiff.getShort((int) directory) & 0xffff;
+    for (int e = 0; e < entries; e++) {
+      int entry = (int) directory + 2 + 12 * e;
+      if (entry + 12 > tiff.limit()) {
+        return 1;
+      }
+      if ((tiff.getShort(entry) & 0xffff) == 0x0112) {
+        int value = tiff.getShort(entry + 8) & 0xffff;
+        return value >= 1 && value <= 8 ? value : 1;
+      }
+    }
+    return 1;
   }
 
   /** Shrinks by averaging, over each target pixel, the source pixels its area covers (in part). */
