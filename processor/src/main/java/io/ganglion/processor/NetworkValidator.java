@@ -428,7 +428,8 @@ final class NetworkValidator {
         error(Messages.sameStride(layerName, stride, flow), field, conv,
             explicitValue(conv, "padding"));
         valid = false;
-      } else if (kernel > in.height() || kernel > in.width()) {
+      } else if (!same && (kernel > in.height() || kernel > in.width())) {
+        // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
             Math.min(in.height(), in.width())), field, conv,
             explicitValue(conv, "kernel"));

@@ -168,6 +168,19 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void aSameKernelMayBeLargerThanItsInputAsInPyTorch() {
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(input = {1, 3, 4}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 2, kernel = 7, padding = Padding.SAME) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
+
+  @Test
   void kernelTooLarge_poolWindow() {
     assertOnlyError(
         source("Foo",

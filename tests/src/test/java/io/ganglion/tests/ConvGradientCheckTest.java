@@ -40,6 +40,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("BatchNormFirst", batch));
       cases.add(Arguments.of("DropoutFirst", batch));
       cases.add(Arguments.of("FlooredStrides", batch));
+      cases.add(Arguments.of("SameLargeKernels", batch));
     }
     return cases.build();
   }
@@ -68,6 +69,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_DropoutFirst(seed);
       case "FlooredStrides":
         return new Net_Networks_FlooredStrides(seed);
+      case "SameLargeKernels":
+        return new Net_Networks_SameLargeKernels(seed);
       default:
         throw new IllegalArgumentException(name);
     }

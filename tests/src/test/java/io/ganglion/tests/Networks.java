@@ -422,6 +422,26 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * SAME convolutions with kernels larger than the input (5 over 3x4, 6 over 3x4: even, padded one
+   * more at the end), which PyTorch's padding='same' allows: some kernel positions see only
+   * padding.
+   */
+  @Network(input = {2, 3, 4}, loss = Loss.MSE)
+  abstract static class SameLargeKernels {
+    @Conv2d(filters = 8, kernel = 5, padding = Padding.SAME, activation = TANH)
+    Layer conv1;
+
+    @Conv2d(filters = 4, kernel = 6, padding = Padding.SAME)
+    Layer conv2;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 2)
+    Layer out;
+  }
+
   /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
   @Network(input = {3, 1, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PixelBatchNorm {

@@ -42,6 +42,11 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void sameConvolutionsWithKernelsLargerThanTheInput() throws IOException {
+    check(new Net_Networks_SameLargeKernels(1), "SameLargeKernels", 3, null);
+  }
+
+  @Test
   void batchNormTrainingAndInference() throws IOException {
     check(new Net_Networks_BatchNormFirst(1), "BatchNormFirst", 4, null);
   }

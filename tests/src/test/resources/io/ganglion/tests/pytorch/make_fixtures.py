@@ -79,6 +79,18 @@ class FlooredStrides(nn.Module):
         return self.logits(torch.flatten(x, 1))
 
 
+class SameLargeKernels(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 8, 5, padding="same")
+        self.conv2 = nn.Conv2d(8, 4, 6, padding="same")
+        self.out = nn.Linear(48, 2)
+
+    def forward(self, x):
+        x = self.conv2(torch.tanh(self.conv1(x)))
+        return self.out(torch.flatten(x, 1))
+
+
 class BatchNormFirst(nn.Module):
     def __init__(self):
         super().__init__()
@@ -144,3 +156,4 @@ write("ConvStridedAvgPool.txt", ConvStridedAvgPool(), (3, 9, 9), 2, "mse", [])
 write("BatchNormFirst.txt", BatchNormFirst(), (5,), 4, "mse", [])
 write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
 write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
+write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
