@@ -212,7 +212,7 @@ final class Messages {
   }
 
   static String kernelTooLarge(String layer, String what, int size, String shown, String flow,
-      int largest) {
+      String largest) {
     return tag("KernelTooLarge") + layer + ": a " + size + "x" + size + " " + what
         + " must fit its " + shown + " input, but does not (" + flow + "); use a " + what
         + " of at most " + largest;

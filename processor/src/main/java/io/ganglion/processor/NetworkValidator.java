@@ -431,8 +431,8 @@ final class NetworkValidator {
       } else if (!same && (kernel > in.height() || kernel > in.width())) {
         // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
-            Math.min(in.height(), in.width())), field, conv,
-            explicitValue(conv, "kernel"));
+            Math.min(in.height(), in.width()) + (stride == 1 ? ", or padding = SAME" : "")),
+            field, conv, explicitValue(conv, "kernel"));
         valid = false;
       } else if (same) {
         pad = (kernel - 1) / 2;
@@ -485,7 +485,8 @@ final class NetworkValidator {
     if (valid && walk.known) {
       if (size > in.height() || size > in.width()) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
-            Math.min(in.height(), in.width())), field, pool, explicitValue(pool, "size"));
+            String.valueOf(Math.min(in.height(), in.width()))), field, pool,
+            explicitValue(pool, "size"));
         valid = false;
       } else {
         // As a convolution: what a last window would only partly cover is left out (PyTorch).

@@ -163,7 +163,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/KernelTooLarge] conv2: a 5x5 kernel must fit its 16x4x4 input, but does not"
-            + " (pool1 makes 16x16x16 -> 16x4x4); use a kernel of at most 4",
+            + " (pool1 makes 16x16x16 -> 16x4x4); use a kernel of at most 4, or padding = SAME",
         "kernel = 5");
   }
 
