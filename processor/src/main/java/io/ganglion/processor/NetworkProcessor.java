@@ -214,7 +214,9 @@ public final class NetworkProcessor extends AbstractProcessor {
   /** Writes a stand-in Net_ class for a class with errors; see {@link StandInWriter}. */
   private void writeStandIn(TypeElement type, boolean extendable) throws IOException {
     TypeElement model = processingEnv.getElementUtils().getTypeElement(NetworkValidator.MODEL);
-    StandInWriter.write(type, model, extendable).writeTo(processingEnv.getFiler());
+    // Another class already holding the name is reported as for a class without errors (it
+    // was an InternalError).
+    writeOrReportTaken(StandInWriter.write(type, model, extendable), type);
   }
 
   /**

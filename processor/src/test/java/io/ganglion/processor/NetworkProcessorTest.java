@@ -372,6 +372,25 @@ class NetworkProcessorTest {
   }
 
   @Test
+  void aTakenNameIsReportedAlsoForAClassWithErrors() {
+    // The stand-in written for a class with errors met the taken name: it was an InternalError.
+    JavaFileObject taken = source("Net_P", "class Net_P {}");
+    JavaFileObject network =
+        source("P",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class P {",
+            "  @Dense(units = 0) Layer out;",
+            "}");
+    Compilation compilation = compile(taken, network);
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall]");
+    assertThat(compilation).hadErrorContaining("[Network/GeneratedNameTaken] P must have a"
+        + " generated class of its own");
+    for (javax.tools.Diagnostic<? extends JavaFileObject> d : compilation.errors()) {
+      assertThat(d.getMessage(null)).doesNotContain("InternalError");
+    }
+  }
+
+  @Test
   void defaultPackage_works() {
     Compilation compilation =
         compile(
