@@ -102,6 +102,10 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
           + label + "' must be in [0, " + Net_Flowers.OUTPUTS + "), the outputs of Flowers,"
           + " but reached " + (all.classes() - 1));
     }
+    if (classes != null && classes.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("--classes must give every class a name, but was '"
+          + String.join(",", classes) + "'");
+    }
     if (classes != null
         && (classes.size() < all.classes() || classes.size() > Net_Flowers.OUTPUTS)) {
       throw new IllegalArgumentException("--classes must name each of the data's "

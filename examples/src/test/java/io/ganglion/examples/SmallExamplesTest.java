@@ -106,6 +106,9 @@ class SmallExamplesTest {
     assertTrue(headerless.out().contains("60 rows"), headerless::toString);
     Cli notANumber = Cli.run("tabular", "--csv", tsv.toString(), "--no-header");
     assertTrue(notANumber.err().contains("--label must be a column number"), notANumber::toString);
+    Cli blankName = Cli.run("tabular", "--classes", "a,,c");
+    assertTrue(blankName.err().startsWith("error: --classes must give every class a name, but"
+        + " was 'a,,c'"), blankName::toString);
     // The bundled file's errors do not name its temporary copy.
     Cli bundled = Cli.run("tabular", "--label", "nosuch");
     assertTrue(bundled.err().startsWith("error: the bundled flowers.csv"), bundled::toString);

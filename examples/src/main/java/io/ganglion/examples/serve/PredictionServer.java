@@ -150,7 +150,9 @@ final class PredictionServer implements AutoCloseable {
       // The client went away, or a bug: log it, answer if still possible, never kill the worker.
       // The client is told no more than that: the details may say too much about the server.
       System.err.println("ganglion-http: " + exchange.getRequestMethod() + " "
-          + exchange.getRequestURI().getPath() + " failed: " + e);
+          + exchange.getRequestURI().getPath() + (e instanceof IOException
+              ? ": the client's connection ended or timed out (" + e.getMessage() + ")"
+              : " failed: " + e));
       try {
         send(exchange, 500, error("internal error; the server's log has the details"));
       } catch (IOException | RuntimeException ignored) {
