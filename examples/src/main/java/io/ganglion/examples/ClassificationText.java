@@ -44,12 +44,13 @@ public final class ClassificationText {
     StringBuilder out = new StringBuilder(
         "confusion matrix (rows: true class, columns: predicted class):\n");
     out.append(" ".repeat(width + 2));
+    // Names are cut to the cell; if cut names would look alike ("class 0", "class 1"), every
+    // cut one becomes its number.
+    boolean cutNamesDiffer = distinctWhenCut(names, m.length, cell - 1);
     for (int c = 0; c < m.length; c++) {
       String shortName = name(names, c);
       if (shortName.length() > cell - 1) {
-        // Cut to the cell; names that would look alike cut ("class 0", "class 1") get numbers.
-        shortName = distinctWhenCut(names, m.length, cell - 1)
-            ? shortName.substring(0, cell - 1) : Integer.toString(c);
+        shortName = cutNamesDiffer ? shortName.substring(0, cell - 1) : Integer.toString(c);
       }
       out.append(String.format(Locale.ROOT, "%" + cell + "s", shortName));
     }

@@ -779,7 +779,8 @@ public final class Trainer {
     private int restore(Checkpoint c) {
       initialRate = c.initialRate();
       if (parallel != null && parallel.setReplicaRandomStates(c.workerRandomStates())) {
-        // Making the replicas advanced the model's count of replicas made: put it back too.
+        // A model written by hand may have advanced its state while its replicas were made (a
+        // generated one keeps it: ParallelGradients seeds the workers itself): put it back too.
         model.setRandomState(c.randomState());
       }
       if (schedule != null) {
