@@ -410,7 +410,7 @@ final class NetworkWriter {
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
         .addCode(labelCheck())
         .addStatement("grow(count)")
-        .addStatement("lastCount = count")
+        .addStatement("lastCount = -1")
         .build());
     type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
         .addParameter(float[].class, "inputs")
@@ -437,7 +437,8 @@ final class NetworkWriter {
         .addParameter(int.class, "offset")
         .addParameter(int.class, "count")
         .addParameter(float.class, "gradScale")
-        .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)");
+        .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
+        .addStatement("lastCount = count");
     String derivative = DenseWriter.activationMethod(last.layer.activation());
     if (derivative != null) {
       loss.beginControlFlow("for (int n = 0; n < count; n++)")
@@ -810,6 +811,9 @@ final class NetworkWriter {
             .addStatement("$T.gradScale(gradScale)", CHECKS)
             .addCode(labelCheck())
             .addStatement("grow(count)")
+            // The outputs are overwritten now; they are this batch's classes only once its loss
+            // (which checks the labels) has passed.
+            .addStatement("lastCount = -1")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
             .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
             .addStatement("lastCount = count");

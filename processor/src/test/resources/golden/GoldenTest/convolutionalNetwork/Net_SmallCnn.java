@@ -420,6 +420,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     Checks.gradScale(gradScale);
     Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
+    lastCount = -1;
     forward(inputs, offset, count, true);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
     lastCount = count;

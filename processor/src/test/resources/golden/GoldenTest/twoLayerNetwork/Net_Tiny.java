@@ -232,6 +232,7 @@ public final class Net_Tiny extends Tiny implements Model {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
     Checks.gradScale(gradScale);
     grow(count);
+    lastCount = -1;
     forward(inputs, offset, count);
     double loss = lossGradient(labels, targets, offset, count, gradScale);
     lastCount = count;

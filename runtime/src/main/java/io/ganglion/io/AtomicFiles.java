@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,37 +39,21 @@ final class AtomicFiles {
    * lets tests make the write fail midway.
    */
   static void write(Path file, Body body, UnaryOperator<OutputStream> wrap) throws IOException {
-    if (file == null) {
-      throw new IllegalArgumentException("file must not be null");
-    }
-    Path target = file.toAbsolutePath();
-    // A symbolic link stays a link: the file it points to is the one replaced.
-    for (int links = 0; Files.isSymbolicLink(target); links++) {
-      if (links == 40) {
-        throw new IOException(file + ": must be a file or a link to one, but its symbolic links"
-            + " form a loop");
-      }
-      target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
-    }
+    Path target = checkTarget(file);
     Path dir = target.getParent();
-    if (Files.isDirectory(target)) {
-      throw new IOException(file + ": must be a file to save to, but is a directory");
-    }
     boolean replacing = Files.exists(target);
-    if (replacing && !Files.isWritable(target)) {
-      // Renaming over it would work in a writable directory, but a read-only file is a "no".
-      throw new AccessDeniedException(file.toString(), null,
-          "could not be saved: the file exists and is not writable");
-    }
     Path temp;
     try {
       temp = createTemp(dir, target.getFileName().toString());
     } catch (NoSuchFileException e) {
-      throw new IOException(file + ": could not be saved: its directory " + dir
-          + " does not exist", e);
+      throw new IOException(file + ": could not be saved: " + (Files.isDirectory(dir)
+          ? "the file system refused to create a file in " + dir
+          : "its directory " + dir + " does not exist"), e);
     } catch (AccessDeniedException e) {
       throw new IOException(file + ": could not be saved: its directory " + dir
           + " is not writable", e);
+    } catch (IOException e) {
+      throw named(file, e);
     }
     boolean done = false;
     try {
@@ -102,6 +87,67 @@ final class AtomicFiles {
     }
   }
 
+  /**
+   * Checks that {@code file} can be saved, before anything is written, and returns the file that
+   * saving replaces (a symbolic link's target): not a directory or a special file (a device or a
+   * pipe, which a rename would replace by a regular file), not a read-only file, in an existing,
+   * writable directory on a writable file system.
+   */
+  static Path checkTarget(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    Path target = file.toAbsolutePath();
+    // A symbolic link stays a link: the file it points to is the one replaced.
+    for (int links = 0; Files.isSymbolicLink(target); links++) {
+      if (links == 40) {
+        throw new IOException(file + ": must be a file or a link to one, but its symbolic links"
+            + " form a loop");
+      }
+      target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
+    }
+    if (Files.isDirectory(target)) {
+      throw new IOException(file + ": must be a file to save to, but is a directory");
+    }
+    if (Files.exists(target)) {
+      if (!Files.isRegularFile(target)) {
+        throw new IOException(file + ": must be a regular file to save to, but is a special"
+            + " file (a device, pipe or socket)");
+      }
+      if (!Files.isWritable(target)) {
+        // Renaming over it would work in a writable directory, but a read-only file is a "no".
+        throw new AccessDeniedException(file.toString(), null,
+            "could not be saved: the file exists and is not writable");
+      }
+    }
+    Path dir = target.getParent();
+    if (dir == null || !Files.exists(dir)) {
+      throw new IOException(
+          file + ": could not be saved: its directory " + dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(
+          file + ": could not be saved: its parent " + dir + " is not a directory");
+    }
+    if (isReadOnlyStore(dir)) {
+      throw new IOException(file + ": could not be saved: its directory " + dir
+          + " is on a read-only file system");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new IOException(
+          file + ": could not be saved: its directory " + dir + " is not writable");
+    }
+    return target;
+  }
+
+  private static boolean isReadOnlyStore(Path dir) {
+    try {
+      return Files.getFileStore(dir).isReadOnly();
+    } catch (IOException e) {
+      return false; // not known: creating the temporary file will tell
+    }
+  }
+
   private static Path createTemp(Path dir, String name) throws IOException {
     for (int attempt = 0; ; attempt++) {
       String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
@@ -120,13 +166,21 @@ final class AtomicFiles {
     }
   }
 
-  /** The exception, or one naming the file being saved if its message does not. */
+  /**
+   * An exception naming the file being saved and the reason, rather than the temporary file the
+   * system names ("/dir/.model.safetensors.1f2e.tmp: Read-only file system").
+   */
   private static IOException named(Path file, IOException e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains(file.toString())) {
+    String reason = e instanceof FileSystemException
+        ? ((FileSystemException) e).getReason() : e.getMessage();
+    if (!(e instanceof FileSystemException) && reason != null
+        && reason.contains(file.toString())) {
       return e;
     }
-    return new IOException(file + ": could not be saved: " + message, e);
+    if (reason == null) {
+      reason = e.getClass().getSimpleName();
+    }
+    return new IOException(file + ": could not be saved: " + reason, e);
   }
 
   /**

@@ -53,6 +53,17 @@ public final class ModelFiles {
   }
 
   /**
+   * Checks, without writing anything, that {@code file} can be saved to: not a directory or a
+   * special file, not read-only, in an existing, writable directory. Throws the {@link
+   * IOException} a save would end with; {@code Trainer} calls it before training for its
+   * checkpoint and best-weights files, so that a typo in a path fails before the first epoch
+   * rather than after it.
+   */
+  public static void checkSavable(Path file) throws IOException {
+    AtomicFiles.checkTarget(file);
+  }
+
+  /**
    * The parameters and buffers of {@code model} as a tensor set, with Ganglion's metadata. Buffers
    * are stored as {@code dtype} too, except counters ({@code num_batches_tracked}), which are
    * {@link DType#I64} as in PyTorch.
@@ -78,6 +89,9 @@ public final class ModelFiles {
    * normalization's running statistics), as a PyTorch {@code state_dict} holds them.
    */
   public static List<Parameter> state(Model model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
     List<Parameter> buffers = model.buffers();
     if (buffers.isEmpty()) {
       return model.parameters();
@@ -93,6 +107,9 @@ public final class ModelFiles {
 
   /** The metadata Ganglion records: format (as PyTorch tools expect), network, spec, version. */
   public static Map<String, String> metadata(Model model) {
+    if (model == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("format", "pt");
     metadata.put(NETWORK_KEY, model.name());

@@ -3,6 +3,7 @@ package io.ganglion.optim;
 import io.ganglion.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,24 +217,37 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       throw new IllegalArgumentException(
           "state must come from a " + kind + " optimizer, but came from " + state.optimizer());
     }
-    bind(parameters);
-    if (state.tensors().size() != bound.length * slotNames.size()) {
+    double rate = checkLearningRate(state.learningRate());
+    // Everything is checked before anything changes: a refused state leaves the optimizer as it
+    // was, unbound if it was.
+    Parameter[] params;
+    List<String> names;
+    if (bound != null) {
+      bind(parameters);
+      params = bound;
+      names = slotNames;
+    } else {
+      params = checkedParameters(parameters);
+      names = slotNamesForConfiguration();
+    }
+    if (state.tensors().size() != params.length * names.size()) {
       throw new IllegalArgumentException(
-          "state must hold " + bound.length * slotNames.size() + " tensors, slots " + slotNames
+          "state must hold " + params.length * names.size() + " tensors, slots " + names
               + " of each parameter, but held " + state.tensors().size() + " "
               + state.tensors().keySet() + "; was the optimizer configured the same way?");
     }
-    for (int k = 0; k < bound.length; k++) {
-      for (int s = 0; s < slotNames.size(); s++) {
-        String name = bound[k].name() + "." + slotNames.get(s);
+    for (Parameter p : params) {
+      for (String slot : names) {
+        String name = p.name() + "." + slot;
         float[] logical = state.tensors().get(name);
-        if (logical == null || logical.length != bound[k].size()) {
+        if (logical == null || logical.length != p.size()) {
           throw new IllegalArgumentException(
-              "state must hold tensor '" + name + "' of " + bound[k].size() + " values, but "
+              "state must hold tensor '" + name + "' of " + p.size() + " values, but "
                   + (logical == null ? "had no such tensor" : "it had " + logical.length));
         }
       }
     }
+    bind(parameters);
     for (int k = 0; k < bound.length; k++) {
       for (int s = 0; s < slotNames.size(); s++) {
         fromLogical(bound[k], state.tensors().get(bound[k].name() + "." + slotNames.get(s)),
@@ -241,7 +255,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       }
     }
     this.steps = state.steps();
-    this.learningRate = checkLearningRate(state.learningRate());
+    this.learningRate = rate;
   }
 
   private void bind(List<Parameter> parameters) {
@@ -266,14 +280,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       }
       return;
     }
-    Parameter[] given = parameters.toArray(new Parameter[0]);
-    for (int k = 0; k < given.length; k++) {
-      if (given[k] == null) {
-        throw new IllegalArgumentException(
-            "parameters must not hold null, but element " + k + " of " + given.length + " was");
-      }
-    }
-    bound = given;
+    bound = checkedParameters(parameters);
     // copyOf returns an immutable list (a model's parameters()) as it is, and copies any other.
     boundList = List.copyOf(parameters);
     rowStart = new int[bound.length];
@@ -297,6 +304,33 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
         slots[s][k] = rows;
       }
     }
+  }
+
+  /**
+   * The parameters a first step binds: at least one, none null, none twice (PyTorch refuses an
+   * empty list and a parameter given twice, which would be updated twice per step).
+   */
+  private static Parameter[] checkedParameters(List<Parameter> parameters) {
+    if (parameters == null) {
+      throw new IllegalArgumentException("parameters must not be null");
+    }
+    Parameter[] given = parameters.toArray(new Parameter[0]);
+    if (given.length == 0) {
+      throw new IllegalArgumentException("parameters must not be empty");
+    }
+    Map<Parameter, Integer> seen = new IdentityHashMap<>();
+    for (int k = 0; k < given.length; k++) {
+      if (given[k] == null) {
+        throw new IllegalArgumentException(
+            "parameters must not hold null, but element " + k + " of " + given.length + " was");
+      }
+      Integer first = seen.putIfAbsent(given[k], k);
+      if (first != null) {
+        throw new IllegalArgumentException("parameters must not hold a parameter twice, but"
+            + " elements " + first + " and " + k + " are both '" + given[k].name() + "'");
+      }
+    }
+    return given;
   }
 
   private boolean sameParameters(List<Parameter> parameters) {

@@ -22,6 +22,10 @@ public record OptimizerState(
     if (steps < 0) {
       throw new IllegalArgumentException("steps must not be negative, but was " + steps);
     }
+    if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learning rate must be non-negative and finite, but was " + learningRate);
+    }
     tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
   }
 }

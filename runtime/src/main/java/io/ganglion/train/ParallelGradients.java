@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.Checks;
 import io.ganglion.internal.SplitMix;
 import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
@@ -225,6 +226,9 @@ public final class ParallelGradients implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException(method + " must not be called after close()");
     }
+    // Checked here, in the caller's terms: a worker would name only its own slice of the batch.
+    Checks.batch(inputs, offset, count, model.inputSize(), labels, targets, model.outputSize(),
+        true);
     this.caller = Thread.currentThread();
     this.inputs = inputs;
     this.offset = offset;
@@ -276,12 +280,17 @@ public final class ParallelGradients implements AutoCloseable {
     for (int w = 1; w < workers; w++) {
       LockSupport.unpark(threads[w]);
     }
-    work(0);
+    Throwable own = null;
+    try {
+      work(0);
+    } catch (Throwable e) {
+      own = e; // the other workers still run this phase: wait for them before throwing
+    }
     long start = System.nanoTime();
     while (finished.get() < workers - 1) {
       pause(start);
     }
-    Throwable t = failure;
+    Throwable t = own != null ? own : failure;
     if (t != null) {
       if (t instanceof RuntimeException) {
         throw (RuntimeException) t;
@@ -301,6 +310,12 @@ public final class ParallelGradients implements AutoCloseable {
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
     begin("evaluateBatch", inputs, offset, labels, targets, count);
+    if (outputs != null) {
+      Checks.batchOutputs(outputs, count, model.outputSize());
+    }
+    if (classes != null) {
+      Checks.batchClasses(classes, count);
+    }
     this.outputs = outputs;
     this.classes = classes;
     int slice = (count + workers - 1) / workers;
@@ -379,9 +394,13 @@ public final class ParallelGradients implements AutoCloseable {
    * if the model does not keep them.
    */
   public int lastBatchClasses(int[] classes) {
+    if (closed) {
+      throw new IllegalStateException("lastBatchClasses must not be called after close()");
+    }
     if (split != null) {
       return model.lastBatchClasses(classes, 0);
     }
+    Checks.classesAt(classes, 0, count);
     int total = 0;
     for (int w = 0; w < workers; w++) {
       int from = sampleShare(count, w);

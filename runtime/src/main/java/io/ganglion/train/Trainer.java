@@ -723,6 +723,8 @@ public final class Trainer {
 
     private History fitEpochs() {
       checkMonitors();
+      checkSavable("checkpoint", checkpointFile);
+      checkSavable("keepBest", keepBestFile);
       stopRequested = false;
       best.save();
       initialRate = optimizer.learningRate();
@@ -979,6 +981,21 @@ public final class Trainer {
           throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
               + " reports " + reported + ", but was '" + watched + "'");
         }
+      }
+    }
+
+    /**
+     * Fails before the first epoch if a file the run writes could not be saved (a missing
+     * directory, a directory in its place), rather than after an epoch has changed the weights.
+     */
+    private void checkSavable(String option, Path file) {
+      if (file == null) {
+        return;
+      }
+      try {
+        ModelFiles.checkSavable(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(option + " file " + e.getMessage(), e);
       }
     }
 

@@ -117,6 +117,37 @@ class AtomicWriteTest {
         + " does not exist", io.getMessage());
   }
 
+  @Test
+  void aFileInPlaceOfTheDirectoryIsNamedAsSuch() throws IOException {
+    Path notDirectory = Files.writeString(dir.resolve("notes.txt"), "not a directory");
+    Path file = notDirectory.resolve("net.safetensors");
+    IOException e = assertThrows(IOException.class, () -> TwoLayerNet.small().save(file));
+    assertEquals(file + ": could not be saved: its parent " + notDirectory
+        + " is not a directory", e.getMessage());
+    e = assertThrows(IOException.class, () -> ModelFiles.checkSavable(file));
+    assertEquals(file + ": could not be saved: its parent " + notDirectory
+        + " is not a directory", e.getMessage());
+  }
+
+  /** A rename would replace a pipe or a device by a regular file; the save refuses instead. */
+  @Test
+  void aSpecialFileIsNotReplaced() throws Exception {
+    Path pipe = dir.resolve("pipe");
+    Process mkfifo;
+    try {
+      mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+    } catch (IOException e) {
+      Assumptions.abort("no mkfifo here");
+      return;
+    }
+    Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(pipe), "mkfifo failed");
+    IOException e = assertThrows(IOException.class, () -> TwoLayerNet.small().save(pipe));
+    assertEquals(pipe + ": must be a regular file to save to, but is a special file (a device,"
+        + " pipe or socket)", e.getMessage());
+    assertTrue(Files.exists(pipe) && !Files.isRegularFile(pipe), "the pipe is still a pipe");
+    assertEquals(List.of(pipe), listing());
+  }
+
   private List<Path> listing() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.collect(Collectors.toList());

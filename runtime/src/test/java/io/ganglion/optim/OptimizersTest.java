@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ganglion.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -322,6 +324,50 @@ final class OptimizersTest {
         () -> Sgd.of(0.1).loadState(parameters(), withMomentum.state()));
     assertEquals("state must hold 0 tensors, slots [] of each parameter, but held 2"
         + " [w.momentum_buffer, b.momentum_buffer]; was the optimizer configured the same way?",
+        e.getMessage());
+  }
+
+  /** A refused state changes nothing: the optimizer stays unbound, or keeps its own state. */
+  @Test
+  void aRefusedStateLeavesTheOptimizerAsItWas() {
+    List<Parameter> parameters = parameters();
+    Adam trained = Adam.of(0.01);
+    setGradients(parameters, 1);
+    trained.step(parameters);
+    OptimizerState good = trained.state();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new OptimizerState("Adam", 9, Double.NaN, good.tensors()));
+    assertEquals("learning rate must be non-negative and finite, but was NaN", e.getMessage());
+
+    Map<String, float[]> shortMoment = new LinkedHashMap<>(good.tensors());
+    shortMoment.put("b.exp_avg_sq", new float[2]);
+    OptimizerState bad = new OptimizerState("Adam", 9, 0.5, shortMoment);
+    Adam fresh = Adam.of(0.1);
+    e = assertThrows(IllegalArgumentException.class, () -> fresh.loadState(parameters, bad));
+    assertEquals("state must hold tensor 'b.exp_avg_sq' of 3 values, but it had 2",
+        e.getMessage());
+    assertEquals(0, fresh.steps());
+    assertEquals(0.1, fresh.learningRate());
+    List<Parameter> others = parameters();
+    fresh.step(others); // still unbound: takes the parameters of its first step
+    assertEquals(1, fresh.steps());
+
+    float[] before = trained.state().tensors().get("w.exp_avg");
+    e = assertThrows(IllegalArgumentException.class, () -> trained.loadState(parameters, bad));
+    assertEquals(1, trained.steps());
+    assertEquals(0.01, trained.learningRate());
+    assertArrayEquals(before, trained.state().tensors().get("w.exp_avg"));
+  }
+
+  @Test
+  void anEmptyListOrAParameterTwiceIsRefused() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Adam.of(0.1).step(List.of()));
+    assertEquals("parameters must not be empty", e.getMessage());
+    Parameter b = Parameter.flat("b", 3);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sgd.of(0.1).step(List.of(b, Parameter.flat("c", 2), b)));
+    assertEquals("parameters must not hold a parameter twice, but elements 0 and 2 are both 'b'",
         e.getMessage());
   }
 

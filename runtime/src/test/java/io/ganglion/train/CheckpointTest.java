@@ -15,6 +15,7 @@ import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,6 +133,25 @@ class CheckpointTest {
     assertEquals(List.of(), epochsRun);
     assertEquals(2, history.epochs());
     assertEquals(1, history.stoppedEpoch());
+  }
+
+  /** A file that could not be written fails the run before the first epoch, not after it. */
+  @Test
+  void anUnwritableCheckpointOrBestFileFailsBeforeTraining() {
+    LinearModel net = model(1);
+    float[] before = net.parameter("linear.weight").toArray();
+    Path nowhere = dir.resolve("no").resolve("such").resolve("ckpt.safetensors");
+    Adam adam = Adam.of(0.01);
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> adam(net).optimizer(adam).checkpoint(nowhere).fit(DATA));
+    assertEquals("checkpoint file " + nowhere + ": could not be saved: its directory "
+        + nowhere.getParent() + " does not exist", e.getMessage());
+    e = assertThrows(UncheckedIOException.class,
+        () -> adam(net).optimizer(adam).keepBest(dir, "val_loss").fit(DATA));
+    assertEquals("keepBest file " + dir + ": must be a file to save to, but is a directory",
+        e.getMessage());
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    assertEquals(0, adam.steps());
   }
 
   @Test

@@ -49,6 +49,40 @@ class LastBatchClassesTest {
     assertEquals("inputs must not be null", e.getMessage());
   }
 
+  /**
+   * A pass refused for a bad label has overwritten the outputs already: it reports no classes,
+   * rather than the outputs it left under the previous pass's count.
+   */
+  @Test
+  void aPassRefusedForItsLabelsReportsNoClasses() {
+    Model net = new Net_Networks_Medium(4);
+    RandomBatch data = new RandomBatch(net, 10, 1);
+    net.forwardBackward(data.x, 0, data.labels, null, 4, 0.25f);
+    int[] bad = data.labels.clone();
+    bad[7] = 99;
+    assertThrows(IllegalArgumentException.class,
+        () -> net.forwardBackward(data.x, 4, bad, null, 4, 0.25f));
+    assertEquals(-1, net.lastBatchClasses(new int[4], 0));
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      parallel.computeGradients(data.x, 0, data.labels, null, 4);
+      assertEquals(4, parallel.lastBatchClasses(new int[4]));
+      assertThrows(IllegalArgumentException.class,
+          () -> parallel.computeGradients(data.x, 4, bad, null, 4));
+      assertEquals(-1, parallel.lastBatchClasses(new int[4]), "split by weight rows");
+      // The workers finished the refused step before the call threw: the next one is whole.
+      double loss = parallel.computeGradients(data.x, 2, data.labels, null, 8);
+      float[] gradient = new float[net.parameters().get(0).size()];
+      net.parameters().get(0).copyGradientTo(gradient);
+      Model fresh = new Net_Networks_Medium(4);
+      try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
+        assertEquals(other.computeGradients(data.x, 2, data.labels, null, 8), loss);
+        float[] expected = new float[gradient.length];
+        fresh.parameters().get(0).copyGradientTo(expected);
+        assertArrayEquals(expected, gradient);
+      }
+    }
+  }
+
   @Test
   void splitByWeightRowsGivesTheSameClasses() {
     for (int workers : new int[] {2, 3}) {

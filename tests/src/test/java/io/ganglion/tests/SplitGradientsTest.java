@@ -114,6 +114,35 @@ class SplitGradientsTest {
     assertArrayEquals(before, net.parameters().get(0).toArray());
   }
 
+  /** The batch is checked in the caller's terms, not in those of a worker's slice. */
+  @Test
+  void aBadBatchIsNamedAsTheCallerGaveIt() {
+    Model net = new Net_Networks_Medium(3);
+    int width = net.inputSize();
+    for (int workers : new int[] {2, 3}) {
+      try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> parallel.computeGradients(new float[4 * width], 0, new int[5], null, 5));
+        assertEquals("inputs must hold samples [0, 5) of " + width + " values, i.e. "
+            + 5 * width + " values, but held " + 4 * width, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> parallel.computeGradients(new float[4 * width], 0, new int[3], null, 4));
+        assertEquals("labels must hold samples [0, 4), but held 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> parallel.computeGradients(new float[4 * width], 0, new int[4], null, 0));
+        assertEquals("count must be at least 1, but was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> parallel.evaluateBatch(
+            new float[4 * width], 0, new int[4], null, 4, new float[1], null));
+        assertEquals("outputs must have room for 4 x " + net.outputSize() + " values, but had 1",
+            e.getMessage());
+        parallel.close();
+        IllegalStateException closed = assertThrows(IllegalStateException.class,
+            () -> parallel.lastBatchClasses(new int[4]));
+        assertEquals("lastBatchClasses must not be called after close()", closed.getMessage());
+      }
+    }
+  }
+
   private static float[][] trainSteps(int workers) {
     Model net = new Net_Networks_VectorEdges(8);
     RandomBatch data = new RandomBatch(net, 60, 4);

@@ -4,6 +4,7 @@ import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 import io.ganglion.examples.ClassificationText;
 import io.ganglion.examples.GanglionCommand;
+import io.ganglion.io.ModelFiles;
 import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Sgd;
@@ -11,8 +12,8 @@ import io.ganglion.train.Evaluation;
 import io.ganglion.train.History;
 import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -85,19 +86,10 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
 
   /** Fails unless {@code file} can be written: a file (not a directory) in a writable one. */
   static void checkWritable(Path file, String option) {
-    Path absolute = file.toAbsolutePath();
-    Path dir = absolute.getParent();
-    if (Files.isDirectory(absolute)) {
-      throw new IllegalArgumentException(option + " " + file + ": must be a file, but is a"
-          + " directory");
-    }
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
-          + (dir != null && Files.exists(dir) ? " is a file" : " does not exist"));
-    }
-    if (!Files.isWritable(dir)) {
-      throw new IllegalArgumentException(option + " " + file + ": its directory " + dir
-          + " is not writable");
+    try {
+      ModelFiles.checkSavable(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + e.getMessage(), e);
     }
   }
 
