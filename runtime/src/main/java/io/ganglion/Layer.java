@@ -32,6 +32,11 @@ public final class Layer {
       int[] outputShape,
       Parameter weight,
       Parameter bias) {
+    if (name == null || kind == null || activation == null || inputShape == null
+        || outputShape == null) {
+      throw new IllegalArgumentException(
+          "name, kind, activation, inputShape and outputShape must not be null");
+    }
     this.name = name;
     this.kind = kind;
     this.activation = activation;

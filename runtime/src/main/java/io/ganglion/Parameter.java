@@ -39,6 +39,11 @@ public final class Parameter {
    * (o, k)} lives at {@code data()[k][o]}.
    */
   public static Parameter transposed(String name, int... shape) {
+    checkShape(name, shape);
+    if (shape.length == 0) {
+      throw new IllegalArgumentException(
+          "shape of a transposed parameter must have at least one dimension, but had none");
+    }
     int rest = 1;
     for (int i = 1; i < shape.length; i++) {
       rest *= shape[i];
@@ -49,12 +54,35 @@ public final class Parameter {
 
   /** A tensor stored in one row, in its logical order. */
   public static Parameter flat(String name, int... shape) {
+    checkShape(name, shape);
     int size = 1;
     for (int d : shape) {
       size *= d;
     }
     return new Parameter(name, shape.clone(), false, new float[][] {new float[size]},
         new float[][] {new float[size]});
+  }
+
+  /** Refuses a missing name, a negative dimension, or more elements than a Java array holds. */
+  private static void checkShape(String name, int[] shape) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("name must not be null or empty");
+    }
+    if (shape == null) {
+      throw new IllegalArgumentException("shape of " + name + " must not be null");
+    }
+    long size = 1;
+    for (int d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("shape of " + name
+            + " must not have a negative dimension, but was " + Arrays.toString(shape));
+      }
+      size = Math.min(size * d, Long.MAX_VALUE / Integer.MAX_VALUE);
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("shape of " + name + " must hold at most "
+          + (Integer.MAX_VALUE - 8) + " elements (a Java array), but was " + Arrays.toString(shape));
+    }
   }
 
   /**

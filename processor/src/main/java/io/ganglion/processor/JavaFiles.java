@@ -1,11 +1,18 @@
 package io.ganglion.processor;
 
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ModuleElement;
+import javax.lang.model.element.ModuleElement.RequiresDirective;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -29,7 +36,63 @@ final class JavaFiles {
       "Integer", "Long", "Math", "Object", "Override", "RuntimeException", "String",
       "StringBuilder", "SuppressWarnings", "System", "Thread", "UnsupportedOperationException");
 
+  private static final ClassName GENERATED =
+      ClassName.get("javax.annotation.processing", "Generated");
+  private static final String JAVA_COMPILER = "java.compiler";
+
   private JavaFiles() {}
+
+  /**
+   * Marks {@code type} {@code @Generated} by Ganglion, where the code it is compiled with can see
+   * that annotation: a named module that does not read {@code java.compiler} (which holds {@code
+   * javax.annotation.processing}) could not compile a generated class that names it, so there the
+   * mark is left out (the {@code ganglion.network} metadata and the name still say where the class
+   * comes from).
+   */
+  static TypeSpec.Builder markGenerated(TypeSpec.Builder type, TypeElement network) {
+    if (readsJavaCompiler(network)) {
+      type.addAnnotation(
+          AnnotationSpec.builder(GENERATED).addMember("value", "$S", NetworkWriter.PROCESSOR)
+              .build());
+    }
+    return type;
+  }
+
+  /** Whether the module of {@code element} reads {@code java.compiler}; the unnamed one reads all. */
+  static boolean readsJavaCompiler(Element element) {
+    Element e = element;
+    while (e != null && !(e instanceof ModuleElement)) {
+      e = e.getEnclosingElement();
+    }
+    if (e == null || ((ModuleElement) e).isUnnamed()) {
+      return true;
+    }
+    ModuleElement module = (ModuleElement) e;
+    if (module.getQualifiedName().contentEquals(JAVA_COMPILER)) {
+      return true;
+    }
+    // Its own requires, and what those require transitively (java.se requires it so).
+    Deque<ModuleElement> next = new ArrayDeque<>();
+    Set<ModuleElement> seen = new HashSet<>();
+    for (RequiresDirective r : ElementFilter.requiresIn(module.getDirectives())) {
+      next.add(r.getDependency());
+    }
+    while (!next.isEmpty()) {
+      ModuleElement m = next.poll();
+      if (!seen.add(m)) {
+        continue;
+      }
+      if (m.getQualifiedName().contentEquals(JAVA_COMPILER)) {
+        return true;
+      }
+      for (RequiresDirective r : ElementFilter.requiresIn(m.getDirectives())) {
+        if (r.isTransitive()) {
+          next.add(r.getDependency());
+        }
+      }
+    }
+    return false;
+  }
 
   /**
    * The source file of {@code type} in {@code packageName}, written for {@code network}: a class

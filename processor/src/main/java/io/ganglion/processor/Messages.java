@@ -199,11 +199,25 @@ final class Messages {
         + " (" + flow + "); set it to a positive size";
   }
 
-  static String needsImage(String layer, String kind, String shown, String flow) {
+  /**
+   * An image layer given a vector; {@code flattenedBy} names the flatten layer that made it (null
+   * when the network's input is a vector).
+   */
+  static String needsImage(
+      String layer, String kind, String shown, String flow, String flattenedBy) {
+    String fix;
+    if (kind.equals("Flatten")) {
+      fix = flattenedBy != null
+          ? "remove it: " + flattenedBy + " already made the image a vector"
+          : "remove it if the input is meant to be a vector, or declare"
+              + " @Network(input = {channels, height, width}) for images";
+    } else {
+      fix = flattenedBy != null
+          ? "move " + layer + " before " + flattenedBy + ", which made the image a vector"
+          : "declare @Network(input = {channels, height, width}) for images";
+    }
     return tag("NeedsImage") + layer + ": " + kind + " must take an image (channels x height x"
-        + " width), but its input was a vector of " + shown + " (" + flow + "); declare"
-        + " @Network(input = {channels, height, width}), or move " + layer
-        + " before the @Flatten layer";
+        + " width), but its input was a vector of " + shown + " (" + flow + "); " + fix;
   }
 
   static String denseBeforeFlatten(String layer, String shown, String flow) {

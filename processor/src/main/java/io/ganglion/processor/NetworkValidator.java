@@ -255,6 +255,8 @@ final class NetworkValidator {
     boolean kindKnown = true;
     /** How the shape came about, for messages: "input gives 784", "pool1 makes ... -> ...". */
     String flow;
+    /** The flatten layer that made the vector flowing, or null while it is the input's. */
+    String flattenedBy;
 
     String shown() {
       return known ? shape.toString() : "?";
@@ -281,7 +283,11 @@ final class NetworkValidator {
                 : LayerModel.Kind.AVG_POOL2D);
       case FLATTEN: {
         if (!in.image() && walk.kindKnown) {
-          error(Messages.needsImage(layerName, "Flatten", shownIn, flow), field, mirror, null);
+          error(Messages.needsImage(layerName, "Flatten", shownIn, flow, walk.flattenedBy), field,
+              mirror, null);
+        }
+        if (walk.flattenedBy == null) {
+          walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
         walk.kindKnown = true;
@@ -413,7 +419,8 @@ final class NetworkValidator {
     checkInit(layerName, field, conv, init, initValue);
     if (!in.image()) {
       if (walk.kindKnown) {
-        error(Messages.needsImage(layerName, "Conv2d", shownIn, flow), field, conv, null);
+        error(Messages.needsImage(layerName, "Conv2d", shownIn, flow, walk.flattenedBy), field,
+            conv, null);
       }
       // Go on with the vector, so that the layers after report only their own mistakes.
       walk.known = false;
@@ -474,7 +481,8 @@ final class NetworkValidator {
     }
     if (!in.image()) {
       if (walk.kindKnown) {
-        error(Messages.needsImage(layerName, kind.display, shownIn, flow), field, pool, null);
+        error(Messages.needsImage(layerName, kind.display, shownIn, flow, walk.flattenedBy),
+            field, pool, null);
       }
       walk.known = false;
       walk.kindKnown = false;

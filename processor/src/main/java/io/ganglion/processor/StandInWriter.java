@@ -1,6 +1,5 @@
 package io.ganglion.processor;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
@@ -22,8 +21,6 @@ import javax.lang.model.util.ElementFilter;
  */
 final class StandInWriter {
   private static final ClassName MODEL = ClassName.get("io.ganglion", "Model");
-  private static final ClassName GENERATED =
-      ClassName.get("javax.annotation.processing", "Generated");
 
   private StandInWriter() {}
 
@@ -37,12 +34,8 @@ final class StandInWriter {
         generated.simpleName() + " was not generated because " + type.getSimpleName()
             + " has errors; see the [Network/...] errors of this build";
     TypeSpec.Builder stand =
-        TypeSpec.classBuilder(generated)
+        JavaFiles.markGenerated(TypeSpec.classBuilder(generated), type)
             .addOriginatingElement(type)
-            .addAnnotation(
-                AnnotationSpec.builder(GENERATED)
-                    .addMember("value", "$S", NetworkWriter.PROCESSOR)
-                    .build())
             .addJavadoc(
                 "A stand-in: $L. It keeps uses of this class from adding errors; every constructor"
                     + " and method throws.\n",

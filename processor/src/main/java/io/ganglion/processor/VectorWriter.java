@@ -1,6 +1,5 @@
 package io.ganglion.processor;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -41,8 +40,6 @@ final class VectorWriter {
   static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
   private static final ClassName VECTOR_SPECIES =
       ClassName.get("jdk.incubator.vector", "VectorSpecies");
-  private static final ClassName GENERATED =
-      ClassName.get("javax.annotation.processing", "Generated");
   private static final int ROWS = 4;
 
   private final NetworkModel network;
@@ -111,12 +108,8 @@ final class VectorWriter {
       previous = layer;
     }
     TypeSpec.Builder type =
-        TypeSpec.classBuilder(className)
+        JavaFiles.markGenerated(TypeSpec.classBuilder(className), network.element())
             .addOriginatingElement(network.element())
-            .addAnnotation(
-                AnnotationSpec.builder(GENERATED)
-                    .addMember("value", "$S", NetworkWriter.PROCESSOR)
-                    .build())
             .addJavadoc(
                 "Vector API kernels of {@link $T}; used only when jdk.incubator.vector is"
                     + " present.\n",

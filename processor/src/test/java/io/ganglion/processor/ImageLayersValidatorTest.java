@@ -79,7 +79,7 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/NeedsImage] conv: Conv2d must take an image (channels x height x width), but"
             + " its input was a vector of 784 (input gives 784); declare @Network(input ="
-            + " {channels, height, width}), or move conv before the @Flatten layer",
+            + " {channels, height, width}) for images",
         "@Conv2d");
   }
 
@@ -97,8 +97,51 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/NeedsImage] conv: Conv2d must take an image (channels x height x width), but"
             + " its input was a vector of 784 (input gives 784); declare @Network(input ="
-            + " {channels, height, width}), or move conv before the @Flatten layer",
+            + " {channels, height, width}) for images",
         "@Conv2d");
+  }
+
+  @Test
+  void aFlattenOverAVectorIsToBeRemoved() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 784, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NeedsImage] flat: Flatten must take an image (channels x height x width), but"
+            + " its input was a vector of 784 (input gives 784); remove it if the input is meant"
+            + " to be a vector, or declare @Network(input = {channels, height, width}) for images",
+        "@Flatten");
+  }
+
+  @Test
+  void anImageLayerAfterTheFlattenIsToBeMovedBeforeIt() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NeedsImage] pool: MaxPool2d must take an image (channels x height x width), but"
+            + " its input was a vector of 64 (flat makes 1x8x8 -> 64); move pool before flat,"
+            + " which made the image a vector",
+        "@MaxPool2d");
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Flatten Layer again;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NeedsImage] again: Flatten must take an image (channels x height x width), but"
+            + " its input was a vector of 64 (flat makes 1x8x8 -> 64); remove it: flat already"
+            + " made the image a vector",
+        "@Flatten Layer again");
   }
 
   @Test

@@ -212,6 +212,8 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   /**
    * A network whose weights are drawn from {@code seed}: the same seed gives the same weights on every machine.
+   *
+   * @param seed the seed of the initial weights
    */
   public Net_SmallCnn(long seed) {
     this(initialParameters(seed), initialBuffers(), seed, true);

@@ -89,6 +89,8 @@ public final class Net_Tiny extends Tiny implements Model {
 
   /**
    * A network whose weights are drawn from {@code seed}: the same seed gives the same weights on every machine.
+   *
+   * @param seed the seed of the initial weights
    */
   public Net_Tiny(long seed) {
     this(initialParameters(seed));

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,6 +82,7 @@ public final class Csv {
     if (names == null || names.length == 0) {
       throw new IllegalArgumentException("target columns must name at least one column");
     }
+    checkNames("target columns", names);
     this.targetNames = names.clone();
     return this;
   }
@@ -90,8 +92,18 @@ public final class Csv {
     if (names == null || names.length == 0) {
       throw new IllegalArgumentException("feature columns must name at least one column");
     }
+    checkNames("feature columns", names);
     this.featureNames = names.clone();
     return this;
+  }
+
+  private static void checkNames(String what, String[] names) {
+    for (int k = 0; k < names.length; k++) {
+      if (names[k] == null) {
+        throw new IllegalArgumentException(what + " must not hold null, but element " + k
+            + " of " + names.length + " was");
+      }
+    }
   }
 
   /** Reads {@code file} (UTF-8). */
@@ -111,6 +123,12 @@ public final class Csv {
     if ((labelName != null || featureNames != null || regression) && !header) {
       throw new IllegalStateException(
           "columns chosen by name need a header line, but header(false) was set");
+    }
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": must be a CSV file, but is a directory");
+    }
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "must be a CSV file, but does not exist");
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int lineNumber = 0;

@@ -58,7 +58,7 @@ public final class Dataset {
       }
       if (targets.length != (long) size * targetSize) {
         throw new IllegalArgumentException(
-            "targets must hold " + targetSize + " values per sample (" + size * targetSize
+            "targets must hold " + targetSize + " values per sample (" + (long) size * targetSize
                 + "), but held " + targets.length);
       }
       Checks.finite(targets, targetSize, "target");
@@ -123,6 +123,10 @@ public final class Dataset {
    * {@code null}).
    */
   public void gather(int[] order, int from, int count, float[] x, int[] y, float[] t) {
+    if (count < 0 || from < 0) {
+      throw new IllegalArgumentException(
+          "from and count must not be negative, but were " + from + " and " + count);
+    }
     if (order == null || from < 0 || count < 0 || from > order.length - count || x == null
         || x.length / featureSize < count
         || (labels != null ? y == null || y.length < count
@@ -131,8 +135,8 @@ public final class Dataset {
           "gather must take order[from, from + count) within an order of %s indexes, into x"
               + " with room for %d values and %s with room for %d, but took [%d, %d) into %s"
               + " and %s",
-          order == null ? "(null)" : String.valueOf(order.length), count * featureSize,
-          labels != null ? "y" : "t", labels != null ? count : count * targetSize, from,
+          order == null ? "(null)" : String.valueOf(order.length), (long) count * featureSize,
+          labels != null ? "y" : "t", labels != null ? count : (long) count * targetSize, from,
           (long) from + count, x == null ? "null" : x.length + " values",
           labels != null ? (y == null ? "null" : y.length + " labels")
               : (t == null ? "null" : t.length + " values")));
@@ -280,6 +284,11 @@ public final class Dataset {
     }
     if (classes < 1) {
       throw new IllegalArgumentException("classes must be at least 1, but was " + classes);
+    }
+    if ((long) labels.length * classes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("one-hot rows of " + labels.length + " samples x "
+          + classes + " classes must fit in a Java array (at most " + (Integer.MAX_VALUE - 8)
+          + " values), but would be " + (long) labels.length * classes);
     }
     float[] out = new float[labels.length * classes];
     for (int i = 0; i < labels.length; i++) {

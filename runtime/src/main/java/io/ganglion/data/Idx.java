@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -25,6 +26,29 @@ public final class Idx {
 
   /** The contents of an IDX file: its shape and its values as floats. */
   public record Tensor(int[] shape, int type, float[] values) {
+    /** Checks that {@code shape} has a first dimension and describes {@code values}. */
+    public Tensor {
+      if (shape == null || values == null) {
+        throw new IllegalArgumentException("shape and values must not be null");
+      }
+      if (shape.length == 0) {
+        throw new IllegalArgumentException(
+            "shape must have a first dimension (the records), but had none");
+      }
+      long count = 1;
+      for (int d : shape) {
+        if (d < 0) {
+          throw new IllegalArgumentException(
+              "shape must not have a negative dimension, but was " + Arrays.toString(shape));
+        }
+        count = Math.min(count * d, Integer.MAX_VALUE + 1L);
+      }
+      if (count != values.length) {
+        throw new IllegalArgumentException("values must number " + count + " for shape "
+            + Arrays.toString(shape) + ", but were " + values.length);
+      }
+    }
+
     /** Number of records: the first dimension. */
     public int records() {
       return shape[0];
@@ -186,6 +210,12 @@ public final class Idx {
   private static InputStream open(Path file) throws IOException {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
+    }
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": must be an IDX file, but is a directory");
+    }
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "must be an IDX file, but does not exist");
     }
     BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     in.mark(2);

@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Exports single tensors as NumPy {@code .npy} files (format version 1.0, little-endian {@code
@@ -23,11 +24,17 @@ public final class Npy {
 
   /** Writes {@code parameter}'s values, in logical (PyTorch) shape and order, atomically. */
   public static void write(Path file, Parameter parameter) throws IOException {
+    if (parameter == null) {
+      throw new IllegalArgumentException("parameter must not be null");
+    }
     write(file, parameter.shape(), parameter.toArray());
   }
 
   /** Writes {@code tensor}'s values atomically. */
   public static void write(Path file, Tensor tensor) throws IOException {
+    if (tensor == null) {
+      throw new IllegalArgumentException("tensor must not be null");
+    }
     write(file, tensor.shapeNoCopy(), tensor.valuesNoCopy());
   }
 
@@ -42,6 +49,13 @@ public final class Npy {
    * <name>.npy}, such as {@code hidden1.weight.npy}.
    */
   public static void writeAll(Model model, Path directory) throws IOException {
+    if (model == null || directory == null) {
+      throw new IllegalArgumentException("model and directory must not be null");
+    }
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw new IOException(directory + ": must be a directory to write the tensors into, but is"
+          + " a file");
+    }
     Files.createDirectories(directory);
     for (Parameter p : ModelFiles.state(model)) {
       write(directory.resolve(p.name() + ".npy"), p);
@@ -50,6 +64,9 @@ public final class Npy {
 
   /** Writes {@code values} with {@code shape} to {@code out}, which is flushed but not closed. */
   public static void writeTo(OutputStream out, int[] shape, float[] values) throws IOException {
+    if (out == null) {
+      throw new IllegalArgumentException("out must not be null");
+    }
     checkSize(shape, values);
     StringBuilder dims = new StringBuilder();
     for (int d : shape) {
@@ -85,16 +102,24 @@ public final class Npy {
   }
 
   private static void checkSize(int[] shape, float[] values) {
+    if (shape == null || values == null) {
+      throw new IllegalArgumentException("shape and values must not be null");
+    }
+    // NPY 1.0 keeps the header's length in two bytes; each dimension takes at most 12 characters.
+    if (shape.length > 4096) {
+      throw new IllegalArgumentException(
+          "shape must have at most 4096 dimensions for an NPY 1.0 header, but had " + shape.length);
+    }
     long count = 1;
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("shape dimensions must not be negative, but was " + d);
       }
-      count *= d;
+      count = Math.min(count * d, Integer.MAX_VALUE + 1L); // a larger count is refused below
     }
     if (count != values.length) {
-      throw new IllegalArgumentException(
-          "values must number " + count + " for the shape, but were " + values.length);
+      throw new IllegalArgumentException("values must number " + count + " for the shape "
+          + Arrays.toString(shape) + ", but were " + values.length);
     }
   }
 }

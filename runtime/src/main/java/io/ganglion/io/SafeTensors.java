@@ -57,6 +57,9 @@ public final class SafeTensors {
    * must not be null).
    */
   public static SafeTensors of(Map<String, String> metadata, List<Tensor> tensors) {
+    if (metadata == null || tensors == null) {
+      throw new IllegalArgumentException("metadata and tensors must not be null");
+    }
     Map<String, String> meta = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       if (e.getKey() == null || e.getValue() == null) {
@@ -65,7 +68,14 @@ public final class SafeTensors {
       }
       meta.put(e.getKey(), e.getValue());
     }
-    List<Tensor> list = new ArrayList<>(tensors);
+    List<Tensor> list = new ArrayList<>(tensors.size());
+    for (int k = 0; k < tensors.size(); k++) {
+      if (tensors.get(k) == null) {
+        throw new IllegalArgumentException("tensors must not hold null, but element " + k
+            + " of " + tensors.size() + " was");
+      }
+      list.add(tensors.get(k));
+    }
     return new SafeTensors(Collections.unmodifiableMap(meta), Collections.unmodifiableList(list));
   }
 
@@ -115,6 +125,9 @@ public final class SafeTensors {
 
   /** Writes the tensors to {@code out}, which is flushed but not closed. */
   public void writeTo(OutputStream out) throws IOException {
+    if (out == null) {
+      throw new IllegalArgumentException("out must not be null");
+    }
     byte[] header = header();
     BufferedOutputStream buffered = new BufferedOutputStream(out, CHUNK_BYTES);
     ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -58,6 +59,10 @@ public final class SafeTensorsReader implements Closeable {
     }
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": must be a safetensors file, but is a directory");
+    }
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(
+          file.toString(), null, "must be a safetensors file, but does not exist");
     }
     SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
     try {
@@ -301,6 +306,12 @@ public final class SafeTensorsReader implements Closeable {
 
   /** Reads the values of {@code info}, an entry of {@link #tensors()}. */
   public Tensor read(TensorInfo info) throws IOException {
+    if (info == null) {
+      throw new IllegalArgumentException("info must not be null");
+    }
+    if (!channel.isOpen()) {
+      throw new IllegalStateException(file + ": read must not be called after close()");
+    }
     if (byName.get(info.name()) != info) {
       throw new IllegalArgumentException(info.name() + " must be an entry of this file");
     }

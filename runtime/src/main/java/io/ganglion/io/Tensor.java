@@ -138,6 +138,10 @@ public final class Tensor {
 
   /** The value at a flat row-major index. */
   public float get(int index) {
+    if (index < 0 || index >= values.length) {
+      throw new IndexOutOfBoundsException(
+          name + ": index must be in [0, " + values.length + "), but was " + index);
+    }
     return values[index];
   }
 

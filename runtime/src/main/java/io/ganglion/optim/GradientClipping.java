@@ -14,6 +14,7 @@ public final class GradientClipping {
 
   /** The global L2 norm of all gradients, accumulated in double. */
   public static double norm(List<Parameter> parameters) {
+    checkParameters(parameters);
     double sum = 0;
     for (int k = 0; k < parameters.size(); k++) {
       for (float[] row : parameters.get(k).grad()) {
@@ -30,6 +31,7 @@ public final class GradientClipping {
    * returns the norm before clipping.
    */
   public static double clipNorm(List<Parameter> parameters, double maxNorm) {
+    checkLimit("max norm", maxNorm);
     double norm = norm(parameters);
     double coefficient = maxNorm / (norm + 1e-6);
     if (coefficient < 1) {
@@ -47,12 +49,32 @@ public final class GradientClipping {
 
   /** Clamps every gradient element to {@code [-maxValue, maxValue]}. */
   public static void clipValue(List<Parameter> parameters, double maxValue) {
+    checkLimit("max value", maxValue);
+    checkParameters(parameters);
     float max = (float) maxValue;
     for (int k = 0; k < parameters.size(); k++) {
       for (float[] row : parameters.get(k).grad()) {
         for (int j = 0; j < row.length; j++) {
           row[j] = Math.max(-max, Math.min(max, row[j]));
         }
+      }
+    }
+  }
+
+  private static void checkLimit(String what, double limit) {
+    if (!(limit >= 0)) {
+      throw new IllegalArgumentException(what + " must be zero or positive, but was " + limit);
+    }
+  }
+
+  private static void checkParameters(List<Parameter> parameters) {
+    if (parameters == null) {
+      throw new IllegalArgumentException("parameters must not be null");
+    }
+    for (int k = 0; k < parameters.size(); k++) {
+      if (parameters.get(k) == null) {
+        throw new IllegalArgumentException("parameters must not hold null, but element " + k
+            + " of " + parameters.size() + " was");
       }
     }
   }

@@ -44,6 +44,9 @@ public interface LearningRateSchedule {
    * Fails, changing nothing, unless {@code state} has exactly the names {@link #state()} has.
    */
   default void loadState(Map<String, Double> state) {
+    if (state == null) {
+      throw new IllegalArgumentException("schedule state must not be null");
+    }
     if (!state.isEmpty()) {
       throw new IllegalArgumentException(
           "schedule state must be empty for a schedule that depends on the epoch alone, but was "

@@ -91,6 +91,9 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
 
   @Override
   public void epochEnded(int epoch, Map<String, Double> metrics) {
+    if (metrics == null) {
+      throw new IllegalArgumentException("metrics must not be null");
+    }
     Double value = metrics.get(monitor);
     if (value == null && monitor.equals("val_loss")) {
       value = metrics.get("loss");
@@ -148,17 +151,22 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
 
   @Override
   public void loadState(Map<String, Double> state) {
-    if (!state.keySet().equals(state().keySet())) {
-      throw new IllegalArgumentException("ReduceOnPlateau state must hold " + state().keySet()
-          + ", but held " + state.keySet());
+    if (state == null) {
+      throw new IllegalArgumentException("ReduceOnPlateau state must not be null");
+    }
+    if (!state.keySet().equals(state().keySet())
+        || state.values().stream().anyMatch(v -> v == null)) {
+      throw new IllegalArgumentException("ReduceOnPlateau state must hold a value for each of "
+          + state().keySet() + ", but held " + state);
     }
     double s = state.get("scale");
     double w = state.get("wait");
     double c = state.get("cooldown");
-    if (!(s >= 0 && s <= 1) || !(w >= 0 && w == Math.rint(w) && w <= Integer.MAX_VALUE)
-        || !(c >= 0 && c == Math.rint(c) && c <= Integer.MAX_VALUE)) {
-      throw new IllegalArgumentException("ReduceOnPlateau state must have a scale in [0, 1] and"
-          + " whole non-negative wait and cooldown, but was " + state);
+    if (!(s >= 0 && s <= 1) || !(w >= 0 && w == Math.rint(w) && w < Math.max(patience, 1))
+        || !(c >= 0 && c == Math.rint(c) && c <= cooldown)) {
+      throw new IllegalArgumentException("ReduceOnPlateau state must have a scale in [0, 1], a"
+          + " whole wait below the patience (" + patience + ") and a whole cooldown of at most "
+          + cooldown + ", but was " + state);
     }
     scale = s;
     best = state.get("best");

@@ -427,6 +427,9 @@ public final class ParallelGradients implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("step must not be called after close()");
     }
+    if (optimizer == null) {
+      throw new IllegalArgumentException("optimizer must not be null");
+    }
     optimizer.beginSharedStep(model.parameters());
     this.caller = Thread.currentThread();
     this.optimizer = optimizer;

@@ -40,7 +40,8 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>A NaN or infinite batch loss stops training with a {@link TrainingDivergedException}, after
- * putting back the best weights seen so far. The same seed and settings give bit-identical
+ * putting back the best weights seen so far (the optimizer keeps the state of its last step: give
+ * the next attempt a new optimizer). The same seed and settings give bit-identical
  * results. Steps allocate nothing once the buffers exist.
  *
  * <p>Checkpoints: {@link #checkpoint(Path)} writes everything training needs to continue (weights,
@@ -199,6 +200,14 @@ public final class Trainer {
   public Trainer topK(int k) {
     if (k < 0) {
       throw new IllegalArgumentException("top-k must not be negative, but was " + k);
+    }
+    if (k > 0 && model.outputSize() < 2) {
+      throw new IllegalArgumentException("top-k needs a classifier with one output per class,"
+          + " but " + model.name() + " has one output");
+    }
+    if (k > model.outputSize()) {
+      throw new IllegalArgumentException("top-k must be at most the " + model.outputSize()
+          + " classes of " + model.name() + ", but was " + k);
     }
     this.topK = k;
     return this;
@@ -602,6 +611,8 @@ public final class Trainer {
       checkFinite(data.targets(), data.targetSize(), what, "target");
       if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
         checkProbabilityRows(data.targets(), data.targetSize(), what);
+      } else if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
+        checkProbabilities(data.targets(), data.targetSize(), what);
       }
     }
     checkFinite(data.features(), data.featureSize(), what, "feature");
@@ -622,6 +633,17 @@ public final class Trainer {
       if (Math.abs(sum - 1) > 1e-3) {
         throw new IllegalArgumentException(what + ": the targets of sample " + s + " must sum to"
             + " 1 for SOFTMAX_CROSS_ENTROPY (a probability row), but summed to " + sum);
+      }
+    }
+  }
+
+  /** Binary cross-entropy's float targets are probabilities, each in [0, 1]. */
+  private static void checkProbabilities(float[] targets, int outputs, String what) {
+    for (int i = 0; i < targets.length; i++) {
+      if (!(targets[i] >= 0 && targets[i] <= 1)) {
+        throw new IllegalArgumentException(what + ": target " + i % outputs + " of sample "
+            + i / outputs + " must be a probability in [0, 1] for BINARY_CROSS_ENTROPY, but was "
+            + targets[i]);
       }
     }
   }

@@ -2,10 +2,12 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Layer;
 import io.ganglion.Model;
+import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -23,6 +25,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +127,51 @@ class CompilersTest {
     assertTrue(first.generatedSource("Net_Ordered").contains("final class Net_Ordered"));
     assertEquals(first.generatedSource("Net_Ordered"), second.generatedSource("Net_Ordered"));
     assertArrayEquals(first.generatedClassBytes(), second.generatedClassBytes());
+  }
+
+  /**
+   * A network in a named module: the generated class is marked {@code @Generated} only when the
+   * module reads {@code java.compiler}, which holds that annotation (without it the generated
+   * code did not compile: "package javax.annotation.processing is not visible").
+   */
+  @Test
+  void aNamedModuleCompilesWithOrWithoutJavaCompiler() throws Exception {
+    String runtimeJar = null;
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (Path.of(entry).getFileName().toString().matches("ganglion-runtime-.*\\.jar")) {
+        runtimeJar = entry;
+      }
+    }
+    Assumptions.assumeTrue(runtimeJar != null, "the runtime jar is on the class path");
+    String plain = compileModule(runtimeJar, "plain", "module app { requires io.ganglion; }");
+    assertFalse(plain.contains("Generated"), plain);
+    String marked = compileModule(runtimeJar, "marked",
+        "module app { requires io.ganglion; requires static java.compiler; }");
+    assertTrue(marked.contains("@Generated(\"io.ganglion.processor.NetworkProcessor\")"));
+  }
+
+  private String compileModule(String runtimeJar, String name, String moduleInfo)
+      throws IOException {
+    Path root = dir.resolve(name);
+    Path sources = Files.createDirectories(root.resolve("src/demo"));
+    Path generated = Files.createDirectories(root.resolve("generated"));
+    Path classes = Files.createDirectories(root.resolve("classes"));
+    Path source = Files.writeString(sources.resolve("Ordered.java"), SOURCE);
+    Path info = Files.writeString(root.resolve("src/module-info.java"), moduleInfo);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    boolean ok;
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      ok = javac.getTask(null, files, diagnostics, List.of(
+              "--module-path", runtimeJar,
+              "-processorpath", System.getProperty("java.class.path"),
+              "-processor", "io.ganglion.processor.NetworkProcessor",
+              "-s", generated.toString(), "-d", classes.toString(), "-encoding", "UTF-8"),
+          null, files.getJavaFileObjects(source.toFile(), info.toFile())).call();
+    }
+    assertTrue(ok, name + ": " + diagnostics.getDiagnostics());
+    return Files.readString(generated.resolve("demo/Net_Ordered.java"));
   }
 
   private static List<String> layerNames(Model net) {

@@ -1,0 +1,190 @@
+package io.ganglion.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.ganglion.Loss;
+import io.ganglion.Parameter;
+import io.ganglion.data.Csv;
+import io.ganglion.data.Dataset;
+import io.ganglion.data.Idx;
+import io.ganglion.io.Npy;
+import io.ganglion.io.SafeTensors;
+import io.ganglion.io.SafeTensorsReader;
+import io.ganglion.io.Tensor;
+import io.ganglion.optim.GradientClipping;
+import io.ganglion.optim.ReduceOnPlateau;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Public methods given bad arguments (found by a misuse audit): each names what was wrong and
+ * what was expected, where a bare NullPointerException, an index out of bounds, an overflowed size
+ * or silent acceptance came before.
+ */
+class ArgumentChecksTest {
+  @TempDir Path dir;
+
+  private static String message(Class<? extends Throwable> type, Runnable call) {
+    return assertThrows(type, call::run).getMessage();
+  }
+
+  @Test
+  void parameterShapes() {
+    assertEquals("shape of w must not have a negative dimension, but was [-1]",
+        message(IllegalArgumentException.class, () -> Parameter.flat("w", -1)));
+    assertEquals("shape of w must not have a negative dimension, but was [3, -2]",
+        message(IllegalArgumentException.class, () -> Parameter.transposed("w", 3, -2)));
+    assertEquals("shape of w must hold at most 2147483639 elements (a Java array), but was"
+            + " [65536, 65536]",
+        message(IllegalArgumentException.class, () -> Parameter.flat("w", 65536, 65536)));
+    assertEquals("shape of w must not be null",
+        message(IllegalArgumentException.class, () -> Parameter.flat("w", (int[]) null)));
+    assertEquals("name must not be null or empty",
+        message(IllegalArgumentException.class, () -> Parameter.flat("", 2)));
+  }
+
+  @Test
+  void tensorsAndFiles() throws IOException {
+    Tensor t = Tensor.of("t", new int[] {1}, new float[] {0});
+    assertEquals("t: index must be in [0, 1), but was 1",
+        message(IndexOutOfBoundsException.class, () -> t.get(1)));
+    assertEquals("metadata and tensors must not be null",
+        message(IllegalArgumentException.class, () -> SafeTensors.of(null, List.of(t))));
+    assertEquals("tensors must not hold null, but element 1 of 2 was",
+        message(IllegalArgumentException.class,
+            () -> SafeTensors.of(Map.of(), Arrays.asList(t, null))));
+    assertEquals("out must not be null", message(IllegalArgumentException.class, () -> {
+      try {
+        SafeTensors.of(Map.of(), List.of(t)).writeTo((OutputStream) null);
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }));
+
+    Path file = dir.resolve("t.safetensors");
+    SafeTensors.of(Map.of(), List.of(t)).write(file);
+    SafeTensorsReader reader = SafeTensorsReader.open(file);
+    reader.close();
+    assertEquals(file + ": read must not be called after close()",
+        message(IllegalStateException.class, () -> {
+          try {
+            reader.read("t");
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        }));
+    Path missing = dir.resolve("missing.safetensors");
+    assertEquals(missing + ": must be a safetensors file, but does not exist",
+        assertThrows(NoSuchFileException.class, () -> SafeTensors.read(missing)).getMessage());
+
+    // 2^64 elements wrapped to 0 in a long, and the header overflowed its two bytes.
+    assertEquals("values must number 2147483648 for the shape [65536, 65536, 65536, 65536], but"
+            + " were 0", message(IllegalArgumentException.class, () -> {
+              try {
+                Npy.write(dir.resolve("a.npy"), new int[] {65536, 65536, 65536, 65536},
+                    new float[0]);
+              } catch (IOException e) {
+                throw new AssertionError(e);
+              }
+            }));
+    int[] manyDimensions = new int[30000];
+    Arrays.fill(manyDimensions, 1);
+    assertEquals("shape must have at most 4096 dimensions for an NPY 1.0 header, but had 30000",
+        message(IllegalArgumentException.class, () -> {
+          try {
+            Npy.write(dir.resolve("b.npy"), manyDimensions, new float[1]);
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        }));
+  }
+
+  @Test
+  void dataReaders() throws IOException {
+    assertEquals(dir + ": must be a CSV file, but is a directory",
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(dir))
+            .getMessage());
+    assertEquals(dir + ": must be an IDX file, but is a directory",
+        assertThrows(IOException.class, () -> Idx.read(dir)).getMessage());
+    Path missing = dir.resolve("missing.csv");
+    assertEquals(missing + ": must be a CSV file, but does not exist",
+        assertThrows(NoSuchFileException.class,
+            () -> Csv.reader().labelColumn("y").read(missing)).getMessage());
+    assertEquals("target columns must not hold null, but element 1 of 2 was",
+        message(IllegalArgumentException.class, () -> Csv.reader().targetColumns("a", null)));
+    assertEquals("values must number 4 for shape [2, 2], but were 1",
+        message(IllegalArgumentException.class, () -> new Idx.Tensor(new int[] {2, 2}, 8,
+            new float[1])));
+    assertEquals("one-hot rows of 65536 samples x 65537 classes must fit in a Java array (at most"
+            + " 2147483639 values), but would be 4295032832",
+        message(IllegalArgumentException.class, () -> Dataset.oneHot(new int[65536], 65537)));
+    assertEquals("targets must hold 65536 values per sample (4587520000), but held 5",
+        message(IllegalArgumentException.class,
+            () -> Dataset.ofTargets(new float[70000], 1, new float[5], 65536)));
+  }
+
+  @Test
+  void clippingAndSchedules() {
+    List<Parameter> parameters = List.of(Parameter.flat("b", 2));
+    assertEquals("max value must be zero or positive, but was -1.0",
+        message(IllegalArgumentException.class,
+            () -> GradientClipping.clipValue(parameters, -1)));
+    assertEquals("max norm must be zero or positive, but was NaN",
+        message(IllegalArgumentException.class,
+            () -> GradientClipping.clipNorm(parameters, Double.NaN)));
+    assertEquals("parameters must not be null",
+        message(IllegalArgumentException.class, () -> GradientClipping.norm(null)));
+
+    ReduceOnPlateau plateau = ReduceOnPlateau.of(0.5, 3);
+    Map<String, Double> state = new HashMap<>(plateau.state());
+    state.put("best", null);
+    assertEquals("ReduceOnPlateau state must hold a value for each of [scale, best, wait,"
+            + " cooldown], but held " + state,
+        message(IllegalArgumentException.class, () -> plateau.loadState(state)));
+    Map<String, Double> waitedTooLong = new HashMap<>(plateau.state());
+    waitedTooLong.put("wait", 1e9);
+    assertThrows(IllegalArgumentException.class, () -> plateau.loadState(waitedTooLong));
+    assertEquals("metrics must not be null",
+        message(IllegalArgumentException.class, () -> plateau.epochEnded(0, null)));
+  }
+
+  @Test
+  void trainerRefusesWhatItCannotMeasureOrLearn() {
+    LinearModel classes = LinearModel.create(2, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    assertEquals("top-k must be at most the 3 classes of Linear, but was 5",
+        message(IllegalArgumentException.class, () -> Trainer.of(classes).topK(5)));
+    LinearModel regression = LinearModel.create(2, 1, Loss.MSE, 1);
+    assertEquals("top-k needs a classifier with one output per class, but Linear has one output",
+        message(IllegalArgumentException.class, () -> Trainer.of(regression).topK(3)));
+
+    LinearModel binary = LinearModel.create(1, 2, Loss.BINARY_CROSS_ENTROPY, 1);
+    float[] before = binary.parameters().get(0).toArray();
+    Dataset outOfRange =
+        Dataset.ofTargets(new float[] {1, 2}, 1, new float[] {1, 0, 5, -3}, 2);
+    assertEquals("training data: target 0 of sample 1 must be a probability in [0, 1] for"
+            + " BINARY_CROSS_ENTROPY, but was 5.0",
+        message(IllegalArgumentException.class,
+            () -> Trainer.of(binary).verbose(0).fit(outOfRange)));
+    assertArrayEquals(before, binary.parameters().get(0).toArray());
+  }
+
+  @Test
+  void aDirectoryIsNotAModelFileToReadNorAFileToWriteInto() throws IOException {
+    Path notDirectory = Files.writeString(dir.resolve("m.st"), "x");
+    assertEquals(notDirectory + ": must be a directory to write the tensors into, but is a file",
+        assertThrows(IOException.class,
+            () -> Npy.writeAll(LinearModel.create(1, 2, Loss.MSE, 1), notDirectory))
+            .getMessage());
+  }
+}
