@@ -1,6 +1,8 @@
 package io.ganglion.processor;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Every text the processor shows users, in one place. Form: {@code [Network/<Key>] <subject> must
@@ -109,7 +111,12 @@ final class Messages {
         + " permits " + permitted + "; add " + generated + " to its permits clause";
   }
 
-  static String generatedNameTaken(String name, String generated) {
+  static String generatedNameTaken(String name, String generated, boolean stale) {
+    if (stale) {
+      return tag("GeneratedNameTaken") + name + " must have a generated class of its own, but "
+          + generated + " is already among the sources, a copy that an earlier build generated;"
+          + " remove the generated sources from the source path, or rebuild clean";
+    }
     return tag("GeneratedNameTaken") + name + " must have a generated class of its own, but "
         + generated + " was already created in this compilation (by another @Network class or"
         + " a class of that name); rename one of them";
@@ -189,9 +196,20 @@ final class Messages {
         + " keep inputs = <features> for vectors or input = {channels, height, width} for images";
   }
 
-  static String inputShape(String name, String actual) {
+  static String inputShape(String name, List<Integer> dims) {
+    String actual = dims.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    boolean positive = dims.stream().allMatch(d -> d >= 1);
+    String hint;
+    if (dims.size() == 1 && positive) {
+      hint = "for vectors of " + dims.get(0) + " features use inputs = " + dims.get(0);
+    } else if (dims.size() == 2 && positive) {
+      hint = "for " + dims.get(0) + "x" + dims.get(1) + " gray images use input = {1, "
+          + dims.get(0) + ", " + dims.get(1) + "}";
+    } else {
+      hint = "for 28x28 gray images use input = {1, 28, 28}";
+    }
     return tag("InputShape") + name + ": input must be {channels, height, width} with every size"
-        + " at least 1, but was {" + actual + "}; for 28x28 gray images use input = {1, 28, 28}";
+        + " at least 1, but was {" + actual + "}; " + hint;
   }
 
   static String notPositive(String layer, String what, int value, String flow) {
@@ -308,6 +326,14 @@ final class Messages {
     return tag("InitValueIgnored") + layer + ": initValue should only be set with"
         + " init = CONSTANT, but init was " + init + ", which ignores it; add"
         + " init = Init.CONSTANT or remove initValue";
+  }
+
+  static String kerasMomentum(String layer, double momentum) {
+    double pytorch = Math.round((1 - momentum) * 1e6) / 1e6;
+    return tag("KerasMomentum") + layer + ": momentum is the weight of each new batch in the"
+        + " running statistics (PyTorch's meaning), so " + momentum + " nearly forgets them at"
+        + " every step; Keras's momentum = " + momentum + " is PyTorch's " + pytorch
+        + ": write momentum = " + pytorch + " if that was meant";
   }
 
   static String softmaxWithMse(String layer) {

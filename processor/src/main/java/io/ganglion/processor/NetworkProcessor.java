@@ -20,6 +20,7 @@ import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -109,7 +110,8 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     for (Element element : layerFields) {
-      if (element.getKind() == ElementKind.FIELD) {
+      if (element.getKind() == ElementKind.FIELD
+          || element.getKind() == ElementKind.ENUM_CONSTANT) {
         validator.checkOrphanLayer((VariableElement) element);
       }
     }
@@ -206,9 +208,31 @@ public final class NetworkProcessor extends AbstractProcessor {
       String name = file.packageName().isEmpty() ? file.typeSpec().name()
           : file.packageName() + "." + file.typeSpec().name();
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          Messages.generatedNameTaken(type.getSimpleName().toString(), name), type);
+          Messages.generatedNameTaken(type.getSimpleName().toString(), name,
+              generatedEarlier(name)),
+          type);
       return false;
     }
+  }
+
+  /**
+   * Whether the class {@code name} that holds the generated name is one Ganglion generated in an
+   * earlier build (marked with its {@code @Generated}) and that came back as a source.
+   */
+  private boolean generatedEarlier(String name) {
+    TypeElement existing = processingEnv.getElementUtils().getTypeElement(name);
+    if (existing == null) {
+      return false;
+    }
+    for (AnnotationMirror a : existing.getAnnotationMirrors()) {
+      if (((TypeElement) a.getAnnotationType().asElement()).getQualifiedName()
+              .contentEquals("javax.annotation.processing.Generated")
+          && a.getElementValues().values().stream()
+              .anyMatch(v -> String.valueOf(v.getValue()).contains(NetworkWriter.PROCESSOR))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Writes a stand-in Net_ class for a class with errors; see {@link StandInWriter}. */

@@ -117,10 +117,8 @@ final class NetworkValidator {
     } else if (inputValue != null) {
       List<Integer> dims = intList(inputValue);
       boolean valid = dims.size() == 3;
-      List<String> shown = new ArrayList<>();
       for (int d : dims) {
         valid &= d >= 1;
-        shown.add(String.valueOf(d));
       }
       if (valid) {
         walk.shape = Shape.image(dims.get(0), dims.get(1), dims.get(2));
@@ -132,9 +130,17 @@ final class NetworkValidator {
           walk.shape = Shape.image(1, 1, 1);
         }
       } else {
-        error(Messages.inputShape(name, String.join(", ", shown)), type, network, inputValue);
-        walk.shape = Shape.image(1, 1, 1);
-        walk.known = false;
+        error(Messages.inputShape(name, dims), type, network, inputValue);
+        if (dims.size() == 1 && dims.get(0) >= 1) {
+          // input = 784 where inputs = 784 was meant: go on with that vector.
+          walk.shape = Shape.vector(dims.get(0));
+        } else {
+          // Neither the sizes nor whether an image flows are known: the layers after report
+          // only what is wrong whatever the input (no DenseBeforeFlatten, no NeedsImage).
+          walk.shape = Shape.image(1, 1, 1);
+          walk.known = false;
+          walk.kindKnown = false;
+        }
       }
     } else if (inputsValue == null) {
       error(Messages.inputsMissing(name), type, network, null);
@@ -263,6 +269,19 @@ final class NetworkValidator {
     }
   }
 
+  /**
+   * A hint for an input declared in Keras's order, height x width x channels (such as {28, 28,
+   * 1}), when it is the input that is too narrow: "" otherwise.
+   */
+  private static String channelsLast(Shape in, Walk walk) {
+    if (!walk.flow.startsWith("input gives") || in.width() > 4 || in.channels() <= 4) {
+      return "";
+    }
+    return "; input is {channels, height, width}, PyTorch's order: for " + in.channels() + "x"
+        + in.height() + " images of " + in.width() + " channel" + (in.width() == 1 ? "" : "s")
+        + " use input = {" + in.width() + ", " + in.channels() + ", " + in.height() + "}";
+  }
+
   /** Checks one layer given the shape flowing in, and moves the walk past it. */
   private LayerModel layer(String layerName, int index, VariableElement field,
       AnnotationMirror mirror, Walk walk, Loss loss, String next) {
@@ -313,6 +332,10 @@ final class NetworkValidator {
           error(Messages.batchNormValue(layerName, "momentum",
               shown(momentum, written, written > 0 && written <= 1), "in (0, 1]", "0.1"),
               field, mirror, explicitValue(mirror, "momentum"));
+        } else if (momentum >= 0.9f && momentum < 1f) {
+          // Keras's momentum is the weight of the old statistics, PyTorch's that of the batch.
+          warning(Messages.kerasMomentum(layerName, doubleValue(mirror, "momentum")), field,
+              mirror, explicitValue(mirror, "momentum"));
         }
         if (!(epsilon > 0f && Float.isFinite(epsilon))) {
           double written = doubleValue(mirror, "epsilon");
@@ -329,7 +352,7 @@ final class NetworkValidator {
   private LayerModel dense(String layerName, int index, VariableElement field,
       AnnotationMirror dense, Walk walk, Loss loss, String next) {
     String flow = walk.flow;
-    if (walk.shape.image()) {
+    if (walk.shape.image() && walk.kindKnown) {
       error(Messages.denseBeforeFlatten(layerName, walk.shown(), flow), field, dense, null);
     }
     int flowing = (int) Math.min(walk.shape.size(), Integer.MAX_VALUE);
@@ -438,7 +461,8 @@ final class NetworkValidator {
       } else if (!same && (kernel > in.height() || kernel > in.width())) {
         // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
-            Math.min(in.height(), in.width()) + (stride == 1 ? ", or padding = SAME" : "")),
+            Math.min(in.height(), in.width()) + (stride == 1 ? ", or padding = SAME" : "")
+                + channelsLast(in, walk)),
             field, conv, explicitValue(conv, "kernel"));
         valid = false;
       } else if (same) {
@@ -493,7 +517,7 @@ final class NetworkValidator {
     if (valid && walk.known) {
       if (size > in.height() || size > in.width()) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
-            String.valueOf(Math.min(in.height(), in.width()))), field, pool,
+            Math.min(in.height(), in.width()) + channelsLast(in, walk)), field, pool,
             explicitValue(pool, "size"));
         valid = false;
       } else {

@@ -53,6 +53,37 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void inputOfOneSizeMeantInputs() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = 784, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 128, activation = Activation.RELU) Layer hidden;",
+            "  @Dense(units = 10) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {784}; for vectors of 784 features use inputs = 784",
+        "input = 784");
+  }
+
+  @Test
+  void anInputInKerasOrderGetsAHint() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {28, 28, 1}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 4, kernel = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] conv: a 3x3 kernel must fit its 28x28x1 input, but does not"
+            + " (input gives 28x28x1); use a kernel of at most 1, or padding = SAME; input is"
+            + " {channels, height, width}, PyTorch's order: for 28x28 images of 1 channel use"
+            + " input = {1, 28, 28}",
+        "kernel = 3");
+  }
+
+  @Test
   void notPositive() {
     assertOnlyError(
         source("Foo",

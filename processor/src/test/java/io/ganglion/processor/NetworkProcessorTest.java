@@ -390,6 +390,26 @@ class NetworkProcessorTest {
     }
   }
 
+  /** A generated source of an earlier build, passed back in as a source (an IDE's source root). */
+  @Test
+  void aStaleGeneratedSourceIsNamedAsSuch() {
+    JavaFileObject stale = source("Net_P",
+        "@javax.annotation.processing.Generated(\"io.ganglion.processor.NetworkProcessor\")",
+        "final class Net_P {}");
+    JavaFileObject network =
+        source("P",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class P {",
+            "  @Dense(units = 2) Layer out;",
+            "}");
+    Compilation compilation = compile(stale, network);
+    assertThat(compilation).hadErrorContaining("[Network/GeneratedNameTaken] P must have a"
+        + " generated class of its own, but test.Net_P is already among the sources, a copy that"
+        + " an earlier build generated; remove the generated sources from the source path, or"
+        + " rebuild clean");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   @Test
   void defaultPackage_works() {
     Compilation compilation =

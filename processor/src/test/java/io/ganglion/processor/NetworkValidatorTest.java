@@ -466,6 +466,18 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void aLayerOnAnEnumConstantIsReported() {
+    assertOnlyError(
+        source("Kinds",
+            "enum Kinds {",
+            "  @Dense(units = 3) A, B",
+            "}"),
+        "[Network/LayerOutsideNetwork] A: @Dense must be on a field of a @Network class, but Kinds"
+            + " has no @Network; annotate Kinds with @Network(inputs = ..., loss = ...)",
+        "@Dense(units = 3) A");
+  }
+
+  @Test
   void layerOutsideNetwork() {
     assertOnlyError(
         source("Foo",
@@ -784,6 +796,22 @@ class NetworkValidatorTest {
             + " SOFTMAX_CROSS_ENTROPY, but the loss was MSE, which learns slowly on probabilities;"
             + " for classification use loss = SOFTMAX_CROSS_ENTROPY and a LINEAR last layer",
         "activation = Activation.SOFTMAX");
+  }
+
+  @Test
+  void kerasMomentum_warning() {
+    assertOnlyWarning(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 8) Layer hidden;",
+            "  @BatchNorm(momentum = 0.99) Layer norm;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/KerasMomentum] norm: momentum is the weight of each new batch in the running"
+            + " statistics (PyTorch's meaning), so 0.99 nearly forgets them at every step; Keras's"
+            + " momentum = 0.99 is PyTorch's 0.01: write momentum = 0.01 if that was meant",
+        "momentum = 0.99");
   }
 
   @Test
