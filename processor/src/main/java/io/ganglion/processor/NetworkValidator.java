@@ -175,7 +175,7 @@ final class NetworkValidator {
         generatedMembers.put(constant, "the network's image input");
       }
     }
-    walk.flow = "input gives " + walk.shown();
+    walk.flow = walk.known ? "input gives " + walk.shown() : "the input is unknown: see its error";
     boolean sizesValid = walk.known;
     for (int k = 0; k < fields.size(); k++) {
       VariableElement field = fields.get(k);
@@ -194,10 +194,17 @@ final class NetworkValidator {
       AnnotationMirror mirror = annotations.get(0);
       String next = k < fields.size() - 1 ? fields.get(k + 1).getSimpleName().toString() : null;
       String shownBefore = walk.shown();
+      boolean knownBefore = walk.known;
       LayerModel layer = layer(layerName, k + 1, field, mirror, walk, loss, next);
       sizesValid &= walk.known;
       layers.add(layer);
-      walk.flow = layerName + " makes " + shownBefore + " -> " + walk.shown();
+      // A size that a mistake made unknown is said so, rather than shown as "?".
+      if (!walk.known) {
+        walk.flow = knownBefore ? "unknown after the mistake in " + layerName : walk.flow;
+      } else {
+        walk.flow = layerName + " makes " + (knownBefore ? shownBefore + " -> " : "")
+            + walk.shown();
+      }
     }
 
     LayerModel last = layers.get(layers.size() - 1);

@@ -84,6 +84,24 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void aSizeMadeUnknownByAMistakeIsSaidSo() {
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 0, kernel = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 0) Layer hidden;",
+            "  @Dense(units = 1) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorContaining("[Network/NotPositive] conv: filters must be at"
+        + " least 1, but was 0 (input gives 1x28x28)");
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall] hidden: units must be at"
+        + " least 1, but was 0 (unknown after the mistake in conv)");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
   void notPositive() {
     assertOnlyError(
         source("Foo",

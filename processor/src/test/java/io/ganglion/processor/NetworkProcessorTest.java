@@ -54,7 +54,7 @@ class NetworkProcessorTest {
         .onLineContaining("Layer hidden");
     assertThat(compilation)
         .hadErrorContaining("[Network/UnitsTooSmall] middle: units must be at least 1, but was -2"
-            + " (hidden makes ? -> 16)")
+            + " (hidden makes 16)")
         .inFile(foo)
         .onLineContaining("Layer middle");
     assertThat(compilation)
