@@ -6,8 +6,9 @@ Run from this directory with a Python that has torch (for example Debian's pytho
 
 1. PyTorch -> Ganglion: builds a module whose attribute names match the test network
    (hidden: Linear 3 -> 4 + ReLU, out: Linear 4 -> 2), saves its state_dict in the safetensors
-   format (written by hand with struct + json, as F32 and as F16), and records fixed inputs and
-   PyTorch's outputs in torch_outputs.json.
+   format (written by hand with struct + json, as F32 and as F16, and as the state_dict of an
+   nn.Sequential with the same weights), and records fixed inputs and PyTorch's outputs in
+   torch_outputs.json.
 2. Ganglion -> PyTorch: if ganglion_model.safetensors (written by the Java test) is here, loads it
    with load_state_dict(strict=True) and records PyTorch's outputs in ganglion_outputs.json.
 
@@ -79,6 +80,12 @@ def main():
                            [-2.0, 3.0, 1.0], [0.1, 0.2, 0.3]], dtype=torch.float32)
     state = model.state_dict()
     save_safetensors("torch_model.safetensors", state, {"format": "pt"})
+    # The same weights in an nn.Sequential, as most PyTorch code builds a network: its layers
+    # are named by position (0, 2; the ReLU at 1 has no parameters).
+    sequential = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)).eval()
+    sequential.load_state_dict({k.replace("hidden.", "0.").replace("out.", "2."): v
+                                for k, v in state.items()}, strict=True)
+    save_safetensors("torch_sequential.safetensors", sequential.state_dict(), {"format": "pt"})
     half = {k: v.to(torch.float16) for k, v in state.items()}
     save_safetensors("torch_model_f16.safetensors", half, {"format": "pt"})
     with torch.no_grad():

@@ -483,7 +483,9 @@ final class NetworkValidator {
       }
       long weights = (long) filters * in.channels() * kernel * kernel;
       if (valid && (weights > Integer.MAX_VALUE || out.size() > Integer.MAX_VALUE)) {
-        error(Messages.tooLarge(layerName, "its weight or output count",
+        boolean output = out.size() >= weights;
+        error(Messages.tooLarge(layerName,
+            output ? "its output " + out + " (values per sample)" : "its weight count",
             Math.max(weights, out.size()), flow), field, conv, explicitValue(conv, "filters"));
         valid = false;
       }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Saves a {@link Model}'s parameters to safetensors and loads them back, with the names and
@@ -135,7 +136,58 @@ public final class ModelFiles {
     load(model, file, true);
   }
 
+  /**
+   * Like {@link #load(Model, Path)} from a file whose layers have other names: {@code layers} maps
+   * a layer of the model to the name the file gives it, such as the positions of a PyTorch {@code
+   * nn.Sequential} ({@code Map.of("hidden1", "0", "hidden2", "2", "logits", "4")} reads {@code
+   * hidden1.weight} from {@code 0.weight}). Layers it does not name keep their own names.
+   */
+  public static void load(Model model, Path file, Map<String, String> layers)
+      throws IOException {
+    if (model == null || layers == null) {
+      throw new IllegalArgumentException("model and layers must not be null");
+    }
+    Set<String> own = new LinkedHashSet<>();
+    for (Parameter p : state(model)) {
+      own.add(layerOf(p.name()));
+    }
+    Set<String> targets = new LinkedHashSet<>();
+    for (Map.Entry<String, String> e : layers.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null || e.getValue().isEmpty()) {
+        throw new IllegalArgumentException(
+            "layers must map layer names to names in the file, but held " + e);
+      }
+      if (!own.contains(e.getKey())) {
+        throw new IllegalArgumentException("layers must map layers of " + model.name() + " "
+            + own + ", but named '" + e.getKey() + "'");
+      }
+      if (!targets.add(e.getValue())) {
+        throw new IllegalArgumentException(
+            "layers must map each layer to a name of its own, but mapped two to '" + e.getValue()
+                + "'");
+      }
+    }
+    Map<String, String> copy = Map.copyOf(layers);
+    load(model, file, false, name -> {
+      String layer = layerOf(name);
+      String renamed = copy.get(layer);
+      return renamed == null ? name : renamed + name.substring(layer.length());
+    });
+  }
+
+  /** The layer of a tensor name: what comes before its last dot ({@code hidden1} of hidden1.bias). */
+  private static String layerOf(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
   private static void load(Model model, Path file, boolean ignoreUnexpected) throws IOException {
+    load(model, file, ignoreUnexpected, UnaryOperator.identity());
+  }
+
+  /** Loads with {@code inFile} giving the name in the file of each of the model's tensors. */
+  private static void load(Model model, Path file, boolean ignoreUnexpected,
+      UnaryOperator<String> inFile) throws IOException {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
@@ -145,17 +197,20 @@ public final class ModelFiles {
       Map<String, String> metadata = reader.metadata();
       String writer = writerOf(metadata);
       checkVersion(file, metadata);
-      checkNames(model, file, reader, writer, ignoreUnexpected);
+      checkNames(model, file, reader, writer, ignoreUnexpected, inFile);
       for (Parameter p : parameters) {
-        TensorInfo info = reader.tensor(p.name());
+        String name = inFile.apply(p.name());
+        TensorInfo info = reader.tensor(name);
         if (!Arrays.equals(info.shapeNoCopy(), p.shape())) {
-          throw new ModelFormatException(file, p.name(),
-              "shape must be " + Arrays.toString(p.shape()) + " as in " + model.name()
-                  + ", but was " + Arrays.toString(info.shapeNoCopy()) + writerNote(model, writer));
+          throw new ModelFormatException(file, name,
+              "shape must be " + Arrays.toString(p.shape()) + " as "
+                  + (name.equals(p.name()) ? "" : p.name() + " ") + "in " + model.name()
+                  + ", but was " + Arrays.toString(info.shapeNoCopy())
+                  + writerNote(model, writer));
         }
       }
       for (int i = 0; i < values.length; i++) {
-        values[i] = reader.read(parameters.get(i).name()).valuesNoCopy();
+        values[i] = reader.read(inFile.apply(parameters.get(i).name())).valuesNoCopy();
       }
     }
     // Nothing can fail past this point: every array has the parameter's size.
@@ -184,12 +239,11 @@ public final class ModelFiles {
     }
   }
 
-  private static void checkNames(
-      Model model, Path file, SafeTensorsReader reader, String writer, boolean ignoreUnexpected)
-      throws ModelFormatException {
+  private static void checkNames(Model model, Path file, SafeTensorsReader reader, String writer,
+      boolean ignoreUnexpected, UnaryOperator<String> inFile) throws ModelFormatException {
     Set<String> expected = new LinkedHashSet<>();
     for (Parameter p : state(model)) {
-      expected.add(p.name());
+      expected.add(inFile.apply(p.name()));
     }
     List<String> missing = new ArrayList<>();
     for (String name : expected) {
@@ -215,10 +269,15 @@ public final class ModelFiles {
           .append(unexpected);
     }
     String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
+    boolean positional = missing.size() == expected.size() && !unexpected.isEmpty()
+        && unexpected.stream().allMatch(n -> layerOf(n).matches("[0-9]+(\\.[0-9]+)*"));
     throw new ModelFormatException(file, tensor,
         "tensors must be " + model.name() + "'s parameters"
             + (model.buffers().isEmpty() ? " " : " and buffers ") + expected + ", but " + actual
-            + writerNote(model, writer));
+            + writerNote(model, writer)
+            + (positional ? "; its layers are named by position, as in a PyTorch nn.Sequential:"
+                + " map them with ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))"
+                : ""));
   }
 
   /** Who wrote the file, for messages: a Ganglion network with its spec, or someone else. */

@@ -2,6 +2,8 @@ package io.ganglion.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -38,6 +40,33 @@ class PyTorchInteropTest {
     TwoLayerNet half = TwoLayerNet.small();
     half.load(resource("torch_model_f16.safetensors"));
     assertOutputs(floats(expected.get("outputs_f16")), half, inputs);
+  }
+
+  /** An nn.Sequential names its layers by position: they are mapped to the model's layers. */
+  @Test
+  void loadsAPyTorchSequentialWithItsLayersMapped() throws Exception {
+    Map<String, Object> expected = json("torch_outputs.json");
+    Path file = resource("torch_sequential.safetensors");
+    TwoLayerNet net = TwoLayerNet.small();
+    float[] before = net.parameters().get(0).toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertTrue(e.getMessage().endsWith("its layers are named by position, as in a PyTorch"
+        + " nn.Sequential: map them with ModelFiles.load(model, file, Map.of(\"<layer>\","
+        + " \"0\", ...))"), e.getMessage());
+    assertArrayEquals(before, net.parameters().get(0).toArray());
+
+    ModelFiles.load(net, file, Map.of("hidden", "0", "out", "2"));
+    assertOutputs(floats(expected.get("outputs")), net, floats(expected.get("inputs")));
+
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.load(net, file, Map.of("hiden", "0")));
+    assertEquals("layers must map layers of TwoLayerNet [hidden, out], but named 'hiden'",
+        wrong.getMessage());
+    ModelFormatException shape = assertThrows(ModelFormatException.class,
+        () -> ModelFiles.load(net, file, Map.of("hidden", "2", "out", "0")));
+    assertEquals(file + ": tensor '2.weight': shape must be [4, 3] as hidden.weight in"
+        + " TwoLayerNet, but was [2, 4]; the file has no Ganglion metadata (was it written by"
+        + " another tool?)", shape.getMessage());
   }
 
   @Test
