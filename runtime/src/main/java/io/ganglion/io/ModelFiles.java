@@ -151,7 +151,6 @@ public final class ModelFiles {
     for (Parameter p : state(model)) {
       own.add(layerOf(p.name()));
     }
-    Set<String> targets = new LinkedHashSet<>();
     for (Map.Entry<String, String> e : layers.entrySet()) {
       if (e.getKey() == null || e.getValue() == null || e.getValue().isEmpty()) {
         throw new IllegalArgumentException(
@@ -161,10 +160,14 @@ public final class ModelFiles {
         throw new IllegalArgumentException("layers must map layers of " + model.name() + " "
             + own + ", but named '" + e.getKey() + "'");
       }
-      if (!targets.add(e.getValue())) {
-        throw new IllegalArgumentException(
-            "layers must map each layer to a name of its own, but mapped two to '" + e.getValue()
-                + "'");
+    }
+    Map<String, String> inFile = new LinkedHashMap<>();
+    for (String layer : own) {
+      String name = layers.getOrDefault(layer, layer);
+      String other = inFile.put(name, layer);
+      if (other != null) {
+        throw new IllegalArgumentException("layers must give each layer a name of its own in the"
+            + " file, but " + other + " and " + layer + " would both read '" + name + "'");
       }
     }
     Map<String, String> copy = Map.copyOf(layers);

@@ -62,6 +62,10 @@ class PyTorchInteropTest {
         () -> ModelFiles.load(net, file, Map.of("hiden", "0")));
     assertEquals("layers must map layers of TwoLayerNet [hidden, out], but named 'hiden'",
         wrong.getMessage());
+    wrong = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.load(net, file, Map.of("hidden", "out")));
+    assertEquals("layers must give each layer a name of its own in the file, but hidden and out"
+        + " would both read 'out'", wrong.getMessage());
     ModelFormatException shape = assertThrows(ModelFormatException.class,
         () -> ModelFiles.load(net, file, Map.of("hidden", "2", "out", "0")));
     assertEquals(file + ": tensor '2.weight': shape must be [4, 3] as hidden.weight in"
