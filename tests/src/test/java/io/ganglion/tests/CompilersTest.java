@@ -152,12 +152,8 @@ class CompilersTest {
 
   private String compileModule(String runtimeJar, String name, String moduleInfo)
       throws IOException {
-    Path root = dir.resolve(name);
-    Path sources = Files.createDirectories(root.resolve("src/demo"));
-    Path generated = Files.createDirectories(root.resolve("generated"));
-    Path classes = Files.createDirectories(root.resolve("classes"));
-    Path source = Files.writeString(sources.resolve("Ordered.java"), SOURCE);
-    Path info = Files.writeString(root.resolve("src/module-info.java"), moduleInfo);
+    Tree tree = new Tree(dir.resolve(name));
+    Path info = Files.writeString(tree.root.resolve("src/module-info.java"), moduleInfo);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     boolean ok;
@@ -167,11 +163,11 @@ class CompilersTest {
               "--module-path", runtimeJar,
               "-processorpath", System.getProperty("java.class.path"),
               "-processor", "io.ganglion.processor.NetworkProcessor",
-              "-s", generated.toString(), "-d", classes.toString(), "-encoding", "UTF-8"),
-          null, files.getJavaFileObjects(source.toFile(), info.toFile())).call();
+              "-s", tree.generated.toString(), "-d", tree.classes.toString(), "-encoding", "UTF-8"),
+          null, files.getJavaFileObjects(tree.source.toFile(), info.toFile())).call();
     }
     assertTrue(ok, name + ": " + diagnostics.getDiagnostics());
-    return Files.readString(generated.resolve("demo/Net_Ordered.java"));
+    return Files.readString(tree.generated.resolve("demo/Net_Ordered.java"));
   }
 
   private static List<String> layerNames(Model net) {
@@ -181,18 +177,14 @@ class CompilersTest {
   /** Compiles {@link #SOURCE} with {@code compiler} and the processor, failing on any error. */
   private Compiled compile(JavaCompiler compiler, String name, String... extraOptions)
       throws IOException {
-    Path root = dir.resolve(name);
-    Path sources = Files.createDirectories(root.resolve("src/demo"));
-    Path generated = Files.createDirectories(root.resolve("generated"));
-    Path classes = Files.createDirectories(root.resolve("classes"));
-    Path source = Files.writeString(sources.resolve("Ordered.java"), SOURCE);
+    Tree tree = new Tree(dir.resolve(name));
     String classPath = System.getProperty("java.class.path");
     List<String> options = new ArrayList<>(List.of(
         "-classpath", classPath,
         "-processorpath", classPath,
         "-processor", "io.ganglion.processor.NetworkProcessor",
-        "-s", generated.toString(),
-        "-d", classes.toString(),
+        "-s", tree.generated.toString(),
+        "-d", tree.classes.toString(),
         "-encoding", "UTF-8"));
     options.addAll(List.of(extraOptions));
     if (compiler instanceof EclipseCompiler) {
@@ -211,7 +203,7 @@ class CompilersTest {
     try (StandardJavaFileManager files =
         compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
       ok = compiler.getTask(null, files, diagnostics, options, null,
-          files.getJavaFileObjects(source.toFile())).call();
+          files.getJavaFileObjects(tree.source.toFile())).call();
     }
     List<String> warnings = new ArrayList<>();
     List<String> errors = new ArrayList<>();
@@ -225,7 +217,23 @@ class CompilersTest {
       }
     }
     assertTrue(ok && errors.isEmpty(), name + " failed: " + errors + " " + warnings);
-    return new Compiled(generated, classes, warnings);
+    return new Compiled(tree.generated, tree.classes, warnings);
+  }
+
+  /** A compilation's directories, under {@code root}, with {@link #SOURCE} written in it. */
+  private static final class Tree {
+    final Path root;
+    final Path generated;
+    final Path classes;
+    final Path source;
+
+    Tree(Path root) throws IOException {
+      this.root = root;
+      this.generated = Files.createDirectories(root.resolve("generated"));
+      this.classes = Files.createDirectories(root.resolve("classes"));
+      this.source = Files.writeString(
+          Files.createDirectories(root.resolve("src/demo")).resolve("Ordered.java"), SOURCE);
+    }
   }
 
   /** The output of one compilation. */
