@@ -38,7 +38,6 @@ final class JavaFiles {
 
   private static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
-  private static final String JAVA_COMPILER = "java.compiler";
 
   private JavaFiles() {}
 
@@ -50,7 +49,7 @@ final class JavaFiles {
    * comes from).
    */
   static TypeSpec.Builder markGenerated(TypeSpec.Builder type, TypeElement network) {
-    if (readsJavaCompiler(network)) {
+    if (reads(network, "java.compiler")) {
       type.addAnnotation(
           AnnotationSpec.builder(GENERATED).addMember("value", "$S", NetworkWriter.PROCESSOR)
               .build());
@@ -58,8 +57,11 @@ final class JavaFiles {
     return type;
   }
 
-  /** Whether the module of {@code element} reads {@code java.compiler}; the unnamed one reads all. */
-  static boolean readsJavaCompiler(Element element) {
+  /**
+   * Whether the module of {@code element} reads the module {@code name}; the unnamed module reads
+   * every module the compilation has.
+   */
+  static boolean reads(Element element, String name) {
     Element e = element;
     while (e != null && !(e instanceof ModuleElement)) {
       e = e.getEnclosingElement();
@@ -68,10 +70,10 @@ final class JavaFiles {
       return true;
     }
     ModuleElement module = (ModuleElement) e;
-    if (module.getQualifiedName().contentEquals(JAVA_COMPILER)) {
+    if (module.getQualifiedName().contentEquals(name)) {
       return true;
     }
-    // Its own requires, and what those require transitively (java.se requires it so).
+    // Its own requires, and what those require transitively (java.se requires java.compiler so).
     Deque<ModuleElement> next = new ArrayDeque<>();
     Set<ModuleElement> seen = new HashSet<>();
     for (RequiresDirective r : ElementFilter.requiresIn(module.getDirectives())) {
@@ -82,7 +84,7 @@ final class JavaFiles {
       if (!seen.add(m)) {
         continue;
       }
-      if (m.getQualifiedName().contentEquals(JAVA_COMPILER)) {
+      if (m.getQualifiedName().contentEquals(name)) {
         return true;
       }
       for (RequiresDirective r : ElementFilter.requiresIn(m.getDirectives())) {

@@ -1,5 +1,6 @@
 package io.ganglion.processor;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -151,6 +152,12 @@ final class Messages {
     return tag("LayerOutsideNetwork") + layer + ": @" + annotation
         + " must be on a field of a @Network class, but " + owner
         + " has no @Network; annotate " + owner + " with @Network(inputs = ..., loss = ...)";
+  }
+
+  static String layerOnEnumConstant(String layer, String annotation, String owner) {
+    return tag("LayerOutsideNetwork") + layer + ": @" + annotation
+        + " must be on a field of a @Network class, but " + layer + " is a constant of the enum "
+        + owner + "; declare the layer as a Layer field of an abstract @Network class";
   }
 
   static String nameCollision(String layer, String generatedMember, String other) {
@@ -328,8 +335,10 @@ final class Messages {
         + " init = Init.CONSTANT or remove initValue";
   }
 
-  static String kerasMomentum(String layer, double momentum) {
-    double pytorch = Math.round((1 - momentum) * 1e6) / 1e6;
+  static String kerasMomentum(String layer, float value) {
+    // As written (0.99, not the float's 0.9900000095367432), and 1 - that in decimal.
+    String momentum = Float.toString(value);
+    String pytorch = BigDecimal.ONE.subtract(new BigDecimal(momentum)).toPlainString();
     return tag("KerasMomentum") + layer + ": momentum is the weight of each new batch in the"
         + " running statistics (PyTorch's meaning), so " + momentum + " nearly forgets them at"
         + " every step; Keras's momentum = " + momentum + " is PyTorch's " + pytorch

@@ -8,6 +8,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   /** Classes waiting for a type another processor may generate, with that type's name. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
+  /** The classes this processor has written in this compilation, by qualified name. */
+  private final Set<String> written = new HashSet<>();
 
   /** Writes the generated class; replaceable in tests to exercise the internal-error path. */
   private final Function<NetworkModel, JavaFile> writer;
@@ -137,15 +140,16 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   /**
    * Vector API kernels are generated when the compilation can see {@code jdk.incubator.vector}
-   * (javac run with {@code --add-modules jdk.incubator.vector}), unless {@code
+   * (javac run with {@code --add-modules jdk.incubator.vector}) and, in a named module, that
+   * module reads it ({@code requires static jdk.incubator.vector;}), unless {@code
    * -Aganglion.vector=false}.
    */
-  private boolean vectorAvailable() {
+  private boolean vectorAvailable(TypeElement network) {
     if ("false".equalsIgnoreCase(processingEnv.getOptions().get(VECTOR_OPTION))) {
       return false;
     }
     return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")
-        != null;
+        != null && JavaFiles.reads(network, "jdk.incubator.vector");
   }
 
   private void processOne(NetworkValidator validator, TypeElement type) {
@@ -161,7 +165,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
       NetworkModel network =
           model.get().withVector(
-              vectorAvailable() && VectorWriter.anyLayerUsesVectors(model.get()));
+              vectorAvailable(type) && VectorWriter.anyLayerUsesVectors(model.get()));
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)) {
@@ -203,6 +207,8 @@ public final class NetworkProcessor extends AbstractProcessor {
   private boolean writeOrReportTaken(JavaFile file, TypeElement type) throws IOException {
     try {
       file.writeTo(processingEnv.getFiler());
+      written.add(file.packageName().isEmpty() ? file.typeSpec().name()
+          : file.packageName() + "." + file.typeSpec().name());
       return true;
     } catch (FilerException e) {
       String name = file.packageName().isEmpty() ? file.typeSpec().name()
@@ -220,6 +226,9 @@ public final class NetworkProcessor extends AbstractProcessor {
    * earlier build (marked with its {@code @Generated}) and that came back as a source.
    */
   private boolean generatedEarlier(String name) {
+    if (written.contains(name)) {
+      return false; // this build made it, for another network
+    }
     TypeElement existing = processingEnv.getElementUtils().getTypeElement(name);
     if (existing == null) {
       return false;

@@ -134,6 +134,7 @@ final class NetworkValidator {
         if (dims.size() == 1 && dims.get(0) >= 1) {
           // input = 784 where inputs = 784 was meant: go on with that vector.
           walk.shape = Shape.vector(dims.get(0));
+          walk.known = true;
         } else {
           // Neither the sizes nor whether an image flows are known: the layers after report
           // only what is wrong whatever the input (no DenseBeforeFlatten, no NeedsImage).
@@ -341,8 +342,8 @@ final class NetworkValidator {
               field, mirror, explicitValue(mirror, "momentum"));
         } else if (momentum >= 0.9f && momentum < 1f) {
           // Keras's momentum is the weight of the old statistics, PyTorch's that of the batch.
-          warning(Messages.kerasMomentum(layerName, doubleValue(mirror, "momentum")), field,
-              mirror, explicitValue(mirror, "momentum"));
+          warning(Messages.kerasMomentum(layerName, momentum), field, mirror,
+              explicitValue(mirror, "momentum"));
         }
         if (!(epsilon > 0f && Float.isFinite(epsilon))) {
           double written = doubleValue(mirror, "epsilon");
@@ -361,6 +362,9 @@ final class NetworkValidator {
     String flow = walk.flow;
     if (walk.shape.image() && walk.kindKnown) {
       error(Messages.denseBeforeFlatten(layerName, walk.shown(), flow), field, dense, null);
+    }
+    if (walk.shape.image() && walk.flattenedBy == null) {
+      walk.flattenedBy = layerName; // an image layer after it is to move before it
     }
     int flowing = (int) Math.min(walk.shape.size(), Integer.MAX_VALUE);
     AnnotationValue unitsValue = explicitValue(dense, "units");
@@ -548,10 +552,12 @@ final class NetworkValidator {
       return;
     }
     for (AnnotationMirror annotation : layerAnnotations(field)) {
+      String layer = field.getSimpleName().toString();
+      String ownerName = owner.getSimpleName().toString();
       error(
-          Messages.layerOutsideNetwork(
-              field.getSimpleName().toString(), simpleName(annotation),
-              owner.getSimpleName().toString()),
+          field.getKind() == ElementKind.ENUM_CONSTANT
+              ? Messages.layerOnEnumConstant(layer, simpleName(annotation), ownerName)
+              : Messages.layerOutsideNetwork(layer, simpleName(annotation), ownerName),
           field,
           annotation,
           null);

@@ -64,6 +64,34 @@ class ImageLayersValidatorTest {
         "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
             + " least 1, but was {784}; for vectors of 784 features use inputs = 784",
         "input = 784");
+    // The layers after it see that vector.
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(input = 784, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Dense(units = 0) Layer hidden;",
+            "  @Dense(units = 10) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall] hidden: units must be at"
+        + " least 1, but was 0 (input gives 784)");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
+  void anImageLayerAfterADenseLayerIsToBeMovedBeforeIt() {
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 100) Layer hidden;",
+            "  @Conv2d(filters = 2, kernel = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 1) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorContaining("[Network/DenseBeforeFlatten] hidden:");
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] conv: Conv2d must take an"
+        + " image (channels x height x width), but its input was a vector of 100 (hidden makes"
+        + " 1x28x28 -> 100); move conv before hidden, which made the image a vector");
   }
 
   @Test

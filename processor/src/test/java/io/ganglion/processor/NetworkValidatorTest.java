@@ -472,8 +472,9 @@ class NetworkValidatorTest {
             "enum Kinds {",
             "  @Dense(units = 3) A, B",
             "}"),
-        "[Network/LayerOutsideNetwork] A: @Dense must be on a field of a @Network class, but Kinds"
-            + " has no @Network; annotate Kinds with @Network(inputs = ..., loss = ...)",
+        "[Network/LayerOutsideNetwork] A: @Dense must be on a field of a @Network class, but A is"
+            + " a constant of the enum Kinds; declare the layer as a Layer field of an abstract"
+            + " @Network class",
         "@Dense(units = 3) A");
   }
 

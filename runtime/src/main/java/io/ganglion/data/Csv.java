@@ -127,7 +127,7 @@ public final class Csv {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": must be a CSV file, but is a directory");
     }
-    if (!Files.exists(file)) {
+    if (Files.notExists(file)) {
       throw new NoSuchFileException(file.toString(), null, "must be a CSV file, but does not exist");
     }
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

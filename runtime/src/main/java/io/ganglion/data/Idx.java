@@ -214,7 +214,7 @@ public final class Idx {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": must be an IDX file, but is a directory");
     }
-    if (!Files.exists(file)) {
+    if (Files.notExists(file)) {
       throw new NoSuchFileException(file.toString(), null, "must be an IDX file, but does not exist");
     }
     BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);

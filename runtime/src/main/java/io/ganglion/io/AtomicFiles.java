@@ -42,19 +42,7 @@ final class AtomicFiles {
     Path target = checkTarget(file);
     Path dir = target.getParent();
     boolean replacing = Files.exists(target);
-    Path temp;
-    try {
-      temp = createTemp(dir, target.getFileName().toString());
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": could not be saved: " + (Files.isDirectory(dir)
-          ? "the file system refused to create a file in " + dir
-          : "its directory " + dir + " does not exist"), e);
-    } catch (AccessDeniedException e) {
-      throw new IOException(file + ": could not be saved: its directory " + dir
-          + " is not writable", e);
-    } catch (IOException e) {
-      throw named(file, e);
-    }
+    Path temp = createTempFor(file, target);
     boolean done = false;
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -90,8 +78,8 @@ final class AtomicFiles {
   /**
    * Checks that {@code file} can be saved, before anything is written, and returns the file that
    * saving replaces (a symbolic link's target): not a directory or a special file (a device or a
-   * pipe, which a rename would replace by a regular file), not a read-only file, in an existing,
-   * writable directory on a writable file system.
+   * pipe, which a rename would replace by a regular file), not a read-only file, in an existing
+   * directory.
    */
   static Path checkTarget(Path file) throws IOException {
     if (file == null) {
@@ -129,22 +117,35 @@ final class AtomicFiles {
       throw new IOException(
           file + ": could not be saved: its parent " + dir + " is not a directory");
     }
-    if (isReadOnlyStore(dir)) {
-      throw new IOException(file + ": could not be saved: its directory " + dir
-          + " is on a read-only file system");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new IOException(
-          file + ": could not be saved: its directory " + dir + " is not writable");
-    }
+    // Whether the directory takes a new file is left to creating one: permission checks and
+    // mount flags read beforehand are wrong on some systems (ACLs, a writable bind mount under a
+    // read-only one).
     return target;
   }
 
-  private static boolean isReadOnlyStore(Path dir) {
+  /**
+   * {@link #checkTarget}, then creates and deletes a temporary file where a save would: the
+   * question whether the directory takes a new file, asked the only reliable way.
+   */
+  static void checkSavable(Path file) throws IOException {
+    Path target = checkTarget(file);
+    Files.delete(createTempFor(file, target));
+  }
+
+  /** Creates the temporary file of a save to {@code target}, with errors naming {@code file}. */
+  private static Path createTempFor(Path file, Path target) throws IOException {
+    Path dir = target.getParent();
     try {
-      return Files.getFileStore(dir).isReadOnly();
+      return createTemp(dir, target.getFileName().toString());
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": could not be saved: " + (Files.isDirectory(dir)
+          ? "the file system refused to create a file in " + dir
+          : "its directory " + dir + " does not exist"), e);
+    } catch (AccessDeniedException e) {
+      throw new IOException(file + ": could not be saved: its directory " + dir
+          + " is not writable", e);
     } catch (IOException e) {
-      return false; // not known: creating the temporary file will tell
+      throw named(file, e);
     }
   }
 
@@ -178,7 +179,7 @@ final class AtomicFiles {
       return e;
     }
     if (reason == null) {
-      reason = e.getClass().getSimpleName();
+      reason = e.getClass().getSimpleName() + " " + e.getMessage();
     }
     return new IOException(file + ": could not be saved: " + reason, e);
   }

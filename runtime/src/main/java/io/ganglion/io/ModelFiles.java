@@ -54,14 +54,15 @@ public final class ModelFiles {
   }
 
   /**
-   * Checks, without writing anything, that {@code file} can be saved to: not a directory or a
-   * special file, not read-only, in an existing, writable directory. Throws the {@link
+   * Checks, leaving nothing behind, that {@code file} can be saved to: not a directory or a special
+   * file, not read-only, in an existing directory that takes a new file (a temporary one is created
+   * and deleted). Throws the {@link
    * IOException} a save would end with; {@code Trainer} calls it before training for its
    * checkpoint and best-weights files, so that a typo in a path fails before the first epoch
    * rather than after it.
    */
   public static void checkSavable(Path file) throws IOException {
-    AtomicFiles.checkTarget(file);
+    AtomicFiles.checkSavable(file);
   }
 
   /**
@@ -102,8 +103,10 @@ public final class ModelFiles {
     return state;
   }
 
+  private static final String COUNTER = ".num_batches_tracked";
+
   private static boolean isCounter(Parameter p) {
-    return p.name().endsWith(".num_batches_tracked");
+    return p.name().endsWith(COUNTER);
   }
 
   /** The metadata Ganglion records: format (as PyTorch tools expect), network, spec, version. */
@@ -204,6 +207,9 @@ public final class ModelFiles {
       for (Parameter p : parameters) {
         String name = inFile.apply(p.name());
         TensorInfo info = reader.tensor(name);
+        if (info == null) {
+          continue; // a batch counter the file lacks: it starts from 0
+        }
         if (!Arrays.equals(info.shapeNoCopy(), p.shape())) {
           throw new ModelFormatException(file, name,
               "shape must be " + Arrays.toString(p.shape()) + " as "
@@ -213,7 +219,9 @@ public final class ModelFiles {
         }
       }
       for (int i = 0; i < values.length; i++) {
-        values[i] = reader.read(inFile.apply(parameters.get(i).name())).valuesNoCopy();
+        String name = inFile.apply(parameters.get(i).name());
+        values[i] = reader.tensor(name) == null
+            ? new float[parameters.get(i).size()] : reader.read(name).valuesNoCopy();
       }
     }
     // Nothing can fail past this point: every array has the parameter's size.
@@ -250,7 +258,8 @@ public final class ModelFiles {
     }
     List<String> missing = new ArrayList<>();
     for (String name : expected) {
-      if (reader.tensor(name) == null) {
+      // A file without batch counters (older PyTorch, converters) loads, as in PyTorch.
+      if (reader.tensor(name) == null && !name.endsWith(COUNTER)) {
         missing.add(name);
       }
     }
@@ -295,7 +304,7 @@ public final class ModelFiles {
 
   private static String writerNote(Model model, String writer) {
     if (writer == null) {
-      return "; the file has no Ganglion metadata (was it written by another tool?)";
+      return "; the file does not say which network wrote it (it has no Ganglion metadata)";
     }
     String loader = model.name() + " (" + model.spec() + ")";
     if (writer.equals(loader)) {

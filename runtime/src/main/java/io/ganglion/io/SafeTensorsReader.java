@@ -60,7 +60,7 @@ public final class SafeTensorsReader implements Closeable {
     if (Files.isDirectory(file)) {
       throw new IOException(file + ": must be a safetensors file, but is a directory");
     }
-    if (!Files.exists(file)) {
+    if (Files.notExists(file)) {
       throw new NoSuchFileException(
           file.toString(), null, "must be a safetensors file, but does not exist");
     }

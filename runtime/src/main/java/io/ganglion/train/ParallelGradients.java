@@ -291,6 +291,9 @@ public final class ParallelGradients implements AutoCloseable {
       pause(start);
     }
     Throwable t = own != null ? own : failure;
+    if (own != null && failure != null && failure != own) {
+      own.addSuppressed(failure);
+    }
     if (t != null) {
       if (t instanceof RuntimeException) {
         throw (RuntimeException) t;

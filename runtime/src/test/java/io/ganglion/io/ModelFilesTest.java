@@ -124,8 +124,8 @@ class ModelFilesTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
     assertEquals(file + ": tensor 'optimizer.step': tensors must be TwoLayerNet's parameters "
         + "[hidden.weight, hidden.bias, out.weight, out.bias], but it has unexpected "
-        + "[optimizer.step]; the file has no Ganglion metadata (was it written by another "
-        + "tool?)", e.getMessage());
+        + "[optimizer.step]; the file does not say which network wrote it (it has no Ganglion "
+        + "metadata)", e.getMessage());
     ModelFiles.loadIgnoringUnexpected(net, file);
     assertArrayEquals(source.snapshot(), net.snapshot());
   }

@@ -69,8 +69,8 @@ class PyTorchInteropTest {
     ModelFormatException shape = assertThrows(ModelFormatException.class,
         () -> ModelFiles.load(net, file, Map.of("hidden", "2", "out", "0")));
     assertEquals(file + ": tensor '2.weight': shape must be [4, 3] as hidden.weight in"
-        + " TwoLayerNet, but was [2, 4]; the file has no Ganglion metadata (was it written by"
-        + " another tool?)", shape.getMessage());
+        + " TwoLayerNet, but was [2, 4]; the file does not say which network wrote it (it has no"
+        + " Ganglion metadata)", shape.getMessage());
   }
 
   @Test

@@ -50,6 +50,32 @@ class BufferPersistenceTest {
     assertEquals(1f, buffers.get(2).toArray()[0]);
   }
 
+  /** A file without the batch counters (older PyTorch, converters) loads, as in PyTorch. */
+  @Test
+  void aFileWithoutBatchCountersLoadsWithCountersAtZero() throws Exception {
+    Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
+    Trainer.of(trained).optimizer(Adam.of(0.01)).batchSize(8).epochs(1).verbose(0).fit(data());
+    Path full = dir.resolve("full.safetensors");
+    trained.save(full);
+    List<io.ganglion.io.Tensor> kept = new java.util.ArrayList<>();
+    for (io.ganglion.io.Tensor t : io.ganglion.io.SafeTensors.read(full).tensors()) {
+      if (!t.name().endsWith(".num_batches_tracked")) {
+        kept.add(t);
+      }
+    }
+    Path file = dir.resolve("no-counters.safetensors");
+    io.ganglion.io.SafeTensors.of(java.util.Map.of("format", "pt"), kept).write(file);
+    Net_Networks_DropoutBatchNorm loaded = new Net_Networks_DropoutBatchNorm(2);
+    loaded.load(file);
+    List<Parameter> expected = io.ganglion.io.ModelFiles.state(trained);
+    List<Parameter> actual = io.ganglion.io.ModelFiles.state(loaded);
+    for (int k = 0; k < actual.size(); k++) {
+      Parameter p = actual.get(k);
+      assertArrayEquals(p.name().endsWith(".num_batches_tracked")
+          ? new float[p.size()] : expected.get(k).toArray(), p.toArray(), p.name());
+    }
+  }
+
   @Test
   void runningStatisticsAreSavedAndLoaded() throws Exception {
     Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);

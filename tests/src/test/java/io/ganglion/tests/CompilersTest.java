@@ -148,10 +148,19 @@ class CompilersTest {
     String marked = compileModule(runtimeJar, "marked",
         "module app { requires io.ganglion; requires static java.compiler; }");
     assertTrue(marked.contains("@Generated(\"io.ganglion.processor.NetworkProcessor\")"));
+    // The Vector API kernels likewise need the module to read jdk.incubator.vector.
+    compileModule(runtimeJar, "unread-vector", "module app { requires io.ganglion; }",
+        VECTOR_MODULE);
+    assertTrue(Files.notExists(
+        dir.resolve("unread-vector/generated/demo/Net_Ordered_Vector.java")));
+    compileModule(runtimeJar, "vector",
+        "module app { requires io.ganglion; requires static jdk.incubator.vector; }",
+        VECTOR_MODULE);
+    assertTrue(Files.exists(dir.resolve("vector/generated/demo/Net_Ordered_Vector.java")));
   }
 
-  private String compileModule(String runtimeJar, String name, String moduleInfo)
-      throws IOException {
+  private String compileModule(String runtimeJar, String name, String moduleInfo,
+      String... extraOptions) throws IOException {
     Tree tree = new Tree(dir.resolve(name));
     Path info = Files.writeString(tree.root.resolve("src/module-info.java"), moduleInfo);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -159,12 +168,14 @@ class CompilersTest {
     boolean ok;
     try (StandardJavaFileManager files =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      ok = javac.getTask(null, files, diagnostics, List.of(
-              "--module-path", runtimeJar,
-              "-processorpath", System.getProperty("java.class.path"),
-              "-processor", "io.ganglion.processor.NetworkProcessor",
-              "-s", tree.generated.toString(), "-d", tree.classes.toString(), "-encoding", "UTF-8"),
-          null, files.getJavaFileObjects(tree.source.toFile(), info.toFile())).call();
+      List<String> options = new ArrayList<>(List.of(
+          "--module-path", runtimeJar,
+          "-processorpath", System.getProperty("java.class.path"),
+          "-processor", "io.ganglion.processor.NetworkProcessor",
+          "-s", tree.generated.toString(), "-d", tree.classes.toString(), "-encoding", "UTF-8"));
+      options.addAll(List.of(extraOptions));
+      ok = javac.getTask(null, files, diagnostics, options, null,
+          files.getJavaFileObjects(tree.source.toFile(), info.toFile())).call();
     }
     assertTrue(ok, name + ": " + diagnostics.getDiagnostics());
     return Files.readString(tree.generated.resolve("demo/Net_Ordered.java"));

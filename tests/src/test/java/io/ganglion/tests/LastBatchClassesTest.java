@@ -3,6 +3,7 @@ package io.ganglion.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
 import io.ganglion.train.ParallelGradients;
@@ -69,13 +70,42 @@ class LastBatchClassesTest {
       assertThrows(IllegalArgumentException.class,
           () -> parallel.computeGradients(data.x, 4, bad, null, 4));
       assertEquals(-1, parallel.lastBatchClasses(new int[4]), "split by weight rows");
-      // The workers finished the refused step before the call threw: the next one is whole.
+      // (Split by rows, the label is checked before any worker runs.) The next step is whole.
       double loss = parallel.computeGradients(data.x, 2, data.labels, null, 8);
       float[] gradient = new float[net.parameters().get(0).size()];
       net.parameters().get(0).copyGradientTo(gradient);
       Model fresh = new Net_Networks_Medium(4);
       try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
         assertEquals(other.computeGradients(data.x, 2, data.labels, null, 8), loss);
+        float[] expected = new float[gradient.length];
+        fresh.parameters().get(0).copyGradientTo(expected);
+        assertArrayEquals(expected, gradient);
+      }
+    }
+  }
+
+  /**
+   * Split by batch, a bad label in the calling thread's own slice throws there while the other
+   * worker still runs its slice: the call waits for it, so the next step starts clean.
+   */
+  @Test
+  void aFailureOnTheCallingThreadWaitsForTheOtherWorkers() {
+    Model net = new Net_Networks_ConvValidMaxPool(6);
+    RandomBatch data = new RandomBatch(net, 16, 3);
+    int[] bad = data.labels.clone();
+    bad[1] = 99; // in worker 0's half of samples [0, 8)
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      for (int attempt = 0; attempt < 3; attempt++) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> parallel.computeGradients(data.x, 0, bad, null, 8));
+        assertTrue(e.getMessage().contains("99"), e.getMessage());
+      }
+      double loss = parallel.computeGradients(data.x, 8, data.labels, null, 8);
+      float[] gradient = new float[net.parameters().get(0).size()];
+      net.parameters().get(0).copyGradientTo(gradient);
+      Model fresh = new Net_Networks_ConvValidMaxPool(6);
+      try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
+        assertEquals(other.computeGradients(data.x, 8, data.labels, null, 8), loss);
         float[] expected = new float[gradient.length];
         fresh.parameters().get(0).copyGradientTo(expected);
         assertArrayEquals(expected, gradient);
