@@ -25,4 +25,11 @@ public @interface BatchNorm {
 
   /** Added to the variance before the square root; positive (as a float). */
   double epsilon() default 1e-5;
+
+  /**
+   * Applied after the normalization, for PyTorch's usual {@code conv -> BatchNorm2d -> ReLU}
+   * order (an activation on the layer before would come before the norm); {@code LINEAR}, none, by
+   * default.
+   */
+  Activation activation() default Activation.LINEAR;
 }

@@ -3,6 +3,7 @@ package io.ganglion.processor;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import io.ganglion.Activation;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -27,7 +28,8 @@ final class BatchNormWriter extends LayerWriter {
 
   private String comment() {
     return layer.name() + ": BatchNorm " + layer.out() + ", momentum " + layer.momentum()
-        + ", epsilon " + layer.epsilon();
+        + ", epsilon " + layer.epsilon()
+        + (layer.activation() == Activation.LINEAR ? "" : ", then " + layer.activation());
   }
 
   @Override
@@ -178,7 +180,13 @@ final class BatchNormWriter extends LayerWriter {
     code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
     code.addStatement("float v = (x[c] - mean[c]) * inv[c]");
     code.addStatement("h[c] = v");
-    code.addStatement("y[c] = gamma[c] * v + beta[c]");
+    String activation = DenseWriter.activationMethod(layer.activation());
+    if (activation == null) {
+      code.addStatement("y[c] = gamma[c] * v + beta[c]");
+    } else {
+      code.addStatement("y[c] = $T.$L(gamma[c] * v + beta[c])", DenseWriter.ACTIVATIONS,
+          activation);
+    }
     code.endControlFlow();
     endRows(code, shape);
     return List.of(method(forwardName(), comment())
@@ -197,6 +205,15 @@ final class BatchNormWriter extends LayerWriter {
     Shape shape = layer.out();
     int c = channels();
     CodeBlock.Builder code = CodeBlock.builder();
+    String activation = DenseWriter.activationMethod(layer.activation());
+    if (activation != null) {
+      // Through the activation first: delta becomes the gradient before it, in place.
+      beginRows(code, shape, "d", delta(), "y", out());
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+      code.addStatement("d[c] = $T.$LBackward(y[c], d[c])", DenseWriter.ACTIVATIONS, activation);
+      code.endControlFlow();
+      endRows(code, shape);
+    }
     code.addStatement("double[] sd = $L", field("Sum"));
     code.addStatement("double[] sdh = $L", field("ProductSum"));
     code.addStatement("$T.fill(sd, 0)", ARRAYS);

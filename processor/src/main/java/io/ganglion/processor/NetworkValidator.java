@@ -351,8 +351,10 @@ final class NetworkValidator {
               shown(epsilon, written, written > 0 && Double.isFinite(written)),
               "positive and finite", "1e-5"), field, mirror, explicitValue(mirror, "epsilon"));
         }
+        Activation activation = Activation.valueOf(enumValue(mirror, "activation", "LINEAR"));
+        checkActivation(layerName, field, mirror, activation, next, loss, false, flow);
         return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
-            Activation.LINEAR, true, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
+            activation, true, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
       }
     }
   }

@@ -652,6 +652,21 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void softmaxOnABatchNormIsRefused() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 8) Layer hidden;",
+            "  @BatchNorm(activation = Activation.SOFTMAX) Layer norm;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/SoftmaxNotLast] norm: SOFTMAX must only be on the last layer, but norm is"
+            + " followed by out",
+        "activation = Activation.SOFTMAX");
+  }
+
+  @Test
   void softmaxSingleUnit() {
     assertOnlyError(
         source("Foo",

@@ -41,6 +41,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("DropoutFirst", batch));
       cases.add(Arguments.of("FlooredStrides", batch));
       cases.add(Arguments.of("SameLargeKernels", batch));
+      cases.add(Arguments.of("BatchNormActivations", batch));
     }
     return cases.build();
   }
@@ -71,6 +72,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_FlooredStrides(seed);
       case "SameLargeKernels":
         return new Net_Networks_SameLargeKernels(seed);
+      case "BatchNormActivations":
+        return new Net_Networks_BatchNormActivations(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -368,6 +368,29 @@ final class Networks {
     Layer logits;
   }
 
+  /** PyTorch's usual order, the activation after the norm, on images and on vectors. */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class BatchNormActivations {
+    @Conv2d(filters = 4, kernel = 3, bias = false)
+    Layer conv;
+
+    @BatchNorm(activation = RELU)
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    // No bias before a batch norm: its gradient is zero (as in DropoutBatchNorm).
+    @Dense(units = 6, bias = false)
+    Layer hidden;
+
+    @BatchNorm(activation = TANH)
+    Layer norm2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** Batch norm on images and on vectors, dropout on images and on vectors. */
   @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class DropoutBatchNorm {

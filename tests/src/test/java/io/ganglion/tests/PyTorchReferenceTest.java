@@ -52,6 +52,12 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void batchNormWithItsActivationTrainingAndInference() throws IOException {
+    check(new Net_Networks_BatchNormActivations(1), "BatchNormActivations", 4,
+        new int[] {0, 2, 1, 2});
+  }
+
+  @Test
   void dropoutAndBatchNormInference() throws IOException {
     check(new Net_Networks_DropoutBatchNorm(1), "DropoutBatchNorm", 2, null);
   }

@@ -119,6 +119,22 @@ class DropoutBatchNorm(nn.Module):
         return self.logits(self.norm2(torch.tanh(self.hidden(torch.flatten(x, 1)))))
 
 
+class BatchNormActivations(nn.Module):
+    """PyTorch's usual order: the activation after the norm (conv -> BatchNorm2d -> ReLU)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, bias=False)
+        self.norm1 = nn.BatchNorm2d(4)
+        self.hidden = nn.Linear(64, 6, bias=False)
+        self.norm2 = nn.BatchNorm1d(6)
+        self.logits = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.relu(self.norm1(self.conv(x)))
+        return self.logits(torch.tanh(self.norm2(self.hidden(torch.flatten(x, 1)))))
+
+
 def line(name, values):
     return name + " " + " ".join(repr(float(v)) for v in values.reshape(-1).tolist())
 
@@ -157,3 +173,4 @@ write("BatchNormFirst.txt", BatchNormFirst(), (5,), 4, "mse", [])
 write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
 write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
 write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
+write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
