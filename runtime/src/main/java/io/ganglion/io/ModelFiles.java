@@ -147,6 +147,28 @@ public final class ModelFiles {
    */
   public static void load(Model model, Path file, Map<String, String> layers)
       throws IOException {
+    load(model, file, false, renaming(model, layers));
+  }
+
+  /**
+   * Like {@link #save(Model, Path)} under other layer names, as {@link #load(Model, Path, Map)}
+   * reads them: {@code Map.of("hidden1", "0", "hidden2", "2", "logits", "4")} writes {@code
+   * 0.weight} and so on, which an {@code nn.Sequential} of those layers loads with {@code
+   * load_state_dict(strict=True)}. The file keeps Ganglion's metadata.
+   */
+  public static void save(Model model, Path file, Map<String, String> layers)
+      throws IOException {
+    UnaryOperator<String> inFile = renaming(model, layers);
+    List<Tensor> tensors = new ArrayList<>();
+    for (Tensor t : toSafeTensors(model, DType.F32).tensors()) {
+      tensors.add(Tensor.wrap(inFile.apply(t.name()), t.dtype(), t.shapeNoCopy(),
+          t.valuesNoCopy()));
+    }
+    SafeTensors.of(metadata(model), tensors).write(file);
+  }
+
+  /** The names in a file of the model's tensors, with {@code layers} renamed; checks the map. */
+  private static UnaryOperator<String> renaming(Model model, Map<String, String> layers) {
     if (model == null || layers == null) {
       throw new IllegalArgumentException("model and layers must not be null");
     }
@@ -174,11 +196,11 @@ public final class ModelFiles {
       }
     }
     Map<String, String> copy = Map.copyOf(layers);
-    load(model, file, false, name -> {
+    return name -> {
       String layer = layerOf(name);
       String renamed = copy.get(layer);
       return renamed == null ? name : renamed + name.substring(layer.length());
-    });
+    };
   }
 
   /** The layer of a tensor name: what comes before its last dot ({@code hidden1} of hidden1.bias). */

@@ -73,6 +73,20 @@ class PyTorchInteropTest {
         + " Ganglion metadata)", shape.getMessage());
   }
 
+  /** The other way: saved under an nn.Sequential's names, read back with the same map. */
+  @Test
+  void savesUnderTheNamesOfASequential() throws Exception {
+    TwoLayerNet net = TwoLayerNet.small().filled(3);
+    Path file = dir.resolve("sequential.safetensors");
+    ModelFiles.save(net, file, Map.of("hidden", "0", "out", "2"));
+    assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"),
+        SafeTensors.read(file).tensors().stream().map(Tensor::name)
+            .collect(java.util.stream.Collectors.toList()));
+    TwoLayerNet copy = TwoLayerNet.small();
+    ModelFiles.load(copy, file, Map.of("hidden", "0", "out", "2"));
+    assertArrayEquals(net.snapshot(), copy.snapshot());
+  }
+
   @Test
   void pytorchLoadsWhatGanglionWrites() throws Exception {
     TwoLayerNet net = TwoLayerNet.small().filled(7);
