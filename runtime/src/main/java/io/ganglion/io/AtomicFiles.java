@@ -109,11 +109,11 @@ final class AtomicFiles {
       }
     }
     Path dir = target.getParent();
-    if (dir == null || !Files.exists(dir)) {
+    if (dir == null || Files.notExists(dir)) {
       throw new IOException(
           file + ": could not be saved: its directory " + dir + " does not exist");
     }
-    if (!Files.isDirectory(dir)) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IOException(
           file + ": could not be saved: its parent " + dir + " is not a directory");
     }

@@ -70,17 +70,8 @@ class LastBatchClassesTest {
       assertThrows(IllegalArgumentException.class,
           () -> parallel.computeGradients(data.x, 4, bad, null, 4));
       assertEquals(-1, parallel.lastBatchClasses(new int[4]), "split by weight rows");
-      // (Split by rows, the label is checked before any worker runs.) The next step is whole.
-      double loss = parallel.computeGradients(data.x, 2, data.labels, null, 8);
-      float[] gradient = new float[net.parameters().get(0).size()];
-      net.parameters().get(0).copyGradientTo(gradient);
-      Model fresh = new Net_Networks_Medium(4);
-      try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
-        assertEquals(other.computeGradients(data.x, 2, data.labels, null, 8), loss);
-        float[] expected = new float[gradient.length];
-        fresh.parameters().get(0).copyGradientTo(expected);
-        assertArrayEquals(expected, gradient);
-      }
+      // (Split by rows, the label is checked before any worker runs.)
+      assertNextStepIsWhole(parallel, net, new Net_Networks_Medium(4), data, 2, 8);
     }
   }
 
@@ -100,16 +91,7 @@ class LastBatchClassesTest {
             () -> parallel.computeGradients(data.x, 0, bad, null, 8));
         assertTrue(e.getMessage().contains("99"), e.getMessage());
       }
-      double loss = parallel.computeGradients(data.x, 8, data.labels, null, 8);
-      float[] gradient = new float[net.parameters().get(0).size()];
-      net.parameters().get(0).copyGradientTo(gradient);
-      Model fresh = new Net_Networks_ConvValidMaxPool(6);
-      try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
-        assertEquals(other.computeGradients(data.x, 8, data.labels, null, 8), loss);
-        float[] expected = new float[gradient.length];
-        fresh.parameters().get(0).copyGradientTo(expected);
-        assertArrayEquals(expected, gradient);
-      }
+      assertNextStepIsWhole(parallel, net, new Net_Networks_ConvValidMaxPool(6), data, 8, 8);
     }
   }
 
@@ -136,6 +118,23 @@ class LastBatchClassesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> net.lastBatchClasses(new int[12], 3));
     assertEquals("classes must have room for 10 values from index 3, but had 12", e.getMessage());
+  }
+
+  /**
+   * After refused steps, the next step of {@code parallel} over {@code net} gives the loss and
+   * gradient that a new model {@code fresh}, equal to {@code net}, gives on two workers.
+   */
+  private static void assertNextStepIsWhole(ParallelGradients parallel, Model net, Model fresh,
+      RandomBatch data, int offset, int count) {
+    double loss = parallel.computeGradients(data.x, offset, data.labels, null, count);
+    float[] gradient = new float[net.parameters().get(0).size()];
+    net.parameters().get(0).copyGradientTo(gradient);
+    try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
+      assertEquals(other.computeGradients(data.x, offset, data.labels, null, count), loss);
+      float[] expected = new float[gradient.length];
+      fresh.parameters().get(0).copyGradientTo(expected);
+      assertArrayEquals(expected, gradient);
+    }
   }
 
   private static void assertParallelClassesMatch(Model net, int workers, int count) {
