@@ -237,7 +237,7 @@ public final class ModelFiles {
               "shape must be " + Arrays.toString(p.shape()) + " as "
                   + (name.equals(p.name()) ? "" : p.name() + " ") + "in " + model.name()
                   + ", but was " + Arrays.toString(info.shapeNoCopy())
-                  + writerNote(model, writer));
+                  + writerNote(model, writer) + declarationHint(p, info.shapeNoCopy()));
         }
       }
       for (int i = 0; i < values.length; i++) {
@@ -312,6 +312,31 @@ public final class ModelFiles {
             + (positional ? "; its layers are named by position, as in a PyTorch nn.Sequential:"
                 + " map them with ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))"
                 : ""));
+  }
+
+  /**
+   * For a weight of another shape, the declaration the file's tensor fits: a dense weight is
+   * {@code [units, inputs]} and a convolution's {@code [filters, channels, kernel, kernel]}.
+   */
+  private static String declarationHint(Parameter p, int[] found) {
+    String layer = layerOf(p.name());
+    int[] own = p.shape();
+    if (!p.name().endsWith(".weight") || found.length != own.length) {
+      return "";
+    }
+    if (own.length == 2) {
+      return "; the file's layer has " + found[0] + " units over " + found[1] + " inputs"
+          + (found[1] != own[1] ? " (the layers before " + layer + " give " + own[1] + ")" : "")
+          + ": declare " + layer + " with units = " + found[0] + " to match";
+    }
+    if (own.length == 4 && found[2] == found[3]) {
+      return "; the file's layer has " + found[0] + " filters of " + found[2] + "x" + found[3]
+          + " over " + found[1] + " channels" + (found[1] != own[1]
+              ? " (the layers before " + layer + " give " + own[1] + ")" : "")
+          + ": declare " + layer + " with filters = " + found[0] + ", kernel = " + found[2]
+          + " to match";
+    }
+    return "";
   }
 
   /** Who wrote the file, for messages: a Ganglion network with its spec, or someone else. */

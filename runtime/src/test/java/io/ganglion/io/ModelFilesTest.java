@@ -85,7 +85,8 @@ class ModelFilesTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
     assertEquals(file + ": tensor 'hidden.weight': shape must be [4, 3] as in TwoLayerNet, but "
         + "was [5, 3]; the file was saved from network BigNet (Dense(3->5, RELU) Dense(5->2, "
-        + "LINEAR)), but is being loaded into TwoLayerNet (Dense(3->4, RELU) Dense(4->2, LINEAR))",
+        + "LINEAR)), but is being loaded into TwoLayerNet (Dense(3->4, RELU) Dense(4->2, LINEAR));"
+        + " the file's layer has 5 units over 3 inputs: declare hidden with units = 5 to match",
         e.getMessage());
     assertEquals("hidden.weight", e.tensor());
     assertArrayEquals(before, net.snapshot());

@@ -70,7 +70,8 @@ class PyTorchInteropTest {
         () -> ModelFiles.load(net, file, Map.of("hidden", "2", "out", "0")));
     assertEquals(file + ": tensor '2.weight': shape must be [4, 3] as hidden.weight in"
         + " TwoLayerNet, but was [2, 4]; the file does not say which network wrote it (it has no"
-        + " Ganglion metadata)", shape.getMessage());
+        + " Ganglion metadata); the file's layer has 2 units over 4 inputs (the layers before"
+        + " hidden give 3): declare hidden with units = 2 to match", shape.getMessage());
   }
 
   /** The other way: saved under an nn.Sequential's names, read back with the same map. */

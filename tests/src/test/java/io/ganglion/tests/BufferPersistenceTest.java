@@ -2,6 +2,7 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
@@ -48,6 +49,24 @@ class BufferPersistenceTest {
     net.forwardBackward(x, 0, y, null, 2, 0.5f);
     assertTrue(before[1][0] != buffers.get(1).toArray()[0], "two samples update running_var");
     assertEquals(1f, buffers.get(2).toArray()[0]);
+  }
+
+  /** A convolution of another shape in the file: the message says what declaration fits it. */
+  @Test
+  void aConvolutionOfAnotherShapeIsDescribed() throws Exception {
+    Net_Networks_ConvValidMaxPool net = new Net_Networks_ConvValidMaxPool(1);
+    List<io.ganglion.io.Tensor> tensors = new java.util.ArrayList<>();
+    for (Parameter p : io.ganglion.io.ModelFiles.state(net)) {
+      tensors.add(p.name().equals("conv1.weight")
+          ? io.ganglion.io.Tensor.of(p.name(), new int[] {6, 2, 5, 5}, new float[300])
+          : io.ganglion.io.Tensor.of(p.name(), p.shape(), p.toArray()));
+    }
+    Path file = dir.resolve("kernel5.safetensors");
+    io.ganglion.io.SafeTensors.of(java.util.Map.of(), tensors).write(file);
+    io.ganglion.io.ModelFormatException e =
+        assertThrows(io.ganglion.io.ModelFormatException.class, () -> net.load(file));
+    assertTrue(e.getMessage().endsWith("; the file's layer has 6 filters of 5x5 over 2 channels:"
+        + " declare conv1 with filters = 6, kernel = 5 to match"), e.getMessage());
   }
 
   /** A file without the batch counters (older PyTorch, converters) loads, as in PyTorch. */
