@@ -5,9 +5,15 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.util.ElementFilter;
 
 /**
@@ -50,6 +56,18 @@ final class StandInWriter {
     if (extendable) {
       stand.superclass(ClassName.get(type));
     }
+    // The sizes the class declares plainly, for other networks' annotations that use them
+    // (inputs = Net_Encoder.OUTPUTS): unknown ones are left out, and such a use stays an error.
+    int inputs = declaredInputs(type);
+    if (inputs >= 1) {
+      stand.addField(FieldSpec.builder(int.class, "INPUTS", Modifier.PUBLIC, Modifier.STATIC,
+          Modifier.FINAL).initializer("$L", inputs).build());
+    }
+    int outputs = declaredOutputs(type);
+    if (outputs >= 1) {
+      stand.addField(FieldSpec.builder(int.class, "OUTPUTS", Modifier.PUBLIC, Modifier.STATIC,
+          Modifier.FINAL).initializer("$L", outputs).build());
+    }
     stand.addMethod(
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PUBLIC)
@@ -73,5 +91,79 @@ final class StandInWriter {
       NetworkWriter.suppressInherited(stand, type);
     }
     return JavaFiles.of(generated.packageName(), stand, type, extendable);
+  }
+
+  /** {@code inputs}, or the size of {@code input}, when written as valid sizes; else 0. */
+  private static int declaredInputs(TypeElement type) {
+    AnnotationMirror network = mirror(type, NetworkValidator.NETWORK);
+    if (network == null) {
+      return 0;
+    }
+    Object inputs = value(network, "inputs");
+    Object input = value(network, "input");
+    if (inputs instanceof Integer && input == null) {
+      return (Integer) inputs;
+    }
+    if (input instanceof List && inputs == null) {
+      long size = 1;
+      List<?> dims = (List<?>) input;
+      for (Object d : dims) {
+        Object v = d instanceof AnnotationValue ? ((AnnotationValue) d).getValue() : null;
+        if (!(v instanceof Integer) || (Integer) v < 1) {
+          return 0;
+        }
+        size *= (Integer) v;
+      }
+      return dims.size() == 3 && size <= Integer.MAX_VALUE ? (int) size : 0;
+    }
+    return 0;
+  }
+
+  /** {@code outputs}, or the units of a last {@code @Dense} layer, when valid; else 0. */
+  private static int declaredOutputs(TypeElement type) {
+    AnnotationMirror network = mirror(type, NetworkValidator.NETWORK);
+    if (network == null) {
+      return 0;
+    }
+    Object outputs = value(network, "outputs");
+    if (outputs instanceof Integer && (Integer) outputs >= 1) {
+      return (Integer) outputs;
+    }
+    AnnotationMirror last = null;
+    for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      for (String layer : NetworkValidator.LAYER_ANNOTATIONS) {
+        AnnotationMirror m = mirror(field, layer);
+        if (m != null) {
+          last = m;
+        }
+      }
+    }
+    if (last == null || !((TypeElement) last.getAnnotationType().asElement()).getQualifiedName()
+        .contentEquals(NetworkValidator.DENSE)) {
+      return 0;
+    }
+    Object units = value(last, "units");
+    return units instanceof Integer ? (Integer) units : 0;
+  }
+
+  private static AnnotationMirror mirror(Element element, String annotation) {
+    for (AnnotationMirror m : element.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals(annotation)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The value written for {@code name}, or null when not written. */
+  private static Object value(AnnotationMirror mirror, String name) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : mirror.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals(name)) {
+        return e.getValue().getValue();
+      }
+    }
+    return null;
   }
 }

@@ -326,6 +326,25 @@ class NetworkProcessorTest {
         .toString()).contains("public static final int INPUTS = 3;");
   }
 
+  /** A network with errors still gives the sizes it declares plainly to the networks using them. */
+  @Test
+  void aValueFromANetworkWithErrorsAddsNoErrors() {
+    JavaFileObject nets =
+        source("Nets",
+            "@Network(inputs = 6, loss = Loss.MSE)",
+            "abstract class Encoder {",
+            "  @Dense(units = 0) Layer hidden;",
+            "  @Dense(units = 3) Layer code;",
+            "}",
+            "@Network(inputs = Net_Encoder.OUTPUTS, loss = Loss.MSE)",
+            "abstract class Decoder {",
+            "  @Dense(units = 6) Layer out;",
+            "}");
+    Compilation compilation = compile(nets);
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall] hidden:");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   @Test
   void unresolvedConstant_reportedWhenItNeverAppears() {
     JavaFileObject foo =
