@@ -1,5 +1,6 @@
 package io.ganglion.processor;
 
+import io.ganglion.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,9 @@ final class Summary {
         new String[] {"(input)", "Input", network.input().toString(), "", "", ""});
     for (LayerModel layer : network.layers()) {
       boolean activates =
-          layer.kind() == LayerModel.Kind.DENSE || layer.kind() == LayerModel.Kind.CONV2D;
+          layer.kind() == LayerModel.Kind.DENSE || layer.kind() == LayerModel.Kind.CONV2D
+              || layer.kind() == LayerModel.Kind.BATCH_NORM
+                  && layer.activation() != Activation.LINEAR;
       rows.add(
           new String[] {
             layer.name(),
@@ -97,6 +100,9 @@ final class Summary {
         }
         if (layer.kind() == LayerModel.Kind.DROPOUT) {
           spec.append(",p").append(layer.rate());
+        }
+        if (layer.kind() == LayerModel.Kind.BATCH_NORM && layer.activation() != Activation.LINEAR) {
+          spec.append(',').append(layer.activation()); // (none written for LINEAR, as before)
         }
         spec.append(')');
         continue;

@@ -147,7 +147,7 @@ public final class ModelFiles {
    */
   public static void load(Model model, Path file, Map<String, String> layers)
       throws IOException {
-    load(model, file, false, renaming(model, layers));
+    load(model, file, false, renaming(model, layers), Map.copyOf(layers));
   }
 
   /**
@@ -210,12 +210,15 @@ public final class ModelFiles {
   }
 
   private static void load(Model model, Path file, boolean ignoreUnexpected) throws IOException {
-    load(model, file, ignoreUnexpected, UnaryOperator.identity());
+    load(model, file, ignoreUnexpected, UnaryOperator.identity(), null);
   }
 
-  /** Loads with {@code inFile} giving the name in the file of each of the model's tensors. */
+  /**
+   * Loads with {@code inFile} giving the name in the file of each of the model's tensors, renamed
+   * by the map {@code layers} (null when the names are the model's own).
+   */
   private static void load(Model model, Path file, boolean ignoreUnexpected,
-      UnaryOperator<String> inFile) throws IOException {
+      UnaryOperator<String> inFile, Map<String, String> layers) throws IOException {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
@@ -225,7 +228,7 @@ public final class ModelFiles {
       Map<String, String> metadata = reader.metadata();
       String writer = writerOf(metadata);
       checkVersion(file, metadata);
-      checkNames(model, file, reader, writer, ignoreUnexpected, inFile);
+      checkNames(model, file, reader, writer, ignoreUnexpected, inFile, layers);
       for (Parameter p : parameters) {
         String name = inFile.apply(p.name());
         TensorInfo info = reader.tensor(name);
@@ -237,7 +240,10 @@ public final class ModelFiles {
               "shape must be " + Arrays.toString(p.shape()) + " as "
                   + (name.equals(p.name()) ? "" : p.name() + " ") + "in " + model.name()
                   + ", but was " + Arrays.toString(info.shapeNoCopy())
-                  + writerNote(model, writer) + declarationHint(p, info.shapeNoCopy()));
+                  + writerNote(model, writer)
+                  + (name.equals(p.name()) ? declarationHint(p, info.shapeNoCopy())
+                      : "; the layers map reads " + layerOf(p.name()) + " from '"
+                          + layerOf(name) + "': check that entry"));
         }
       }
       for (int i = 0; i < values.length; i++) {
@@ -273,7 +279,8 @@ public final class ModelFiles {
   }
 
   private static void checkNames(Model model, Path file, SafeTensorsReader reader, String writer,
-      boolean ignoreUnexpected, UnaryOperator<String> inFile) throws ModelFormatException {
+      boolean ignoreUnexpected, UnaryOperator<String> inFile, Map<String, String> layers)
+      throws ModelFormatException {
     Set<String> expected = new LinkedHashSet<>();
     for (Parameter p : state(model)) {
       expected.add(inFile.apply(p.name()));
@@ -303,15 +310,32 @@ public final class ModelFiles {
           .append(unexpected);
     }
     String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
-    boolean positional = missing.size() == expected.size() && !unexpected.isEmpty()
-        && unexpected.stream().allMatch(n -> layerOf(n).matches("[0-9]+(\\.[0-9]+)*"));
+    String hint = "";
+    if (layers == null) {
+      boolean positional = missing.size() == expected.size() && !unexpected.isEmpty()
+          && unexpected.stream().allMatch(n -> layerOf(n).matches("[0-9]+(\\.[0-9]+)*"));
+      if (positional) {
+        hint = "; its layers are named by position, as in a PyTorch nn.Sequential: map them with"
+            + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))";
+      }
+    } else {
+      Set<String> unmapped = new LinkedHashSet<>();
+      Set<String> mapped = new LinkedHashSet<>();
+      for (Parameter p : state(model)) {
+        if (missing.contains(inFile.apply(p.name()))) {
+          String layer = layerOf(p.name());
+          (layers.containsKey(layer) ? mapped : unmapped).add(layer);
+        }
+      }
+      hint = (unmapped.isEmpty() ? "" : "; the layers map does not name " + unmapped
+          + ", which keep their own names")
+          + (mapped.isEmpty() ? "" : "; check the map's entries for " + mapped);
+    }
     throw new ModelFormatException(file, tensor,
         "tensors must be " + model.name() + "'s parameters"
-            + (model.buffers().isEmpty() ? " " : " and buffers ") + expected + ", but " + actual
-            + writerNote(model, writer)
-            + (positional ? "; its layers are named by position, as in a PyTorch nn.Sequential:"
-                + " map them with ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))"
-                : ""));
+            + (model.buffers().isEmpty() ? "" : " and buffers")
+            + (layers == null ? " " : " as the layers map " + layers + " names them ") + expected
+            + ", but " + actual + writerNote(model, writer) + hint);
   }
 
   /**

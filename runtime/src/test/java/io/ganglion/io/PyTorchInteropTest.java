@@ -70,8 +70,15 @@ class PyTorchInteropTest {
         () -> ModelFiles.load(net, file, Map.of("hidden", "2", "out", "0")));
     assertEquals(file + ": tensor '2.weight': shape must be [4, 3] as hidden.weight in"
         + " TwoLayerNet, but was [2, 4]; the file does not say which network wrote it (it has no"
-        + " Ganglion metadata); the file's layer has 2 units over 4 inputs (the layers before"
-        + " hidden give 3): declare hidden with units = 2 to match", shape.getMessage());
+        + " Ganglion metadata); the layers map reads hidden from '2': check that entry",
+        shape.getMessage());
+    ModelFormatException partial = assertThrows(ModelFormatException.class,
+        () -> ModelFiles.load(net, file, Map.of("hidden", "0")));
+    assertEquals(file + ": tensor 'out.weight': tensors must be TwoLayerNet's parameters as the"
+        + " layers map {hidden=0} names them [0.weight, 0.bias, out.weight, out.bias], but it"
+        + " lacks [out.weight, out.bias] and has unexpected [2.weight, 2.bias]; the file does not"
+        + " say which network wrote it (it has no Ganglion metadata); the layers map does not name"
+        + " [out], which keep their own names", partial.getMessage());
   }
 
   /** The other way: saved under an nn.Sequential's names, read back with the same map. */

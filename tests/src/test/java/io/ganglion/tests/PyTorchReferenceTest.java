@@ -55,6 +55,9 @@ class PyTorchReferenceTest {
   void batchNormWithItsActivationTrainingAndInference() throws IOException {
     check(new Net_Networks_BatchNormActivations(1), "BatchNormActivations", 4,
         new int[] {0, 2, 1, 2});
+    Model net = new Net_Networks_BatchNormActivations(1);
+    assertTrue(net.summary().contains("norm1    BatchNorm   4x4x4   RELU"), net.summary());
+    assertTrue(net.spec().contains("norm2=BatchNorm(6->6,TANH)"), net.spec());
   }
 
   @Test
