@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -147,7 +148,7 @@ public final class ModelFiles {
    */
   public static void load(Model model, Path file, Map<String, String> layers)
       throws IOException {
-    load(model, file, false, renaming(model, layers), Map.copyOf(layers));
+    load(model, file, false, renaming(model, layers), new TreeMap<>(layers)); // sorted: messages
   }
 
   /**
