@@ -22,6 +22,7 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -233,15 +234,11 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (existing == null) {
       return false;
     }
-    for (AnnotationMirror a : existing.getAnnotationMirrors()) {
-      if (((TypeElement) a.getAnnotationType().asElement()).getQualifiedName()
-              .contentEquals("javax.annotation.processing.Generated")
-          && a.getElementValues().values().stream()
-              .anyMatch(v -> String.valueOf(v.getValue()).contains(NetworkWriter.PROCESSOR))) {
-        return true;
-      }
-    }
-    return false;
+    AnnotationMirror generated =
+        NetworkValidator.mirror(existing, "javax.annotation.processing.Generated");
+    AnnotationValue by =
+        generated == null ? null : NetworkValidator.explicitValue(generated, "value");
+    return by != null && String.valueOf(by.getValue()).contains(NetworkWriter.PROCESSOR);
   }
 
   /** Writes a stand-in Net_ class for a class with errors; see {@link StandInWriter}. */

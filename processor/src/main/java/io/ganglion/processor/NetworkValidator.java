@@ -911,7 +911,7 @@ final class NetworkValidator {
   }
 
   /** The value written in source, or null when the default applies. */
-  private static AnnotationValue explicitValue(AnnotationMirror mirror, String name) {
+  static AnnotationValue explicitValue(AnnotationMirror mirror, String name) {
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
         mirror.getElementValues().entrySet()) {
       if (e.getKey().getSimpleName().contentEquals(name)) {
@@ -935,7 +935,7 @@ final class NetworkValidator {
     return null;
   }
 
-  private static List<Integer> intList(AnnotationValue value) {
+  static List<Integer> intList(AnnotationValue value) {
     List<Integer> values = new ArrayList<>();
     if (value.getValue() instanceof List) {
       for (Object element : (List<?>) value.getValue()) {

@@ -6,10 +6,8 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import java.util.List;
-import java.util.Map;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
-import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -95,24 +93,23 @@ final class StandInWriter {
 
   /** {@code inputs}, or the size of {@code input}, when written as valid sizes; else 0. */
   private static int declaredInputs(TypeElement type) {
-    AnnotationMirror network = mirror(type, NetworkValidator.NETWORK);
+    AnnotationMirror network = NetworkValidator.mirror(type, NetworkValidator.NETWORK);
     if (network == null) {
       return 0;
     }
-    Object inputs = value(network, "inputs");
-    Object input = value(network, "input");
-    if (inputs instanceof Integer && input == null) {
-      return (Integer) inputs;
+    AnnotationValue inputs = NetworkValidator.explicitValue(network, "inputs");
+    AnnotationValue input = NetworkValidator.explicitValue(network, "input");
+    if (inputs != null && input == null && inputs.getValue() instanceof Integer) {
+      return (Integer) inputs.getValue();
     }
-    if (input instanceof List && inputs == null) {
+    if (input != null && inputs == null) {
+      List<Integer> dims = NetworkValidator.intList(input);
       long size = 1;
-      List<?> dims = (List<?>) input;
-      for (Object d : dims) {
-        Object v = d instanceof AnnotationValue ? ((AnnotationValue) d).getValue() : null;
-        if (!(v instanceof Integer) || (Integer) v < 1) {
+      for (int d : dims) {
+        if (d < 1) {
           return 0;
         }
-        size *= (Integer) v;
+        size *= d;
       }
       return dims.size() == 3 && size <= Integer.MAX_VALUE ? (int) size : 0;
     }
@@ -121,18 +118,19 @@ final class StandInWriter {
 
   /** {@code outputs}, or the units of a last {@code @Dense} layer, when valid; else 0. */
   private static int declaredOutputs(TypeElement type) {
-    AnnotationMirror network = mirror(type, NetworkValidator.NETWORK);
+    AnnotationMirror network = NetworkValidator.mirror(type, NetworkValidator.NETWORK);
     if (network == null) {
       return 0;
     }
-    Object outputs = value(network, "outputs");
-    if (outputs instanceof Integer && (Integer) outputs >= 1) {
-      return (Integer) outputs;
+    AnnotationValue outputs = NetworkValidator.explicitValue(network, "outputs");
+    if (outputs != null && outputs.getValue() instanceof Integer
+        && (Integer) outputs.getValue() >= 1) {
+      return (Integer) outputs.getValue();
     }
     AnnotationMirror last = null;
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
       for (String layer : NetworkValidator.LAYER_ANNOTATIONS) {
-        AnnotationMirror m = mirror(field, layer);
+        AnnotationMirror m = NetworkValidator.mirror(field, layer);
         if (m != null) {
           last = m;
         }
@@ -142,28 +140,7 @@ final class StandInWriter {
         .contentEquals(NetworkValidator.DENSE)) {
       return 0;
     }
-    Object units = value(last, "units");
-    return units instanceof Integer ? (Integer) units : 0;
-  }
-
-  private static AnnotationMirror mirror(Element element, String annotation) {
-    for (AnnotationMirror m : element.getAnnotationMirrors()) {
-      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
-          .contentEquals(annotation)) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  /** The value written for {@code name}, or null when not written. */
-  private static Object value(AnnotationMirror mirror, String name) {
-    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
-        : mirror.getElementValues().entrySet()) {
-      if (e.getKey().getSimpleName().contentEquals(name)) {
-        return e.getValue().getValue();
-      }
-    }
-    return null;
+    AnnotationValue units = NetworkValidator.explicitValue(last, "units");
+    return units != null && units.getValue() instanceof Integer ? (Integer) units.getValue() : 0;
   }
 }

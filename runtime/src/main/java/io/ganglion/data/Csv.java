@@ -1,5 +1,6 @@
 package io.ganglion.data;
 
+import io.ganglion.internal.Checks;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -9,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,12 +124,7 @@ public final class Csv {
       throw new IllegalStateException(
           "columns chosen by name need a header line, but header(false) was set");
     }
-    if (Files.isDirectory(file)) {
-      throw new IOException(file + ": must be a CSV file, but is a directory");
-    }
-    if (Files.notExists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "must be a CSV file, but does not exist");
-    }
+    Checks.fileToRead(file, "a CSV file");
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int lineNumber = 0;
       String line;

@@ -127,7 +127,7 @@ public final class Dataset {
       throw new IllegalArgumentException(
           "from and count must not be negative, but were " + from + " and " + count);
     }
-    if (order == null || from < 0 || count < 0 || from > order.length - count || x == null
+    if (order == null || from > order.length - count || x == null
         || x.length / featureSize < count
         || (labels != null ? y == null || y.length < count
             : t == null || t.length / targetSize < count)) {

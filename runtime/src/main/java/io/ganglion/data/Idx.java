@@ -1,5 +1,6 @@
 package io.ganglion.data;
 
+import io.ganglion.internal.Checks;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -211,12 +211,7 @@ public final class Idx {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    if (Files.isDirectory(file)) {
-      throw new IOException(file + ": must be an IDX file, but is a directory");
-    }
-    if (Files.notExists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "must be an IDX file, but does not exist");
-    }
+    Checks.fileToRead(file, "an IDX file");
     BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     in.mark(2);
     int b0 = in.read();

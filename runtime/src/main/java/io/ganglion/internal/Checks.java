@@ -1,8 +1,27 @@
 package io.ganglion.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
 /** Argument checks shared by generated models, with messages that name what was expected. */
 public final class Checks {
   private Checks() {}
+
+  /**
+   * Checks a file about to be read as {@code kind} ("a CSV file"): a directory or a missing file
+   * is named as such. A file that cannot be looked up (no permission) is left for opening to say.
+   */
+  public static void fileToRead(Path file, String kind) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": must be " + kind + ", but is a directory");
+    }
+    if (Files.notExists(file)) {
+      throw new NoSuchFileException(
+          file.toString(), null, "must be " + kind + ", but does not exist");
+    }
+  }
 
   /** Checks one sample's input. */
   public static void input(float[] input, int inputs) {

@@ -1,5 +1,6 @@
 package io.ganglion.io;
 
+import io.ganglion.internal.Checks;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +10,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -57,13 +57,7 @@ public final class SafeTensorsReader implements Closeable {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    if (Files.isDirectory(file)) {
-      throw new IOException(file + ": must be a safetensors file, but is a directory");
-    }
-    if (Files.notExists(file)) {
-      throw new NoSuchFileException(
-          file.toString(), null, "must be a safetensors file, but does not exist");
-    }
+    Checks.fileToRead(file, "a safetensors file");
     SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
     try {
       return open(file, channel);

@@ -9,11 +9,18 @@ import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
 import io.ganglion.io.DType;
+import io.ganglion.io.ModelFiles;
+import io.ganglion.io.ModelFormatException;
+import io.ganglion.io.SafeTensors;
 import io.ganglion.io.SafeTensorsReader;
+import io.ganglion.io.Tensor;
 import io.ganglion.optim.Adam;
 import io.ganglion.train.Trainer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,39 +62,47 @@ class BufferPersistenceTest {
   @Test
   void aConvolutionOfAnotherShapeIsDescribed() throws Exception {
     Net_Networks_ConvValidMaxPool net = new Net_Networks_ConvValidMaxPool(1);
-    List<io.ganglion.io.Tensor> tensors = new java.util.ArrayList<>();
-    for (Parameter p : io.ganglion.io.ModelFiles.state(net)) {
+    List<Tensor> tensors = new ArrayList<>();
+    for (Parameter p : ModelFiles.state(net)) {
       tensors.add(p.name().equals("conv1.weight")
-          ? io.ganglion.io.Tensor.of(p.name(), new int[] {6, 2, 5, 5}, new float[300])
-          : io.ganglion.io.Tensor.of(p.name(), p.shape(), p.toArray()));
+          ? Tensor.of(p.name(), new int[] {6, 2, 5, 5}, new float[300])
+          : Tensor.of(p.name(), p.shape(), p.toArray()));
     }
     Path file = dir.resolve("kernel5.safetensors");
-    io.ganglion.io.SafeTensors.of(java.util.Map.of(), tensors).write(file);
-    io.ganglion.io.ModelFormatException e =
-        assertThrows(io.ganglion.io.ModelFormatException.class, () -> net.load(file));
+    SafeTensors.of(Map.of(), tensors).write(file);
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> net.load(file));
     assertTrue(e.getMessage().endsWith("; the file's layer has 6 filters of 5x5 over 2 channels:"
         + " declare conv1 with filters = 6, kernel = 5 to match"), e.getMessage());
+  }
+
+  /** A batch-norm network trained for {@code epochs} from seed 1, saved to {@code file}. */
+  private static Net_Networks_DropoutBatchNorm trainedAndSaved(int epochs, Path file)
+      throws IOException {
+    Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
+    Trainer.of(trained).optimizer(Adam.of(0.01)).batchSize(8).epochs(epochs).verbose(0)
+        .fit(data());
+    trained.save(file);
+    return trained;
   }
 
   /** A file without the batch counters (older PyTorch, converters) loads, as in PyTorch. */
   @Test
   void aFileWithoutBatchCountersLoadsWithCountersAtZero() throws Exception {
-    Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
-    Trainer.of(trained).optimizer(Adam.of(0.01)).batchSize(8).epochs(1).verbose(0).fit(data());
     Path full = dir.resolve("full.safetensors");
-    trained.save(full);
-    List<io.ganglion.io.Tensor> kept = new java.util.ArrayList<>();
-    for (io.ganglion.io.Tensor t : io.ganglion.io.SafeTensors.read(full).tensors()) {
+    Net_Networks_DropoutBatchNorm trained = trainedAndSaved(1, full);
+    List<Tensor> kept = new ArrayList<>();
+    for (Tensor t : SafeTensors.read(full).tensors()) {
       if (!t.name().endsWith(".num_batches_tracked")) {
         kept.add(t);
       }
     }
     Path file = dir.resolve("no-counters.safetensors");
-    io.ganglion.io.SafeTensors.of(java.util.Map.of("format", "pt"), kept).write(file);
+    SafeTensors.of(Map.of("format", "pt"), kept).write(file);
     Net_Networks_DropoutBatchNorm loaded = new Net_Networks_DropoutBatchNorm(2);
     loaded.load(file);
-    List<Parameter> expected = io.ganglion.io.ModelFiles.state(trained);
-    List<Parameter> actual = io.ganglion.io.ModelFiles.state(loaded);
+    List<Parameter> expected = ModelFiles.state(trained);
+    List<Parameter> actual = ModelFiles.state(loaded);
     for (int k = 0; k < actual.size(); k++) {
       Parameter p = actual.get(k);
       assertArrayEquals(p.name().endsWith(".num_batches_tracked")
@@ -97,10 +112,8 @@ class BufferPersistenceTest {
 
   @Test
   void runningStatisticsAreSavedAndLoaded() throws Exception {
-    Net_Networks_DropoutBatchNorm trained = new Net_Networks_DropoutBatchNorm(1);
-    Trainer.of(trained).optimizer(Adam.of(0.01)).batchSize(8).epochs(2).verbose(0).fit(data());
     Path file = dir.resolve("bn.safetensors");
-    trained.save(file);
+    Net_Networks_DropoutBatchNorm trained = trainedAndSaved(2, file);
 
     try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
       assertEquals(DType.I64, reader.tensor("norm1.num_batches_tracked").dtype());
