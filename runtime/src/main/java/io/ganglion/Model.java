@@ -144,6 +144,17 @@ public interface Model {
   int classify(float[] input);
 
   /**
+   * {@link #classify(float[])} that also writes the outputs the class was decided on into {@code
+   * output}, as {@link #predict(float[], float[])} would: a server that answers with both needs
+   * one forward pass, not two. Generated networks run one pass and allocate nothing; this default,
+   * for models written by hand, runs {@code predict} and then {@code classify}.
+   */
+  default int classify(float[] input, float[] output) {
+    predict(input, output);
+    return classify(input);
+  }
+
+  /**
    * Runs the forward pass on {@code count} samples starting at sample {@code offset} of {@code
    * inputs} and writes {@code count * outputSize()} values, row-major, into {@code outputs}.
    */

@@ -675,6 +675,17 @@ final class NetworkWriter {
             .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
             .build());
     type.addMethod(
+        override("classify", int.class)
+            .addParameter(float[].class, "input")
+            .addParameter(float[].class, "output")
+            .addStatement("$T.input(input, INPUTS)", CHECKS)
+            .addStatement("$T.output(output, OUTPUTS)", CHECKS)
+            .addStatement("lastCount = -1")
+            .addStatement("forward(input, 0, 1$L)", inference())
+            .addStatement("writeOutput($L[0], output, 0)", last)
+            .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
+            .build());
+    type.addMethod(
         override("predictBatch", void.class)
             .addParameter(float[].class, "inputs")
             .addParameter(int.class, "offset")

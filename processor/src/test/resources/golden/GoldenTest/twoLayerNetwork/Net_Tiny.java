@@ -190,6 +190,16 @@ public final class Net_Tiny extends Tiny implements Model {
   }
 
   @Override
+  public int classify(float[] input, float[] output) {
+    Checks.input(input, INPUTS);
+    Checks.output(output, OUTPUTS);
+    lastCount = -1;
+    forward(input, 0, 1);
+    writeOutput(logitsOut[0], output, 0);
+    return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
+  }
+
+  @Override
   public void predictBatch(float[] inputs, int offset, int count, float[] outputs) {
     Checks.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false);
     Checks.batchOutputs(outputs, count, OUTPUTS);

@@ -101,6 +101,33 @@ class GeneratedModelTest {
   }
 
   @Test
+  void classifyWithOutputsGivesPredictsOutputsAndClassifysClass() {
+    List<Model> nets =
+        List.of(new Net_Networks_Medium(3), new Net_Networks_SoftmaxTanhSigmoid(3),
+            new Net_Networks_Xor(3), new Net_Networks_MseRegression(3),
+            new Net_Networks_ConvValidMaxPool(3));
+    for (Model net : nets) {
+      float[] x = new float[net.inputSize()];
+      float[] out = new float[net.outputSize()];
+      for (int sample = 0; sample < 40; sample++) {
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) Math.sin(sample * 1.7 + i * 0.31) * (1 + sample % 4);
+        }
+        int label = net.classify(x, out);
+        assertArrayEquals(net.predict(x), out, net.name() + " sample " + sample);
+        assertEquals(net.classify(x), label, net.name() + " sample " + sample);
+      }
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> net.classify(x, new float[net.outputSize() - 1]));
+      assertTrue(e.getMessage().contains("output must have room for " + net.outputSize()),
+          e.getMessage());
+      e = assertThrows(IllegalArgumentException.class,
+          () -> net.classify(new float[net.inputSize() + 1], out));
+      assertTrue(e.getMessage().contains("input"), e.getMessage());
+    }
+  }
+
+  @Test
   void batchedPredictionEqualsOneAtATimeAcrossChunks() {
     Net_Networks_Medium net = new Net_Networks_Medium(8);
     int count = 300;
@@ -225,6 +252,7 @@ class GeneratedModelTest {
       net.forwardBackward(x, 0, y, null, 32, 1f / 32);
       net.predict(one, out);
       net.classify(one);
+      net.classify(one, out);
     }
     // Until C2 has compiled the kernels (slow on a loaded machine), the interpreter allocates;
     // code that allocates in its steady state allocates in every window, so the best window of
@@ -237,6 +265,7 @@ class GeneratedModelTest {
         net.forwardBackward(x, 0, y, null, 32, 1f / 32);
         net.predict(one, out);
         net.classify(one);
+        net.classify(one, out);
       }
       best = Math.min(best, threads.getThreadAllocatedBytes(thread) - before);
     }

@@ -190,12 +190,11 @@ final class PredictionServer implements AutoCloseable {
       send(exchange, 400, error(e.getMessage()));
       return;
     }
-    float[] output;
+    float[] output = new float[model.outputSize()];
     int label;
     Model replica = takeReplica();
     try {
-      output = replica.predict(input);
-      label = replica.classify(input);
+      label = replica.classify(input, output);
     } finally {
       replicas.add(replica);
     }
