@@ -654,37 +654,33 @@ final class NetworkWriter {
     }
   }
 
+  /**
+   * The start of a one-sample inference method: the input (and output) parameters and their
+   * checks, and the forward pass in inference mode, which reuses the training buffers.
+   */
+  private MethodSpec.Builder oneSample(MethodSpec.Builder method, boolean output) {
+    method.addParameter(float[].class, "input");
+    if (output) {
+      method.addParameter(float[].class, "output");
+    }
+    method.addStatement("$T.input(input, INPUTS)", CHECKS);
+    if (output) {
+      method.addStatement("$T.output(output, OUTPUTS)", CHECKS);
+    }
+    return method
+        .addStatement("lastCount = -1")
+        .addStatement("forward(input, 0, 1$L)", inference());
+  }
+
   private void addInference(TypeSpec.Builder type) {
     String last = layers.get(layers.size() - 1).out();
+    CodeBlock writeOne = CodeBlock.of("writeOutput($L[0], output, 0);\n", last);
+    CodeBlock decide =
+        CodeBlock.of("return $T.classOf($L[0], OUTPUTS, $L);\n", CHECKS, last, threshold());
+    type.addMethod(oneSample(override("predict", void.class), true).addCode(writeOne).build());
+    type.addMethod(oneSample(override("classify", int.class), false).addCode(decide).build());
     type.addMethod(
-        override("predict", void.class)
-            .addParameter(float[].class, "input")
-            .addParameter(float[].class, "output")
-            .addStatement("$T.input(input, INPUTS)", CHECKS)
-            .addStatement("$T.output(output, OUTPUTS)", CHECKS)
-            .addStatement("lastCount = -1")
-            .addStatement("forward(input, 0, 1$L)", inference())
-            .addStatement("writeOutput($L[0], output, 0)", last)
-            .build());
-    type.addMethod(
-        override("classify", int.class)
-            .addParameter(float[].class, "input")
-            .addStatement("$T.input(input, INPUTS)", CHECKS)
-            .addStatement("lastCount = -1")
-            .addStatement("forward(input, 0, 1$L)", inference())
-            .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
-            .build());
-    type.addMethod(
-        override("classify", int.class)
-            .addParameter(float[].class, "input")
-            .addParameter(float[].class, "output")
-            .addStatement("$T.input(input, INPUTS)", CHECKS)
-            .addStatement("$T.output(output, OUTPUTS)", CHECKS)
-            .addStatement("lastCount = -1")
-            .addStatement("forward(input, 0, 1$L)", inference())
-            .addStatement("writeOutput($L[0], output, 0)", last)
-            .addStatement("return $T.classOf($L[0], OUTPUTS, $L)", CHECKS, last, threshold())
-            .build());
+        oneSample(override("classify", int.class), true).addCode(writeOne).addCode(decide).build());
     type.addMethod(
         override("predictBatch", void.class)
             .addParameter(float[].class, "inputs")
