@@ -70,8 +70,11 @@ public final class Idx {
       return read(in, file, contentSize(file));
     } catch (EOFException | ZipException e) {
       // Thrown by the gzip stream only: read(in, file) reports a short plain file itself.
+      // The gzip stream's EOFException has no message: say what it means instead of "null".
+      String detail = e.getMessage() != null ? e.getMessage()
+          : e instanceof EOFException ? "it ends before the end of the compressed data" : null;
       throw new IOException(file + ": must be a whole gzip stream, but its compressed data is"
-          + " damaged or cut short (" + e.getMessage() + ")", e);
+          + " damaged or cut short" + (detail != null ? " (" + detail + ")" : ""), e);
     }
   }
 

@@ -761,10 +761,12 @@ public final class Trainer {
         if (schedule != null) {
           optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
         }
-        double rate = optimizer.learningRate();
         for (TrainingListener listener : callbacks) {
           listener.epochStarted(epoch);
         }
+        // After the listeners: one that sets the rate at the start of an epoch (as Keras's
+        // LearningRateScheduler does) sets the rate this epoch trains with.
+        double rate = optimizer.learningRate();
         progress.epochStarted(epoch);
         Map<String, Double> metrics = runEpoch(epoch);
         metrics.put("lr", rate);

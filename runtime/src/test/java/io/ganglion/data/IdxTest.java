@@ -2,6 +2,7 @@ package io.ganglion.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +122,14 @@ final class IdxTest {
     IOException e = assertThrows(IOException.class, () -> Idx.read(cut));
     assertTrue(e.getMessage().startsWith(cut + ": must be a whole gzip stream, but its"
         + " compressed data is damaged or cut short"), e.getMessage());
+    // Cut in the header, the data and the trailer: the JDK's EOFException there has no message.
+    for (int length : new int[] {12, gz.length / 3, gz.length - 4}) {
+      Files.write(cut, Arrays.copyOf(gz, length));
+      e = assertThrows(IOException.class, () -> Idx.read(cut), "cut to " + length);
+      assertTrue(e.getMessage().startsWith(cut + ": must be a whole gzip stream, but its"
+          + " compressed data is damaged or cut short"), e.getMessage());
+      assertFalse(e.getMessage().contains("null"), e.getMessage());
+    }
     byte[] damaged = gz.clone();
     for (int i = 10; i < damaged.length - 8; i++) {
       damaged[i] = (byte) 0xff;

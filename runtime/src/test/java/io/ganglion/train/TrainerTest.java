@@ -284,6 +284,28 @@ final class TrainerTest {
   }
 
   @Test
+  void historyRecordsTheRateAListenerSetsAtTheStartOfAnEpoch() {
+    Sgd sgd = Sgd.of(0.1);
+    List<Double> used = new ArrayList<>();
+    History history = Trainer.of(softmax(1)).optimizer(sgd).batchSize(128).epochs(4).verbose(0)
+        .listener(new TrainingListener() {
+          @Override
+          public void epochStarted(int epoch) {
+            sgd.setLearningRate(0.1 / (1 + epoch)); // as Keras's LearningRateScheduler
+          }
+
+          @Override
+          public void batchEnded(int epoch, int batch, double loss) {
+            if (batch == 0) {
+              used.add(sgd.learningRate());
+            }
+          }
+        }).fit(BLOBS);
+    assertEquals(List.of(0.1, 0.05, 0.1 / 3, 0.025), used);
+    assertEquals(used, history.metric("lr"));
+  }
+
+  @Test
   void aListenerCanStopTraining() {
     Trainer trainer = Trainer.of(softmax(1)).epochs(10).verbose(0);
     trainer.listener(new TrainingListener() {
@@ -321,23 +343,26 @@ final class TrainerTest {
   @Test
   void reduceOnPlateauLowersTheRateWhenValidationLossStalls() {
     // No learning after epoch 0: listeners run after the schedule has set the epoch's rate, and
-    // this one zeroes it, so val_loss stays the same from epoch 0 on.
+    // this one notes it and zeroes it, so val_loss stays the same from epoch 0 on.
     Sgd sgd = Sgd.of(0.2);
+    List<Double> scheduled = new ArrayList<>();
     History history = Trainer.of(softmax(1)).optimizer(sgd).epochs(6)
         .validation(BLOBS_VALIDATION)
         .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 2))
         .listener(new TrainingListener() {
           @Override
           public void epochStarted(int epoch) {
+            scheduled.add(sgd.learningRate());
             if (epoch >= 1) {
               sgd.setLearningRate(0);
             }
           }
         })
         .verbose(0).fit(BLOBS);
-    // Epochs 1 and 2 are bad (patience 2): epoch 3 runs at half the rate; epochs 3 and 4 are bad
-    // again: epoch 5 at a quarter. History records the scheduled rate.
-    assertEquals(List.of(0.2, 0.2, 0.2, 0.1, 0.1, 0.05), history.metric("lr"));
+    // Epochs 1 and 2 are bad (patience 2): epoch 3 is scheduled at half the rate; epochs 3 and 4
+    // are bad again: epoch 5 at a quarter. History records the rate the epochs trained with.
+    assertEquals(List.of(0.2, 0.2, 0.2, 0.1, 0.1, 0.05), scheduled);
+    assertEquals(List.of(0.2, 0.0, 0.0, 0.0, 0.0, 0.0), history.metric("lr"));
   }
 
   @Test
