@@ -43,16 +43,18 @@ final class Evaluator {
     float[] targets = data.targets();
     int outputsPerSample = model.outputSize();
     double lossSum = 0;
-    if (labels != null && !labelsAreValues(model)) {
+    if (reportsClasses(model, data)) {
       int classCount = Math.max(outputsPerSample, 2);
       int[][] confusion = new int[classCount][classCount];
       long topHits = 0;
       for (int from = 0; from < n; from += chunk) {
         int count = Math.min(chunk, n - from);
         lossSum += pass.evaluateBatch(
-            x, from, labels, null, count, topK > 0 ? outputs : null, classes);
+            x, from, labels, labels != null ? null : targets, count, topK > 0 ? outputs : null,
+            classes);
         for (int i = 0; i < count; i++) {
-          int label = labels[from + i];
+          int label = labels != null ? labels[from + i]
+              : targetClass(targets, (from + i) * outputsPerSample, outputsPerSample);
           if (label < 0 || label >= classCount) {
             throw new IllegalArgumentException(
                 "label of sample " + (from + i) + " must be a class index in [0, " + classCount
@@ -62,8 +64,10 @@ final class Evaluator {
         }
         if (topK > 0) {
           for (int i = 0; i < count; i++) {
-            topHits += inTopK(outputs, i * outputsPerSample, outputsPerSample,
-                labels[from + i], classes[i]) ? 1 : 0;
+            int label = labels != null ? labels[from + i]
+                : targetClass(targets, (from + i) * outputsPerSample, outputsPerSample);
+            topHits += inTopK(outputs, i * outputsPerSample, outputsPerSample, label, classes[i])
+                ? 1 : 0;
           }
         }
       }
@@ -85,6 +89,30 @@ final class Evaluator {
     }
     long values = (long) n * outputsPerSample;
     return Evaluation.ofTargets(n, lossSum / n + penalty, squared / values, absolute / values);
+  }
+
+  /**
+   * Whether metrics on {@code data} are those of classes (accuracy, top-k, confusion matrix)
+   * rather than of values (mse, mae): with labels, unless they are values ({@link
+   * #labelsAreValues}); with targets, when the model is a softmax classifier, whose target rows
+   * are class probabilities (one-hot or smoothed labels): as Keras's categorical accuracy, a
+   * sample's class is then its row's largest entry.
+   */
+  static boolean reportsClasses(Model model, Dataset data) {
+    return data.hasLabels()
+        ? !labelsAreValues(model)
+        : model.loss() == Loss.SOFTMAX_CROSS_ENTROPY && model.outputSize() >= 2;
+  }
+
+  /** The class of a probability row: the index of its largest entry (the first of ties). */
+  static int targetClass(float[] targets, int offset, int n) {
+    int best = 0;
+    for (int j = 1; j < n; j++) {
+      if (targets[offset + j] > targets[offset + best]) {
+        best = j;
+      }
+    }
+    return best;
   }
 
   /**

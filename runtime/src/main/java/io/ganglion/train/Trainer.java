@@ -702,8 +702,8 @@ public final class Trainer {
       this.x = new float[batch * model.inputSize()];
       this.y = train.hasLabels() ? new int[batch] : null;
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
-      this.predicted = trainingAccuracy && train.hasLabels() && !Evaluator.labelsAreValues(model)
-          ? new int[batch] : null;
+      this.predicted =
+          trainingAccuracy && Evaluator.reportsClasses(model, train) ? new int[batch] : null;
       this.order = new int[samples];
       for (int i = 0; i < samples; i++) {
         order[i] = i;
@@ -937,8 +937,10 @@ public final class Trainer {
             // A model written by hand: classify again, still on the weights before the step.
             model.classifyBatch(x, 0, count, predicted);
           }
+          int outputs = model.outputSize();
           for (int i = 0; i < count; i++) {
-            correct += predicted[i] == y[i] ? 1 : 0;
+            int label = y != null ? y[i] : Evaluator.targetClass(t, i * outputs, outputs);
+            correct += predicted[i] == label ? 1 : 0;
           }
         }
         if (lambda > 0) {
@@ -980,7 +982,7 @@ public final class Trainer {
       }
       if (held != null) {
         reported.add("val_loss");
-        if (held.hasLabels() && !Evaluator.labelsAreValues(model)) {
+        if (Evaluator.reportsClasses(model, held)) {
           reported.add("val_accuracy");
           if (topK > 0) {
             reported.add("val_top" + topK + "_accuracy");

@@ -284,6 +284,43 @@ final class TrainerTest {
   }
 
   @Test
+  void probabilityRowsReportTheClassesOfTheirLargestEntries() {
+    Dataset oneHot = BLOBS.withOneHotTargets(3);
+    Dataset validation = BLOBS_VALIDATION.withOneHotTargets(3);
+    History byLabels = Trainer.of(softmax(5)).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
+        .validation(BLOBS_VALIDATION).topK(2).trainingAccuracy(true).verbose(0).fit(BLOBS);
+    LinearModel model = softmax(5);
+    History byRows = Trainer.of(model).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
+        .validation(validation).topK(2).trainingAccuracy(true)
+        .earlyStopping(EarlyStopping.monitor("val_accuracy").patience(5))
+        .verbose(0).fit(oneHot);
+    // One-hot rows train exactly as their labels (as Keras's categorical accuracy reports them).
+    assertEquals(byLabels.metricNames(), byRows.metricNames());
+    for (String name : byLabels.metricNames()) {
+      List<Double> expected = byLabels.metric(name);
+      List<Double> actual = byRows.metric(name);
+      for (int e = 0; e < expected.size(); e++) {
+        assertEquals(expected.get(e), actual.get(e), 1e-6, name + " in epoch " + e);
+      }
+    }
+    Evaluation rows = Trainer.of(model).topK(2).evaluate(validation);
+    Evaluation labels = Trainer.of(model).topK(2).evaluate(BLOBS_VALIDATION);
+    assertEquals(labels.accuracy(), rows.accuracy());
+    assertEquals(labels.topKAccuracy(), rows.topKAccuracy());
+    assertArrayEquals(labels.confusionMatrix(), rows.confusionMatrix());
+    assertEquals(labels.loss(), rows.loss(), 1e-6);
+
+    // Smoothed rows: the class is the largest entry, here the second of three.
+    Dataset smoothed = Dataset.ofTargets(new float[] {0, 0, 0, 0}, 4,
+        new float[] {0.25f, 0.5f, 0.25f}, 3);
+    Evaluation one = Trainer.of(model).evaluate(smoothed);
+    int[][] confusion = one.confusionMatrix();
+    int predicted = model.classify(new float[4]);
+    assertEquals(1, confusion[1][predicted], java.util.Arrays.deepToString(confusion));
+    assertEquals(predicted == 1 ? 1.0 : 0.0, one.accuracy());
+  }
+
+  @Test
   void historyRecordsTheRateAListenerSetsAtTheStartOfAnEpoch() {
     Sgd sgd = Sgd.of(0.1);
     List<Double> used = new ArrayList<>();
