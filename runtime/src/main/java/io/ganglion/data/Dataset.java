@@ -186,9 +186,11 @@ public final class Dataset {
   }
 
   /**
-   * Splits off {@code validationFraction} of the samples, chosen by {@code seed}. With labels the
-   * split is stratified: each class gives {@code round(fraction * its count)} samples to
-   * validation. Both parts keep the original order of their samples.
+   * Splits off {@code round(validationFraction * size())} samples, chosen by {@code seed}. With
+   * labels the split is stratified, as scikit-learn's: each class gives {@code floor(fraction *
+   * its count)} samples to validation, and the few left to reach the total go one each to the
+   * classes with the largest remainders (ties drawn by the seed). Both parts keep the original
+   * order of their samples.
    */
   public Split split(double validationFraction, long seed) {
     if (!(validationFraction > 0 && validationFraction < 1)) {
@@ -209,20 +211,24 @@ public final class Dataset {
       for (int s = 0; s < size; s++) {
         members[s] = (int) keys[s];
       }
-      for (int start = 0; start < size; ) {
+      int[] starts = new int[size + 1];
+      int groups = 0;
+      for (int start = 0; start < size; groups++) {
+        starts[groups] = start;
         int label = (int) (keys[start] >>> 32);
-        int end = start;
-        while (end < size && (int) (keys[end] >>> 32) == label) {
-          end++;
+        while (start < size && (int) (keys[start] >>> 32) == label) {
+          start++;
         }
-        int count = end - start;
-        int[] group = Arrays.copyOfRange(members, start, end);
+      }
+      starts[groups] = size;
+      int[] takes = stratifiedTakes(starts, groups, validationFraction, seed);
+      for (int g = 0; g < groups; g++) {
+        int count = starts[g + 1] - starts[g];
+        int[] group = Arrays.copyOfRange(members, starts[g], starts[g + 1]);
         shuffle(group, count, random);
-        int take = (int) Math.round(validationFraction * count);
-        for (int i = 0; i < take; i++) {
+        for (int i = 0; i < takes[g]; i++) {
           held[group[i]] = true;
         }
-        start = end;
       }
     } else {
       int[] order = identity(size);
@@ -251,6 +257,39 @@ public final class Dataset {
       }
     }
     return new Split(subset(trainIndexes), subset(validationIndexes));
+  }
+
+  /**
+   * How many samples each class (group {@code g} spans {@code starts[g]..starts[g + 1]}) gives to
+   * validation: {@code floor(fraction * count)}, plus one for the classes with the largest
+   * remainders until the total is {@code round(fraction * size)}, ties in a seeded order.
+   */
+  private static int[] stratifiedTakes(int[] starts, int groups, double fraction, long seed) {
+    int size = starts[groups];
+    int[] takes = new int[groups];
+    double[] remainders = new double[groups];
+    long total = Math.round(fraction * size);
+    long given = 0;
+    for (int g = 0; g < groups; g++) {
+      double share = fraction * (starts[g + 1] - starts[g]);
+      takes[g] = (int) Math.floor(share);
+      remainders[g] = share - takes[g];
+      given += takes[g];
+    }
+    // The classes by remainder, largest first, ties in an order drawn from the seed (a generator
+    // of its own, so that the samples each class draws do not depend on it).
+    int[] order = identity(groups);
+    shuffle(order, groups, new SplittableRandom(~seed));
+    Integer[] ranked = new Integer[groups];
+    for (int g = 0; g < groups; g++) {
+      ranked[g] = order[g];
+    }
+    Arrays.sort(ranked, (a, b) -> Double.compare(remainders[b], remainders[a]));
+    for (int k = 0; given < total && k < groups; k++) {
+      takes[ranked[k]]++;
+      given++;
+    }
+    return takes;
   }
 
   /** The number of classes: the largest label plus one; fails for data with float targets. */

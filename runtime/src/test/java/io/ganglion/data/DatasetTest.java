@@ -49,6 +49,51 @@ final class DatasetTest {
   }
 
   @Test
+  void aStratifiedSplitHoldsTheRequestedShareOfAllSamples() {
+    // {classes, samples per class, fraction, validation size}: round(fraction * size) in all;
+    // rounding class by class gave 3, 5 and 0 (an error) for the first three.
+    double[][] cases = {{3, 5, 0.25, 4}, {5, 10, 0.05, 3}, {3, 4, 0.1, 1}, {10, 14, 0.1, 14},
+        {4, 25, 0.2, 20}};
+    for (double[] c : cases) {
+      int classes = (int) c[0];
+      int each = (int) c[1];
+      int[] y = new int[classes * each];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = i % classes;
+      }
+      Dataset data = Dataset.ofLabels(new float[y.length], 1, y);
+      for (long seed = 0; seed < 5; seed++) {
+        Dataset.Split split = data.split(c[2], seed);
+        String what = Arrays.toString(c) + " seed " + seed;
+        assertEquals((int) c[3], split.validation().size(), what);
+        int[] held = new int[classes];
+        for (int label : split.validation().labels()) {
+          held[label]++;
+        }
+        for (int k = 0; k < classes; k++) {
+          double share = c[2] * each;
+          assertTrue(held[k] == Math.floor(share) || held[k] == Math.floor(share) + 1,
+              what + ": class " + k + " gave " + held[k]);
+        }
+      }
+    }
+    // Unequal classes: the remainders decide. 50, 30, 15, 5 at 5%: 2.5, 1.5, 0.75, 0.25 make 5.
+    int[] y = new int[100];
+    for (int i = 0; i < 100; i++) {
+      y[i] = i < 50 ? 0 : i < 80 ? 1 : i < 95 ? 2 : 3;
+    }
+    Dataset.Split split = Dataset.ofLabels(new float[100], 1, y).split(0.05, 1);
+    int[] held = new int[4];
+    for (int label : split.validation().labels()) {
+      held[label]++;
+    }
+    assertEquals(5, split.validation().size());
+    assertEquals(1, held[2], Arrays.toString(held)); // the largest remainder, 0.75
+    assertEquals(0, held[3], Arrays.toString(held));
+    assertEquals(4, held[0] + held[1], Arrays.toString(held)); // 2 + 1, and one of the ties
+  }
+
+  @Test
   void splitDrawsByClassInLabelOrderWhateverTheLabels() {
     float[] x = new float[100];
     int[] y = new int[100];
