@@ -43,8 +43,8 @@ import java.util.Set;
  *       ({@code ganglion.keep_best.monitor}, {@code .value}), the metric names in order ({@code
  *       ganglion.history}), the model's random state ({@code ganglion.random_state}) and, when
  *       worker threads trained on replicas, theirs ({@code ganglion.worker_random_states},
- *       separated by semicolons) and, for information only, {@code ganglion.epochs}, {@code
- *       batch_size}, {@code shuffle} and {@code l2}.
+ *       separated by semicolons) and the settings {@code ganglion.epochs} (for information), {@code
+ *       batch_size}, {@code shuffle} and {@code l2} (a resumed run must have the same).
  * </ul>
  *
  * <p>Numbers in the metadata are decimal strings that parse back to the same {@code double}, so a
@@ -68,7 +68,8 @@ record Checkpoint(
     float[][] buffers,
     long[] randomState,
     long[][] workerRandomStates,
-    float[][] best) {
+    float[][] best,
+    Settings settings) {
 
   static final String VERSION_KEY = "ganglion.checkpoint_version";
   /** 2 added {@code best.<buffer>}; a version-1 checkpoint's own buffers stand in for them. */
@@ -90,7 +91,7 @@ record Checkpoint(
   }
 
   /** Writes this checkpoint of {@code model}'s training to {@code file}, atomically. */
-  void write(Model model, Settings settings, Path file) throws IOException {
+  void write(Model model, Path file) throws IOException {
     Map<String, String> meta = new LinkedHashMap<>(ModelFiles.metadata(model));
     meta.put(VERSION_KEY, Integer.toString(VERSION));
     meta.put(META + "epoch", Integer.toString(epoch));
@@ -188,7 +189,25 @@ record Checkpoint(
    */
   void checkResumableBy(
       Path file, Optimizer configured, LearningRateSchedule configuredSchedule,
-      String configuredMonitor, String configuredKeepBest) throws ModelFormatException {
+      String configuredMonitor, String configuredKeepBest, Settings configuredSettings)
+      throws ModelFormatException {
+    if (settings != null) {
+      // The epochs may grow (training on is what resuming is for); the rest shapes the run.
+      String was = settings.batchSize() != configuredSettings.batchSize()
+          ? "batch size " + settings.batchSize() + ", but the trainer has "
+              + configuredSettings.batchSize()
+          : settings.shuffle() != configuredSettings.shuffle()
+              ? "shuffle " + settings.shuffle() + ", but the trainer has "
+                  + configuredSettings.shuffle()
+              : Double.compare(settings.l2(), configuredSettings.l2()) != 0
+                  ? "l2 " + settings.l2() + ", but the trainer has " + configuredSettings.l2()
+                  : null;
+      if (was != null) {
+        throw new ModelFormatException(file, null, "a resumed run must have the settings of the"
+            + " run it continues, which had " + was + "; to train on with other settings, load"
+            + " the weights (ModelFiles.load) and fit anew");
+      }
+    }
     if (!configured.kind().equals(optimizer.optimizer())) {
       throw new ModelFormatException(file, null, "optimizer must be " + optimizer.optimizer()
           + " as in the checkpoint, but the trainer has " + configured.kind()
@@ -371,7 +390,23 @@ record Checkpoint(
           optimizer, schedule, monitor, bestValue, bestEpoch, wait, stoppedEpoch, keepBestMonitor,
           keepBestValue, history, parameters, buffers,
           randomState(META + "random_state", required(META + "random_state")),
-          workerRandomStates(), best);
+          workerRandomStates(), best, settings());
+    }
+
+    /** The settings the run was written with, or null if a file lacks any of them. */
+    private Settings settings() throws ModelFormatException {
+      for (String key : List.of("epochs", "batch_size", "shuffle", "l2")) {
+        if (!meta.containsKey(META + key)) {
+          return null;
+        }
+      }
+      String shuffle = meta.get(META + "shuffle");
+      if (!shuffle.equals("true") && !shuffle.equals("false")) {
+        throw new ModelFormatException(file, null,
+            META + "shuffle must be true or false, but was '" + shuffle + "'");
+      }
+      return new Settings(integer(META + "epochs"), integer(META + "batch_size"),
+          Boolean.parseBoolean(shuffle), number(META + "l2"));
     }
 
     /**

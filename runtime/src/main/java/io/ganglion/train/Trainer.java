@@ -324,16 +324,16 @@ public final class Trainer {
    *
    * <p>Loads the weights into the model and the optimizer's state (moments, step count, learning
    * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
-   * of this network, or one written with another kind of optimizer, optimizer slots, schedule or
-   * monitored metric, throws {@link ModelFormatException} naming the file and the mismatch, and
-   * changes nothing.
+   * of this network, or one written with another batch size, shuffling, l2, kind of optimizer,
+   * optimizer slots, schedule or monitored metric, throws {@link ModelFormatException} naming the
+   * file and the mismatch, and changes nothing.
    */
   public Trainer resumeFrom(Path file) throws IOException {
     if (file == null) {
       throw new IllegalArgumentException("checkpoint file must not be null");
     }
     Checkpoint c = Checkpoint.read(model, file);
-    c.checkResumableBy(file, optimizer, schedule, monitor(), keepBestMonitor);
+    c.checkResumableBy(file, optimizer, schedule, monitor(), keepBestMonitor, settings());
     if (schedule != null) {
       try {
         schedule.reset();
@@ -366,6 +366,11 @@ public final class Trainer {
   }
 
   /** The metric that early stopping and the best weights follow. */
+  /** The settings a checkpoint records, which a resumed run must repeat (the epochs apart). */
+  private Checkpoint.Settings settings() {
+    return new Checkpoint.Settings(epochs, batchSize, shuffle, l2);
+  }
+
   private String monitor() {
     if (earlyStopping != null) {
       return earlyStopping.metric();
@@ -486,7 +491,8 @@ public final class Trainer {
             + " loaded its state, but another one was set after it");
       }
       try {
-        from.checkResumableBy(resumedFile, optimizer, schedule, monitor(), keepBestMonitor);
+        from.checkResumableBy(
+            resumedFile, optimizer, schedule, monitor(), keepBestMonitor, settings());
       } catch (ModelFormatException e) {
         throw new IllegalStateException("the trainer must be configured before resumeFrom and"
             + " not changed after it: " + e.getMessage(), e);
@@ -883,9 +889,9 @@ public final class Trainer {
           history.stoppedEpoch(), keepBestMonitor, keepBestValue, metrics, current,
           bufferValues(), model.randomState(),
           parallel != null ? parallel.replicaRandomStates() : new long[0][],
-          bestEpoch >= 0 ? bestValues : null);
+          bestEpoch >= 0 ? bestValues : null, settings());
       try {
-        c.write(model, new Checkpoint.Settings(epochs, batchSize, shuffle, l2), checkpointFile);
+        c.write(model, checkpointFile);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "could not write the checkpoint of epoch " + (epoch + 1) + " to " + checkpointFile, e);

@@ -202,6 +202,34 @@ class CheckpointTest {
   }
 
   @Test
+  void refusesOtherBatchSizeShuffleOrL2AndChangesNothing() throws Exception {
+    Path file = checkpointOf(adam(model(1)).l2(1e-3));
+    LinearModel net = model(2);
+    float[] before = net.parameter("linear.weight").toArray();
+    String[][] cases = {{"batch size 8, but the trainer has 7"}, {"shuffle true, but the trainer"
+        + " has false"}, {"l2 0.001, but the trainer has 0.002"}};
+    List<Trainer> trainers = List.of(adam(net).l2(1e-3).batchSize(7),
+        adam(net).l2(1e-3).shuffle(false), adam(net).l2(2e-3));
+    for (int k = 0; k < cases.length; k++) {
+      Trainer trainer = trainers.get(k);
+      ModelFormatException e =
+          assertThrows(ModelFormatException.class, () -> trainer.resumeFrom(file));
+      assertTrue(e.getMessage().contains("a resumed run must have the settings of the run it"
+          + " continues, which had " + cases[k][0] + "; to train on with other settings, load"
+          + " the weights (ModelFiles.load) and fit anew"), e.getMessage());
+      assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    }
+    // Changed after resumeFrom: refused when fit starts.
+    Trainer changed = adam(net).l2(1e-3).resumeFrom(file).batchSize(16);
+    IllegalStateException late = assertThrows(IllegalStateException.class, () -> changed.fit(DATA));
+    assertTrue(late.getMessage().contains("batch size 8, but the trainer has 16"),
+        late.getMessage());
+    // More epochs is what resuming is for.
+    History more = adam(model(2)).l2(1e-3).epochs(5).resumeFrom(file).fit(DATA);
+    assertEquals(5, more.epochs());
+  }
+
+  @Test
   void refusesAnotherScheduleOrMonitor() throws Exception {
     Path file = checkpointOf(adam(model(1)).schedule(ReduceOnPlateau.of(0.5, 1)));
     ModelFormatException none =
