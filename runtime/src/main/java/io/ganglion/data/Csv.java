@@ -19,7 +19,8 @@ import java.util.List;
  * Reads numeric CSV files into a {@link Dataset}: one sample per record, an optional header, one
  * label column holding integer class indexes (or target columns holding floats, for regression),
  * and numeric feature columns (all the others unless chosen with {@link #features}). Fields may be
- * quoted with {@code "}; blank lines are skipped. Every error names the file, the line and the
+ * quoted whole with {@code "} (a quote inside doubled, as RFC 4180; a stray quote is an error);
+ * blank lines are skipped. Every error names the file, the line and the
  * column.
  *
  * <pre>{@code
@@ -258,6 +259,8 @@ public final class Csv {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
+    boolean closed = false; // the field was quoted and its closing quote has been read
+    int start = 0; // where the field starts in the line
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       if (quoted) {
@@ -266,14 +269,24 @@ public final class Csv {
           i++;
         } else if (c == '"') {
           quoted = false;
+          closed = true;
         } else {
           field.append(c);
         }
-      } else if (c == '"') {
-        quoted = true;
       } else if (c == delimiter) {
         fields.add(field.toString().trim());
         field.setLength(0);
+        closed = false;
+        start = i + 1;
+      } else if (c == '"' && !closed && field.toString().isBlank()) {
+        quoted = true;
+        field.setLength(0);
+      } else if (c == '"' || (closed && !Character.isWhitespace(c))) {
+        // As RFC 4180: a quote opens a whole field or is doubled inside one ("1"2"" is no number).
+        int end = line.indexOf(delimiter, i);
+        throw new IOException(file + ": line " + lineNumber + ", field " + (fields.size() + 1)
+            + " must be quoted whole (\"...\", a quote inside doubled) or not at all, but was "
+            + line.substring(start, end < 0 ? line.length() : end).trim());
       } else {
         field.append(c);
       }

@@ -157,6 +157,22 @@ final class CsvTest {
     assertEquals(quoted + ": line 2 must close every quoted field, but a quote was left open",
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(quoted))
             .getMessage());
+    // A quote inside an unquoted field, or text after a closing quote, is not RFC 4180.
+    String[][] cases = {{"x,label\n1\"2\",0\n", "field 1", "1\"2\""},
+        {"x,label\n\"1\"2,0\n", "field 1", "\"1\"2"},
+        {"x,label\n3, 0\"\n", "field 2", "0\""}};
+    for (String[] c : cases) {
+      Path bad = write(c[0]);
+      assertEquals(bad + ": line 2, " + c[1] + " must be quoted whole (\"...\", a quote inside"
+          + " doubled) or not at all, but was " + c[2],
+          assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(bad))
+              .getMessage());
+    }
+    // Quoted whole, with spaces around and a doubled quote inside a name: read.
+    Path fine = write("\"x \"\"a\"\"\", label\n \"1.5\" ,\"0\"\n");
+    Dataset data = Csv.reader().labelColumn("label").read(fine);
+    assertEquals(1.5f, data.features()[0]);
+    assertEquals(0, data.labels()[0]);
     Path empty = write("x,label\n");
     assertEquals(empty + ": must hold at least one record, but had none",
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(empty))
