@@ -95,13 +95,54 @@ public final class Evaluation {
   }
 
   /**
+   * The precision of each class: correct predictions of class {@code c} over all predictions of
+   * {@code c}; NaN for a class never predicted.
+   */
+  public double[] perClassPrecision() {
+    int[][] m = confusionMatrix();
+    double[] out = new double[m.length];
+    for (int c = 0; c < m.length; c++) {
+      long predicted = 0;
+      for (int[] row : m) {
+        predicted += row[c];
+      }
+      out[c] = predicted == 0 ? Double.NaN : (double) m[c][c] / predicted;
+    }
+    return out;
+  }
+
+  /**
+   * The F1 score of each class, the harmonic mean of its precision and recall ({@link
+   * #perClassAccuracy}): {@code 2 tp / (2 tp + fp + fn)}; NaN for a class neither present nor
+   * predicted.
+   */
+  public double[] perClassF1() {
+    int[][] m = confusionMatrix();
+    double[] out = new double[m.length];
+    for (int c = 0; c < m.length; c++) {
+      long missed = 0;
+      long wrong = 0;
+      for (int k = 0; k < m.length; k++) {
+        if (k != c) {
+          missed += m[c][k];
+          wrong += m[k][c];
+        }
+      }
+      long twice = 2L * m[c][c];
+      out[c] = twice + missed + wrong == 0 ? Double.NaN
+          : (double) twice / (twice + missed + wrong);
+    }
+    return out;
+  }
+
+  /**
    * The confusion matrix (a copy): entry {@code [label][predicted]} counts the samples of class
    * {@code label} predicted as {@code predicted}.
    */
   public int[][] confusionMatrix() {
     if (confusion == null) {
-      throw new IllegalStateException(
-          "classification metrics need data with class labels, but the data had float targets");
+      throw new IllegalStateException("classification metrics need a classifier's data (class"
+          + " labels, or probability rows for a softmax network), but the data had float targets");
     }
     int[][] copy = new int[confusion.length][];
     for (int c = 0; c < copy.length; c++) {
@@ -140,8 +181,8 @@ public final class Evaluation {
 
   private void checkTargets() {
     if (confusion != null) {
-      throw new IllegalStateException(
-          "regression metrics need data with float targets, but the data had class labels");
+      throw new IllegalStateException("regression metrics need data with float targets for a"
+          + " network that is not a classifier, but the data had classes");
     }
   }
 
@@ -153,7 +194,9 @@ public final class Evaluation {
       out.append(" - ").append(e.getKey()).append(": ").append(Progress.number(e.getValue()));
     }
     if (confusion != null) {
-      out.append("\nper-class accuracy: ").append(Arrays.toString(perClassAccuracy()));
+      out.append("\nper-class accuracy (recall): ").append(Arrays.toString(perClassAccuracy()));
+      out.append("\nper-class precision: ").append(Arrays.toString(perClassPrecision()));
+      out.append("\nper-class F1: ").append(Arrays.toString(perClassF1()));
       out.append("\nconfusion matrix (rows: label, columns: predicted):");
       for (int[] row : confusion) {
         out.append('\n').append(Arrays.toString(row));

@@ -442,6 +442,11 @@ final class TrainerTest {
     assertEquals(4.0 / 6, e.accuracy(), 1e-12);
     assertArrayEquals(new int[][] {{2, 0, 0}, {1, 0, 1}, {0, 0, 2}}, e.confusionMatrix());
     assertArrayEquals(new double[] {1, 0, 1}, e.perClassAccuracy(), 1e-12);
+    // Precision by column; class 1 is never predicted. F1 = 2 tp / (2 tp + fp + fn).
+    assertArrayEquals(new double[] {2.0 / 3, Double.NaN, 2.0 / 3}, e.perClassPrecision(), 1e-12);
+    assertArrayEquals(new double[] {0.8, 0, 0.8}, e.perClassF1(), 1e-12);
+    assertTrue(e.toString().contains("per-class precision: [0.6666666666666666, NaN,"),
+        e.toString());
     // Class 1 is second-best for every sample.
     assertEquals(1, e.topKAccuracy(), 1e-12);
     assertEquals(List.of("loss", "accuracy", "top2_accuracy"), List.copyOf(e.metrics().keySet()));
