@@ -782,11 +782,13 @@ public final class Trainer {
         if (schedule != null) {
           schedule.epochEnded(epoch, metrics);
         }
+        // The epoch's progress line first, then what listeners print (as Keras's progress bar,
+        // the first of its callbacks).
+        progress.epochEnded(metrics);
         Map<String, Double> view = Collections.unmodifiableMap(metrics);
         for (TrainingListener listener : callbacks) {
           listener.epochEnded(epoch, view);
         }
-        progress.epochEnded(metrics);
         if (stop) {
           history.stoppedAt(epoch);
         }

@@ -52,6 +52,26 @@ final class ProgressTest {
   }
 
   @Test
+  void anEpochsLineComesBeforeWhatListenersPrintAtItsEnd() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Trainer.of(LinearModel.create(784, 10, Loss.SOFTMAX_CROSS_ENTROPY, 1))
+        .optimizer(Adam.of(1e-3)).batchSize(64).epochs(2).verbose(1).progress(out, false)
+        .listener(new TrainingListener() {
+          @Override
+          public void epochEnded(int epoch, Map<String, Double> metrics) {
+            out.println("listener after epoch " + (epoch + 1));
+          }
+        }).fit(TRAIN);
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals(4, lines.length, String.join("\n", lines));
+    assertTrue(lines[0].startsWith("Epoch 1/2 "), lines[0]);
+    assertEquals("listener after epoch 1", lines[1]);
+    assertTrue(lines[2].startsWith("Epoch 2/2 "), lines[2]);
+    assertEquals("listener after epoch 2", lines[3]);
+  }
+
+  @Test
   void liveOutputRedrawsTheLineInPlace() {
     String text = fit(1, true, false);
     String[] lines = text.split("\n");
