@@ -5,7 +5,10 @@ package io.ganglion.train;
  * an epoch improves when its value beats the best so far by more than {@code minDelta} (upwards
  * for metrics whose name contains {@code accuracy}, downwards otherwise); training stops after
  * {@code patience} epochs in a row without improvement. With {@link #restoreBestWeights(boolean)},
- * the weights of the best epoch are put back when training ends.
+ * the weights of the best epoch are put back when training ends. As in Keras 3, {@link
+ * #baseline(double)} makes an improvement restart the wait only when it also beats the baseline,
+ * and {@link #startFromEpoch(int)} ignores the first epochs altogether (a warm-up in which no
+ * improvement is expected; nor is a best epoch taken from them).
  *
  * <pre>{@code
  * Trainer.of(net).earlyStopping(EarlyStopping.monitor("val_loss").patience(3)
@@ -17,6 +20,8 @@ public final class EarlyStopping {
   private double minDelta;
   private int patience;
   private boolean restoreBestWeights;
+  private double baseline = Double.NaN;
+  private int startFromEpoch;
 
   private EarlyStopping(String monitor) {
     this.monitor = monitor;
@@ -57,6 +62,42 @@ public final class EarlyStopping {
   }
 
   /** The monitored metric's name. */
+  /**
+   * A value the metric must beat (by more than {@code minDelta}) for an epoch to restart the
+   * wait, as Keras's {@code baseline}: training stops after {@code patience} epochs that did not
+   * beat both the best so far and the baseline. None by default.
+   */
+  public EarlyStopping baseline(double baseline) {
+    if (!Double.isFinite(baseline)) {
+      throw new IllegalArgumentException("baseline must be finite, but was " + baseline);
+    }
+    this.baseline = baseline;
+    return this;
+  }
+
+  /**
+   * Ignores epochs {@code 0..epochs-1} (0-based, as Keras's {@code start_from_epoch}): they
+   * neither count toward the patience nor become the best epoch. 0 by default.
+   */
+  public EarlyStopping startFromEpoch(int epochs) {
+    if (epochs < 0) {
+      throw new IllegalArgumentException(
+          "start-from epoch must not be negative, but was " + epochs);
+    }
+    this.startFromEpoch = epochs;
+    return this;
+  }
+
+  /** The baseline, or NaN for none. */
+  public double baseline() {
+    return baseline;
+  }
+
+  /** The first epoch (0-based) that is watched. */
+  public int startFromEpoch() {
+    return startFromEpoch;
+  }
+
   public String metric() {
     return monitor;
   }

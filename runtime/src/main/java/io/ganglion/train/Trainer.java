@@ -1041,6 +1041,9 @@ public final class Trainer {
             "early stopping must monitor a metric that training reports " + metrics.keySet()
                 + ", but was '" + monitor + "'");
       }
+      if (earlyStopping != null && epoch < earlyStopping.startFromEpoch()) {
+        return false; // a warm-up epoch: not watched
+      }
       double delta = earlyStopping != null ? earlyStopping.minDelta() : 0;
       if (EarlyStopping.improves(monitor, value, bestValue, delta)) {
         bestValue = value;
@@ -1052,7 +1055,14 @@ public final class Trainer {
             state.get(k).copyTo(bestValues[k]);
           }
         }
-        wait = 0;
+        // As Keras 3: the wait restarts only on beating the baseline too, and an improving
+        // epoch never stops training.
+        double baseline = earlyStopping != null ? earlyStopping.baseline() : Double.NaN;
+        if (Double.isNaN(baseline) || EarlyStopping.improves(monitor, value, baseline, delta)) {
+          wait = 0;
+        } else {
+          wait++;
+        }
         return false;
       }
       wait++;

@@ -221,6 +221,33 @@ final class TrainerTest {
   }
 
   @Test
+  void earlyStoppingStartsFromAnEpochAndWaitsOnlyForImprovementsBeyondTheBaseline() {
+    // As above: the loss improves in epochs 0-2 and stays the same from epoch 3 on.
+    java.util.function.Function<EarlyStopping, History> run = stopping ->
+        Trainer.of(softmax(13)).optimizer(Sgd.of(0.5)).epochs(10)
+            .schedule((epoch, initial) -> epoch < 2 ? initial : 0)
+            .earlyStopping(stopping).verbose(0).fit(BLOBS);
+    // Epochs 0-4 are not watched: epoch 5 is the first (and best), epoch 6 stops (patience 0).
+    History late = run.apply(EarlyStopping.monitor("loss").minDelta(1e-6).startFromEpoch(5));
+    assertEquals(6, late.stoppedEpoch());
+    assertEquals(5, late.bestEpoch());
+    // Patience 2: without a baseline (or with one every epoch beats) epochs 3 and 4 do not
+    // improve and 4 stops; with a baseline no epoch beats, the improving epochs 0-2 already count.
+    EarlyStopping two = EarlyStopping.monitor("loss").minDelta(1e-6).patience(2);
+    assertEquals(4, run.apply(two).stoppedEpoch());
+    assertEquals(4, run.apply(EarlyStopping.monitor("loss").minDelta(1e-6).patience(2)
+        .baseline(100)).stoppedEpoch());
+    History unbeaten = run.apply(EarlyStopping.monitor("loss").minDelta(1e-6).patience(2)
+        .baseline(0));
+    assertEquals(3, unbeaten.stoppedEpoch());
+    assertEquals(2, unbeaten.bestEpoch());
+    assertThrows(IllegalArgumentException.class,
+        () -> EarlyStopping.monitor("loss").baseline(Double.NaN));
+    assertThrows(IllegalArgumentException.class,
+        () -> EarlyStopping.monitor("loss").startFromEpoch(-1));
+  }
+
+  @Test
   void aNanLossStopsTrainingAndRestoresTheBestWeights() {
     LinearModel model = softmax(17);
     float[][] afterFirstEpoch = new float[1][];
