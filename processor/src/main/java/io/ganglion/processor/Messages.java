@@ -212,6 +212,9 @@ final class Messages {
     } else if (dims.size() == 2 && positive) {
       hint = "for " + dims.get(0) + "x" + dims.get(1) + " gray images use input = {1, "
           + dims.get(0) + ", " + dims.get(1) + "}";
+    } else if (dims.size() == 3 && dims.get(1) >= 1 && dims.get(2) >= 1) {
+      hint = "for " + dims.get(1) + "x" + dims.get(2) + " images give their channels, such as"
+          + " input = {1, " + dims.get(1) + ", " + dims.get(2) + "} for gray ones";
     } else {
       hint = "for 28x28 gray images use input = {1, 28, 28}";
     }

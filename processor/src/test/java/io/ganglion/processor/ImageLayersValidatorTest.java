@@ -50,6 +50,18 @@ class ImageLayersValidatorTest {
         "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
             + " least 1, but was {28, 28}; for 28x28 gray images use input = {1, 28, 28}",
         "input = {28, 28}");
+    // No channels: the hint keeps the image's own size.
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {0, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {0, 8, 8}; for 8x8 images give their channels, such as input ="
+            + " {1, 8, 8} for gray ones",
+        "input = {0, 8, 8}");
   }
 
   @Test

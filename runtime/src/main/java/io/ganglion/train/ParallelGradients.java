@@ -246,9 +246,14 @@ public final class ParallelGradients implements AutoCloseable {
     return sum;
   }
 
-  /** Where worker {@code w}'s share of {@code total} items (samples or rows) starts. */
+  /**
+   * Where worker {@code w}'s share of {@code total} items (samples or rows) starts. Shares differ by
+   * at most one, the larger ones first: worker 0, whose batch norm moves the running statistics,
+   * gets the rounded-up part (as {@code torch.chunk} gives DataParallel's first device), so an odd
+   * batch moves them from its larger half and a batch of one sample moves them at all.
+   */
   private int share(int total, int w) {
-    return (int) ((long) total * w / workers);
+    return total - (int) ((long) total * (workers - w) / workers);
   }
 
   /**
@@ -261,7 +266,7 @@ public final class ParallelGradients implements AutoCloseable {
       return share(total, w);
     }
     int active = Math.max(1, Math.min(workers, total / minimumSlice));
-    return w >= active ? total : (int) ((long) total * w / active);
+    return w >= active ? total : total - (int) ((long) total * (active - w) / active);
   }
 
   /**

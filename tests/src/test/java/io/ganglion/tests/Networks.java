@@ -466,6 +466,22 @@ final class Networks {
   }
 
   /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
+  /** Batch norm over 2x2 images: one sample has four values per channel. */
+  @Network(input = {1, 3, 3}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ImageBatchNorm {
+    @Conv2d(filters = 2, kernel = 2)
+    Layer conv;
+
+    @BatchNorm
+    Layer norm;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 2)
+    Layer logits;
+  }
+
   @Network(input = {3, 1, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PixelBatchNorm {
     @Conv2d(filters = 4, kernel = 1)

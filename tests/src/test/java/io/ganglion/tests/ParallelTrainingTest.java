@@ -10,6 +10,7 @@ import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.History;
+import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,30 @@ class ParallelTrainingTest {
                 .fit(Dataset.ofLabels(new float[] {1, 2, 3}, 3, new int[] {1})));
     assertTrue(one.getMessage().contains("but the training data holds 1 sample (PyTorch"),
         one.getMessage());
+  }
+
+  @Test
+  void theFirstWorkersLargerSliceMovesTheRunningStatistics() {
+    // As PyTorch's DataParallel (torch.chunk): the first worker, whose statistics persist, takes
+    // the rounded-up half, so a batch of 1 moves them and a batch of 3 moves them from 2 samples.
+    float[] x = new float[5 * 9];
+    int[] y = new int[5];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(i * 0.7) * 2;
+    }
+    for (int batch : new int[] {1, 3, 5}) {
+      Net_Networks_ImageBatchNorm parallel = new Net_Networks_ImageBatchNorm(4);
+      try (ParallelGradients two = ParallelGradients.of(parallel, 2)) {
+        two.computeGradients(x, 0, y, null, batch);
+      }
+      Net_Networks_ImageBatchNorm first = new Net_Networks_ImageBatchNorm(4);
+      first.forwardBackward(x, 0, y, null, (batch + 1) / 2, 1f);
+      for (int k = 0; k < first.buffers().size(); k++) {
+        assertArrayEquals(first.buffers().get(k).toArray(), parallel.buffers().get(k).toArray(),
+            first.buffers().get(k).name() + ", batch of " + batch);
+      }
+      assertEquals(1f, parallel.buffers().get(2).get(0), "batches tracked, batch of " + batch);
+    }
   }
 
   @Test
