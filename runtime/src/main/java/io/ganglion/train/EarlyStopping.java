@@ -61,7 +61,6 @@ public final class EarlyStopping {
     return this;
   }
 
-  /** The monitored metric's name. */
   /**
    * A value the metric must beat (by more than {@code minDelta}) for an epoch to restart the
    * wait, as Keras's {@code baseline}: training stops after {@code patience} epochs that did not
@@ -98,6 +97,7 @@ public final class EarlyStopping {
     return startFromEpoch;
   }
 
+  /** The monitored metric's name. */
   public String metric() {
     return monitor;
   }

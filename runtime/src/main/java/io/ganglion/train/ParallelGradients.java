@@ -247,10 +247,10 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   /**
-   * Where worker {@code w}'s share of {@code total} items (samples or rows) starts. Shares differ by
-   * at most one, the larger ones first: worker 0, whose batch norm moves the running statistics,
-   * gets the rounded-up part (as {@code torch.chunk} gives DataParallel's first device), so an odd
-   * batch moves them from its larger half and a batch of one sample moves them at all.
+   * Where worker {@code w}'s share of {@code total} items (samples or rows) starts. Shares differ
+   * by at most one, the larger ones first: worker 0, whose batch norm moves the running
+   * statistics, gets the rounded-up part (as {@code torch.chunk} gives DataParallel's first
+   * device), so an odd batch moves them from its larger half and a batch of one sample at all.
    */
   private int share(int total, int w) {
     return total - (int) ((long) total * (workers - w) / workers);

@@ -365,12 +365,12 @@ public final class Trainer {
     return this;
   }
 
-  /** The metric that early stopping and the best weights follow. */
   /** The settings a checkpoint records, which a resumed run must repeat (the epochs apart). */
   private Checkpoint.Settings settings() {
     return new Checkpoint.Settings(epochs, batchSize, shuffle, l2);
   }
 
+  /** The metric that early stopping and the best weights follow. */
   private String monitor() {
     if (earlyStopping != null) {
       return earlyStopping.metric();
