@@ -82,16 +82,7 @@ public final class Evaluation {
    * samples labelled {@code c}; NaN for a class with no samples.
    */
   public double[] perClassAccuracy() {
-    int[][] m = confusionMatrix();
-    double[] out = new double[m.length];
-    for (int c = 0; c < m.length; c++) {
-      long total = 0;
-      for (int p : m[c]) {
-        total += p;
-      }
-      out[c] = total == 0 ? Double.NaN : (double) m[c][c] / total;
-    }
-    return out;
+    return diagonalShare(false);
   }
 
   /**
@@ -99,14 +90,22 @@ public final class Evaluation {
    * {@code c}; NaN for a class never predicted.
    */
   public double[] perClassPrecision() {
+    return diagonalShare(true);
+  }
+
+  /**
+   * Each class's correct predictions over its row of the confusion matrix (the samples labelled
+   * with it) or over its column (the samples predicted as it); NaN where that is empty.
+   */
+  private double[] diagonalShare(boolean byColumn) {
     int[][] m = confusionMatrix();
     double[] out = new double[m.length];
     for (int c = 0; c < m.length; c++) {
-      long predicted = 0;
-      for (int[] row : m) {
-        predicted += row[c];
+      long total = 0;
+      for (int k = 0; k < m.length; k++) {
+        total += byColumn ? m[k][c] : m[c][k];
       }
-      out[c] = predicted == 0 ? Double.NaN : (double) m[c][c] / predicted;
+      out[c] = total == 0 ? Double.NaN : (double) m[c][c] / total;
     }
     return out;
   }
