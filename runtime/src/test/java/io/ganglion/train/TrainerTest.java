@@ -314,20 +314,26 @@ final class TrainerTest {
   void probabilityRowsReportTheClassesOfTheirLargestEntries() {
     Dataset oneHot = BLOBS.withOneHotTargets(3);
     Dataset validation = BLOBS_VALIDATION.withOneHotTargets(3);
-    History byLabels = Trainer.of(softmax(5)).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
-        .validation(BLOBS_VALIDATION).topK(2).trainingAccuracy(true).verbose(0).fit(BLOBS);
     LinearModel model = softmax(5);
-    History byRows = Trainer.of(model).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
-        .validation(validation).topK(2).trainingAccuracy(true)
-        .earlyStopping(EarlyStopping.monitor("val_accuracy").patience(5))
-        .verbose(0).fit(oneHot);
-    // One-hot rows train exactly as their labels (as Keras's categorical accuracy reports them).
-    assertEquals(byLabels.metricNames(), byRows.metricNames());
-    for (String name : byLabels.metricNames()) {
-      List<Double> expected = byLabels.metric(name);
-      List<Double> actual = byRows.metric(name);
-      for (int e = 0; e < expected.size(); e++) {
-        assertEquals(expected.get(e), actual.get(e), 1e-6, name + " in epoch " + e);
+    for (int threads : new int[] {2, 1}) {
+      History byLabels = Trainer.of(softmax(5)).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
+          .threads(threads).validation(BLOBS_VALIDATION).topK(2).trainingAccuracy(true)
+          .verbose(0).fit(BLOBS);
+      model = softmax(5);
+      History byRows = Trainer.of(model).optimizer(Sgd.of(0.3)).batchSize(16).epochs(3)
+          .threads(threads).validation(validation).topK(2).trainingAccuracy(true)
+          .earlyStopping(EarlyStopping.monitor("val_accuracy").patience(5))
+          .verbose(0).fit(oneHot);
+      // One-hot rows train exactly as their labels (as Keras's categorical accuracy reports
+      // them), on one thread or several.
+      assertEquals(byLabels.metricNames(), byRows.metricNames());
+      for (String name : byLabels.metricNames()) {
+        List<Double> expected = byLabels.metric(name);
+        List<Double> actual = byRows.metric(name);
+        for (int e = 0; e < expected.size(); e++) {
+          assertEquals(expected.get(e), actual.get(e), 1e-6,
+              name + " in epoch " + e + ", " + threads + " threads");
+        }
       }
     }
     Evaluation rows = Trainer.of(model).topK(2).evaluate(validation);
