@@ -187,9 +187,10 @@ public final class Dataset {
 
   /**
    * Splits off {@code round(validationFraction * size())} samples, chosen by {@code seed}. With
-   * labels the split is stratified, as scikit-learn's: each class gives {@code floor(fraction *
-   * its count)} samples to validation, and the few left to reach the total go one each to the
-   * classes with the largest remainders (ties drawn by the seed). Both parts keep the original
+   * labels the split is stratified: each class gives {@code floor(fraction * its count)} samples
+   * to validation, and the few left to reach the total go one each to the classes with the
+   * largest remainders (ties drawn by the seed), as scikit-learn spreads its test set (which it
+   * rounds up rather than to the nearest). Both parts keep the original
    * order of their samples.
    */
   public Split split(double validationFraction, long seed) {

@@ -79,7 +79,10 @@ record Checkpoint(
   static final String HISTORY = "history.";
   private static final String META = "ganglion.";
 
-  /** The training settings recorded for information (not checked on resume). */
+  /**
+   * The training settings a checkpoint records: a resumed run must have the same batch size,
+   * shuffling and l2 (the epochs may grow).
+   */
   record Settings(int epochs, int batchSize, boolean shuffle, double l2) {}
 
   private static String numbers(long[] values) {
@@ -192,20 +195,16 @@ record Checkpoint(
       String configuredMonitor, String configuredKeepBest, Settings configuredSettings)
       throws ModelFormatException {
     if (settings != null) {
-      // The epochs may grow (training on is what resuming is for); the rest shapes the run.
-      String was = settings.batchSize() != configuredSettings.batchSize()
-          ? "batch size " + settings.batchSize() + ", but the trainer has "
-              + configuredSettings.batchSize()
-          : settings.shuffle() != configuredSettings.shuffle()
-              ? "shuffle " + settings.shuffle() + ", but the trainer has "
-                  + configuredSettings.shuffle()
-              : Double.compare(settings.l2(), configuredSettings.l2()) != 0
-                  ? "l2 " + settings.l2() + ", but the trainer has " + configuredSettings.l2()
-                  : null;
+      // The epochs may grow (training on is what resuming is for); the rest shapes the run. (The
+      // batch size is checked by fit, which knows how many samples a batch can hold.)
+      String was = settings.shuffle() != configuredSettings.shuffle()
+          ? "shuffle " + settings.shuffle() + ", but the trainer has "
+              + configuredSettings.shuffle()
+          : Double.compare(settings.l2(), configuredSettings.l2()) != 0
+              ? "l2 " + settings.l2() + ", but the trainer has " + configuredSettings.l2()
+              : null;
       if (was != null) {
-        throw new ModelFormatException(file, null, "a resumed run must have the settings of the"
-            + " run it continues, which had " + was + "; to train on with other settings, load"
-            + " the weights (ModelFiles.load) and fit anew");
+        throw new ModelFormatException(file, null, settingsMessage(was));
       }
     }
     if (!configured.kind().equals(optimizer.optimizer())) {
@@ -239,6 +238,26 @@ record Checkpoint(
       throw new ModelFormatException(file, null, "keep-best metric must be '" + keepBestMonitor
           + "' as in the checkpoint, but the trainer keeps the best '" + configuredKeepBest + "'");
     }
+  }
+
+  /**
+   * Why a run on {@code samples} training samples with {@code configured}'s batch size is not the
+   * run this checkpoint continues, or null if it is: the batches it draws, {@code min(batch
+   * size, samples)} samples each, must be the same.
+   */
+  String batchMismatch(Settings configured, int samples) {
+    if (settings == null || Math.min(settings.batchSize(), samples)
+        == Math.min(configured.batchSize(), samples)) {
+      return null;
+    }
+    return settingsMessage("batch size " + settings.batchSize() + ", but the trainer has "
+        + configured.batchSize());
+  }
+
+  private static String settingsMessage(String was) {
+    return "a resumed run must have the settings of the run it continues, which had " + was
+        + "; to train on with other settings, take the weights"
+        + " (ModelFiles.loadIgnoringUnexpected) and fit anew";
   }
 
   /** Reads one file; one instance per call of {@link #read}. */

@@ -63,8 +63,8 @@ public final class EarlyStopping {
 
   /**
    * A value the metric must beat (by more than {@code minDelta}) for an epoch to restart the
-   * wait, as Keras's {@code baseline}: training stops after {@code patience} epochs that did not
-   * beat both the best so far and the baseline. None by default.
+   * wait, as Keras 3's {@code baseline}: an improvement that misses the baseline counts toward
+   * the patience, but only an epoch that does not improve stops training. None by default.
    */
   public EarlyStopping baseline(double baseline) {
     if (!Double.isFinite(baseline)) {

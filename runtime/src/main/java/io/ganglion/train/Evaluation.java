@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A model's metrics on a data set, from {@link Trainer#evaluate}: the mean loss, and for data with
- * class labels the accuracy, top-k accuracy, per-class accuracy and confusion matrix, or for data
- * with float targets the mean squared and mean absolute errors (averaged over every output value).
+ * A model's metrics on a data set, from {@link Trainer#evaluate}: the mean loss, and for classes
+ * (class labels, or probability rows for a softmax network) the accuracy, top-k accuracy,
+ * per-class accuracy, precision and F1 and the confusion matrix, or for values (float targets,
+ * or the labels of a one-output MSE network that is not a binary classifier) the mean squared and
+ * mean absolute errors (averaged over every output value).
  */
 public final class Evaluation {
   private final int samples;
@@ -48,7 +50,7 @@ public final class Evaluation {
     return loss;
   }
 
-  /** Whether the data had class labels (so the classification metrics apply). */
+  /** Whether the evaluation counted classes (so the classification metrics apply). */
   public boolean hasClasses() {
     return confusion != null;
   }
@@ -140,8 +142,9 @@ public final class Evaluation {
    */
   public int[][] confusionMatrix() {
     if (confusion == null) {
-      throw new IllegalStateException("classification metrics need a classifier's data (class"
-          + " labels, or probability rows for a softmax network), but the data had float targets");
+      throw new IllegalStateException("classification metrics need classes (class labels, or"
+          + " probability rows for a softmax network), but this evaluation had values: use mse()"
+          + " and mae()");
     }
     int[][] copy = new int[confusion.length][];
     for (int c = 0; c < copy.length; c++) {
@@ -180,12 +183,13 @@ public final class Evaluation {
 
   private void checkTargets() {
     if (confusion != null) {
-      throw new IllegalStateException("regression metrics need data with float targets for a"
-          + " network that is not a classifier, but the data had classes");
+      throw new IllegalStateException("regression metrics need values (float targets for a"
+          + " network that is not a softmax classifier), but this evaluation counted classes: use"
+          + " accuracy() and confusionMatrix()");
     }
   }
 
-  /** The metrics, then the per-class accuracy and confusion matrix for classes. */
+  /** The metrics, then the per-class accuracy, precision and F1 and the confusion matrix. */
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder(samples + " samples");

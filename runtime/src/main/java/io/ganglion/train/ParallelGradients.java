@@ -249,11 +249,16 @@ public final class ParallelGradients implements AutoCloseable {
   /**
    * Where worker {@code w}'s share of {@code total} items (samples or rows) starts. Shares differ
    * by at most one, the larger ones first: worker 0, whose batch norm moves the running
-   * statistics, gets the rounded-up part (as {@code torch.chunk} gives DataParallel's first
-   * device), so an odd batch moves them from its larger half and a batch of one sample at all.
+   * statistics, gets a rounded-up share (as {@code torch.chunk} gives DataParallel's first
+   * device), so an odd batch moves them from its larger part and a batch of one sample at all.
    */
   private int share(int total, int w) {
-    return total - (int) ((long) total * (workers - w) / workers);
+    return start(total, w, workers);
+  }
+
+  /** The start of part {@code w} of {@code total} split in {@code parts}, larger parts first. */
+  private static int start(int total, int w, int parts) {
+    return w * (total / parts) + Math.min(w, total % parts);
   }
 
   /**
@@ -266,7 +271,7 @@ public final class ParallelGradients implements AutoCloseable {
       return share(total, w);
     }
     int active = Math.max(1, Math.min(workers, total / minimumSlice));
-    return w >= active ? total : total - (int) ((long) total * (active - w) / active);
+    return w >= active ? total : start(total, w, active);
   }
 
   /**

@@ -324,9 +324,10 @@ public final class Trainer {
    *
    * <p>Loads the weights into the model and the optimizer's state (moments, step count, learning
    * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
-   * of this network, or one written with another batch size, shuffling, l2, kind of optimizer,
-   * optimizer slots, schedule or monitored metric, throws {@link ModelFormatException} naming the
-   * file and the mismatch, and changes nothing.
+   * of this network, or one written with another shuffling, l2, kind of optimizer, optimizer
+   * slots, schedule or monitored metric, throws {@link ModelFormatException} naming the file and
+   * the mismatch, and changes nothing; {@code fit} refuses another batch size (one that draws
+   * other batches from its data) before the first step.
    */
   public Trainer resumeFrom(Path file) throws IOException {
     if (file == null) {
@@ -496,6 +497,10 @@ public final class Trainer {
       } catch (ModelFormatException e) {
         throw new IllegalStateException("the trainer must be configured before resumeFrom and"
             + " not changed after it: " + e.getMessage(), e);
+      }
+      String batch = from.batchMismatch(settings(), train.size());
+      if (batch != null) {
+        throw new IllegalArgumentException(resumedFile + ": " + batch);
       }
       resumed = null;
     }
@@ -782,8 +787,8 @@ public final class Trainer {
         if (schedule != null) {
           schedule.epochEnded(epoch, metrics);
         }
-        // The epoch's progress line first, then what listeners print (as Keras's progress bar,
-        // the first of its callbacks).
+        // The epoch's progress line first, then what listeners print (as in tf.keras 2, whose
+        // progress bar is the first of its callbacks; Keras 3 appends it last).
         progress.epochEnded(metrics);
         Map<String, Double> view = Collections.unmodifiableMap(metrics);
         for (TrainingListener listener : callbacks) {

@@ -206,26 +206,40 @@ class CheckpointTest {
     Path file = checkpointOf(adam(model(1)).l2(1e-3));
     LinearModel net = model(2);
     float[] before = net.parameter("linear.weight").toArray();
-    String[][] cases = {{"batch size 8, but the trainer has 7"}, {"shuffle true, but the trainer"
-        + " has false"}, {"l2 0.001, but the trainer has 0.002"}};
-    List<Trainer> trainers = List.of(adam(net).l2(1e-3).batchSize(7),
-        adam(net).l2(1e-3).shuffle(false), adam(net).l2(2e-3));
-    for (int k = 0; k < cases.length; k++) {
+    String advice = "; to train on with other settings, take the weights"
+        + " (ModelFiles.loadIgnoringUnexpected) and fit anew";
+    String[] was = {"shuffle true, but the trainer has false",
+        "l2 0.001, but the trainer has 0.002"};
+    List<Trainer> trainers = List.of(adam(net).l2(1e-3).shuffle(false), adam(net).l2(2e-3));
+    for (int k = 0; k < was.length; k++) {
       Trainer trainer = trainers.get(k);
       ModelFormatException e =
           assertThrows(ModelFormatException.class, () -> trainer.resumeFrom(file));
       assertTrue(e.getMessage().contains("a resumed run must have the settings of the run it"
-          + " continues, which had " + cases[k][0] + "; to train on with other settings, load"
-          + " the weights (ModelFiles.load) and fit anew"), e.getMessage());
+          + " continues, which had " + was[k] + advice), e.getMessage());
       assertArrayEquals(before, net.parameter("linear.weight").toArray());
     }
-    // Changed after resumeFrom: refused when fit starts.
-    Trainer changed = adam(net).l2(1e-3).resumeFrom(file).batchSize(16);
-    IllegalStateException late = assertThrows(IllegalStateException.class, () -> changed.fit(DATA));
-    assertTrue(late.getMessage().contains("batch size 8, but the trainer has 16"),
-        late.getMessage());
+    // Another batch size: refused when fit starts, before any step, set before or after.
+    for (Trainer trainer : List.of(adam(net).l2(1e-3).batchSize(7).resumeFrom(file),
+        adam(net).l2(1e-3).resumeFrom(file).batchSize(16))) {
+      float[] resumed = net.parameter("linear.weight").toArray();
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> trainer.fit(DATA));
+      assertTrue(e.getMessage().startsWith(file + ": a resumed run must have the settings of the"
+          + " run it continues, which had batch size 8, but the trainer has "), e.getMessage());
+      assertTrue(e.getMessage().endsWith(advice), e.getMessage());
+      assertArrayEquals(resumed, net.parameter("linear.weight").toArray());
+    }
     // More epochs is what resuming is for.
     History more = adam(model(2)).l2(1e-3).epochs(5).resumeFrom(file).fit(DATA);
+    assertEquals(5, more.epochs());
+  }
+
+  @Test
+  void aBatchSizeBeyondTheDataIsTheSameRun() throws Exception {
+    // Every batch holds all the training samples whatever the size beyond them: the same run.
+    Path file = checkpointOf(adam(model(1)).batchSize(10_000));
+    History more = adam(model(2)).batchSize(20_000).epochs(5).resumeFrom(file).fit(DATA);
     assertEquals(5, more.epochs());
   }
 

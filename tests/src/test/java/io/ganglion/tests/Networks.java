@@ -465,7 +465,6 @@ final class Networks {
     Layer out;
   }
 
-  /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
   /** Batch norm over 2x2 images: one sample has four values per channel. */
   @Network(input = {1, 3, 3}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class ImageBatchNorm {
@@ -482,6 +481,7 @@ final class Networks {
     Layer logits;
   }
 
+  /** Batch norm over 1x1 images: one value per channel in a sample, as over vectors. */
   @Network(input = {3, 1, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PixelBatchNorm {
     @Conv2d(filters = 4, kernel = 1)

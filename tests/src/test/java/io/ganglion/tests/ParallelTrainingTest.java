@@ -96,18 +96,21 @@ class ParallelTrainingTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) Math.sin(i * 0.7) * 2;
     }
-    for (int batch : new int[] {1, 3, 5}) {
-      Net_Networks_ImageBatchNorm parallel = new Net_Networks_ImageBatchNorm(4);
-      try (ParallelGradients two = ParallelGradients.of(parallel, 2)) {
-        two.computeGradients(x, 0, y, null, batch);
+    for (int workers : new int[] {2, 4}) {
+      for (int batch : new int[] {1, 3, 5}) {
+        Net_Networks_ImageBatchNorm parallel = new Net_Networks_ImageBatchNorm(4);
+        try (ParallelGradients split = ParallelGradients.of(parallel, workers)) {
+          split.computeGradients(x, 0, y, null, batch);
+        }
+        Net_Networks_ImageBatchNorm first = new Net_Networks_ImageBatchNorm(4);
+        first.forwardBackward(x, 0, y, null, (batch + workers - 1) / workers, 1f);
+        String what = ", batch of " + batch + " on " + workers + " workers";
+        for (int k = 0; k < first.buffers().size(); k++) {
+          assertArrayEquals(first.buffers().get(k).toArray(),
+              parallel.buffers().get(k).toArray(), first.buffers().get(k).name() + what);
+        }
+        assertEquals(1f, parallel.buffers().get(2).get(0), "batches tracked" + what);
       }
-      Net_Networks_ImageBatchNorm first = new Net_Networks_ImageBatchNorm(4);
-      first.forwardBackward(x, 0, y, null, (batch + 1) / 2, 1f);
-      for (int k = 0; k < first.buffers().size(); k++) {
-        assertArrayEquals(first.buffers().get(k).toArray(), parallel.buffers().get(k).toArray(),
-            first.buffers().get(k).name() + ", batch of " + batch);
-      }
-      assertEquals(1f, parallel.buffers().get(2).get(0), "batches tracked, batch of " + batch);
     }
   }
 
