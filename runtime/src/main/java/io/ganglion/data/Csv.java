@@ -144,7 +144,7 @@ public final class Csv {
         if (line.isBlank()) {
           continue;
         }
-        List<String> fields = split(line, file, lineNumber);
+        List<String> fields = split(line, file, lineNumber, names);
         if (columns < 0) {
           columns = fields.size();
           if (header) {
@@ -255,7 +255,8 @@ public final class Csv {
     }
   }
 
-  private List<String> split(String line, Path file, int lineNumber) throws IOException {
+  private List<String> split(String line, Path file, int lineNumber, List<String> names)
+      throws IOException {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
@@ -284,7 +285,10 @@ public final class Csv {
       } else if (c == '"' || (closed && !Character.isWhitespace(c))) {
         // As RFC 4180: a quote opens a whole field or is doubled inside one ("1"2"" is no number).
         int end = line.indexOf(delimiter, i);
-        throw new IOException(file + ": line " + lineNumber + ", field " + (fields.size() + 1)
+        int column = fields.size();
+        throw new IOException(file + ": line " + lineNumber + ", column "
+            + (names != null && column < names.size() ? name(names, column)
+                : String.valueOf(column))
             + " must be quoted whole (\"...\", a quote inside doubled) or not at all, but was "
             + line.substring(start, end < 0 ? line.length() : end).trim());
       } else {

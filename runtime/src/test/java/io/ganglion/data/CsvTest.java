@@ -158,12 +158,13 @@ final class CsvTest {
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(quoted))
             .getMessage());
     // A quote inside an unquoted field, or text after a closing quote, is not RFC 4180.
-    String[][] cases = {{"x,label\n1\"2\",0\n", "field 1", "1\"2\""},
-        {"x,label\n\"1\"2,0\n", "field 1", "\"1\"2"},
-        {"x,label\n3, 0\"\n", "field 2", "0\""}};
+    String[][] cases = {{"x,label\n1\"2\",0\n", "2, column 'x' (0)", "1\"2\""},
+        {"x,label\n\"1\"2,0\n", "2, column 'x' (0)", "\"1\"2"},
+        {"x,label\n3, 0\"\n", "2, column 'label' (1)", "0\""},
+        {"x,lab\"el\n1,0\n", "1, column 1", "lab\"el"}};
     for (String[] c : cases) {
       Path bad = write(c[0]);
-      assertEquals(bad + ": line 2, " + c[1] + " must be quoted whole (\"...\", a quote inside"
+      assertEquals(bad + ": line " + c[1] + " must be quoted whole (\"...\", a quote inside"
           + " doubled) or not at all, but was " + c[2],
           assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(bad))
               .getMessage());
