@@ -215,6 +215,8 @@ final class Messages {
     } else if (dims.size() == 3 && dims.get(1) >= 1 && dims.get(2) >= 1) {
       hint = "for " + dims.get(1) + "x" + dims.get(2) + " images give their channels, such as"
           + " input = {1, " + dims.get(1) + ", " + dims.get(2) + "} for gray ones";
+    } else if (dims.size() == 3 && dims.get(0) >= 1) {
+      hint = "give the images' height and width, such as input = {" + dims.get(0) + ", 28, 28}";
     } else {
       hint = "for 28x28 gray images use input = {1, 28, 28}";
     }

@@ -62,6 +62,17 @@ class ImageLayersValidatorTest {
             + " least 1, but was {0, 8, 8}; for 8x8 images give their channels, such as input ="
             + " {1, 8, 8} for gray ones",
         "input = {0, 8, 8}");
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {3, 0, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {3, 0, 8}; give the images' height and width, such as input ="
+            + " {3, 28, 28}",
+        "input = {3, 0, 8}");
   }
 
   @Test
