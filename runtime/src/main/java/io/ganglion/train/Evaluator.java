@@ -61,11 +61,7 @@ final class Evaluator {
                     + "), but was " + label);
           }
           confusion[label][classes[i]]++;
-        }
-        if (topK > 0) {
-          for (int i = 0; i < count; i++) {
-            int label = labels != null ? labels[from + i]
-                : targetClass(targets, (from + i) * outputsPerSample, outputsPerSample);
+          if (topK > 0) {
             topHits += inTopK(outputs, i * outputsPerSample, outputsPerSample, label, classes[i])
                 ? 1 : 0;
           }

@@ -263,13 +263,11 @@ public final class ParallelGradients implements AutoCloseable {
 
   /**
    * Where worker {@code w}'s slice of a training batch of {@code total} samples starts: as {@link
-   * #share}, but with a {@link #minimumSlice} above 1, a short batch goes to as many workers as
-   * can have that many samples each (the first ones; the others get none).
+   * #share}, but a short batch goes to as many workers as can have {@link #minimumSlice} samples
+   * each (the first ones; the others get none). With a minimum of 1 that is {@link #share}: the
+   * workers past the samples get none there too.
    */
   private int sampleShare(int total, int w) {
-    if (minimumSlice == 1) {
-      return share(total, w);
-    }
     int active = Math.max(1, Math.min(workers, total / minimumSlice));
     return w >= active ? total : start(total, w, active);
   }
