@@ -8,7 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Declares a neural network. The annotated class must be abstract or extendable, and its fields
- * annotated with layer annotations such as {@link Dense} are the layers, in source order.
+ * annotated with layer annotations such as {@link Dense} are the layers, in source order. It must
+ * be a top-level or {@code static} nested class: javac does not show annotation processors the
+ * classes declared inside method bodies, so a local class gets no generated class and no error.
  *
  * <p>Ganglion's annotation processor checks every shape at compile time and generates {@code
  * Net_<Name>} in the same package: a subclass implementing {@link Model} with forward and backward
