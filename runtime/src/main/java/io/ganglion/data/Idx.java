@@ -80,7 +80,8 @@ public final class Idx {
 
   /**
    * How many bytes the file's content probably holds: its size, or for a gzip file the size its
-   * trailer records (modulo 2^32, so only a hint).
+   * trailer records (modulo 2^32 and writable by anyone, so only a hint, bounded by what deflate
+   * can expand the file's bytes to).
    */
   private static long contentSize(Path file) throws IOException {
     long size = Files.size(file);
@@ -93,9 +94,12 @@ public final class Idx {
       ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
       channel.position(size - 4);
       channel.read(trailer);
-      return trailer.getInt(0) & 0xffffffffL;
+      return Math.min(trailer.getInt(0) & 0xffffffffL, size * MAX_DEFLATE_RATIO);
     }
   }
+
+  /** Deflate writes at least one byte per 1032 it encodes (RFC 1951: 258 per 2-bit code). */
+  private static final long MAX_DEFLATE_RATIO = 1032;
 
   private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
     int[] magic = new int[4];
@@ -126,7 +130,9 @@ public final class Idx {
       recordValues = Math.min(recordValues * shape[i], Integer.MAX_VALUE);
     }
     int w = width(type);
-    if ((long) records * recordValues > Integer.MAX_VALUE - 8) {
+    // Checked apart from the total too: a file of no records still has a record size.
+    if (recordValues > Integer.MAX_VALUE - 8
+        || (long) records * recordValues > Integer.MAX_VALUE - 8) {
       throw new IOException(file + ": must hold at most " + (Integer.MAX_VALUE - 8)
           + " values, but its shape " + Arrays.toString(shape) + " holds more");
     }

@@ -115,6 +115,30 @@ final class IdxTest {
   }
 
   @Test
+  void aGzipTrailerClaimingMoreThanTheDataIsNotAllocated() throws IOException {
+    // The header claims 2,000,000,000 values and the trailer's size field (written by anyone)
+    // agrees, 4 GB: read as the array's size, that is 8 GB of floats before a byte is decoded.
+    byte[] gz = Files.readAllBytes(
+        write("huge.gz", idx(0x08, new int[] {1, 2_000_000_000}, new byte[10]), true));
+    gz[gz.length - 4] = gz[gz.length - 3] = gz[gz.length - 2] = gz[gz.length - 1] = (byte) 0xff;
+    Path forged = dir.resolve("forged.gz");
+    Files.write(forged, gz);
+    IOException e = assertThrows(IOException.class, () -> Idx.read(forged));
+    assertTrue(e.getMessage().startsWith(forged + ": "), e.getMessage());
+  }
+
+  @Test
+  void aRecordTooLargeIsRefusedEvenWithNoRecords() throws IOException {
+    // Zero records hold no values, but a record of 46341 x 46341 values overflows an int.
+    for (int[] shape : new int[][] {{0, 46341, 46341}, {0, 65536, 65537}}) {
+      Path file = write("empty", idx(0x08, shape, new byte[0]), false);
+      IOException e = assertThrows(IOException.class, () -> Idx.read(file));
+      assertEquals(file + ": must hold at most 2147483639 values, but its shape "
+          + Arrays.toString(shape) + " holds more", e.getMessage());
+    }
+  }
+
+  @Test
   void aDamagedGzipStreamNamesTheFile() throws IOException {
     byte[] gz = Files.readAllBytes(write("images.gz", images(), true));
     Path cut = dir.resolve("cut.gz");
