@@ -82,9 +82,46 @@ public final class ModelFiles {
     List<Tensor> tensors = new ArrayList<>();
     for (Parameter p : state(model)) {
       DType type = isCounter(p) ? DType.I64 : dtype;
-      tensors.add(Tensor.wrap(p.name(), type, p.shape(), p.toArray()));
+      float[] values = p.toArray();
+      checkStorable(p.name(), values, type);
+      tensors.add(Tensor.wrap(p.name(), type, p.shape(), values));
     }
     return SafeTensors.of(metadata(model), tensors);
+  }
+
+  /**
+   * Refuses to write a weight that would not read back: one not finite (a file of it could not be
+   * loaded), or one that a 16-bit type rounds to infinity.
+   */
+  private static void checkStorable(String name, float[] values, DType type) {
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      float stored = type == DType.F16 ? Floats16.fromHalf(Floats16.toHalf(v))
+          : type == DType.BF16 ? Floats16.fromBfloat16(Floats16.toBfloat16(v)) : v;
+      if (!Float.isFinite(stored)) {
+        throw new IllegalArgumentException("weights must be finite to be saved, but value " + i
+            + " of " + name + " was " + v + (Float.isFinite(v) ? ", beyond " + type
+                + "'s range (largest finite: " + (type == DType.F16 ? "65504" : "3.39e38")
+                + "); save as F32" : "; did training diverge?"));
+      }
+    }
+  }
+
+  /**
+   * Checks that the values read from tensor {@code name} of {@code file} are finite, as weights,
+   * optimizer moments and batch statistics must be: a NaN or infinite value in a file is damage or
+   * a diverged run, and loading it would make every prediction NaN.
+   */
+  public static void checkFinite(Path file, String name, float[] values)
+      throws ModelFormatException {
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new ModelFormatException(file, name, "values must be finite, but value " + i
+            + " was " + values[i] + (Float.isNaN(values[i]) ? ""
+                : " (an F64 value beyond float's range reads as infinite)")
+            + "; was the file written by a run that diverged?");
+      }
+    }
   }
 
   /**
@@ -251,6 +288,7 @@ public final class ModelFiles {
         String name = inFile.apply(parameters.get(i).name());
         values[i] = reader.tensor(name) == null
             ? new float[parameters.get(i).size()] : reader.read(name).valuesNoCopy();
+        checkFinite(file, name, values[i]);
       }
     }
     // Nothing can fail past this point: every array has the parameter's size.

@@ -2,11 +2,13 @@ package io.ganglion.optim;
 
 import io.ganglion.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Updates a model's parameters in place from their gradients, as the PyTorch optimizer of the same
@@ -116,6 +118,10 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   /** The names of the state slots this optimizer keeps per parameter, as PyTorch names them. */
   abstract List<String> slotNamesForConfiguration();
 
+  /** The slots that accumulate squares, whose square roots the updates take. */
+  private static final Set<String> NON_NEGATIVE_SLOTS =
+      Set.of("exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg");
+
   /** The value a slot starts at; zero unless an optimizer says otherwise. */
   float initialValue(int slot) {
     return 0f;
@@ -207,7 +213,10 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
 
   /**
    * Restores a state taken by {@link #state()} of the same kind of optimizer, binding this
-   * optimizer to {@code parameters} (the list later steps must use).
+   * optimizer to {@code parameters} (the list later steps must use). The state of an optimizer
+   * that has taken no step starts this one over: step 0, slots at their initial values. Slot
+   * values must be finite, and those of running sums of squares ({@code exp_avg_sq}, {@code
+   * sum}, {@code square_avg}) non-negative.
    */
   public final void loadState(List<Parameter> parameters, OptimizerState state) {
     if (state == null) {
@@ -230,6 +239,22 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       params = checkedParameters(parameters);
       names = slotNamesForConfiguration();
     }
+    if (state.steps() == 0 && state.tensors().isEmpty()) {
+      // The state of an optimizer that has taken no step (state() before the first one): its
+      // slots start over at their initial values.
+      bind(parameters);
+      for (int s = 0; s < slots.length; s++) {
+        float init = initialValue(s);
+        for (float[][] rows : slots[s]) {
+          for (float[] row : rows) {
+            Arrays.fill(row, init);
+          }
+        }
+      }
+      this.steps = 0;
+      this.learningRate = rate;
+      return;
+    }
     if (state.tensors().size() != params.length * names.size()) {
       throw new IllegalArgumentException(
           "state must hold " + params.length * names.size() + " tensors, slots " + names
@@ -244,6 +269,15 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
           throw new IllegalArgumentException(
               "state must hold tensor '" + name + "' of " + p.size() + " values, but "
                   + (logical == null ? "had no such tensor" : "it had " + logical.length));
+        }
+        boolean nonNegative = NON_NEGATIVE_SLOTS.contains(slot);
+        for (int i = 0; i < logical.length; i++) {
+          if (!Float.isFinite(logical[i]) || (nonNegative && logical[i] < 0)) {
+            throw new IllegalArgumentException("state tensor '" + name + "' must hold "
+                + (nonNegative ? "non-negative finite" : "finite") + " values (" + slot
+                + (nonNegative ? " is a running sum of squares" : "") + "), but value " + i
+                + " was " + logical[i]);
+          }
         }
       }
     }
@@ -298,7 +332,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
         for (int r = 0; r < rows.length; r++) {
           rows[r] = new float[data[r].length];
           if (init != 0f) {
-            java.util.Arrays.fill(rows[r], init);
+            Arrays.fill(rows[r], init);
           }
         }
         slots[s][k] = rows;

@@ -14,13 +14,17 @@ import java.util.Map;
 public record OptimizerState(
     String optimizer, long steps, double learningRate, Map<String, float[]> tensors) {
 
+  /** The most steps a state holds: 2^53, above which a step count is no longer exact as a double. */
+  static final long MAX_STEPS = 1L << 53;
+
   /** Checks the fields and freezes the tensor map (in insertion order). */
   public OptimizerState {
     if (optimizer == null || tensors == null) {
       throw new IllegalArgumentException("optimizer and tensors must not be null");
     }
-    if (steps < 0) {
-      throw new IllegalArgumentException("steps must not be negative, but was " + steps);
+    if (steps < 0 || steps > MAX_STEPS) {
+      throw new IllegalArgumentException(
+          "steps must be from 0 to 2^53, but was " + steps);
     }
     if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(

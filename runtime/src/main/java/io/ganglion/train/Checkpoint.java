@@ -327,9 +327,13 @@ record Checkpoint(
           }
         }
       }
-      if (steps < 0 || !(rate >= 0) || Double.isInfinite(rate)) {
-        throw new ModelFormatException(file, null, "optimizer steps and learning rate must be"
-            + " non-negative, but were " + steps + " and " + rate);
+      double initialRate = number(META + "initial_lr");
+      if (steps < 0 || steps > 1L << 53 || !(rate >= 0) || Double.isInfinite(rate)
+          || !(initialRate >= 0) || Double.isInfinite(initialRate)) {
+        throw new ModelFormatException(file, null, "optimizer steps must be from 0 to 2^53 and"
+            + " the learning rates non-negative and finite, but " + META + "optimizer.steps was "
+            + steps + ", " + META + "optimizer.lr " + rate + " and " + META + "initial_lr "
+            + initialRate);
       }
       OptimizerState optimizer = new OptimizerState(kind, steps, rate, slotTensors);
 
@@ -405,7 +409,7 @@ record Checkpoint(
             + " checkpoint of " + model.name() + " " + expected + ", but the file also has "
             + unexpected);
       }
-      return new Checkpoint(epoch, longValue(META + "seed"), number(META + "initial_lr"),
+      return new Checkpoint(epoch, longValue(META + "seed"), initialRate,
           optimizer, schedule, monitor, bestValue, bestEpoch, wait, stoppedEpoch, keepBestMonitor,
           keepBestValue, history, parameters, buffers,
           randomState(META + "random_state", required(META + "random_state")),
@@ -437,6 +441,15 @@ record Checkpoint(
       String text = meta.get(key);
       if (text == null) {
         return new long[0][];
+      }
+      int count = 1;
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) == ';' && ++count > ParallelGradients.MAX_WORKERS - 1) {
+          // Counted before splitting: a header of semicolons must not become millions of states.
+          throw new ModelFormatException(file, null, key + " must hold one state per worker"
+              + " thread past the first, at most " + (ParallelGradients.MAX_WORKERS - 1)
+              + ", but held more");
+        }
       }
       String[] workers = text.split(";", -1);
       long[][] states = new long[workers.length][];
@@ -484,7 +497,9 @@ record Checkpoint(
             + Arrays.toString(info.shape()));
       }
       expected.add(name);
-      return reader.read(info).values();
+      float[] values = reader.read(info).values();
+      ModelFiles.checkFinite(file, name, values);
+      return values;
     }
 
     private TensorInfo present(String name) throws ModelFormatException {

@@ -15,6 +15,7 @@ import io.ganglion.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -335,12 +336,14 @@ public final class Trainer {
     }
     Checkpoint c = Checkpoint.read(model, file);
     c.checkResumableBy(file, optimizer, schedule, monitor(), keepBestMonitor, settings());
+    // The schedule's state is small: kept, to be put back if the optimizer's state is refused.
+    Map<String, Double> scheduleBefore = schedule != null ? schedule.state() : null;
     if (schedule != null) {
       try {
         schedule.reset();
         schedule.loadState(c.schedule());
       } catch (IllegalArgumentException e) {
-        schedule.reset();
+        restoreSchedule(scheduleBefore);
         throw new ModelFormatException(file, null, e.getMessage(), e);
       }
     }
@@ -348,6 +351,7 @@ public final class Trainer {
     try {
       optimizer.loadState(parameters, c.optimizer());
     } catch (IllegalArgumentException e) {
+      restoreSchedule(scheduleBefore);
       throw new ModelFormatException(file, null, e.getMessage(), e);
     }
     // Nothing can fail past this point: every array has its parameter's size.
@@ -364,6 +368,13 @@ public final class Trainer {
     this.resumedOptimizer = optimizer;
     this.resumedFile = file;
     return this;
+  }
+
+  private void restoreSchedule(Map<String, Double> state) {
+    if (schedule != null) {
+      schedule.reset();
+      schedule.loadState(state);
+    }
   }
 
   /** The settings a checkpoint records, which a resumed run must repeat (the epochs apart). */
@@ -497,6 +508,18 @@ public final class Trainer {
       } catch (ModelFormatException e) {
         throw new IllegalStateException("the trainer must be configured before resumeFrom and"
             + " not changed after it: " + e.getMessage(), e);
+      }
+      if (seed != from.seed()) {
+        throw new IllegalStateException("the seed must not be changed after resumeFrom, which"
+            + " set the checkpoint's seed " + from.seed() + ", but it was set to " + seed
+            + "; a resumed run shuffles as the run it continues");
+      }
+      if (epochs < from.epoch()) {
+        throw new IllegalArgumentException(resumedFile + ": the checkpoint has completed "
+            + from.epoch() + " epochs, more than the trainer's epochs(" + epochs + "), so there"
+            + " is nothing to resume; epochs counts from the start of the run, as when the"
+            + " checkpoint was written: set epochs(" + (from.epoch() + 1) + ") or more to train"
+            + " on");
       }
       String batch = from.batchMismatch(settings(), train.size());
       if (batch != null) {
@@ -758,6 +781,11 @@ public final class Trainer {
       checkMonitors();
       checkSavable("checkpoint", checkpointFile);
       checkSavable("keepBest", keepBestFile);
+      if (checkpointFile != null && keepBestFile != null
+          && sameFile(checkpointFile, keepBestFile)) {
+        throw new IllegalArgumentException("checkpoint and keepBest must write different files,"
+            + " but both write " + keepBestFile + ": each would overwrite the other");
+      }
       stopRequested = false;
       best.save();
       initialRate = optimizer.learningRate();
@@ -770,7 +798,15 @@ public final class Trainer {
       }
       for (int epoch = start; epoch < epochs; epoch++) {
         if (schedule != null) {
-          optimizer.setLearningRate(schedule.learningRate(epoch, initialRate));
+          double scheduled = schedule.learningRate(epoch, initialRate);
+          if (!(scheduled >= 0) || Double.isInfinite(scheduled)) {
+            progress.aborted();
+            throw new IllegalStateException(String.format(Locale.ROOT, "the learning-rate"
+                + " schedule must give a non-negative finite rate, but gave %s for epoch %d/%d"
+                + " (initial rate %s); the weights are those %s", scheduled, epoch + 1, epochs,
+                initialRate, epoch == 0 ? "from before training" : "after epoch " + epoch));
+          }
+          optimizer.setLearningRate(scheduled);
         }
         for (TrainingListener listener : callbacks) {
           listener.epochStarted(epoch);
@@ -1027,6 +1063,18 @@ public final class Trainer {
      * Fails before the first epoch if a file the run writes could not be saved (a missing
      * directory, a directory in its place), rather than after an epoch has changed the weights.
      */
+    /** Whether two paths name one file: the same file if both exist, else the same path. */
+    private static boolean sameFile(Path a, Path b) {
+      try {
+        if (Files.exists(a) && Files.exists(b)) {
+          return Files.isSameFile(a, b);
+        }
+      } catch (IOException e) {
+        // Compared as paths below.
+      }
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
     private void checkSavable(String option, Path file) {
       if (file == null) {
         return;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -165,5 +166,51 @@ class ModelFilesTest {
       names.add(t.name());
     }
     return names;
+  }
+
+  @Test
+  void nonFiniteWeightsAreRefusedOnLoadAndOnSave() throws IOException {
+    TwoLayerNet saved = TwoLayerNet.small().filled(1);
+    Path file = dir.resolve("net.safetensors");
+    saved.save(file);
+    SafeTensors read = SafeTensors.read(file);
+    for (double bad : new double[] {Double.NaN, Double.NEGATIVE_INFINITY, 1e300}) {
+      List<Tensor> tensors = new ArrayList<>();
+      for (Tensor t : read.tensors()) {
+        if (t.name().equals("out.weight")) {
+          double[] values = new double[t.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = t.get(i);
+          }
+          values[3] = bad;
+          t = Tensor.ofDoubles(t.name(), t.shape(), values);
+        }
+        tensors.add(t);
+      }
+      Path damaged = dir.resolve("damaged.safetensors");
+      SafeTensors.of(read.metadata(), tensors).write(damaged);
+      TwoLayerNet net = TwoLayerNet.small().filled(2);
+      float[][] before = net.snapshot();
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(damaged));
+      assertEquals("out.weight", e.tensor());
+      assertTrue(e.getMessage().startsWith(damaged + ": tensor 'out.weight': values must be"
+          + " finite, but value 3 was " + (float) bad), e.getMessage());
+      assertArrayEquals(before, net.snapshot());
+    }
+    TwoLayerNet big = TwoLayerNet.small().filled(1);
+    big.parameters().get(0).set(2, 1e6f);
+    Path half = dir.resolve("half.safetensors");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFiles.save(big, half, DType.F16));
+    assertEquals("weights must be finite to be saved, but value 2 of hidden.weight was 1000000.0,"
+        + " beyond F16's range (largest finite: 65504); save as F32", e.getMessage());
+    assertFalse(Files.exists(half));
+    ModelFiles.save(big, half, DType.BF16); // within bfloat16's range
+    big.parameters().get(0).set(2, Float.NaN);
+    e = assertThrows(IllegalArgumentException.class, () -> ModelFiles.save(big, file));
+    assertTrue(e.getMessage().endsWith("was NaN; did training diverge?"), e.getMessage());
+    TwoLayerNet reloaded = TwoLayerNet.small();
+    reloaded.load(file); // the earlier file is still there, whole
+    assertArrayEquals(saved.snapshot(), reloaded.snapshot());
   }
 }

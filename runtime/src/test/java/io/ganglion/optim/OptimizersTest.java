@@ -327,6 +327,77 @@ final class OptimizersTest {
         e.getMessage());
   }
 
+  /** The state of an optimizer before its first step restarts one that has stepped. */
+  @Test
+  void theStateOfAFreshOptimizerLoadsAsAFreshStart() {
+    for (Optimizer template : List.<Optimizer>of(Adam.of(0.1), Sgd.of(0.1, 0.9),
+        Adagrad.of(0.1).initialAccumulator(0.5), RmsProp.of(0.1).centered(true))) {
+      OptimizerState freshState = template.state();
+      assertEquals(0, freshState.tensors().size());
+      // Unbound: takes the rate and stays at step 0.
+      Optimizer unbound = copyOf(template, 0.7);
+      unbound.loadState(parameters(), freshState);
+      assertEquals(0, unbound.steps());
+      assertEquals(0.1, unbound.learningRate());
+      // Bound after steps: its slots start over, so its next step is a first step.
+      List<Parameter> parameters = parameters();
+      Optimizer trained = copyOf(template, 0.7);
+      for (int t = 1; t <= 3; t++) {
+        setGradients(parameters, t);
+        trained.step(parameters);
+      }
+      List<Parameter> reference = parameters();
+      for (int k = 0; k < 2; k++) {
+        reference.get(k).copyFrom(parameters.get(k).toArray());
+      }
+      trained.loadState(parameters, freshState);
+      assertEquals(0, trained.steps(), template.kind());
+      Optimizer first = copyOf(template, 0.1);
+      setGradients(parameters, 4);
+      setGradients(reference, 4);
+      trained.step(parameters);
+      first.step(reference);
+      for (int k = 0; k < 2; k++) {
+        assertArrayEquals(reference.get(k).toArray(), parameters.get(k).toArray(),
+            template.kind());
+      }
+    }
+  }
+
+  private static Optimizer copyOf(Optimizer template, double rate) {
+    Optimizer copy = switch (template.kind()) {
+      case "Adam" -> Adam.of(rate);
+      case "Sgd" -> Sgd.of(rate, 0.9);
+      case "Adagrad" -> Adagrad.of(rate).initialAccumulator(0.5);
+      default -> RmsProp.of(rate).centered(true);
+    };
+    return copy;
+  }
+
+  @Test
+  void aStateWithNonFiniteOrNegativeSquaresIsRefused() {
+    List<Parameter> parameters = parameters();
+    Adam trained = Adam.of(0.01);
+    setGradients(parameters, 1);
+    trained.step(parameters);
+    OptimizerState good = trained.state();
+    Map<String, float[]> negative = new LinkedHashMap<>(good.tensors());
+    negative.put("b.exp_avg_sq", new float[] {0, -1e-3f, 0});
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Adam.of(0.1).loadState(parameters, new OptimizerState("Adam", 1, 0.1, negative)));
+    assertEquals("state tensor 'b.exp_avg_sq' must hold non-negative finite values (exp_avg_sq is"
+        + " a running sum of squares), but value 1 was -0.001", e.getMessage());
+    Map<String, float[]> nan = new LinkedHashMap<>(good.tensors());
+    nan.put("w.exp_avg", new float[] {0, 0, 0, 0, Float.NaN, 0});
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Adam.of(0.1).loadState(parameters, new OptimizerState("Adam", 1, 0.1, nan)));
+    assertEquals("state tensor 'w.exp_avg' must hold finite values (exp_avg), but value 4 was"
+        + " NaN", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new OptimizerState("Adam", Long.MAX_VALUE, 0.1, good.tensors()));
+    assertEquals("steps must be from 0 to 2^53, but was 9223372036854775807", e.getMessage());
+  }
+
   /** A refused state changes nothing: the optimizer stays unbound, or keeps its own state. */
   @Test
   void aRefusedStateLeavesTheOptimizerAsItWas() {

@@ -302,4 +302,127 @@ class CheckpointTest {
         + file + ": learning-rate schedule must be absent as in the checkpoint, but the trainer"
         + " has one", e.getMessage());
   }
+
+  /** The checkpoint {@code file} with metadata entries and tensors replaced. */
+  private Path altered(Path file, String name, Map<String, String> metadata, Tensor replacement)
+      throws Exception {
+    SafeTensors read = SafeTensors.read(file);
+    Map<String, String> meta = new LinkedHashMap<>(read.metadata());
+    meta.putAll(metadata);
+    List<Tensor> tensors = new ArrayList<>();
+    for (Tensor t : read.tensors()) {
+      tensors.add(replacement != null && t.name().equals(replacement.name()) ? replacement : t);
+    }
+    Path out = dir.resolve(name + ".safetensors");
+    SafeTensors.of(meta, tensors).write(out);
+    return out;
+  }
+
+  @Test
+  void refusesDamagedValuesNamingThemAndChangesNothing() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    float[] weights = SafeTensors.read(file).tensor("linear.weight").values();
+    float[] nan = weights.clone();
+    nan[5] = Float.NaN;
+    float[] negative = SafeTensors.read(file).tensor("optimizer.linear.bias.exp_avg_sq").values();
+    negative[1] = -1f;
+    String bomb = ";".repeat(1_000_000);
+    Map<Path, String> cases = new LinkedHashMap<>();
+    cases.put(altered(file, "lr_nan", Map.of("ganglion.initial_lr", "NaN"), null),
+        "ganglion.initial_lr NaN");
+    cases.put(altered(file, "lr_negative", Map.of("ganglion.initial_lr", "-0.5"), null),
+        "ganglion.initial_lr -0.5");
+    cases.put(altered(file, "lr_infinite", Map.of("ganglion.initial_lr", "Infinity"), null),
+        "ganglion.initial_lr Infinity");
+    cases.put(altered(file, "steps", Map.of("ganglion.optimizer.steps",
+        Long.toString(Long.MAX_VALUE)), null), "ganglion.optimizer.steps was 9223372036854775807");
+    cases.put(altered(file, "workers", Map.of("ganglion.worker_random_states", bomb), null),
+        "ganglion.worker_random_states must hold one state per worker thread past the first, at"
+            + " most 255, but held more");
+    cases.put(altered(file, "nan_weight", Map.of(),
+        Tensor.of("linear.weight", new int[] {3, 4}, nan)),
+        "tensor 'linear.weight': values must be finite, but value 5 was NaN; was the file");
+    cases.put(altered(file, "negative_moment", Map.of(),
+        Tensor.of("optimizer.linear.bias.exp_avg_sq", new int[] {3}, negative)),
+        "state tensor 'linear.bias.exp_avg_sq' must hold non-negative finite values (exp_avg_sq"
+            + " is a running sum of squares), but value 1 was -1.0");
+    for (Map.Entry<Path, String> c : cases.entrySet()) {
+      LinearModel net = model(2);
+      float[] before = net.parameter("linear.weight").toArray();
+      ReduceOnPlateau plateau = ReduceOnPlateau.of(0.5, 1);
+      Map<String, Double> scheduleBefore = plateau.state();
+      Adam adam = Adam.of(0.01);
+      Trainer trainer = adam(net).optimizer(adam);
+      ModelFormatException e = assertThrows(ModelFormatException.class,
+          () -> trainer.resumeFrom(c.getKey()), c.getValue());
+      assertTrue(e.getMessage().startsWith(c.getKey() + ": "), e.getMessage());
+      assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+      assertArrayEquals(before, net.parameter("linear.weight").toArray());
+      assertEquals(0, adam.steps());
+      assertEquals(scheduleBefore, plateau.state());
+    }
+  }
+
+  @Test
+  void aRefusedOptimizerStateLeavesTheScheduleAsItWas() throws Exception {
+    Path file = checkpointOf(adam(model(1)).schedule(ReduceOnPlateau.of(0.5, 1)));
+    float[] negative = SafeTensors.read(file).tensor("optimizer.linear.bias.exp_avg_sq").values();
+    negative[0] = -2f;
+    Path bad = altered(file, "bad", Map.of(),
+        Tensor.of("optimizer.linear.bias.exp_avg_sq", new int[] {3}, negative));
+    ReduceOnPlateau plateau = ReduceOnPlateau.of(0.5, 1);
+    Map<String, Double> before = plateau.state();
+    Trainer trainer = adam(model(2)).schedule(plateau);
+    assertThrows(ModelFormatException.class, () -> trainer.resumeFrom(bad));
+    assertEquals(before, plateau.state());
+    // The good file loads a state other than the fresh one: the test sees a change.
+    trainer.resumeFrom(file);
+    assertTrue(!before.equals(plateau.state()), plateau.state() + " vs " + before);
+  }
+
+  @Test
+  void aSeedSetAfterResumingIsRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    Trainer trainer = adam(model(2)).resumeFrom(file).seed(5);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertEquals("the seed must not be changed after resumeFrom, which set the checkpoint's"
+        + " seed 4, but it was set to 5; a resumed run shuffles as the run it continues",
+        e.getMessage());
+  }
+
+  @Test
+  void resumingWithFewerEpochsThanCompletedIsRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)));
+    Trainer trainer = adam(model(2)).epochs(2).resumeFrom(file);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> trainer.fit(DATA));
+    assertTrue(e.getMessage().startsWith(file + ": the checkpoint has completed 3 epochs, more"
+        + " than the trainer's epochs(2)"), e.getMessage());
+    // As many epochs as completed is a finished run: nothing more to train, the history back.
+    assertEquals(3, adam(model(2)).resumeFrom(file).fit(DATA).epochs());
+  }
+
+  @Test
+  void theCheckpointAndTheBestWeightsMustBeDifferentFiles() {
+    LinearModel net = model(1);
+    float[] before = net.parameter("linear.weight").toArray();
+    Path file = dir.resolve("same.safetensors");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> adam(net).checkpoint(file).keepBest(dir.resolve(".").resolve("same.safetensors"),
+            "val_loss").fit(DATA));
+    assertTrue(e.getMessage().startsWith("checkpoint and keepBest must write different files"),
+        e.getMessage());
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+  }
+
+  @Test
+  void aScheduleGivingANonFiniteRateNamesTheEpoch() {
+    LinearModel net = model(1);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> adam(net).schedule((epoch, initial) -> epoch == 1 ? Double.NaN : initial)
+            .fit(DATA));
+    assertEquals("the learning-rate schedule must give a non-negative finite rate, but gave NaN"
+        + " for epoch 2/3 (initial rate 0.01); the weights are those after epoch 1",
+        e.getMessage());
+  }
 }
