@@ -66,6 +66,8 @@ public final class SafeTensors {
         throw new IllegalArgumentException(
             "metadata must not hold null keys or values, but held " + e);
       }
+      checkUnicode("metadata key", e.getKey());
+      checkUnicode("metadata value of " + e.getKey(), e.getValue());
       meta.put(e.getKey(), e.getValue());
     }
     List<Tensor> list = new ArrayList<>(tensors.size());
@@ -77,6 +79,24 @@ public final class SafeTensors {
       list.add(tensors.get(k));
     }
     return new SafeTensors(Collections.unmodifiableMap(meta), Collections.unmodifiableList(list));
+  }
+
+  /**
+   * Refuses a string with a lone surrogate (half of a character outside the BMP), which UTF-8
+   * cannot encode: it would be written as '?' and could make two names one.
+   */
+  static void checkUnicode(String what, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(String.format(
+            "%s must be valid Unicode (UTF-8 encodable), but '%s' has a lone surrogate \\u%04X"
+                + " at index %d", what, s.replace(c, '?'), (int) c, i));
+      }
+    }
   }
 
   /** Reads and checks the whole of {@code file}. */

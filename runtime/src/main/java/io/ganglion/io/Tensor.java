@@ -65,6 +65,7 @@ public final class Tensor {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("tensor name must not be empty, but was " + name);
     }
+    SafeTensors.checkUnicode("tensor name", name);
     if (dtype == null) {
       throw new IllegalArgumentException(name + ": dtype must not be null");
     }

@@ -208,6 +208,22 @@ class SafeTensorsTest {
   }
 
   /** The message of reading a file with this header and data size, without the file name. */
+  @Test
+  void namesAndMetadataMustBeEncodableUnicode() {
+    // "w\uD800" and "w\uDC00" would both be written as "w?": two names made one.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Tensor.of("w\uD800", new int[] {1}, new float[] {1}));
+    assertEquals("tensor name must be valid Unicode (UTF-8 encodable), but 'w?' has a lone"
+        + " surrogate \\uD800 at index 1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> SafeTensors.of(Map.of("note", "\uDC00x"), List.of()));
+    assertEquals("metadata value of note must be valid Unicode (UTF-8 encodable), but '?x' has a"
+        + " lone surrogate \\uDC00 at index 0", e.getMessage());
+    // A pair is a character: accepted.
+    Tensor pair = Tensor.of("w\uD83D\uDE00", new int[] {1}, new float[] {1});
+    assertEquals("w\uD83D\uDE00", pair.name());
+  }
+
   private String detail(String header, int dataBytes) throws IOException {
     Path file = dir.resolve("hand.safetensors");
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
