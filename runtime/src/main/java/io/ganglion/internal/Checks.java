@@ -1,6 +1,7 @@
 package io.ganglion.internal;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,8 +11,8 @@ public final class Checks {
   private Checks() {}
 
   /**
-   * Checks a file about to be read as {@code kind} ("a CSV file"): a directory or a missing file
-   * is named as such. A file that cannot be looked up (no permission) is left for opening to say.
+   * Checks a file about to be read as {@code kind} ("a CSV file"): a directory, a missing file and
+   * one that the process may not read are named as such.
    */
   public static void fileToRead(Path file, String kind) throws IOException {
     if (Files.isDirectory(file)) {
@@ -20,6 +21,14 @@ public final class Checks {
     if (Files.notExists(file)) {
       throw new NoSuchFileException(
           file.toString(), null, "must be " + kind + ", but does not exist");
+    }
+    if (!Files.exists(file)) {
+      throw new AccessDeniedException(file.toString(), null, "must be " + kind + " to read, but"
+          + " cannot be looked up: a directory on its path denies this process access");
+    }
+    if (!Files.isReadable(file)) {
+      throw new AccessDeniedException(file.toString(), null, "must be " + kind + " to read, but"
+          + " this process has no permission to read it");
     }
   }
 
@@ -192,6 +201,26 @@ public final class Checks {
    * probability of exactly 0.5 is class 0, as Keras's {@code binary_accuracy} counts it.
    */
   public static int classOf(float[] y, int n, float threshold) {
+    return classOfRow(y, n, threshold);
+  }
+
+  /**
+   * Like {@link #classOf} for {@code classify}, which answers with the class alone: an output row
+   * holding NaN (from a NaN or infinite input, or weights) has no class, and is refused rather
+   * than reported as class 0. {@code sample} is the sample's index in a batch, or -1 for one input.
+   */
+  public static int predictedClass(float[] y, int n, float threshold, int sample) {
+    for (int j = 0; j < n; j++) {
+      if (Float.isNaN(y[j])) {
+        throw new IllegalArgumentException("the output for " + (sample < 0 ? "the input"
+            : "sample " + sample) + " must be a number to give a class, but output " + j
+            + " was NaN: an input value is NaN or infinite (or a weight is)");
+      }
+    }
+    return classOfRow(y, n, threshold);
+  }
+
+  private static int classOfRow(float[] y, int n, float threshold) {
     if (n == 1) {
       return y[0] > threshold ? 1 : 0;
     }

@@ -3,13 +3,45 @@ package io.ganglion.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Checks#batch}: one quick condition, then a message naming the first problem. */
 class ChecksTest {
   private static final float[] INPUTS = new float[3 * 4]; // 4 samples of 3 values
   private static final int[] LABELS = new int[4];
   private static final float[] TARGETS = new float[2 * 4]; // 4 samples of 2 outputs
+
+  @TempDir Path dir;
+
+  /** Needs a user that permissions bind (not root), on a POSIX file system; skipped otherwise. */
+  @Test
+  void aFileThisProcessMayNotReadIsNamedAsSuch() throws IOException {
+    Path file = Files.writeString(dir.resolve("secret.csv"), "a,b\n1,2\n");
+    Path closed = Files.createDirectory(dir.resolve("closed"));
+    Path inside = Files.writeString(closed.resolve("inside.csv"), "a\n1\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+    Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
+    try {
+      Assumptions.assumeFalse(Files.isReadable(file), "permissions do not bind this user");
+      AccessDeniedException e = assertThrows(AccessDeniedException.class,
+          () -> Checks.fileToRead(file, "a CSV file"));
+      assertEquals(file + ": must be a CSV file to read, but this process has no permission to"
+          + " read it", e.getMessage());
+      e = assertThrows(AccessDeniedException.class,
+          () -> Checks.fileToRead(inside, "a CSV file"));
+      assertEquals(inside + ": must be a CSV file to read, but cannot be looked up: a directory"
+          + " on its path denies this process access", e.getMessage());
+    } finally {
+      Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
 
   @Test
   void goodBatchesPass() {
