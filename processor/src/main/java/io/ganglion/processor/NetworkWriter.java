@@ -601,12 +601,11 @@ final class NetworkWriter {
             .addStatement("return parameters")
             .build());
     type.addMethod(override("summary", String.class).addStatement("return SUMMARY").build());
-    if (!network.layers().stream().allMatch(l -> l.kind() == LayerModel.Kind.DENSE)) {
-      // Dense-only networks keep the default: their multiply-adds are about their parameters.
-      type.addMethod(override("multiplyAdds", long.class)
-          .addStatement("return $LL", network.multiplyAdds())
-          .build());
-    }
+    // Even for dense layers, whose count is near the default (the parameter count, biases and
+    // all): the figure must be the summary's.
+    type.addMethod(override("multiplyAdds", long.class)
+        .addStatement("return $LL", network.multiplyAdds())
+        .build());
     type.addMethod(override("spec", String.class).addStatement("return SPEC").build());
     MethodSpec.Builder replica =
         override("replica", MODEL)
@@ -676,7 +675,8 @@ final class NetworkWriter {
     String last = layers.get(layers.size() - 1).out();
     CodeBlock writeOne = CodeBlock.of("writeOutput($L[0], output, 0);\n", last);
     CodeBlock decide =
-        CodeBlock.of("return $T.classOf($L[0], OUTPUTS, $L);\n", CHECKS, last, threshold());
+        CodeBlock.of("return $T.predictedClass($L[0], OUTPUTS, $L, -1);\n", CHECKS, last,
+            threshold());
     type.addMethod(oneSample(override("predict", void.class), true).addCode(writeOne).build());
     type.addMethod(oneSample(override("classify", int.class), false).addCode(decide).build());
     type.addMethod(
@@ -710,8 +710,8 @@ final class NetworkWriter {
             .addCode(inChunks(CodeBlock.builder()
                 .beginControlFlow("for (int s = 0; s < n; s++)")
                 .addStatement(
-                    "classes[done + s] = $T.classOf($L[s], OUTPUTS, $L)", CHECKS, last,
-                    threshold())
+                    "classes[done + s] = $T.predictedClass($L[s], OUTPUTS, $L, offset + done + s)",
+                    CHECKS, last, threshold())
                 .endControlFlow()
                 .build()))
             .build());

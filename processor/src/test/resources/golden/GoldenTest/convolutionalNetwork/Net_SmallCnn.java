@@ -373,7 +373,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     Checks.input(input, INPUTS);
     lastCount = -1;
     forward(input, 0, 1, false);
-    return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
+    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
   }
 
   @Override
@@ -383,7 +383,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     lastCount = -1;
     forward(input, 0, 1, false);
     writeOutput(logitsOut[0], output, 0);
-    return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
+    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
   }
 
   @Override
@@ -413,7 +413,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       grow(n);
       forward(inputs, offset + done, n, false);
       for (int s = 0; s < n; s++) {
-        classes[done + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+        classes[done + s] = Checks.predictedClass(logitsOut[s], OUTPUTS, 0.5f, offset + done + s);
       }
     }
   }

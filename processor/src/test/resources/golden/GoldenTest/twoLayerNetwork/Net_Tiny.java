@@ -159,6 +159,11 @@ public final class Net_Tiny extends Tiny implements Model {
   }
 
   @Override
+  public long multiplyAdds() {
+    return 45L;
+  }
+
+  @Override
   public String spec() {
     return SPEC;
   }
@@ -186,7 +191,7 @@ public final class Net_Tiny extends Tiny implements Model {
     Checks.input(input, INPUTS);
     lastCount = -1;
     forward(input, 0, 1);
-    return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
+    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
   }
 
   @Override
@@ -196,7 +201,7 @@ public final class Net_Tiny extends Tiny implements Model {
     lastCount = -1;
     forward(input, 0, 1);
     writeOutput(logitsOut[0], output, 0);
-    return Checks.classOf(logitsOut[0], OUTPUTS, 0.5f);
+    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
   }
 
   @Override
@@ -226,7 +231,7 @@ public final class Net_Tiny extends Tiny implements Model {
       grow(n);
       forward(inputs, offset + done, n);
       for (int s = 0; s < n; s++) {
-        classes[done + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+        classes[done + s] = Checks.predictedClass(logitsOut[s], OUTPUTS, 0.5f, offset + done + s);
       }
     }
   }

@@ -31,6 +31,8 @@ class GeneratedModelTest {
         net.parameters().stream().map(Parameter::name).toList());
     assertArrayEquals(new int[] {12, 6}, net.parameter("zeta.weight").shape());
     assertEquals(6 * 12 + 12 * 4 + 4 + 4 * 2, net.parameterCount());
+    // Multiply-adds count the weights, not the biases: 6 * 12 + 12 * 4 + 4 * 2 (the summary's).
+    assertEquals(6 * 12 + 12 * 4 + 4 * 2, net.multiplyAdds());
     assertEquals(net.parameter("zeta.weight").get(3 * 6 + 5), net.zeta.weight(3, 5));
     assertEquals(0f, net.zeta.bias(0));
     assertTrue(net.summary().contains("zeta"), net.summary());
@@ -124,6 +126,21 @@ class GeneratedModelTest {
       e = assertThrows(IllegalArgumentException.class,
           () -> net.classify(new float[net.inputSize() + 1], out));
       assertTrue(e.getMessage().contains("input"), e.getMessage());
+      // A NaN input has NaN outputs (as in PyTorch), and so no class: refused, not class 0. (An
+      // infinite one may saturate a tanh or sigmoid into a number, as in PyTorch, and then has.)
+      {
+        x[x.length / 2] = Float.NaN;
+        assertTrue(Float.isNaN(net.predict(x)[0]), net.name());
+        e = assertThrows(IllegalArgumentException.class, () -> net.classify(x), net.name());
+        assertTrue(e.getMessage().startsWith("the output for the input must be a number to give"
+            + " a class, but output 0 was NaN"), e.getMessage());
+        float[] batch = new float[3 * x.length];
+        System.arraycopy(x, 0, batch, 2 * x.length, x.length);
+        e = assertThrows(IllegalArgumentException.class,
+            () -> net.classifyBatch(batch, 1, 2, new int[2]), net.name());
+        assertTrue(e.getMessage().startsWith("the output for sample 2 must be a number"),
+            e.getMessage());
+      }
     }
   }
 
