@@ -101,6 +101,15 @@ final class Messages {
         + " members are named after the layer, so rename it";
   }
 
+  static String fieldHidesPackage(String field, String owner, String generated) {
+    return tag("FieldHidesPackage") + field + (owner != null ? " (a field of " + owner + ")" : "")
+        + " must not be named after package " + field + ", but was; " + generated
+        + " extends the network and names some types in full (" + field
+        + (field.equals("java") ? ".lang.Math" : ".ganglion.Parameter")
+        + " where a name of the network or its package hides Math or Parameter), which javac"
+        + " would read as this field, so rename it";
+  }
+
   static String constructorThrows(String name, String thrown, String generated) {
     return tag("ConstructorThrows") + name + "() must not declare checked exceptions, but"
         + " throws " + thrown + "; " + generated + "'s constructors call it and cannot pass them"
@@ -354,6 +363,11 @@ final class Messages {
     return tag("SoftmaxWithMse") + layer + ": a SOFTMAX last layer should be trained with"
         + " SOFTMAX_CROSS_ENTROPY, but the loss was MSE, which learns slowly on probabilities;"
         + " for classification use loss = SOFTMAX_CROSS_ENTROPY and a LINEAR last layer";
+  }
+
+  static String badOption(String key, String value, boolean absent) {
+    return tag("Option") + "-A" + key + " must be true or false, but was '" + value
+        + "'; the default, " + absent + ", applies";
   }
 
   // Notes.

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.FilerException;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -75,6 +76,38 @@ public final class NetworkProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedOptions() {
     return Set.of(SUMMARY_OPTION, VECTOR_OPTION);
+  }
+
+  private boolean summaryOption;
+  private boolean vectorOption = true;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    summaryOption = booleanOption(SUMMARY_OPTION, false);
+    vectorOption = booleanOption(VECTOR_OPTION, true);
+  }
+
+  /**
+   * Option {@code key}: true or false (any case), true when given without a value ({@code
+   * -Aganglion.summary}), {@code absent} when not given; any other value is warned about once and
+   * leaves the default.
+   */
+  private boolean booleanOption(String key, boolean absent) {
+    Map<String, String> options = processingEnv.getOptions();
+    if (!options.containsKey(key)) {
+      return absent;
+    }
+    String value = options.get(key);
+    if (value == null || value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    processingEnv.getMessager().printMessage(
+        Diagnostic.Kind.WARNING, Messages.badOption(key, value, absent));
+    return absent;
   }
 
   @Override
@@ -146,7 +179,7 @@ public final class NetworkProcessor extends AbstractProcessor {
    * -Aganglion.vector=false}.
    */
   private boolean vectorAvailable(TypeElement network) {
-    if ("false".equalsIgnoreCase(processingEnv.getOptions().get(VECTOR_OPTION))) {
+    if (!vectorOption) {
       return false;
     }
     return processingEnv.getElementUtils().getTypeElement("jdk.incubator.vector.FloatVector")
@@ -182,7 +215,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       if (!writeOrReportTaken(file, type)) {
         return;
       }
-      if (Boolean.parseBoolean(processingEnv.getOptions().get(SUMMARY_OPTION))) {
+      if (summaryOption) {
         processingEnv.getMessager().printMessage(
             Diagnostic.Kind.NOTE,
             Messages.summaryNote(generated, Summary.of(model.get())),

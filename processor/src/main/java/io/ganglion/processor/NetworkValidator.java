@@ -157,6 +157,7 @@ final class NetworkValidator {
       declaredOutputs = 0;
     }
 
+    checkFieldsHidingPackages(type, generated.simpleName());
     List<VariableElement> fields = new ArrayList<>();
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
       if (layerAnnotations(field).size() > 0) {
@@ -194,6 +195,11 @@ final class NetworkValidator {
       }
       AnnotationMirror mirror = annotations.get(0);
       String next = k < fields.size() - 1 ? fields.get(k + 1).getSimpleName().toString() : null;
+      if (next != null && isDense(field)
+          && fields.subList(k + 1, fields.size()).stream().noneMatch(this::isDense)) {
+        // The output layer: what follows it is AfterOutput's error, not this layer's SOFTMAX.
+        next = null;
+      }
       String shownBefore = walk.shown();
       boolean knownBefore = walk.known;
       LayerModel layer = layer(layerName, k + 1, field, mirror, walk, loss, next);
@@ -667,6 +673,28 @@ final class NetworkValidator {
     return true;
   }
 
+  /**
+   * The packages whose types generated code may name in full ({@code java.lang.Math} when a name
+   * of the network hides {@code Math}): a field that the generated subclass inherits must not
+   * take the first part of their names, which javac would then read as the field (JLS 6.4.2).
+   */
+  private static final Set<String> QUALIFYING_PACKAGES = Set.of("java", "io");
+
+  private void checkFieldsHidingPackages(TypeElement type, String generated) {
+    for (TypeElement t : JavaFiles.hierarchy(type)) {
+      for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
+        String name = field.getSimpleName().toString();
+        // A private field is not inherited, so not in the generated class's scope.
+        if (QUALIFYING_PACKAGES.contains(name)
+            && !field.getModifiers().contains(Modifier.PRIVATE)) {
+          boolean own = t.equals(type);
+          error(Messages.fieldHidesPackage(name, own ? null : t.getQualifiedName().toString(),
+              generated), own ? field : type, null, null);
+        }
+      }
+    }
+  }
+
   private void checkField(VariableElement field, String layerName, String generated) {
     Set<Modifier> modifiers = field.getModifiers();
     if (modifiers.contains(Modifier.PRIVATE)) {
@@ -904,6 +932,10 @@ final class NetworkValidator {
       }
     }
     return null;
+  }
+
+  private boolean isDense(VariableElement field) {
+    return layerAnnotations(field).stream().anyMatch(m -> simpleName(m).equals("Dense"));
   }
 
   private static String simpleName(AnnotationMirror mirror) {

@@ -421,6 +421,16 @@ class ImageLayersValidatorTest {
             + " the loss reads the last @Dense layer's output, so move norm before out or remove"
             + " it",
         "@BatchNorm");
+    // A SOFTMAX output followed by dropout: one mistake, one error (not also SoftmaxNotLast).
+    assertOnlyError(
+        source("Bar",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @Dense(units = 3, activation = Activation.SOFTMAX) Layer out;",
+            "  @Dropout(rate = 0.2) Layer drop;",
+            "}"),
+        "[Network/AfterOutput] drop: Dropout must not follow the output layer out, but did;",
+        "@Dropout");
   }
 
   @Test

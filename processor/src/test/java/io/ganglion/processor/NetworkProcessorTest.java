@@ -208,6 +208,29 @@ class NetworkProcessorTest {
   }
 
   @Test
+  void optionsWithoutAValueAreOnAndOtherValuesAreWarnedAbout() {
+    JavaFileObject foo = source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 1) Layer out;",
+        "}");
+    Compilation flag = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Aganglion.summary").compile(foo);
+    assertThat(flag).succeededWithoutWarnings();
+    assertThat(flag).hadNoteContaining("Net_Foo:");
+    Compilation misspelled = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("-Aganglion.vector=off", "-Aganglion.summary=yes").compile(foo);
+    assertThat(misspelled).succeeded();
+    assertThat(misspelled).hadWarningContaining(
+        "[Network/Option] -Aganglion.vector must be true or false, but was 'off'; the default,"
+            + " true, applies");
+    assertThat(misspelled).hadWarningContaining(
+        "[Network/Option] -Aganglion.summary must be true or false, but was 'yes'; the default,"
+            + " false, applies");
+    assertThat(misspelled).hadWarningCount(2);
+  }
+
+  @Test
   void summaryNote_offByDefault() {
     Compilation compilation =
         compile(

@@ -542,6 +542,39 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void fieldNamedAfterAPackageOfGeneratedCode() {
+    // With a class Math in the package, Net_Foo calls java.lang.Math.max, which javac would read
+    // as a member of the field named java.
+    JavaFileObject math = source("Math", "class Math {}");
+    JavaFileObject foo = source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 3) Layer java;",
+        "  @Dense(units = 1) Layer out;",
+        "}");
+    Compilation compilation = compile(foo, math);
+    assertThat(compilation).hadErrorContaining("[Network/FieldHidesPackage] java must not be"
+        + " named after package java, but was; Net_Foo extends the network and names some types"
+        + " in full (java.lang.Math where a name of the network or its package hides Math or"
+        + " Parameter), which javac would read as this field, so rename it")
+        .inFile(foo).onLineContaining("Layer java");
+    assertThat(compilation).hadErrorCount(1);
+    // An inherited field too; a private one is not inherited, so harmless.
+    JavaFileObject base = source("Base", "abstract class Base { int io; private int java; }");
+    JavaFileObject bar = source("Bar",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Bar extends Base {",
+        "  @Dense(units = 1) Layer out;",
+        "}");
+    compilation = compile(bar, base);
+    assertThat(compilation).hadErrorContaining("[Network/FieldHidesPackage] io (a field of"
+        + " test.Base) must not be named after package io, but was; Net_Bar extends the network"
+        + " and names some types in full (io.ganglion.Parameter where")
+        .inFile(bar).onLineContaining("class Bar");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
   void constructorThrows() {
     assertOnlyError(
         source("Foo",
