@@ -33,6 +33,7 @@ public final class Csv {
   private String labelName;
   private int labelIndex = -1;
   private String[] targetNames;
+  private int[] targetIndexes;
   private String[] featureNames;
 
   private Csv() {}
@@ -85,6 +86,32 @@ public final class Csv {
     }
     checkNames("target columns", names);
     this.targetNames = names.clone();
+    this.targetIndexes = null;
+    return this;
+  }
+
+  /**
+   * The columns, by 0-based position, holding float targets (regression) instead of a label (for
+   * files without header).
+   */
+  public Csv targetColumns(int... indexes) {
+    if (indexes == null || indexes.length == 0) {
+      throw new IllegalArgumentException("target columns must name at least one column");
+    }
+    for (int k = 0; k < indexes.length; k++) {
+      if (indexes[k] < 0) {
+        throw new IllegalArgumentException("target columns must not be negative, but element "
+            + k + " was " + indexes[k]);
+      }
+      for (int j = 0; j < k; j++) {
+        if (indexes[j] == indexes[k]) {
+          throw new IllegalArgumentException("target columns must be chosen once each, but "
+              + indexes[k] + " was chosen twice");
+        }
+      }
+    }
+    this.targetIndexes = indexes.clone();
+    this.targetNames = null;
     return this;
   }
 
@@ -112,7 +139,7 @@ public final class Csv {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    boolean regression = targetNames != null;
+    boolean regression = targetNames != null || targetIndexes != null;
     if (!regression && labelName == null && labelIndex < 0) {
       throw new IllegalStateException(
           "a label column or target columns must be chosen before reading " + file);
@@ -121,7 +148,7 @@ public final class Csv {
       throw new IllegalStateException("a label column or target columns must be chosen, not both,"
           + " but both were before reading " + file);
     }
-    if ((labelName != null || featureNames != null || regression) && !header) {
+    if ((labelName != null || featureNames != null || targetNames != null) && !header) {
       throw new IllegalStateException(
           "columns chosen by name need a header line, but header(false) was set");
     }
@@ -156,7 +183,14 @@ public final class Csv {
             throw new IOException(file + ": label column must be one of the " + columns
                 + " columns, but was " + labelColumn);
           }
-          targetColumns = regression ? columns(names, targetNames, file) : new int[0];
+          targetColumns = targetIndexes != null ? targetIndexes
+              : regression ? columns(names, targetNames, file) : new int[0];
+          for (int c : targetColumns) {
+            if (c >= columns) {
+              throw new IOException(file + ": target column must be one of the " + columns
+                  + " columns, but was " + c);
+            }
+          }
           featureColumns = featureNames != null ? columns(names, featureNames, file)
               : others(columns, labelColumn, targetColumns);
           checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
@@ -402,7 +436,10 @@ public final class Csv {
   private static int label(String text, int column, List<String> names, Path file,
       int lineNumber) throws IOException {
     try {
-      int label = Integer.parseInt(text);
+      // ASCII digits only, as for features (parseInt also takes other scripts' digits).
+      boolean ascii = !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9'
+          || c == '+' || c == '-');
+      int label = ascii ? Integer.parseInt(text) : -1;
       if (label >= 0 && label < Integer.MAX_VALUE) {
         return label;
       }

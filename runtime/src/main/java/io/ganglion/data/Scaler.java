@@ -74,7 +74,12 @@ public final class Scaler {
     checkWidth(data.featureSize());
     float[] x = data.features().clone();
     for (int offset = 0; offset < x.length; offset += shift.length) {
-      apply(x, offset);
+      try {
+        apply(x, offset);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "sample " + offset / shift.length + ": " + e.getMessage(), e);
+      }
     }
     return data.hasLabels()
         ? Dataset.ofLabels(x, data.featureSize(), data.labels())
@@ -90,7 +95,14 @@ public final class Scaler {
     }
     for (int j = 0; j < shift.length; j++) {
       // In double, then rounded once: a difference of two large floats can pass the float range.
-      features[offset + j] = (float) (((double) features[offset + j] - shift[j]) / divisor[j]);
+      double scaled = ((double) features[offset + j] - shift[j]) / divisor[j];
+      if (!(Math.abs(scaled) <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException("feature " + j + " must scale to a float, but "
+            + features[offset + j] + " scales to " + scaled + " ((value - " + shift[j] + ") / "
+            + divisor[j] + "), beyond the float range: is it far outside the data the scaler"
+            + " was fitted on?");
+      }
+      features[offset + j] = (float) scaled;
     }
   }
 

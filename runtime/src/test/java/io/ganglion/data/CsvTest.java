@@ -49,6 +49,22 @@ final class CsvTest {
   }
 
   @Test
+  void readsTargetsWithoutHeaderByColumnIndex() throws IOException {
+    Path file = write("1,0.5,7\n0,0.25,8\n");
+    Dataset data = Csv.reader().header(false).targetColumns(2, 0).read(file);
+    assertArrayEquals(new float[] {0.5f, 0.25f}, data.features());
+    assertArrayEquals(new float[] {7, 1, 8, 0}, data.targets());
+    assertEquals(2, data.targetSize());
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).targetColumns(3).read(file));
+    assertEquals(file + ": target column must be one of the 3 columns, but was 3", e.getMessage());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+        () -> Csv.reader().targetColumns(1, 1));
+    assertEquals("target columns must be chosen once each, but 1 was chosen twice",
+        twice.getMessage());
+  }
+
+  @Test
   void aBadNumberNamesTheLineAndColumn() throws IOException {
     Path file = write("x1,label,x2\n1,0,2\n3,1,abc\n");
     IOException e =
@@ -131,6 +147,11 @@ final class CsvTest {
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
     assertEquals(file + ": line 2, label column 'label' (1) must be a non-negative integer class"
         + " index, but was 'cat'", e.getMessage());
+    // Digits of other scripts are not numbers here, as for features.
+    Path arabic = write("x,label\n1,\u0661\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(arabic));
+    assertEquals(arabic + ": line 2, label column 'label' (1) must be a non-negative integer"
+        + " class index, but was '\u0661'", e.getMessage());
   }
 
   @Test

@@ -217,4 +217,16 @@ final class DatasetTest {
     assertEquals(0, scaled[0]);
     assertEquals(scaled[1] / 2, scaled[2], 1e-6);
   }
+
+  @Test
+  void aValueScaledBeyondTheFloatRangeIsNamed() {
+    // Fitted on [0, 1e-30]: 1e10 scales to 1e40, more than a float holds.
+    Dataset train = Dataset.ofTargets(new float[] {0, 1e-30f}, 1, new float[2], 1);
+    Scaler scaler = Scaler.minMax(train);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> scaler.apply(Dataset.ofTargets(new float[] {0.5e-30f, 1e10f}, 1, new float[2], 1)));
+    assertTrue(e.getMessage().startsWith("sample 1: feature 0 must scale to a float, but 1.0E10"
+        + " scales to "), e.getMessage());
+    assertTrue(e.getMessage().contains("beyond the float range"), e.getMessage());
+  }
 }
