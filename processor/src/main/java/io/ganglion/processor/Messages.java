@@ -317,18 +317,6 @@ final class Messages {
 
   // Rounds and failures.
 
-  static String unresolvedValue(String name, String value) {
-    return tag("UnresolvedValue") + name + ": " + value + " must be a constant that exists, but"
-        + " was never found, not even after other annotation processors ran; check its name and"
-        + " import";
-  }
-
-  static String unresolvedType(String name, String type) {
-    return tag("UnresolvedType") + name + " must only use types that exist, but " + type
-        + " was never found, not even after other annotation processors ran; check its"
-        + " import or the processor that should generate it";
-  }
-
   static String internalError(String name, Throwable t) {
     return tag("InternalError") + "Ganglion's processor failed on " + name + ": " + t
         + " at " + (t.getStackTrace().length > 0 ? t.getStackTrace()[0] : "?")

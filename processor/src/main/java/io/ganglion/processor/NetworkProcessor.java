@@ -157,16 +157,8 @@ public final class NetworkProcessor extends AbstractProcessor {
       processOne(validator, entry.getValue());
     }
     if (round.processingOver()) {
-      for (Map.Entry<String, String> entry : deferred.entrySet()) {
-        TypeElement type = processingEnv.getElementUtils().getTypeElement(entry.getKey());
-        String name = type.getSimpleName().toString();
-        processingEnv.getMessager().printMessage(
-            Diagnostic.Kind.ERROR,
-            entry.getValue().startsWith("the value of ")
-                ? Messages.unresolvedValue(name, entry.getValue())
-                : Messages.unresolvedType(name, entry.getValue()),
-            type);
-      }
+      // What is still unresolved now never appeared: javac reports it itself ("cannot find
+      // symbol", on the very value or type), which is the one error such a class gets.
       deferred.clear();
     }
     return false;
