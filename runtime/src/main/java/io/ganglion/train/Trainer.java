@@ -525,7 +525,8 @@ public final class Trainer {
       if (batch != null) {
         throw new IllegalArgumentException(resumedFile + ": " + batch);
       }
-      resumed = null;
+      // The resume is used up when training starts (Run.fitEpochs), not before: a fit refused
+      // by a later check (a file that cannot be saved) leaves the trainer ready to resume.
     }
     return new Run(train, held, from).fit();
   }
@@ -794,6 +795,7 @@ public final class Trainer {
       }
       int start = 0;
       if (from != null) {
+        resumed = null;
         start = restore(from);
       }
       for (int epoch = start; epoch < epochs; epoch++) {
@@ -1059,10 +1061,6 @@ public final class Trainer {
       }
     }
 
-    /**
-     * Fails before the first epoch if a file the run writes could not be saved (a missing
-     * directory, a directory in its place), rather than after an epoch has changed the weights.
-     */
     /** Whether two paths name one file: the same file if both exist, else the same path. */
     private static boolean sameFile(Path a, Path b) {
       try {
@@ -1075,6 +1073,10 @@ public final class Trainer {
       return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
+    /**
+     * Fails before the first epoch if a file the run writes could not be saved (a missing
+     * directory, a directory in its place), rather than after an epoch has changed the weights.
+     */
     private void checkSavable(String option, Path file) {
       if (file == null) {
         return;
