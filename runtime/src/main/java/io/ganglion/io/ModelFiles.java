@@ -108,17 +108,17 @@ public final class ModelFiles {
   }
 
   /**
-   * Checks that the values read from tensor {@code name} of {@code file} are finite, as weights,
-   * optimizer moments and batch statistics must be: a NaN or infinite value in a file is damage or
-   * a diverged run, and loading it would make every prediction NaN.
+   * Checks that the values read from tensor {@code name} of {@code file} (stored as {@code
+   * stored}) are finite, as weights and batch statistics must be: a NaN or infinite value in a
+   * file is damage or a diverged run, and loading it would make every prediction NaN.
    */
-  public static void checkFinite(Path file, String name, float[] values)
+  public static void checkFinite(Path file, String name, DType stored, float[] values)
       throws ModelFormatException {
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
         throw new ModelFormatException(file, name, "values must be finite, but value " + i
-            + " was " + values[i] + (Float.isNaN(values[i]) ? ""
-                : " (an F64 value beyond float's range reads as infinite)")
+            + " was " + values[i] + (stored == DType.F64 && !Float.isNaN(values[i])
+                ? " (this F64 value is beyond float's range)" : "")
             + "; was the file written by a run that diverged?");
       }
     }
@@ -288,7 +288,9 @@ public final class ModelFiles {
         String name = inFile.apply(parameters.get(i).name());
         values[i] = reader.tensor(name) == null
             ? new float[parameters.get(i).size()] : reader.read(name).valuesNoCopy();
-        checkFinite(file, name, values[i]);
+        if (reader.tensor(name) != null) {
+          checkFinite(file, name, reader.tensor(name).dtype(), values[i]);
+        }
       }
     }
     // Nothing can fail past this point: every array has the parameter's size.
@@ -345,8 +347,9 @@ public final class ModelFiles {
       actual.append("it lacks ").append(missing);
     }
     if (!unexpected.isEmpty() && !ignoreUnexpected) {
+      // An empty name (safetensors allows one) is shown as '', not as nothing.
       actual.append(actual.length() == 0 ? "it has " : " and has ").append("unexpected ")
-          .append(unexpected);
+          .append(unexpected.stream().map(n -> n.isEmpty() ? "''" : n).toList());
     }
     String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
     String hint = "";

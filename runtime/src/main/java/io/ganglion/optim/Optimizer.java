@@ -215,8 +215,8 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
    * Restores a state taken by {@link #state()} of the same kind of optimizer, binding this
    * optimizer to {@code parameters} (the list later steps must use). The state of an optimizer
    * that has taken no step starts this one over: step 0, slots at their initial values. Slot
-   * values must be finite, and those of running sums of squares ({@code exp_avg_sq}, {@code
-   * sum}, {@code square_avg}) non-negative.
+   * values must not be NaN, and those of running sums of squares ({@code exp_avg_sq}, {@code
+   * sum}, {@code square_avg}) not negative.
    */
   public final void loadState(List<Parameter> parameters, OptimizerState state) {
     if (state == null) {
@@ -270,13 +270,14 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
               "state must hold tensor '" + name + "' of " + p.size() + " values, but "
                   + (logical == null ? "had no such tensor" : "it had " + logical.length));
         }
+        // Infinity is allowed: a running sum of squares can overflow in a run that goes on (its
+        // updates become 0), and a checkpoint of that run must resume.
         boolean nonNegative = NON_NEGATIVE_SLOTS.contains(slot);
         for (int i = 0; i < logical.length; i++) {
-          if (!Float.isFinite(logical[i]) || (nonNegative && logical[i] < 0)) {
+          if (Float.isNaN(logical[i]) || (nonNegative && logical[i] < 0)) {
             throw new IllegalArgumentException("state tensor '" + name + "' must hold "
-                + (nonNegative ? "non-negative finite" : "finite") + " values (" + slot
-                + (nonNegative ? " is a running sum of squares" : "") + "), but value " + i
-                + " was " + logical[i]);
+                + (nonNegative ? "non-negative values (" + slot + " is a running sum of squares)"
+                    : "numbers") + ", but value " + i + " was " + logical[i]);
           }
         }
       }

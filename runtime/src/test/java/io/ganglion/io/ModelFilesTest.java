@@ -213,4 +213,17 @@ class ModelFilesTest {
     reloaded.load(file); // the earlier file is still there, whole
     assertArrayEquals(saved.snapshot(), reloaded.snapshot());
   }
+
+  @Test
+  void anEmptyTensorNameIsShownQuoted() throws IOException {
+    // safetensors allows a tensor named "": written by hand, as Ganglion refuses to write one.
+    byte[] header = "{\"\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Path file = dir.resolve("empty-name.safetensors");
+    Files.write(file, SafeTensorsTest.concat(SafeTensorsTest.concat(
+        SafeTensorsTest.le(header.length), header), new byte[4]));
+    TwoLayerNet net = TwoLayerNet.small();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertTrue(e.getMessage().contains("and has unexpected ['']"), e.getMessage());
+  }
 }

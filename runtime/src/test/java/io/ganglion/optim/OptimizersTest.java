@@ -385,14 +385,18 @@ final class OptimizersTest {
     negative.put("b.exp_avg_sq", new float[] {0, -1e-3f, 0});
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Adam.of(0.1).loadState(parameters, new OptimizerState("Adam", 1, 0.1, negative)));
-    assertEquals("state tensor 'b.exp_avg_sq' must hold non-negative finite values (exp_avg_sq is"
-        + " a running sum of squares), but value 1 was -0.001", e.getMessage());
+    assertEquals("state tensor 'b.exp_avg_sq' must hold non-negative values (exp_avg_sq is a"
+        + " running sum of squares), but value 1 was -0.001", e.getMessage());
     Map<String, float[]> nan = new LinkedHashMap<>(good.tensors());
     nan.put("w.exp_avg", new float[] {0, 0, 0, 0, Float.NaN, 0});
     e = assertThrows(IllegalArgumentException.class,
         () -> Adam.of(0.1).loadState(parameters, new OptimizerState("Adam", 1, 0.1, nan)));
-    assertEquals("state tensor 'w.exp_avg' must hold finite values (exp_avg), but value 4 was"
-        + " NaN", e.getMessage());
+    assertEquals("state tensor 'w.exp_avg' must hold numbers, but value 4 was NaN",
+        e.getMessage());
+    // An overflowed sum of squares is a state a run can reach and go on from.
+    Map<String, float[]> overflowed = new LinkedHashMap<>(good.tensors());
+    overflowed.put("b.exp_avg_sq", new float[] {0, Float.POSITIVE_INFINITY, 0});
+    Adam.of(0.1).loadState(parameters, new OptimizerState("Adam", 1, 0.1, overflowed));
     e = assertThrows(IllegalArgumentException.class,
         () -> new OptimizerState("Adam", Long.MAX_VALUE, 0.1, good.tensors()));
     assertEquals("steps must be from 0 to 2^53, but was 9223372036854775807", e.getMessage());
