@@ -101,6 +101,12 @@ public final class Idx {
   /** Deflate writes at least one byte per 1032 it encodes (RFC 1951: 258 per 2-bit code). */
   private static final long MAX_DEFLATE_RATIO = 1032;
 
+  /**
+   * The most values allocated before they are read (64 MB): more, as Fashion-MNIST's 47 million
+   * training pixels, grow the array as the data arrives.
+   */
+  private static final long INITIAL_VALUES = 1 << 24;
+
   private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
     int[] magic = new int[4];
     for (int i = 0; i < 4; i++) {
@@ -142,7 +148,10 @@ public final class Idx {
     // any shape, and a short file must fail as truncated, not first allocate what it claims. (A
     // gzip trailer's size is only a hint: the array grows if the data goes on.)
     long fits = Math.max(0, contentSize - 4 - 4L * shape.length) / w;
-    float[] values = new float[(int) Math.min(total, Math.max(fits, 1 << 16))];
+    // At most INITIAL_VALUES up front whatever the hint says (a gzip file's can be forged within
+    // deflate's ratio), so a file claims no more memory than its data fills, plus that much.
+    float[] values = new float[(int) Math.min(total,
+        Math.min(INITIAL_VALUES, Math.max(fits, 1 << 16)))];
     byte[] buffer = new byte[w * Math.max(1, Math.min(total, (1 << 16) / w))];
     int done = 0;
     while (done < total) {

@@ -123,8 +123,14 @@ final class IdxTest {
     gz[gz.length - 4] = gz[gz.length - 3] = gz[gz.length - 2] = gz[gz.length - 1] = (byte) 0xff;
     Path forged = dir.resolve("forged.gz");
     Files.write(forged, gz);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
     IOException e = assertThrows(IOException.class, () -> Idx.read(forged));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertTrue(e.getMessage().startsWith(forged + ": "), e.getMessage());
+    // A few buffers, not the 8 GB claimed (nor the 64 MB the reader may take up front).
+    assertTrue(allocated < 16 << 20, allocated + " bytes allocated");
   }
 
   @Test
