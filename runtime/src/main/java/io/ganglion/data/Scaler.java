@@ -93,17 +93,28 @@ public final class Scaler {
           + " features of a sample at offset " + offset + ", but held "
           + (features == null ? "null" : features.length + " values"));
     }
+    // Checked first, written after: a sample that cannot be scaled is left as it was. (A NaN or
+    // infinite value stays one, as before; only a finite one that overflows is an error.)
     for (int j = 0; j < shift.length; j++) {
-      // In double, then rounded once: a difference of two large floats can pass the float range.
-      double scaled = ((double) features[offset + j] - shift[j]) / divisor[j];
-      if (!(Math.abs(scaled) <= Float.MAX_VALUE)) {
-        throw new IllegalArgumentException("feature " + j + " must scale to a float, but "
-            + features[offset + j] + " scales to " + scaled + " ((value - " + shift[j] + ") / "
-            + divisor[j] + "), beyond the float range: is it far outside the data the scaler"
-            + " was fitted on?");
+      float value = features[offset + j];
+      if (Float.isFinite(value) && Float.isInfinite(scaled(value, j))) {
+        throw new IllegalArgumentException("feature " + j + " must scale to a float, but " + value
+            + " scales to " + ((value - (double) shift[j]) / divisor[j]) + " ((value - "
+            + shift[j] + ") / " + divisor[j] + "), beyond the float range: is it far outside the"
+            + " data the scaler was fitted on?");
       }
-      features[offset + j] = (float) scaled;
     }
+    for (int j = 0; j < shift.length; j++) {
+      features[offset + j] = scaled(features[offset + j], j);
+    }
+  }
+
+  /**
+   * Feature {@code j}'s value scaled: in double, then rounded once, since a difference of two
+   * large floats can pass the float range.
+   */
+  private float scaled(float value, int j) {
+    return (float) (((double) value - shift[j]) / divisor[j]);
   }
 
   /** Number of features this scaler was fitted on. */

@@ -228,5 +228,15 @@ final class DatasetTest {
     assertTrue(e.getMessage().startsWith("sample 1: feature 0 must scale to a float, but 1.0E10"
         + " scales to "), e.getMessage());
     assertTrue(e.getMessage().contains("beyond the float range"), e.getMessage());
+    // One sample in place: refused whole, left as it was; a NaN stays NaN, as it always did.
+    float[] sample = {0.5e-30f, 1e10f};
+    Scaler two = Scaler.minMax(
+        Dataset.ofTargets(new float[] {0, 0, 1e-30f, 1e-30f}, 2, new float[2], 1));
+    assertThrows(IllegalArgumentException.class, () -> two.apply(sample, 0));
+    assertArrayEquals(new float[] {0.5e-30f, 1e10f}, sample);
+    float[] nan = {Float.NaN, 0.5e-30f};
+    two.apply(nan, 0);
+    assertTrue(Float.isNaN(nan[0]));
+    assertEquals(0.5f, nan[1], 1e-6);
   }
 }
