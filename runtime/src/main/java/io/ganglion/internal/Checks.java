@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** Argument checks shared by generated models, with messages that name what was expected. */
 public final class Checks {
@@ -23,8 +24,14 @@ public final class Checks {
           file.toString(), null, "must be " + kind + ", but does not exist");
     }
     if (!Files.exists(file)) {
-      throw new AccessDeniedException(file.toString(), null, "must be " + kind + " to read, but"
-          + " cannot be looked up: a directory on its path denies this process access");
+      // Neither there nor not: looking it up failed. Denied access is named; any other failure
+      // (a file used as a directory, a loop of links) propagates with the system's reason.
+      try {
+        Files.readAttributes(file, BasicFileAttributes.class);
+      } catch (AccessDeniedException e) {
+        throw new AccessDeniedException(file.toString(), null, "must be " + kind + " to read,"
+            + " but cannot be looked up: a directory on its path denies this process access");
+      }
     }
     if (!Files.isReadable(file)) {
       throw new AccessDeniedException(file.toString(), null, "must be " + kind + " to read, but"
@@ -214,7 +221,8 @@ public final class Checks {
       if (Float.isNaN(y[j])) {
         throw new IllegalArgumentException("the output for " + (sample < 0 ? "the input"
             : "sample " + sample) + " must be a number to give a class, but output " + j
-            + " was NaN: an input value is NaN or infinite (or a weight is)");
+            + " was NaN: an input value is NaN, or inputs (or weights) so large that the forward"
+            + " pass overflowed");
       }
     }
     return classOfRow(y, n, threshold);

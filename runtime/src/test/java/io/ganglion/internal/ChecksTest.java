@@ -20,6 +20,16 @@ class ChecksTest {
 
   @TempDir Path dir;
 
+  @Test
+  void aPathThroughAFileKeepsTheSystemsReason() throws IOException {
+    // Neither there nor not there, for want of a directory, not of permission.
+    Path file = Files.writeString(dir.resolve("plain.csv"), "a\n1\n");
+    java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+        () -> Checks.fileToRead(file.resolve("inner.csv"), "a CSV file"));
+    org.junit.jupiter.api.Assertions.assertFalse(e instanceof AccessDeniedException, e.toString());
+    assertEquals(file.resolve("inner.csv") + ": Not a directory", e.getMessage());
+  }
+
   /** Needs a user that permissions bind (not root), on a POSIX file system; skipped otherwise. */
   @Test
   void aFileThisProcessMayNotReadIsNamedAsSuch() throws IOException {

@@ -195,6 +195,10 @@ final class PredictionServer implements AutoCloseable {
     Model replica = takeReplica();
     try {
       label = replica.classify(input, output);
+    } catch (IllegalArgumentException e) {
+      // Finite inputs so large that the forward pass overflowed into NaN: no class to give.
+      send(exchange, 422, error(e.getMessage()));
+      return;
     } finally {
       replicas.add(replica);
     }

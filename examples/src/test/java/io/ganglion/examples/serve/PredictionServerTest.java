@@ -130,6 +130,17 @@ class PredictionServerTest {
   }
 
   @Test
+  void finiteInputsThatOverflowTheNetworkAreA422() throws Exception {
+    float[] huge = new float[784];
+    java.util.Arrays.fill(huge, 3e38f);
+    HttpResponse<String> response = post(inputJson(huge, 784));
+    assertEquals(422, response.statusCode(), response.body());
+    assertTrue(response.body().startsWith("{\"error\": \"the output for the input must be a"
+        + " number to give a class, but output "), response.body());
+    assertTrue(response.body().contains("the forward pass overflowed"), response.body());
+  }
+
+  @Test
   void malformedBodiesAre400s() throws Exception {
     assertError(400, "the body must be a JSON object like {\"input\": [...]}", post(""));
     assertError(400, "the body must be a JSON object like {\"input\": [...]}", post("[1, 2]"));
