@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ModuleElement;
 import javax.lang.model.element.ModuleElement.RequiresDirective;
@@ -122,6 +124,60 @@ final class JavaFiles {
       }
     }
     return build(packageName, type.alwaysQualify(hidden.toArray(new String[0])).build());
+  }
+
+  /**
+   * The first names of the packages ({@code java}, {@code io}) that {@code file}'s code names a
+   * type in full in, outside its package and import declarations, comments and literals.
+   */
+  static Set<String> qualifiedRoots(JavaFile file) {
+    String code = codeOnly(file.toString());
+    Set<String> roots = new TreeSet<>();
+    for (String line : code.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.startsWith("package ") || trimmed.startsWith("import ")) {
+        continue;
+      }
+      Matcher m = QUALIFIED.matcher(line);
+      while (m.find()) {
+        roots.add(m.group(1));
+      }
+    }
+    return roots;
+  }
+
+  /** A name of package java or io (java.lang, io.ganglion) at the start of a qualified name. */
+  private static final Pattern QUALIFIED =
+      Pattern.compile("(?<![\\w$.])(java|io)\\s*\\.\\s*[a-z]");
+
+  /** {@code source} with comments and string and character literals blanked out. */
+  static String codeOnly(String source) {
+    StringBuilder out = new StringBuilder(source.length());
+    int n = source.length();
+    for (int i = 0; i < n; i++) {
+      char c = source.charAt(i);
+      char next = i + 1 < n ? source.charAt(i + 1) : 0;
+      if (c == '/' && next == '/') {
+        while (i < n && source.charAt(i) != '\n') {
+          i++;
+        }
+        out.append('\n');
+      } else if (c == '/' && next == '*') {
+        int end = source.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 1;
+        out.append(' ');
+      } else if (c == '"' || c == '\'') {
+        for (i++; i < n && source.charAt(i) != c; i++) {
+          if (source.charAt(i) == '\\') {
+            i++;
+          }
+        }
+        out.append(c).append(c);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** {@code type}, its superclasses and its interfaces, each once. */

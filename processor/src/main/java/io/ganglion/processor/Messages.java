@@ -101,13 +101,13 @@ final class Messages {
         + " members are named after the layer, so rename it";
   }
 
-  static String fieldHidesPackage(String field, String owner, String generated) {
-    return tag("FieldHidesPackage") + field + (owner != null ? " (a field of " + owner + ")" : "")
-        + " must not be named after package " + field + ", but was; " + generated
-        + " extends the network and names some types in full (" + field
-        + (field.equals("java") ? ".lang.Math" : ".ganglion.Parameter")
-        + " where a name of the network or its package hides Math or Parameter), which javac"
-        + " would read as this field, so rename it";
+  static String hidesPackage(String name, String kind, String owner, String generated) {
+    return tag("HidesPackage") + name + " must not be a " + kind + " named after package " + name
+        + (owner != null ? " (it is in " + owner + ")" : "") + ", but was; " + generated
+        + " extends the network and names types of package " + name + " in full (as "
+        + (name.equals("java") ? "java.lang.Math" : "io.ganglion.Parameter") + ", since a name"
+        + " of the network or its package hides the simple one), which javac would read as this "
+        + kind + ", so rename it";
   }
 
   static String constructorThrows(String name, String thrown, String generated) {

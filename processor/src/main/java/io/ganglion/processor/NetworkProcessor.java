@@ -194,7 +194,8 @@ public final class NetworkProcessor extends AbstractProcessor {
               vectorAvailable(type) && VectorWriter.anyLayerUsesVectors(model.get()));
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
-      if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)) {
+      if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)
+          || !validator.checkHiddenPackages(type, file, generated)) {
         writeStandIn(type, false);
         return;
       }

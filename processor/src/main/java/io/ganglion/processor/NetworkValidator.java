@@ -1,6 +1,7 @@
 package io.ganglion.processor;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
 import io.ganglion.Activation;
 import io.ganglion.Init;
 import io.ganglion.Loss;
@@ -19,6 +20,7 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
@@ -157,7 +159,6 @@ final class NetworkValidator {
       declaredOutputs = 0;
     }
 
-    checkFieldsHidingPackages(type, generated.simpleName());
     List<VariableElement> fields = new ArrayList<>();
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
       if (layerAnnotations(field).size() > 0) {
@@ -673,28 +674,6 @@ final class NetworkValidator {
     return true;
   }
 
-  /**
-   * The packages whose types generated code may name in full ({@code java.lang.Math} when a name
-   * of the network hides {@code Math}): a field that the generated subclass inherits must not
-   * take the first part of their names, which javac would then read as the field (JLS 6.4.2).
-   */
-  private static final Set<String> QUALIFYING_PACKAGES = Set.of("java", "io");
-
-  private void checkFieldsHidingPackages(TypeElement type, String generated) {
-    for (TypeElement t : JavaFiles.hierarchy(type)) {
-      for (VariableElement field : ElementFilter.fieldsIn(t.getEnclosedElements())) {
-        String name = field.getSimpleName().toString();
-        // A private field is not inherited, so not in the generated class's scope.
-        if (QUALIFYING_PACKAGES.contains(name)
-            && !field.getModifiers().contains(Modifier.PRIVATE)) {
-          boolean own = t.equals(type);
-          error(Messages.fieldHidesPackage(name, own ? null : t.getQualifiedName().toString(),
-              generated), own ? field : type, null, null);
-        }
-      }
-    }
-  }
-
   private void checkField(VariableElement field, String layerName, String generated) {
     Set<Modifier> modifiers = field.getModifiers();
     if (modifiers.contains(Modifier.PRIVATE)) {
@@ -770,6 +749,41 @@ final class NetworkValidator {
       if (generatedSignatures.containsKey(signature(method))) {
         error(Messages.memberCollision(describe(type, method), generated),
             placeFor(type, method), null, null);
+      }
+    }
+    return !failed;
+  }
+
+  /**
+   * Reports the members and package classes that hide a package in which the generated class
+   * names types in full ({@code java.lang.Math} where the network hides {@code Math}): javac reads
+   * {@code java} there as a field or class of that name in scope (JLS 6.4.2), so such code would
+   * not compile. Known only once the code is written, as only then is it known what it names in
+   * full.
+   */
+  boolean checkHiddenPackages(TypeElement type, JavaFile file, String generated) {
+    failed = false;
+    Set<String> roots = JavaFiles.qualifiedRoots(file);
+    if (roots.isEmpty()) {
+      return true;
+    }
+    for (Element member : elements.getAllMembers(type)) {
+      String name = member.getSimpleName().toString();
+      ElementKind kind = member.getKind();
+      if (roots.contains(name) && !member.getModifiers().contains(Modifier.PRIVATE)
+          && (kind.isField() || kind.isClass() || kind.isInterface())) {
+        Element owner = member.getEnclosingElement();
+        boolean own = owner.equals(type);
+        error(Messages.hidesPackage(name, kind.isField() ? "field" : "class",
+            own ? null : owner.toString(), generated), own ? member : type, null, null);
+      }
+    }
+    PackageElement pkg = elements.getPackageOf(type);
+    for (Element member : pkg.getEnclosedElements()) {
+      String name = member.getSimpleName().toString();
+      if (roots.contains(name)) {
+        error(Messages.hidesPackage(name, "class", "package " + pkg.getQualifiedName(),
+            generated), type, null, null);
       }
     }
     return !failed;

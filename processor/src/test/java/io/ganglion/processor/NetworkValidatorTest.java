@@ -542,7 +542,7 @@ class NetworkValidatorTest {
   }
 
   @Test
-  void fieldNamedAfterAPackageOfGeneratedCode() {
+  void aNameThatHidesAPackageTheGeneratedCodeNamesTypesIn() {
     // With a class Math in the package, Net_Foo calls java.lang.Math.max, which javac would read
     // as a member of the field named java.
     JavaFileObject math = source("Math", "class Math {}");
@@ -553,24 +553,46 @@ class NetworkValidatorTest {
         "  @Dense(units = 1) Layer out;",
         "}");
     Compilation compilation = compile(foo, math);
-    assertThat(compilation).hadErrorContaining("[Network/FieldHidesPackage] java must not be"
-        + " named after package java, but was; Net_Foo extends the network and names some types"
-        + " in full (java.lang.Math where a name of the network or its package hides Math or"
-        + " Parameter), which javac would read as this field, so rename it")
+    assertThat(compilation).hadErrorContaining("[Network/HidesPackage] java must not be a field"
+        + " named after package java, but was; Net_Foo extends the network and names types of"
+        + " package java in full (as java.lang.Math, since a name of the network or its package"
+        + " hides the simple one), which javac would read as this field, so rename it")
         .inFile(foo).onLineContaining("Layer java");
     assertThat(compilation).hadErrorCount(1);
-    // An inherited field too; a private one is not inherited, so harmless.
+    // Without a hidden name nothing is named in full: a layer or field named java is harmless.
+    assertThat(compile(source("Plain",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Plain {",
+        "  int io;",
+        "  @Dense(units = 3) Layer java;",
+        "  @Dense(units = 1) Layer out;",
+        "}"))).succeededWithoutWarnings();
+    // An inherited field, with a layer named Parameter (io.ganglion.Parameter in full); a member
+    // class hides a package too. A private field is not inherited, so harmless.
     JavaFileObject base = source("Base", "abstract class Base { int io; private int java; }");
     JavaFileObject bar = source("Bar",
         "@Network(inputs = 4, loss = Loss.MSE)",
         "abstract class Bar extends Base {",
+        "  @Dense(units = 3) Layer Parameter;",
         "  @Dense(units = 1) Layer out;",
         "}");
     compilation = compile(bar, base);
-    assertThat(compilation).hadErrorContaining("[Network/FieldHidesPackage] io (a field of"
-        + " test.Base) must not be named after package io, but was; Net_Bar extends the network"
-        + " and names some types in full (io.ganglion.Parameter where")
+    assertThat(compilation).hadErrorContaining("[Network/HidesPackage] io must not be a field"
+        + " named after package io (it is in test.Base), but was; Net_Bar extends the network and"
+        + " names types of package io in full (as io.ganglion.Parameter")
         .inFile(bar).onLineContaining("class Bar");
+    assertThat(compilation).hadErrorCount(1);
+    JavaFileObject baz = source("Baz",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Baz {",
+        "  static class java {}",
+        "  @Dense(units = 3) Layer Math;",
+        "  @Dense(units = 1) Layer out;",
+        "}");
+    compilation = compile(baz);
+    assertThat(compilation).hadErrorContaining("[Network/HidesPackage] java must not be a class"
+        + " named after package java, but was;")
+        .inFile(baz).onLineContaining("static class java");
     assertThat(compilation).hadErrorCount(1);
   }
 
