@@ -207,7 +207,6 @@ class SafeTensorsTest {
     assertEquals("", detail("{" + String.format(b, 8, 12) + "," + A + "}    ", 12));
   }
 
-  /** The message of reading a file with this header and data size, without the file name. */
   @Test
   void namesAndMetadataMustBeEncodableUnicode() {
     // "w\uD800" and "w\uDC00" would both be written as "w?": two names made one.
@@ -224,6 +223,7 @@ class SafeTensorsTest {
     assertEquals("w\uD83D\uDE00", pair.name());
   }
 
+  /** The message of reading a file with this header and data size, without the file name. */
   private String detail(String header, int dataBytes) throws IOException {
     Path file = dir.resolve("hand.safetensors");
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
