@@ -201,17 +201,24 @@ final class Json {
 
   /** A {@code \\u} escape can make half a surrogate pair, which is no text (nor UTF-8). */
   private static void checkSurrogates(CharSequence s, int start) throws SyntaxException {
+    if (loneSurrogate(s) >= 0) {
+      throw new SyntaxException("strings must be valid Unicode, but the one at character " + start
+          + " had an unpaired surrogate");
+    }
+  }
+
+  /** The index of the first surrogate in {@code s} that is not half of a pair, or -1. */
+  static int loneSurrogate(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < s.length()
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new SyntaxException(
-            "strings must be valid Unicode, but the one at character " + start
-                + " had an unpaired surrogate");
+        return i;
       }
     }
+    return -1;
   }
 
   private char hex4() throws SyntaxException {

@@ -86,16 +86,12 @@ public final class SafeTensors {
    * cannot encode: it would be written as '?' and could make two names one.
    */
   static void checkUnicode(String what, String s) {
-    for (int i = 0; i < s.length(); i++) {
+    int i = Json.loneSurrogate(s);
+    if (i >= 0) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(String.format(
-            "%s must be valid Unicode (UTF-8 encodable), but '%s' has a lone surrogate \\u%04X"
-                + " at index %d", what, s.replace(c, '?'), (int) c, i));
-      }
+      throw new IllegalArgumentException(String.format(
+          "%s must be valid Unicode (UTF-8 encodable), but '%s' has a lone surrogate \\u%04X"
+              + " at index %d", what, s.replace(c, '?'), (int) c, i));
     }
   }
 
