@@ -39,7 +39,8 @@ public final class Scaler {
     for (int j = 0; j < d; j++) {
       mean[j] = (float) (sum[j] / n);
       double sd = Math.sqrt(squares[j] / n);
-      std[j] = sd > 0 ? (float) sd : 1f;
+      // Tested as a float: a deviation below the smallest float rounds to 0, a divisor of NaN.
+      std[j] = (float) sd > 0 ? (float) sd : 1f;
     }
     return new Scaler(mean, std);
   }

@@ -238,5 +238,11 @@ final class DatasetTest {
     two.apply(nan, 0);
     assertTrue(Float.isNaN(nan[0]));
     assertEquals(0.5f, nan[1], 1e-6);
+    // A deviation that rounds to 0 as a float divides by 1, as a constant column does.
+    Scaler tiny = Scaler.standardize(
+        Dataset.ofTargets(new float[] {0, Float.MIN_VALUE}, 1, new float[2], 1));
+    float[] zero = {0f};
+    tiny.apply(zero, 0);
+    assertTrue(Float.isFinite(zero[0]), Arrays.toString(zero));
   }
 }

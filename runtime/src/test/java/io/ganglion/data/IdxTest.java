@@ -129,7 +129,7 @@ final class IdxTest {
     IOException e = assertThrows(IOException.class, () -> Idx.read(forged));
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertTrue(e.getMessage().startsWith(forged + ": "), e.getMessage());
-    // A few buffers, not the 8 GB claimed (nor the 64 MB the reader may take up front).
+    // A few buffers, not the 8 GB claimed (nor the 256 MB a large file may take up front).
     assertTrue(allocated < 16 << 20, allocated + " bytes allocated");
   }
 
