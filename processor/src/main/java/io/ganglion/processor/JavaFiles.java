@@ -5,10 +5,14 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -127,28 +131,46 @@ final class JavaFiles {
   }
 
   /**
-   * The first names of the packages ({@code java}, {@code io}) that {@code file}'s code names a
-   * type in full in, outside its package and import declarations, comments and literals.
+   * The types of packages {@code java} and {@code io} that {@code file}'s code names in full,
+   * outside its package and import declarations, comments and literals: for each first name of a
+   * package, the first such type ({@code java.lang.Math}). With {@code inExpressions}, only names
+   * used to reach a member ({@code java.lang.Math.max(..)}, {@code io.ganglion.Activation.RELU}),
+   * the only ones a variable named {@code java} would hide (a type of that name hides all).
    */
-  static Set<String> qualifiedRoots(JavaFile file) {
-    String code = codeOnly(file.toString());
-    Set<String> roots = new TreeSet<>();
-    for (String line : code.split("\n")) {
+  static Map<String, String> qualifiedNames(JavaFile file, boolean inExpressions) {
+    Map<String, String> names = new TreeMap<>();
+    for (String line : codeOnly(file.toString()).split("\n")) {
       String trimmed = line.strip();
       if (trimmed.startsWith("package ") || trimmed.startsWith("import ")) {
         continue;
       }
       Matcher m = QUALIFIED.matcher(line);
       while (m.find()) {
-        roots.add(m.group(1));
+        String[] parts = m.group(1).replaceAll("\\s", "").split("\\.");
+        int type = 1;
+        while (type < parts.length && !Character.isUpperCase(parts[type].charAt(0))) {
+          type++;
+        }
+        if (type == parts.length) {
+          continue; // no type named: not a name generated code writes
+        }
+        boolean member = false;
+        for (int k = type + 1; k < parts.length; k++) {
+          String part = parts[k];
+          member |= !part.equals("class") && (Character.isLowerCase(part.charAt(0))
+              || part.length() > 1 && part.equals(part.toUpperCase(Locale.ROOT)));
+        }
+        if (member || !inExpressions) {
+          names.putIfAbsent(parts[0], String.join(".", Arrays.copyOf(parts, type + 1)));
+        }
       }
     }
-    return roots;
+    return names;
   }
 
-  /** A name of package java or io (java.lang, io.ganglion) at the start of a qualified name. */
+  /** A qualified name that begins with package java or io (java.lang.Math, io.ganglion.Layer). */
   private static final Pattern QUALIFIED =
-      Pattern.compile("(?<![\\w$.])(java|io)\\s*\\.\\s*[a-z]");
+      Pattern.compile("(?<![\\w$.])((?:java|io)(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)+)");
 
   /** {@code source} with comments and string and character literals blanked out. */
   static String codeOnly(String source) {

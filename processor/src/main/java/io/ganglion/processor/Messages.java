@@ -101,12 +101,12 @@ final class Messages {
         + " members are named after the layer, so rename it";
   }
 
-  static String hidesPackage(String name, String kind, String owner, String generated) {
+  static String hidesPackage(String name, String kind, String owner, String generated,
+      String used) {
     return tag("HidesPackage") + name + " must not be a " + kind + " named after package " + name
         + (owner != null ? " (it is in " + owner + ")" : "") + ", but was; " + generated
-        + " extends the network and names types of package " + name + " in full (as "
-        + (name.equals("java") ? "java.lang.Math" : "io.ganglion.Parameter") + ", since a name"
-        + " of the network or its package hides the simple one), which javac would read as this "
+        + " names " + used + " in full (since a name of the network or its package hides "
+        + used.substring(used.lastIndexOf('.') + 1) + "), which javac would read as this "
         + kind + ", so rename it";
   }
 

@@ -194,14 +194,16 @@ public final class NetworkProcessor extends AbstractProcessor {
               vectorAvailable(type) && VectorWriter.anyLayerUsesVectors(model.get()));
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
+      JavaFile kernels = network.vector() ? new VectorWriter(network).write() : null;
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)
-          || !validator.checkHiddenPackages(type, file, generated)) {
+          || !validator.checkHiddenPackages(type, file, true, generated)
+          || kernels != null && !validator.checkHiddenPackages(type, kernels, false, generated)) {
         writeStandIn(type, false);
         return;
       }
       // The kernels first: the network's class refers to them, so it must not be written
       // when their name is taken, and a stand-in takes its place.
-      if (network.vector() && !writeOrReportTaken(new VectorWriter(network).write(), type)) {
+      if (kernels != null && !writeOrReportTaken(kernels, type)) {
         writeStandIn(type, false);
         return;
       }

@@ -755,35 +755,45 @@ final class NetworkValidator {
   }
 
   /**
-   * Reports the members and package classes that hide a package in which the generated class
-   * names types in full ({@code java.lang.Math} where the network hides {@code Math}): javac reads
-   * {@code java} there as a field or class of that name in scope (JLS 6.4.2), so such code would
-   * not compile. Known only once the code is written, as only then is it known what it names in
-   * full.
+   * Reports the names that hide a package in which {@code file} names types in full ({@code
+   * java.lang.Math} where the network hides {@code Math}), which javac would read as that field or
+   * class (JLS 6.4.2), so that the code would not compile: a class of the network's package, and
+   * for the network's own class ({@code inherits}) its fields and member classes, its own or
+   * inherited. A field hides a package only in a name that reaches a member ({@code
+   * java.lang.Math.max}), a class in any. Known only once the code is written, as only then is it
+   * known what it names in full.
    */
-  boolean checkHiddenPackages(TypeElement type, JavaFile file, String generated) {
+  boolean checkHiddenPackages(TypeElement type, JavaFile file, boolean inherits,
+      String generated) {
     failed = false;
-    Set<String> roots = JavaFiles.qualifiedRoots(file);
-    if (roots.isEmpty()) {
+    Map<String, String> anywhere = JavaFiles.qualifiedNames(file, false);
+    if (anywhere.isEmpty()) {
       return true;
     }
-    for (Element member : elements.getAllMembers(type)) {
-      String name = member.getSimpleName().toString();
-      ElementKind kind = member.getKind();
-      if (roots.contains(name) && !member.getModifiers().contains(Modifier.PRIVATE)
-          && (kind.isField() || kind.isClass() || kind.isInterface())) {
-        Element owner = member.getEnclosingElement();
-        boolean own = owner.equals(type);
-        error(Messages.hidesPackage(name, kind.isField() ? "field" : "class",
-            own ? null : owner.toString(), generated), own ? member : type, null, null);
+    Map<String, String> inExpressions = JavaFiles.qualifiedNames(file, true);
+    String generatedName = file.typeSpec().name();
+    if (inherits) {
+      for (Element member : elements.getAllMembers(type)) {
+        String name = member.getSimpleName().toString();
+        ElementKind kind = member.getKind();
+        boolean isClass = kind.isClass() || kind.isInterface();
+        String used = kind.isField() ? inExpressions.get(name) : isClass ? anywhere.get(name)
+            : null;
+        if (used != null && !member.getModifiers().contains(Modifier.PRIVATE)) {
+          Element owner = member.getEnclosingElement();
+          boolean own = owner.equals(type);
+          error(Messages.hidesPackage(name, isClass ? "class" : "field",
+              own ? null : owner.toString(), generatedName, used), own ? member : type, null,
+              null);
+        }
       }
     }
     PackageElement pkg = elements.getPackageOf(type);
     for (Element member : pkg.getEnclosedElements()) {
-      String name = member.getSimpleName().toString();
-      if (roots.contains(name)) {
-        error(Messages.hidesPackage(name, "class", "package " + pkg.getQualifiedName(),
-            generated), type, null, null);
+      String used = anywhere.get(member.getSimpleName().toString());
+      if (used != null) {
+        error(Messages.hidesPackage(member.getSimpleName().toString(), "class",
+            "package " + pkg.getQualifiedName(), generatedName, used), type, null, null);
       }
     }
     return !failed;

@@ -5,6 +5,7 @@ import static io.ganglion.processor.Sources.compile;
 import static io.ganglion.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -554,9 +555,9 @@ class NetworkValidatorTest {
         "}");
     Compilation compilation = compile(foo, math);
     assertThat(compilation).hadErrorContaining("[Network/HidesPackage] java must not be a field"
-        + " named after package java, but was; Net_Foo extends the network and names types of"
-        + " package java in full (as java.lang.Math, since a name of the network or its package"
-        + " hides the simple one), which javac would read as this field, so rename it")
+        + " named after package java, but was; Net_Foo names java.lang.Math in full (since a"
+        + " name of the network or its package hides Math), which javac would read as this"
+        + " field, so rename it")
         .inFile(foo).onLineContaining("Layer java");
     assertThat(compilation).hadErrorCount(1);
     // Without a hidden name nothing is named in full: a layer or field named java is harmless.
@@ -578,8 +579,8 @@ class NetworkValidatorTest {
         "}");
     compilation = compile(bar, base);
     assertThat(compilation).hadErrorContaining("[Network/HidesPackage] io must not be a field"
-        + " named after package io (it is in test.Base), but was; Net_Bar extends the network and"
-        + " names types of package io in full (as io.ganglion.Parameter")
+        + " named after package io (it is in test.Base), but was; Net_Bar names"
+        + " io.ganglion.Parameter in full")
         .inFile(bar).onLineContaining("class Bar");
     assertThat(compilation).hadErrorCount(1);
     JavaFileObject baz = source("Baz",
@@ -593,6 +594,43 @@ class NetworkValidatorTest {
     assertThat(compilation).hadErrorContaining("[Network/HidesPackage] java must not be a class"
         + " named after package java, but was;")
         .inFile(baz).onLineContaining("static class java");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void aNameThatHidesAPackageOnlyInTypesIsHarmlessForAField() {
+    // A class String in the package makes Net_Foo declare java.lang.String values: a type
+    // name, which a field named java does not hide (only a class would).
+    assertThat(compile(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  int java;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        source("String", "class String {}")))
+        .succeededWithoutWarnings();
+  }
+
+  @Test
+  void aClassThatHidesAPackageTheVectorKernelsNameTypesIn() {
+    // The kernels' class names java.lang.Float in full when the package has a class Float; a
+    // class java in the package hides package java there too.
+    JavaFileObject foo = source("Foo",
+        "@Network(input = {1, 12, 12}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+        "abstract class Foo {",
+        "  @Conv2d(filters = 8, kernel = 3) Layer conv;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 2) Layer out;",
+        "}");
+    Compilation compilation = Compiler.javac()
+        .withOptions("--add-modules", "jdk.incubator.vector")
+        .withProcessors(new NetworkProcessor())
+        .compile(foo, source("Float", "class Float {}"), source("java", "class java {}"));
+    assertThat(compilation).hadErrorContaining("[Network/HidesPackage] java must not be a class"
+        + " named after package java (it is in package test), but was; Net_Foo_Vector names"
+        + " java.lang.Float in full")
+        .inFile(foo).onLineContaining("abstract class Foo");
     assertThat(compilation).hadErrorCount(1);
   }
 
