@@ -50,8 +50,7 @@ final class Evaluator {
       for (int from = 0; from < n; from += chunk) {
         int count = Math.min(chunk, n - from);
         lossSum += pass.evaluateBatch(
-            x, from, labels, labels != null ? null : targets, count, topK > 0 ? outputs : null,
-            classes);
+            x, from, labels, labels != null ? null : targets, count, outputs, classes);
         for (int i = 0; i < count; i++) {
           int label = labels != null ? labels[from + i]
               : targetClass(targets, (from + i) * outputsPerSample, outputsPerSample);
@@ -59,6 +58,10 @@ final class Evaluator {
             throw new IllegalArgumentException(
                 "label of sample " + (from + i) + " must be a class index in [0, " + classCount
                     + "), but was " + label);
+          }
+          if (hasNaN(outputs, i * outputsPerSample, outputsPerSample)) {
+            // No class (classify refuses such a row): a miss, in no cell of the matrix.
+            continue;
           }
           confusion[label][classes[i]]++;
           if (topK > 0) {
@@ -127,10 +130,21 @@ final class Evaluator {
         || layers.get(layers.size() - 1).activation() != Activation.SIGMOID;
   }
 
+  private static boolean hasNaN(float[] y, int offset, int n) {
+    for (int j = 0; j < n; j++) {
+      if (Float.isNaN(y[offset + j])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
-   * Whether {@code label} is among the {@code topK} largest of the row, counting classes tied with
-   * it as inside and rows with a NaN or infinite output as misses, as Keras's {@code in_top_k};
-   * for a single output, where there are only two classes, whether it is the predicted class.
+   * Whether {@code label} is among the {@code topK} largest of the row, ties ranked by index as
+   * the predicted class is (the first of equal outputs), so that top-1 is the accuracy: tied
+   * outputs, as probabilities that round to 0, do not all count as inside (as Keras's {@code
+   * in_top_k} counts them); rows with an infinite output are misses. For a single output, where
+   * there are only two classes, whether it is the predicted class.
    */
   private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
     if (n == 1) {
@@ -142,7 +156,7 @@ final class Evaluator {
       if (!Float.isFinite(v)) {
         return false; // as in_top_k: a row with a non-finite output is never a hit
       }
-      if (v > y[offset + label]) {
+      if (v > y[offset + label] || v == y[offset + label] && j < label) {
         larger++;
       }
     }

@@ -139,6 +139,29 @@ final class TrainerTest {
     Evaluation e = Trainer.of(model).topK(2).evaluate(
         Dataset.ofLabels(new float[] {1, 1, 1}, 1, new int[] {0, 1, 2}));
     assertEquals(0, e.topKAccuracy(), 1e-12);
+    // A NaN row has no class (classify refuses it): a miss, not class 0, and in no cell.
+    assertEquals(0, e.accuracy(), 1e-12);
+    assertEquals(0, java.util.Arrays.stream(e.confusionMatrix()).flatMapToInt(
+        java.util.Arrays::stream).sum());
+  }
+
+  @Test
+  void topKRanksTiedOutputsByIndexAsThePredictedClassIs() {
+    // Logits {120, 10, 0}: the probabilities of classes 1 and 2 both round to 0 as floats.
+    LinearModel model = LinearModel.create(1, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    model.parameters().get(0).copyFrom(new float[3]);
+    model.parameters().get(1).copyFrom(new float[] {120, 10, 0});
+    float[] x = {1, 1, 1, 1};
+    Evaluation last = Trainer.of(model).topK(2).evaluate(
+        Dataset.ofLabels(x, 1, new int[] {2, 2, 2, 2}));
+    assertEquals(0, last.topKAccuracy(), 1e-12); // third of three, as torch.topk on the logits
+    Evaluation second = Trainer.of(model).topK(2).evaluate(
+        Dataset.ofLabels(x, 1, new int[] {1, 1, 1, 1}));
+    assertEquals(1, second.topKAccuracy(), 1e-12);
+    // Top-1 is the accuracy, ties and all.
+    Evaluation one = Trainer.of(model).topK(1).evaluate(
+        Dataset.ofLabels(x, 1, new int[] {0, 1, 2, 0}));
+    assertEquals(one.accuracy(), one.topKAccuracy(), 1e-12);
   }
 
   @Test
@@ -487,15 +510,17 @@ final class TrainerTest {
   }
 
   @Test
-  void topKCountsClassesTiedWithTheLabelAsInsideAsKerasInTopK() {
+  void topKBreaksTiesByIndexAsTheArgmaxDoes() {
     LinearModel model = LinearModel.create(1, 4, Loss.SOFTMAX_CROSS_ENTROPY, 1);
-    // Logits (0, x, x, 0): at x = 1 classes 1 and 2 tie for first, 0 and 3 for third.
+    // Logits (0, x, x, 0): at x = 1 classes 1 and 2 tie for first, 0 and 3 for third. Ranked
+    // by index within a tie: 1, 2, 0, 3 (Keras's in_top_k would count 0 and 3 both third).
     model.parameters().get(0).copyFrom(new float[] {0, 1, 1, 0});
     Dataset data = Dataset.ofLabels(new float[] {1, 1, 1, 1}, 1, new int[] {0, 1, 2, 3});
     Evaluation top2 = Trainer.of(model).topK(2).evaluate(data);
     assertEquals(0.5, top2.topKAccuracy(), 1e-12);
     assertEquals(0.25, top2.accuracy(), 1e-12); // the argmax takes the first of a tie: class 1
-    assertEquals(1, Trainer.of(model).topK(3).evaluate(data).topKAccuracy(), 1e-12);
+    assertEquals(0.75, Trainer.of(model).topK(3).evaluate(data).topKAccuracy(), 1e-12);
+    assertEquals(0.25, Trainer.of(model).topK(1).evaluate(data).topKAccuracy(), 1e-12);
   }
 
   @Test
