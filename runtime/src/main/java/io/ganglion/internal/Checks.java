@@ -123,7 +123,8 @@ public final class Checks {
       float[] inputs, int offset, int count, int inputSize, int[] labels, float[] targets,
       int outputSize, boolean training) {
     long end = (long) offset + count;
-    if (inputs == null || count < 1 || offset < 0 || end * inputSize > inputs.length
+    if (inputs == null || count < (training ? 1 : 0) || offset < 0
+        || end * inputSize > inputs.length
         || training && (labels == null
             ? targets == null || end * outputSize > targets.length
             : targets != null || labels.length < end)) {
@@ -138,8 +139,9 @@ public final class Checks {
     if (inputs == null) {
       throw new IllegalArgumentException("inputs must not be null");
     }
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be at least 1, but was " + count);
+    if (count < (training ? 1 : 0)) {
+      throw new IllegalArgumentException("count must be at least " + (training ? 1 : 0)
+          + ", but was " + count);
     }
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative, but was " + offset);

@@ -172,6 +172,12 @@ class GeneratedModelTest {
     Net_Networks_Medium net = new Net_Networks_Medium(8);
     assertEquals(0, net.predictBatch(new float[0]).length);
     assertEquals(0, net.classifyBatch(new float[0]).length);
+    // An empty slice too, as slicing an empty batch in PyTorch; training on none stays an error.
+    net.predictBatch(new float[64 * 2], 2, 0, new float[0]);
+    net.classifyBatch(new float[64 * 2], 1, 0, new int[0]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.trainStep(new float[64], new int[1], 0));
+    assertEquals("count must be at least 1, but was 0", e.getMessage());
   }
 
   @Test
