@@ -9,7 +9,8 @@ import java.util.Map;
  * (class labels, or probability rows for a softmax network) the accuracy, top-k accuracy,
  * per-class accuracy, precision and F1 and the confusion matrix, or for values (float targets,
  * or the labels of a one-output MSE network that is not a binary classifier) the mean squared and
- * mean absolute errors (averaged over every output value).
+ * mean absolute errors (averaged over every output value), and for a binary cross-entropy
+ * network's targets the binary accuracy too.
  */
 public final class Evaluation {
   private final int samples;
@@ -19,9 +20,11 @@ public final class Evaluation {
   private final double topKAccuracy;
   private final double mse;
   private final double mae;
+  /** For values of a binary cross-entropy network, the share of outputs on the target's side. */
+  private final double binaryAccuracy;
 
   private Evaluation(int samples, double loss, int[][] confusion, int topK, double topKAccuracy,
-      double mse, double mae) {
+      double mse, double mae, double binaryAccuracy) {
     this.samples = samples;
     this.loss = loss;
     this.confusion = confusion;
@@ -29,15 +32,19 @@ public final class Evaluation {
     this.topKAccuracy = topKAccuracy;
     this.mse = mse;
     this.mae = mae;
+    this.binaryAccuracy = binaryAccuracy;
   }
 
   static Evaluation ofClasses(int samples, double loss, int[][] confusion, int topK,
       double topKAccuracy) {
-    return new Evaluation(samples, loss, confusion, topK, topKAccuracy, Double.NaN, Double.NaN);
+    return new Evaluation(samples, loss, confusion, topK, topKAccuracy, Double.NaN, Double.NaN,
+        Double.NaN);
   }
 
-  static Evaluation ofTargets(int samples, double loss, double mse, double mae) {
-    return new Evaluation(samples, loss, null, 0, Double.NaN, mse, mae);
+  /** Values; {@code binaryAccuracy} is NaN unless the network is a binary cross-entropy one. */
+  static Evaluation ofTargets(int samples, double loss, double mse, double mae,
+      double binaryAccuracy) {
+    return new Evaluation(samples, loss, null, 0, Double.NaN, mse, mae, binaryAccuracy);
   }
 
   /** Number of samples evaluated. */
@@ -55,8 +62,15 @@ public final class Evaluation {
     return confusion != null;
   }
 
-  /** The fraction of samples whose predicted class (as {@code Model.classify}) is the label. */
+  /**
+   * The fraction of samples whose predicted class (as {@code Model.classify}) is the label; for
+   * float targets of a binary cross-entropy network (multi-label), the fraction of output values
+   * on the same side of 0.5 as their targets, as Keras's {@code binary_accuracy}.
+   */
   public double accuracy() {
+    if (confusion == null && !Double.isNaN(binaryAccuracy)) {
+      return binaryAccuracy;
+    }
     int[][] m = confusionMatrix();
     long correct = 0;
     for (int c = 0; c < m.length; c++) {
@@ -175,6 +189,9 @@ public final class Evaluation {
         out.put("top" + topK + "_accuracy", topKAccuracy);
       }
     } else {
+      if (!Double.isNaN(binaryAccuracy)) {
+        out.put("accuracy", binaryAccuracy);
+      }
       out.put("mse", mse);
       out.put("mae", mae);
     }

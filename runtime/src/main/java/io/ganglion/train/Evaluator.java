@@ -75,6 +75,7 @@ final class Evaluator {
     }
     double squared = 0;
     double absolute = 0;
+    long sameSide = 0;
     for (int from = 0; from < n; from += chunk) {
       int count = Math.min(chunk, n - from);
       lossSum += pass.evaluateBatch(x, from, labels, targets, count, outputs, null);
@@ -84,10 +85,15 @@ final class Evaluator {
         double e = (double) outputs[i] - target;
         squared += e * e;
         absolute += Math.abs(e);
+        // A NaN output is on neither side.
+        sameSide += !Float.isNaN(outputs[i]) && (outputs[i] > 0.5f) == (target > 0.5) ? 1 : 0;
       }
     }
     long values = (long) n * outputsPerSample;
-    return Evaluation.ofTargets(n, lossSum / n + penalty, squared / values, absolute / values);
+    double binaryAccuracy =
+        model.loss() == Loss.BINARY_CROSS_ENTROPY ? (double) sameSide / values : Double.NaN;
+    return Evaluation.ofTargets(
+        n, lossSum / n + penalty, squared / values, absolute / values, binaryAccuracy);
   }
 
   /**

@@ -1025,6 +1025,18 @@ public final class Trainer {
       return metrics;
     }
 
+    /** What makes training report {@code metric}, when it is one it can report; else "". */
+    private String howToReport(String metric) {
+      String base = metric.startsWith("val_") ? metric.substring(4) : metric;
+      String how = metric.equals("accuracy") ? "trainingAccuracy(true)"
+          : base.matches("top[0-9]+_accuracy") ? "topK(" + base.replaceAll("\\D", "") + ")"
+          : null;
+      if (metric.startsWith("val_") && held == null) {
+        how = (how != null ? how + " and " : "") + "validation data or a validation split";
+      }
+      return how == null ? "" : "; it is reported with " + how;
+    }
+
     /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
     private void checkMonitors() {
       List<String> reported = new ArrayList<>(List.of("loss"));
@@ -1039,6 +1051,9 @@ public final class Trainer {
             reported.add("val_top" + topK + "_accuracy");
           }
         } else {
+          if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
+            reported.add("val_accuracy");
+          }
           reported.add("val_mse");
           reported.add("val_mae");
         }
@@ -1046,17 +1061,17 @@ public final class Trainer {
       reported.add("lr");
       if (keepBestMonitor != null && !reported.contains(keepBestMonitor)) {
         throw new IllegalStateException("keepBest must watch a metric that training reports "
-            + reported + ", but was '" + keepBestMonitor + "'");
+            + reported + ", but was '" + keepBestMonitor + "'" + howToReport(keepBestMonitor));
       }
       if (!reported.contains(monitor)) {
         throw new IllegalStateException("early stopping must monitor a metric that training"
-            + " reports " + reported + ", but was '" + monitor + "'");
+            + " reports " + reported + ", but was '" + monitor + "'" + howToReport(monitor));
       }
       String watched = schedule != null ? schedule.monitor() : null;
       if (watched != null) {
         if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
           throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
-              + " reports " + reported + ", but was '" + watched + "'");
+              + " reports " + reported + ", but was '" + watched + "'" + howToReport(watched));
         }
       }
     }

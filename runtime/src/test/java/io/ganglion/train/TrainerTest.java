@@ -146,6 +146,23 @@ final class TrainerTest {
   }
 
   @Test
+  void binaryCrossEntropyTargetsGetBinaryAccuracyAsKeras() {
+    // Outputs sigmoid(2) = 0.88 and sigmoid(-2) = 0.12 for every sample (multi-label).
+    LinearModel model = LinearModel.create(1, 2, Loss.BINARY_CROSS_ENTROPY, 1);
+    model.parameters().get(0).copyFrom(new float[2]);
+    model.parameters().get(1).copyFrom(new float[] {2, -2});
+    Dataset data = Dataset.ofTargets(new float[] {1, 1, 1, 1}, 1,
+        new float[] {1, 0, 0, 0, 1, 1, 0.7f, 0.2f}, 2);
+    Evaluation e = Trainer.of(model).evaluate(data);
+    // Same side of 0.5: 2 + 1 + 1 + 2 of 8 values.
+    assertEquals(0.75, e.accuracy(), 1e-12);
+    assertEquals(List.of("loss", "accuracy", "mse", "mae"), List.copyOf(e.metrics().keySet()));
+    History h = Trainer.of(model).optimizer(Sgd.of(0)).epochs(1).validation(data).verbose(0)
+        .earlyStopping(EarlyStopping.monitor("val_accuracy")).fit(data);
+    assertEquals(List.of(0.75), h.metric("val_accuracy"));
+  }
+
+  @Test
   void topKRanksTiedOutputsByIndexAsThePredictedClassIs() {
     // Logits {120, 10, 0}: the probabilities of classes 1 and 2 both round to 0 as floats.
     LinearModel model = LinearModel.create(1, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
@@ -429,7 +446,8 @@ final class TrainerTest {
             0.5, io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_accuracy")))
             .fit(BLOBS));
     assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, lr], but was"
-        + " 'val_accuracy'", e.getMessage());
+        + " 'val_accuracy'; it is reported with validation data or a validation split",
+        e.getMessage());
     assertArrayEquals(before, model.parameters().get(0).toArray());
   }
 
@@ -565,7 +583,19 @@ final class TrainerTest {
         () -> Trainer.of(softmax(1)).verbose(0)
             .earlyStopping(EarlyStopping.monitor("val_loss")).fit(BLOBS));
     assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
-        + " 'val_loss'", s.getMessage());
+        + " 'val_loss'; it is reported with validation data or a validation split",
+        s.getMessage());
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0)
+            .earlyStopping(EarlyStopping.monitor("accuracy")).fit(BLOBS));
+    assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
+        + " 'accuracy'; it is reported with trainingAccuracy(true)", s.getMessage());
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0).validation(BLOBS_VALIDATION)
+            .keepBest(java.nio.file.Path.of("unused.safetensors"), "val_top2_accuracy").fit(BLOBS));
+    assertEquals("keepBest must watch a metric that training reports [loss, val_loss,"
+        + " val_accuracy, lr], but was 'val_top2_accuracy'; it is reported with topK(2)",
+        s.getMessage());
     s = assertThrows(IllegalStateException.class,
         () -> Trainer.of(softmax(1)).verbose(0).validation(BLOBS_VALIDATION)
             .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_mse"))
