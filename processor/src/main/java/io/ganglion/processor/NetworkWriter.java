@@ -403,7 +403,7 @@ final class NetworkWriter {
     type.addMethod(layerSwitch(layerMethod("splitDelta", float[][].class), deltas));
     type.addMethod(batchParameters(override("splitPrepare", void.class))
         .addStatement(
-            "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+            "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
         .addCode(labelCheck())
         .addStatement("grow(count)")
         .addStatement("lastCount = -1")
@@ -688,7 +688,7 @@ final class NetworkWriter {
             .addParameter(int.class, "count")
             .addParameter(float[].class, "outputs")
             .addStatement(
-                "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
+                "$T.batchInputs(inputs, offset, count, INPUTS)", CHECKS)
             .addStatement("$T.batchOutputs(outputs, count, OUTPUTS)", CHECKS)
             .addStatement("lastCount = -1")
             .addCode(inChunks(CodeBlock.builder()
@@ -704,7 +704,7 @@ final class NetworkWriter {
             .addParameter(int.class, "count")
             .addParameter(int[].class, "classes")
             .addStatement(
-                "$T.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false)", CHECKS)
+                "$T.batchInputs(inputs, offset, count, INPUTS)", CHECKS)
             .addStatement("$T.batchClasses(classes, count)", CHECKS)
             .addStatement("lastCount = -1")
             .addCode(inChunks(CodeBlock.builder()
@@ -810,7 +810,7 @@ final class NetworkWriter {
         batchParameters(override("forwardBackward", double.class))
             .addParameter(float.class, "gradScale")
             .addStatement(
-                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
             .addStatement("$T.gradScale(gradScale)", CHECKS)
             .addCode(labelCheck())
             .addStatement("grow(count)")
@@ -858,7 +858,7 @@ final class NetworkWriter {
             .addParameter(float[].class, "outputs")
             .addParameter(int[].class, "classes")
             .addStatement(
-                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true)", CHECKS)
+                "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 0)", CHECKS)
             .beginControlFlow("if (outputs != null)")
             .addStatement("$T.batchOutputs(outputs, count, OUTPUTS)", CHECKS)
             .endControlFlow()

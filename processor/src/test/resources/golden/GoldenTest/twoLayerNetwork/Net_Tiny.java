@@ -206,7 +206,7 @@ public final class Net_Tiny extends Tiny implements Model {
 
   @Override
   public void predictBatch(float[] inputs, int offset, int count, float[] outputs) {
-    Checks.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false);
+    Checks.batchInputs(inputs, offset, count, INPUTS);
     Checks.batchOutputs(outputs, count, OUTPUTS);
     lastCount = -1;
     int step = Math.max(capacity, EVAL_CHUNK);
@@ -222,7 +222,7 @@ public final class Net_Tiny extends Tiny implements Model {
 
   @Override
   public void classifyBatch(float[] inputs, int offset, int count, int[] classes) {
-    Checks.batch(inputs, offset, count, INPUTS, null, null, OUTPUTS, false);
+    Checks.batchInputs(inputs, offset, count, INPUTS);
     Checks.batchClasses(classes, count);
     lastCount = -1;
     int step = Math.max(capacity, EVAL_CHUNK);
@@ -246,7 +246,7 @@ public final class Net_Tiny extends Tiny implements Model {
   @Override
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
-    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
     Checks.gradScale(gradScale);
     grow(count);
     lastCount = -1;
@@ -278,7 +278,7 @@ public final class Net_Tiny extends Tiny implements Model {
   @Override
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets, int count,
       float[] outputs, int[] classes) {
-    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, true);
+    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 0);
     if (outputs != null) {
       Checks.batchOutputs(outputs, count, OUTPUTS);
     }

@@ -115,32 +115,47 @@ public final class Checks {
   }
 
   /**
-   * Checks a batch of inputs, and the labels or targets when training. One condition, and the
-   * messages in a method of their own: this runs before every training step, and a short method is
-   * compiled sooner (a short job's steps otherwise wait in the interpreter for it).
+   * Checks the inputs of a batch to predict or classify: {@code count} samples (none is allowed)
+   * from sample {@code offset}. One condition, and the messages in a method of their own: a short
+   * method is compiled sooner.
    */
-  public static void batch(
-      float[] inputs, int offset, int count, int inputSize, int[] labels, float[] targets,
-      int outputSize, boolean training) {
-    long end = (long) offset + count;
-    if (inputs == null || count < (training ? 1 : 0) || offset < 0
-        || end * inputSize > inputs.length
-        || training && (labels == null
-            ? targets == null || end * outputSize > targets.length
-            : targets != null || labels.length < end)) {
-      rejectBatch(inputs, offset, count, inputSize, labels, targets, outputSize, training);
+  public static void batchInputs(float[] inputs, int offset, int count, int inputSize) {
+    if (inputs == null || count < 0 || offset < 0
+        || ((long) offset + count) * inputSize > inputs.length) {
+      rejectInputs(inputs, offset, count, inputSize, 0);
+      throw new AssertionError("batchInputs() found a problem that its messages do not name");
     }
   }
 
-  /** Throws for the first problem of a batch that {@link #batch} found wrong. */
-  private static void rejectBatch(
+  /**
+   * Checks a batch of inputs with its labels or targets (exactly one of them): at least {@code
+   * minCount} samples, 1 to train on, 0 to evaluate. One condition, and the messages in a method of
+   * their own: this runs before every training step, and a short method is compiled sooner (a short
+   * job's steps otherwise wait in the interpreter for it).
+   */
+  public static void batch(
       float[] inputs, int offset, int count, int inputSize, int[] labels, float[] targets,
-      int outputSize, boolean training) {
+      int outputSize, int minCount) {
+    long end = (long) offset + count;
+    if (inputs == null || count < minCount || offset < 0
+        || end * inputSize > inputs.length
+        || (labels == null
+            ? targets == null || end * outputSize > targets.length
+            : targets != null || labels.length < end)) {
+      rejectInputs(inputs, offset, count, inputSize, minCount);
+      rejectTruth(offset, count, labels, targets, outputSize);
+      throw new AssertionError("batch() found a problem that its messages do not name");
+    }
+  }
+
+  /** Throws for the first problem of a batch's inputs, if any. */
+  private static void rejectInputs(
+      float[] inputs, int offset, int count, int inputSize, int minCount) {
     if (inputs == null) {
       throw new IllegalArgumentException("inputs must not be null");
     }
-    if (count < (training ? 1 : 0)) {
-      throw new IllegalArgumentException("count must be at least " + (training ? 1 : 0)
+    if (count < minCount) {
+      throw new IllegalArgumentException("count must be at least " + minCount
           + ", but was " + count);
     }
     if (offset < 0) {
@@ -152,21 +167,26 @@ public final class Checks {
           "inputs must hold samples [" + offset + ", " + end + ") of " + inputSize
               + " values, i.e. " + end * inputSize + " values, but held " + inputs.length);
     }
-    if (training && (labels == null) == (targets == null)) {
+  }
+
+  /** Throws for the first problem of a batch's labels or targets, if any. */
+  private static void rejectTruth(
+      int offset, int count, int[] labels, float[] targets, int outputSize) {
+    if ((labels == null) == (targets == null)) {
       throw new IllegalArgumentException(
           "exactly one of labels and targets must be given, but "
               + (labels == null ? "neither was" : "both were"));
     }
-    if (training && labels != null && labels.length < end) {
+    long end = (long) offset + count;
+    if (labels != null && labels.length < end) {
       throw new IllegalArgumentException(
           "labels must hold samples [" + offset + ", " + end + "), but held " + labels.length);
     }
-    if (training && targets != null && end * outputSize > targets.length) {
+    if (targets != null && end * outputSize > targets.length) {
       throw new IllegalArgumentException(
           "targets must hold samples [" + offset + ", " + end + ") of " + outputSize
               + " values, i.e. " + end * outputSize + " values, but held " + targets.length);
     }
-    throw new AssertionError("batch() found a problem that rejectBatch() does not name");
   }
 
   /** Checks an output array of a batch. */

@@ -209,7 +209,7 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double computeGradients(
       float[] inputs, int offset, int[] labels, float[] targets, int count) {
-    begin("computeGradients", inputs, offset, labels, targets, count);
+    begin("computeGradients", inputs, offset, labels, targets, count, 1);
     if (split != null) {
       return splitGradients();
     }
@@ -220,15 +220,18 @@ public final class ParallelGradients implements AutoCloseable {
     return lossTotal();
   }
 
-  /** Takes a batch for the workers, from the calling thread, unless closed. */
-  private void begin(
-      String method, float[] inputs, int offset, int[] labels, float[] targets, int count) {
+  /**
+   * Takes a batch of at least {@code minCount} samples for the workers, from the calling thread,
+   * unless closed.
+   */
+  private void begin(String method, float[] inputs, int offset, int[] labels, float[] targets,
+      int count, int minCount) {
     if (closed) {
       throw new IllegalStateException(method + " must not be called after close()");
     }
     // Checked here, in the caller's terms: a worker would name only its own slice of the batch.
     Checks.batch(inputs, offset, count, model.inputSize(), labels, targets, model.outputSize(),
-        true);
+        minCount);
     this.caller = Thread.currentThread();
     this.inputs = inputs;
     this.offset = offset;
@@ -320,7 +323,7 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
-    begin("evaluateBatch", inputs, offset, labels, targets, count);
+    begin("evaluateBatch", inputs, offset, labels, targets, count, 0);
     if (outputs != null) {
       Checks.batchOutputs(outputs, count, model.outputSize());
     }

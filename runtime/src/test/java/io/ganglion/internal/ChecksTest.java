@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Checks#batch}: one quick condition, then a message naming the first problem. */
+/**
+ * {@link Checks#batch} and {@link Checks#batchInputs}: one quick condition, then a message naming
+ * the first problem; the file checks.
+ */
 class ChecksTest {
   private static final float[] INPUTS = new float[3 * 4]; // 4 samples of 3 values
   private static final int[] LABELS = new int[4];
@@ -60,11 +63,44 @@ class ChecksTest {
 
   @Test
   void goodBatchesPass() {
-    Checks.batch(INPUTS, 0, 4, 3, LABELS, null, 2, true);
-    Checks.batch(INPUTS, 1, 3, 3, null, TARGETS, 2, true);
-    Checks.batch(INPUTS, 3, 1, 3, null, null, 2, false);
-    // Inference ignores labels and targets, even both or short ones.
-    Checks.batch(INPUTS, 0, 4, 3, new int[1], new float[1], 2, false);
+    Checks.batch(INPUTS, 0, 4, 3, LABELS, null, 2, 1);
+    Checks.batch(INPUTS, 1, 3, 3, null, TARGETS, 2, 1);
+    Checks.batchInputs(INPUTS, 3, 1, 3);
+    // Evaluating and predicting take no samples (as Keras's evaluate and predict do); training
+    // needs one.
+    Checks.batch(INPUTS, 4, 0, 3, LABELS, null, 2, 0);
+    Checks.batch(INPUTS, 0, 0, 3, null, new float[0], 2, 0);
+    Checks.batchInputs(INPUTS, 4, 0, 3);
+    Checks.batchInputs(new float[0], 0, 0, 3);
+  }
+
+  @Test
+  void evaluationStillNeedsExactlyOneKindOfTruth() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.batch(INPUTS, 0, 0, 3, null, null, 2, 0));
+    assertEquals("exactly one of labels and targets must be given, but neither was",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.batch(INPUTS, 0, 0, 3, LABELS, TARGETS, 2, 0));
+    assertEquals("exactly one of labels and targets must be given, but both were",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.batch(INPUTS, 0, -1, 3, LABELS, null, 2, 0));
+    assertEquals("count must be at least 0, but was -1", e.getMessage());
+  }
+
+  @Test
+  void inputsToPredictAreNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Checks.batchInputs(null, 0, 1, 3));
+    assertEquals("inputs must not be null", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Checks.batchInputs(INPUTS, 0, -1, 3));
+    assertEquals("count must be at least 0, but was -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Checks.batchInputs(INPUTS, -2, 1, 3));
+    assertEquals("offset must not be negative, but was -2", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Checks.batchInputs(INPUTS, 3, 2, 3));
+    assertEquals("inputs must hold samples [3, 5) of 3 values, i.e. 15 values, but held 12",
+        e.getMessage());
   }
 
   @Test
@@ -73,7 +109,7 @@ class ChecksTest {
     assertRejected("count must be at least 1, but was 0", INPUTS, 0, 0, LABELS, null, true);
     assertRejected("offset must not be negative, but was -1", INPUTS, -1, 2, LABELS, null, true);
     assertRejected("inputs must hold samples [2, 5) of 3 values, i.e. 15 values, but held 12",
-        INPUTS, 2, 3, LABELS, null, false);
+        INPUTS, 2, 3, LABELS, null, true);
     assertRejected("exactly one of labels and targets must be given, but neither was",
         INPUTS, 0, 4, null, null, true);
     assertRejected("exactly one of labels and targets must be given, but both were",
@@ -93,7 +129,7 @@ class ChecksTest {
   private static void assertRejected(String message, float[] inputs, int offset, int count,
       int[] labels, float[] targets, boolean training) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Checks.batch(inputs, offset, count, 3, labels, targets, 2, training));
+        () -> Checks.batch(inputs, offset, count, 3, labels, targets, 2, training ? 1 : 0));
     assertEquals(message, e.getMessage());
   }
 }

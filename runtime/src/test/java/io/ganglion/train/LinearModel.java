@@ -138,7 +138,7 @@ final class LinearModel implements Model {
 
   @Override
   public void predictBatch(float[] x, int offset, int count, float[] out) {
-    Checks.batch(x, offset, count, inputs, null, null, outputs, false);
+    Checks.batchInputs(x, offset, count, inputs);
     Checks.batchOutputs(out, count, outputs);
     for (int n = 0; n < count; n++) {
       logits(x, (offset + n) * inputs);
@@ -148,7 +148,7 @@ final class LinearModel implements Model {
 
   @Override
   public void classifyBatch(float[] x, int offset, int count, int[] classes) {
-    Checks.batch(x, offset, count, inputs, null, null, outputs, false);
+    Checks.batchInputs(x, offset, count, inputs);
     Checks.batchClasses(classes, count);
     for (int n = 0; n < count; n++) {
       logits(x, (offset + n) * inputs);
@@ -160,7 +160,7 @@ final class LinearModel implements Model {
   @Override
   public double forwardBackward(
       float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
-    Checks.batch(x, offset, count, inputs, labels, targets, outputs, true);
+    Checks.batch(x, offset, count, inputs, labels, targets, outputs, 1);
     weight.zeroGradient();
     bias.zeroGradient();
     float[][] gw = weight.grad();
@@ -186,7 +186,7 @@ final class LinearModel implements Model {
 
   @Override
   public double lossSum(float[] x, int offset, int[] labels, float[] targets, int count) {
-    Checks.batch(x, offset, count, inputs, labels, targets, outputs, true);
+    Checks.batch(x, offset, count, inputs, labels, targets, outputs, 0);
     double sum = 0;
     for (int n = 0; n < count; n++) {
       logits(x, (offset + n) * inputs);

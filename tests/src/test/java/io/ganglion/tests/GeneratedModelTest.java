@@ -175,6 +175,20 @@ class GeneratedModelTest {
     // An empty slice too, as slicing an empty batch in PyTorch; training on none stays an error.
     net.predictBatch(new float[64 * 2], 2, 0, new float[0]);
     net.classifyBatch(new float[64 * 2], 1, 0, new int[0]);
+    // Evaluating none sums no losses (Keras's evaluate of an empty slice); the truth must still be
+    // given, exactly one kind of it.
+    assertEquals(0.0, net.lossSum(new float[64 * 2], 2, new int[2], null, 0));
+    assertEquals(0.0, net.evaluateBatch(new float[0], 0, new int[0], null, 0, new float[0],
+        new int[0]));
+    try (io.ganglion.train.ParallelGradients parallel =
+        io.ganglion.train.ParallelGradients.of(net, 2)) {
+      assertEquals(0.0, parallel.evaluateBatch(new float[64], 1, new int[1], null, 0,
+          new float[0], new int[0]));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> parallel.evaluateBatch(new float[64], 1, null, null, 0, null, null));
+      assertEquals("exactly one of labels and targets must be given, but neither was",
+          e.getMessage());
+    }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> net.trainStep(new float[64], new int[1], 0));
     assertEquals("count must be at least 1, but was 0", e.getMessage());
