@@ -146,26 +146,26 @@ final class Evaluator {
   }
 
   /**
-   * Whether {@code label} is among the {@code topK} largest of the row, ties ranked by index as
-   * the predicted class is (the first of equal outputs), so that top-1 is the accuracy: tied
-   * outputs, as probabilities that round to 0, do not all count as inside (as Keras's {@code
-   * in_top_k} counts them); rows with an infinite output are misses. For a single output, where
-   * there are only two classes, whether it is the predicted class.
+   * Whether {@code label} is among the {@code topK} highest-ranked classes of the row. The
+   * predicted class ranks first, whatever the outputs (it comes from the same forward pass, before
+   * the probabilities round, so that top-1 is exactly the accuracy); the others rank by output, ties
+   * by index (the first of equal outputs, as the predicted class is). Keras's {@code in_top_k}
+   * counts all of a tie inside and a row with an infinite output as a miss, so that its top-1 can
+   * differ from its accuracy; here it cannot. For a single output, where there are only two
+   * classes, whether it is the predicted class.
    */
   private boolean inTopK(float[] y, int offset, int n, int label, int predicted) {
-    if (n == 1) {
+    if (n == 1 || label == predicted) {
       return topK >= 2 || label == predicted;
     }
-    int larger = 0;
+    float own = y[offset + label];
+    int above = 1; // the predicted class
     for (int j = 0; j < n; j++) {
       float v = y[offset + j];
-      if (!Float.isFinite(v)) {
-        return false; // as in_top_k: a row with a non-finite output is never a hit
-      }
-      if (v > y[offset + label] || v == y[offset + label] && j < label) {
-        larger++;
+      if (j != predicted && (v > own || v == own && j < label)) {
+        above++;
       }
     }
-    return larger < topK;
+    return above < topK;
   }
 }

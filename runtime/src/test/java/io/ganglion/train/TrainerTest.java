@@ -133,7 +133,20 @@ final class TrainerTest {
   }
 
   @Test
-  void topKNeverCountsARowWithANonFiniteOutput() {
+  void topKRanksAnInfiniteOutputAsThePredictedClassDoes() {
+    // Linear outputs (MSE, three classes) of {inf, 1, 2} for x = 1: classify picks class 0.
+    LinearModel model = LinearModel.create(1, 3, Loss.MSE, 1);
+    model.parameters().get(0).copyFrom(new float[] {Float.POSITIVE_INFINITY, 1, 2});
+    Dataset data = Dataset.ofLabels(new float[] {1, 1, 1}, 1, new int[] {0, 1, 2});
+    Evaluation one = Trainer.of(model).topK(1).evaluate(data);
+    assertEquals(1.0 / 3, one.accuracy(), 1e-12);
+    assertEquals(one.accuracy(), one.topKAccuracy(), 1e-12);
+    // Then class 2, then class 1.
+    assertEquals(2.0 / 3, Trainer.of(model).topK(2).evaluate(data).topKAccuracy(), 1e-12);
+  }
+
+  @Test
+  void topKNeverCountsARowWithANaNOutput() {
     LinearModel model = LinearModel.create(1, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
     model.parameters().get(0).copyFrom(new float[] {Float.NaN, 0, 0});
     Evaluation e = Trainer.of(model).topK(2).evaluate(
