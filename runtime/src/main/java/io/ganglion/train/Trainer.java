@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The training loop every model shares, Keras style: each epoch shuffles the samples (seeded),
@@ -58,6 +60,10 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Trainer {
+  /** A top-k metric's name, training's or validation's (which training does not report). */
+  private static final Pattern TOP_K_METRIC =
+      Pattern.compile("(?:val_)?top([1-9][0-9]{0,8})_accuracy");
+
   private final Model model;
   private Optimizer optimizer = Sgd.of(0.01);
   private int batchSize = 32;
@@ -217,8 +223,10 @@ public final class Trainer {
   /**
    * Whether to measure training accuracy during each epoch (metric {@code accuracy}): as Keras
    * reports it, from each batch's own training forward pass (dropout applied, batch statistics),
-   * on the weights before the batch's step. Costs no extra forward pass (except for a model
-   * written by hand, which is classified again); off by default.
+   * on the weights before the batch's step, where the training data has classes (labels, or
+   * targets of a softmax classifier; multi-label binary cross-entropy targets get {@code
+   * val_accuracy} only). Costs no extra forward pass (except for a model written by hand, which is
+   * classified again); off by default.
    */
   public Trainer trainingAccuracy(boolean measure) {
     this.trainingAccuracy = measure;
@@ -1025,30 +1033,53 @@ public final class Trainer {
       return metrics;
     }
 
-    /** What makes training report {@code metric}, when it is one it can report; else "". */
+    /**
+     * What makes training report {@code metric}, when some setting would: the fewest changes
+     * among measuring training accuracy, the top-k and validation data (else "").
+     */
     private String howToReport(String metric) {
-      String base = metric.startsWith("val_") ? metric.substring(4) : metric;
-      String how = metric.equals("accuracy") ? "trainingAccuracy(true)"
-          : base.matches("top[0-9]+_accuracy") ? "topK(" + base.replaceAll("\\D", "") + ")"
-          : null;
-      if (metric.startsWith("val_") && held == null) {
-        how = (how != null ? how + " and " : "") + "validation data or a validation split";
+      boolean measure = trainingAccuracy || metric.equals("accuracy");
+      int k = topK;
+      Matcher top = TOP_K_METRIC.matcher(metric);
+      if (top.matches()) {
+        k = Integer.parseInt(top.group(1));
+        if (model.outputSize() < 2 || k > model.outputSize()) {
+          return "";
+        }
       }
-      return how == null ? "" : "; it is reported with " + how;
+      // A validation split holds data of the training data's kind.
+      Dataset validation = held != null ? held : metric.startsWith("val_") ? train : null;
+      if (!reportable(measure, k, validation).contains(metric)) {
+        return "";
+      }
+      List<String> changes = new ArrayList<>();
+      if (measure != trainingAccuracy) {
+        changes.add("trainingAccuracy(true)");
+      }
+      if (k != topK) {
+        changes.add("topK(" + k + ")");
+      }
+      if (validation != held) {
+        changes.add("validation data or a validation split");
+      }
+      return "; it is reported with " + String.join(" and ", changes);
     }
 
-    /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
-    private void checkMonitors() {
+    /**
+     * The metrics that training reports when it measures training accuracy or not, with top-k
+     * {@code k} (0 for none) and the {@code validation} data (null for none).
+     */
+    private List<String> reportable(boolean measure, int k, Dataset validation) {
       List<String> reported = new ArrayList<>(List.of("loss"));
-      if (predicted != null) {
+      if (measure && Evaluator.reportsClasses(model, train)) {
         reported.add("accuracy");
       }
-      if (held != null) {
+      if (validation != null) {
         reported.add("val_loss");
-        if (Evaluator.reportsClasses(model, held)) {
+        if (Evaluator.reportsClasses(model, validation)) {
           reported.add("val_accuracy");
-          if (topK > 0) {
-            reported.add("val_top" + topK + "_accuracy");
+          if (k > 0) {
+            reported.add("val_top" + k + "_accuracy");
           }
         } else {
           if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
@@ -1059,6 +1090,12 @@ public final class Trainer {
         }
       }
       reported.add("lr");
+      return reported;
+    }
+
+    /** Fails before the first epoch if early stopping or the schedule watch a missing metric. */
+    private void checkMonitors() {
+      List<String> reported = reportable(trainingAccuracy, topK, held);
       if (keepBestMonitor != null && !reported.contains(keepBestMonitor)) {
         throw new IllegalStateException("keepBest must watch a metric that training reports "
             + reported + ", but was '" + keepBestMonitor + "'" + howToReport(keepBestMonitor));

@@ -618,6 +618,38 @@ final class TrainerTest {
   }
 
   @Test
+  void aHintNamesOnlySettingsThatWouldReportTheMetric() {
+    // Both settings a validation top-k needs.
+    IllegalStateException s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(softmax(1)).verbose(0)
+            .earlyStopping(EarlyStopping.monitor("val_top3_accuracy")).fit(BLOBS));
+    assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
+        + " 'val_top3_accuracy'; it is reported with topK(3) and validation data or a validation"
+        + " split", s.getMessage());
+    // Training never reports top-k, a net of 3 classes no top-4, and no setting a misspelling.
+    for (String metric : List.of("top2_accuracy", "val_top4_accuracy", "val_acc", "acc")) {
+      s = assertThrows(IllegalStateException.class,
+          () -> Trainer.of(softmax(1)).verbose(0)
+              .earlyStopping(EarlyStopping.monitor(metric)).fit(BLOBS));
+      assertEquals("early stopping must monitor a metric that training reports [loss, lr], but"
+          + " was '" + metric + "'", s.getMessage());
+    }
+    // Values have no accuracy: not even training accuracy would report one.
+    Dataset values = Dataset.ofTargets(new float[] {0, 1, 2, 3}, 1, new float[] {0, 1, 2, 3}, 1);
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(LinearModel.create(1, 1, Loss.MSE, 1)).verbose(0)
+            .earlyStopping(EarlyStopping.monitor("accuracy")).fit(values));
+    assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
+        + " 'accuracy'", s.getMessage());
+    s = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(LinearModel.create(1, 1, Loss.MSE, 1)).verbose(0)
+            .earlyStopping(EarlyStopping.monitor("val_mae")).fit(values));
+    assertEquals("early stopping must monitor a metric that training reports [loss, lr], but was"
+        + " 'val_mae'; it is reported with validation data or a validation split",
+        s.getMessage());
+  }
+
+  @Test
   void badLabelsAndValuesAreRejectedBeforeTheFirstStep() {
     float[] x = BLOBS.features().clone();
     int[] y = BLOBS.labels().clone();
