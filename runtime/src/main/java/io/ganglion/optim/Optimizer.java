@@ -244,12 +244,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       // slots start over at their initial values.
       bind(parameters);
       for (int s = 0; s < slots.length; s++) {
-        float init = initialValue(s);
-        for (float[][] rows : slots[s]) {
-          for (float[] row : rows) {
-            Arrays.fill(row, init);
-          }
-        }
+        fillSlot(s);
       }
       this.steps = 0;
       this.learningRate = rate;
@@ -326,17 +321,24 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     slotNames = Collections.unmodifiableList(new ArrayList<>(slotNamesForConfiguration()));
     slots = new float[slotNames.size()][bound.length][][];
     for (int s = 0; s < slots.length; s++) {
-      float init = initialValue(s);
       for (int k = 0; k < bound.length; k++) {
         float[][] data = bound[k].data();
         float[][] rows = new float[data.length][];
         for (int r = 0; r < rows.length; r++) {
           rows[r] = new float[data[r].length];
-          if (init != 0f) {
-            Arrays.fill(rows[r], init);
-          }
         }
         slots[s][k] = rows;
+      }
+      fillSlot(s);
+    }
+  }
+
+  /** Sets every row of slot {@code s} of the bound parameters to the slot's initial value. */
+  private void fillSlot(int s) {
+    float init = initialValue(s);
+    for (float[][] rows : slots[s]) {
+      for (float[] row : rows) {
+        Arrays.fill(row, init);
       }
     }
   }
