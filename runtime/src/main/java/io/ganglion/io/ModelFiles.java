@@ -108,18 +108,31 @@ public final class ModelFiles {
   }
 
   /**
-   * Checks that the values read from tensor {@code name} of {@code file} (stored as {@code
-   * stored}) are finite, as weights and batch statistics must be: a NaN or infinite value in a
-   * file is damage or a diverged run, and loading it would make every prediction NaN.
+   * Checks the values read from tensor {@code name} of {@code file} (stored as {@code stored}) as
+   * weights and batch statistics must be: finite (a NaN or infinite value in a file is damage or a
+   * diverged run, and loading it would make every prediction NaN), a running variance ({@code
+   * .running_var}) not negative (its square root would be NaN), and a batch counter ({@code
+   * .num_batches_tracked}) a count: a whole number, not negative.
    */
   public static void checkFinite(Path file, String name, DType stored, float[] values)
       throws ModelFormatException {
+    boolean variance = name.endsWith(".running_var");
+    boolean counter = name.endsWith(COUNTER);
     for (int i = 0; i < values.length; i++) {
-      if (!Float.isFinite(values[i])) {
+      float v = values[i];
+      if (!Float.isFinite(v)) {
         throw new ModelFormatException(file, name, "values must be finite, but value " + i
-            + " was " + values[i] + (stored == DType.F64 && !Float.isNaN(values[i])
+            + " was " + v + (stored == DType.F64 && !Float.isNaN(v)
                 ? " (this F64 value is beyond float's range)" : "")
             + "; was the file written by a run that diverged?");
+      }
+      if (variance && v < 0) {
+        throw new ModelFormatException(file, name, "a running variance must not be negative,"
+            + " but value " + i + " was " + v + "; every prediction would be NaN");
+      }
+      if (counter && (v < 0 || v != Math.rint(v))) {
+        throw new ModelFormatException(file, name, "a batch counter must be a whole number, not"
+            + " negative, but was " + v);
       }
     }
   }

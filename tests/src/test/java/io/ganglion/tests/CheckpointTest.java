@@ -110,6 +110,70 @@ class CheckpointTest {
     assertEquals(6, history.epochs());
   }
 
+  /**
+   * Batch statistics that no run writes (a negative running variance makes every prediction NaN;
+   * a batch counter is a count) are refused by load and by resume alike, changing nothing.
+   */
+  @Test
+  void impossibleBatchStatisticsAreRefusedLeavingTheModelAsItWas() throws Exception {
+    Path checkpoint = dir.resolve("stats.ckpt.safetensors");
+    EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
+    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
+        1).epochs(1).checkpoint(checkpoint).fit(DATA);
+    Path weights = dir.resolve("stats.safetensors");
+    new Net_Networks_BlobsRegularized(7).save(weights);
+    String[][] cases = {
+        {"norm.running_var", "-1", "a running variance must not be negative, but value 0 was -1.0;"
+            + " every prediction would be NaN"},
+        {"best.norm.running_var", "-0.5", "a running variance must not be negative, but value 0"
+            + " was -0.5; every prediction would be NaN"},
+        {"norm.num_batches_tracked", "-5", "a batch counter must be a whole number, not negative,"
+            + " but was -5.0"},
+        {"norm.num_batches_tracked", "2.5", "a batch counter must be a whole number, not negative,"
+            + " but was 2.5"}};
+    for (String[] c : cases) {
+      for (Path file : List.of(weights, checkpoint)) {
+        SafeTensors written = SafeTensors.read(file);
+        if (written.tensors().stream().noneMatch(t -> t.name().equals(c[0]))) {
+          continue; // best.* is a checkpoint's only
+        }
+        List<Tensor> tensors = new ArrayList<>();
+        for (Tensor t : written.tensors()) {
+          if (t.name().equals(c[0])) {
+            double[] values = new double[t.size()];
+            for (int i = 0; i < values.length; i++) {
+              values[i] = t.get(i);
+            }
+            values[0] = Double.parseDouble(c[1]);
+            t = Tensor.ofDoubles(t.name(), t.shape(), values);
+          }
+          tensors.add(t);
+        }
+        Path bad = dir.resolve("bad.safetensors");
+        SafeTensors.of(written.metadata(), tensors).write(bad);
+        Model fresh = new Net_Networks_BlobsRegularized(9);
+        List<float[]> before = new ArrayList<>();
+        for (Parameter p : io.ganglion.io.ModelFiles.state(fresh)) {
+          before.add(p.toArray());
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+            () -> {
+              if (file == weights) {
+                fresh.load(bad);
+              } else {
+                configure(Trainer.of(fresh), Sgd.of(0.1, 0.9), null, stopping, 1)
+                    .resumeFrom(bad);
+              }
+            });
+        assertEquals(bad + ": tensor '" + c[0] + "': " + c[2], e.getMessage());
+        List<Parameter> after = io.ganglion.io.ModelFiles.state(fresh);
+        for (int k = 0; k < after.size(); k++) {
+          assertArrayEquals(before.get(k), after.get(k).toArray(), after.get(k).name());
+        }
+      }
+    }
+  }
+
   /** A random state that setRandomState would refuse fails the read, before anything changes. */
   @Test
   void aCheckpointWithANegativeRandomStateIsRefusedLeavingTheModelAsItWas() throws Exception {
