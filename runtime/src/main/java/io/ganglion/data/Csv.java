@@ -168,8 +168,8 @@ public final class Csv {
         if (lineNumber == 1 && line.startsWith("\uFEFF")) {
           line = line.substring(1); // a UTF-8 byte order mark
         }
-        if (line.isBlank()) {
-          continue;
+        if (line.isBlank() && line.indexOf(delimiter) < 0) {
+          continue; // a blank line; a line of empty fields (tabs, say) is a record, as in pandas
         }
         List<String> fields = split(line, file, lineNumber, names);
         if (columns < 0) {

@@ -171,6 +171,12 @@ public final class Dataset {
       }
     }
     int n = indexes.length;
+    int perSample = Math.max(featureSize, labels != null ? 0 : targetSize);
+    if ((long) n * perSample > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a subset of " + n + " samples x " + perSample + " "
+          + (perSample == featureSize ? "features" : "targets") + " must fit in a Java array (at"
+          + " most " + (Integer.MAX_VALUE - 8) + " values), but would be " + (long) n * perSample);
+    }
     float[] x = new float[n * featureSize];
     int[] y = labels != null ? new int[n] : null;
     float[] t = labels != null ? null : new float[n * targetSize];

@@ -107,6 +107,9 @@ public final class Idx {
    */
   private static final long INITIAL_VALUES = 1 << 26;
 
+  /** Labels are below 2^24, the integers that a float holds exactly. */
+  private static final float MAX_LABEL = 1 << 24;
+
   private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
     int[] magic = new int[4];
     for (int i = 0; i < 4; i++) {
@@ -222,9 +225,12 @@ public final class Idx {
     int[] classes = new int[y.records()];
     for (int i = 0; i < classes.length; i++) {
       float v = y.values()[i];
-      if (!(v >= 0 && v < Integer.MAX_VALUE && v == Math.rint(v))) {
+      // Values are read as floats, exact for integers up to 2^24 only: a larger int32 label
+      // would arrive rounded to another class.
+      if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
         throw new IOException(labels + ": label of record " + i
-            + " must be a non-negative integer below " + Integer.MAX_VALUE + ", but was " + v);
+            + " must be a non-negative integer below " + (int) MAX_LABEL
+            + " (2^24: larger ones read rounded), but was " + v);
       }
       classes[i] = (int) v;
     }

@@ -42,6 +42,18 @@ final class CsvTest {
   }
 
   @Test
+  void aLineOfEmptyTabSeparatedFieldsIsARecordNotABlankLine() throws IOException {
+    Path file = write("a\tb\ty\n1\t2\t0\n  \n\t\t\n3\t4\t1\n");
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().delimiter('\t').labelColumn("y").read(file));
+    assertEquals(file + ": line 4, column 'a' (0) must be a finite decimal number, but was ''",
+        e.getMessage());
+    // A line of spaces alone is blank, with tabs as with commas.
+    Path spaces = write("a\tb\ty\n1\t2\t0\n  \n3\t4\t1\n");
+    assertEquals(2, Csv.reader().delimiter('\t').labelColumn("y").read(spaces).size());
+  }
+
+  @Test
   void readsFilesWithoutHeaderByColumnIndex() throws IOException {
     Dataset data = Csv.reader().header(false).labelColumn(0).read(write("1,0.5\n0,0.25\n"));
     assertArrayEquals(new int[] {1, 0}, data.labels());

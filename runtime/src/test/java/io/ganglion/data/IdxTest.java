@@ -222,8 +222,20 @@ final class IdxTest {
     Path bigLabels = write("big", idx(0x0D, new int[] {3}, big.array()), false);
     IOException label = assertThrows(IOException.class,
         () -> Idx.dataset(write("images", images(), false), bigLabels));
-    assertEquals(bigLabels + ": label of record 1 must be a non-negative integer below "
-        + Integer.MAX_VALUE + ", but was 3.0E9", label.getMessage());
+    assertEquals(bigLabels + ": label of record 1 must be a non-negative integer below 16777216"
+        + " (2^24: larger ones read rounded), but was 3.0E9", label.getMessage());
+    // An int label of 2^24 + 1 read as a float is 2^24, another class: refused, not changed.
+    java.nio.ByteBuffer ints = java.nio.ByteBuffer.allocate(3 * 4);
+    ints.putInt(0).putInt(16_777_217).putInt(2);
+    Path intLabels = write("ints", idx(0x0C, new int[] {3}, ints.array()), false);
+    label = assertThrows(IOException.class,
+        () -> Idx.dataset(write("images", images(), false), intLabels));
+    assertEquals(intLabels + ": label of record 1 must be a non-negative integer below 16777216"
+        + " (2^24: larger ones read rounded), but was 1.6777216E7", label.getMessage());
+    ints.clear();
+    ints.putInt(0).putInt(16_777_215).putInt(2);
+    assertEquals(16_777_215, Idx.dataset(write("images", images(), false),
+        write("ints", idx(0x0C, new int[] {3}, ints.array()), false)).labels()[1]);
     // Images of no values each.
     Path empty = write("empty", idx(0x08, new int[] {3, 0, 28}, new byte[0]), false);
     IOException none = assertThrows(IOException.class, () -> Idx.dataset(empty, labels));

@@ -129,6 +129,15 @@ class ArgumentChecksTest {
     assertEquals("one-hot rows of 65536 samples x 65537 classes must fit in a Java array (at most"
             + " 2147483639 values), but would be 4295032832",
         message(IllegalArgumentException.class, () -> Dataset.oneHot(new int[65536], 65537)));
+    // A resample with repeats can be larger than its data set (here 30,000 x 100,000 values).
+    Dataset wide = Dataset.ofLabels(new float[100_000], 100_000, new int[1]);
+    assertEquals("a subset of 30000 samples x 100000 features must fit in a Java array (at most"
+            + " 2147483639 values), but would be 3000000000",
+        message(IllegalArgumentException.class, () -> wide.subset(new int[30_000])));
+    Dataset tall = Dataset.ofTargets(new float[1], 1, new float[100_000], 100_000);
+    assertEquals("a subset of 30000 samples x 100000 targets must fit in a Java array (at most"
+            + " 2147483639 values), but would be 3000000000",
+        message(IllegalArgumentException.class, () -> tall.subset(new int[30_000])));
     assertEquals("targets must hold 65536 values per sample (4587520000), but held 5",
         message(IllegalArgumentException.class,
             () -> Dataset.ofTargets(new float[70000], 1, new float[5], 65536)));
