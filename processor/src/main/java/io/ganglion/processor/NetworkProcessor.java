@@ -80,10 +80,12 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   private boolean summaryOption;
   private boolean vectorOption = true;
+  private CountingMessager messager;
 
   @Override
   public synchronized void init(ProcessingEnvironment env) {
     super.init(env);
+    messager = new CountingMessager(env.getMessager());
     summaryOption = booleanOption(SUMMARY_OPTION, false);
     vectorOption = booleanOption(VECTOR_OPTION, true);
   }
@@ -105,7 +107,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     if (value.equalsIgnoreCase("false")) {
       return false;
     }
-    processingEnv.getMessager().printMessage(
+    messager.printMessage(
         Diagnostic.Kind.WARNING, Messages.badOption(key, value, absent));
     return absent;
   }
@@ -114,7 +116,7 @@ public final class NetworkProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     NetworkValidator validator =
         new NetworkValidator(
-            processingEnv.getMessager(),
+            messager,
             processingEnv.getElementUtils(),
             processingEnv.getTypeUtils());
     Map<String, TypeElement> todo = new LinkedHashMap<>();
@@ -132,7 +134,7 @@ public final class NetworkProcessor extends AbstractProcessor {
           TypeElement type = (TypeElement) element;
           todo.put(type.getQualifiedName().toString(), type);
         } else {
-          processingEnv.getMessager().printMessage(
+          messager.printMessage(
               Diagnostic.Kind.ERROR,
               Messages.notAClass(element.getSimpleName().toString(), "not a type"),
               element);
@@ -153,12 +155,29 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
+    int errorsBefore = messager.errors();
     for (Map.Entry<String, TypeElement> entry : todo.entrySet()) {
       processOne(validator, entry.getValue());
     }
     if (round.processingOver()) {
       // What is still unresolved now never appeared: javac reports it itself ("cannot find
       // symbol", on the very value or type), which is the one error such a class gets.
+      deferred.clear();
+    } else if (messager.errors() > errorsBefore) {
+      // No round follows but the last, whose files javac does not compile: a class waiting
+      // (say for Net_Encoder.OUTPUTS of a network with errors) gets its stand-in now, so that
+      // uses of its Net_ class add no errors. Its own mistakes show once the others are fixed.
+      for (String name : deferred.keySet()) {
+        TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+        try {
+          writeStandIn(type, new NetworkValidator(CountingMessager.silent(),
+              processingEnv.getElementUtils(), processingEnv.getTypeUtils())
+              .checkExtendable(type));
+        } catch (IOException | RuntimeException | Error e) {
+          messager.printMessage(
+              Diagnostic.Kind.ERROR, Messages.internalError(name, e), type);
+        }
+      }
       deferred.clear();
     }
     return false;
@@ -211,13 +230,13 @@ public final class NetworkProcessor extends AbstractProcessor {
         return;
       }
       if (summaryOption) {
-        processingEnv.getMessager().printMessage(
+        messager.printMessage(
             Diagnostic.Kind.NOTE,
             Messages.summaryNote(generated, Summary.of(model.get())),
             type);
       }
     } catch (IOException | RuntimeException | Error e) {
-      processingEnv.getMessager().printMessage(
+      messager.printMessage(
           Diagnostic.Kind.ERROR, Messages.internalError(type.getQualifiedName().toString(), e),
           type);
       try {
@@ -242,7 +261,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     } catch (FilerException e) {
       String name = file.packageName().isEmpty() ? file.typeSpec().name()
           : file.packageName() + "." + file.typeSpec().name();
-      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+      messager.printMessage(Diagnostic.Kind.ERROR,
           Messages.generatedNameTaken(type.getSimpleName().toString(), name,
               generatedEarlier(name)),
           type);

@@ -78,6 +78,21 @@ final class NetworkValidator {
     return extendable;
   }
 
+  /**
+   * Whether a class could extend {@code type}, as {@link #extendable()} tells after validating it,
+   * without walking its layers (which may use values that are not there yet). Reports what it
+   * finds: give this validator a silent messager for the verdict alone.
+   */
+  boolean checkExtendable(TypeElement type) {
+    failed = false;
+    String generated = generatedName(ClassName.get(type)).simpleName();
+    if (!checkClass(type, type.getSimpleName().toString(), generated)) {
+      return false;
+    }
+    checkMethods(type, generated);
+    return !failed;
+  }
+
   /** The name of a type that is not there (yet), if the last validation met one. */
   Optional<String> unresolvedType() {
     return Optional.ofNullable(unresolvedType);

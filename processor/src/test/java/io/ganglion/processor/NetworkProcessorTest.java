@@ -368,6 +368,36 @@ class NetworkProcessorTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /**
+   * A network waiting for a size that the stand-in of a network with errors lacks: javac runs no
+   * more rounds after an error, so it gets a stand-in too, and uses of its class add no errors.
+   */
+  @Test
+  void aNetworkWaitingOnANetworkWithErrorsGetsAStandInInTheSameRound() {
+    JavaFileObject nets =
+        source("Nets",
+            "@Network(inputs = 8, loss = Loss.MSE)",
+            "abstract class Encoder {",
+            "  @Dense(units = 0) Layer hidden;",
+            "  @Dense(units = 3, activation = Activation.TANH) Layer code;",
+            "}",
+            "@Network(inputs = Net_Encoder.OUTPUTS, loss = Loss.MSE)",
+            "abstract class Decoder {",
+            "  @Dense(units = Net_Encoder.INPUTS) Layer out;",
+            "}");
+    JavaFileObject use =
+        source("Use",
+            "class Use {",
+            "  Net_Encoder encoder;",
+            "  Decoder decoder = new Net_Decoder(1);",
+            "  Net_Decoder make() { return new Net_Decoder(2); }",
+            "}");
+    Compilation compilation = compile(nets, use);
+    assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall] hidden:");
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadWarningCount(0);
+  }
+
   @Test
   void unresolvedConstant_reportedOnceByJavacWhenItNeverAppears() {
     JavaFileObject foo =
