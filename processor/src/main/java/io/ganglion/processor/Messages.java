@@ -163,6 +163,20 @@ final class Messages {
         + " has no @Network; annotate " + owner + " with @Network(inputs = ..., loss = ...)";
   }
 
+  static String layerInSuperclass(
+      String layer, String annotation, String owner, String network) {
+    return tag("LayerOutsideNetwork") + layer + ": @" + annotation
+        + " must be on a field of a @Network class, but " + owner + " is a superclass of the"
+        + " @Network class " + network + ", whose layers are its own fields only (they are not"
+        + " inherited); move " + layer + " into " + network;
+  }
+
+  static String layerOutsideClass(String layer, String annotation, String owner, String what) {
+    return tag("LayerOutsideNetwork") + layer + ": @" + annotation
+        + " must be on a field of a @Network class, but " + owner + " is " + what
+        + "; declare the layer as a Layer field of an abstract @Network class";
+  }
+
   static String layerOnEnumConstant(String layer, String annotation, String owner) {
     return tag("LayerOutsideNetwork") + layer + ": @" + annotation
         + " must be on a field of a @Network class, but " + layer + " is a constant of the enum "

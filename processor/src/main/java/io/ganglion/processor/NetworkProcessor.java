@@ -151,7 +151,7 @@ public final class NetworkProcessor extends AbstractProcessor {
     for (Element element : layerFields) {
       if (element.getKind() == ElementKind.FIELD
           || element.getKind() == ElementKind.ENUM_CONSTANT) {
-        validator.checkOrphanLayer((VariableElement) element);
+        validator.checkOrphanLayer((VariableElement) element, todo.values());
       }
     }
     deferred.clear();

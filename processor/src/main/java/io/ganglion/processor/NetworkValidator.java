@@ -6,6 +6,7 @@ import io.ganglion.Activation;
 import io.ganglion.Init;
 import io.ganglion.Loss;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -232,13 +233,13 @@ final class NetworkValidator {
 
     LayerModel last = layers.get(layers.size() - 1);
     VariableElement lastField = fields.get(fields.size() - 1);
-    if (last.kind() != LayerModel.Kind.DENSE) {
-      int output = -1;
-      for (int k = 0; k < layers.size(); k++) {
-        if (layers.get(k).kind() == LayerModel.Kind.DENSE) {
-          output = k;
-        }
+    int output = -1;
+    for (int k = 0; k < layers.size(); k++) {
+      if (layers.get(k).kind() == LayerModel.Kind.DENSE) {
+        output = k;
       }
+    }
+    if (last.kind() != LayerModel.Kind.DENSE) {
       if (output >= 0) {
         LayerModel after = layers.get(output + 1);
         VariableElement afterField = fields.get(output + 1);
@@ -247,18 +248,25 @@ final class NetworkValidator {
       } else {
         error(Messages.outputNotDense(name, last.name(), last.kind().display), lastField,
             layerAnnotations(lastField).get(0), null);
+        return Optional.empty();
       }
-      return Optional.empty();
     }
-    AnnotationMirror lastMirror = layerAnnotations(lastField).get(0);
-    AnnotationValue lastActivation = explicitValue(lastMirror, "activation");
-    checkLoss(loss, last, lastField, lastMirror, lastActivation, sizesValid);
-    if (sizesValid && declaredOutputs != 0 && declaredOutputs != last.units()) {
+    // The output layer's own checks, also when a layer after it is an error: they depend on its
+    // units and activation only, not on the sizes flowing into it.
+    LayerModel out = layers.get(output);
+    VariableElement outField = fields.get(output);
+    AnnotationMirror outMirror = layerAnnotations(outField).get(0);
+    boolean unitsValid = intValue(outMirror, "units", 0) >= 1;
+    checkLoss(loss, out, outField, outMirror, explicitValue(outMirror, "activation"), unitsValid);
+    if (unitsValid && declaredOutputs != 0 && declaredOutputs != out.units()) {
       error(
-          Messages.outputsMismatch(name, declaredOutputs, last.name(), last.units()),
+          Messages.outputsMismatch(name, declaredOutputs, out.name(), out.units()),
           type,
           network,
           explicitValue(network, "outputs"));
+    }
+    if (out != last) {
+      return Optional.empty();
     }
     long total = 0;
     for (LayerModel layer : layers) {
@@ -335,11 +343,13 @@ final class NetworkValidator {
           error(Messages.needsImage(layerName, "Flatten", shownIn, flow, walk.flattenedBy), field,
               mirror, null);
         }
-        if (walk.flattenedBy == null) {
+        // A flatten of a vector made no image a vector: an image layer after it repeats the
+        // flatten's mistake (the input is a vector), so it reports none of its own.
+        if (in.image() && walk.flattenedBy == null) {
           walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
-        walk.kindKnown = true;
+        walk.kindKnown = in.image();
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }
@@ -570,18 +580,36 @@ final class NetworkValidator {
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */
-  void checkOrphanLayer(VariableElement field) {
+  void checkOrphanLayer(VariableElement field, Collection<TypeElement> networks) {
     Element owner = field.getEnclosingElement();
     if (mirror(owner, NETWORK) != null) {
       return;
     }
+    String layer = field.getSimpleName().toString();
+    String ownerName = owner.getSimpleName().toString();
+    String kind = owner.getKind().name();
+    String what = kind.equals("RECORD") ? "a record"
+        : kind.equals("INTERFACE") ? "an interface"
+        : kind.equals("ANNOTATION_TYPE") ? "an annotation type" : null;
+    TypeElement subclass = null;
+    if (what == null && owner.getKind() == ElementKind.CLASS) {
+      for (TypeElement network : networks) {
+        if (!network.equals(owner) && types.isSubtype(types.erasure(network.asType()),
+            types.erasure(owner.asType()))) {
+          subclass = network;
+          break;
+        }
+      }
+    }
     for (AnnotationMirror annotation : layerAnnotations(field)) {
-      String layer = field.getSimpleName().toString();
-      String ownerName = owner.getSimpleName().toString();
+      String annotationName = simpleName(annotation);
       error(
           field.getKind() == ElementKind.ENUM_CONSTANT
-              ? Messages.layerOnEnumConstant(layer, simpleName(annotation), ownerName)
-              : Messages.layerOutsideNetwork(layer, simpleName(annotation), ownerName),
+              ? Messages.layerOnEnumConstant(layer, annotationName, ownerName)
+              : what != null ? Messages.layerOutsideClass(layer, annotationName, ownerName, what)
+              : subclass != null ? Messages.layerInSuperclass(layer, annotationName, ownerName,
+                  subclass.getSimpleName().toString())
+              : Messages.layerOutsideNetwork(layer, annotationName, ownerName),
           field,
           annotation,
           null);
@@ -872,7 +900,7 @@ final class NetworkValidator {
       VariableElement field,
       AnnotationMirror mirror,
       AnnotationValue activationValue,
-      boolean sizesValid) {
+      boolean unitsValid) {
     Activation activation = last.activation();
     switch (loss) {
       case SOFTMAX_CROSS_ENTROPY:
@@ -886,7 +914,7 @@ final class NetworkValidator {
               Messages.outputActivation(last.name(), activation.name(), loss.name()),
               field, mirror, activationValue);
         }
-        if (sizesValid && last.units() < 2) {
+        if (unitsValid && last.units() < 2) {
           error(Messages.tooFewClasses(last.name(), last.units()), field, mirror,
               explicitValue(mirror, "units"));
         }

@@ -217,6 +217,25 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void imageLayersAfterAFlattenOverAVectorRepeatNothing() {
+    // The flatten's error says it all (the input is a vector); the conv after it said "move conv
+    // before flat, which made the image a vector", which flat had not.
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Conv2d(filters = 2, kernel = 3) Layer conv;",
+            "  @MaxPool2d(size = 2) Layer pool;",
+            "  @Dense(units = 2) Layer out;",
+            "}"),
+        "[Network/NeedsImage] flat: Flatten must take an image (channels x height x width), but"
+            + " its input was a vector of 10 (input gives 10); remove it if the input is meant"
+            + " to be a vector, or declare @Network(input = {channels, height, width}) for images",
+        "@Flatten");
+  }
+
+  @Test
   void anImageLayerAfterTheFlattenIsToBeMovedBeforeIt() {
     assertOnlyError(
         source("Foo",
@@ -431,6 +450,50 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/AfterOutput] drop: Dropout must not follow the output layer out, but did;",
         "@Dropout");
+  }
+
+  /** A layer after the output layer hides none of the output layer's own errors. */
+  @Test
+  void afterOutputAndTheOutputLayersOwnErrors() {
+    JavaFileObject file =
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.SOFTMAX_CROSS_ENTROPY, outputs = 3)",
+            "abstract class Foo {",
+            "  @Dense(units = 4, activation = Activation.RELU) Layer h;",
+            "  @Dense(units = 1, activation = Activation.SIGMOID) Layer out;",
+            "  @Dropout(rate = 0.1) Layer after;",
+            "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorContaining("[Network/AfterOutput] after:")
+        .inFile(file).onLineContaining("@Dropout");
+    assertThat(compilation).hadErrorContaining("[Network/LossNeedsLogits] out:")
+        .inFile(file).onLineContaining("units = 1");
+    assertThat(compilation).hadErrorContaining("[Network/TooFewClasses] out:")
+        .inFile(file).onLineContaining("units = 1");
+    assertThat(compilation).hadErrorContaining("[Network/OutputsMismatch] Foo:")
+        .inFile(file).onLineContaining("outputs = 3");
+    assertThat(compilation).hadErrorCount(4);
+  }
+
+  /** A mistake in the sizes before the output layer hides none of the output layer's checks. */
+  @Test
+  void anEarlierSizeMistakeLeavesTheOutputChecks() {
+    JavaFileObject file =
+        source("Foo",
+            "@Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY, outputs = 4)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 2, kernel = 3, stride = 0) Layer c;",
+            "  @Flatten Layer f;",
+            "  @Dense(units = 1) Layer out;",
+            "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorContaining("[Network/NotPositive] c:")
+        .inFile(file).onLineContaining("stride = 0");
+    assertThat(compilation).hadErrorContaining("[Network/TooFewClasses] out:")
+        .inFile(file).onLineContaining("units = 1");
+    assertThat(compilation).hadErrorContaining("[Network/OutputsMismatch] Foo:")
+        .inFile(file).onLineContaining("outputs = 4");
+    assertThat(compilation).hadErrorCount(3);
   }
 
   @Test

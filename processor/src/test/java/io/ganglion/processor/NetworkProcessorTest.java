@@ -66,9 +66,14 @@ class NetworkProcessorTest {
             + " SOFTMAX_CROSS_ENTROPY, but was SIGMOID")
         .inFile(foo)
         .onLineContaining("Layer logits");
-    // outputs = 7 against 10 units is not checked once a size upstream is invalid: it could be
-    // a consequence, and the user fixes the sizes first.
-    assertThat(compilation).hadErrorCount(7);
+    // outputs = 7 against the 10 units written on logits: a mistake of its own, which no size
+    // upstream can cause.
+    assertThat(compilation)
+        .hadErrorContaining("[Network/OutputsMismatch] Foo: outputs must equal the units of the"
+            + " last layer logits, but")
+        .inFile(foo)
+        .onLineContaining("outputs = 7");
+    assertThat(compilation).hadErrorCount(8);
   }
 
   @Test

@@ -492,6 +492,34 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void aLayerInTheSuperclassOfANetworkIsToBeMovedIntoIt() {
+    // Annotating Base with @Network, as the plain message said, gives NetworkSuperclass instead.
+    assertOnlyError(
+        source("Foo",
+            "abstract class Base {",
+            "  @Dense(units = 3) Layer hidden;",
+            "}",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 2) Layer out;",
+            "}"),
+        "[Network/LayerOutsideNetwork] hidden: @Dense must be on a field of a @Network class, but"
+            + " Base is a superclass of the @Network class Foo, whose layers are its own fields"
+            + " only (they are not inherited); move hidden into Foo",
+        "@Dense(units = 3) Layer hidden;");
+  }
+
+  @Test
+  void aLayerOnARecordComponentIsReported() {
+    assertOnlyError(
+        source("Foo",
+            "record Foo(@Dense(units = 3) Layer out) {}"),
+        "[Network/LayerOutsideNetwork] out: @Dense must be on a field of a @Network class, but"
+            + " Foo is a record; declare the layer as a Layer field of an abstract @Network class",
+        "record Foo");
+  }
+
+  @Test
   void nameCollision() {
     assertOnlyError(
         source("Foo",
