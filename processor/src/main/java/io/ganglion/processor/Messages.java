@@ -247,6 +247,11 @@ final class Messages {
         + " at least 1, but was {" + actual + "}; " + hint;
   }
 
+  static String poolStrideNegative(String layer, int value, String flow) {
+    return tag("NotPositive") + layer + ": stride must be at least 1, or 0 for the pool's size,"
+        + " but was " + value + " (" + flow + "); set it to a positive size, or leave it out";
+  }
+
   static String notPositive(String layer, String what, int value, String flow) {
     return tag("NotPositive") + layer + ": " + what + " must be at least 1, but was " + value
         + " (" + flow + "); set it to a positive size";

@@ -543,7 +543,7 @@ final class NetworkValidator {
     int stride = intValue(pool, "stride", 0);
     boolean valid = positive(layerName, field, pool, "size", size, flow);
     if (stride < 0) {
-      error(Messages.notPositive(layerName, "stride", stride, flow), field, pool,
+      error(Messages.poolStrideNegative(layerName, stride, flow), field, pool,
           explicitValue(pool, "stride"));
       valid = false;
     }

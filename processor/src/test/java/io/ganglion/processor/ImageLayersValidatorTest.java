@@ -167,6 +167,22 @@ class ImageLayersValidatorTest {
             + " 1x28x28); set it to a positive size",
         "stride = 0");
   }
+  @Test
+  void aNegativePoolStrideNamesZeroAsAllowed() {
+    // 0, the default, means strides of the pool's size.
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 2, stride = -2) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/NotPositive] pool: stride must be at least 1, or 0 for the pool's size, but was"
+            + " -2 (input gives 1x8x8); set it to a positive size, or leave it out",
+        "stride = -2");
+  }
+
 
   @Test
   void needsImage() {
