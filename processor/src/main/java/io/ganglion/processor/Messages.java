@@ -196,10 +196,11 @@ final class Messages {
         + flow + "); set units to the number of outputs the layer should have";
   }
 
-  static String tooLarge(String subject, String what, long actual, String flow) {
+  static String tooLarge(
+      String subject, String what, long actual, String flow, String remedy) {
     return tag("TooLarge") + subject + ": " + what + " must be at most "
         + grouped(Integer.MAX_VALUE) + " (Java arrays are indexed by int), but was "
-        + grouped(actual) + " (" + flow + "); use fewer units or inputs";
+        + grouped(actual) + " (" + flow + "); " + remedy;
   }
 
   static String softmaxNotLast(String layer, String next) {

@@ -143,7 +143,7 @@ final class NetworkValidator {
         walk.known = true;
         if (walk.shape.size() > Integer.MAX_VALUE) {
           error(Messages.tooLarge(name, "the input size", walk.shape.size(), "input gives "
-              + walk.shape), type, network, inputValue);
+              + walk.shape, "use a smaller input"), type, network, inputValue);
           walk.known = false;
           walk.shape = Shape.image(1, 1, 1);
         }
@@ -274,7 +274,8 @@ final class NetworkValidator {
     }
     if (sizesValid && total > Integer.MAX_VALUE) {
       error(
-          Messages.tooLarge(name, "the parameter count", total, "all layers together"),
+          Messages.tooLarge(name, "the parameter count", total, "all layers together",
+              "use fewer or smaller layers"),
           type,
           network,
           null);
@@ -418,7 +419,7 @@ final class NetworkValidator {
     if (weights > Integer.MAX_VALUE) {
       error(
           Messages.tooLarge(layerName, "its weight count", weights,
-              flowing + " inputs x " + units + " units"),
+              flowing + " inputs x " + units + " units", "use fewer units or inputs"),
           field,
           dense,
           unitsValue != null ? unitsValue : explicitValue(mirror(field.getEnclosingElement(),
@@ -524,7 +525,11 @@ final class NetworkValidator {
         boolean output = out.size() >= weights;
         error(Messages.tooLarge(layerName,
             output ? "its output " + out + " (values per sample)" : "its weight count",
-            Math.max(weights, out.size()), flow), field, conv, explicitValue(conv, "filters"));
+            Math.max(weights, out.size()), flow, output
+                ? "use fewer filters or a larger stride, or pool before it"
+                : "use fewer filters or a smaller kernel"),
+            field, conv, explicitValue(conv, output ? "filters"
+                : explicitValue(conv, "kernel") != null ? "kernel" : "filters"));
         valid = false;
       }
     }

@@ -182,6 +182,38 @@ class ImageLayersValidatorTest {
             + " -2 (input gives 1x8x8); set it to a positive size, or leave it out",
         "stride = -2");
   }
+  @Test
+  void aConvolutionTooLargeNamesItsOwnRemedies() {
+    // Weights: 1000 filters x 1000 channels x 100 x 100, on the kernel that makes them so many.
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1000, 100, 100}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 1000,",
+            "      kernel = 100) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/TooLarge] conv: its weight count must be at most 2,147,483,647 (Java arrays are"
+            + " indexed by int), but was 10,000,000,000 (input gives 1000x100x100); use fewer"
+            + " filters or a smaller kernel",
+        "kernel = 100");
+    // Output values: 300000 filters x 100 x 100, on the filters.
+    assertOnlyError(
+        source("Bar",
+            "@Network(input = {1, 100, 100}, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @Conv2d(filters = 300000,",
+            "      kernel = 1) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/TooLarge] conv: its output 300000x100x100 (values per sample) must be at most"
+            + " 2,147,483,647 (Java arrays are indexed by int), but was 3,000,000,000 (input"
+            + " gives 1x100x100); use fewer filters or a larger stride, or pool before it",
+        "filters = 300000");
+  }
+
 
 
   @Test

@@ -737,8 +737,8 @@ class NetworkValidatorTest {
             "  @Dense(units = 40000) Layer out;",
             "}"),
         "[Network/TooLarge] Foo: the parameter count must be at most 2,147,483,647 (Java arrays"
-            + " are indexed by int), but was 3,200,080,000 (all layers together); use fewer units"
-            + " or inputs",
+            + " are indexed by int), but was 3,200,080,000 (all layers together); use fewer or"
+            + " smaller layers",
         "@Network(inputs = 40000");
   }
 
