@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every standard workload of shared/BENCHMARKS.md once per configuration, each in its own
+# Runs every standard workload of benchmarks/BENCHMARKS.md once per configuration, each in its own
 # JVM: the plain-Java baseline, Ganglion's plain-Java kernels, and Ganglion's Vector API kernels,
 # on 1 and 2 threads. Prints the one-line results; run on an idle machine.
 #   bash benchmarks/run-all.sh [WORKLOAD...]

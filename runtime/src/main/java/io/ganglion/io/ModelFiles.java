@@ -404,16 +404,25 @@ public final class ModelFiles {
       return "";
     }
     if (own.length == 2) {
-      return "; the file's layer has " + found[0] + " units over " + found[1] + " inputs"
-          + (found[1] != own[1] ? " (the layers before " + layer + " give " + own[1] + ")" : "")
-          + ": declare " + layer + " with units = " + found[0] + " to match";
+      if (found[0] == own[1] && found[1] == own[0]) {
+        return "; that is this layer's shape transposed: the file stores the weight as [inputs,"
+            + " units] (as Keras does), where PyTorch's nn.Linear and Ganglion store [units,"
+            + " inputs]; transpose it when writing the file";
+      }
+      String theirs = "; the file's layer has " + found[0] + " units over " + found[1] + " inputs";
+      return found[1] != own[1]
+          ? theirs + ", where the layers before " + layer + " give " + own[1] + ": the networks"
+              + " differ before " + layer
+          : theirs + ": declare " + layer + " with units = " + found[0] + " to match";
     }
     if (own.length == 4 && found[2] == found[3]) {
-      return "; the file's layer has " + found[0] + " filters of " + found[2] + "x" + found[3]
-          + " over " + found[1] + " channels" + (found[1] != own[1]
-              ? " (the layers before " + layer + " give " + own[1] + ")" : "")
-          + ": declare " + layer + " with filters = " + found[0] + ", kernel = " + found[2]
-          + " to match";
+      String theirs = "; the file's layer has " + found[0] + " filters of " + found[2] + "x"
+          + found[3] + " over " + found[1] + " channels";
+      return found[1] != own[1]
+          ? theirs + ", where the layers before " + layer + " give " + own[1] + ": the networks"
+              + " differ before " + layer
+          : theirs + ": declare " + layer + " with filters = " + found[0] + ", kernel = "
+              + found[2] + " to match";
     }
     return "";
   }

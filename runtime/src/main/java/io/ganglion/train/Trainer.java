@@ -414,10 +414,13 @@ public final class Trainer {
   }
 
   /**
-   * Worker threads that split each batch (data-parallel, each on a {@link Model#replica()}, the
-   * gradients added in a fixed order, so the same seed and thread count give bit-identical
-   * results). By default Ganglion uses every available processor when a batch holds enough work
-   * (batch size x multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
+   * Worker threads. A network of dense layers has every layer's weight rows split among them: each
+   * keeps its rows, their gradients and their optimizer state, and only partial sums and deltas
+   * cross between threads ({@code -Dganglion.split=false} splits the batch instead). Other
+   * networks split each batch (data-parallel, each worker on a {@link Model#replica()}). Every sum
+   * runs in a fixed order, so the same seed and thread count give bit-identical results. By
+   * default Ganglion uses every available processor when a batch holds enough work (batch size x
+   * multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
    */
   public Trainer threads(int threads) {
     if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {

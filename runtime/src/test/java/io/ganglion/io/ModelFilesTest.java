@@ -94,6 +94,24 @@ class ModelFilesTest {
   }
 
   @Test
+  void aWeightOfOtherInputsOrTransposedIsNotToldToChangeTheUnits() throws IOException {
+    // [3, 4]: hidden's [4, 3] transposed, as a Keras kernel is stored.
+    Path transposed = dir.resolve("transposed.safetensors");
+    new TwoLayerNet("Keras", 4, 3, 2).filled(1).save(transposed);
+    TwoLayerNet net = TwoLayerNet.small().filled(4);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(transposed));
+    assertTrue(e.getMessage().endsWith("; that is this layer's shape transposed: the file stores"
+        + " the weight as [inputs, units] (as Keras does), where PyTorch's nn.Linear and Ganglion"
+        + " store [units, inputs]; transpose it when writing the file"), e.getMessage());
+    // [4, 5]: other inputs, which no units of hidden can match.
+    Path wider = dir.resolve("wider.safetensors");
+    new TwoLayerNet("Wider", 5, 4, 2).filled(1).save(wider);
+    e = assertThrows(ModelFormatException.class, () -> net.load(wider));
+    assertTrue(e.getMessage().endsWith("; the file's layer has 4 units over 5 inputs, where the"
+        + " layers before hidden give 3: the networks differ before hidden"), e.getMessage());
+  }
+
+  @Test
   void listsMissingAndUnexpectedTensors() throws IOException {
     TwoLayerNet net = TwoLayerNet.small().filled(4);
     float[][] before = net.snapshot();
