@@ -308,10 +308,11 @@ final class Messages {
         + value + "; PyTorch's default is " + usual;
   }
 
-  static String afterOutput(String layer, String kind, String output) {
+  static String afterOutput(String layer, String kind, String output, String last) {
     return tag("AfterOutput") + layer + ": " + kind + " must not follow the output layer "
         + output + ", but did; the loss reads the last @Dense layer's output, so move " + layer
-        + " before " + output + " or remove it";
+        + " before " + output + " or remove it (or, if " + output + " is a hidden layer, add the"
+        + " output @Dense layer after " + last + ")";
   }
 
   static String outputNotDense(String name, String layer, String kind) {

@@ -114,6 +114,8 @@ public final class NetworkProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    // Any error of this round (on an orphan layer too) ends the rounds: see below.
+    int errorsBefore = messager.errors();
     NetworkValidator validator =
         new NetworkValidator(
             messager,
@@ -155,7 +157,6 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
-    int errorsBefore = messager.errors();
     for (Map.Entry<String, TypeElement> entry : todo.entrySet()) {
       processOne(validator, entry.getValue());
     }

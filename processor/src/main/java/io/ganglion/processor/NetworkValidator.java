@@ -240,21 +240,24 @@ final class NetworkValidator {
       }
     }
     if (last.kind() != LayerModel.Kind.DENSE) {
+      // The last @Dense may be the output layer or a hidden one whose output layer was left out:
+      // its loss and size checks could then only mislead.
       if (output >= 0) {
         LayerModel after = layers.get(output + 1);
         VariableElement afterField = fields.get(output + 1);
         error(Messages.afterOutput(after.name(), after.kind().display,
-            layers.get(output).name()), afterField, layerAnnotations(afterField).get(0), null);
+            layers.get(output).name(), last.name()), afterField,
+            layerAnnotations(afterField).get(0), null);
       } else {
         error(Messages.outputNotDense(name, last.name(), last.kind().display), lastField,
             layerAnnotations(lastField).get(0), null);
-        return Optional.empty();
       }
+      return Optional.empty();
     }
-    // The output layer's own checks, also when a layer after it is an error: they depend on its
-    // units and activation only, not on the sizes flowing into it.
-    LayerModel out = layers.get(output);
-    VariableElement outField = fields.get(output);
+    // The output layer's own checks, also when a size upstream is wrong: they depend on its
+    // written units and activation only.
+    LayerModel out = last;
+    VariableElement outField = lastField;
     AnnotationMirror outMirror = layerAnnotations(outField).get(0);
     boolean unitsValid = intValue(outMirror, "units", 0) >= 1;
     checkLoss(loss, out, outField, outMirror, explicitValue(outMirror, "activation"), unitsValid);
@@ -264,9 +267,6 @@ final class NetworkValidator {
           type,
           network,
           explicitValue(network, "outputs"));
-    }
-    if (out != last) {
-      return Optional.empty();
     }
     long total = 0;
     for (LayerModel layer : layers) {
@@ -344,13 +344,13 @@ final class NetworkValidator {
           error(Messages.needsImage(layerName, "Flatten", shownIn, flow, walk.flattenedBy), field,
               mirror, null);
         }
-        // A flatten of a vector made no image a vector: an image layer after it repeats the
-        // flatten's mistake (the input is a vector), so it reports none of its own.
+        // A flatten of a vector made no image a vector: an image layer after it is not told to
+        // move before it.
         if (in.image() && walk.flattenedBy == null) {
           walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
-        walk.kindKnown = in.image();
+        walk.kindKnown = true;
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }
@@ -525,11 +525,10 @@ final class NetworkValidator {
         boolean output = out.size() >= weights;
         error(Messages.tooLarge(layerName,
             output ? "its output " + out + " (values per sample)" : "its weight count",
-            Math.max(weights, out.size()), flow, output
-                ? "use fewer filters or a larger stride, or pool before it"
-                : "use fewer filters or a smaller kernel"),
-            field, conv, explicitValue(conv, output ? "filters"
-                : explicitValue(conv, "kernel") != null ? "kernel" : "filters"));
+            Math.max(weights, out.size()), flow, !output ? "use fewer filters or a smaller kernel"
+                : same ? "use fewer filters or pool before it (or VALID padding with a stride)"
+                : "use fewer filters or a larger stride, or pool before it"),
+            field, conv, explicitValue(conv, output ? "filters" : "kernel"));
         valid = false;
       }
     }
@@ -595,6 +594,7 @@ final class NetworkValidator {
     String kind = owner.getKind().name();
     String what = kind.equals("RECORD") ? "a record"
         : kind.equals("INTERFACE") ? "an interface"
+        : kind.equals("ENUM") ? "an enum"
         : kind.equals("ANNOTATION_TYPE") ? "an annotation type" : null;
     TypeElement subclass = null;
     if (what == null && owner.getKind() == ElementKind.CLASS) {

@@ -212,6 +212,18 @@ class ImageLayersValidatorTest {
             + " 2,147,483,647 (Java arrays are indexed by int), but was 3,000,000,000 (input"
             + " gives 1x100x100); use fewer filters or a larger stride, or pool before it",
         "filters = 300000");
+    // With SAME padding a stride is an error of its own: VALID padding with a stride, or a pool.
+    assertOnlyError(
+        source("Baz",
+            "@Network(input = {1, 100, 100}, loss = Loss.MSE)",
+            "abstract class Baz {",
+            "  @Conv2d(filters = 300000, kernel = 3, padding = Padding.SAME) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "(input gives 1x100x100); use fewer filters or pool before it (or VALID padding with a"
+            + " stride)",
+        "filters = 300000");
   }
 
 
@@ -265,10 +277,9 @@ class ImageLayersValidatorTest {
   }
 
   @Test
-  void imageLayersAfterAFlattenOverAVectorRepeatNothing() {
-    // The flatten's error says it all (the input is a vector); the conv after it said "move conv
-    // before flat, which made the image a vector", which flat had not.
-    assertOnlyError(
+  void anImageLayerAfterAFlattenOverAVectorIsNotToldToMoveBeforeIt() {
+    // The conv said "move conv before flat, which made the image a vector", which flat had not.
+    JavaFileObject file =
         source("Foo",
             "@Network(inputs = 10, loss = Loss.MSE)",
             "abstract class Foo {",
@@ -276,11 +287,19 @@ class ImageLayersValidatorTest {
             "  @Conv2d(filters = 2, kernel = 3) Layer conv;",
             "  @MaxPool2d(size = 2) Layer pool;",
             "  @Dense(units = 2) Layer out;",
-            "}"),
+            "}");
+    Compilation compilation = compile(file);
+    assertThat(compilation).hadErrorContaining(
         "[Network/NeedsImage] flat: Flatten must take an image (channels x height x width), but"
             + " its input was a vector of 10 (input gives 10); remove it if the input is meant"
-            + " to be a vector, or declare @Network(input = {channels, height, width}) for images",
-        "@Flatten");
+            + " to be a vector, or declare @Network(input = {channels, height, width}) for images")
+        .inFile(file).onLineContaining("@Flatten");
+    assertThat(compilation).hadErrorContaining(
+        "[Network/NeedsImage] conv: Conv2d must take an image (channels x height x width), but"
+            + " its input was a vector of 10 (flat makes 10 -> 10); declare @Network(input ="
+            + " {channels, height, width}) for images")
+        .inFile(file).onLineContaining("@Conv2d");
+    assertThat(compilation).hadErrorCount(2);
   }
 
   @Test
@@ -486,7 +505,7 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/AfterOutput] norm: BatchNorm must not follow the output layer out, but did;"
             + " the loss reads the last @Dense layer's output, so move norm before out or remove"
-            + " it",
+            + " it (or, if out is a hidden layer, add the output @Dense layer after norm)",
         "@BatchNorm");
     // A SOFTMAX output followed by dropout: one mistake, one error (not also SoftmaxNotLast).
     assertOnlyError(
@@ -500,27 +519,24 @@ class ImageLayersValidatorTest {
         "@Dropout");
   }
 
-  /** A layer after the output layer hides none of the output layer's own errors. */
+  /**
+   * A layer after the last @Dense: that may be a hidden layer whose output layer was left out, so
+   * its loss and size checks (which would ask for a LINEAR activation or other units) are not run.
+   */
   @Test
-  void afterOutputAndTheOutputLayersOwnErrors() {
-    JavaFileObject file =
+  void afterOutputAloneWhereTheOutputLayerMayBeMissing() {
+    assertOnlyError(
         source("Foo",
-            "@Network(inputs = 10, loss = Loss.SOFTMAX_CROSS_ENTROPY, outputs = 3)",
+            "@Network(inputs = 4, outputs = 1, loss = Loss.BINARY_CROSS_ENTROPY)",
             "abstract class Foo {",
-            "  @Dense(units = 4, activation = Activation.RELU) Layer h;",
-            "  @Dense(units = 1, activation = Activation.SIGMOID) Layer out;",
-            "  @Dropout(rate = 0.1) Layer after;",
-            "}");
-    Compilation compilation = compile(file);
-    assertThat(compilation).hadErrorContaining("[Network/AfterOutput] after:")
-        .inFile(file).onLineContaining("@Dropout");
-    assertThat(compilation).hadErrorContaining("[Network/LossNeedsLogits] out:")
-        .inFile(file).onLineContaining("units = 1");
-    assertThat(compilation).hadErrorContaining("[Network/TooFewClasses] out:")
-        .inFile(file).onLineContaining("units = 1");
-    assertThat(compilation).hadErrorContaining("[Network/OutputsMismatch] Foo:")
-        .inFile(file).onLineContaining("outputs = 3");
-    assertThat(compilation).hadErrorCount(4);
+            "  @Dense(units = 16, activation = Activation.RELU) Layer hidden;",
+            "  @Dropout(rate = 0.5) Layer drop;",
+            "}"),
+        "[Network/AfterOutput] drop: Dropout must not follow the output layer hidden, but did;"
+            + " the loss reads the last @Dense layer's output, so move drop before hidden or"
+            + " remove it (or, if hidden is a hidden layer, add the output @Dense layer after"
+            + " drop)",
+        "@Dropout");
   }
 
   /** A mistake in the sizes before the output layer hides none of the output layer's checks. */

@@ -401,6 +401,27 @@ class NetworkProcessorTest {
     assertThat(compilation).hadErrorContaining("[Network/UnitsTooSmall] hidden:");
     assertThat(compilation).hadErrorCount(1);
     assertThat(compilation).hadWarningCount(0);
+    // The round's one error on a layer outside any network ends the rounds just the same.
+    JavaFileObject good =
+        source("Good",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Good {",
+            "  @Dense(units = 3) Layer out;",
+            "}",
+            "@Network(inputs = Net_Good.OUTPUTS, loss = Loss.MSE)",
+            "abstract class Next {",
+            "  @Dense(units = 2) Layer out;",
+            "}",
+            "class Orphan {",
+            "  @Dense(units = 2) Layer stray;",
+            "}",
+            "class UseNext {",
+            "  Net_Next next;",
+            "}");
+    compilation = compile(good);
+    assertThat(compilation).hadErrorContaining("[Network/LayerOutsideNetwork] stray:");
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadWarningCount(0);
   }
 
   @Test

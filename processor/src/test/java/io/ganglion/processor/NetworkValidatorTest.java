@@ -510,6 +510,19 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void aLayerFieldOfAnEnumIsReported() {
+    assertOnlyError(
+        source("Kinds",
+            "enum Kinds {",
+            "  A;",
+            "  @Dense(units = 2) Layer stray;",
+            "}"),
+        "[Network/LayerOutsideNetwork] stray: @Dense must be on a field of a @Network class, but"
+            + " Kinds is an enum; declare the layer as a Layer field of an abstract @Network class",
+        "Layer stray");
+  }
+
+  @Test
   void aLayerOnARecordComponentIsReported() {
     assertOnlyError(
         source("Foo",

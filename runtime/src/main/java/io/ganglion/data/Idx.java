@@ -230,7 +230,8 @@ public final class Idx {
       if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
         throw new IOException(labels + ": label of record " + i
             + " must be a non-negative integer below " + (int) MAX_LABEL
-            + " (2^24: larger ones read rounded), but was " + v);
+            + " (2^24: larger ones read rounded), but was "
+            + (v >= MAX_LABEL ? "about " + (long) v : String.valueOf(v)));
       }
       classes[i] = (int) v;
     }

@@ -84,7 +84,10 @@ public final class Evaluation {
     return topK;
   }
 
-  /** The fraction of samples whose label is among the {@link #topK()} largest outputs. */
+  /**
+   * The fraction of samples whose label is among the {@link #topK()} highest-ranked classes: the
+   * predicted class first, then the others by output, ties by index (so top-1 is the accuracy).
+   */
   public double topKAccuracy() {
     if (topK == 0) {
       throw new IllegalStateException(
