@@ -5,7 +5,10 @@ import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.FilterReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -153,7 +156,8 @@ public final class Csv {
           "columns chosen by name need a header line, but header(false) was set");
     }
     Checks.fileToRead(file, "a CSV file");
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (BufferedReader in = new BufferedReader(new LineLimit(new InputStreamReader(
+        Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()), file))) {
       int lineNumber = 0;
       String line;
       List<String> names = null;
@@ -386,10 +390,10 @@ public final class Csv {
         return value;
       }
       throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
-          + " must be a number within the float range, but was '" + text + "'");
+          + " must be a number within the float range, but was " + quoted(text));
     }
     throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
-        + " must be a finite decimal number, but was '" + text + "'");
+        + " must be a finite decimal number, but was " + quoted(text));
   }
 
   /**
@@ -447,10 +451,61 @@ public final class Csv {
       // reported below
     }
     throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
-        + " must be a non-negative integer class index, but was '" + text + "'");
+        + " must be a non-negative integer class index, but was " + quoted(text));
   }
 
   private static String name(List<String> names, int column) {
-    return names == null ? String.valueOf(column) : "'" + names.get(column) + "' (" + column + ")";
+    return names == null ? String.valueOf(column) : quoted(names.get(column)) + " (" + column + ")";
+  }
+
+  /** {@code text} in quotes for a message; a long one cut to its start and its length. */
+  static String quoted(String text) {
+    return text.length() <= 60 ? "'" + text + "'"
+        : "'" + text.substring(0, 40) + "...' (" + text.length() + " characters)";
+  }
+
+  /** The longest line read: a file without line breaks (such as /dev/zero) would fill memory. */
+  static final int MAX_LINE = 1 << 24;
+
+  /** Refuses a line of more than {@link #MAX_LINE} characters as it streams past. */
+  private static final class LineLimit extends FilterReader {
+    private final Path file;
+    private long line = 1;
+    private int run;
+    private boolean afterCr;
+
+    LineLimit(Reader in, Path file) {
+      super(in);
+      this.file = file;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = super.read();
+      if (c >= 0) {
+        see((char) c);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      for (int i = offset; i < offset + n; i++) {
+        see(buffer[i]);
+      }
+      return n;
+    }
+
+    private void see(char c) throws IOException {
+      if (c == '\n' || c == '\r') {
+        line += c == '\n' && afterCr ? 0 : 1;
+        run = 0;
+      } else if (++run > MAX_LINE) {
+        throw new IOException(file + ": line " + line + " must be at most " + MAX_LINE
+            + " characters long, but is longer; is this a text file?");
+      }
+      afterCr = c == '\r';
+    }
   }
 }

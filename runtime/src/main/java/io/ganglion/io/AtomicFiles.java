@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,10 +20,22 @@ import java.util.function.UnaryOperator;
 /**
  * Writes a file so that a crash at any moment leaves either the old file or the new one: the
  * bytes go to a temporary file in the same directory, are forced to disk, and the temporary file
- * is renamed over the target in one atomic step.
+ * is renamed over the target in one atomic step. Model files are saved this way; {@link
+ * #writeString} writes any text so (a report, say).
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
+
+  /**
+   * Writes {@code text} as UTF-8 to {@code file} atomically: a failure (a full disk, say) leaves
+   * the old file as it was, and the message names the file.
+   */
+  public static void writeString(Path file, CharSequence text) throws IOException {
+    if (text == null) {
+      throw new IllegalArgumentException("text must not be null");
+    }
+    write(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+  }
 
   /** What writes a file's contents. */
   interface Body {

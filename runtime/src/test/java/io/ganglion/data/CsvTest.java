@@ -42,6 +42,23 @@ final class CsvTest {
   }
 
   @Test
+  void aLineTooLongForMemoryIsRefusedAsItStreamsPast() throws IOException {
+    // As /dev/zero would be: no line break, ever.
+    Path file = write("a,y\n1,0\r\n\r" + "7".repeat(Csv.MAX_LINE + 1));
+    IOException e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(file));
+    assertEquals(file + ": line 4 must be at most 16777216 characters long, but is longer; is"
+        + " this a text file?", e.getMessage());
+  }
+
+  @Test
+  void aLongValueIsQuotedByItsStartAndLength() throws IOException {
+    Path file = write("a,y\n" + "9".repeat(30) + "x".repeat(70) + ",0\n");
+    IOException e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(file));
+    assertEquals(file + ": line 2, column 'a' (0) must be a finite decimal number, but was '"
+        + "9".repeat(30) + "x".repeat(10) + "...' (100 characters)", e.getMessage());
+  }
+
+  @Test
   void aLineOfEmptyTabSeparatedFieldsIsARecordNotABlankLine() throws IOException {
     Path file = write("a\tb\ty\n1\t2\t0\n  \n\t\t\n3\t4\t1\n");
     IOException e = assertThrows(IOException.class,

@@ -57,6 +57,22 @@ class AtomicWriteTest {
   }
 
   @Test
+  void textIsWrittenAtomicallyToo() throws IOException {
+    Path file = dir.resolve("report.html");
+    AtomicFiles.writeString(file, "<p>old \u00e9</p>");
+    // A failing write leaves the old text, and no temporary file.
+    IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(file,
+        out -> out.write(new byte[100]), out -> new FailingStream(out, 10, false)));
+    assertEquals(file + ": could not be saved: disk full after 10 bytes", e.getMessage());
+    assertEquals("<p>old \u00e9</p>", Files.readString(file));
+    assertEquals(List.of(file), listing());
+    AtomicFiles.writeString(file, "<p>new</p>");
+    assertEquals("<p>new</p>", Files.readString(file));
+    assertThrows(IOException.class,
+        () -> AtomicFiles.writeString(dir, "a directory is no file to save to"));
+  }
+
+  @Test
   void aSaveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
     Path file = dir.resolve("private.safetensors");
     TwoLayerNet.small().filled(1).save(file);
