@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ganglion curve}: fits y = sin(x) on [-3, 3] with {@link Curve} and prints the error. */
 @Command(name = "curve", mixinStandardHelpOptions = true,
+    version = GanglionCommand.VERSION,
     description = "Regression: fits y = sin(x) on [-3, 3] with a 1-32-32-1 tanh network (MSE)"
         + " and prints the fit error on a grid.")
 final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
@@ -22,6 +23,9 @@ final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
   @Option(names = "--epochs", defaultValue = "200",
       description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
+
+  /** The most points the demo draws: 80 MB of inputs and targets. */
+  static final int MAX_SAMPLES = 10_000_000;
 
   @Option(names = "--samples", defaultValue = "512",
       description = "Training points, uniform in [-3, 3] (default: ${DEFAULT-VALUE}).")
@@ -51,6 +55,10 @@ final class CurveCommand implements Callable<Integer>, GanglionCommand.Output {
     if (epochs < 1 || samples < 2 || batchSize < 1) {
       throw new IllegalArgumentException("--epochs, --batch-size must be positive and --samples"
           + " at least 2, but were " + epochs + ", " + batchSize + ", " + samples);
+    }
+    if (samples > MAX_SAMPLES) {
+      throw new IllegalArgumentException("--samples must be at most " + MAX_SAMPLES
+          + " (a demo that holds its points in memory), but was " + samples);
     }
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = new float[samples];

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ganglion",
     mixinStandardHelpOptions = true,
-    version = "ganglion-examples 0.1.0-SNAPSHOT",
+    version = GanglionCommand.VERSION,
     description = {
       "Networks declared as annotated Java classes, compiled to Java code and trained here.",
       "Without a command, runs 'fashion' (options such as --epochs go to it)."
@@ -36,6 +36,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class GanglionCommand implements Runnable {
+  /** What {@code --version} prints, for this command and every subcommand. */
+  public static final String VERSION = "ganglion-examples 0.1.0-SNAPSHOT";
+
   private static final Set<String> OWN_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
   @Override

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
  * to 3 classes): standardized features, a stratified train/test split, Adam.
  */
 @Command(name = "tabular", mixinStandardHelpOptions = true,
+    version = GanglionCommand.VERSION,
     description = {
       "Classification from a CSV file: 4 numeric feature columns and an integer class label"
           + " (0, 1 or 2), like iris. The network is declared at compile time (Flowers: 4-16-3),"
@@ -43,8 +44,8 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       description = "The column holding the class index (default: ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--delimiter", paramLabel = "CHAR", defaultValue = ",",
-      description = "The column separator: one character, or 'tab' (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--delimiter", paramLabel = "CHAR",
+      description = "The column separator: one character, or 'tab' (default: ,).")
   String delimiter;
 
   @Option(names = "--no-header",
@@ -90,6 +91,23 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     if (!(testFraction > 0 && testFraction < 1)) {
       throw new IllegalArgumentException(
           "--test-fraction must be between 0 and 1 (exclusive), but was " + testFraction);
+    }
+    if (csv == null) {
+      List<String> given = new ArrayList<>();
+      if (delimiter != null) {
+        given.add("--delimiter");
+      }
+      if (noHeader) {
+        given.add("--no-header");
+      }
+      if (features != null) {
+        given.add("--features");
+      }
+      if (!given.isEmpty()) {
+        throw new IllegalArgumentException(String.join(", ", given) + " must come with --csv"
+            + " FILE, whose columns they describe, but no --csv was given (the bundled file is"
+            + " comma-separated with a header)");
+      }
     }
     Dataset all = csv != null ? read(csv) : readBundled();
     if (all.featureSize() != Net_Flowers.INPUTS) {
@@ -191,6 +209,9 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
   }
 
   private char delimiterChar() {
+    if (delimiter == null) {
+      return ',';
+    }
     if (delimiter.equals("tab") || delimiter.equals("\\t")) {
       return '\t';
     }
@@ -209,7 +230,7 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
         throw new IOException("the bundled " + BUNDLED + " must be on the class path, but was not");
       }
       Files.write(file, in.readAllBytes());
-      // Comma-separated with a header, whatever --delimiter and --no-header say of --csv files.
+      // Comma-separated with a header (--delimiter and the like need --csv).
       return Csv.reader().labelColumn(label).read(file);
     } catch (IOException | IllegalArgumentException e) {
       // Messages name the file: the temporary copy, gone when the user reads them.

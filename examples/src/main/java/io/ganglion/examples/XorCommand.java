@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ganglion xor}: the {@link Xor} example. */
 @Command(name = "xor", mixinStandardHelpOptions = true,
+    version = GanglionCommand.VERSION,
     description = "Trains a 2-8-1 network on XOR and prints its four predictions.")
 final class XorCommand implements Callable<Integer>, GanglionCommand.Output {
   @Option(names = "--seed", defaultValue = "42",

@@ -40,6 +40,14 @@ class SmallExamplesTest {
   }
 
   @Test
+  void tabularRefusesOptionsOfACsvFileWithoutOne() {
+    Cli cli = Cli.run("tabular", "--quiet", "--delimiter", ";", "--features", "a,b");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: --delimiter, --features must come with --csv FILE,"
+        + " whose columns they describe, but no --csv was given"), cli::toString);
+  }
+
+  @Test
   void tabularReadsACsvWithANamedLabelColumn() throws Exception {
     StringBuilder csv = new StringBuilder("a,b,kind,c,d\n");
     for (int i = 0; i < 60; i++) {

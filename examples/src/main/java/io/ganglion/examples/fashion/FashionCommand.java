@@ -14,6 +14,7 @@ import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "fashion",
     mixinStandardHelpOptions = true,
+    version = GanglionCommand.VERSION,
     description = {
       "Trains a classifier on Fashion-MNIST (the default command): --model mlp (784-256-128-10,"
           + " SGD with momentum 0.9 and a cosine learning-rate schedule) or --model cnn (two"
@@ -93,6 +95,18 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
   }
 
+  /** Whether two paths name one file: the same file if both exist, else the same path. */
+  static boolean sameFile(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (IOException e) {
+      // Then compare the paths.
+    }
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+  }
+
   @Override
   public Integer call() throws Exception {
     int epochs = this.epochs != null ? this.epochs : network.epochs();
@@ -117,6 +131,10 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
     if (report != null) {
       checkWritable(report, "--report");
+      if (!noSave && sameFile(save, report)) {
+        throw new IllegalArgumentException("--save and --report must name different files, but"
+            + " both name " + report + ": the report would overwrite the model");
+      }
     }
     long loadStart = System.nanoTime();
     FashionMnist fashion = data.load(true);

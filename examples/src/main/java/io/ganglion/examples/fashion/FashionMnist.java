@@ -105,11 +105,14 @@ public final class FashionMnist {
     }
     Path[] files = new Path[4];
     String[] names = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
-    for (int i = 0; i < 4; i++) {
+    // Predicting reads the two test files only, and needs no others.
+    List<String> needed = List.of(names).subList(training ? 0 : 2, 4);
+    for (int i = training ? 0 : 2; i < 4; i++) {
       files[i] = find(directory, names[i]);
       if (files[i] == null) {
-        throw new IOException(directory + " must hold the four Fashion-MNIST files "
-            + List.of(names) + " (plain or .gz), but " + names[i] + " was missing");
+        throw new IOException(directory + " must hold the " + (training ? "four" : "two test")
+            + " Fashion-MNIST files " + needed + " (plain or .gz), but " + names[i]
+            + " was missing");
       }
     }
     Dataset train = training ? Idx.dataset(files[0], files[1]) : null;

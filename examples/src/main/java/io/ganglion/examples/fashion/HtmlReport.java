@@ -1,13 +1,12 @@
 package io.ganglion.examples.fashion;
 
+import io.ganglion.io.AtomicFiles;
 import io.ganglion.train.Evaluation;
 import io.ganglion.train.History;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -72,9 +71,11 @@ final class HtmlReport {
       for (int v : m[c]) {
         total += v;
       }
+      // A class without test images has no accuracy: "-", as the console prints it.
       html.append(String.format(Locale.ROOT,
-          "<tr><td>%s</td><td class=\"num\">%.2f%%</td><td class=\"num\">%d</td></tr>%n",
-          escape(classes.get(c)), 100 * perClass[c], total));
+          "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%d</td></tr>%n",
+          escape(classes.get(c)), total == 0 ? "-"
+              : String.format(Locale.ROOT, "%.2f%%", 100 * perClass[c]), total));
     }
     html.append("</table>\n");
 
@@ -92,7 +93,7 @@ final class HtmlReport {
           escape(classes.get(miss.predicted())), 100 * miss.probability()));
     }
     html.append("</div>\n</body>\n</html>\n");
-    Files.writeString(file, html, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(file, html);
   }
 
   private record Series(String name, String color, List<Double> values) {}

@@ -12,19 +12,23 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +38,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
+    version = GanglionCommand.VERSION,
     description = {
       "Classifies Fashion-MNIST images with a saved model, printing the top classes and their"
           + " probabilities.",
@@ -100,17 +105,18 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
         float[] pixels = Arrays.copyOfRange(test.features(), index * FashionMnist.PIXELS,
             (index + 1) * FashionMnist.PIXELS);
         int label = test.labels()[index];
-        net.predict(pixels, probabilities);
-        correct += argmax(probabilities) == label ? 1 : 0;
-        print("test[" + index + "] (true: " + FashionMnist.className(label) + ")", probabilities);
+        String what = "test[" + index + "] (true: " + FashionMnist.className(label) + ")";
+        correct += classify(net, pixels, probabilities, what) == label ? 1 : 0;
+        print(what, probabilities);
       }
       out.printf(Locale.ROOT, "%d of %d correct%n", correct, testIndexes.length);
     }
     for (Path file : images) {
       List<float[]> samples = read(file);
       for (int i = 0; i < samples.size(); i++) {
-        net.predict(samples.get(i), probabilities);
-        print(samples.size() == 1 ? file.toString() : file + "[" + i + "]", probabilities);
+        String what = samples.size() == 1 ? file.toString() : file + "[" + i + "]";
+        classify(net, samples.get(i), probabilities, what);
+        print(what, probabilities);
       }
     }
     return 0;
@@ -130,21 +136,26 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     out.println(line);
   }
 
-  private static int argmax(float[] values) {
-    int best = 0;
-    for (int i = 1; i < values.length; i++) {
-      if (values[i] > values[best]) {
-        best = i;
-      }
+  /**
+   * The class of {@code input}, its probabilities into {@code probabilities}; an input that gives
+   * no class (NaN outputs, from values or weights so large that the forward pass overflowed) is an
+   * error that names {@code what}, not a line of NaN%.
+   */
+  private static int classify(Model net, float[] input, float[] probabilities, String what) {
+    try {
+      return net.classify(input, probabilities);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
     }
-    return best;
   }
 
   private List<float[]> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": must be an image or IDX file, but "
-          + (Files.isDirectory(file) ? "is a directory" : "does not exist"));
+          + (Files.isDirectory(file) ? "is a directory" : Files.exists(file)
+              ? "is not a regular file (a device or a pipe)" : "does not exist"));
     }
+    checkImageSize(file);
     BufferedImage image;
     try {
       image = ImageIO.read(file.toFile());
@@ -179,9 +190,12 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       float[] pixels = new float[FashionMnist.PIXELS];
       for (int p = 0; p < pixels.length; p++) {
         float v = tensor.values()[r * FashionMnist.PIXELS + p];
-        if (!Float.isFinite(v)) {
-          throw new IOException(file + ": value " + p + " of image " + r + " must be finite,"
-              + " but was " + v);
+        // The networks learned pixels in [0, 1]: other values (an int file of 0-255, say) would
+        // give confident nonsense.
+        if (!(v * scale >= 0 && v * scale <= 1)) {
+          throw new IOException(file + ": value " + p + " of image " + r + " must be a pixel in"
+              + " [0, 1]" + (scale == 1f ? "" : " once divided by 255") + " (unsigned-byte IDX"
+              + " files are divided by 255, other types read as they are), but was " + v);
         }
         pixels[p] = v * scale;
       }
@@ -273,33 +287,84 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     return out;
   }
 
+  /** The most pixels an image may have: decoding holds them all (4 bytes each, or more). */
+  static final long MAX_PIXELS = 100_000_000;
+
+  /**
+   * Fails for an image too large to decode in memory, from its header alone (ImageIO would
+   * allocate the whole image first and run out of memory); files that are no image pass.
+   */
+  private static void checkImageSize(Path file) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        return;
+      }
+      ImageReader reader = readers.next();
+      int width;
+      int height;
+      try {
+        reader.setInput(in, true, true);
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
+      } catch (IOException | RuntimeException e) {
+        return; // a damaged header: reading the image says what is wrong
+      } finally {
+        reader.dispose();
+      }
+      if ((long) width * height > MAX_PIXELS) {
+        throw new IOException(file + ": must be an image of at most " + MAX_PIXELS
+            + " pixels, but was " + width + "x" + height);
+      }
+    }
+  }
+
   /**
    * The EXIF orientation (1-8) a JPEG file records in its APP1 segment, 1 when it records none or
    * is not a JPEG: the tag 0x0112 of the first image directory, read from the raw bytes.
    */
   static int exifOrientation(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(1 << 16);
-    }
-    ByteBuffer b = ByteBuffer.wrap(head);
-    if (head.length < 4 || (b.getShort(0) & 0xffff) != 0xffd8) {
-      return 1;
-    }
-    int at = 2;
-    while (at + 4 <= head.length && (head[at] & 0xff) == 0xff) {
-      int marker = head[at + 1] & 0xff;
-      int length = b.getShort(at + 2) & 0xffff;
-      if (marker == 0xe1 && at + 4 + length - 2 <= head.length && length >= 16
-          && new String(head, at + 4, 6, StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
-        return orientationOfTiff(ByteBuffer.wrap(head, at + 10, length - 8).slice());
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer marker = ByteBuffer.allocate(4);
+      if (readAt(channel, 0, marker) < 4 || (marker.getShort(0) & 0xffff) != 0xffd8) {
+        return 1;
       }
-      if (marker == 0xda || length < 2) {
-        return 1; // the image data starts: no EXIF before it
+      // Segment by segment, reading only their headers and the EXIF one: other segments before
+      // it (an ICC profile, say) can be as large as they like.
+      for (long at = 2; ; ) {
+        marker.clear();
+        if (readAt(channel, at, marker) < 4 || (marker.get(0) & 0xff) != 0xff) {
+          return 1;
+        }
+        int kind = marker.get(1) & 0xff;
+        int length = marker.getShort(2) & 0xffff;
+        if (kind == 0xda || length < 2) {
+          return 1; // the image data starts: no EXIF before it
+        }
+        if (kind == 0xe1 && length >= 16) {
+          ByteBuffer segment = ByteBuffer.allocate(length - 2);
+          if (readAt(channel, at + 4, segment) == length - 2 && new String(segment.array(), 0, 6,
+              StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
+            return orientationOfTiff(ByteBuffer.wrap(segment.array(), 6, length - 8).slice());
+          }
+        }
+        at += 2 + length;
       }
-      at += 2 + length;
     }
-    return 1;
+  }
+
+  /** Reads from {@code position} until {@code buffer} is full or the file ends; the bytes read. */
+  private static int readAt(FileChannel channel, long position, ByteBuffer buffer)
+      throws IOException {
+    int total = 0;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position + total);
+      if (n < 0) {
+        break;
+      }
+      total += n;
+    }
+    return total;
   }
 
   private static int orientationOfTiff(ByteBuffer tiff) {

@@ -165,9 +165,11 @@ final class PredictionServer implements AutoCloseable {
 
   private void predict(HttpExchange exchange) throws IOException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    // Ten digits or more are beyond an int, and far beyond the limit.
-    if (declared != null && declared.matches("[0-9]+")
-        && (declared.length() > 9 || Integer.parseInt(declared) > maxBodyBytes)) {
+    // Ten significant digits or more are beyond an int, and far beyond the limit (leading zeros
+    // are allowed: 0002 is 2).
+    String digits = declared == null ? "" : declared.replaceFirst("^0+(?=[0-9])", "");
+    if (declared != null && digits.matches("[0-9]+")
+        && (digits.length() > 9 || Integer.parseInt(digits) > maxBodyBytes)) {
       refuseBody(exchange, 413, "the body must be at most " + maxBodyBytes + " bytes");
       return;
     }

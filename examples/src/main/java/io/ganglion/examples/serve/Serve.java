@@ -62,6 +62,7 @@ final class Serve {
     }
     if (!Files.isRegularFile(model)) {
       usage("--model " + model + (Files.isDirectory(model) ? ": a directory, not a model file"
+          : Files.exists(model) ? ": not a regular file (a device or a pipe), not a model file"
           : ": no such file"));
     }
     Net_FashionMlp net = new Net_FashionMlp(0);

@@ -269,6 +269,64 @@ class EmbeddedSubsetTest {
     assertFalse(Files.exists(file), cli::toString);
   }
 
+  @Test
+  void saveAndReportOfOneFileAreRefusedBeforeTraining() {
+    Path file = dir.resolve("same.out");
+    Cli cli = Cli.run("--subset", "--epochs", "1", "--quiet", "--save", file.toString(),
+        "--report", file.toString());
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: --save and --report must name different files, but"
+        + " both name " + file), cli::toString);
+    assertFalse(Files.exists(file), cli::toString);
+  }
+
+  @Test
+  void predictRefusesAnImageThatGivesNoClassAndValuesOutsideThePixelRange() throws Exception {
+    // Float IDX images: one of 3e38 (the forward pass overflows), one of 0-255 ints as floats.
+    for (float value : new float[] {3e38f, 200f}) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream idx = new DataOutputStream(bytes);
+      idx.writeInt(0x00000D02);
+      idx.writeInt(1);
+      idx.writeInt(784);
+      for (int p = 0; p < 784; p++) {
+        idx.writeFloat(value);
+      }
+      Path file = Files.write(dir.resolve("big-" + value + ".idx"), bytes.toByteArray());
+      Cli cli = Cli.run("predict", "--model", model.toString(), file.toString());
+      assertEquals(1, cli.exitCode(), cli::toString);
+      assertTrue(cli.err().startsWith("error: " + file + ": value 0 of image 0 must be a pixel in"
+          + " [0, 1] (unsigned-byte IDX files are divided by 255, other types read as they are),"
+          + " but was " + value), cli::toString);
+    }
+  }
+
+  @Test
+  void predictRefusesAnImageThatGivesNoClass() throws Exception {
+    // Weights of 3e38: the forward pass overflows to NaN, which has no class (it printed NaN%).
+    Net_FashionMlp net = new Net_FashionMlp(1);
+    io.ganglion.Parameter weight = net.parameter("hidden1.weight");
+    float[] huge = new float[weight.size()];
+    Arrays.fill(huge, 3e38f);
+    weight.copyFrom(huge);
+    Path file = dir.resolve("huge.safetensors");
+    net.save(file);
+    Cli cli = Cli.run("predict", "--model", file.toString(), "--test-index", "0");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: test[0] (true: Ankle boot): "), cli::toString);
+    assertTrue(cli.err().contains("NaN"), cli::toString);
+    assertFalse(cli.out().contains("NaN%"), cli::toString);
+  }
+
+  @Test
+  void everyCommandPrintsTheVersion() {
+    for (String command : List.of("fashion", "predict", "xor", "curve", "tabular")) {
+      Cli cli = Cli.run(command, "--version");
+      assertEquals(0, cli.exitCode(), cli::toString);
+      assertEquals("ganglion-examples 0.1.0-SNAPSHOT", cli.out().strip(), command);
+    }
+  }
+
   private static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {

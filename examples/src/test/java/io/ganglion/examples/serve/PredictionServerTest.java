@@ -163,6 +163,10 @@ class PredictionServerTest {
   void anAnnouncedOversizedOrBrokenBodyIsRefused() throws Exception {
     String head = "POST /predict HTTP/1.1\r\nHost: x\r\n";
     assertTrue(raw(head + "Content-Length: 1000000000\r\n\r\nab").startsWith("HTTP/1.1 413 "));
+    // Leading zeros are the same length, not a longer one: {} is read, and is a 400 for its
+    // missing input, not a 413.
+    String zeros = raw(head + "Content-Length: 00000000000000000002\r\n\r\n{}");
+    assertTrue(zeros.startsWith("HTTP/1.1 400 "), zeros);
     String chunks = raw(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n");
     assertTrue(chunks.startsWith("HTTP/1.1 400 "), chunks);
     assertTrue(chunks.endsWith(
