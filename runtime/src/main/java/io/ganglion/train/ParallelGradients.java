@@ -105,7 +105,12 @@ public final class ParallelGradients implements AutoCloseable {
   private final int[][] sliceClasses;
   private Optimizer optimizer;
   private int count;
-  private int minimumSlice = 1;
+  /**
+   * The fewest samples a worker trains on when the batch has that many: 2 for batch normalization
+   * over vectors, as each worker normalizes its own slice (and the first worker's slice moves the
+   * running statistics), else 1.
+   */
+  private final int minimumSlice;
 
   /** Starts {@code workers - 1} threads beside the caller's, each with a replica of the model. */
   public static ParallelGradients of(Model model, int workers) {
@@ -125,6 +130,9 @@ public final class ParallelGradients implements AutoCloseable {
     }
     this.model = model;
     this.workers = workers;
+    // Batch norm over vectors normalizes each worker's slice: a slice of one sample has no
+    // variance, and passes no gradient below the norm.
+    this.minimumSlice = Trainer.batchNormOfOneValue(model) != null ? 2 : 1;
     this.replicas = new Model[workers];
     this.losses = new double[workers];
     this.sliceOutputs = new float[workers][0];
@@ -273,15 +281,6 @@ public final class ParallelGradients implements AutoCloseable {
   private int sampleShare(int total, int w) {
     int active = Math.max(1, Math.min(workers, total / minimumSlice));
     return w >= active ? total : start(total, w, active);
-  }
-
-  /**
-   * Gives every worker that trains on a batch at least {@code samples} samples of it (when the
-   * batch has that many): batch normalization over vectors needs two per worker, as each worker
-   * normalizes its own slice and the first worker's slice moves the running statistics.
-   */
-  void minimumSlice(int samples) {
-    this.minimumSlice = Math.max(1, samples);
   }
 
   private void runPhase() {

@@ -454,10 +454,16 @@ public final class Trainer {
    * (over vectors, or over 1x1 images), so that it needs two samples per batch; or null.
    */
   private Layer batchNormOfOneValue() {
-    if (model.buffers().isEmpty()) {
+    return batchNormOfOneValue(model);
+  }
+
+  /** {@link #batchNormOfOneValue()} of {@code model}. */
+  static Layer batchNormOfOneValue(Model model) {
+    List<Layer> layers = model.layers();
+    if (model.buffers().isEmpty() || layers == null) {
       return null; // no batch norm (and a model written by hand need not describe its layers)
     }
-    for (Layer layer : layers()) {
+    for (Layer layer : layers) {
       int[] shape = layer.inputShape();
       int perChannel = 1;
       for (int d = 1; d < shape.length; d++) {
@@ -772,9 +778,6 @@ public final class Trainer {
     History fit() {
       int workers = workers(batch);
       parallel = workers > 1 ? new ParallelGradients(model, workers) : null;
-      if (parallel != null && batchNormOfOneValue() != null) {
-        parallel.minimumSlice(2);
-      }
       try {
         return fitEpochs();
       } finally {

@@ -87,6 +87,35 @@ class ParallelTrainingTest {
         one.getMessage());
   }
 
+  /**
+   * ParallelGradients used directly (not through a trainer) also gives each worker two samples
+   * of a network with batch norm over vectors: a batch of 2 on 2 workers went one sample each,
+   * and the norm passed no gradient below it.
+   */
+  @Test
+  void parallelGradientsUsedDirectlyGivesBatchNormTwoSamplesPerWorker() {
+    float[] x = new float[3 * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(i * 0.9) * 2;
+    }
+    int[] y = {0, 1, 0};
+    for (int batch : new int[] {2, 3}) {
+      // Batch norm over 1x1 images: one value per channel in a sample, as over vectors.
+      Net_Networks_PixelBatchNorm one = new Net_Networks_PixelBatchNorm(5);
+      one.forwardBackward(x, 0, y, null, batch, 1f / batch);
+      Net_Networks_PixelBatchNorm two = new Net_Networks_PixelBatchNorm(5);
+      try (ParallelGradients parallel = ParallelGradients.of(two, 2)) {
+        parallel.computeGradients(x, 0, y, null, batch);
+      }
+      for (int k = 0; k < one.parameters().size(); k++) {
+        Parameter expected = one.parameters().get(k);
+        assertArrayEquals(expected.grad(), two.parameters().get(k).grad(),
+            expected.name() + ", batch of " + batch);
+      }
+      assertTrue(one.parameters().get(0).gradient(0) != 0, "conv.weight has a gradient");
+    }
+  }
+
   @Test
   void theFirstWorkersLargerSliceMovesTheRunningStatistics() {
     // As PyTorch's DataParallel (torch.chunk): the first worker, whose statistics persist, takes
