@@ -297,8 +297,15 @@ public final class ParallelGradients implements AutoCloseable {
       own = e; // the other workers still run this phase: wait for them before throwing
     }
     long start = System.nanoTime();
+    // An interrupted caller's park returns at once: the flag is taken while waiting (which would
+    // otherwise spin) and set again after.
+    boolean interrupted = false;
     while (finished.get() < workers - 1) {
       pause(start);
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     Throwable t = own != null ? own : failure;
     if (own != null && failure != null && failure != own) {
