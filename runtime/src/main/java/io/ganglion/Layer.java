@@ -117,8 +117,9 @@ public final class Layer {
    */
   public float weight(int unit, int input) {
     Parameter w = weight();
-    int units = w.shape()[0];
-    int in = w.size() / units;
+    // A scalar weight is one unit of one input; a weight of no units has none to give.
+    int units = w.shape().length == 0 ? 1 : w.shape()[0];
+    int in = units == 0 ? 0 : w.size() / units;
     if (unit < 0 || unit >= units || input < 0 || input >= in) {
       throw new IndexOutOfBoundsException(
           name + ": weight(unit, input) needs unit in [0, " + units + ") and input in [0, " + in

@@ -41,7 +41,7 @@ public interface Model {
 
   /** The layer with the given field name. */
   default Layer layer(String name) {
-    for (Layer layer : layers()) {
+    for (Layer layer : listedLayers()) {
       if (layer.name().equals(name)) {
         return layer;
       }
@@ -165,15 +165,7 @@ public interface Model {
    * give no outputs.
    */
   default float[] predictBatch(float[] inputs) {
-    if (inputs == null) {
-      throw new IllegalArgumentException("inputs must not be null");
-    }
-    int count = inputs.length / inputSize();
-    if (count * inputSize() != inputs.length) {
-      throw new IllegalArgumentException(
-          "inputs must hold a whole number of samples of " + inputSize() + " values, but held "
-              + inputs.length);
-    }
+    int count = sampleCount(inputs);
     float[] outputs = new float[count * outputSize()];
     if (count > 0) { // no samples, no outputs (as a Keras or PyTorch model gives for none)
       predictBatch(inputs, 0, count, outputs);
@@ -189,15 +181,7 @@ public interface Model {
    * give no classes.
    */
   default int[] classifyBatch(float[] inputs) {
-    if (inputs == null) {
-      throw new IllegalArgumentException("inputs must not be null");
-    }
-    int count = inputs.length / inputSize();
-    if (count * inputSize() != inputs.length) {
-      throw new IllegalArgumentException(
-          "inputs must hold a whole number of samples of " + inputSize() + " values, but held "
-              + inputs.length);
-    }
+    int count = sampleCount(inputs);
     int[] classes = new int[count];
     if (count > 0) {
       classifyBatch(inputs, 0, count, classes);
@@ -267,6 +251,7 @@ public interface Model {
     if (labels == null) {
       throw new IllegalArgumentException("labels must not be null");
     }
+    checkTrainingCount(count);
     return (float) (forwardBackward(inputs, 0, labels, null, count, 1f / count) / count);
   }
 
@@ -278,6 +263,7 @@ public interface Model {
     if (targets == null) {
       throw new IllegalArgumentException("targets must not be null");
     }
+    checkTrainingCount(count);
     return (float) (forwardBackward(inputs, 0, null, targets, count, 1f / count) / count);
   }
 
@@ -304,9 +290,44 @@ public interface Model {
     ModelFiles.load(this, file);
   }
 
+  /** {@link #layers()}, which a model written by hand may leave out (null): then an error. */
+  private List<Layer> listedLayers() {
+    List<Layer> layers = layers();
+    if (layers == null) {
+      throw new IllegalStateException(name() + " does not list its layers (its layers() returned"
+          + " null), so it has no layer to look up");
+    }
+    return layers;
+  }
+
+  /** The number of samples in {@code inputs}, which must be a whole number of them. */
+  private int sampleCount(float[] inputs) {
+    if (inputs == null) {
+      throw new IllegalArgumentException("inputs must not be null");
+    }
+    int size = inputSize();
+    if (size < 1) {
+      throw new IllegalStateException(name() + "'s inputSize() must be at least 1, but was "
+          + size);
+    }
+    if (inputs.length % size != 0) {
+      throw new IllegalArgumentException(
+          "inputs must hold a whole number of samples of " + size + " values, but held "
+              + inputs.length);
+    }
+    return inputs.length / size;
+  }
+
+  /** Refuses a batch of no samples to train on, as generated networks do. */
+  private static void checkTrainingCount(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1, but was " + count);
+    }
+  }
+
   private String layerNames() {
     StringBuilder names = new StringBuilder("[");
-    for (Layer layer : layers()) {
+    for (Layer layer : listedLayers()) {
       names.append(names.length() == 1 ? "" : ", ").append(layer.name());
     }
     return names.append(']').toString();

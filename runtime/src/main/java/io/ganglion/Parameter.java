@@ -44,12 +44,19 @@ public final class Parameter {
       throw new IllegalArgumentException(
           "shape of a transposed parameter must have at least one dimension, but had none");
     }
-    int rest = 1;
+    long rest = 1;
     for (int i = 1; i < shape.length; i++) {
       rest *= shape[i];
+      if (rest > Integer.MAX_VALUE - 8) {
+        // Rows of no values each (shape[0] == 0) still count: each is an array.
+        throw new IllegalArgumentException("shape of " + name + " must give a transposed"
+            + " parameter at most " + (Integer.MAX_VALUE - 8) + " rows (one per index of the"
+            + " dimensions after the first), but was " + Arrays.toString(shape));
+      }
     }
     return new Parameter(
-        name, shape.clone(), true, new float[rest][shape[0]], new float[rest][shape[0]]);
+        name, shape.clone(), true, new float[(int) rest][shape[0]],
+        new float[(int) rest][shape[0]]);
   }
 
   /** A tensor stored in one row, in its logical order. */

@@ -146,6 +146,11 @@ public final class ModelFiles {
       throw new IllegalArgumentException("model must not be null");
     }
     List<Parameter> buffers = model.buffers();
+    if (model.parameters() == null || buffers == null) {
+      throw new IllegalArgumentException("model " + model.name() + "'s "
+          + (buffers == null ? "buffers()" : "parameters()") + " must not return null; a model"
+          + " without any returns an empty list");
+    }
     if (buffers.isEmpty()) {
       return model.parameters();
     }

@@ -4,6 +4,7 @@ import io.ganglion.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -356,6 +357,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       throw new IllegalArgumentException("parameters must not be empty");
     }
     Map<Parameter, Integer> seen = new IdentityHashMap<>();
+    Map<String, Integer> names = new HashMap<>();
     for (int k = 0; k < given.length; k++) {
       if (given[k] == null) {
         throw new IllegalArgumentException(
@@ -365,6 +367,12 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       if (first != null) {
         throw new IllegalArgumentException("parameters must not hold a parameter twice, but"
             + " elements " + first + " and " + k + " are both '" + given[k].name() + "'");
+      }
+      // The state names its tensors by parameter: two of one name would share them.
+      first = names.putIfAbsent(given[k].name(), k);
+      if (first != null) {
+        throw new IllegalArgumentException("parameters must have unique names, but elements "
+            + first + " and " + k + " are both named '" + given[k].name() + "'");
       }
     }
     return given;

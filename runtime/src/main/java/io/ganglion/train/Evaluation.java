@@ -89,6 +89,9 @@ public final class Evaluation {
    * predicted class first, then the others by output, ties by index (so top-1 is the accuracy).
    */
   public double topKAccuracy() {
+    if (confusion == null) {
+      confusionMatrix(); // says that this evaluation is of values, which have no top-k
+    }
     if (topK == 0) {
       throw new IllegalStateException(
           "top-k accuracy must be requested with Trainer.topK(k) before evaluating");

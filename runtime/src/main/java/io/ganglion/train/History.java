@@ -82,7 +82,11 @@ public final class History {
     return stoppedEpoch;
   }
 
-  /** The epoch (0-based) with the best monitored metric, or -1 before any epoch completed. */
+  /**
+   * The epoch (0-based) with the best monitored metric: early stopping's, else {@code val_loss}
+   * with validation data, else {@code loss}. -1 before any epoch was watched (none completed, or
+   * all were before early stopping's {@code startFromEpoch}).
+   */
   public int bestEpoch() {
     return bestEpoch;
   }

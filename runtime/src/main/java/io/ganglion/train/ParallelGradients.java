@@ -112,7 +112,11 @@ public final class ParallelGradients implements AutoCloseable {
    */
   private final int minimumSlice;
 
-  /** Starts {@code workers - 1} threads beside the caller's, each with a replica of the model. */
+  /**
+   * Starts {@code workers - 1} threads beside the caller's (so {@code workers} from 2 to {@link
+   * #MAX_WORKERS}; one worker is the model itself, without this class), each with a replica of
+   * the model, or with its share of the weight rows of a network of dense layers.
+   */
   public static ParallelGradients of(Model model, int workers) {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
@@ -160,8 +164,13 @@ public final class ParallelGradients implements AutoCloseable {
     }
     replicas[0] = model;
     long[] modelState = model.randomState();
-    for (int w = 1; w < workers; w++) {
-      replicas[w] = split != null ? null : model.replica();
+    try {
+      for (int w = 1; w < workers; w++) {
+        replicas[w] = split != null ? null : checkedReplica(model, model.replica(), w);
+      }
+    } catch (IllegalArgumentException e) {
+      model.setRandomState(modelState); // as it was: making replicas counts them
+      throw e;
     }
     if (split == null && modelState.length == 3) {
       // A generated network with dropout ({seed, dropout steps, replicas}): each worker's masks
@@ -203,6 +212,54 @@ public final class ParallelGradients implements AutoCloseable {
       threads[w] = thread;
       thread.start();
     }
+  }
+
+  /**
+   * {@code replica} as {@link Model#replica()} must be, else an error that says what is wrong: a
+   * hand-written model's mistake would otherwise train wrong weights without a word (a replica
+   * that is the model itself adds every gradient twice, in an order that varies by run).
+   */
+  private Model checkedReplica(Model model, Model replica, int w) {
+    String problem = null;
+    if (replica == null) {
+      problem = "it returned null";
+    } else if (replica == model) {
+      problem = "it returned the model itself";
+    } else {
+      for (int v = 1; v < w && problem == null; v++) {
+        if (replicas[v] == replica) {
+          problem = "it returned one model twice";
+        }
+      }
+      List<Parameter> own = model.parameters();
+      List<Parameter> theirs = replica.parameters();
+      if (problem == null && (theirs == null || theirs.size() != own.size())) {
+        problem = "its parameters() held " + (theirs == null ? "null" : theirs.size() + "")
+            + " where the model's hold " + own.size();
+      }
+      for (int k = 0; problem == null && k < own.size(); k++) {
+        float[][] data = own.get(k).data();
+        float[][] grad = own.get(k).grad();
+        Parameter p = theirs.get(k);
+        if (p == null || p.data().length != data.length) {
+          problem = "its parameter " + k + " was not the model's " + own.get(k).name();
+          break;
+        }
+        for (int i = 0; i < data.length && problem == null; i++) {
+          if (p.data()[i] != data[i]) {
+            problem = "its parameter " + p.name() + " did not share the model's values";
+          } else if (p.grad()[i] == grad[i]) {
+            problem = "its parameter " + p.name() + " shared the model's gradient";
+          }
+        }
+      }
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("replica() of " + model.name() + " must return a new"
+          + " model whose parameters share the model's values, each with its own gradient (see"
+          + " Parameter.withOwnGradient), but " + problem);
+    }
+    return replica;
   }
 
   /** Like {@link #computeGradients(float[], int, int[], float[], int)} from sample 0. */

@@ -101,6 +101,16 @@ public final class Trainer {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
+    // A hand-written model's lists, checked here rather than met as null deep inside a run.
+    List<Parameter> parameters = model.parameters();
+    if (parameters == null || parameters.isEmpty()) {
+      throw new IllegalArgumentException("model " + model.name() + " must have parameters to"
+          + " train, but its parameters() returned " + (parameters == null ? "null" : "none"));
+    }
+    if (model.buffers() == null) {
+      throw new IllegalArgumentException("model " + model.name() + "'s buffers() must not return"
+          + " null; a model without buffers returns an empty list");
+    }
     return new Trainer(model);
   }
 

@@ -52,6 +52,32 @@ class ArgumentChecksTest {
         message(IllegalArgumentException.class, () -> Parameter.flat("w", (int[]) null)));
     assertEquals("name must not be null or empty",
         message(IllegalArgumentException.class, () -> Parameter.flat("", 2)));
+    // No values, but 3 * 2^30 rows (a bare NegativeArraySizeException), or 2^32 (none at all).
+    for (int last : new int[] {3, 4}) {
+      assertEquals("shape of h must give a transposed parameter at most 2147483639 rows (one per"
+              + " index of the dimensions after the first), but was [0, 1073741824, " + last + "]",
+          message(IllegalArgumentException.class,
+              () -> Parameter.transposed("h", 0, 1 << 30, last)));
+    }
+  }
+
+  @Test
+  void handWrittenModelsAndLayersGetTheChecksOfGeneratedOnes() {
+    LinearModel model = LinearModel.create(2, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    // The default trainStep: no samples are no step (it returned NaN).
+    assertEquals("count must be at least 1, but was 0", message(IllegalArgumentException.class,
+        () -> model.trainStep(new float[2], new int[1], 0)));
+    assertEquals("count must be at least 1, but was -1", message(IllegalArgumentException.class,
+        () -> model.trainStep(new float[2], new float[3], -1)));
+    // Two parameters of one name would share their optimizer state's tensors.
+    assertEquals("parameters must have unique names, but elements 0 and 1 are both named 'a'",
+        message(IllegalArgumentException.class, () -> io.ganglion.optim.Adam.of(0.1)
+            .step(List.of(Parameter.flat("a", 2), Parameter.flat("a", 2)))));
+    // A weight of no units has no weight(unit, input) to give (it divided by zero).
+    io.ganglion.Layer empty = new io.ganglion.Layer("l", "Dense", io.ganglion.Activation.LINEAR,
+        new int[] {3}, new int[] {0}, Parameter.transposed("l.weight", 0, 3), null);
+    assertEquals("l: weight(unit, input) needs unit in [0, 0) and input in [0, 0), but was (0,"
+        + " 0)", message(IndexOutOfBoundsException.class, () -> empty.weight(0, 0)));
   }
 
   @Test

@@ -212,10 +212,30 @@ final class LinearModel implements Model {
         : Losses.meanSquaredError(z, outputs, targets, s * outputs);
   }
 
+  /** The mistakes a hand-written replica() can make, for tests of what catches them. */
+  enum Replica { RIGHT, NULL, SELF, SAME_PARAMETERS, OWN_VALUES }
+
+  /** What {@link #replica()} returns: a right one unless a test says otherwise. */
+  Replica replicaKind = Replica.RIGHT;
+
   @Override
   public Model replica() {
-    return new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
-        bias.withOwnGradient(), layers.get(0).activation());
+    Activation shown = layers.get(0).activation();
+    switch (replicaKind) {
+      case NULL:
+        return null;
+      case SELF:
+        return this;
+      case SAME_PARAMETERS:
+        return new LinearModel(inputs, outputs, loss, weight, bias, shown);
+      case OWN_VALUES:
+        LinearModel copy = create(inputs, outputs, loss, 0, shown);
+        copy.weight.copyFrom(weight.toArray());
+        return copy;
+      default:
+        return new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
+            bias.withOwnGradient(), shown);
+    }
   }
 
   /** All parameter values, in logical order, concatenated. */

@@ -618,6 +618,26 @@ final class TrainerTest {
   }
 
   @Test
+  void aWrongReplicaOfAHandWrittenModelIsNamedBeforeTraining() {
+    String[][] cases = {
+        {"NULL", "it returned null"},
+        {"SELF", "it returned the model itself"},
+        {"SAME_PARAMETERS", "its parameter linear.weight shared the model's gradient"},
+        {"OWN_VALUES", "its parameter linear.weight did not share the model's values"}};
+    for (String[] c : cases) {
+      LinearModel model = softmax(1);
+      model.replicaKind = LinearModel.Replica.valueOf(c[0]);
+      float[] before = model.parameters().get(0).toArray();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Trainer.of(model).threads(2).batchSize(32).verbose(0).fit(BLOBS), c[0]);
+      assertEquals("replica() of Linear must return a new model whose parameters share the"
+          + " model's values, each with its own gradient (see Parameter.withOwnGradient), but "
+          + c[1], e.getMessage());
+      assertArrayEquals(before, model.parameters().get(0).toArray());
+    }
+  }
+
+  @Test
   void aHintNamesOnlySettingsThatWouldReportTheMetric() {
     // Both settings a validation top-k needs.
     IllegalStateException s = assertThrows(IllegalStateException.class,
