@@ -679,8 +679,11 @@ final class NetworkWriter {
             threshold());
     type.addMethod(oneSample(override("predict", void.class), true).addCode(writeOne).build());
     type.addMethod(oneSample(override("classify", int.class), false).addCode(decide).build());
+    // The probabilities written must be numbers too: softmax makes NaN of an infinite logit.
     type.addMethod(
-        oneSample(override("classify", int.class), true).addCode(writeOne).addCode(decide).build());
+        oneSample(override("classify", int.class), true).addCode(writeOne)
+            .addStatement("$T.outputNumbers(output, OUTPUTS, -1)", CHECKS)
+            .addCode(decide).build());
     type.addMethod(
         override("predictBatch", void.class)
             .addParameter(float[].class, "inputs")

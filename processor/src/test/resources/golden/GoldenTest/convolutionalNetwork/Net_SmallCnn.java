@@ -383,6 +383,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     lastCount = -1;
     forward(input, 0, 1, false);
     writeOutput(logitsOut[0], output, 0);
+    Checks.outputNumbers(output, OUTPUTS, -1);
     return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
   }
 

@@ -239,6 +239,16 @@ public final class Checks {
    * than reported as class 0. {@code sample} is the sample's index in a batch, or -1 for one input.
    */
   public static int predictedClass(float[] y, int n, float threshold, int sample) {
+    outputNumbers(y, n, sample);
+    return classOfRow(y, n, threshold);
+  }
+
+  /**
+   * Refuses an output row holding NaN, which {@code classify} cannot stand behind: the
+   * probabilities it writes are NaN where a logit is NaN, and also where one is infinite (softmax
+   * subtracts the largest logit: infinity minus infinity).
+   */
+  public static void outputNumbers(float[] y, int n, int sample) {
     for (int j = 0; j < n; j++) {
       if (Float.isNaN(y[j])) {
         throw new IllegalArgumentException("the output for " + (sample < 0 ? "the input"
@@ -247,7 +257,6 @@ public final class Checks {
             + " pass overflowed");
       }
     }
-    return classOfRow(y, n, threshold);
   }
 
   private static int classOfRow(float[] y, int n, float threshold) {

@@ -167,6 +167,29 @@ class GeneratedModelTest {
     }
   }
 
+  /**
+   * Infinite logits: classify alone picks the first of them (the largest), but the probabilities
+   * that classify(input, output) writes are NaN (softmax subtracts the largest, infinity minus
+   * infinity), and it does not answer with them.
+   */
+  @Test
+  void classifyWithProbabilitiesRefusesTheNaNOfInfiniteLogits() {
+    Net_Networks_Medium net = new Net_Networks_Medium(3);
+    for (io.ganglion.Parameter p : net.parameters()) {
+      float[] huge = new float[p.size()];
+      java.util.Arrays.fill(huge, 1e20f);
+      p.copyFrom(huge);
+    }
+    float[] x = new float[64];
+    java.util.Arrays.fill(x, 1f);
+    assertEquals(0, net.classify(x));
+    float[] out = new float[10];
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.classify(x, out));
+    assertTrue(e.getMessage().startsWith("the output for the input must be a number to give a"
+        + " class, but output 0 was NaN"), e.getMessage());
+  }
+
   @Test
   void noSamplesGiveNoPredictions() {
     Net_Networks_Medium net = new Net_Networks_Medium(8);
