@@ -350,7 +350,8 @@ final class NetworkValidator {
           walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
-        walk.kindKnown = true;
+        // A vector flows on, but whether an image came in stays unknown if it was.
+        walk.kindKnown = walk.kindKnown || in.image();
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }

@@ -342,6 +342,19 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/InputTwice]",
         "input = {1, 8, 8}");
+    // An image layer after the flatten: still unknown whether an image flows, so no NeedsImage
+    // telling to declare the input that is declared.
+    assertOnlyError(
+        source("Bar",
+            "@Network(inputs = 64, input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @Conv2d(filters = 2, kernel = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Conv2d(filters = 2, kernel = 1) Layer conv2;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputTwice]",
+        "input = {1, 8, 8}");
   }
 
   @Test

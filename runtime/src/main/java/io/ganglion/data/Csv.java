@@ -328,7 +328,7 @@ public final class Csv {
             + (names != null && column < names.size() ? name(names, column)
                 : String.valueOf(column))
             + " must be quoted whole (\"...\", a quote inside doubled) or not at all, but was "
-            + line.substring(start, end < 0 ? line.length() : end).trim());
+            + cut(line.substring(start, end < 0 ? line.length() : end).trim()));
       } else {
         field.append(c);
       }
@@ -344,8 +344,13 @@ public final class Csv {
   private static int column(List<String> names, String name, Path file) throws IOException {
     int index = names.indexOf(name);
     if (index < 0) {
-      throw new IOException(
-          file + ": the header must have a column '" + name + "', but its columns are " + names);
+      List<String> shown = new ArrayList<>();
+      for (String column : names) {
+        shown.add(cut(column));
+      }
+      throw new IOException(file + ": the header must have a column " + quoted(name)
+          + ", but its columns are " + (shown.size() <= 50 ? shown
+              : shown.subList(0, 50) + " and " + (shown.size() - 50) + " more"));
     }
     if (names.lastIndexOf(name) != index) {
       throw new IOException(file + ": the header must name column '" + name + "' once, but"
@@ -462,6 +467,12 @@ public final class Csv {
   static String quoted(String text) {
     return text.length() <= 60 ? "'" + text + "'"
         : "'" + text.substring(0, 40) + "...' (" + text.length() + " characters)";
+  }
+
+  /** {@code text} for a message: a long one cut to its start, with its length. */
+  private static String cut(String text) {
+    return text.length() <= 60 ? text
+        : text.substring(0, 40) + "... (" + text.length() + " characters)";
   }
 
   /** The longest line read: a file without line breaks (such as /dev/zero) would fill memory. */

@@ -107,6 +107,11 @@ public final class Idx {
    */
   private static final long INITIAL_VALUES = 1 << 26;
 
+  /** Whether values of an IDX type can round when read as floats: int32 and double. */
+  private static boolean roundsLabels(int type) {
+    return type == 0x0C || type == 0x0E;
+  }
+
   /** Labels are below 2^24, the integers that a float holds exactly. */
   private static final float MAX_LABEL = 1 << 24;
 
@@ -231,7 +236,8 @@ public final class Idx {
         throw new IOException(labels + ": label of record " + i
             + " must be a non-negative integer below " + (int) MAX_LABEL
             + " (2^24: larger ones read rounded), but was "
-            + (v >= MAX_LABEL ? "about " + (long) v : String.valueOf(v)));
+            + (roundsLabels(y.type()) && v >= MAX_LABEL && Float.isFinite(v)
+                ? "about " + (long) v : String.valueOf(v)));
       }
       classes[i] = (int) v;
     }

@@ -58,6 +58,11 @@ public final class SafeTensorsReader implements Closeable {
       throw new IllegalArgumentException("file must not be null");
     }
     Checks.fileToRead(file, "a safetensors file");
+    if (!Files.isRegularFile(file)) {
+      // Tensors are read at their offsets: a device or a pipe has none (/dev/zero is 0 bytes).
+      throw new ModelFormatException(file, null,
+          "must be a safetensors file, but is not a regular file (a device or a pipe)");
+    }
     SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
     try {
       return open(file, channel);

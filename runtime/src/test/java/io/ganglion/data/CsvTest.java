@@ -56,6 +56,16 @@ final class CsvTest {
     IOException e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(file));
     assertEquals(file + ": line 2, column 'a' (0) must be a finite decimal number, but was '"
         + "9".repeat(30) + "x".repeat(10) + "...' (100 characters)", e.getMessage());
+    // A stray quote in a long field, and a long column name.
+    Path stray = write("a,y\n" + "1".repeat(100) + "\"2,0\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(stray));
+    assertEquals(stray + ": line 2, column 'a' (0) must be quoted whole (\"...\", a quote inside"
+        + " doubled) or not at all, but was " + "1".repeat(40) + "... (102 characters)",
+        e.getMessage());
+    Path header = write("b".repeat(100) + ",y\n1,0\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(header));
+    assertEquals(header + ": the header must have a column 'label', but its columns are ["
+        + "b".repeat(40) + "... (100 characters), y]", e.getMessage());
   }
 
   @Test

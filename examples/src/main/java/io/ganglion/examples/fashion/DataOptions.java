@@ -9,7 +9,8 @@ final class DataOptions {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = "Directory with the four Fashion-MNIST IDX files (plain or .gz). Default: "
+      description = "Directory with the four Fashion-MNIST IDX files (plain or .gz; predict"
+          + " reads only the two test files). Default: "
           + "/usr/share/datasets/fashion-mnist when the Debian package dataset-fashion-mnist is "
           + "installed, else the subset embedded in the jar.")
   Path directory;

@@ -95,16 +95,30 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
   }
 
-  /** Whether two paths name one file: the same file if both exist, else the same path. */
+  /**
+   * Whether two paths name one file once written: the files their links lead to, in their
+   * directories' real paths (a link to the other file, or through a linked directory, is the
+   * same file though neither exists yet).
+   */
   static boolean sameFile(Path a, Path b) {
+    return written(a).equals(written(b));
+  }
+
+  /** The file that writing {@code file} replaces or creates, as a real path where it can be. */
+  private static Path written(Path file) {
+    Path target = file.toAbsolutePath();
     try {
-      if (Files.exists(a) && Files.exists(b)) {
-        return Files.isSameFile(a, b);
+      for (int links = 0; links < 40 && Files.isSymbolicLink(target); links++) {
+        target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
+      }
+      Path parent = target.getParent();
+      if (parent != null && Files.isDirectory(parent)) {
+        target = parent.toRealPath().resolve(target.getFileName());
       }
     } catch (IOException e) {
-      // Then compare the paths.
+      // As far as it was followed: the save itself reports what is wrong with the path.
     }
-    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    return target.normalize();
   }
 
   @Override

@@ -101,7 +101,8 @@ public final class FashionMnist {
   static FashionMnist fromDirectory(Path directory, boolean training) throws IOException {
     if (!Files.isDirectory(directory)) {
       throw new IOException(directory + " must be a directory holding the Fashion-MNIST files,"
-          + " but " + (Files.exists(directory) ? "is a file" : "does not exist"));
+          + " but " + (Files.isRegularFile(directory) ? "is a file" : Files.exists(directory)
+              ? "is not a directory (a device or a pipe)" : "does not exist"));
     }
     Path[] files = new Path[4];
     String[] names = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};

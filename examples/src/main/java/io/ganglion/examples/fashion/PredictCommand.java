@@ -159,6 +159,9 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     BufferedImage image;
     try {
       image = ImageIO.read(file.toFile());
+    } catch (OutOfMemoryError e) {
+      throw new IOException(file + ": is too large to decode in this JVM's memory; give it"
+          + " more (-Xmx) or shrink the image", e);
     } catch (IOException | RuntimeException e) {
       // ImageIO's own messages ("Error reading PNG image data") do not say which file.
       throw new IOException(file + ": could not be read as an image: " + e.getMessage(), e);
@@ -291,6 +294,12 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
   static final long MAX_PIXELS = 100_000_000;
 
   /**
+   * Bytes of memory an image takes per pixel while it is read: the decoded image (up to 8 for
+   * 16-bit colour), its grey copy and a turned copy (4 each).
+   */
+  private static final long BYTES_PER_PIXEL = 16;
+
+  /**
    * Fails for an image too large to decode in memory, from its header alone (ImageIO would
    * allocate the whole image first and run out of memory); files that are no image pass.
    */
@@ -312,9 +321,12 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       } finally {
         reader.dispose();
       }
-      if ((long) width * height > MAX_PIXELS) {
-        throw new IOException(file + ": must be an image of at most " + MAX_PIXELS
-            + " pixels, but was " + width + "x" + height);
+      // This JVM's heap (-Xmx) may allow fewer.
+      long most = Math.min(MAX_PIXELS, Runtime.getRuntime().maxMemory() / BYTES_PER_PIXEL);
+      if ((long) width * height > most) {
+        throw new IOException(file + ": must be an image of at most " + most + " pixels"
+            + (most < MAX_PIXELS ? " (what this JVM's memory, -Xmx, allows)" : "") + ", but was "
+            + width + "x" + height);
       }
     }
   }

@@ -278,6 +278,20 @@ class EmbeddedSubsetTest {
     assertTrue(cli.err().startsWith("error: --save and --report must name different files, but"
         + " both name " + file), cli::toString);
     assertFalse(Files.exists(file), cli::toString);
+    // Through a link to the model file, which does not exist yet.
+    Path model = dir.resolve("linked.safetensors");
+    Path link = dir.resolve("linked.html");
+    try {
+      Files.createSymbolicLink(link, model.getFileName());
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return; // no links on this file system
+    }
+    cli = Cli.run("--subset", "--epochs", "1", "--quiet", "--save", model.toString(),
+        "--report", link.toString());
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().startsWith("error: --save and --report must name different files"),
+        cli::toString);
+    assertFalse(Files.exists(model), cli::toString);
   }
 
   @Test

@@ -54,17 +54,19 @@ class ExifOrientationTest {
     }
     assertEquals(1, PredictCommand.exifOrientation(
         Files.write(dir.resolve("short.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8})));
-    // Behind a 60 KB APP2 segment (an ICC profile, say) the EXIF segment ends past the first
-    // 64 KiB, where only that much of the file was read.
+    // Behind two APP2 segments of 64 KiB (an ICC profile, say) the EXIF segment starts past the
+    // first 128 KiB, where only the first 64 KiB of the file were read.
     byte[] turned = withExif(plain, 6, true);
     ByteArrayOutputStream far = new ByteArrayOutputStream();
     far.write(turned, 0, 2);
-    int length = 60_000;
-    far.write(0xff);
-    far.write(0xe2);
-    far.write(length >> 8);
-    far.write(length & 0xff);
-    far.writeBytes(new byte[length - 2]);
+    int length = 65_535;
+    for (int segment = 0; segment < 2; segment++) {
+      far.write(0xff);
+      far.write(0xe2);
+      far.write(length >> 8);
+      far.write(length & 0xff);
+      far.writeBytes(new byte[length - 2]);
+    }
     far.write(turned, 2, turned.length - 2);
     assertEquals(6, PredictCommand.exifOrientation(
         Files.write(dir.resolve("far.jpg"), far.toByteArray())));
