@@ -22,6 +22,19 @@ public final class History {
   History() {}
 
   void addEpoch(Map<String, Double> values) {
+    if (!metrics.keySet().containsAll(values.keySet())) {
+      // A metric first reported now (a run resumed with trainingAccuracy or topK added): the
+      // names follow this epoch's order, the progress line's, then those it did not report.
+      Map<String, List<Double>> reordered = new LinkedHashMap<>();
+      for (String name : values.keySet()) {
+        reordered.put(name, metrics.getOrDefault(name, new ArrayList<>()));
+      }
+      for (Map.Entry<String, List<Double>> e : metrics.entrySet()) {
+        reordered.putIfAbsent(e.getKey(), e.getValue());
+      }
+      metrics.clear();
+      metrics.putAll(reordered);
+    }
     for (Map.Entry<String, Double> e : values.entrySet()) {
       List<Double> list = metrics.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
       while (list.size() < epochs) {

@@ -822,6 +822,8 @@ public final class Trainer {
         resumed = null;
         start = restore(from);
       }
+      // The rate a schedule that watches a metric cut to when the last epoch run ended, or NaN.
+      double cutTo = Double.NaN;
       for (int epoch = start; epoch < epochs; epoch++) {
         if (schedule != null) {
           double scheduled = schedule.learningRate(epoch, initialRate);
@@ -847,7 +849,11 @@ public final class Trainer {
         boolean stop = track(epoch, metrics);
         keepBest(metrics);
         if (schedule != null) {
+          boolean watches = schedule.monitor() != null;
+          double before = watches ? schedule.learningRate(epoch + 1, initialRate) : 0;
           schedule.epochEnded(epoch, metrics);
+          double after = watches ? schedule.learningRate(epoch + 1, initialRate) : 0;
+          cutTo = after != before ? after : Double.NaN;
         }
         // The epoch's progress line first, then what listeners print (as in tf.keras 2, whose
         // progress bar is the first of its callbacks; Keras 3 appends it last).
@@ -866,6 +872,12 @@ public final class Trainer {
         if (last) {
           break;
         }
+      }
+      if (cutTo >= 0 && !Double.isInfinite(cutTo)) {
+        // A schedule that watches a metric cuts the rate when an epoch ends, as Keras's
+        // ReduceLROnPlateau and PyTorch's do: a cut after the last epoch reaches the optimizer
+        // too, so that a following fit starts from it.
+        optimizer.setLearningRate(cutTo);
       }
       if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
         best.restore();

@@ -201,6 +201,35 @@ final class TrainerTest {
     history.addEpoch(Map.of("loss", 0.9));
     assertEquals(List.of(0.5, Double.NaN), history.metric("accuracy"));
     assertEquals(2, history.epochs());
+    // A metric first reported later (a run resumed with trainingAccuracy) takes its place in the
+    // progress line's order, NaN before.
+    History resumed = new History();
+    resumed.addEpoch(orderedMetrics("loss", 1.0, "val_loss", 1.1, "lr", 0.1));
+    resumed.addEpoch(orderedMetrics("loss", 0.9, "accuracy", 0.6, "val_loss", 1.0,
+        "val_top2_accuracy", 0.9, "lr", 0.1));
+    assertEquals(List.of("loss", "accuracy", "val_loss", "val_top2_accuracy", "lr"),
+        resumed.metricNames());
+    assertEquals(List.of(Double.NaN, 0.6), resumed.metric("accuracy"));
+  }
+
+  private static Map<String, Double> orderedMetrics(Object... namesAndValues) {
+    Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      metrics.put((String) namesAndValues[i], (Double) namesAndValues[i + 1]);
+    }
+    return metrics;
+  }
+
+  @Test
+  void aPlateauCutAfterTheLastEpochReachesTheOptimizer() {
+    // A rate too small to move the loss: every epoch after the first is a plateau (patience 1).
+    Sgd sgd = Sgd.of(1e-9);
+    History history = Trainer.of(softmax(1)).optimizer(sgd).epochs(3)
+        .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("loss"))
+        .verbose(0).fit(BLOBS);
+    assertEquals(List.of(1e-9, 1e-9, 5e-10), history.metric("lr"));
+    // Cut again when epoch 2 ended, as Keras's ReduceLROnPlateau does (it was left at 5e-10).
+    assertEquals(2.5e-10, sgd.learningRate(), 1e-24);
   }
 
   @Test
