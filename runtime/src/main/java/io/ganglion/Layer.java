@@ -130,7 +130,7 @@ public final class Layer {
 
   /** The bias of unit (or filter) {@code unit}; {@code 0} for a layer without bias. */
   public float bias(int unit) {
-    int units = weight != null ? weight.shape()[0] : units();
+    int units = weight == null ? units() : weight.shape().length == 0 ? 1 : weight.shape()[0];
     if (unit < 0 || unit >= units) {
       throw new IndexOutOfBoundsException(
           name + ": bias(unit) needs unit in [0, " + units + "), but was " + unit);

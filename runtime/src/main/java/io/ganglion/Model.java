@@ -151,6 +151,8 @@ public interface Model {
    */
   default int classify(float[] input, float[] output) {
     predict(input, output);
+    // As generated networks: NaN probabilities (softmax of an infinite logit) give no class.
+    io.ganglion.internal.Checks.outputNumbers(output, outputSize(), -1);
     return classify(input);
   }
 

@@ -46,13 +46,13 @@ public final class Parameter {
     }
     long rest = 1;
     for (int i = 1; i < shape.length; i++) {
-      rest *= shape[i];
-      if (rest > Integer.MAX_VALUE - 8) {
-        // Rows of no values each (shape[0] == 0) still count: each is an array.
-        throw new IllegalArgumentException("shape of " + name + " must give a transposed"
-            + " parameter at most " + (Integer.MAX_VALUE - 8) + " rows (one per index of the"
-            + " dimensions after the first), but was " + Arrays.toString(shape));
-      }
+      rest = Math.min(rest * shape[i], Integer.MAX_VALUE); // saturates; a 0 later makes it 0
+    }
+    if (rest > Integer.MAX_VALUE - 8) {
+      // Rows of no values each (shape[0] == 0) still count: each is an array.
+      throw new IllegalArgumentException("shape of " + name + " must give a transposed"
+          + " parameter at most " + (Integer.MAX_VALUE - 8) + " rows (one per index of the"
+          + " dimensions after the first), but was " + Arrays.toString(shape));
     }
     return new Parameter(
         name, shape.clone(), true, new float[(int) rest][shape[0]],

@@ -345,13 +345,12 @@ final class NetworkValidator {
               mirror, null);
         }
         // A flatten of a vector made no image a vector: an image layer after it is not told to
-        // move before it.
-        if (in.image() && walk.flattenedBy == null) {
+        // move before it. Whatever came in (an image, or an unknown kind), a vector goes out.
+        if ((in.image() || !walk.kindKnown) && walk.flattenedBy == null) {
           walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
-        // A vector flows on, but whether an image came in stays unknown if it was.
-        walk.kindKnown = walk.kindKnown || in.image();
+        walk.kindKnown = true;
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }

@@ -342,9 +342,9 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/InputTwice]",
         "input = {1, 8, 8}");
-    // An image layer after the flatten: still unknown whether an image flows, so no NeedsImage
-    // telling to declare the input that is declared.
-    assertOnlyError(
+    // An image layer after the flatten gets a vector whatever the input: an error of its own,
+    // told to move before the flatten (not to declare the input, which is declared).
+    JavaFileObject bar =
         source("Bar",
             "@Network(inputs = 64, input = {1, 8, 8}, loss = Loss.MSE)",
             "abstract class Bar {",
@@ -352,9 +352,14 @@ class ImageLayersValidatorTest {
             "  @Flatten Layer flat;",
             "  @Conv2d(filters = 2, kernel = 1) Layer conv2;",
             "  @Dense(units = 3) Layer out;",
-            "}"),
-        "[Network/InputTwice]",
-        "input = {1, 8, 8}");
+            "}");
+    Compilation compilation = compile(bar);
+    assertThat(compilation).hadErrorContaining("[Network/InputTwice]").inFile(bar)
+        .onLineContaining("input = {1, 8, 8}");
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] conv2:").inFile(bar)
+        .onLineContaining("Layer conv2");
+    assertThat(compilation).hadErrorContaining("move conv2 before flat");
+    assertThat(compilation).hadErrorCount(2);
   }
 
   @Test

@@ -66,8 +66,16 @@ public final class Idx {
 
   /** Reads an IDX file. */
   public static Tensor read(Path file) throws IOException {
+    return read(file, false);
+  }
+
+  /**
+   * {@link #read(Path)}; with {@code labels}, int32 and double values that a float does not hold
+   * exactly (2^24 + 1, 2.0000001) are refused as they are read, naming the value in the file.
+   */
+  private static Tensor read(Path file, boolean labels) throws IOException {
     try (InputStream in = open(file)) {
-      return read(in, file, contentSize(file));
+      return read(in, file, contentSize(file), labels);
     } catch (EOFException | ZipException e) {
       // Thrown by the gzip stream only: read(in, file) reports a short plain file itself.
       // The gzip stream's EOFException has no message: say what it means instead of "null".
@@ -115,7 +123,8 @@ public final class Idx {
   /** Labels are below 2^24, the integers that a float holds exactly. */
   private static final float MAX_LABEL = 1 << 24;
 
-  private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
+  private static Tensor read(InputStream in, Path file, long contentSize, boolean labels)
+      throws IOException {
     int[] magic = new int[4];
     for (int i = 0; i < 4; i++) {
       magic[i] = in.read();
@@ -184,6 +193,9 @@ public final class Idx {
         values = Arrays.copyOf(values, (int) Math.min(total, grown));
       }
       decode(buffer, type, values, done, n);
+      if (labels && roundsLabels(type)) {
+        checkExact(buffer, type, values, done, n, file);
+      }
       done += n;
     }
     if (in.read() != -1) {
@@ -201,7 +213,7 @@ public final class Idx {
    */
   public static Dataset dataset(Path images, Path labels) throws IOException {
     Tensor x = read(images);
-    Tensor y = read(labels);
+    Tensor y = read(labels, true);
     if (y.shape().length != 1) {
       throw new IOException(labels + ": must be a one-dimensional label file, but had shape "
           + Arrays.toString(y.shape()));
@@ -234,10 +246,9 @@ public final class Idx {
       // would arrive rounded to another class.
       if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
         throw new IOException(labels + ": label of record " + i
-            + " must be a non-negative integer below " + (int) MAX_LABEL
-            + " (2^24: larger ones read rounded), but was "
-            + (roundsLabels(y.type()) && v >= MAX_LABEL && Float.isFinite(v)
-                ? "about " + (long) v : String.valueOf(v)));
+            + " must be a non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
+            + (Float.isFinite(v) && v == Math.rint(v) ? String.valueOf((long) v)
+                : String.valueOf(v)));
       }
       classes[i] = (int) v;
     }
@@ -302,6 +313,20 @@ public final class Idx {
               | (int32(b, p + 4) & 0xffffffffL));
       }
       out[offset + i] = v;
+    }
+  }
+
+  /** Refuses a label that reading as a float changed: an int above 2^24, a double's fraction. */
+  private static void checkExact(byte[] b, int type, float[] values, int offset, int n, Path file)
+      throws IOException {
+    for (int i = 0; i < n; i++) {
+      double exact = type == 0x0C ? int32(b, i * 4) : Double.longBitsToDouble(
+          ((long) int32(b, i * 8) << 32) | (int32(b, i * 8 + 4) & 0xffffffffL));
+      if (exact != values[offset + i] && !Double.isNaN(exact)) {
+        throw new IOException(file + ": label of record " + (offset + i) + " must be a"
+            + " non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
+            + (type == 0x0C ? String.valueOf((long) exact) : String.valueOf(exact)));
+      }
     }
   }
 

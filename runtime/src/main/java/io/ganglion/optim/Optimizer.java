@@ -368,11 +368,13 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
         throw new IllegalArgumentException("parameters must not hold a parameter twice, but"
             + " elements " + first + " and " + k + " are both '" + given[k].name() + "'");
       }
-      // The state names its tensors by parameter: two of one name would share them.
+      // The state (as checkpoints save it) names its tensors by parameter: two of one name
+      // would be saved as one.
       first = names.putIfAbsent(given[k].name(), k);
       if (first != null) {
-        throw new IllegalArgumentException("parameters must have unique names, but elements "
-            + first + " and " + k + " are both named '" + given[k].name() + "'");
+        throw new IllegalArgumentException("parameters must have unique names (the optimizer's"
+            + " state names its tensors by them), but elements " + first + " and " + k
+            + " are both named '" + given[k].name() + "'");
       }
     }
     return given;

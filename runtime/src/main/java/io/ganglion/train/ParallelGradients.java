@@ -112,6 +112,9 @@ public final class ParallelGradients implements AutoCloseable {
    */
   private final int minimumSlice;
 
+  /** Parks of the caller while waiting: see {@link #parks()}. */
+  private int parks;
+
   /**
    * Starts {@code workers - 1} threads beside the caller's (so {@code workers} from 2 to {@link
    * #MAX_WORKERS}; one worker is the model itself, without this class), each with a replica of
@@ -708,8 +711,14 @@ public final class ParallelGradients implements AutoCloseable {
     } else if (waited < YIELD_NANOS) {
       Thread.yield();
     } else {
+      parks++;
       LockSupport.park(this);
     }
+  }
+
+  /** How many times the caller has parked waiting for the workers (for tests). */
+  int parks() {
+    return parks;
   }
 
   /** Stops the worker threads. */

@@ -102,10 +102,10 @@ public final class Trainer {
       throw new IllegalArgumentException("model must not be null");
     }
     // A hand-written model's lists, checked here rather than met as null deep inside a run.
-    List<Parameter> parameters = model.parameters();
-    if (parameters == null || parameters.isEmpty()) {
-      throw new IllegalArgumentException("model " + model.name() + " must have parameters to"
-          + " train, but its parameters() returned " + (parameters == null ? "null" : "none"));
+    // (No parameters at all can still be evaluated: a fixed rule, say.)
+    if (model.parameters() == null) {
+      throw new IllegalArgumentException("model " + model.name() + "'s parameters() must not"
+          + " return null; a model without any returns an empty list");
     }
     if (model.buffers() == null) {
       throw new IllegalArgumentException("model " + model.name() + "'s buffers() must not return"
@@ -470,7 +470,8 @@ public final class Trainer {
   /** {@link #batchNormOfOneValue()} of {@code model}. */
   static Layer batchNormOfOneValue(Model model) {
     List<Layer> layers = model.layers();
-    if (model.buffers().isEmpty() || layers == null) {
+    List<Parameter> buffers = model.buffers();
+    if (buffers == null || buffers.isEmpty() || layers == null) {
       return null; // no batch norm (and a model written by hand need not describe its layers)
     }
     for (Layer layer : layers) {

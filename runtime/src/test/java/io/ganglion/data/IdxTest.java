@@ -223,7 +223,7 @@ final class IdxTest {
     IOException label = assertThrows(IOException.class,
         () -> Idx.dataset(write("images", images(), false), bigLabels));
     assertEquals(bigLabels + ": label of record 1 must be a non-negative integer below 16777216"
-        + " (2^24: larger ones read rounded), but was 3.0E9", label.getMessage());
+        + " (2^24), but was 3000000000", label.getMessage());
     // An int label of 2^24 + 1 read as a float is 2^24, another class: refused, not changed.
     java.nio.ByteBuffer ints = java.nio.ByteBuffer.allocate(3 * 4);
     ints.putInt(0).putInt(16_777_217).putInt(2);
@@ -231,7 +231,15 @@ final class IdxTest {
     label = assertThrows(IOException.class,
         () -> Idx.dataset(write("images", images(), false), intLabels));
     assertEquals(intLabels + ": label of record 1 must be a non-negative integer below 16777216"
-        + " (2^24: larger ones read rounded), but was about 16777216", label.getMessage());
+        + " (2^24), but was 16777217", label.getMessage());
+    // A double label with a fraction that a float loses (2.0000001 read as 2.0): refused too.
+    java.nio.ByteBuffer doubles = java.nio.ByteBuffer.allocate(3 * 8);
+    doubles.putDouble(0).putDouble(1).putDouble(2.0000001);
+    Path doubleLabels = write("doubles", idx(0x0E, new int[] {3}, doubles.array()), false);
+    label = assertThrows(IOException.class,
+        () -> Idx.dataset(write("images", images(), false), doubleLabels));
+    assertEquals(doubleLabels + ": label of record 2 must be a non-negative integer below"
+        + " 16777216 (2^24), but was 2.0000001", label.getMessage());
     ints.clear();
     ints.putInt(0).putInt(16_777_215).putInt(2);
     assertEquals(16_777_215, Idx.dataset(write("images", images(), false),

@@ -61,6 +61,51 @@ class ArgumentChecksTest {
     }
   }
 
+  /** {@code model} with the answers of some of its methods replaced (a hand-written mistake). */
+  private static io.ganglion.Model with(io.ganglion.Model model, Map<String, Object> answers) {
+    return (io.ganglion.Model) java.lang.reflect.Proxy.newProxyInstance(
+        io.ganglion.Model.class.getClassLoader(), new Class<?>[] {io.ganglion.Model.class},
+        (proxy, method, args) -> {
+          if (answers.containsKey(method.getName())) {
+            return answers.get(method.getName());
+          }
+          if (method.isDefault()) {
+            return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
+          }
+          try {
+            return method.invoke(model, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  void aHandWrittenModelsNullListsAreNamed() {
+    LinearModel model = LinearModel.create(2, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
+    Map<String, Object> nullParameters = new HashMap<>();
+    nullParameters.put("parameters", null);
+    assertEquals("model Linear's parameters() must not return null; a model without any returns"
+        + " an empty list", message(IllegalArgumentException.class,
+            () -> Trainer.of(with(model, nullParameters))));
+    Map<String, Object> nullBuffers = new HashMap<>();
+    nullBuffers.put("buffers", null);
+    assertEquals("model Linear's buffers() must not return null; a model without buffers returns"
+        + " an empty list", message(IllegalArgumentException.class,
+            () -> Trainer.of(with(model, nullBuffers))));
+    // A model of no parameters (a fixed rule) is still evaluated.
+    Trainer.of(with(model, Map.of("parameters", List.of()))).evaluate(
+        Dataset.ofLabels(new float[4], 2, new int[] {0, 1}));
+    Map<String, Object> nullLayers = new HashMap<>();
+    nullLayers.put("layers", null);
+    assertEquals("Linear does not list its layers (its layers() returned null), so it has no"
+        + " layer to look up", message(IllegalStateException.class,
+            () -> with(model, nullLayers).layer("linear")));
+    assertEquals("Linear's inputSize() must be at least 1, but was 0",
+        message(IllegalStateException.class,
+            () -> with(model, Map.of("inputSize", 0)).predictBatch(new float[4])));
+  }
+
   @Test
   void handWrittenModelsAndLayersGetTheChecksOfGeneratedOnes() {
     LinearModel model = LinearModel.create(2, 3, Loss.SOFTMAX_CROSS_ENTROPY, 1);
@@ -70,7 +115,8 @@ class ArgumentChecksTest {
     assertEquals("count must be at least 1, but was -1", message(IllegalArgumentException.class,
         () -> model.trainStep(new float[2], new float[3], -1)));
     // Two parameters of one name would share their optimizer state's tensors.
-    assertEquals("parameters must have unique names, but elements 0 and 1 are both named 'a'",
+    assertEquals("parameters must have unique names (the optimizer's state names its tensors by"
+        + " them), but elements 0 and 1 are both named 'a'",
         message(IllegalArgumentException.class, () -> io.ganglion.optim.Adam.of(0.1)
             .step(List.of(Parameter.flat("a", 2), Parameter.flat("a", 2)))));
     // A weight of no units has no weight(unit, input) to give (it divided by zero).

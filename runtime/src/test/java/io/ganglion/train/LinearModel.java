@@ -157,9 +157,19 @@ final class LinearModel implements Model {
     }
   }
 
+  /** How long a training worker's forwardBackward sleeps, for tests of waiting; 0: not at all. */
+  static volatile long workerSleepMillis;
+
   @Override
   public double forwardBackward(
       float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
+    if (workerSleepMillis > 0 && Thread.currentThread().getName().startsWith("ganglion-")) {
+      try {
+        Thread.sleep(workerSleepMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Checks.batch(x, offset, count, inputs, labels, targets, outputs, 1);
     weight.zeroGradient();
     bias.zeroGradient();

@@ -647,6 +647,24 @@ final class TrainerTest {
   }
 
   @Test
+  void anInterruptedCallerParksWhileTheWorkersFinishAndKeepsItsFlag() {
+    // A slow worker: the caller waits 200 ms. Interrupted, its park returned at once, so it
+    // parked (spun) thousands of times; now it parks about once.
+    LinearModel.workerSleepMillis = 200;
+    try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
+      Thread.currentThread().interrupt();
+      try {
+        parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8);
+      } finally {
+        assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
+      }
+      assertTrue(parallel.parks() < 50, "parks: " + parallel.parks());
+    } finally {
+      LinearModel.workerSleepMillis = 0;
+    }
+  }
+
+  @Test
   void aWrongReplicaOfAHandWrittenModelIsNamedBeforeTraining() {
     String[][] cases = {
         {"NULL", "it returned null"},

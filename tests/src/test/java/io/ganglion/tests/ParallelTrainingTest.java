@@ -116,33 +116,6 @@ class ParallelTrainingTest {
     }
   }
 
-  /** An interrupted caller's steps complete as any other's, and its flag stays set for it. */
-  @Test
-  void anInterruptedCallerKeepsItsFlag() {
-    float[] x = new float[32 * 64];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) Math.cos(i * 0.3);
-    }
-    int[] y = new int[32];
-    double[] losses = new double[2];
-    for (boolean interrupt : new boolean[] {false, true}) {
-      try (ParallelGradients parallel =
-          ParallelGradients.of(new Net_Networks_Medium(2), 2)) {
-        if (interrupt) {
-          Thread.currentThread().interrupt();
-        }
-        try {
-          for (int step = 0; step < 20; step++) {
-            losses[interrupt ? 1 : 0] = parallel.computeGradients(x, 0, y, null, 32);
-          }
-        } finally {
-          assertEquals(interrupt, Thread.interrupted(), "the caller's interrupt flag is kept");
-        }
-      }
-    }
-    assertEquals(losses[0], losses[1]);
-  }
-
   @Test
   void theFirstWorkersLargerSliceMovesTheRunningStatistics() {
     // As PyTorch's DataParallel (torch.chunk): the first worker, whose statistics persist, takes
