@@ -132,6 +132,7 @@ final class NetworkValidator {
       error(Messages.inputTwice(name), type, network, inputValue);
       walk.known = false;
       walk.kindKnown = false;
+      walk.inputKindUnknown = true;
     } else if (inputValue != null) {
       List<Integer> dims = intList(inputValue);
       boolean valid = dims.size() == 3;
@@ -159,6 +160,7 @@ final class NetworkValidator {
           walk.shape = Shape.image(1, 1, 1);
           walk.known = false;
           walk.kindKnown = false;
+          walk.inputKindUnknown = true;
         }
       }
     } else if (inputsValue == null) {
@@ -298,6 +300,11 @@ final class NetworkValidator {
      * which would repeat the first mistake. A dense layer or a flatten makes it a vector again.
      */
     boolean kindKnown = true;
+    /**
+     * Whether the input's kind is unknown (declared both ways, or unreadably): a vector after a
+     * flatten may then have been an image, and the flatten is named as what made it a vector.
+     */
+    boolean inputKindUnknown;
     /** How the shape came about, for messages: "input gives 784", "pool1 makes ... -> ...". */
     String flow;
     /** The flatten layer that made the vector flowing, or null while it is the input's. */
@@ -346,7 +353,7 @@ final class NetworkValidator {
         }
         // A flatten of a vector made no image a vector: an image layer after it is not told to
         // move before it. Whatever came in (an image, or an unknown kind), a vector goes out.
-        if ((in.image() || !walk.kindKnown) && walk.flattenedBy == null) {
+        if ((in.image() || walk.inputKindUnknown) && walk.flattenedBy == null) {
           walk.flattenedBy = layerName;
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));

@@ -277,6 +277,27 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void aConvOverAVectorThenAFlattenTellsTheNextImageLayerToDeclareAnImageInput() {
+    // No image was ever made a vector: conv2 is told to declare the input, as without conv1.
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(inputs = 64, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 2, kernel = 3) Layer conv1;",
+            "  @Flatten Layer flat;",
+            "  @Conv2d(filters = 2, kernel = 1) Layer conv2;",
+            "  @Dense(units = 3) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] conv1:");
+    assertThat(compilation).hadErrorContaining("[Network/NeedsImage] conv2: Conv2d must take an"
+        + " image (channels x height x width), but its input was a vector");
+    for (javax.tools.Diagnostic<? extends JavaFileObject> d : compilation.errors()) {
+      org.junit.jupiter.api.Assertions.assertFalse(
+          d.getMessage(null).contains("move conv2 before flat"), d.getMessage(null));
+    }
+  }
+
+  @Test
   void anImageLayerAfterAFlattenOverAVectorIsNotToldToMoveBeforeIt() {
     // The conv said "move conv before flat, which made the image a vector", which flat had not.
     JavaFileObject file =

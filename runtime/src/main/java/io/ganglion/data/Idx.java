@@ -66,16 +66,8 @@ public final class Idx {
 
   /** Reads an IDX file. */
   public static Tensor read(Path file) throws IOException {
-    return read(file, false);
-  }
-
-  /**
-   * {@link #read(Path)}; with {@code labels}, int32 and double values that a float does not hold
-   * exactly (2^24 + 1, 2.0000001) are refused as they are read, naming the value in the file.
-   */
-  private static Tensor read(Path file, boolean labels) throws IOException {
     try (InputStream in = open(file)) {
-      return read(in, file, contentSize(file), labels);
+      return read(in, file, contentSize(file));
     } catch (EOFException | ZipException e) {
       // Thrown by the gzip stream only: read(in, file) reports a short plain file itself.
       // The gzip stream's EOFException has no message: say what it means instead of "null".
@@ -123,8 +115,7 @@ public final class Idx {
   /** Labels are below 2^24, the integers that a float holds exactly. */
   private static final float MAX_LABEL = 1 << 24;
 
-  private static Tensor read(InputStream in, Path file, long contentSize, boolean labels)
-      throws IOException {
+  private static Tensor read(InputStream in, Path file, long contentSize) throws IOException {
     int[] magic = new int[4];
     for (int i = 0; i < 4; i++) {
       magic[i] = in.read();
@@ -193,9 +184,6 @@ public final class Idx {
         values = Arrays.copyOf(values, (int) Math.min(total, grown));
       }
       decode(buffer, type, values, done, n);
-      if (labels && roundsLabels(type)) {
-        checkExact(buffer, type, values, done, n, file);
-      }
       done += n;
     }
     if (in.read() != -1) {
@@ -213,7 +201,7 @@ public final class Idx {
    */
   public static Dataset dataset(Path images, Path labels) throws IOException {
     Tensor x = read(images);
-    Tensor y = read(labels, true);
+    Tensor y = read(labels);
     if (y.shape().length != 1) {
       throw new IOException(labels + ": must be a one-dimensional label file, but had shape "
           + Arrays.toString(y.shape()));
@@ -240,14 +228,14 @@ public final class Idx {
       }
     }
     int[] classes = new int[y.records()];
+    double[] exact = exactLabels(labels, y);
     for (int i = 0; i < classes.length; i++) {
-      float v = y.values()[i];
-      // Values are read as floats, exact for integers up to 2^24 only: a larger int32 label
-      // would arrive rounded to another class.
+      double v = exact[i];
+      // The exact value: a float would round an int32 label above 2^24 to another class.
       if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
         throw new IOException(labels + ": label of record " + i
             + " must be a non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
-            + (Float.isFinite(v) && v == Math.rint(v) ? String.valueOf((long) v)
+            + (Math.abs(v) < 1e18 && v == Math.rint(v) ? String.valueOf((long) v)
                 : String.valueOf(v)));
       }
       classes[i] = (int) v;
@@ -316,18 +304,31 @@ public final class Idx {
     }
   }
 
-  /** Refuses a label that reading as a float changed: an int above 2^24, a double's fraction. */
-  private static void checkExact(byte[] b, int type, float[] values, int offset, int n, Path file)
-      throws IOException {
-    for (int i = 0; i < n; i++) {
-      double exact = type == 0x0C ? int32(b, i * 4) : Double.longBitsToDouble(
-          ((long) int32(b, i * 8) << 32) | (int32(b, i * 8 + 4) & 0xffffffffL));
-      if (exact != values[offset + i] && !Double.isNaN(exact)) {
-        throw new IOException(file + ": label of record " + (offset + i) + " must be a"
-            + " non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
-            + (type == 0x0C ? String.valueOf((long) exact) : String.valueOf(exact)));
+  /**
+   * The labels of {@code file} as they are stored, exactly: read again for int32 and double
+   * files, whose values a float can change (2^24 + 1, 2.0000001), else the tensor's own.
+   */
+  private static double[] exactLabels(Path file, Tensor y) throws IOException {
+    double[] exact = new double[y.records()];
+    if (!roundsLabels(y.type())) {
+      for (int i = 0; i < exact.length; i++) {
+        exact[i] = y.values()[i];
+      }
+      return exact;
+    }
+    int w = width(y.type());
+    try (InputStream in = open(file)) {
+      in.readNBytes(4 + 4 * y.shape().length); // the magic number and the dimensions
+      byte[] b = new byte[w];
+      for (int i = 0; i < exact.length; i++) {
+        if (in.readNBytes(b, 0, w) < w) {
+          throw new IOException(file + ": changed while it was read (it ended early)");
+        }
+        exact[i] = w == 4 ? int32(b, 0)
+            : Double.longBitsToDouble(((long) int32(b, 0) << 32) | (int32(b, 4) & 0xffffffffL));
       }
     }
+    return exact;
   }
 
   private static int int32(byte[] b, int p) {

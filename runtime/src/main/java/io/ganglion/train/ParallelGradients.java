@@ -112,7 +112,7 @@ public final class ParallelGradients implements AutoCloseable {
    */
   private final int minimumSlice;
 
-  /** Parks of the caller while waiting: see {@link #parks()}. */
+  /** Parks of the calling thread while it waited for the workers: see {@link #parks()}. */
   private int parks;
 
   /**
@@ -361,7 +361,7 @@ public final class ParallelGradients implements AutoCloseable {
     // otherwise spin) and set again after.
     boolean interrupted = false;
     while (finished.get() < workers - 1) {
-      pause(start);
+      parks += pause(start) ? 1 : 0;
       interrupted |= Thread.interrupted();
     }
     if (interrupted) {
@@ -704,16 +704,18 @@ public final class ParallelGradients implements AutoCloseable {
     }
   }
 
-  private void pause(long start) {
+  /** Waits a little, more the longer it has waited since {@code start}; whether it parked. */
+  private boolean pause(long start) {
     long waited = System.nanoTime() - start;
     if (waited < SPIN_NANOS) {
       Thread.onSpinWait();
     } else if (waited < YIELD_NANOS) {
       Thread.yield();
     } else {
-      parks++;
       LockSupport.park(this);
+      return true;
     }
+    return false;
   }
 
   /** How many times the caller has parked waiting for the workers (for tests). */

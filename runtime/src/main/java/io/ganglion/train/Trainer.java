@@ -500,6 +500,10 @@ public final class Trainer {
    * one run across calls or processes, use {@link #checkpoint} and {@link #resumeFrom}.
    */
   public History fit(Dataset data) {
+    if (model.parameters().isEmpty()) {
+      throw new IllegalStateException("model " + model.name() + " must have parameters to fit,"
+          + " but its parameters() is empty; a model without any can be evaluated only");
+    }
     checkData(data, "training data");
     Dataset train = data;
     Dataset held = validation;
@@ -823,11 +827,10 @@ public final class Trainer {
         resumed = null;
         start = restore(from);
       }
-      // The rate a schedule that watches a metric cut to when the last epoch run ended, or NaN.
-      double cutTo = Double.NaN;
       for (int epoch = start; epoch < epochs; epoch++) {
+        double scheduled = Double.NaN;
         if (schedule != null) {
-          double scheduled = schedule.learningRate(epoch, initialRate);
+          scheduled = schedule.learningRate(epoch, initialRate);
           if (!(scheduled >= 0) || Double.isInfinite(scheduled)) {
             progress.aborted();
             throw new IllegalStateException(String.format(Locale.ROOT, "the learning-rate"
@@ -849,6 +852,8 @@ public final class Trainer {
         history.addEpoch(metrics);
         boolean stop = track(epoch, metrics);
         keepBest(metrics);
+        // The rate a schedule that watches a metric cuts to as this epoch ends, or NaN.
+        double cutTo = Double.NaN;
         if (schedule != null) {
           boolean watches = schedule.monitor() != null;
           double before = watches ? schedule.learningRate(epoch + 1, initialRate) : 0;
@@ -867,18 +872,19 @@ public final class Trainer {
           history.stoppedAt(epoch);
         }
         boolean last = stop || stopRequested || epoch == epochs - 1;
+        if (last && cutTo >= 0 && !Double.isInfinite(cutTo)
+            && optimizer.learningRate() == scheduled) {
+          // As Keras's ReduceLROnPlateau and PyTorch's cut the rate when an epoch ends, a cut
+          // after the last epoch reaches the optimizer (and its checkpoint), so that a following
+          // fit starts from it; not over a rate a listener set, which the schedule does not know.
+          optimizer.setLearningRate(cutTo);
+        }
         if (checkpointFile != null && (last || (epoch + 1) % checkpointEvery == 0)) {
           writeCheckpoint(epoch);
         }
         if (last) {
           break;
         }
-      }
-      if (cutTo >= 0 && !Double.isInfinite(cutTo)) {
-        // A schedule that watches a metric cuts the rate when an epoch ends, as Keras's
-        // ReduceLROnPlateau and PyTorch's do: a cut after the last epoch reaches the optimizer
-        // too, so that a following fit starts from it.
-        optimizer.setLearningRate(cutTo);
       }
       if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
         best.restore();

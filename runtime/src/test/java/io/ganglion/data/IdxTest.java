@@ -240,6 +240,14 @@ final class IdxTest {
         () -> Idx.dataset(write("images", images(), false), doubleLabels));
     assertEquals(doubleLabels + ": label of record 2 must be a non-negative integer below"
         + " 16777216 (2^24), but was 2.0000001", label.getMessage());
+    // The file's shape is checked before its values: a [3, 2] file is no label file at all.
+    java.nio.ByteBuffer pairs = java.nio.ByteBuffer.allocate(6 * 4);
+    pairs.putInt(0).putInt(16_777_217).putInt(2).putInt(0).putInt(1).putInt(2);
+    Path twoDimensional = write("pairs", idx(0x0C, new int[] {3, 2}, pairs.array()), false);
+    label = assertThrows(IOException.class,
+        () -> Idx.dataset(write("images", images(), false), twoDimensional));
+    assertEquals(twoDimensional + ": must be a one-dimensional label file, but had shape [3, 2]",
+        label.getMessage());
     ints.clear();
     ints.putInt(0).putInt(16_777_215).putInt(2);
     assertEquals(16_777_215, Idx.dataset(write("images", images(), false),

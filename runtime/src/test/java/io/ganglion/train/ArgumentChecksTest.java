@@ -93,9 +93,13 @@ class ArgumentChecksTest {
     assertEquals("model Linear's buffers() must not return null; a model without buffers returns"
         + " an empty list", message(IllegalArgumentException.class,
             () -> Trainer.of(with(model, nullBuffers))));
-    // A model of no parameters (a fixed rule) is still evaluated.
-    Trainer.of(with(model, Map.of("parameters", List.of()))).evaluate(
-        Dataset.ofLabels(new float[4], 2, new int[] {0, 1}));
+    // A model of no parameters (a fixed rule) is still evaluated, but not fitted.
+    Dataset two = Dataset.ofLabels(new float[4], 2, new int[] {0, 1});
+    io.ganglion.Model rule = with(model, Map.of("parameters", List.of()));
+    Trainer.of(rule).evaluate(two);
+    assertEquals("model Linear must have parameters to fit, but its parameters() is empty; a"
+        + " model without any can be evaluated only", message(IllegalStateException.class,
+            () -> Trainer.of(rule).verbose(0).fit(two)));
     Map<String, Object> nullLayers = new HashMap<>();
     nullLayers.put("layers", null);
     assertEquals("Linear does not list its layers (its layers() returned null), so it has no"
@@ -124,6 +128,19 @@ class ArgumentChecksTest {
         new int[] {3}, new int[] {0}, Parameter.transposed("l.weight", 0, 3), null);
     assertEquals("l: weight(unit, input) needs unit in [0, 0) and input in [0, 0), but was (0,"
         + " 0)", message(IndexOutOfBoundsException.class, () -> empty.weight(0, 0)));
+    // A scalar weight is one unit (its shape()[0] was an ArrayIndexOutOfBoundsException).
+    io.ganglion.Layer scalar = new io.ganglion.Layer("s", "Dense", io.ganglion.Activation.LINEAR,
+        new int[] {1}, new int[] {1}, Parameter.flat("s.weight"), Parameter.flat("s.bias", 1));
+    assertEquals(0f, scalar.bias(0));
+    assertEquals("s: bias(unit) needs unit in [0, 1), but was 1",
+        message(IndexOutOfBoundsException.class, () -> scalar.bias(1)));
+    // A 0 after a large dimension: no rows at all, not too many.
+    assertEquals(0, Parameter.transposed("h", 0, 1 << 30, 4, 0).data().length);
+    // The default classify(input, output): NaN outputs (here from a NaN input) give no class.
+    assertEquals("the output for the input must be a number to give a class, but output 0 was"
+        + " NaN: an input value is NaN, or inputs (or weights) so large that the forward pass"
+        + " overflowed", message(IllegalArgumentException.class,
+            () -> model.classify(new float[] {Float.NaN, 0}, new float[3])));
   }
 
   @Test

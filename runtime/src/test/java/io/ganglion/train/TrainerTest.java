@@ -233,6 +233,37 @@ final class TrainerTest {
   }
 
   @Test
+  void thePlateauCutAfterTheLastEpochIsCheckpointedAndLeavesAListenersRate() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("plateau", ".safetensors");
+    try {
+      Trainer.of(softmax(1)).optimizer(Sgd.of(1e-9)).epochs(3)
+          .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("loss"))
+          .checkpoint(file).verbose(0).fit(BLOBS);
+      // Resumed from the finished run's checkpoint, nothing is left to run: the rate is the cut
+      // one, as after the run itself (the checkpoint was written before the cut).
+      Sgd resumed = Sgd.of(1e-9);
+      Trainer.of(softmax(1)).optimizer(resumed).epochs(3)
+          .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("loss"))
+          .resumeFrom(file).verbose(0).fit(BLOBS);
+      assertEquals(2.5e-10, resumed.learningRate(), 1e-24);
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+    // A listener that sets the rate each epoch keeps it: the schedule's cut is of its own rate.
+    Sgd sgd = Sgd.of(1e-9);
+    Trainer.of(softmax(1)).optimizer(sgd).epochs(3)
+        .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("loss"))
+        .listener(new TrainingListener() {
+          @Override
+          public void epochStarted(int epoch) {
+            sgd.setLearningRate(4e-9);
+          }
+        })
+        .verbose(0).fit(BLOBS);
+    assertEquals(4e-9, sgd.learningRate(), 1e-24);
+  }
+
+  @Test
   void theSameSeedGivesBitIdenticalResults() {
     float[][] weights = new float[3][];
     List<List<Double>> losses = new ArrayList<>();
@@ -650,15 +681,21 @@ final class TrainerTest {
   void anInterruptedCallerParksWhileTheWorkersFinishAndKeepsItsFlag() {
     // A slow worker: the caller waits 200 ms. Interrupted, its park returned at once, so it
     // parked (spun) thousands of times; now it parks about once.
+    double calm;
+    try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
+      calm = parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8);
+    }
     LinearModel.workerSleepMillis = 200;
     try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
       Thread.currentThread().interrupt();
+      double loss;
       try {
-        parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8);
+        loss = parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8);
       } finally {
         assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
       }
       assertTrue(parallel.parks() < 50, "parks: " + parallel.parks());
+      assertEquals(calm, loss, "the same step, interrupted or not");
     } finally {
       LinearModel.workerSleepMillis = 0;
     }
