@@ -358,6 +358,7 @@ final class NetworkValidator {
         }
         walk.shape = Shape.vector((int) Math.min(in.size(), Integer.MAX_VALUE));
         walk.kindKnown = true;
+        walk.inputKindUnknown = false; // a vector for certain now
         return new LayerModel(layerName, index, LayerModel.Kind.FLATTEN, in, walk.shape,
             Activation.LINEAR, false, Init.DEFAULT, 0f, 0, 0, 0, 0f, 0f, 0f);
       }
@@ -417,6 +418,7 @@ final class NetworkValidator {
     float initValue = floatValue(dense, "initValue", 0f);
     walk.known = true;
     walk.kindKnown = true;
+    walk.inputKindUnknown = false; // a vector for certain now
     if (units < 1) {
       error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
       units = 1;

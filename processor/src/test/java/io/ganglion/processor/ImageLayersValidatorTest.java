@@ -381,6 +381,21 @@ class ImageLayersValidatorTest {
         .onLineContaining("Layer conv2");
     assertThat(compilation).hadErrorContaining("move conv2 before flat");
     assertThat(compilation).hadErrorCount(2);
+    // A dense layer makes a vector for certain: a flatten after it made no image a vector.
+    JavaFileObject baz =
+        source("Baz",
+            "@Network(inputs = 64, input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Baz {",
+            "  @Dense(units = 16) Layer d1;",
+            "  @Flatten Layer flat;",
+            "  @Conv2d(filters = 2, kernel = 1) Layer conv;",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    compilation = compile(baz);
+    for (javax.tools.Diagnostic<? extends JavaFileObject> d : compilation.errors()) {
+      org.junit.jupiter.api.Assertions.assertFalse(
+          d.getMessage(null).contains("move conv before flat"), d.getMessage(null));
+    }
   }
 
   @Test

@@ -228,17 +228,20 @@ public final class Idx {
       }
     }
     int[] classes = new int[y.records()];
-    double[] exact = exactLabels(labels, y);
-    for (int i = 0; i < classes.length; i++) {
-      double v = exact[i];
-      // The exact value: a float would round an int32 label above 2^24 to another class.
-      if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
-        throw new IOException(labels + ": label of record " + i
-            + " must be a non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
-            + (Math.abs(v) < 1e18 && v == Math.rint(v) ? String.valueOf((long) v)
-                : String.valueOf(v)));
+    // int32 and double labels are read again, exactly: a float would round 2^24 + 1 to another
+    // class, and 2.0000001 to a class. Other types are exact as floats.
+    try (InputStream exact = roundsLabels(y.type()) ? exactValues(labels, y) : null) {
+      byte[] b = new byte[width(y.type())];
+      for (int i = 0; i < classes.length; i++) {
+        double v = exact == null ? y.values()[i] : nextExact(exact, y.type(), b, labels);
+        if (!(v >= 0 && v < MAX_LABEL && v == Math.rint(v))) {
+          throw new IOException(labels + ": label of record " + i
+              + " must be a non-negative integer below " + (int) MAX_LABEL + " (2^24), but was "
+              + (Math.abs(v) < 1e18 && v == Math.rint(v) ? String.valueOf((long) v)
+                  : String.valueOf(v)));
+        }
+        classes[i] = (int) v;
       }
-      classes[i] = (int) v;
     }
     return Dataset.ofLabels(features, size, classes);
   }
@@ -304,31 +307,30 @@ public final class Idx {
     }
   }
 
-  /**
-   * The labels of {@code file} as they are stored, exactly: read again for int32 and double
-   * files, whose values a float can change (2^24 + 1, 2.0000001), else the tensor's own.
-   */
-  private static double[] exactLabels(Path file, Tensor y) throws IOException {
-    double[] exact = new double[y.records()];
-    if (!roundsLabels(y.type())) {
-      for (int i = 0; i < exact.length; i++) {
-        exact[i] = y.values()[i];
-      }
-      return exact;
-    }
-    int w = width(y.type());
-    try (InputStream in = open(file)) {
+  /** {@code file} opened at its first value, which {@link #read} has read once already. */
+  private static InputStream exactValues(Path file, Tensor y) throws IOException {
+    InputStream in = open(file);
+    try {
       in.readNBytes(4 + 4 * y.shape().length); // the magic number and the dimensions
-      byte[] b = new byte[w];
-      for (int i = 0; i < exact.length; i++) {
-        if (in.readNBytes(b, 0, w) < w) {
-          throw new IOException(file + ": changed while it was read (it ended early)");
-        }
-        exact[i] = w == 4 ? int32(b, 0)
-            : Double.longBitsToDouble(((long) int32(b, 0) << 32) | (int32(b, 4) & 0xffffffffL));
-      }
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
     }
-    return exact;
+  }
+
+  /** The next value of an int32 or double file, as stored. */
+  private static double nextExact(InputStream in, int type, byte[] b, Path file)
+      throws IOException {
+    try {
+      if (in.readNBytes(b, 0, b.length) < b.length) {
+        throw new EOFException();
+      }
+    } catch (EOFException | ZipException e) {
+      throw new IOException(file + ": changed while it was read (it was whole a moment ago)", e);
+    }
+    return type == 0x0C ? int32(b, 0)
+        : Double.longBitsToDouble(((long) int32(b, 0) << 32) | (int32(b, 4) & 0xffffffffL));
   }
 
   private static int int32(byte[] b, int p) {
