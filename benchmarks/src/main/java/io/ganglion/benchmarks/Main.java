@@ -1,6 +1,7 @@
 package io.ganglion.benchmarks;
 
 import io.ganglion.train.ParallelGradients;
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -22,9 +23,19 @@ public final class Main {
     String workloadName = null;
     Integer threads = null;
     String peerName = "ganglion";
+    boolean peerGiven = false;
     for (int k = 0; k < args.length; k++) {
-      if (args[k].equals("--peer") && k + 1 < args.length) {
+      if (args[k].equals("-h") || args[k].equals("--help")) {
+        usage(null);
+      } else if (args[k].equals("--peer") && k + 1 < args.length) {
+        if (peerGiven) {
+          usage("--peer must be given once, but was given twice");
+        }
+        peerGiven = true;
         peerName = args[++k];
+        if (!peerName.equals("ganglion") && !peerName.equals("baseline")) {
+          usage("unknown peer '" + peerName + "'; the peers are ganglion and baseline");
+        }
       } else if (workloadName == null) {
         workloadName = args[k];
       } else if (threads == null) {
@@ -52,7 +63,14 @@ public final class Main {
       System.exit(2);
       return;
     }
-    StartChecks.verify(workload, data, peer);
+    try {
+      StartChecks.verify(workload, data, peer);
+    } catch (IllegalStateException e) {
+      // The data, weights or loss before training are not BENCHMARKS.md's: no figure is printed.
+      System.err.println("ganglion-benchmarks: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     String line =
         workload.isInference() ? runInference(workload, data, peer) : runTraining(workload, data, peer);
     System.out.println(
@@ -176,6 +194,15 @@ public final class Main {
   }
 
   private static int parseThreads(String text) {
+    // Digits only (no sign): checked by hand, as a regular expression is more start-up work
+    // right before xor's few milliseconds of timing.
+    boolean digits = !text.isEmpty();
+    for (int i = 0; i < text.length(); i++) {
+      digits &= text.charAt(i) >= '0' && text.charAt(i) <= '9';
+    }
+    if (!digits) {
+      usage("THREADS must be a number, but was '" + text + "'");
+    }
     try {
       int threads = Integer.parseInt(text);
       if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {
@@ -184,20 +211,24 @@ public final class Main {
       }
       return threads;
     } catch (NumberFormatException e) {
-      usage("THREADS must be a number, but was '" + text + "'");
+      usage("THREADS must be from 1 to " + ParallelGradients.MAX_WORKERS + ", but was " + text);
       return 0;
     }
   }
 
+  /** Prints the problem (none for --help) and the usage, and exits: 2 for a problem, else 0. */
   private static void usage(String problem) {
-    System.err.println("ganglion-benchmarks: " + problem);
-    System.err.println(
+    PrintStream out = problem != null ? System.err : System.out;
+    if (problem != null) {
+      out.println("ganglion-benchmarks: " + problem);
+    }
+    out.println(
         "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline]");
     StringBuilder names = new StringBuilder();
     for (Workload w : Workload.ALL) {
       names.append(' ').append(w.name());
     }
-    System.err.println("workloads:" + names);
-    System.exit(2);
+    out.println("workloads:" + names);
+    System.exit(problem != null ? 2 : 0);
   }
 }
