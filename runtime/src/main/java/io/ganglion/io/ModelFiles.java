@@ -145,11 +145,15 @@ public final class ModelFiles {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
+    // A hand-written model's lists, checked here rather than met as null deep inside a run.
+    if (model.parameters() == null) {
+      throw new IllegalArgumentException("model " + model.name() + "'s parameters() must not"
+          + " return null; a model without any returns an empty list");
+    }
     List<Parameter> buffers = model.buffers();
-    if (model.parameters() == null || buffers == null) {
-      throw new IllegalArgumentException("model " + model.name() + "'s "
-          + (buffers == null ? "buffers()" : "parameters()") + " must not return null; a model"
-          + " without any returns an empty list");
+    if (buffers == null) {
+      throw new IllegalArgumentException("model " + model.name() + "'s buffers() must not return"
+          + " null; a model without buffers returns an empty list");
     }
     if (buffers.isEmpty()) {
       return model.parameters();

@@ -101,16 +101,9 @@ public final class Trainer {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
-    // A hand-written model's lists, checked here rather than met as null deep inside a run.
-    // (No parameters at all can still be evaluated: a fixed rule, say.)
-    if (model.parameters() == null) {
-      throw new IllegalArgumentException("model " + model.name() + "'s parameters() must not"
-          + " return null; a model without any returns an empty list");
-    }
-    if (model.buffers() == null) {
-      throw new IllegalArgumentException("model " + model.name() + "'s buffers() must not return"
-          + " null; a model without buffers returns an empty list");
-    }
+    // Refuses a null parameters() or buffers() now, not deep inside a run. (No parameters at all
+    // can still be evaluated: a fixed rule, say.)
+    ModelFiles.state(model);
     return new Trainer(model);
   }
 
