@@ -98,15 +98,7 @@ public final class AtomicFiles {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    Path target = file.toAbsolutePath();
-    // A symbolic link stays a link: the file it points to is the one replaced.
-    for (int links = 0; Files.isSymbolicLink(target); links++) {
-      if (links == 40) {
-        throw new IOException(file + ": must be a file or a link to one, but its symbolic links"
-            + " form a loop");
-      }
-      target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
-    }
+    Path target = followLinks(file);
     if (Files.isDirectory(target)) {
       throw new IOException(file + ": must be a file to save to, but is a directory");
     }
@@ -134,6 +126,47 @@ public final class AtomicFiles {
     // mount flags read beforehand are wrong on some systems (ACLs, a writable bind mount under a
     // read-only one).
     return target;
+  }
+
+  /**
+   * {@code file} as an absolute path, its symbolic links followed: a link stays a link when it is
+   * saved to, and the file it points to is the one replaced.
+   */
+  private static Path followLinks(Path file) throws IOException {
+    Path target = file.toAbsolutePath();
+    for (int links = 0; Files.isSymbolicLink(target); links++) {
+      if (links == 40) {
+        throw new IOException(file + ": must be a file or a link to one, but its symbolic links"
+            + " form a loop");
+      }
+      target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
+    }
+    return target;
+  }
+
+  /**
+   * Whether saving to {@code a} and saving to {@code b} would write one file: the files their
+   * links lead to, in their directories' real paths (a link to the other file, or a path through a
+   * linked directory, is the same file though neither exists yet). A path that cannot be followed
+   * is compared as far as it was: saving to it reports what is wrong.
+   */
+  public static boolean sameTarget(Path a, Path b) {
+    return written(a).equals(written(b));
+  }
+
+  /** The file that saving to {@code file} replaces or creates, as a real path where it can be. */
+  private static Path written(Path file) {
+    Path target = file.toAbsolutePath();
+    try {
+      target = followLinks(file);
+      Path parent = target.getParent();
+      if (parent != null && Files.isDirectory(parent)) {
+        target = parent.toRealPath().resolve(target.getFileName());
+      }
+    } catch (IOException e) {
+      // Compared as far as it was followed.
+    }
+    return target.normalize();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ganglion.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,23 @@ class AtomicWriteTest {
     loaded.load(file);
     assertArrayEquals(TwoLayerNet.small().filled(2).snapshot(), loaded.snapshot());
     assertEquals(List.of(file), listing());
+  }
+
+  @Test
+  void sameTargetFollowsLinksToFilesAndDirectoriesThatDoNotExistYet() throws IOException {
+    Path model = dir.resolve("model.safetensors");
+    assertTrue(AtomicFiles.sameTarget(model, dir.resolve("sub/../model.safetensors")));
+    assertFalse(AtomicFiles.sameTarget(model, dir.resolve("report.html")));
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    try {
+      Files.createSymbolicLink(dir.resolve("report.html"), model.getFileName());
+      Files.createSymbolicLink(dir.resolve("linked"), sub);
+    } catch (UnsupportedOperationException e) {
+      return; // no links on this file system
+    }
+    assertTrue(AtomicFiles.sameTarget(model, dir.resolve("report.html")));
+    assertTrue(AtomicFiles.sameTarget(sub.resolve("x"), dir.resolve("linked/x")));
+    assertFalse(AtomicFiles.sameTarget(sub.resolve("x"), dir.resolve("linked/y")));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.ganglion.Model;
 import io.ganglion.data.Dataset;
 import io.ganglion.examples.ClassificationText;
 import io.ganglion.examples.GanglionCommand;
+import io.ganglion.io.AtomicFiles;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
@@ -14,7 +15,6 @@ import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -95,32 +95,6 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
   }
 
-  /**
-   * Whether two paths name one file once written: the files their links lead to, in their
-   * directories' real paths (a link to the other file, or through a linked directory, is the
-   * same file though neither exists yet).
-   */
-  static boolean sameFile(Path a, Path b) {
-    return written(a).equals(written(b));
-  }
-
-  /** The file that writing {@code file} replaces or creates, as a real path where it can be. */
-  private static Path written(Path file) {
-    Path target = file.toAbsolutePath();
-    try {
-      for (int links = 0; links < 40 && Files.isSymbolicLink(target); links++) {
-        target = target.resolveSibling(Files.readSymbolicLink(target)).toAbsolutePath();
-      }
-      Path parent = target.getParent();
-      if (parent != null && Files.isDirectory(parent)) {
-        target = parent.toRealPath().resolve(target.getFileName());
-      }
-    } catch (IOException e) {
-      // As far as it was followed: the save itself reports what is wrong with the path.
-    }
-    return target.normalize();
-  }
-
   @Override
   public Integer call() throws Exception {
     int epochs = this.epochs != null ? this.epochs : network.epochs();
@@ -145,7 +119,7 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
     }
     if (report != null) {
       checkWritable(report, "--report");
-      if (!noSave && sameFile(save, report)) {
+      if (!noSave && AtomicFiles.sameTarget(save, report)) {
         throw new IllegalArgumentException("--save and --report must name different files, but"
             + " both name " + report + ": the report would overwrite the model");
       }
