@@ -168,12 +168,12 @@ public final class NetworkProcessor extends AbstractProcessor {
       // No round follows but the last, whose files javac does not compile: a class waiting
       // (say for Net_Encoder.OUTPUTS of a network with errors) gets its stand-in now, so that
       // uses of its Net_ class add no errors. Its own mistakes show once the others are fixed.
+      NetworkValidator quiet = new NetworkValidator(CountingMessager.silent(),
+          processingEnv.getElementUtils(), processingEnv.getTypeUtils());
       for (String name : deferred.keySet()) {
         TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
         try {
-          writeStandIn(type, new NetworkValidator(CountingMessager.silent(),
-              processingEnv.getElementUtils(), processingEnv.getTypeUtils())
-              .checkExtendable(type));
+          writeStandIn(type, quiet.checkExtendable(type));
         } catch (IOException | RuntimeException | Error e) {
           messager.printMessage(
               Diagnostic.Kind.ERROR, Messages.internalError(name, e), type);
