@@ -205,6 +205,15 @@ final class IdxTest {
         e.getMessage());
   }
 
+  /** A label file of {@code type} and {@code shape} holding {@code values} is refused so. */
+  private void assertLabelsRefused(String message, int type, int[] shape,
+      java.nio.ByteBuffer values) throws IOException {
+    Path labels = write("refused", idx(type, shape, values.array()), false);
+    IOException e = assertThrows(IOException.class,
+        () -> Idx.dataset(write("images", images(), false), labels));
+    assertEquals(labels + message, e.getMessage());
+  }
+
   @Test
   void valuesAndLabelsADatasetRefusesAreNamedWithTheirFile() throws IOException {
     Path labels = write("labels", labels(), false);
@@ -217,38 +226,21 @@ final class IdxTest {
     IOException nan = assertThrows(IOException.class, () -> Idx.dataset(images, labels));
     assertEquals(images + ": value 1 of record 1 must be finite, but was NaN", nan.getMessage());
     // A float label of 3e9 was reported as 2147483647.
-    java.nio.ByteBuffer big = java.nio.ByteBuffer.allocate(3 * 4);
-    big.putFloat(1).putFloat(3e9f).putFloat(2);
-    Path bigLabels = write("big", idx(0x0D, new int[] {3}, big.array()), false);
-    IOException label = assertThrows(IOException.class,
-        () -> Idx.dataset(write("images", images(), false), bigLabels));
-    assertEquals(bigLabels + ": label of record 1 must be a non-negative integer below 16777216"
-        + " (2^24), but was 3000000000", label.getMessage());
+    String below = ": label of record 1 must be a non-negative integer below 16777216 (2^24), but"
+        + " was ";
+    assertLabelsRefused(below + "3000000000", 0x0D, new int[] {3},
+        java.nio.ByteBuffer.allocate(3 * 4).putFloat(1).putFloat(3e9f).putFloat(2));
     // An int label of 2^24 + 1 read as a float is 2^24, another class: refused, not changed.
-    java.nio.ByteBuffer ints = java.nio.ByteBuffer.allocate(3 * 4);
-    ints.putInt(0).putInt(16_777_217).putInt(2);
-    Path intLabels = write("ints", idx(0x0C, new int[] {3}, ints.array()), false);
-    label = assertThrows(IOException.class,
-        () -> Idx.dataset(write("images", images(), false), intLabels));
-    assertEquals(intLabels + ": label of record 1 must be a non-negative integer below 16777216"
-        + " (2^24), but was 16777217", label.getMessage());
+    assertLabelsRefused(below + "16777217", 0x0C, new int[] {3},
+        java.nio.ByteBuffer.allocate(3 * 4).putInt(0).putInt(16_777_217).putInt(2));
     // A double label with a fraction that a float loses (2.0000001 read as 2.0): refused too.
-    java.nio.ByteBuffer doubles = java.nio.ByteBuffer.allocate(3 * 8);
-    doubles.putDouble(0).putDouble(1).putDouble(2.0000001);
-    Path doubleLabels = write("doubles", idx(0x0E, new int[] {3}, doubles.array()), false);
-    label = assertThrows(IOException.class,
-        () -> Idx.dataset(write("images", images(), false), doubleLabels));
-    assertEquals(doubleLabels + ": label of record 2 must be a non-negative integer below"
-        + " 16777216 (2^24), but was 2.0000001", label.getMessage());
+    assertLabelsRefused(below.replace("record 1", "record 2") + "2.0000001", 0x0E, new int[] {3},
+        java.nio.ByteBuffer.allocate(3 * 8).putDouble(0).putDouble(1).putDouble(2.0000001));
     // The file's shape is checked before its values: a [3, 2] file is no label file at all.
-    java.nio.ByteBuffer pairs = java.nio.ByteBuffer.allocate(6 * 4);
-    pairs.putInt(0).putInt(16_777_217).putInt(2).putInt(0).putInt(1).putInt(2);
-    Path twoDimensional = write("pairs", idx(0x0C, new int[] {3, 2}, pairs.array()), false);
-    label = assertThrows(IOException.class,
-        () -> Idx.dataset(write("images", images(), false), twoDimensional));
-    assertEquals(twoDimensional + ": must be a one-dimensional label file, but had shape [3, 2]",
-        label.getMessage());
-    ints.clear();
+    assertLabelsRefused(": must be a one-dimensional label file, but had shape [3, 2]", 0x0C,
+        new int[] {3, 2}, java.nio.ByteBuffer.allocate(6 * 4).putInt(0).putInt(16_777_217)
+            .putInt(2).putInt(0).putInt(1).putInt(2));
+    java.nio.ByteBuffer ints = java.nio.ByteBuffer.allocate(3 * 4);
     ints.putInt(0).putInt(16_777_215).putInt(2);
     assertEquals(16_777_215, Idx.dataset(write("images", images(), false),
         write("ints", idx(0x0C, new int[] {3}, ints.array()), false)).labels()[1]);
