@@ -7,6 +7,7 @@ import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
 import io.ganglion.internal.Checks;
 import io.ganglion.internal.SplitMix;
+import io.ganglion.io.AtomicFiles;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import io.ganglion.optim.LearningRateSchedule;
@@ -15,7 +16,6 @@ import io.ganglion.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -805,7 +805,7 @@ public final class Trainer {
       checkSavable("checkpoint", checkpointFile);
       checkSavable("keepBest", keepBestFile);
       if (checkpointFile != null && keepBestFile != null
-          && sameFile(checkpointFile, keepBestFile)) {
+          && AtomicFiles.sameTarget(checkpointFile, keepBestFile)) {
         throw new IllegalArgumentException("checkpoint and keepBest must write different files,"
             + " but both write " + keepBestFile + ": each would overwrite the other");
       }
@@ -1139,18 +1139,6 @@ public final class Trainer {
               + " reports " + reported + ", but was '" + watched + "'" + howToReport(watched));
         }
       }
-    }
-
-    /** Whether two paths name one file: the same file if both exist, else the same path. */
-    private static boolean sameFile(Path a, Path b) {
-      try {
-        if (Files.exists(a) && Files.exists(b)) {
-          return Files.isSameFile(a, b);
-        }
-      } catch (IOException e) {
-        // Compared as paths below.
-      }
-      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -430,6 +431,21 @@ class CheckpointTest {
     assertTrue(e.getMessage().startsWith("checkpoint and keepBest must write different files"),
         e.getMessage());
     assertArrayEquals(before, net.parameter("linear.weight").toArray());
+  }
+
+  @Test
+  void aLinkToTheCheckpointIsTheSameFileBeforeEitherExists() throws Exception {
+    LinearModel net = model(1);
+    Path file = dir.resolve("written-later.safetensors");
+    Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link.safetensors"), file);
+    Path linkedDir = java.nio.file.Files.createSymbolicLink(dir.resolve("linked-dir"), dir);
+    for (Path other : List.of(link, linkedDir.resolve("written-later.safetensors"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> adam(net).checkpoint(file).keepBest(other, "val_loss").fit(DATA));
+      assertTrue(e.getMessage().startsWith("checkpoint and keepBest must write different files"),
+          e.getMessage());
+    }
+    assertFalse(java.nio.file.Files.exists(file));
   }
 
   @Test
