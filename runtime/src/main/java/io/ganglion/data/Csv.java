@@ -465,14 +465,18 @@ public final class Csv {
 
   /** {@code text} in quotes for a message; a long one cut to its start and its length. */
   static String quoted(String text) {
-    return text.length() <= 60 ? "'" + text + "'"
-        : "'" + text.substring(0, 40) + "...' (" + text.length() + " characters)";
+    return shown(text, "'");
   }
 
   /** {@code text} for a message: a long one cut to its start, with its length. */
   private static String cut(String text) {
-    return text.length() <= 60 ? text
-        : text.substring(0, 40) + "... (" + text.length() + " characters)";
+    return shown(text, "");
+  }
+
+  /** Values up to 60 characters are shown whole, longer ones by their first 40. */
+  private static String shown(String text, String quote) {
+    return text.length() <= 60 ? quote + text + quote
+        : quote + text.substring(0, 40) + "..." + quote + " (" + text.length() + " characters)";
   }
 
   /** The longest line read: a file without line breaks (such as /dev/zero) would fill memory. */
