@@ -404,7 +404,8 @@ public final class ModelFiles {
 
   /**
    * For a weight of another shape, the declaration the file's tensor fits: a dense weight is
-   * {@code [units, inputs]} and a convolution's {@code [filters, channels, kernel, kernel]}.
+   * {@code [units, inputs]} and a convolution's {@code [filters, channels, kernel, kernel]}; one
+   * stored in Keras's order is named as such.
    */
   private static String declarationHint(Parameter p, int[] found) {
     String layer = layerOf(p.name());
@@ -423,6 +424,13 @@ public final class ModelFiles {
           ? theirs + ", where the layers before " + layer + " give " + own[1] + ": the networks"
               + " differ before " + layer
           : theirs + ": declare " + layer + " with units = " + found[0] + " to match";
+    }
+    if (own.length == 4 && found[0] == own[2] && found[1] == own[3] && found[2] == own[1]
+        && found[3] == own[0]) {
+      return "; that is this layer's shape in Keras's order: the file stores the kernel as"
+          + " [height, width, channels, filters], where PyTorch's nn.Conv2d and Ganglion store"
+          + " [filters, channels, height, width]; permute it (axes 3, 2, 0, 1) when writing the"
+          + " file";
     }
     if (own.length == 4 && found[2] == found[3]) {
       String theirs = "; the file's layer has " + found[0] + " filters of " + found[2] + "x"

@@ -76,6 +76,34 @@ class BufferPersistenceTest {
         + " declare conv1 with filters = 6, kernel = 5 to match"), e.getMessage());
   }
 
+  /** A kernel in Keras's order, [height, width, channels, filters], is named as such. */
+  @Test
+  void aConvolutionInKerasOrderIsNamed() throws Exception {
+    Net_Networks_ConvValidMaxPool net = new Net_Networks_ConvValidMaxPool(1);
+    float[][] before = new float[net.parameters().size()][];
+    List<Tensor> tensors = new ArrayList<>();
+    for (Parameter p : ModelFiles.state(net)) {
+      int[] s = p.shape();
+      tensors.add(p.name().equals("conv1.weight")
+          ? Tensor.of(p.name(), new int[] {s[2], s[3], s[1], s[0]}, new float[p.size()])
+          : Tensor.of(p.name(), s, p.toArray()));
+    }
+    for (int k = 0; k < before.length; k++) {
+      before[k] = net.parameters().get(k).toArray();
+    }
+    Path file = dir.resolve("keras.safetensors");
+    SafeTensors.of(Map.of(), tensors).write(file);
+    ModelFormatException e =
+        assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertTrue(e.getMessage().endsWith("; that is this layer's shape in Keras's order: the file"
+        + " stores the kernel as [height, width, channels, filters], where PyTorch's nn.Conv2d and"
+        + " Ganglion store [filters, channels, height, width]; permute it (axes 3, 2, 0, 1) when"
+        + " writing the file"), e.getMessage());
+    for (int k = 0; k < before.length; k++) {
+      assertArrayEquals(before[k], net.parameters().get(k).toArray());
+    }
+  }
+
   /** A batch-norm network trained for {@code epochs} from seed 1, saved to {@code file}. */
   private static Net_Networks_DropoutBatchNorm trainedAndSaved(int epochs, Path file)
       throws IOException {
