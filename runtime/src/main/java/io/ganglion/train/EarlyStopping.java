@@ -22,6 +22,7 @@ public final class EarlyStopping {
   private boolean restoreBestWeights;
   private double baseline = Double.NaN;
   private int startFromEpoch;
+  private boolean verbose;
 
   private EarlyStopping(String monitor) {
     this.monitor = monitor;
@@ -85,6 +86,21 @@ public final class EarlyStopping {
     }
     this.startFromEpoch = epochs;
     return this;
+  }
+
+  /**
+   * Whether to say, as Keras's {@code verbose=1} does, when training stops early ({@code Epoch 7:
+   * early stopping}) and when the best weights are put back ({@code Restoring model weights from
+   * the end of the best epoch: 4.}), on the trainer's progress stream; false by default.
+   */
+  public EarlyStopping verbose(boolean verbose) {
+    this.verbose = verbose;
+    return this;
+  }
+
+  /** Whether stopping and restoring are reported. */
+  public boolean verbose() {
+    return verbose;
   }
 
   /** The baseline, or NaN for none. */

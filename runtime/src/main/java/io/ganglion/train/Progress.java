@@ -115,6 +115,12 @@ final class Progress {
     out.flush();
   }
 
+  /** A line of its own, such as early stopping's report (printed whatever the verbosity). */
+  void note(String line) {
+    out.println(line);
+    out.flush();
+  }
+
   /** Ends a live line before a message about why training stopped. */
   void aborted() {
     if (live && lastLength > 0) {

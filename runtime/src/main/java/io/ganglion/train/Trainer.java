@@ -816,6 +816,7 @@ public final class Trainer {
         schedule.reset();
       }
       int start = 0;
+      int stoppedEpoch = -1;
       if (from != null) {
         resumed = null;
         start = restore(from);
@@ -863,6 +864,7 @@ public final class Trainer {
         }
         if (stop) {
           history.stoppedAt(epoch);
+          stoppedEpoch = epoch;
         }
         boolean last = stop || stopRequested || epoch == epochs - 1;
         if (last && cutTo >= 0 && !Double.isInfinite(cutTo)
@@ -880,7 +882,14 @@ public final class Trainer {
         }
       }
       if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
+        if (earlyStopping.verbose()) {
+          progress.note("Restoring model weights from the end of the best epoch: "
+              + (bestEpoch + 1) + ".");
+        }
         best.restore();
+      }
+      if (stoppedEpoch >= 0 && earlyStopping.verbose()) {
+        progress.note("Epoch " + (stoppedEpoch + 1) + ": early stopping");
       }
       return history;
     }

@@ -334,6 +334,26 @@ final class TrainerTest {
   }
 
   @Test
+  void verboseEarlyStoppingSaysWhenItStopsAndWhichEpochItRestores() {
+    for (boolean verbose : new boolean[] {false, true}) {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      History history = Trainer.of(softmax(13)).optimizer(Sgd.of(0.5)).epochs(10)
+          .schedule((epoch, initial) -> epoch < 2 ? initial : 0)
+          .earlyStopping(EarlyStopping.monitor("loss").minDelta(1e-6).patience(0)
+              .restoreBestWeights(true).verbose(verbose))
+          .verbose(2).progress(new java.io.PrintStream(bytes, true)).fit(BLOBS);
+      assertEquals(3, history.stoppedEpoch());
+      List<String> lines = List.of(bytes.toString().split("\n"));
+      assertEquals(verbose ? 6 : 4, lines.size(), lines.toString());
+      assertTrue(lines.get(3).startsWith("Epoch 4/10 - "), lines.toString());
+      if (verbose) {
+        assertEquals("Restoring model weights from the end of the best epoch: 3.", lines.get(4));
+        assertEquals("Epoch 4: early stopping", lines.get(5));
+      }
+    }
+  }
+
+  @Test
   void earlyStoppingStartsFromAnEpochAndWaitsOnlyForImprovementsBeyondTheBaseline() {
     // As above: the loss improves in epochs 0-2 and stays the same from epoch 3 on.
     java.util.function.Function<EarlyStopping, History> run = stopping ->
