@@ -1,11 +1,24 @@
 package io.ganglion.data;
 
+import io.ganglion.io.ModelFormatException;
+import io.ganglion.io.SafeTensors;
+import io.ganglion.io.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Per-feature scaling fitted on training data and applied to any data with the same features:
  * {@code x' = (x - shift) / divisor}. {@link #standardize} uses the mean and the (population)
  * standard deviation, as scikit-learn's {@code StandardScaler}; {@link #minMax} the minimum and the
  * range, mapping the training data to [0, 1] as {@code MinMaxScaler}. A constant feature gets
  * divisor 1, so it maps to 0 rather than NaN.
+ *
+ * <p>A model serves data scaled as its training data was: {@link #save} the fitted scaler beside
+ * the model and {@link #load} it where the model is loaded (or rebuild it with {@link #of} from
+ * {@link #shift()} and {@link #divisor()}).
  */
 public final class Scaler {
   private final float[] shift;
@@ -14,6 +27,77 @@ public final class Scaler {
   private Scaler(float[] shift, float[] divisor) {
     this.shift = shift;
     this.divisor = divisor;
+  }
+
+  /** The safetensors metadata key that marks a scaler's file. */
+  private static final String FORMAT_KEY = "ganglion.scaler";
+
+  /**
+   * A scaler from its per-feature shift and divisor, as {@link #shift()} and {@link #divisor()}
+   * return them: finite shifts, finite positive divisors, one of each per feature.
+   */
+  public static Scaler of(float[] shift, float[] divisor) {
+    if (shift == null || divisor == null) {
+      throw new IllegalArgumentException(
+          (shift == null ? "shift" : "divisor") + " must not be null");
+    }
+    if (shift.length == 0 || shift.length != divisor.length) {
+      throw new IllegalArgumentException("shift and divisor must hold one value per feature, at"
+          + " least one, but held " + shift.length + " and " + divisor.length);
+    }
+    for (int j = 0; j < shift.length; j++) {
+      if (!Float.isFinite(shift[j])) {
+        throw new IllegalArgumentException(
+            "shift of feature " + j + " must be finite, but was " + shift[j]);
+      }
+      if (!(divisor[j] > 0) || Float.isInfinite(divisor[j])) {
+        throw new IllegalArgumentException(
+            "divisor of feature " + j + " must be positive and finite, but was " + divisor[j]);
+      }
+    }
+    return new Scaler(shift.clone(), divisor.clone());
+  }
+
+  /**
+   * Writes the scaler to a safetensors file (tensors {@code shift} and {@code divisor}, F32),
+   * atomically: a failed save leaves the file as it was.
+   */
+  public void save(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    int[] shape = {shift.length};
+    SafeTensors.of(Map.of(FORMAT_KEY, "1"),
+        List.of(Tensor.of("shift", shape, shift), Tensor.of("divisor", shape, divisor)))
+        .write(file);
+  }
+
+  /** Reads a scaler that {@link #save} wrote. */
+  public static Scaler load(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    SafeTensors st = SafeTensors.read(file);
+    Tensor shift = st.tensor("shift");
+    Tensor divisor = st.tensor("divisor");
+    if (shift == null || divisor == null || st.tensors().size() != 2) {
+      List<String> names = st.tensors().stream().map(Tensor::name).toList();
+      throw new ModelFormatException(file, shift == null ? "shift" : "divisor",
+          "a scaler's file must hold tensors [shift, divisor], but held " + names
+              + (st.metadata().containsKey(FORMAT_KEY) ? ""
+                  : " (it is not a file that Scaler.save wrote: is it a model's?)"));
+    }
+    for (Tensor t : List.of(shift, divisor)) {
+      if (t.shape().length != 1) {
+        throw new ModelFormatException(file, t.name(), "shape must be [features], one value per"
+            + " feature, but was " + Arrays.toString(t.shape()));
+      }
+    }
+    try {
+      return of(shift.values(), divisor.values());
+    } catch (IllegalArgumentException e) {
+      throw new ModelFormatException(file, null, e.getMessage(), e);
+    }
   }
 
   /** Fits mean and standard deviation per feature on {@code train}. */
