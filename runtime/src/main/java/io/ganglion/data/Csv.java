@@ -210,17 +210,20 @@ public final class Csv {
           throw new IOException(file + ": line " + lineNumber + " must have " + columns
               + " fields like the first line, but had " + fields.size());
         }
+        // The first line of a file read with header(false): text in it may be a header's.
+        boolean firstWithoutHeader = !header && rows.isEmpty();
         float[] row = new float[featureColumns.length + targetColumns.length];
         for (int i = 0; i < featureColumns.length; i++) {
-          row[i] = number(fields, featureColumns[i], names, file, lineNumber);
+          row[i] = number(fields, featureColumns[i], names, file, lineNumber, firstWithoutHeader);
         }
         for (int i = 0; i < targetColumns.length; i++) {
           row[featureColumns.length + i] = number(fields, targetColumns[i], names, file,
-              lineNumber);
+              lineNumber, firstWithoutHeader);
         }
         rows.add(row);
         if (!regression) {
-          labels.add(label(fields.get(labelColumn), labelColumn, names, file, lineNumber));
+          labels.add(label(fields.get(labelColumn), labelColumn, names, file, lineNumber,
+              firstWithoutHeader));
         }
       }
       if (rows.isEmpty()) {
@@ -341,7 +344,7 @@ public final class Csv {
     return fields;
   }
 
-  private static int column(List<String> names, String name, Path file) throws IOException {
+  private int column(List<String> names, String name, Path file) throws IOException {
     int index = names.indexOf(name);
     if (index < 0) {
       List<String> shown = new ArrayList<>();
@@ -350,7 +353,8 @@ public final class Csv {
       }
       throw new IOException(file + ": the header must have a column " + quoted(name)
           + ", but its columns are " + (shown.size() <= 50 ? shown
-              : shown.subList(0, 50) + " and " + (shown.size() - 50) + " more"));
+              : shown.subList(0, 50) + " and " + (shown.size() - 50) + " more")
+          + delimiterHint(names));
     }
     if (names.lastIndexOf(name) != index) {
       throw new IOException(file + ": the header must name column '" + name + "' once, but"
@@ -359,7 +363,7 @@ public final class Csv {
     return index;
   }
 
-  private static int[] columns(List<String> names, String[] wanted, Path file)
+  private int[] columns(List<String> names, String[] wanted, Path file)
       throws IOException {
     int[] out = new int[wanted.length];
     for (int i = 0; i < wanted.length; i++) {
@@ -387,7 +391,7 @@ public final class Csv {
   }
 
   private static float number(List<String> fields, int column, List<String> names, Path file,
-      int lineNumber) throws IOException {
+      int lineNumber, boolean firstWithoutHeader) throws IOException {
     String text = fields.get(column);
     if (isDecimal(text)) {
       float value = Float.parseFloat(text);
@@ -398,7 +402,14 @@ public final class Csv {
           + " must be a number within the float range, but was " + quoted(text));
     }
     throw new IOException(file + ": line " + lineNumber + ", column " + name(names, column)
-        + " must be a finite decimal number, but was " + quoted(text));
+        + " must be a finite decimal number, but was " + quoted(text)
+        + headerHint(text, lineNumber, firstWithoutHeader));
+  }
+
+  /** For a word in the first line read as data: the line may be a header. */
+  private static String headerHint(String text, int lineNumber, boolean firstWithoutHeader) {
+    return firstWithoutHeader && text.chars().anyMatch(Character::isLetter)
+        ? "; is line " + lineNumber + " a header? header(false) reads it as a record" : "";
   }
 
   /**
@@ -443,7 +454,7 @@ public final class Csv {
   }
 
   private static int label(String text, int column, List<String> names, Path file,
-      int lineNumber) throws IOException {
+      int lineNumber, boolean firstWithoutHeader) throws IOException {
     try {
       // ASCII digits only, as for features (parseInt also takes other scripts' digits).
       boolean ascii = !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9'
@@ -456,7 +467,9 @@ public final class Csv {
       // reported below
     }
     throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
-        + " must be a non-negative integer class index, but was " + quoted(text));
+        + " must be a non-negative integer class index, but was " + quoted(text)
+        + (isDecimal(text) ? "; for regression, read it as a target value with targetColumns"
+            : headerHint(text, lineNumber, firstWithoutHeader)));
   }
 
   private static String name(List<String> names, int column) {
@@ -471,6 +484,20 @@ public final class Csv {
   /** {@code text} for a message: a long one cut to its start, with its length. */
   private static String cut(String text) {
     return shown(text, "");
+  }
+
+  /** For a header read as one column: the separator it does hold, if a usual one. */
+  private String delimiterHint(List<String> names) {
+    if (names.size() != 1) {
+      return "";
+    }
+    for (char c : new char[] {';', '\t', '|', ','}) {
+      if (c != delimiter && names.get(0).indexOf(c) >= 0) {
+        return "; the header is one column holding " + (c == '\t' ? "tabs" : "'" + c + "'")
+            + ": set delimiter('" + (c == '\t' ? "\\t" : String.valueOf(c)) + "')";
+      }
+    }
+    return "";
   }
 
   /** Values up to 60 characters are shown whole, longer ones by their first 40. */

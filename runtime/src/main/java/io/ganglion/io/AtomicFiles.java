@@ -98,6 +98,9 @@ public final class AtomicFiles {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
+    if (file.toString().isEmpty()) {
+      throw new IllegalArgumentException("file must be a file name, but was empty");
+    }
     Path target = followLinks(file);
     if (Files.isDirectory(target)) {
       throw new IOException(file + ": must be a file to save to, but is a directory");

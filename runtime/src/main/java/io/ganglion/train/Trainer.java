@@ -644,12 +644,14 @@ public final class Trainer {
     }
     if (data.featureSize() != model.inputSize()) {
       throw new IllegalArgumentException(
-          what + " must have " + model.inputSize() + " features per sample, the inputs of "
+          what + " must have " + model.inputSize()
+              + (model.inputSize() == 1 ? " feature" : " features") + " per sample, the inputs of "
               + model.name() + ", but had " + data.featureSize());
     }
     if (!data.hasLabels() && data.targetSize() != model.outputSize()) {
       throw new IllegalArgumentException(
-          what + " must have " + model.outputSize() + " targets per sample, the outputs of "
+          what + " must have " + model.outputSize()
+              + (model.outputSize() == 1 ? " target" : " targets") + " per sample, the outputs of "
               + model.name() + ", but had " + data.targetSize());
     }
     // Checked here, before any step changes the weights, and again although Dataset checked them:
@@ -664,7 +666,9 @@ public final class Trainer {
         if (labels[i] < 0 || labels[i] >= classes) {
           throw new IllegalArgumentException(what + ": label of sample " + i
               + " must be a class index in [0, " + classes + "), the classes of " + model.name()
-              + ", but was " + labels[i]);
+              + ", but was " + labels[i] + (model.loss() == Loss.MSE
+                  ? "; for regression, give the values as targets (Dataset.ofTargets, or Csv's"
+                      + " targetColumns)" : ""));
         }
       }
     } else if (!data.hasLabels()) {

@@ -42,6 +42,35 @@ final class CsvTest {
   }
 
   @Test
+  void commonMixUpsAreNamed() throws IOException {
+    Path semicolons = write("a;b;y\n1;2;0\n");
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("y").read(semicolons));
+    assertEquals(semicolons + ": the header must have a column 'y', but its columns are [a;b;y];"
+        + " the header is one column holding ';': set delimiter(';')", e.getMessage());
+    Path tabs = write("a\tb\ty\n1\t2\t0\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().targetColumns("y").read(tabs));
+    assertTrue(e.getMessage().endsWith("; the header is one column holding tabs: set"
+        + " delimiter('\\t')"), e.getMessage());
+
+    Path headed = write("id,x,y\n1,2,3\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).targetColumns(2).read(headed));
+    assertEquals(headed + ": line 1, column 0 must be a finite decimal number, but was 'id'; is"
+        + " line 1 a header? header(false) reads it as a record", e.getMessage());
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).labelColumn(2).read(headed));
+    assertTrue(e.getMessage().endsWith("; is line 1 a header? header(false) reads it as a"
+        + " record"), e.getMessage());
+
+    Path prices = write("x,price\n1,195604.09\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("price").read(prices));
+    assertEquals(prices + ": line 2, label column 'price' (1) must be a non-negative integer class"
+        + " index, but was '195604.09'; for regression, read it as a target value with"
+        + " targetColumns", e.getMessage());
+  }
+
+  @Test
   void aLineTooLongForMemoryIsRefusedAsItStreamsPast() throws IOException {
     // As /dev/zero would be: no line break, ever.
     Path file = write("a,y\n1,0\r\n\r" + "7".repeat(Csv.MAX_LINE + 1));

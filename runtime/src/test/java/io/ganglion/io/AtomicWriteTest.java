@@ -91,6 +91,13 @@ class AtomicWriteTest {
   }
 
   @Test
+  void anEmptyPathIsNoFileToSaveTo() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TwoLayerNet.small().save(Path.of("")));
+    assertEquals("file must be a file name, but was empty", e.getMessage());
+  }
+
+  @Test
   void aSaveKeepsThePermissionsOfTheFileItReplaces() throws IOException {
     Path file = dir.resolve("private.safetensors");
     TwoLayerNet.small().filled(1).save(file);

@@ -672,6 +672,16 @@ final class TrainerTest {
         () -> trainer.fit(Dataset.ofTargets(new float[8], 4, new float[4], 2)));
     assertEquals("training data must have 3 targets per sample, the outputs of Linear, but had 2",
         e.getMessage());
+    Trainer regression = Trainer.of(LinearModel.create(1, 3, Loss.MSE, 1)).verbose(0);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> regression.fit(Dataset.ofTargets(new float[4], 2, new float[6], 3)));
+    assertEquals("training data must have 1 feature per sample, the inputs of Linear, but had 2",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> regression.fit(Dataset.ofLabels(new float[2], 1, new int[] {1, 5})));
+    assertEquals("training data: label of sample 1 must be a class index in [0, 3), the classes"
+        + " of Linear, but was 5; for regression, give the values as targets (Dataset.ofTargets,"
+        + " or Csv's targetColumns)", e.getMessage());
     IllegalStateException s = assertThrows(IllegalStateException.class,
         () -> Trainer.of(softmax(1)).verbose(0)
             .earlyStopping(EarlyStopping.monitor("val_loss")).fit(BLOBS));
