@@ -69,6 +69,12 @@ public final class Adagrad extends Optimizer {
   }
 
   @Override
+  String ownSettings() {
+    return "lr_decay=" + learningRateDecay + ", weight_decay=" + weightDecay
+        + ", initial_accumulator_value=" + initialAccumulator + ", eps=" + epsilon;
+  }
+
+  @Override
   List<String> slotNamesForConfiguration() {
     return List.of("sum");
   }

@@ -65,6 +65,12 @@ public final class Adam extends Optimizer {
   }
 
   @Override
+  String ownSettings() {
+    return "betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
+        + weightDecay;
+  }
+
+  @Override
   List<String> slotNamesForConfiguration() {
     return List.of("exp_avg", "exp_avg_sq");
   }

@@ -60,6 +60,12 @@ public final class AdamW extends Optimizer {
   }
 
   @Override
+  String ownSettings() {
+    return "betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
+        + weightDecay;
+  }
+
+  @Override
   List<String> slotNamesForConfiguration() {
     return List.of("exp_avg", "exp_avg_sq");
   }

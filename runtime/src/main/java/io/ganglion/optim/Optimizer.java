@@ -119,6 +119,19 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   /** The names of the state slots this optimizer keeps per parameter, as PyTorch names them. */
   abstract List<String> slotNamesForConfiguration();
 
+  /** The subclass's settings, named as in PyTorch, for {@link #settings()}. */
+  abstract String ownSettings();
+
+  /**
+   * The settings that shape the updates, other than the learning rate (which is state: schedules
+   * change it), named as PyTorch's optimizer arguments, such as {@code betas=(0.9, 0.999),
+   * eps=1.0E-8, weight_decay=0.0, clip_norm=1.0, clip_value=0.0}. A checkpoint records them, and
+   * resuming requires the same.
+   */
+  public final String settings() {
+    return ownSettings() + ", clip_norm=" + clipNorm + ", clip_value=" + clipValue;
+  }
+
   /** The slots that accumulate squares, whose square roots the updates take. */
   private static final Set<String> NON_NEGATIVE_SLOTS =
       Set.of("exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg");

@@ -81,6 +81,12 @@ public final class RmsProp extends Optimizer {
   }
 
   @Override
+  String ownSettings() {
+    return "alpha=" + alpha + ", eps=" + epsilon + ", weight_decay=" + weightDecay
+        + ", momentum=" + momentum + ", centered=" + centered;
+  }
+
+  @Override
   List<String> slotNamesForConfiguration() {
     List<String> names = new ArrayList<>(List.of("square_avg"));
     if (momentum != 0) {

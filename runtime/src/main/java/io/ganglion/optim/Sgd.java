@@ -83,6 +83,12 @@ public final class Sgd extends Optimizer {
   }
 
   @Override
+  String ownSettings() {
+    return "momentum=" + momentum + ", dampening=" + dampening + ", weight_decay=" + weightDecay
+        + ", nesterov=" + nesterov;
+  }
+
+  @Override
   List<String> slotNamesForConfiguration() {
     return momentum == 0 ? List.of() : List.of("momentum_buffer");
   }

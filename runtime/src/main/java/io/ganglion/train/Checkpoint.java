@@ -44,7 +44,8 @@ import java.util.Set;
  *       ganglion.history}), the model's random state ({@code ganglion.random_state}) and, when
  *       worker threads trained on replicas, theirs ({@code ganglion.worker_random_states},
  *       separated by semicolons) and the settings {@code ganglion.epochs} (for information), {@code
- *       batch_size}, {@code shuffle} and {@code l2} (a resumed run must have the same).
+ *       batch_size}, {@code shuffle}, {@code l2}, {@code optimizer.settings} and {@code
+ *       early_stopping} (a resumed run must have the same).
  * </ul>
  *
  * <p>Numbers in the metadata are decimal strings that parse back to the same {@code double}, so a
@@ -81,9 +82,12 @@ record Checkpoint(
 
   /**
    * The training settings a checkpoint records: a resumed run must have the same batch size,
-   * shuffling and l2 (the epochs may grow).
+   * shuffling, l2, optimizer settings ({@link Optimizer#settings()}) and early stopping (the
+   * epochs may grow). The last two are null in a checkpoint written before they were recorded,
+   * and early stopping is {@code none} when there is none.
    */
-  record Settings(int epochs, int batchSize, boolean shuffle, double l2) {}
+  record Settings(int epochs, int batchSize, boolean shuffle, double l2, String optimizer,
+      String earlyStopping) {}
 
   private static String numbers(long[] values) {
     StringBuilder text = new StringBuilder();
@@ -103,6 +107,8 @@ record Checkpoint(
     meta.put(META + "batch_size", Integer.toString(settings.batchSize()));
     meta.put(META + "shuffle", Boolean.toString(settings.shuffle()));
     meta.put(META + "l2", Double.toString(settings.l2()));
+    meta.put(META + "optimizer.settings", settings.optimizer());
+    meta.put(META + "early_stopping", settings.earlyStopping());
     meta.put(META + "initial_lr", Double.toString(initialRate));
     meta.put(META + "optimizer", optimizer.optimizer());
     meta.put(META + "optimizer.steps", Long.toString(optimizer.steps()));
@@ -238,6 +244,17 @@ record Checkpoint(
       throw new ModelFormatException(file, null, "keep-best metric must be '" + keepBestMonitor
           + "' as in the checkpoint, but the trainer keeps the best '" + configuredKeepBest + "'");
     }
+    // After the checks above, which name the likelier differences more plainly.
+    if (settings != null && differs(settings.optimizer(), configured.settings())) {
+      throw new ModelFormatException(file, null, settingsMessage(configured.kind() + " with "
+          + settings.optimizer() + ", but the trainer's has " + configured.settings()));
+    }
+    if (settings != null
+        && differs(settings.earlyStopping(), configuredSettings.earlyStopping())) {
+      throw new ModelFormatException(file, null, settingsMessage("early stopping "
+          + settings.earlyStopping() + ", but the trainer has "
+          + configuredSettings.earlyStopping()));
+    }
   }
 
   /**
@@ -252,6 +269,11 @@ record Checkpoint(
     }
     return settingsMessage("batch size " + settings.batchSize() + ", but the trainer has "
         + configured.batchSize());
+  }
+
+  /** Whether a recorded setting (null in older checkpoints, which are not checked) differs. */
+  private static boolean differs(String recorded, String configured) {
+    return recorded != null && !recorded.equals(configured);
   }
 
   private static String settingsMessage(String was) {
@@ -430,7 +452,8 @@ record Checkpoint(
             META + "shuffle must be true or false, but was '" + shuffle + "'");
       }
       return new Settings(integer(META + "epochs"), integer(META + "batch_size"),
-          Boolean.parseBoolean(shuffle), number(META + "l2"));
+          Boolean.parseBoolean(shuffle), number(META + "l2"), meta.get(META + "optimizer.settings"),
+          meta.get(META + "early_stopping"));
     }
 
     /**

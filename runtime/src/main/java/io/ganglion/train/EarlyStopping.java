@@ -133,6 +133,12 @@ public final class EarlyStopping {
     return restoreBestWeights;
   }
 
+  /** The settings that decide when to stop and what to restore (the metric is recorded apart). */
+  String settings() {
+    return "patience=" + patience + ", min_delta=" + minDelta + ", baseline=" + baseline
+        + ", start_from_epoch=" + startFromEpoch + ", restore_best_weights=" + restoreBestWeights;
+  }
+
   /** Whether {@code value} beats {@code best} of {@code metric} by more than {@code delta}. */
   static boolean improves(String metric, double value, double best, double delta) {
     if (Double.isNaN(value)) {

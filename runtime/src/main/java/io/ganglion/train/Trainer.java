@@ -390,7 +390,8 @@ public final class Trainer {
 
   /** The settings a checkpoint records, which a resumed run must repeat (the epochs apart). */
   private Checkpoint.Settings settings() {
-    return new Checkpoint.Settings(epochs, batchSize, shuffle, l2);
+    return new Checkpoint.Settings(epochs, batchSize, shuffle, l2, optimizer.settings(),
+        earlyStopping == null ? "none" : earlyStopping.settings());
   }
 
   /** The metric that early stopping and the best weights follow. */

@@ -194,6 +194,39 @@ class CheckpointTest {
   }
 
   @Test
+  void refusesOtherOptimizerSettingsAndOtherEarlyStopping() throws Exception {
+    EarlyStopping patient = EarlyStopping.monitor("val_loss").patience(4);
+    Path file = checkpointOf(adam(model(1)).optimizer(Adam.of(0.01).clipNorm(1))
+        .earlyStopping(patient));
+    LinearModel net = model(2);
+    float[] before = net.parameter("linear.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> adam(net).optimizer(Adam.of(0.01).betas(0.5, 0.9).clipNorm(1))
+            .earlyStopping(patient).resumeFrom(file));
+    assertTrue(e.getMessage().endsWith(": a resumed run must have the settings of the run it"
+        + " continues, which had Adam with betas=(0.9, 0.999), eps=1.0E-8, weight_decay=0.0,"
+        + " clip_norm=1.0, clip_value=0.0, but the trainer's has betas=(0.5, 0.9), eps=1.0E-8,"
+        + " weight_decay=0.0, clip_norm=1.0, clip_value=0.0; to train on with other settings,"
+        + " take the weights (ModelFiles.loadIgnoringUnexpected) and fit anew"), e.getMessage());
+    e = assertThrows(ModelFormatException.class,
+        () -> adam(net).optimizer(Adam.of(0.01)).earlyStopping(patient).resumeFrom(file));
+    assertTrue(e.getMessage().contains("clip_norm=1.0, clip_value=0.0, but the trainer's has"
+        + " betas=(0.9, 0.999), eps=1.0E-8, weight_decay=0.0, clip_norm=0.0"), e.getMessage());
+    e = assertThrows(ModelFormatException.class,
+        () -> adam(net).optimizer(Adam.of(0.01).clipNorm(1))
+            .earlyStopping(EarlyStopping.monitor("val_loss").patience(1)).resumeFrom(file));
+    assertTrue(e.getMessage().contains("which had early stopping patience=4, min_delta=0.0,"
+        + " baseline=NaN, start_from_epoch=0, restore_best_weights=false, but the trainer has"
+        + " patience=1,"), e.getMessage());
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    // The same settings resume; the learning rate is state, not a setting.
+    History h = adam(net).optimizer(Adam.of(0.5).clipNorm(1)).earlyStopping(
+        EarlyStopping.monitor("val_loss").patience(4).verbose(true)).epochs(4)
+        .resumeFrom(file).fit(DATA);
+    assertEquals(4, h.epochs());
+  }
+
+  @Test
   void refusesOtherOptimizerSlots() throws Exception {
     Path file = checkpointOf(adam(model(1)).optimizer(Sgd.of(0.1, 0.9)));
     ModelFormatException e = assertThrows(ModelFormatException.class,
