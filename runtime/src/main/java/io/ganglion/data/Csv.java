@@ -38,6 +38,7 @@ public final class Csv {
   private String[] targetNames;
   private int[] targetIndexes;
   private String[] featureNames;
+  private int[] featureIndexes;
 
   private Csv() {}
 
@@ -98,24 +99,29 @@ public final class Csv {
    * files without header).
    */
   public Csv targetColumns(int... indexes) {
+    this.targetIndexes = checkIndexes("target columns", indexes);
+    this.targetNames = null;
+    return this;
+  }
+
+  /** Non-negative positions, each once, at least one: a copy of {@code indexes}. */
+  private static int[] checkIndexes(String what, int[] indexes) {
     if (indexes == null || indexes.length == 0) {
-      throw new IllegalArgumentException("target columns must name at least one column");
+      throw new IllegalArgumentException(what + " must name at least one column");
     }
     for (int k = 0; k < indexes.length; k++) {
       if (indexes[k] < 0) {
-        throw new IllegalArgumentException("target columns must not be negative, but element "
+        throw new IllegalArgumentException(what + " must not be negative, but element "
             + k + " was " + indexes[k]);
       }
       for (int j = 0; j < k; j++) {
         if (indexes[j] == indexes[k]) {
-          throw new IllegalArgumentException("target columns must be chosen once each, but "
+          throw new IllegalArgumentException(what + " must be chosen once each, but "
               + indexes[k] + " was chosen twice");
         }
       }
     }
-    this.targetIndexes = indexes.clone();
-    this.targetNames = null;
-    return this;
+    return indexes.clone();
   }
 
   /** The feature columns, by header name, in this order; all non-label columns by default. */
@@ -125,6 +131,17 @@ public final class Csv {
     }
     checkNames("feature columns", names);
     this.featureNames = names.clone();
+    this.featureIndexes = null;
+    return this;
+  }
+
+  /**
+   * The feature columns, by 0-based position, in this order (for files without header, where an
+   * id column, say, is left out by naming the others); all non-label columns by default.
+   */
+  public Csv features(int... indexes) {
+    this.featureIndexes = checkIndexes("feature columns", indexes);
+    this.featureNames = null;
     return this;
   }
 
@@ -153,7 +170,8 @@ public final class Csv {
     }
     if ((labelName != null || featureNames != null || targetNames != null) && !header) {
       throw new IllegalStateException(
-          "columns chosen by name need a header line, but header(false) was set");
+          "columns chosen by name need a header line, but header(false) was set; choose them"
+              + " by 0-based position: labelColumn(int), targetColumns(int...), features(int...)");
     }
     Checks.fileToRead(file, "a CSV file");
     try (BufferedReader in = new BufferedReader(new LineLimit(new InputStreamReader(
@@ -196,7 +214,14 @@ public final class Csv {
             }
           }
           featureColumns = featureNames != null ? columns(names, featureNames, file)
+              : featureIndexes != null ? featureIndexes
               : others(columns, labelColumn, targetColumns);
+          for (int c : featureColumns) {
+            if (c >= columns) {
+              throw new IOException(file + ": feature column must be one of the " + columns
+                  + " columns, but was " + c);
+            }
+          }
           checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
           if (featureColumns.length == 0) {
             throw new IOException(file + ": must have at least one feature column, but all "

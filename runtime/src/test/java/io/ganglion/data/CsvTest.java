@@ -42,6 +42,29 @@ final class CsvTest {
   }
 
   @Test
+  void choosesFeatureColumnsByPositionWithoutAHeader() throws IOException {
+    Path file = write("17,1.5,2,0.25\n18,3,4,0.75\n");
+    Dataset data = Csv.reader().header(false).features(2, 1).targetColumns(3).read(file);
+    assertArrayEquals(new float[] {2, 1.5f, 4, 3}, data.features());
+    assertArrayEquals(new float[] {0.25f, 0.75f}, data.targets());
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).features(1, 4).targetColumns(3).read(file));
+    assertEquals(file + ": feature column must be one of the 4 columns, but was 4",
+        e.getMessage());
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).features(1, 3).targetColumns(3).read(file));
+    assertEquals(file + ": column 3 must be either a feature or a target, but was chosen as both",
+        e.getMessage());
+    assertEquals("feature columns must be chosen once each, but 1 was chosen twice",
+        assertThrows(IllegalArgumentException.class,
+            () -> Csv.reader().features(1, 1)).getMessage());
+    IllegalStateException s = assertThrows(IllegalStateException.class,
+        () -> Csv.reader().header(false).features("a").targetColumns(3).read(file));
+    assertTrue(s.getMessage().endsWith("choose them by 0-based position: labelColumn(int),"
+        + " targetColumns(int...), features(int...)"), s.getMessage());
+  }
+
+  @Test
   void commonMixUpsAreNamed() throws IOException {
     Path semicolons = write("a;b;y\n1;2;0\n");
     IOException e = assertThrows(IOException.class,
