@@ -66,6 +66,13 @@ final class Messages {
         + " parameters, so rename yours";
   }
 
+  static String hiddenField(String field, String owner, String generated) {
+    return tag("HiddenField") + field + (owner == null ? "" : " (declared in " + owner + ")")
+        + " must not be named like a field of " + generated + ", but was: " + generated
+        + " keeps its own work in a private field of that name, which would hide yours"
+        + " (new " + generated + "(...)." + field + " would not compile); rename yours";
+  }
+
   // The @Network annotation.
 
   static String inputsMissing(String name) {

@@ -216,6 +216,7 @@ public final class NetworkProcessor extends AbstractProcessor {
       String generated = network.generatedClass().simpleName();
       JavaFile kernels = network.vector() ? new VectorWriter(network).write() : null;
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)
+          || !validator.checkHiddenFields(type, file, generated)
           || !validator.checkHiddenPackages(type, file, true, generated)
           || kernels != null && !validator.checkHiddenPackages(type, kernels, false, generated)) {
         writeStandIn(type, false);

@@ -1,6 +1,7 @@
 package io.ganglion.processor;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import io.ganglion.Activation;
 import io.ganglion.Init;
@@ -8,6 +9,7 @@ import io.ganglion.Loss;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -806,6 +808,33 @@ final class NetworkValidator {
       if (generatedSignatures.containsKey(signature(method))) {
         error(Messages.memberCollision(describe(type, method), generated),
             placeFor(type, method), null, null);
+      }
+    }
+    return !failed;
+  }
+
+  /**
+   * Reports the user's fields that the generated class's own private fields would hide (known
+   * only once the code is written): a layer {@code convOut} beside a layer {@code conv}, whose
+   * output the generated class keeps in a field of that name, or a field named {@code capacity}.
+   * Through the generated type ({@code new Net_X(1).convOut}) javac would find the private field
+   * and refuse the access.
+   */
+  boolean checkHiddenFields(TypeElement type, JavaFile file, String generated) {
+    failed = false;
+    Set<String> hiding = new HashSet<>();
+    for (FieldSpec field : file.typeSpec().fieldSpecs()) {
+      if (field.modifiers().contains(Modifier.PRIVATE)) {
+        hiding.add(field.name());
+      }
+    }
+    for (VariableElement field : ElementFilter.fieldsIn(elements.getAllMembers(type))) {
+      String name = field.getSimpleName().toString();
+      if (hiding.contains(name) && !field.getModifiers().contains(Modifier.PRIVATE)) {
+        Element owner = field.getEnclosingElement();
+        boolean own = owner.equals(type);
+        String declaredIn = own ? null : owner.getSimpleName().toString();
+        error(Messages.hiddenField(name, declaredIn, generated), own ? field : type, null, null);
       }
     }
     return !failed;

@@ -277,6 +277,49 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void hiddenField_aLayerNamedLikeAnotherLayersWorkArray() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 5) Layer hidden;",
+            "  @Dense(units = 3) Layer hiddenOut;",
+            "}"),
+        "[Network/HiddenField] hiddenOut must not be named like a field of Net_Foo, but was:"
+            + " Net_Foo keeps its own work in a private field of that name, which would hide yours"
+            + " (new Net_Foo(...).hiddenOut would not compile); rename yours",
+        "Layer hiddenOut");
+  }
+
+  @Test
+  void hiddenField_anInheritedFieldIsReportedOnTheClass() {
+    JavaFileObject base = source("Base", "abstract class Base { int capacity; }");
+    JavaFileObject foo =
+        source("Foo",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Foo extends Base {",
+            "  @Dense(units = 3) Layer out;",
+            "}");
+    Compilation compilation = compile(base, foo);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/HiddenField] capacity (declared in Base) must not be named"
+            + " like a field of Net_Foo, but was:")
+        .inFile(foo)
+        .onLineContaining("abstract class Foo extends Base");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
+  @Test
+  void hiddenField_aPrivateFieldIsNotHidden() {
+    assertThat(compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  private int capacity;",
+        "  @Dense(units = 3) Layer out;",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  @Test
   void memberCollision_inheritedFromSuperclass_reportedOnTheClass() {
     JavaFileObject base = source("Base", "abstract class Base { void grow(int size) {} }");
     JavaFileObject foo =
