@@ -16,11 +16,16 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface Conv2d {
-  /** Number of output channels; at least 1. */
-  int filters();
+  /**
+   * Number of output channels; at least 1.
+   * Required: the default only lets javac hand a network that lacks it to the processor, which
+   * reports it there (a missing value without a default would stop javac from running the
+   * processor at all, and so from generating every other network of the build).
+   */
+  int filters() default 0;
 
-  /** Height and width of each kernel; at least 1. */
-  int kernel();
+  /** Height and width of each kernel; at least 1. Required, as {@link #filters()}. */
+  int kernel() default 0;
 
   /**
    * Step between kernel positions, in both directions; at least 1. Rows and columns that a last

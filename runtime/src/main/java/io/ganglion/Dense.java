@@ -15,8 +15,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface Dense {
-  /** Number of output units; at least 1. */
-  int units();
+  /**
+   * Number of output units; at least 1.
+   * Required: the default only lets javac hand a network that lacks it to the processor, which
+   * reports it there (a missing value without a default would stop javac from running the
+   * processor at all, and so from generating every other network of the build).
+   */
+  int units() default 0;
 
   /** Activation applied to the layer's output; {@link Activation#LINEAR} (none) by default. */
   Activation activation() default Activation.LINEAR;

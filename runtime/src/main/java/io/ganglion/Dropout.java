@@ -18,6 +18,9 @@ public @interface Dropout {
   /**
    * Probability of dropping a value, in [0, 1): {@code 0.3} or {@code 0.3f}; used as a float (the
    * nearest float must still be below 1).
+   * Required: the default only lets javac hand a network that lacks it to the processor, which
+   * reports it there (a missing value without a default would stop javac from running the
+   * processor at all, and so from generating every other network of the build).
    */
-  double rate();
+  double rate() default -1;
 }

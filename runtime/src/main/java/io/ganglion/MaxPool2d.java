@@ -15,8 +15,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface MaxPool2d {
-  /** Height and width of each window; at least 1. */
-  int size();
+  /**
+   * Height and width of each window; at least 1.
+   * Required: the default only lets javac hand a network that lacks it to the processor, which
+   * reports it there (a missing value without a default would stop javac from running the
+   * processor at all, and so from generating every other network of the build).
+   */
+  int size() default 0;
 
   /** Step between windows; {@code 0} (the default) means {@link #size()}. */
   int stride() default 0;

@@ -44,6 +44,11 @@ public @interface Network {
    */
   int outputs() default 0;
 
-  /** The loss that training minimizes. */
-  Loss loss();
+  /**
+   * The loss that training minimizes.
+   * Required: the default only lets javac hand a network that lacks it to the processor, which
+   * reports it there (a missing value without a default would stop javac from running the
+   * processor at all, and so from generating every other network of the build).
+   */
+  Loss loss() default Loss.MSE;
 }

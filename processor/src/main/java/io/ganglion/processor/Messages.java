@@ -66,11 +66,12 @@ final class Messages {
         + " parameters, so rename yours";
   }
 
-  static String hiddenField(String field, String owner, String generated) {
+  static String hiddenField(String field, String owner, String generated, String network) {
     return tag("HiddenField") + field + (owner == null ? "" : " (declared in " + owner + ")")
-        + " must not be named like a field of " + generated + ", but was: " + generated
-        + " keeps its own work in a private field of that name, which would hide yours"
-        + " (new " + generated + "(...)." + field + " would not compile); rename yours";
+        + " should not be named like a field of " + generated + ", but was: " + generated
+        + " keeps its own work in a private field of that name, which hides yours from code that"
+        + " holds a " + generated + " (new " + generated + "(...)." + field + " does not compile;"
+        + " through a " + network + " it does); rename yours";
   }
 
   // The @Network annotation.
@@ -78,6 +79,43 @@ final class Messages {
   static String inputsMissing(String name) {
     return tag("InputsMissing") + name + ": @Network must set inputs, but it was missing;"
         + " add inputs = <features per sample>, for example inputs = 784 for 28x28 images";
+  }
+
+  /** InputsMissing for a network of image layers. */
+  static String inputMissing(String name) {
+    return tag("InputsMissing") + name + ": @Network must set input, but it was missing; add"
+        + " input = {channels, height, width}, for example input = {1, 28, 28} for 28x28 gray"
+        + " images or input = {3, 32, 32} for 32x32 color images";
+  }
+
+  static String lossMissing(String name) {
+    return tag("Missing") + name + ": @Network must set loss, but it was missing; add loss ="
+        + " Loss.SOFTMAX_CROSS_ENTROPY for classes, Loss.BINARY_CROSS_ENTROPY for yes/no outputs"
+        + " or Loss.MSE for values";
+  }
+
+  /** A required layer value left out, such as a @Conv2d without kernel. */
+  static String missing(String layer, String annotation, String what) {
+    String example;
+    switch (what) {
+      case "units":
+        example = "the number of outputs, such as units = 128";
+        break;
+      case "filters":
+        example = "the number of output channels, such as filters = 32";
+        break;
+      case "kernel":
+        example = "the kernel's height and width, such as kernel = 3";
+        break;
+      case "size":
+        example = "the window's height and width, such as size = 2";
+        break;
+      default:
+        example = "the probability of dropping a value, such as rate = 0.5";
+        break;
+    }
+    return tag("Missing") + layer + ": @" + annotation + " must set " + what + ", but it was"
+        + " missing; add " + example;
   }
 
   static String inputsTooSmall(String name, int inputs) {
@@ -248,6 +286,9 @@ final class Messages {
           + " input = {1, " + dims.get(1) + ", " + dims.get(2) + "} for gray ones";
     } else if (dims.size() == 3 && dims.get(0) >= 1) {
       hint = "give the images' height and width, such as input = {" + dims.get(0) + ", 28, 28}";
+    } else if (dims.size() == 4 && dims.subList(1, 4).stream().allMatch(d -> d >= 1)) {
+      hint = "leave out the batch size (PyTorch's first dimension): input = {" + dims.get(1)
+          + ", " + dims.get(2) + ", " + dims.get(3) + "}";
     } else {
       hint = "for 28x28 gray images use input = {1, 28, 28}";
     }

@@ -215,8 +215,8 @@ public final class NetworkProcessor extends AbstractProcessor {
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
       JavaFile kernels = network.vector() ? new VectorWriter(network).write() : null;
+      validator.checkHiddenFields(type, file, generated);
       if (!validator.checkGeneratedMethods(type, helperSignatures(file), generated)
-          || !validator.checkHiddenFields(type, file, generated)
           || !validator.checkHiddenPackages(type, file, true, generated)
           || kernels != null && !validator.checkHiddenPackages(type, kernels, false, generated)) {
         writeStandIn(type, false);

@@ -166,12 +166,27 @@ final class NetworkValidator {
         }
       }
     } else if (inputsValue == null) {
-      error(Messages.inputsMissing(name), type, network, null);
+      boolean images = false;
+      for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        for (AnnotationMirror layer : layerAnnotations(field)) {
+          images |= !simpleName(layer).equals("Dense") && !simpleName(layer).equals("Dropout");
+        }
+      }
+      error(images ? Messages.inputMissing(name) : Messages.inputsMissing(name), type, network,
+          null);
+      // Whether an image or a vector was meant is not known: no NeedsImage, no DenseBeforeFlatten.
+      walk.kindKnown = false;
+      walk.inputKindUnknown = true;
     } else if (inputs < 1) {
       error(Messages.inputsTooSmall(name, inputs), type, network, inputsValue);
     }
     Shape input = walk.shape;
     Loss loss = Loss.valueOf(enumValue(network, "loss", "MSE"));
+    // Required, but with a default (see Network.loss) so that javac hands the class over.
+    boolean lossGiven = explicitValue(network, "loss") != null;
+    if (!lossGiven) {
+      error(Messages.lossMissing(name), type, network, null);
+    }
     int declaredOutputs = intValue(network, "outputs", 0);
     if (declaredOutputs < 0) {
       error(Messages.outputsTooSmall(name, declaredOutputs), type, network,
@@ -264,7 +279,10 @@ final class NetworkValidator {
     VariableElement outField = lastField;
     AnnotationMirror outMirror = layerAnnotations(outField).get(0);
     boolean unitsValid = intValue(outMirror, "units", 0) >= 1;
-    checkLoss(loss, out, outField, outMirror, explicitValue(outMirror, "activation"), unitsValid);
+    if (lossGiven) {
+      checkLoss(loss, out, outField, outMirror, explicitValue(outMirror, "activation"),
+          unitsValid);
+    }
     if (unitsValid && declaredOutputs != 0 && declaredOutputs != out.units()) {
       error(
           Messages.outputsMismatch(name, declaredOutputs, out.name(), out.units()),
@@ -366,7 +384,10 @@ final class NetworkValidator {
       }
       case DROPOUT: {
         float rate = floatValue(mirror, "rate", 0f);
-        if (!(rate >= 0f && rate < 1f)) {
+        if (explicitValue(mirror, "rate") == null) {
+          error(Messages.missing(layerName, "Dropout", "rate"), field, mirror, null);
+          rate = 0f;
+        } else if (!(rate >= 0f && rate < 1f)) {
           double written = doubleValue(mirror, "rate");
           error(Messages.dropoutRate(layerName,
               shown(rate, written, written >= 0 && written < 1)), field, mirror,
@@ -422,7 +443,8 @@ final class NetworkValidator {
     walk.kindKnown = true;
     walk.inputKindUnknown = false; // a vector for certain now
     if (units < 1) {
-      error(Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
+      error(unitsValue == null ? Messages.missing(layerName, "Dense", "units")
+          : Messages.unitsTooSmall(layerName, units, flow), field, dense, unitsValue);
       units = 1;
       walk.known = false;
     }
@@ -474,8 +496,10 @@ final class NetworkValidator {
     if (value >= 1) {
       return true;
     }
-    error(Messages.notPositive(layerName, what, value, flow), field, mirror,
-        explicitValue(mirror, what));
+    AnnotationValue written = explicitValue(mirror, what);
+    // Left out, a required size reads as its default 0 (see Conv2d.kernel).
+    error(written == null ? Messages.missing(layerName, simpleName(mirror), what)
+        : Messages.notPositive(layerName, what, value, flow), field, mirror, written);
     return false;
   }
 
@@ -510,12 +534,14 @@ final class NetworkValidator {
     }
     Shape out = Shape.image(Math.max(filters, 1), 1, 1);
     int pad = 0;
+    if (same && stride > 1) {
+      // Whatever the sizes flowing in: also after a mistake that made them unknown.
+      error(Messages.sameStride(layerName, stride, flow), field, conv,
+          explicitValue(conv, "padding"));
+      valid = false;
+    }
     if (valid && walk.known) {
-      if (same && stride != 1) {
-        error(Messages.sameStride(layerName, stride, flow), field, conv,
-            explicitValue(conv, "padding"));
-        valid = false;
-      } else if (!same && (kernel > in.height() || kernel > in.width())) {
+      if (!same && (kernel > in.height() || kernel > in.width())) {
         // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
             Math.min(in.height(), in.width()) + (stride == 1 ? ", or padding = SAME" : "")
@@ -814,14 +840,13 @@ final class NetworkValidator {
   }
 
   /**
-   * Reports the user's fields that the generated class's own private fields would hide (known
-   * only once the code is written): a layer {@code convOut} beside a layer {@code conv}, whose
-   * output the generated class keeps in a field of that name, or a field named {@code capacity}.
-   * Through the generated type ({@code new Net_X(1).convOut}) javac would find the private field
-   * and refuse the access.
+   * Warns of the user's fields that the generated class's own private fields hide (known only
+   * once the code is written): a layer {@code convOut} beside a layer {@code conv}, whose output
+   * the generated class keeps in a field of that name, or a field named {@code capacity}. The code
+   * compiles and runs, but through the generated type ({@code new Net_X(1).convOut}) javac finds
+   * the private field and refuses the access, far from the cause.
    */
-  boolean checkHiddenFields(TypeElement type, JavaFile file, String generated) {
-    failed = false;
+  void checkHiddenFields(TypeElement type, JavaFile file, String generated) {
     Set<String> hiding = new HashSet<>();
     for (FieldSpec field : file.typeSpec().fieldSpecs()) {
       if (field.modifiers().contains(Modifier.PRIVATE)) {
@@ -834,10 +859,10 @@ final class NetworkValidator {
         Element owner = field.getEnclosingElement();
         boolean own = owner.equals(type);
         String declaredIn = own ? null : owner.getSimpleName().toString();
-        error(Messages.hiddenField(name, declaredIn, generated), own ? field : type, null, null);
+        warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString()),
+            own ? field : type, null, null);
       }
     }
-    return !failed;
   }
 
   /**

@@ -76,6 +76,79 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void inputWithTheBatchSize() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {64, 3, 32, 32}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {64, 3, 32, 32}; leave out the batch size (PyTorch's first"
+            + " dimension): input = {3, 32, 32}",
+        "input = {64, 3, 32, 32}");
+  }
+
+  @Test
+  void inputMissingBeforeImageLayers() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 4, kernel = 3) Layer conv1;",
+            "  @MaxPool2d(size = 2) Layer pool1;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputsMissing] Foo: @Network must set input, but it was missing; add input ="
+            + " {channels, height, width}, for example input = {1, 28, 28} for 28x28 gray images"
+            + " or input = {3, 32, 32} for 32x32 color images",
+        "@Network(loss = Loss.SOFTMAX_CROSS_ENTROPY)");
+  }
+
+  @Test
+  void requiredValuesLeftOutAreReportedByTheProcessor() {
+    // Without defaults javac would stop before processing: no class of the build would be
+    // generated, and every use of one would be a "cannot find symbol".
+    JavaFileObject bad = source("Bad",
+        "@Network(input = {1, 8, 8})",
+        "abstract class Bad {",
+        "  @Conv2d(filters = 4) Layer conv1;",
+        "  @Conv2d(kernel = 3) Layer conv2;",
+        "  @MaxPool2d Layer pool;",
+        "  @AvgPool2d Layer avg;",
+        "  @Dropout Layer drop;",
+        "  @Flatten Layer flat;",
+        "  @Dense Layer out;",
+        "}");
+    JavaFileObject good = source("Good",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Good {",
+        "  @Dense(units = 3) Layer out;",
+        "}");
+    JavaFileObject user = source("User", "class User { Net_Good net = new Net_Good(1); }");
+    Compilation compilation = compile(bad, good, user);
+    assertThat(compilation).hadErrorContaining("[Network/Missing] Bad: @Network must set loss,"
+        + " but it was missing; add loss = Loss.SOFTMAX_CROSS_ENTROPY for classes,"
+        + " Loss.BINARY_CROSS_ENTROPY for yes/no outputs or Loss.MSE for values")
+        .inFile(bad).onLineContaining("@Network(input = {1, 8, 8})");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] conv1: @Conv2d must set kernel,"
+        + " but it was missing; add the kernel's height and width, such as kernel = 3")
+        .inFile(bad).onLineContaining("conv1");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] conv2: @Conv2d must set"
+        + " filters, but it was missing; add the number of output channels, such as filters = 32");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] pool: @MaxPool2d must set size,"
+        + " but it was missing; add the window's height and width, such as size = 2");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] avg: @AvgPool2d must set size,");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] drop: @Dropout must set rate,"
+        + " but it was missing; add the probability of dropping a value, such as rate = 0.5");
+    assertThat(compilation).hadErrorContaining("[Network/Missing] out: @Dense must set units,"
+        + " but it was missing; add the number of outputs, such as units = 128");
+    assertThat(compilation).hadErrorCount(7);
+  }
+
+  @Test
   void inputOfOneSizeMeantInputs() {
     assertOnlyError(
         source("Foo",
@@ -517,6 +590,23 @@ class ImageLayersValidatorTest {
             + " gives 1x28x28); as in PyTorch, SAME keeps the size only at stride 1, so use"
             + " padding = VALID, or stride 1 followed by a pooling layer",
         "padding = Padding.SAME");
+  }
+
+  @Test
+  void sameStrideAfterAMistakeThatMadeTheSizesUnknown() {
+    Compilation compilation = compile(
+        source("Foo",
+            "@Network(input = {1, 8, 8}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 4, kernel = 9) Layer conv1;",
+            "  @Conv2d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME) Layer conv2;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"));
+    assertThat(compilation).hadErrorContaining("[Network/KernelTooLarge] conv1:");
+    assertThat(compilation).hadErrorContaining("[Network/SameStride] conv2: padding = SAME must"
+        + " have stride 1, but stride was 2 (unknown after the mistake in conv1)");
+    assertThat(compilation).hadErrorCount(2);
   }
 
   @Test

@@ -269,7 +269,13 @@ class NetworkProcessorTest {
                 "  @Dense(units = 5) Layer capacity;",
                 "  @Dense(units = 3) Layer offset;",
                 "}"));
-    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).succeeded();
+    // The generated class's own fields of these names hide the layers from a Net_Foo reference.
+    for (String hidden : new String[] {"layers", "parameters", "capacity"}) {
+      assertThat(compilation).hadWarningContaining("[Network/HiddenField] " + hidden
+          + " should not be named like a field of Net_Foo");
+    }
+    assertThat(compilation).hadWarningCount(3);
   }
 
   /**
