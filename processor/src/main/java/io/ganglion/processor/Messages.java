@@ -88,6 +88,15 @@ final class Messages {
         + " images or input = {3, 32, 32} for 32x32 color images";
   }
 
+  static String channelsLastInput(String name, Shape in) {
+    return tag("ChannelsLast") + name + ": input should be {channels, height, width}, but {"
+        + in.channels() + ", " + in.height() + ", " + in.width() + "} reads as " + in.channels()
+        + " channels of " + in.height() + "x" + in.width() + " images; that is Keras's order"
+        + " (height, width, channels): for " + in.channels() + "x" + in.height() + " images of "
+        + in.width() + " channel" + (in.width() == 1 ? "" : "s") + " use input = {" + in.width()
+        + ", " + in.channels() + ", " + in.height() + "}, PyTorch's order";
+  }
+
   static String lossMissing(String name) {
     return tag("Missing") + name + ": @Network must set loss, but it was missing; add loss ="
         + " Loss.SOFTMAX_CROSS_ENTROPY for classes, Loss.BINARY_CROSS_ENTROPY for yes/no outputs"

@@ -144,6 +144,11 @@ final class NetworkValidator {
       if (valid) {
         walk.shape = Shape.image(dims.get(0), dims.get(1), dims.get(2));
         walk.known = true;
+        Shape in = walk.shape;
+        if (in.width() <= 4 && in.channels() > 4 && in.height() > 4) {
+          // {28, 28, 1}: Keras's height x width x channels, which reads as 28 channels of 28x1.
+          warning(Messages.channelsLastInput(name, in), type, network, inputValue);
+        }
         if (walk.shape.size() > Integer.MAX_VALUE) {
           error(Messages.tooLarge(name, "the input size", walk.shape.size(), "input gives "
               + walk.shape, "use a smaller input"), type, network, inputValue);

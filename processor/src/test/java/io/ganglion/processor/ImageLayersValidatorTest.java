@@ -91,6 +91,31 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void inputInKerasOrderIsAWarning() {
+    JavaFileObject foo = source("Foo",
+        "@Network(input = {28, 28, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+        "abstract class Foo {",
+        "  @Conv2d(filters = 16, kernel = 1) Layer c1;",
+        "  @Flatten Layer f;",
+        "  @Dense(units = 10) Layer out;",
+        "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/ChannelsLast] Foo: input should be"
+        + " {channels, height, width}, but {28, 28, 1} reads as 28 channels of 28x1 images; that"
+        + " is Keras's order (height, width, channels): for 28x28 images of 1 channel use input ="
+        + " {1, 28, 28}, PyTorch's order").inFile(foo).onLineContaining("input = {28, 28, 1}");
+    assertThat(compilation).hadWarningCount(1);
+    // Small images of many channels are not flagged.
+    assertThat(compile(source("Bar",
+        "@Network(input = {64, 4, 4}, loss = Loss.MSE)",
+        "abstract class Bar {",
+        "  @Flatten Layer f;",
+        "  @Dense(units = 10) Layer out;",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  @Test
   void inputMissingBeforeImageLayers() {
     assertOnlyError(
         source("Foo",
