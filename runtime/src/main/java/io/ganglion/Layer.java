@@ -105,7 +105,8 @@ public final class Layer {
   /** The bias parameter; fails for a layer declared with {@code bias = false}. */
   public Parameter bias() {
     if (bias == null) {
-      throw new IllegalStateException(name + ": the layer was declared with bias = false");
+      throw new IllegalStateException(name + (weight == null ? ": a " + kind + " layer has no bias"
+          : ": the layer was declared with bias = false"));
     }
     return bias;
   }
@@ -153,7 +154,9 @@ public final class Layer {
 
   @Override
   public String toString() {
+    // Layers without weights (pooling, flatten, dropout) apply no activation of their own.
     return name + ": " + kind + " " + Arrays.toString(inputShape) + " -> "
-        + Arrays.toString(outputShape) + ", " + activation;
+        + Arrays.toString(outputShape)
+        + (weight == null && activation == Activation.LINEAR ? "" : ", " + activation);
   }
 }

@@ -89,8 +89,14 @@ public interface Model {
     for (Parameter p : parameters()) {
       names.append(names.length() == 0 ? "" : ", ").append(p.name());
     }
+    boolean buffer = false;
+    for (Parameter b : buffers()) {
+      buffer |= b.name().equals(name);
+    }
     throw new IllegalArgumentException(
-        name() + " has no parameter named '" + name + "'; its parameters are [" + names + "]");
+        name() + " has no parameter named '" + name + "'; its parameters are [" + names + "]"
+            + (buffer ? "; '" + name + "' is a buffer (a statistic, not learned): see buffers()"
+                : ""));
   }
 
   /** Total number of learned values. */

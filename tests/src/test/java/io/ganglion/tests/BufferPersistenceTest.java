@@ -76,6 +76,17 @@ class BufferPersistenceTest {
         + " declare conv1 with filters = 6, kernel = 5 to match"), e.getMessage());
   }
 
+  /** A buffer asked for as a parameter is pointed to buffers(). */
+  @Test
+  void aBufferIsNotAParameterAndTheMessageSaysWhereItIs() {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(5);
+    String name = net.buffers().get(1).name();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.parameter(name));
+    assertTrue(e.getMessage().endsWith("; '" + name + "' is a buffer (a statistic, not learned):"
+        + " see buffers()"), e.getMessage());
+  }
+
   /** A kernel in Keras's order, [height, width, channels, filters], is named as such. */
   @Test
   void aConvolutionInKerasOrderIsNamed() throws Exception {

@@ -3,6 +3,7 @@ package io.ganglion.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Layer;
@@ -140,6 +141,11 @@ class ConvGradientCheckTest {
     assertEquals(5 * 7 * 7 * 2 * 9 + 6 * 3 * 3 * 5 * 4 + 54 * 4, net.multiplyAdds());
     assertEquals(0, net.layer("flat").parameters().size());
     assertArrayEquals(new int[] {54}, net.layer("flat").outputShape());
+    assertEquals("conv2: Conv2d [5, 3, 3] -> [6, 3, 3], SIGMOID", conv.toString());
+    // Layers without weights show no activation: they apply none.
+    assertEquals("pool1: MaxPool2d [5, 7, 7] -> [5, 3, 3]", net.layer("pool1").toString());
+    assertEquals("pool1: a MaxPool2d layer has no bias", assertThrows(
+        IllegalStateException.class, () -> net.layer("pool1").bias()).getMessage());
   }
 
   @Test
