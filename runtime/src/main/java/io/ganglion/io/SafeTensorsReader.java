@@ -76,6 +76,25 @@ public final class SafeTensorsReader implements Closeable {
     }
   }
 
+  /**
+   * The safetensors dtypes other than {@link DType}'s, with their bytes per value: their layout is
+   * checked, but their values are not read.
+   */
+  private static final Map<String, Integer> OTHER_DTYPES = otherDtypes();
+
+  private static Map<String, Integer> otherDtypes() {
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    for (String one : List.of("BOOL", "U8", "I8", "F8_E4M3", "F8_E5M2")) {
+      widths.put(one, 1);
+    }
+    widths.put("I16", 2);
+    widths.put("U16", 2);
+    widths.put("I32", 4);
+    widths.put("U32", 4);
+    widths.put("U64", 8);
+    return Collections.unmodifiableMap(widths);
+  }
+
   /** The hint after a first check that fails: an image or a text file fails it. */
   private static final String NOT_SAFETENSORS = "; is it a safetensors file?";
 
@@ -172,11 +191,16 @@ public final class SafeTensorsReader implements Closeable {
     }
     Object dtypeName = field(file, name, fields, "dtype");
     DType dtype = dtypeName instanceof String ? DType.byName((String) dtypeName) : null;
-    if (dtype == null) {
+    // Other dtypes of the format are laid out (a model's file may hold a mask or an index table
+    // beside the weights, which a load ignoring unexpected tensors skips); reading one fails.
+    Integer otherWidth = dtypeName instanceof String ? OTHER_DTYPES.get(dtypeName) : null;
+    if (dtype == null && otherWidth == null) {
       throw new ModelFormatException(file, name,
-          "dtype must be one of " + Arrays.toString(DType.values()) + ", but was "
+          "dtype must be one of the safetensors dtypes " + Arrays.toString(DType.values()) + " "
+              + OTHER_DTYPES.keySet() + ", but was "
               + (dtypeName instanceof String ? dtypeName : kind(dtypeName)));
     }
+    int width = dtype != null ? dtype.byteSize() : otherWidth;
     List<Object> shapeList = integers(file, name, fields, "shape", -1);
     int[] shape = new int[shapeList.size()];
     long count = 1;
@@ -200,13 +224,14 @@ public final class SafeTensorsReader implements Closeable {
       throw new ModelFormatException(file, name,
           "data_offsets must not end before they begin, but were " + offsets);
     }
-    long bytes = count * dtype.byteSize();
+    long bytes = count * width;
     if (end - begin != bytes) {
       throw new ModelFormatException(file, name,
-          "data_offsets must span " + bytes + " bytes (" + count + " " + dtype + " values of shape "
-              + Arrays.toString(shape) + "), but spanned " + (end - begin) + " " + offsets);
+          "data_offsets must span " + bytes + " bytes (" + count + " " + dtypeName
+              + " values of shape " + Arrays.toString(shape) + "), but spanned " + (end - begin)
+              + " " + offsets);
     }
-    return new TensorInfo(name, dtype, shape, (int) count, begin, end);
+    return new TensorInfo(name, dtype, (String) dtypeName, shape, (int) count, begin, end);
   }
 
   private static Object field(Path file, String name, Map<String, Object> fields, String key)
@@ -315,6 +340,11 @@ public final class SafeTensorsReader implements Closeable {
       throw new IllegalArgumentException(info.name() + " must be an entry of this file");
     }
     DType dtype = info.dtype();
+    if (dtype == null) {
+      throw new ModelFormatException(file, info.name(), "dtype must be one of "
+          + Arrays.toString(DType.values()) + " to be read as numbers, but was "
+          + info.dtypeName());
+    }
     // F64 keeps its exact values (Tensor#doubles); the float values are narrowed from them.
     double[] exact = dtype == DType.F64 ? new double[info.size()] : null;
     float[] values = exact != null ? null : new float[info.size()];

@@ -9,14 +9,17 @@ import java.util.Arrays;
 public final class TensorInfo {
   private final String name;
   private final DType dtype;
+  private final String dtypeName;
   private final int[] shape;
   private final int size;
   private final long begin;
   private final long end;
 
-  TensorInfo(String name, DType dtype, int[] shape, int size, long begin, long end) {
+  TensorInfo(String name, DType dtype, String dtypeName, int[] shape, int size, long begin,
+      long end) {
     this.name = name;
     this.dtype = dtype;
+    this.dtypeName = dtypeName;
     this.shape = shape;
     this.size = size;
     this.begin = begin;
@@ -28,9 +31,18 @@ public final class TensorInfo {
     return name;
   }
 
-  /** The element type stored in the file. */
+  /**
+   * The element type stored in the file, or {@code null} for a safetensors dtype that Ganglion
+   * does not read as numbers ({@code BOOL}, {@code I32}, {@code U8}, ...: see {@link
+   * #dtypeName()}).
+   */
   public DType dtype() {
     return dtype;
+  }
+
+  /** The element type's name in the file's header, such as {@code "F32"} or {@code "BOOL"}. */
+  public String dtypeName() {
+    return dtypeName;
   }
 
   /** The shape (a copy). */
@@ -59,6 +71,6 @@ public final class TensorInfo {
 
   @Override
   public String toString() {
-    return name + " " + dtype + Arrays.toString(shape) + " @[" + begin + ", " + end + ")";
+    return name + " " + dtypeName + Arrays.toString(shape) + " @[" + begin + ", " + end + ")";
   }
 }

@@ -410,7 +410,7 @@ record Checkpoint(
         TensorInfo info = present(name);
         if (info.dtype() != DType.F64 || !Arrays.equals(info.shape(), new int[] {epoch})) {
           throw new ModelFormatException(file, name, "history must be F64 of shape [" + epoch
-              + "] (one value per epoch completed), but was " + info.dtype()
+              + "] (one value per epoch completed), but was " + info.dtypeName()
               + Arrays.toString(info.shape()));
         }
         expected.add(name);

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,6 +136,44 @@ class ModelFilesTest {
   }
 
   @Test
+  void extraTensorsOfDtypesThatAreNotReadAreIgnoredToo() throws IOException {
+    // A PyTorch state dict may hold a mask (BOOL) or an index table (I32) beside the weights.
+    TwoLayerNet source = TwoLayerNet.small().filled(5);
+    Path file = dir.resolve("mask.safetensors");
+    byte[] plain = Files.readAllBytes(writeSmall(source));
+    Files.write(file, withExtraTensor(plain, "mask", "BOOL", new byte[] {1, 0, 1}));
+    TwoLayerNet net = TwoLayerNet.small();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
+    assertTrue(e.getMessage().contains("but it has unexpected [mask]"), e.getMessage());
+    ModelFiles.loadIgnoringUnexpected(net, file);
+    assertArrayEquals(source.snapshot(), net.snapshot());
+  }
+
+  private Path writeSmall(TwoLayerNet net) throws IOException {
+    Path file = dir.resolve("small.safetensors");
+    SafeTensors.of(Map.of(), ModelFiles.toSafeTensors(net, DType.F32).tensors()).write(file);
+    return file;
+  }
+
+  /** {@code plain} (a safetensors file) with one more tensor of {@code dtype} at the end. */
+  private static byte[] withExtraTensor(byte[] plain, String name, String dtype, byte[] data) {
+    ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+    int headerLength = (int) in.getLong();
+    String header = new String(plain, 8, headerLength, StandardCharsets.UTF_8)
+        .trim();
+    int dataLength = plain.length - 8 - headerLength;
+    String entry = "\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":[" + data.length
+        + "],\"data_offsets\":[" + dataLength + "," + (dataLength + data.length) + "]}";
+    byte[] newHeader = (header.substring(0, header.length() - 1) + "," + entry + "}")
+        .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(8 + newHeader.length + dataLength
+        + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(newHeader.length).put(newHeader).put(plain, 8 + headerLength, dataLength)
+        .put(data);
+    return out.array();
+  }
+
+  @Test
   void extraTensorsAreRejectedUnlessAskedToIgnoreThem() throws IOException {
     TwoLayerNet source = TwoLayerNet.small().filled(5);
     List<Tensor> tensors = new ArrayList<>(ModelFiles.toSafeTensors(source, DType.F32).tensors());
@@ -236,7 +277,7 @@ class ModelFilesTest {
   void anEmptyTensorNameIsShownQuoted() throws IOException {
     // safetensors allows a tensor named "": written by hand, as Ganglion refuses to write one.
     byte[] header = "{\"\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        .getBytes(StandardCharsets.UTF_8);
     Path file = dir.resolve("empty-name.safetensors");
     Files.write(file, SafeTensorsTest.concat(SafeTensorsTest.concat(
         SafeTensorsTest.le(header.length), header), new byte[4]));

@@ -165,10 +165,18 @@ class SafeTensorsTest {
 
   @Test
   void checksEveryEntry() throws IOException {
-    assertEquals("tensor 'a': dtype must be one of [F16, BF16, F32, F64, I64], but was I32",
+    // The format's other dtypes are laid out (and checked) but not read as numbers.
+    assertEquals("tensor 'a': dtype must be one of [F16, BF16, F32, F64, I64] to be read as"
+        + " numbers, but was I32",
         detail("{\"a\":{\"dtype\":\"I32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4));
-    assertEquals("tensor 'a': dtype must be one of [F16, BF16, F32, F64, I64], but was a number",
+    assertEquals("tensor 'a': data_offsets must span 3 bytes (3 BOOL values of shape [3]), but"
+        + " spanned 4 [0, 4]",
+        detail("{\"a\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,4]}}", 4));
+    assertEquals("tensor 'a': dtype must be one of the safetensors dtypes [F16, BF16, F32, F64,"
+        + " I64] [BOOL, U8, I8, F8_E4M3, F8_E5M2, I16, U16, I32, U32, U64], but was a number",
         detail("{\"a\":{\"dtype\":3,\"shape\":[1],\"data_offsets\":[0,8]}}", 8));
+    assertTrue(detail("{\"a\":{\"dtype\":\"F4\",\"shape\":[2],\"data_offsets\":[0,1]}}", 1)
+        .endsWith(", but was F4"));
     assertEquals("tensor 'a': entry must have shape, but had none",
         detail("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8));
     assertEquals("tensor 'a': entry must have only dtype, shape and data_offsets, but also had "
