@@ -376,11 +376,21 @@ public final class ModelFiles {
     String tensor = !missing.isEmpty() ? missing.get(0) : unexpected.get(0);
     String hint = "";
     if (layers == null) {
-      boolean positional = missing.size() == expected.size() && !unexpected.isEmpty()
+      // Every tensor the file must hold (batch counters may be left out) is missing.
+      boolean allMissing = missing.size()
+          == expected.stream().filter(n -> !n.endsWith(COUNTER)).count();
+      boolean positional = allMissing && !unexpected.isEmpty()
           && unexpected.stream().allMatch(n -> layerOf(n).matches("[0-9]+(\\.[0-9]+)*"));
+      Set<String> found = new LinkedHashSet<>(unexpected);
+      boolean parallel = !missing.isEmpty()
+          && missing.stream().allMatch(n -> found.contains("module." + n));
       if (positional) {
         hint = "; its layers are named by position, as in a PyTorch nn.Sequential: map them with"
             + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))";
+      } else if (parallel) {
+        hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
+            + " saves them: save model.module.state_dict() instead, or map the layers with"
+            + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\", ...))";
       }
     } else {
       Set<String> unmapped = new LinkedHashSet<>();

@@ -76,6 +76,40 @@ class BufferPersistenceTest {
         + " declare conv1 with filters = 6, kernel = 5 to match"), e.getMessage());
   }
 
+  /**
+   * Files whose names differ from the model's in a way PyTorch users meet (an nn.Sequential's
+   * positions, DataParallel's prefix) get a hint, also for a network with batch norm, whose
+   * counters a file may leave out.
+   */
+  @Test
+  void positionalAndDataParallelNamesAreRecognizedWithBatchNorm() throws Exception {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(5);
+    java.util.Set<String> layers = new java.util.LinkedHashSet<>();
+    for (Parameter p : ModelFiles.state(net)) {
+      layers.add(p.name().substring(0, p.name().lastIndexOf('.')));
+    }
+    Map<String, String> positions = new java.util.LinkedHashMap<>();
+    Map<String, String> prefixed = new java.util.LinkedHashMap<>();
+    for (String layer : layers) {
+      positions.put(layer, String.valueOf(positions.size() * 2));
+      prefixed.put(layer, "module." + layer);
+    }
+    Path sequential = dir.resolve("sequential.safetensors");
+    ModelFiles.save(net, sequential, positions);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(sequential));
+    assertTrue(e.getMessage().endsWith("; its layers are named by position, as in a PyTorch"
+        + " nn.Sequential: map them with ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\","
+        + " ...))"), e.getMessage());
+    Path parallel = dir.resolve("parallel.safetensors");
+    ModelFiles.save(net, parallel, prefixed);
+    e = assertThrows(ModelFormatException.class, () -> net.load(parallel));
+    assertTrue(e.getMessage().endsWith("; its names start with 'module.', as a model wrapped in"
+        + " PyTorch's DataParallel saves them: save model.module.state_dict() instead, or map the"
+        + " layers with ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\","
+        + " ...))"), e.getMessage());
+    ModelFiles.load(net, parallel, prefixed);
+  }
+
   /** A buffer asked for as a parameter is pointed to buffers(). */
   @Test
   void aBufferIsNotAParameterAndTheMessageSaysWhereItIs() {
