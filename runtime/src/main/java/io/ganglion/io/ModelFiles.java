@@ -295,7 +295,10 @@ public final class ModelFiles {
         if (info == null) {
           continue; // a batch counter the file lacks: it starts from 0
         }
-        if (!Arrays.equals(info.shapeNoCopy(), p.shape())) {
+        // A scalar stored as [1] (older converters) loads, as PyTorch's load_state_dict takes it.
+        boolean scalarAsOne = p.shape().length == 0 && Arrays.equals(info.shapeNoCopy(),
+            new int[] {1});
+        if (!Arrays.equals(info.shapeNoCopy(), p.shape()) && !scalarAsOne) {
           throw new ModelFormatException(file, name,
               "shape must be " + Arrays.toString(p.shape()) + " as "
                   + (name.equals(p.name()) ? "" : p.name() + " ") + "in " + model.name()

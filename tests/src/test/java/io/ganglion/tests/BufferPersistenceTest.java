@@ -110,6 +110,27 @@ class BufferPersistenceTest {
     ModelFiles.load(net, parallel, prefixed);
   }
 
+  /** A batch counter of shape [1] loads, as in PyTorch; one of two values does not. */
+  @Test
+  void aCounterOfShapeOneLoads() throws Exception {
+    Net_Networks_BlobsRegularized source = new Net_Networks_BlobsRegularized(5);
+    Parameter counter = source.buffers().get(2);
+    List<Tensor> tensors = new ArrayList<>();
+    for (Parameter p : ModelFiles.state(source)) {
+      tensors.add(p == counter ? Tensor.of(p.name(), DType.I64, new int[] {1}, new float[] {7})
+          : Tensor.of(p.name(), p.shape(), p.toArray()));
+    }
+    Path file = dir.resolve("counter1.safetensors");
+    SafeTensors.of(Map.of(), tensors).write(file);
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(6);
+    net.load(file);
+    assertEquals(7f, net.buffers().get(2).toArray()[0]);
+    tensors.set(ModelFiles.state(source).indexOf(counter), Tensor.of(counter.name(), DType.I64,
+        new int[] {2}, new float[] {7, 8}));
+    SafeTensors.of(Map.of(), tensors).write(file);
+    assertThrows(ModelFormatException.class, () -> net.load(file));
+  }
+
   /** A buffer asked for as a parameter is pointed to buffers(). */
   @Test
   void aBufferIsNotAParameterAndTheMessageSaysWhereItIs() {
