@@ -145,7 +145,7 @@ record Checkpoint(
     }
     List<Parameter> bufferList = model.buffers();
     for (int k = 0; k < bufferList.size(); k++) {
-      tensors.add(Tensor.of(bufferList.get(k).name(), bufferList.get(k).shape(), buffers[k]));
+      tensors.add(buffer(bufferList.get(k).name(), bufferList.get(k), buffers[k]));
     }
     meta.put(META + "optimizer.slots", String.join(",", slotsOf(optimizer)));
     for (Map.Entry<String, float[]> e : optimizer.tensors().entrySet()) {
@@ -159,7 +159,7 @@ record Checkpoint(
       }
       for (int k = 0; k < bufferList.size(); k++) {
         Parameter b = bufferList.get(k);
-        tensors.add(Tensor.of(BEST + b.name(), b.shape(), best[params.size() + k]));
+        tensors.add(buffer(BEST + b.name(), b, best[params.size() + k]));
       }
     }
     for (Map.Entry<String, double[]> e : history.entrySet()) {
@@ -167,6 +167,13 @@ record Checkpoint(
           HISTORY + e.getKey(), new int[] {e.getValue().length}, e.getValue()));
     }
     SafeTensors.of(meta, tensors).write(file);
+  }
+
+  /** A buffer's tensor: a batch counter as I64, as in model files and PyTorch; others F32. */
+  private static Tensor buffer(String name, Parameter buffer, float[] values) {
+    return buffer.name().endsWith(".num_batches_tracked")
+        ? Tensor.of(name, DType.I64, buffer.shape(), values)
+        : Tensor.of(name, buffer.shape(), values);
   }
 
   /** The slot names of a state's tensors ({@code <parameter>.<slot>}; slots have no dot). */

@@ -236,6 +236,12 @@ class BufferPersistenceTest {
     Path checkpoint = dir.resolve("bn.ckpt.safetensors");
     Model first = new Net_Networks_DropoutBatchNorm(3);
     configure(Trainer.of(first), 2).checkpoint(checkpoint).fit(data());
+    // Counters are I64 in checkpoints too, as in model files and PyTorch.
+    SafeTensors written = SafeTensors.read(checkpoint);
+    for (Tensor t : written.tensors()) {
+      assertEquals(t.name().endsWith("num_batches_tracked") ? DType.I64 : t.name()
+          .startsWith("history.") ? DType.F64 : DType.F32, t.dtype(), t.name());
+    }
     Model resumed = new Net_Networks_DropoutBatchNorm(99);
     configure(Trainer.of(resumed), 4).checkpoint(checkpoint).resumeFrom(checkpoint).fit(data());
 
