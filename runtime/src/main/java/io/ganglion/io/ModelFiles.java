@@ -104,6 +104,15 @@ public final class ModelFiles {
                 + "'s range (largest finite: " + (type == DType.F16 ? "65504" : "3.39e38")
                 + "); save as F32" : "; did training diverge?"));
       }
+      // What a load refuses is not written either (only reachable by setting buffers by hand).
+      if (name.endsWith(".running_var") && v < 0) {
+        throw new IllegalArgumentException("a running variance must not be negative to be"
+            + " saved, but value " + i + " of " + name + " was " + v);
+      }
+      if (name.endsWith(COUNTER) && (v < 0 || v != Math.rint(v))) {
+        throw new IllegalArgumentException("a batch counter must be a whole number, not"
+            + " negative, to be saved, but " + name + " was " + v);
+      }
     }
   }
 

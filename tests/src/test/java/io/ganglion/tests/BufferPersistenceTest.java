@@ -131,6 +131,24 @@ class BufferPersistenceTest {
     assertThrows(ModelFormatException.class, () -> net.load(file));
   }
 
+  /** Buffers that a load would refuse are not saved either; the old file stays. */
+  @Test
+  void buffersALoadRefusesAreNotSaved() throws Exception {
+    Net_Networks_BlobsRegularized net = new Net_Networks_BlobsRegularized(5);
+    Path file = dir.resolve("kept.safetensors");
+    net.save(file);
+    byte[] before = java.nio.file.Files.readAllBytes(file);
+    net.buffers().get(1).set(0, -0.5f);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.save(file));
+    assertTrue(e.getMessage().startsWith("a running variance must not be negative to be saved"),
+        e.getMessage());
+    net.buffers().get(1).set(0, 1f);
+    net.buffers().get(2).set(0, 2.5f);
+    e = assertThrows(IllegalArgumentException.class, () -> net.save(file));
+    assertTrue(e.getMessage().startsWith("a batch counter must be a whole number"), e.getMessage());
+    assertArrayEquals(before, java.nio.file.Files.readAllBytes(file));
+  }
+
   /** A buffer asked for as a parameter is pointed to buffers(). */
   @Test
   void aBufferIsNotAParameterAndTheMessageSaysWhereItIs() {
