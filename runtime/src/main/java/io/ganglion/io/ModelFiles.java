@@ -349,7 +349,8 @@ public final class ModelFiles {
     if (v < 1 || v > FORMAT_VERSION) {
       throw new ModelFormatException(file, null,
           VERSION_KEY + " must be between 1 and " + FORMAT_VERSION + " (the newest this runtime "
-              + "reads), but was " + v + "; a newer Ganglion wrote it");
+              + "reads), but was " + v + (v > FORMAT_VERSION ? "; a newer Ganglion wrote it"
+                  : "; no Ganglion writes it: was the metadata edited?"));
     }
   }
 

@@ -95,6 +95,20 @@ public final class SafeTensorsReader implements Closeable {
     return Collections.unmodifiableMap(widths);
   }
 
+  /** The hint for a file whose first 8 bytes are no header length: what the file is instead. */
+  private static String whatInstead(ByteBuffer first) {
+    int b0 = first.get(0) & 0xff;
+    if (b0 == 'P' && first.get(1) == 'K' && first.get(2) == 3 && first.get(3) == 4) {
+      return "; it is a zip archive, as torch.save writes (.pt, .pth): save the state_dict with"
+          + " safetensors.torch.save_file instead";
+    }
+    if (b0 == 0x80 && first.get(1) >= 2 && first.get(1) <= 5) {
+      return "; it is a Python pickle, as an older torch.save writes: save the state_dict with"
+          + " safetensors.torch.save_file instead";
+    }
+    return NOT_SAFETENSORS;
+  }
+
   /** The hint after a first check that fails: an image or a text file fails it. */
   private static final String NOT_SAFETENSORS = "; is it a safetensors file?";
 
@@ -113,7 +127,7 @@ public final class SafeTensorsReader implements Closeable {
     if (headerLength < 0 || headerLength > SafeTensors.MAX_HEADER_BYTES) {
       throw new ModelFormatException(file, null,
           "header length must be at most " + SafeTensors.MAX_HEADER_BYTES + " bytes, but was "
-              + Long.toUnsignedString(headerLength) + NOT_SAFETENSORS);
+              + Long.toUnsignedString(headerLength) + whatInstead(lengthBytes));
     }
     if (headerLength > fileSize - 8) {
       throw new ModelFormatException(file, null,

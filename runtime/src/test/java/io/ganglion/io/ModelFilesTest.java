@@ -217,6 +217,10 @@ class ModelFilesTest {
     assertEquals(file + ": ganglion.format_version must be between 1 and 1 (the newest this "
         + "runtime reads), but was 2; a newer Ganglion wrote it",
         assertThrows(ModelFormatException.class, () -> net.load(file)).getMessage());
+    meta.put(ModelFiles.VERSION_KEY, "0");
+    SafeTensors.of(meta, ModelFiles.toSafeTensors(net, DType.F32).tensors()).write(file);
+    assertTrue(assertThrows(ModelFormatException.class, () -> net.load(file)).getMessage()
+        .endsWith("but was 0; no Ganglion writes it: was the metadata edited?"));
   }
 
   private static List<String> names(SafeTensors set) {

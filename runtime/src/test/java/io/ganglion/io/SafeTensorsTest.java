@@ -148,6 +148,14 @@ class SafeTensorsTest {
     Files.write(file, new byte[5]);
     assertEquals(file + ": file must start with an 8-byte header length, but was 5 bytes long;"
         + " is it a safetensors file?", message(file));
+    // What torch.save writes: a zip archive, or (before PyTorch 1.6) a pickle.
+    Files.write(file, concat("PK".getBytes(StandardCharsets.US_ASCII),
+        new byte[] {3, 4, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0}));
+    assertTrue(message(file).endsWith("; it is a zip archive, as torch.save writes (.pt, .pth):"
+        + " save the state_dict with safetensors.torch.save_file instead"), message(file));
+    Files.write(file, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0, 0, 0, 0, 0, 0, 0, 0});
+    assertTrue(message(file).endsWith("; it is a Python pickle, as an older torch.save writes:"
+        + " save the state_dict with safetensors.torch.save_file instead"), message(file));
   }
 
   @Test
