@@ -1,6 +1,7 @@
 package io.ganglion.examples.fashion;
 
 import io.ganglion.Model;
+import io.ganglion.Parameter;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.SafeTensors;
 import java.io.IOException;
@@ -69,12 +70,22 @@ enum FashionNetwork {
   /**
    * Loads a model file saved by {@link #save}. The network is the one the file names in its
    * metadata; {@code requested}, if not null, must be that one (and chooses the network for a
-   * file without Ganglion metadata, such as one written by PyTorch; the default is the MLP).
+   * file without Ganglion metadata, such as one written by PyTorch; without it, the network whose
+   * tensors such a file holds, else the MLP).
    */
   static Model load(Path file, FashionNetwork requested) throws IOException {
     SafeTensors tensors = SafeTensors.read(file);
     String recorded = tensors.metadata().get(ModelFiles.NETWORK_KEY);
     FashionNetwork network = requested == null ? MLP : requested;
+    if (recorded == null && requested == null) {
+      // A file from PyTorch (no metadata): the network whose tensors it holds, else the MLP.
+      for (FashionNetwork candidate : values()) {
+        if (holdsTensorsOf(tensors, candidate.create(0))) {
+          network = candidate;
+          break;
+        }
+      }
+    }
     if (recorded != null) {
       FashionNetwork found = null;
       for (FashionNetwork candidate : values()) {
@@ -96,5 +107,15 @@ enum FashionNetwork {
     Model model = network.create(0);
     ModelFiles.load(model, file);
     return model;
+  }
+
+  /** Whether the file holds every parameter and buffer of {@code model} (counters may lack). */
+  private static boolean holdsTensorsOf(SafeTensors tensors, Model model) {
+    for (Parameter p : ModelFiles.state(model)) {
+      if (tensors.tensor(p.name()) == null && !p.name().endsWith(".num_batches_tracked")) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -98,6 +98,19 @@ class CnnSubsetTest {
   }
 
   @Test
+  void predictFindsTheCnnInAFileWithoutMetadataByItsTensors() throws Exception {
+    // As PyTorch's save_file writes it: the tensors, no Ganglion metadata.
+    Path fromTorch = dir.resolve("from-torch.safetensors");
+    SafeTensors.of(java.util.Map.of("format", "pt"), SafeTensors.read(model).tensors())
+        .write(fromTorch);
+    Cli cli = Cli.run("predict", "--model", fromTorch.toString(), "--subset",
+        "--test-index", "0");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    assertTrue(cli.out().contains("(FashionCnn)"), cli::toString);
+    assertTrue(cli.out().contains("test[0] (true: Ankle boot): Ankle boot "), cli::toString);
+  }
+
+  @Test
   void predictRefusesACnnFileWithoutItsBatchNormStatistics() throws Exception {
     Path weightsOnly = dir.resolve("weights-only.safetensors");
     Net_FashionCnn cnn = new Net_FashionCnn(1);
