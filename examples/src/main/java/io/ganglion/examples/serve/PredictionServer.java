@@ -2,6 +2,8 @@ package io.ganglion.examples.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ganglion.Activation;
+import io.ganglion.Layer;
 import io.ganglion.Loss;
 import io.ganglion.Model;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,7 +30,8 @@ import java.util.function.LongConsumer;
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [...]}} ({@link Model#inputSize()} finite
  *       numbers) answers {@code {"class": 3, "probabilities": [...]}} ({@code "outputs"} for a
- *       network trained on {@code MSE}).
+ *       network trained on {@code MSE}; a regression network, one output that is no sigmoid,
+ *       answers only {@code {"outputs": [2.75]}}: it has no classes).
  *   <li>{@code GET /model} answers the network's name, sizes, loss, parameter count and summary.
  *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
  * </ul>
@@ -44,6 +48,8 @@ final class PredictionServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Model model;
+  /** Whether the model predicts a value (one MSE output, no sigmoid), not a class. */
+  private final boolean regression;
   /** The replicas predictions run on, one per prediction thread; taken and given back. */
   private final BlockingQueue<Model> replicas;
   /** How long reading a request, or sending a response, may take. */
@@ -63,6 +69,9 @@ final class PredictionServer implements AutoCloseable {
     this.server = server;
     this.workers = workers;
     this.model = model;
+    List<Layer> layers = model.layers();
+    this.regression = model.loss() == Loss.MSE && model.outputSize() == 1
+        && (layers.isEmpty() || layers.get(layers.size() - 1).activation() != Activation.SIGMOID);
     this.replicas = new ArrayBlockingQueue<>(threads);
     for (int t = 0; t < threads; t++) {
       replicas.add(model.replica());
@@ -193,10 +202,19 @@ final class PredictionServer implements AutoCloseable {
       return;
     }
     float[] output = new float[model.outputSize()];
-    int label;
+    int label = -1;
     Model replica = takeReplica();
     try {
-      label = replica.classify(input, output);
+      if (regression) {
+        replica.predict(input, output);
+        if (Float.isNaN(output[0])) {
+          send(exchange, 422, error("the output was NaN: the input's values are so large that"
+              + " the forward pass overflowed"));
+          return;
+        }
+      } else {
+        label = replica.classify(input, output);
+      }
     } catch (IllegalArgumentException e) {
       // Finite inputs so large that the forward pass overflowed into NaN: no class to give.
       send(exchange, 422, error(e.getMessage()));
@@ -204,9 +222,12 @@ final class PredictionServer implements AutoCloseable {
     } finally {
       replicas.add(replica);
     }
-    StringBuilder json = new StringBuilder(32 + 16 * output.length);
-    json.append("{\"class\": ").append(label).append(", \"")
-        .append(model.loss() == Loss.MSE ? "outputs" : "probabilities").append("\": [");
+    StringBuilder json = new StringBuilder(32 + 16 * output.length).append('{');
+    if (!regression) {
+      json.append("\"class\": ").append(label).append(", ");
+    }
+    json.append('"').append(model.loss() == Loss.MSE ? "outputs" : "probabilities")
+        .append("\": [");
     for (int k = 0; k < output.length; k++) {
       json.append(k == 0 ? "" : ", ").append(jsonNumber(output[k]));
     }

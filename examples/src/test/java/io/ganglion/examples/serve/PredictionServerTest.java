@@ -235,6 +235,20 @@ class PredictionServerTest {
     assertEquals("{\"error\": " + PredictionServer.jsonString(message) + "}\n", response.body());
   }
 
+  @Test
+  void aRegressionNetworkAnswersItsValueWithoutAClass() throws Exception {
+    io.ganglion.examples.Net_Curve curve = new io.ganglion.examples.Net_Curve(1);
+    float expected = curve.predict(new float[] {0.5f})[0];
+    try (PredictionServer regression = PredictionServer.start(curve,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1, t -> { })) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + regression.port() + "/predict"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [0.5]}")).build());
+      assertEquals(200, response.statusCode(), response.body());
+      assertEquals("{\"outputs\": [" + expected + "]}", response.body().strip());
+    }
+  }
+
   private HttpResponse<String> post(String body) throws Exception {
     return send(request("/predict").header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
