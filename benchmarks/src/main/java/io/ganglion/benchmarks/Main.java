@@ -9,7 +9,7 @@ import java.util.Locale;
  * Runs one standard workload of BENCHMARKS.md and prints one line of results:
  *
  * <pre>
- * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline]
+ * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline|fused]
  * </pre>
  *
  * <p>Before timing, the data, the initial weights and the loss before training are checked against
@@ -33,8 +33,10 @@ public final class Main {
         }
         peerGiven = true;
         peerName = args[++k];
-        if (!peerName.equals("ganglion") && !peerName.equals("baseline")) {
-          usage("unknown peer '" + peerName + "'; the peers are ganglion and baseline");
+        if (!peerName.equals("ganglion") && !peerName.equals("baseline")
+            && !peerName.equals("fused")) {
+          usage("unknown peer '" + peerName + "'; the peers are ganglion, baseline and fused"
+              + " (xor only)");
         }
       } else if (workloadName == null) {
         workloadName = args[k];
@@ -84,9 +86,11 @@ public final class Main {
         return new GanglionPeer(workload, data, threads);
       case "baseline":
         return new BaselineMlp(workload, data, threads);
+      case "fused":
+        return new FusedXor(workload, data, threads);
       default:
         throw new IllegalArgumentException(
-            "unknown peer '" + peerName + "'; the peers are ganglion and baseline");
+            "unknown peer '" + peerName + "'; the peers are ganglion, baseline and fused");
     }
   }
 
@@ -223,7 +227,8 @@ public final class Main {
       out.println("ganglion-benchmarks: " + problem);
     }
     out.println(
-        "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline]");
+        "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS"
+            + " [--peer ganglion|baseline|fused]");
     StringBuilder names = new StringBuilder();
     for (Workload w : Workload.ALL) {
       names.append(' ').append(w.name());

@@ -81,6 +81,28 @@ class WorkloadTest {
         StartChecks.mismatches(wrong, data, new GanglionPeer(xor, data, 1)));
   }
 
+  /** The hand-fused xor peer: the table's start, and Ganglion's weights after 2,000 epochs. */
+  @org.junit.jupiter.api.Test
+  void fusedXorMatchesTheTableAndGanglionsTraining() {
+    Workload xor = Workload.named("xor");
+    Data data = Data.of(xor);
+    Peer fused = new FusedXor(xor, data, 1);
+    Peer ganglion = new GanglionPeer(xor, data, 1);
+    assertEquals(List.of(), StartChecks.mismatches(xor, data, fused));
+    for (int step = 0; step < 8000; step++) {
+      fused.trainStep(step % 4, 1);
+      ganglion.trainStep(step % 4, 1);
+    }
+    assertEquals(ganglion.meanLoss(4), fused.meanLoss(4), 1e-6);
+    for (int o = 0; o < 8; o++) {
+      assertEquals(ganglion.weight(1, 0, o), fused.weight(1, 0, o), 1e-5, "W2[0][" + o + "]");
+    }
+    assertEquals("the fused peer runs only xor on 1 thread, but was asked for iris on 1",
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+            () -> new FusedXor(Workload.named("iris"), Data.of(Workload.named("iris")), 1))
+            .getMessage());
+  }
+
   /** One step from the same weights: the two peers compute the same update to float rounding. */
   @ParameterizedTest
   @ValueSource(strings = {"xor", "iris", "mnist-mlp", "mnist-deep"})
