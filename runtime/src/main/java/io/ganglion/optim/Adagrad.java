@@ -70,8 +70,8 @@ public final class Adagrad extends Optimizer {
 
   @Override
   String ownSettings() {
-    return "lr_decay=" + learningRateDecay + ", weight_decay=" + weightDecay
-        + ", initial_accumulator_value=" + initialAccumulator + ", eps=" + epsilon;
+    return "lr_decay=" + number(learningRateDecay) + ", weight_decay=" + number(weightDecay)
+        + ", initial_accumulator_value=" + number(initialAccumulator) + ", eps=" + number(epsilon);
   }
 
   @Override

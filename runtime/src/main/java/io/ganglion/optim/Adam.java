@@ -66,8 +66,8 @@ public final class Adam extends Optimizer {
 
   @Override
   String ownSettings() {
-    return "betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
-        + weightDecay;
+    return "betas=(" + number(beta1) + ", " + number(beta2) + "), eps=" + number(epsilon)
+        + ", weight_decay=" + number(weightDecay);
   }
 
   @Override

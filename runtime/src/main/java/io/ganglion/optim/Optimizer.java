@@ -129,7 +129,15 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
    * resuming requires the same.
    */
   public final String settings() {
-    return ownSettings() + ", clip_norm=" + clipNorm + ", clip_value=" + clipValue;
+    return ownSettings() + ", clip_norm=" + number(clipNorm) + ", clip_value=" + number(clipValue);
+  }
+
+  /**
+   * A setting as {@link #settings()} shows it: as the float the updates use, so that settings
+   * given as a float ({@code 0.9f}) or as {@code -0.0} read as the same setting.
+   */
+  static String number(double value) {
+    return Float.toString((float) value + 0f);
   }
 
   /** The slots that accumulate squares, whose square roots the updates take. */

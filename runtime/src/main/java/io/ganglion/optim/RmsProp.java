@@ -82,8 +82,8 @@ public final class RmsProp extends Optimizer {
 
   @Override
   String ownSettings() {
-    return "alpha=" + alpha + ", eps=" + epsilon + ", weight_decay=" + weightDecay
-        + ", momentum=" + momentum + ", centered=" + centered;
+    return "alpha=" + number(alpha) + ", eps=" + number(epsilon) + ", weight_decay="
+        + number(weightDecay) + ", momentum=" + number(momentum) + ", centered=" + centered;
   }
 
   @Override

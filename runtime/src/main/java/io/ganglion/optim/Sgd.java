@@ -84,8 +84,8 @@ public final class Sgd extends Optimizer {
 
   @Override
   String ownSettings() {
-    return "momentum=" + momentum + ", dampening=" + dampening + ", weight_decay=" + weightDecay
-        + ", nesterov=" + nesterov;
+    return "momentum=" + number(momentum) + ", dampening=" + number(dampening)
+        + ", weight_decay=" + number(weightDecay) + ", nesterov=" + nesterov;
   }
 
   @Override

@@ -135,8 +135,10 @@ public final class EarlyStopping {
 
   /** The settings that decide when to stop and what to restore (the metric is recorded apart). */
   String settings() {
-    return "patience=" + patience + ", min_delta=" + minDelta + ", baseline=" + baseline
-        + ", start_from_epoch=" + startFromEpoch + ", restore_best_weights=" + restoreBestWeights;
+    // As floats (0.1f and 0.1 are one setting), -0.0 as 0.0.
+    return "patience=" + patience + ", min_delta=" + ((float) minDelta + 0f) + ", baseline="
+        + ((float) baseline + 0f) + ", start_from_epoch=" + startFromEpoch
+        + ", restore_best_weights=" + restoreBestWeights;
   }
 
   /** Whether {@code value} beats {@code best} of {@code metric} by more than {@code delta}. */

@@ -219,9 +219,11 @@ class CheckpointTest {
         + " baseline=NaN, start_from_epoch=0, restore_best_weights=false, but the trainer has"
         + " patience=1,"), e.getMessage());
     assertArrayEquals(before, net.parameter("linear.weight").toArray());
-    // The same settings resume; the learning rate is state, not a setting.
-    History h = adam(net).optimizer(Adam.of(0.5).clipNorm(1)).earlyStopping(
-        EarlyStopping.monitor("val_loss").patience(4).verbose(true)).epochs(4)
+    // The same settings resume, also given as floats or -0.0; the learning rate is state.
+    float beta1 = 0.9f;
+    History h = adam(net).optimizer(Adam.of(0.5).clipNorm(1f).betas(beta1, 0.999f)
+        .weightDecay(-0.0)).earlyStopping(EarlyStopping.monitor("val_loss").patience(4)
+            .minDelta(-0.0).verbose(true)).epochs(4)
         .resumeFrom(file).fit(DATA);
     assertEquals(4, h.epochs());
   }
