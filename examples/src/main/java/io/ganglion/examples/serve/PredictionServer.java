@@ -69,9 +69,10 @@ final class PredictionServer implements AutoCloseable {
     this.server = server;
     this.workers = workers;
     this.model = model;
-    List<Layer> layers = model.layers();
+    List<Layer> layers = model.layers(); // null or empty for a model written by hand
     this.regression = model.loss() == Loss.MSE && model.outputSize() == 1
-        && (layers.isEmpty() || layers.get(layers.size() - 1).activation() != Activation.SIGMOID);
+        && (layers == null || layers.isEmpty()
+            || layers.get(layers.size() - 1).activation() != Activation.SIGMOID);
     this.replicas = new ArrayBlockingQueue<>(threads);
     for (int t = 0; t < threads; t++) {
       replicas.add(model.replica());
@@ -207,9 +208,9 @@ final class PredictionServer implements AutoCloseable {
     try {
       if (regression) {
         replica.predict(input, output);
-        if (Float.isNaN(output[0])) {
-          send(exchange, 422, error("the output was NaN: the input's values are so large that"
-              + " the forward pass overflowed"));
+        if (!Float.isFinite(output[0])) {
+          send(exchange, 422, error("the output was " + output[0] + ": the input's values are so"
+              + " large that the forward pass overflowed"));
           return;
         }
       } else {

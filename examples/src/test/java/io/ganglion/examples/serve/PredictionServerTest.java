@@ -246,6 +246,17 @@ class PredictionServerTest {
           .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [0.5]}")).build());
       assertEquals(200, response.statusCode(), response.body());
       assertEquals("{\"outputs\": [" + expected + "]}", response.body().strip());
+      // Weights so large that the output overflows: no answer.
+      io.ganglion.Parameter bias = curve.parameter("output.bias");
+      bias.set(0, 3e38f);
+      io.ganglion.Parameter weight = curve.parameter("output.weight");
+      for (int i = 0; i < weight.size(); i++) {
+        weight.set(i, 3e38f);
+      }
+      response = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + regression.port() + "/predict"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [1e30]}")).build());
+      assertEquals(422, response.statusCode(), response.body());
     }
   }
 
