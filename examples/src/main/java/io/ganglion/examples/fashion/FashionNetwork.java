@@ -70,19 +70,22 @@ enum FashionNetwork {
   /**
    * Loads a model file saved by {@link #save}. The network is the one the file names in its
    * metadata; {@code requested}, if not null, must be that one (and chooses the network for a
-   * file without Ganglion metadata, such as one written by PyTorch; without it, the network whose
-   * tensors such a file holds, else the MLP).
+   * file without Ganglion metadata, such as one written by PyTorch; without it, the network more
+   * of whose tensors such a file holds, else the MLP).
    */
   static Model load(Path file, FashionNetwork requested) throws IOException {
     SafeTensors tensors = SafeTensors.read(file);
     String recorded = tensors.metadata().get(ModelFiles.NETWORK_KEY);
     FashionNetwork network = requested == null ? MLP : requested;
     if (recorded == null && requested == null) {
-      // A file from PyTorch (no metadata): the network whose tensors it holds, else the MLP.
+      // A file from PyTorch (no metadata): the network more of whose tensors it holds (the load
+      // then names what is missing or extra), else the MLP.
+      int most = 0;
       for (FashionNetwork candidate : values()) {
-        if (holdsTensorsOf(tensors, candidate.create(0))) {
+        int held = tensorsHeld(tensors, candidate.create(0));
+        if (held > most) {
+          most = held;
           network = candidate;
-          break;
         }
       }
     }
@@ -109,13 +112,12 @@ enum FashionNetwork {
     return model;
   }
 
-  /** Whether the file holds every parameter and buffer of {@code model} (counters may lack). */
-  private static boolean holdsTensorsOf(SafeTensors tensors, Model model) {
+  /** How many of {@code model}'s parameters and buffers the file holds, by name. */
+  private static int tensorsHeld(SafeTensors tensors, Model model) {
+    int held = 0;
     for (Parameter p : ModelFiles.state(model)) {
-      if (tensors.tensor(p.name()) == null && !p.name().endsWith(".num_batches_tracked")) {
-        return false;
-      }
+      held += tensors.tensor(p.name()) != null ? 1 : 0;
     }
-    return true;
+    return held;
   }
 }

@@ -54,8 +54,8 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
 
   @Option(names = "--network", paramLabel = "mlp|cnn",
       description = "The network the file must hold (default: the one its metadata names;"
-          + " for a file without Ganglion metadata, such as PyTorch's, the one whose tensors it"
-          + " holds).")
+          + " for a file without Ganglion metadata, such as PyTorch's, the one more of whose"
+          + " tensors it holds).")
   FashionNetwork network;
 
   @Option(names = "--test-index", paramLabel = "N", arity = "1..*",

@@ -126,6 +126,12 @@ class CnnSubsetTest {
     assertTrue(cli.err().contains(
         "it lacks [norm2.running_mean, norm2.running_var]"),
         cli::toString);
+    // The same without metadata (as from PyTorch): still read as the CNN it mostly is.
+    SafeTensors.of(java.util.Map.of(), weights).write(weightsOnly);
+    cli = Cli.run("predict", "--model", weightsOnly.toString(), "--test-index", "0");
+    assertEquals(1, cli.exitCode(), cli::toString);
+    assertTrue(cli.err().contains("it lacks [norm2.running_mean, norm2.running_var]"),
+        cli::toString);
   }
 
   @Test
