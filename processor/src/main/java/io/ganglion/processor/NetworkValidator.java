@@ -145,7 +145,7 @@ final class NetworkValidator {
         walk.shape = Shape.image(dims.get(0), dims.get(1), dims.get(2));
         walk.known = true;
         Shape in = walk.shape;
-        if (in.width() <= 4 && in.channels() > 4 && in.height() > 4) {
+        if (in.width() <= 4 && in.channels() == in.height() && in.channels() >= 8) {
           // {28, 28, 1}: Keras's height x width x channels, which reads as 28 channels of 28x1.
           warning(Messages.channelsLastInput(name, in), type, network, inputValue);
         }
@@ -174,7 +174,9 @@ final class NetworkValidator {
       boolean images = false;
       for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
         for (AnnotationMirror layer : layerAnnotations(field)) {
-          images |= !simpleName(layer).equals("Dense") && !simpleName(layer).equals("Dropout");
+          // Layers only images go through (Dropout and BatchNorm take vectors too).
+          images |= List.of("Conv2d", "MaxPool2d", "AvgPool2d", "Flatten")
+              .contains(simpleName(layer));
         }
       }
       error(images ? Messages.inputMissing(name) : Messages.inputsMissing(name), type, network,

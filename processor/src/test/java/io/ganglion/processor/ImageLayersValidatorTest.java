@@ -106,13 +106,31 @@ class ImageLayersValidatorTest {
         + " is Keras's order (height, width, channels): for 28x28 images of 1 channel use input ="
         + " {1, 28, 28}, PyTorch's order").inFile(foo).onLineContaining("input = {28, 28, 1}");
     assertThat(compilation).hadWarningCount(1);
-    // Small images of many channels are not flagged.
-    assertThat(compile(source("Bar",
-        "@Network(input = {64, 4, 4}, loss = Loss.MSE)",
-        "abstract class Bar {",
-        "  @Flatten Layer f;",
-        "  @Dense(units = 10) Layer out;",
-        "}"))).succeededWithoutWarnings();
+    // Only square Keras-ordered inputs are flagged: small images of many channels, a signal of
+    // 64 channels of length 100 ({64, 100, 1}) or tiny images are not.
+    for (String input : new String[] {"{64, 4, 4}", "{64, 100, 1}", "{5, 5, 4}"}) {
+      assertThat(compile(source("Bar",
+          "@Network(input = " + input + ", loss = Loss.MSE)",
+          "abstract class Bar {",
+          "  @Flatten Layer f;",
+          "  @Dense(units = 10) Layer out;",
+          "}"))).succeededWithoutWarnings();
+    }
+  }
+
+  @Test
+  void inputsMissingBeforeVectorLayersAsksForInputs() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @BatchNorm Layer norm;",
+            "  @Dropout(rate = 0.1) Layer drop;",
+            "  @Dense(units = 1) Layer out;",
+            "}"),
+        "[Network/InputsMissing] Foo: @Network must set inputs, but it was missing; add inputs ="
+            + " <features per sample>",
+        "@Network(loss = Loss.MSE)");
   }
 
   @Test
