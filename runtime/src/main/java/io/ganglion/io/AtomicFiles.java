@@ -154,6 +154,15 @@ public final class AtomicFiles {
    * is compared as far as it was: saving to it reports what is wrong.
    */
   public static boolean sameTarget(Path a, Path b) {
+    try {
+      // Two existing files are compared by the file system, which knows names that differ only
+      // in case on a case-insensitive one (and hard links).
+      if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
+        return true;
+      }
+    } catch (IOException e) {
+      // Compared by their paths below.
+    }
     return written(a).equals(written(b));
   }
 

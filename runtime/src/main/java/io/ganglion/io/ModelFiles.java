@@ -91,9 +91,11 @@ public final class ModelFiles {
 
   /**
    * Refuses to write a weight that would not read back: one not finite (a file of it could not be
-   * loaded), or one that a 16-bit type rounds to infinity.
+   * loaded), or one that a 16-bit type rounds to infinity; or a buffer that a load refuses (a
+   * negative running variance, a batch counter that is no whole number). Throws {@link
+   * IllegalArgumentException}; {@code Trainer}'s checkpoints call it too.
    */
-  private static void checkStorable(String name, float[] values, DType type) {
+  public static void checkStorable(String name, float[] values, DType type) {
     for (int i = 0; i < values.length; i++) {
       float v = values[i];
       float stored = type == DType.F16 ? Floats16.fromHalf(Floats16.toHalf(v))

@@ -169,10 +169,14 @@ record Checkpoint(
     SafeTensors.of(meta, tensors).write(file);
   }
 
-  /** A buffer's tensor: a batch counter as I64, as in model files and PyTorch; others F32. */
+  /**
+   * A buffer's tensor: a batch counter as I64, as in model files and PyTorch; others F32. A buffer
+   * that resuming would refuse (set by hand) is refused here, as a model file's is.
+   */
   private static Tensor buffer(String name, Parameter buffer, float[] values) {
-    return buffer.name().endsWith(".num_batches_tracked")
-        ? Tensor.of(name, DType.I64, buffer.shape(), values)
+    boolean counter = buffer.name().endsWith(".num_batches_tracked");
+    ModelFiles.checkStorable(buffer.name(), values, counter ? DType.I64 : DType.F32);
+    return counter ? Tensor.of(name, DType.I64, buffer.shape(), values)
         : Tensor.of(name, buffer.shape(), values);
   }
 

@@ -91,6 +91,16 @@ class AtomicWriteTest {
   }
 
   @Test
+  void sameTargetAsksTheFileSystemAboutTwoExistingFiles() throws IOException {
+    // A hard link here; on a case-insensitive file system, names that differ in case.
+    Path file = dir.resolve("run.ckpt");
+    Files.writeString(file, "x");
+    Path link = Files.createLink(dir.resolve("other-name.ckpt"), file);
+    assertTrue(AtomicFiles.sameTarget(file, link));
+    assertFalse(AtomicFiles.sameTarget(file, dir.resolve("not-there.ckpt")));
+  }
+
+  @Test
   void anEmptyPathIsNoFileToSaveTo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TwoLayerNet.small().save(Path.of("")));

@@ -147,6 +147,17 @@ class BufferPersistenceTest {
     e = assertThrows(IllegalArgumentException.class, () -> net.save(file));
     assertTrue(e.getMessage().startsWith("a batch counter must be a whole number"), e.getMessage());
     assertArrayEquals(before, java.nio.file.Files.readAllBytes(file));
+    // Nor written into a checkpoint, which resuming would refuse.
+    net.buffers().get(2).set(0, 0f);
+    net.buffers().get(1).set(0, -500f);
+    Path checkpoint = dir.resolve("refused.ckpt");
+    Dataset blobs = Dataset.ofLabels(new float[] {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f, 0.7f,
+        0.8f}, 2, new int[] {0, 1, 2, 0});
+    e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(net).epochs(1).verbose(0)
+        .batchSize(4).checkpoint(checkpoint).fit(blobs));
+    assertTrue(e.getMessage().startsWith("a running variance must not be negative to be saved"),
+        e.getMessage());
+    assertTrue(!java.nio.file.Files.exists(checkpoint));
   }
 
   /** A buffer asked for as a parameter is pointed to buffers(). */
