@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads numeric CSV files into a {@link Dataset}: one sample per record, an optional header, one
@@ -203,14 +204,14 @@ public final class Csv {
               ? column(names, labelName, file) : labelIndex;
           if (labelColumn >= columns) {
             throw new IOException(file + ": label column must be one of the " + columns
-                + " columns, but was " + labelColumn);
+                + " columns, but was " + labelColumn + delimiterHint(fields));
           }
           targetColumns = targetIndexes != null ? targetIndexes
               : regression ? columns(names, targetNames, file) : new int[0];
           for (int c : targetColumns) {
             if (c >= columns) {
               throw new IOException(file + ": target column must be one of the " + columns
-                  + " columns, but was " + c);
+                  + " columns, but was " + c + delimiterHint(fields));
             }
           }
           featureColumns = featureNames != null ? columns(names, featureNames, file)
@@ -219,7 +220,7 @@ public final class Csv {
           for (int c : featureColumns) {
             if (c >= columns) {
               throw new IOException(file + ": feature column must be one of the " + columns
-                  + " columns, but was " + c);
+                  + " columns, but was " + c + delimiterHint(fields));
             }
           }
           checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
@@ -433,7 +434,8 @@ public final class Csv {
 
   /** For a word in the first line read as data: the line may be a header. */
   private static String headerHint(String text, int lineNumber, boolean firstWithoutHeader) {
-    return firstWithoutHeader && text.chars().anyMatch(Character::isLetter)
+    boolean number = text.toLowerCase(Locale.ROOT).matches("[+-]?(nan|inf|infinity)");
+    return firstWithoutHeader && !number && text.chars().anyMatch(Character::isLetter)
         ? "; is line " + lineNumber + " a header? header(false) reads it as a record" : "";
   }
 
@@ -493,8 +495,22 @@ public final class Csv {
     }
     throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
         + " must be a non-negative integer class index, but was " + quoted(text)
-        + (isDecimal(text) ? "; for regression, read it as a target value with targetColumns"
-            : headerHint(text, lineNumber, firstWithoutHeader)));
+        + labelHint(text, lineNumber, firstWithoutHeader));
+  }
+
+  /** What a label that is no class index may be instead. */
+  private static String labelHint(String text, int lineNumber, boolean firstWithoutHeader) {
+    if (!isDecimal(text)) {
+      return headerHint(text, lineNumber, firstWithoutHeader);
+    }
+    double value = Double.parseDouble(text);
+    if (value < 0 && value == Math.rint(value)) {
+      return "; class indexes start at 0: map the labels to 0, 1, ... (-1 and 1 to 0 and 1)";
+    }
+    return value == Math.rint(value) && value < Integer.MAX_VALUE
+        ? "; write class indexes as whole numbers (" + (long) value + ", not " + text + "), or"
+            + " for regression read the column as a target value with targetColumns"
+        : "; for regression, read it as a target value with targetColumns";
   }
 
   private static String name(List<String> names, int column) {
@@ -511,14 +527,14 @@ public final class Csv {
     return shown(text, "");
   }
 
-  /** For a header read as one column: the separator it does hold, if a usual one. */
+  /** For a first line read as one column: the separator it does hold, if a usual one. */
   private String delimiterHint(List<String> names) {
     if (names.size() != 1) {
       return "";
     }
     for (char c : new char[] {';', '\t', '|', ','}) {
       if (c != delimiter && names.get(0).indexOf(c) >= 0) {
-        return "; the header is one column holding " + (c == '\t' ? "tabs" : "'" + c + "'")
+        return "; the first line is one column holding " + (c == '\t' ? "tabs" : "'" + c + "'")
             + ": set delimiter('" + (c == '\t' ? "\\t" : String.valueOf(c)) + "')";
       }
     }

@@ -70,10 +70,10 @@ final class CsvTest {
     IOException e = assertThrows(IOException.class,
         () -> Csv.reader().labelColumn("y").read(semicolons));
     assertEquals(semicolons + ": the header must have a column 'y', but its columns are [a;b;y];"
-        + " the header is one column holding ';': set delimiter(';')", e.getMessage());
+        + " the first line is one column holding ';': set delimiter(';')", e.getMessage());
     Path tabs = write("a\tb\ty\n1\t2\t0\n");
     e = assertThrows(IOException.class, () -> Csv.reader().targetColumns("y").read(tabs));
-    assertTrue(e.getMessage().endsWith("; the header is one column holding tabs: set"
+    assertTrue(e.getMessage().endsWith("; the first line is one column holding tabs: set"
         + " delimiter('\\t')"), e.getMessage());
 
     Path headed = write("id,x,y\n1,2,3\n");
@@ -85,6 +85,24 @@ final class CsvTest {
         () -> Csv.reader().header(false).labelColumn(2).read(headed));
     assertTrue(e.getMessage().endsWith("; is line 1 a header? header(false) reads it as a"
         + " record"), e.getMessage());
+
+    Path semicolonsNoHeader = write("1;2;0\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).labelColumn(2).read(semicolonsNoHeader));
+    assertEquals(semicolonsNoHeader + ": label column must be one of the 1 columns, but was 2;"
+        + " the first line is one column holding ';': set delimiter(';')", e.getMessage());
+    Path nan = write("NaN,1,0\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().header(false).labelColumn(2).read(nan));
+    assertEquals(nan + ": line 1, column 0 must be a finite decimal number, but was 'NaN'",
+        e.getMessage());
+    Path wholeDecimals = write("x,y\n1,1.0\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(wholeDecimals));
+    assertTrue(e.getMessage().endsWith("; write class indexes as whole numbers (1, not 1.0), or"
+        + " for regression read the column as a target value with targetColumns"), e.getMessage());
+    Path signs = write("x,y\n1,-1\n");
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(signs));
+    assertTrue(e.getMessage().endsWith("; class indexes start at 0: map the labels to 0, 1, ..."
+        + " (-1 and 1 to 0 and 1)"), e.getMessage());
 
     Path prices = write("x,price\n1,195604.09\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("price").read(prices));
