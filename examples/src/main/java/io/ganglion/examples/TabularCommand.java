@@ -49,11 +49,13 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
   String delimiter;
 
   @Option(names = "--no-header",
-      description = "The file has no header line; --label is then a column number, from 0.")
+      description = "The file has no header line; --label and --features are then column"
+          + " numbers, from 0.")
   boolean noHeader;
 
   @Option(names = "--features", paramLabel = "COLUMNS", split = ",",
-      description = "The feature columns by name (default: every column but the label).")
+      description = "The feature columns by name, or by number (from 0) with --no-header"
+          + " (default: every column but the label).")
   List<String> features;
 
   @Option(names = "--classes", paramLabel = "NAMES", split = ",",
@@ -188,8 +190,16 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     Csv reader = Csv.reader().delimiter(delimiterChar()).header(!noHeader);
     if (noHeader) {
       if (features != null) {
-        throw new IllegalArgumentException(
-            "--features names header columns, but --no-header says the file has none");
+        int[] columns = new int[features.size()];
+        for (int k = 0; k < columns.length; k++) {
+          try {
+            columns[k] = Integer.parseInt(features.get(k).trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--features must be column numbers (from 0) with"
+                + " --no-header, but held '" + features.get(k) + "'");
+          }
+        }
+        reader.features(columns);
       }
       int column;
       try {

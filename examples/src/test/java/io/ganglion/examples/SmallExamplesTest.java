@@ -114,6 +114,17 @@ class SmallExamplesTest {
         "--no-header", "--label", "4");
     assertEquals(0, headerless.exitCode(), headerless::toString);
     assertTrue(headerless.out().contains("60 rows"), headerless::toString);
+    // Without a header, an id column is left out by naming the feature columns by number.
+    Path semiNoHeader = Files.writeString(dir.resolve("semi-no-header.csv"),
+        semicolons.substring(semicolons.indexOf("\n") + 1));
+    Cli byNumber = Cli.run("tabular", "--quiet", "--csv", semiNoHeader.toString(),
+        "--delimiter", ";", "--no-header", "--label", "5", "--features", "1,2,3,4");
+    assertEquals(0, byNumber.exitCode(), byNumber::toString);
+    assertEquals(1.0, byNumber.number("test accuracy: "), byNumber::toString);
+    Cli byName = Cli.run("tabular", "--csv", semiNoHeader.toString(), "--delimiter", ";",
+        "--no-header", "--label", "5", "--features", "a,b,c,d");
+    assertTrue(byName.err().contains("--features must be column numbers (from 0) with"
+        + " --no-header, but held 'a'"), byName::toString);
     Cli notANumber = Cli.run("tabular", "--csv", tsv.toString(), "--no-header");
     assertTrue(notANumber.err().contains("--label must be a column number"), notANumber::toString);
     Cli blankName = Cli.run("tabular", "--classes", "a,,c");
