@@ -394,12 +394,19 @@ public final class ModelFiles {
       // Every tensor the file must hold (batch counters may be left out) is missing.
       boolean allMissing = missing.size()
           == expected.stream().filter(n -> !n.endsWith(COUNTER)).count();
+      boolean prefixed = !unexpected.isEmpty()
+          && unexpected.stream().allMatch(n -> n.startsWith("module."));
       boolean positional = allMissing && !unexpected.isEmpty()
-          && unexpected.stream().allMatch(n -> layerOf(n).matches("[0-9]+(\\.[0-9]+)*"));
+          && unexpected.stream().allMatch(n -> layerOf(prefixed ? n.substring(7) : n)
+              .matches("[0-9]+(\\.[0-9]+)*"));
       Set<String> found = new LinkedHashSet<>(unexpected);
       boolean parallel = !missing.isEmpty()
           && missing.stream().allMatch(n -> found.contains("module." + n));
-      if (positional) {
+      if (positional && prefixed) {
+        hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
+            + " saves them, and its layers are named by position, as in an nn.Sequential: map"
+            + " them with ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.0\", ...))";
+      } else if (positional) {
         hint = "; its layers are named by position, as in a PyTorch nn.Sequential: map them with"
             + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"0\", ...))";
       } else if (parallel) {

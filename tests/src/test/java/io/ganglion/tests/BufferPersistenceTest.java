@@ -108,6 +108,15 @@ class BufferPersistenceTest {
         + " layers with ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\","
         + " ...))"), e.getMessage());
     ModelFiles.load(net, parallel, prefixed);
+    Map<String, String> both = new java.util.LinkedHashMap<>();
+    positions.forEach((layer, position) -> both.put(layer, "module." + position));
+    Path parallelSequential = dir.resolve("parallel-sequential.safetensors");
+    ModelFiles.save(net, parallelSequential, both);
+    e = assertThrows(ModelFormatException.class, () -> net.load(parallelSequential));
+    assertTrue(e.getMessage().endsWith("; its names start with 'module.', as a model wrapped in"
+        + " PyTorch's DataParallel saves them, and its layers are named by position, as in an"
+        + " nn.Sequential: map them with ModelFiles.load(model, file, Map.of(\"<layer>\","
+        + " \"module.0\", ...))"), e.getMessage());
   }
 
   /** A batch counter of shape [1] loads, as in PyTorch; one of two values does not. */
