@@ -77,22 +77,28 @@ public final class SafeTensorsReader implements Closeable {
   }
 
   /**
-   * The safetensors dtypes other than {@link DType}'s, with their bytes per value: their layout is
-   * checked, but their values are not read.
+   * The safetensors dtypes (as of safetensors 0.8) other than {@link DType}'s, with their bits per
+   * value: their layout is checked, but their values are not read.
    */
   private static final Map<String, Integer> OTHER_DTYPES = otherDtypes();
 
   private static Map<String, Integer> otherDtypes() {
-    Map<String, Integer> widths = new LinkedHashMap<>();
-    for (String one : List.of("BOOL", "U8", "I8", "F8_E4M3", "F8_E5M2")) {
-      widths.put(one, 1);
+    Map<String, Integer> bits = new LinkedHashMap<>();
+    bits.put("BOOL", 8);
+    bits.put("F4", 4);
+    bits.put("F6_E2M3", 6);
+    bits.put("F6_E3M2", 6);
+    for (String one : List.of("U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ",
+        "F8_E5M2FNUZ")) {
+      bits.put(one, 8);
     }
-    widths.put("I16", 2);
-    widths.put("U16", 2);
-    widths.put("I32", 4);
-    widths.put("U32", 4);
-    widths.put("U64", 8);
-    return Collections.unmodifiableMap(widths);
+    bits.put("I16", 16);
+    bits.put("U16", 16);
+    bits.put("I32", 32);
+    bits.put("U32", 32);
+    bits.put("C64", 64);
+    bits.put("U64", 64);
+    return Collections.unmodifiableMap(bits);
   }
 
   /** The hint for a file whose first 8 bytes are no header length: what the file is instead. */
@@ -207,14 +213,17 @@ public final class SafeTensorsReader implements Closeable {
     DType dtype = dtypeName instanceof String ? DType.byName((String) dtypeName) : null;
     // Other dtypes of the format are laid out (a model's file may hold a mask or an index table
     // beside the weights, which a load ignoring unexpected tensors skips); reading one fails.
-    Integer otherWidth = dtypeName instanceof String ? OTHER_DTYPES.get(dtypeName) : null;
-    if (dtype == null && otherWidth == null) {
-      throw new ModelFormatException(file, name,
-          "dtype must be one of the safetensors dtypes " + Arrays.toString(DType.values()) + " "
-              + OTHER_DTYPES.keySet() + ", but was "
-              + (dtypeName instanceof String ? dtypeName : kind(dtypeName)));
+    Integer otherBits = dtypeName instanceof String ? OTHER_DTYPES.get(dtypeName) : null;
+    if (dtype == null && otherBits == null) {
+      List<String> all = new ArrayList<>();
+      for (DType d : DType.values()) {
+        all.add(d.name());
+      }
+      all.addAll(OTHER_DTYPES.keySet());
+      throw new ModelFormatException(file, name, "dtype must be one of the safetensors dtypes "
+          + all + ", but was " + (dtypeName instanceof String ? dtypeName : kind(dtypeName)));
     }
-    int width = dtype != null ? dtype.byteSize() : otherWidth;
+    int bits = dtype != null ? 8 * dtype.byteSize() : otherBits;
     List<Object> shapeList = integers(file, name, fields, "shape", -1);
     int[] shape = new int[shapeList.size()];
     long count = 1;
@@ -238,7 +247,11 @@ public final class SafeTensorsReader implements Closeable {
       throw new ModelFormatException(file, name,
           "data_offsets must not end before they begin, but were " + offsets);
     }
-    long bytes = count * width;
+    if (count * bits % 8 != 0) {
+      throw new ModelFormatException(file, name, "shape must give whole bytes of " + dtypeName
+          + " values (" + bits + " bits each), but " + Arrays.toString(shape) + " holds " + count);
+    }
+    long bytes = count * bits / 8;
     if (end - begin != bytes) {
       throw new ModelFormatException(file, name,
           "data_offsets must span " + bytes + " bytes (" + count + " " + dtypeName

@@ -181,10 +181,17 @@ class SafeTensorsTest {
         + " spanned 4 [0, 4]",
         detail("{\"a\":{\"dtype\":\"BOOL\",\"shape\":[3],\"data_offsets\":[0,4]}}", 4));
     assertEquals("tensor 'a': dtype must be one of the safetensors dtypes [F16, BF16, F32, F64,"
-        + " I64] [BOOL, U8, I8, F8_E4M3, F8_E5M2, I16, U16, I32, U32, U64], but was a number",
+        + " I64, BOOL, F4, F6_E2M3, F6_E3M2, U8, I8, F8_E5M2, F8_E4M3, F8_E8M0, F8_E4M3FNUZ,"
+        + " F8_E5M2FNUZ, I16, U16, I32, U32, C64, U64], but was a number",
         detail("{\"a\":{\"dtype\":3,\"shape\":[1],\"data_offsets\":[0,8]}}", 8));
+    // Values of fewer bits than a byte: two F4 in a byte; three F4 would leave half a byte.
     assertTrue(detail("{\"a\":{\"dtype\":\"F4\",\"shape\":[2],\"data_offsets\":[0,1]}}", 1)
-        .endsWith(", but was F4"));
+        .endsWith("to be read as numbers, but was F4"));
+    assertEquals("tensor 'a': shape must give whole bytes of F4 values (4 bits each), but [3]"
+        + " holds 3",
+        detail("{\"a\":{\"dtype\":\"F4\",\"shape\":[3],\"data_offsets\":[0,2]}}", 2));
+    assertTrue(detail("{\"a\":{\"dtype\":\"F2\",\"shape\":[4],\"data_offsets\":[0,1]}}", 1)
+        .endsWith(", but was F2"));
     assertEquals("tensor 'a': entry must have shape, but had none",
         detail("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8));
     assertEquals("tensor 'a': entry must have only dtype, shape and data_offsets, but also had "
