@@ -66,12 +66,15 @@ final class Messages {
         + " parameters, so rename yours";
   }
 
-  static String hiddenField(String field, String owner, String generated, String network) {
+  static String hiddenField(String field, String owner, String generated, String network,
+      boolean isStatic) {
+    String through = isStatic ? generated + "." + field : "new " + generated + "(...)." + field;
+    String own = isStatic ? network + "." + field : "a reference of type " + network;
     return tag("HiddenField") + field + (owner == null ? "" : " (declared in " + owner + ")")
         + " should not be named like a field of " + generated + ", but was: " + generated
         + " keeps its own work in a private field of that name, which hides yours from code that"
-        + " holds a " + generated + " (new " + generated + "(...)." + field + " does not compile;"
-        + " through a " + network + " it does); rename yours";
+        + " uses " + generated + " (" + through + " does not compile; through " + own
+        + " it does); rename yours";
   }
 
   // The @Network annotation.

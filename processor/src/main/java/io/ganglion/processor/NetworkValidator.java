@@ -866,8 +866,8 @@ final class NetworkValidator {
         Element owner = field.getEnclosingElement();
         boolean own = owner.equals(type);
         String declaredIn = own ? null : owner.getSimpleName().toString();
-        warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString()),
-            own ? field : type, null, null);
+        warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString(),
+            field.getModifiers().contains(Modifier.STATIC)), own ? field : type, null, null);
       }
     }
   }

@@ -288,8 +288,9 @@ class NetworkValidatorTest {
     assertThat(compilation).succeeded();
     assertThat(compilation).hadWarningContaining("[Network/HiddenField] hiddenOut should not be"
         + " named like a field of Net_Foo, but was: Net_Foo keeps its own work in a private field"
-        + " of that name, which hides yours from code that holds a Net_Foo (new"
-        + " Net_Foo(...).hiddenOut does not compile; through a Foo it does); rename yours")
+        + " of that name, which hides yours from code that uses Net_Foo (new"
+        + " Net_Foo(...).hiddenOut does not compile; through a reference of type Foo it does);"
+        + " rename yours")
         .inFile(foo).onLineContaining("Layer hiddenOut");
     assertThat(compilation).hadWarningCount(1);
     // What the warning says: through the generated type the field is the private one.
@@ -315,6 +316,19 @@ class NetworkValidatorTest {
         .inFile(foo)
         .onLineContaining("abstract class Foo extends Base");
     assertThat(compilation).hadWarningCount(1);
+  }
+
+  @Test
+  void hiddenField_aStaticFieldIsNamedAsStatic() {
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  static final String SPEC = \"mine\";",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("(Net_Foo.SPEC does not compile; through Foo.SPEC"
+        + " it does)");
   }
 
   @Test

@@ -82,7 +82,10 @@ public final class Scaler {
     Tensor divisor = st.tensor("divisor");
     if (shift == null || divisor == null || st.tensors().size() != 2) {
       List<String> names = st.tensors().stream().map(Tensor::name).toList();
-      throw new ModelFormatException(file, shift == null ? "shift" : "divisor",
+      String odd = shift == null ? "shift" : divisor == null ? "divisor"
+          : st.tensors().stream().map(Tensor::name)
+              .filter(n -> !n.equals("shift") && !n.equals("divisor")).findFirst().orElse(null);
+      throw new ModelFormatException(file, odd,
           "a scaler's file must hold tensors [shift, divisor], but held " + names
               + (st.metadata().containsKey(FORMAT_KEY) ? ""
                   : " (it is not a file that Scaler.save wrote: is it a model's?)"));
