@@ -157,11 +157,6 @@ final class VectorWriter {
     return JavaFiles.of(className.packageName(), type, network.element(), false);
   }
 
-  /**
-   * Whether a dense layer gets vector kernels: only when both its sizes reach 32. Below that the
-   * blocks are mostly edges and tails, and the plain loops (which C2 vectorizes too) were measured
-   * faster: 4-16-3 trained at 1.7M samples/s plain against 0.4M with vector kernels.
-   */
   /** Whether any layer of {@code network} has vector kernels, so that the class is worth writing. */
   static boolean anyLayerUsesVectors(NetworkModel network) {
     boolean learnsBefore = false;
@@ -175,6 +170,11 @@ final class VectorWriter {
     return false;
   }
 
+  /**
+   * Whether a dense layer gets vector kernels: only when both its sizes reach 32. Below that the
+   * blocks are mostly edges and tails, and the plain loops (which C2 vectorizes too) were measured
+   * faster: 4-16-3 trained at 1.7M samples/s plain against 0.4M with vector kernels.
+   */
   static boolean usesVectors(LayerModel layer) {
     return layer.kind() == LayerModel.Kind.DENSE && layer.units() >= 32 && layer.inputs() >= 32;
   }

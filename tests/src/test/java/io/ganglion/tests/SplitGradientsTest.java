@@ -116,6 +116,7 @@ class SplitGradientsTest {
 
   /** The batch is checked in the caller's terms, not in those of a worker's slice. */
   @Test
+  @SuppressWarnings("try") // closes its resource early on purpose, to check what follows
   void aBadBatchIsNamedAsTheCallerGaveIt() {
     Model net = new Net_Networks_Medium(3);
     int width = net.inputSize();
