@@ -133,11 +133,12 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   }
 
   /**
-   * A setting as {@link #settings()} shows it: as the float the updates use, so that settings
-   * given as a float ({@code 0.9f}) or as {@code -0.0} read as the same setting.
+   * A setting as {@link #settings()} shows it: exactly (some updates use a setting as a double,
+   * such as Adam's bias corrections, so {@code 0.9f} and {@code 0.9} train differently), with
+   * {@code -0.0} as {@code 0.0}, which trains the same.
    */
   static String number(double value) {
-    return Float.toString((float) value + 0f);
+    return Double.toString(value + 0.0);
   }
 
   /** The slots that accumulate squares, whose square roots the updates take. */

@@ -217,7 +217,7 @@ record Checkpoint(
       String was = settings.shuffle() != configuredSettings.shuffle()
           ? "shuffle " + settings.shuffle() + ", but the trainer has "
               + configuredSettings.shuffle()
-          : Double.compare(settings.l2(), configuredSettings.l2()) != 0
+          : Double.compare(settings.l2() + 0.0, configuredSettings.l2() + 0.0) != 0
               ? "l2 " + settings.l2() + ", but the trainer has " + configuredSettings.l2()
               : null;
       if (was != null) {

@@ -135,9 +135,9 @@ public final class EarlyStopping {
 
   /** The settings that decide when to stop and what to restore (the metric is recorded apart). */
   String settings() {
-    // As floats (0.1f and 0.1 are one setting), -0.0 as 0.0.
-    return "patience=" + patience + ", min_delta=" + ((float) minDelta + 0f) + ", baseline="
-        + ((float) baseline + 0f) + ", start_from_epoch=" + startFromEpoch
+    // Exactly, as improves() compares in double; -0.0 as 0.0, which compares the same.
+    return "patience=" + patience + ", min_delta=" + (minDelta + 0.0) + ", baseline="
+        + (baseline + 0.0) + ", start_from_epoch=" + startFromEpoch
         + ", restore_best_weights=" + restoreBestWeights;
   }
 

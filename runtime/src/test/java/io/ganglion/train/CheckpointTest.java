@@ -219,11 +219,18 @@ class CheckpointTest {
         + " baseline=NaN, start_from_epoch=0, restore_best_weights=false, but the trainer has"
         + " patience=1,"), e.getMessage());
     assertArrayEquals(before, net.parameter("linear.weight").toArray());
-    // The same settings resume, also given as floats or -0.0; the learning rate is state.
+    // A float is another setting where the update uses the double (Adam's bias corrections
+    // with 0.9f would not continue the run bit for bit).
     float beta1 = 0.9f;
-    History h = adam(net).optimizer(Adam.of(0.5).clipNorm(1f).betas(beta1, 0.999f)
-        .weightDecay(-0.0)).earlyStopping(EarlyStopping.monitor("val_loss").patience(4)
-            .minDelta(-0.0).verbose(true)).epochs(4)
+    e = assertThrows(ModelFormatException.class,
+        () -> adam(net).optimizer(Adam.of(0.01).betas(beta1, 0.999).clipNorm(1))
+            .earlyStopping(patient).resumeFrom(file));
+    assertTrue(e.getMessage().contains("but the trainer's has betas=(0.8999999761581421, 0.999)"),
+        e.getMessage());
+    // The same settings resume, also with -0.0 for 0.0; the learning rate is state.
+    History h = adam(net).optimizer(Adam.of(0.5).clipNorm(1).weightDecay(-0.0))
+        .earlyStopping(EarlyStopping.monitor("val_loss").patience(4).minDelta(-0.0)
+            .verbose(true)).epochs(4).l2(-0.0)
         .resumeFrom(file).fit(DATA);
     assertEquals(4, h.epochs());
   }
