@@ -145,7 +145,8 @@ final class NetworkValidator {
         walk.shape = Shape.image(dims.get(0), dims.get(1), dims.get(2));
         walk.known = true;
         Shape in = walk.shape;
-        if (in.width() <= 4 && in.channels() == in.height() && in.channels() >= 8) {
+        int w = in.width();
+        if ((w == 1 || w == 3 || w == 4) && in.channels() >= 8 && in.height() >= 8) {
           // {28, 28, 1}: Keras's height x width x channels, which reads as 28 channels of 28x1.
           warning(Messages.channelsLastInput(name, in), type, network, inputValue);
         }

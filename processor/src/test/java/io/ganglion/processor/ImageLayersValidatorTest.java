@@ -106,9 +106,17 @@ class ImageLayersValidatorTest {
         + " is Keras's order (height, width, channels): for 28x28 images of 1 channel use input ="
         + " {1, 28, 28}, PyTorch's order").inFile(foo).onLineContaining("input = {28, 28, 1}");
     assertThat(compilation).hadWarningCount(1);
-    // Only square Keras-ordered inputs are flagged: small images of many channels, a signal of
-    // 64 channels of length 100 ({64, 100, 1}) or tiny images are not.
-    for (String input : new String[] {"{64, 4, 4}", "{64, 100, 1}", "{5, 5, 4}"}) {
+    // Gray, RGB or RGBA images of at least 8x8 in Keras's order, square or not, are flagged.
+    for (String input : new String[] {"{480, 640, 3}", "{28, 32, 1}", "{16, 16, 4}"}) {
+      assertThat(compile(source("Bar",
+          "@Network(input = " + input + ", loss = Loss.MSE)",
+          "abstract class Bar {",
+          "  @Flatten Layer f;",
+          "  @Dense(units = 10) Layer out;",
+          "}"))).hadWarningContaining("[Network/ChannelsLast]");
+    }
+    // Small images of many channels and tiny images are not.
+    for (String input : new String[] {"{64, 4, 4}", "{64, 4, 2}", "{5, 5, 4}"}) {
       assertThat(compile(source("Bar",
           "@Network(input = " + input + ", loss = Loss.MSE)",
           "abstract class Bar {",

@@ -434,9 +434,14 @@ public final class Csv {
 
   /** For a word in the first line read as data: the line may be a header. */
   private static String headerHint(String text, int lineNumber, boolean firstWithoutHeader) {
-    boolean number = text.toLowerCase(Locale.ROOT).matches("[+-]?(nan|inf|infinity)");
-    return firstWithoutHeader && !number && text.chars().anyMatch(Character::isLetter)
+    return firstWithoutHeader && isWord(text)
         ? "; is line " + lineNumber + " a header? header(false) reads it as a record" : "";
+  }
+
+  /** Whether {@code text} has letters and is no spelling of a missing or non-finite number. */
+  private static boolean isWord(String text) {
+    boolean number = text.toLowerCase(Locale.ROOT).matches("[+-]?(nan|na|inf|infinity)");
+    return !number && text.chars().anyMatch(Character::isLetter);
   }
 
   /**
@@ -501,11 +506,14 @@ public final class Csv {
   /** What a label that is no class index may be instead. */
   private static String labelHint(String text, int lineNumber, boolean firstWithoutHeader) {
     if (!isDecimal(text)) {
-      return headerHint(text, lineNumber, firstWithoutHeader);
+      String header = headerHint(text, lineNumber, firstWithoutHeader);
+      return isWord(text) ? header + (header.isEmpty() ? "; " : ", or ") + "if the column holds"
+          + " class names, map them to indexes 0, 1, ... first" : header;
     }
     double value = Double.parseDouble(text);
     if (value < 0 && value == Math.rint(value)) {
-      return "; class indexes start at 0: map the labels to 0, 1, ... (-1 and 1 to 0 and 1)";
+      return "; class indexes start at 0: map the labels to 0, 1, ... (-1 and 1 to 0 and 1), or"
+          + " for regression read the column as a target value with targetColumns";
     }
     return value == Math.rint(value) && value < Integer.MAX_VALUE
         ? "; write class indexes as whole numbers (" + (long) value + ", not " + text + "), or"

@@ -155,9 +155,10 @@ public final class AtomicFiles {
    */
   public static boolean sameTarget(Path a, Path b) {
     try {
-      // Two existing files are compared by the file system, which knows names that differ only
-      // in case on a case-insensitive one (and hard links).
-      if (Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b)) {
+      // Two existing files by their real paths, which the file system gives with the case of the
+      // names it holds (a case-insensitive one takes Run.ckpt for run.ckpt). Not isSameFile:
+      // two hard links are one file now, but a save renames a new file over one of them.
+      if (Files.exists(a) && Files.exists(b) && a.toRealPath().equals(b.toRealPath())) {
         return true;
       }
     } catch (IOException e) {

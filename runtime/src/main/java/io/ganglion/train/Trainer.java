@@ -8,6 +8,7 @@ import io.ganglion.data.Dataset;
 import io.ganglion.internal.Checks;
 import io.ganglion.internal.SplitMix;
 import io.ganglion.io.AtomicFiles;
+import io.ganglion.io.DType;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import io.ganglion.optim.LearningRateSchedule;
@@ -809,6 +810,18 @@ public final class Trainer {
       checkMonitors();
       checkSavable("checkpoint", checkpointFile);
       checkSavable("keepBest", keepBestFile);
+      if (checkpointFile != null || keepBestFile != null) {
+        // Buffers set by hand to what no file may hold fail now, not after the first epoch.
+        for (Parameter b : model.buffers()) {
+          try {
+            ModelFiles.checkStorable(b.name(), b.toArray(), DType.F32);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((checkpointFile != null ? "checkpoint "
+                + checkpointFile : "keepBest " + keepBestFile) + " could not be written: "
+                + e.getMessage(), e);
+          }
+        }
+      }
       if (checkpointFile != null && keepBestFile != null
           && AtomicFiles.sameTarget(checkpointFile, keepBestFile)) {
         throw new IllegalArgumentException("checkpoint and keepBest must write different files,"

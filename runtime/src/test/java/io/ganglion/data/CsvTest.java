@@ -102,7 +102,25 @@ final class CsvTest {
     Path signs = write("x,y\n1,-1\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("y").read(signs));
     assertTrue(e.getMessage().endsWith("; class indexes start at 0: map the labels to 0, 1, ..."
-        + " (-1 and 1 to 0 and 1)"), e.getMessage());
+        + " (-1 and 1 to 0 and 1), or for regression read the column as a target value with"
+        + " targetColumns"), e.getMessage());
+    // UCI's iris.data: no header, class names in the last column.
+    Path names = write("5.1,3.5,1.4,0.2,Iris-setosa\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).labelColumn(4).read(names));
+    assertTrue(e.getMessage().endsWith("but was 'Iris-setosa'; is line 1 a header? header(false)"
+        + " reads it as a record, or if the column holds class names, map them to indexes 0, 1,"
+        + " ... first"), e.getMessage());
+    Path namesWithHeader = write("a,species\n1,setosa\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("species").read(namesWithHeader));
+    assertTrue(e.getMessage().endsWith("but was 'setosa'; if the column holds class names, map"
+        + " them to indexes 0, 1, ... first"), e.getMessage());
+    Path missing = write("NA,1,0\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).labelColumn(2).read(missing));
+    assertEquals(missing + ": line 1, column 0 must be a finite decimal number, but was 'NA'",
+        e.getMessage());
 
     Path prices = write("x,price\n1,195604.09\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("price").read(prices));
@@ -255,7 +273,8 @@ final class CsvTest {
     IOException e =
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
     assertEquals(file + ": line 2, label column 'label' (1) must be a non-negative integer class"
-        + " index, but was 'cat'", e.getMessage());
+        + " index, but was 'cat'; if the column holds class names, map them to indexes 0, 1, ..."
+        + " first", e.getMessage());
     // Digits of other scripts are not numbers here, as for features.
     Path arabic = write("x,label\n1,\u0661\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(arabic));

@@ -91,13 +91,14 @@ class AtomicWriteTest {
   }
 
   @Test
-  void sameTargetAsksTheFileSystemAboutTwoExistingFiles() throws IOException {
-    // A hard link here; on a case-insensitive file system, names that differ in case.
+  void hardLinksAreNotTheSameTargetForASaveRenamesOverOne() throws IOException {
     Path file = dir.resolve("run.ckpt");
     Files.writeString(file, "x");
     Path link = Files.createLink(dir.resolve("other-name.ckpt"), file);
-    assertTrue(AtomicFiles.sameTarget(file, link));
-    assertFalse(AtomicFiles.sameTarget(file, dir.resolve("not-there.ckpt")));
+    assertFalse(AtomicFiles.sameTarget(file, link));
+    AtomicFiles.writeString(file, "new");
+    assertEquals("x", Files.readString(link), "the save replaced run.ckpt, not the linked file");
+    assertTrue(AtomicFiles.sameTarget(file, dir.resolve("./run.ckpt")));
   }
 
   @Test

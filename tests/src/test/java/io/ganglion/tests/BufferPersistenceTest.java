@@ -162,11 +162,13 @@ class BufferPersistenceTest {
     Path checkpoint = dir.resolve("refused.ckpt");
     Dataset blobs = Dataset.ofLabels(new float[] {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f, 0.7f,
         0.8f}, 2, new int[] {0, 1, 2, 0});
+    float[] weights = net.parameters().get(0).toArray();
     e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(net).epochs(1).verbose(0)
         .batchSize(4).checkpoint(checkpoint).fit(blobs));
-    assertTrue(e.getMessage().startsWith("a running variance must not be negative to be saved"),
-        e.getMessage());
+    assertTrue(e.getMessage().startsWith("checkpoint " + checkpoint + " could not be written: a"
+        + " running variance must not be negative to be saved"), e.getMessage());
     assertTrue(!java.nio.file.Files.exists(checkpoint));
+    assertArrayEquals(weights, net.parameters().get(0).toArray(), "refused before training");
   }
 
   /** A buffer asked for as a parameter is pointed to buffers(). */

@@ -3,7 +3,7 @@ package io.ganglion.examples.fashion;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.io.ModelFiles;
-import io.ganglion.io.SafeTensors;
+import io.ganglion.io.SafeTensorsReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -74,7 +74,11 @@ enum FashionNetwork {
    * of whose tensors such a file holds, else the MLP).
    */
   static Model load(Path file, FashionNetwork requested) throws IOException {
-    SafeTensors tensors = SafeTensors.read(file);
+    // The header only: the load reads the values, and names a tensor it cannot read or expect.
+    SafeTensorsReader tensors;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+      tensors = reader;
+    }
     String recorded = tensors.metadata().get(ModelFiles.NETWORK_KEY);
     FashionNetwork network = requested == null ? MLP : requested;
     if (recorded == null && requested == null) {
@@ -113,7 +117,7 @@ enum FashionNetwork {
   }
 
   /** How many of {@code model}'s parameters and buffers the file holds, by name. */
-  private static int tensorsHeld(SafeTensors tensors, Model model) {
+  private static int tensorsHeld(SafeTensorsReader tensors, Model model) {
     int held = 0;
     for (Parameter p : ModelFiles.state(model)) {
       held += tensors.tensor(p.name()) != null ? 1 : 0;

@@ -30,8 +30,8 @@ import java.util.function.LongConsumer;
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [...]}} ({@link Model#inputSize()} finite
  *       numbers) answers {@code {"class": 3, "probabilities": [...]}} ({@code "outputs"} for a
- *       network trained on {@code MSE}; a regression network, one output that is no sigmoid,
- *       answers only {@code {"outputs": [2.75]}}: it has no classes).
+ *       network trained on {@code MSE}; a regression network, MSE with a last layer that is no
+ *       sigmoid or softmax, answers only {@code {"outputs": [2.75]}}: it has no classes).
  *   <li>{@code GET /model} answers the network's name, sizes, loss, parameter count and summary.
  *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
  * </ul>
@@ -48,7 +48,10 @@ final class PredictionServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService workers;
   private final Model model;
-  /** Whether the model predicts a value (one MSE output, no sigmoid), not a class. */
+  /**
+   * Whether the model predicts values, not a class: an MSE network whose last layer is no sigmoid
+   * or softmax (a regression, of one output or several).
+   */
   private final boolean regression;
   /** The replicas predictions run on, one per prediction thread; taken and given back. */
   private final BlockingQueue<Model> replicas;
@@ -70,9 +73,10 @@ final class PredictionServer implements AutoCloseable {
     this.workers = workers;
     this.model = model;
     List<Layer> layers = model.layers(); // null or empty for a model written by hand
-    this.regression = model.loss() == Loss.MSE && model.outputSize() == 1
-        && (layers == null || layers.isEmpty()
-            || layers.get(layers.size() - 1).activation() != Activation.SIGMOID);
+    Activation last = layers == null || layers.isEmpty() ? Activation.LINEAR
+        : layers.get(layers.size() - 1).activation();
+    this.regression = model.loss() == Loss.MSE && last != Activation.SIGMOID
+        && last != Activation.SOFTMAX;
     this.replicas = new ArrayBlockingQueue<>(threads);
     for (int t = 0; t < threads; t++) {
       replicas.add(model.replica());
@@ -208,10 +212,12 @@ final class PredictionServer implements AutoCloseable {
     try {
       if (regression) {
         replica.predict(input, output);
-        if (!Float.isFinite(output[0])) {
-          send(exchange, 422, error("the output was " + output[0] + ": the input's values are so"
-              + " large that the forward pass overflowed"));
-          return;
+        for (float value : output) {
+          if (!Float.isFinite(value)) {
+            send(exchange, 422, error("an output was " + value + ": the input's values are so"
+                + " large that the forward pass overflowed"));
+            return;
+          }
         }
       } else {
         label = replica.classify(input, output);
