@@ -1169,7 +1169,31 @@ final class NetworkValidator {
 
   private void warning(String message, Element element, AnnotationMirror mirror,
       AnnotationValue value) {
-    print(Diagnostic.Kind.WARNING, message, element, mirror, value);
+    if (!suppressed(message, element)) {
+      print(Diagnostic.Kind.WARNING, message, element, mirror, value);
+    }
+  }
+
+  /**
+   * Whether {@code @SuppressWarnings("ganglion")}, or {@code "ganglion:<Key>"} for this warning's
+   * key, is on the element or on a class around it: a warning that does not apply (a layout that
+   * only looks like a mistake) can be silenced where it is made, as javac's own can.
+   */
+  static boolean suppressed(String message, Element element) {
+    int start = message.indexOf('/');
+    int end = message.indexOf(']');
+    String key = start >= 0 && end > start ? message.substring(start + 1, end) : "";
+    for (Element e = element; e != null; e = e.getEnclosingElement()) {
+      SuppressWarnings suppress = e.getAnnotation(SuppressWarnings.class);
+      if (suppress != null) {
+        for (String name : suppress.value()) {
+          if (name.equals("ganglion") || name.equals("ganglion:" + key)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   private void print(Diagnostic.Kind kind, String message, Element element,

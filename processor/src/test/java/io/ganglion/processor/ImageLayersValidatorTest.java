@@ -115,6 +115,14 @@ class ImageLayersValidatorTest {
           "  @Dense(units = 10) Layer out;",
           "}"))).hadWarningContaining("[Network/ChannelsLast]");
     }
+    // Where the layout is meant (64 signals of length 100), the warning is silenced by its key.
+    assertThat(compile(source("Signals",
+        "@SuppressWarnings(\"ganglion:ChannelsLast\")",
+        "@Network(input = {64, 100, 1}, loss = Loss.MSE)",
+        "abstract class Signals {",
+        "  @Flatten Layer f;",
+        "  @Dense(units = 10) Layer out;",
+        "}"))).succeededWithoutWarnings();
     // Small images of many channels and tiny images are not.
     for (String input : new String[] {"{64, 4, 4}", "{64, 4, 2}", "{5, 5, 4}"}) {
       assertThat(compile(source("Bar",

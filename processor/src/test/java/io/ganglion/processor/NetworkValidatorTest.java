@@ -332,6 +332,16 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void hiddenField_isSilencedBySuppressWarningsGanglion() {
+    assertThat(compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 5) Layer hidden;",
+        "  @SuppressWarnings(\"ganglion\") @Dense(units = 3) Layer hiddenOut;",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  @Test
   void hiddenField_aPrivateFieldIsNotHidden() {
     assertThat(compile(source("Foo",
         "@Network(inputs = 4, loss = Loss.MSE)",

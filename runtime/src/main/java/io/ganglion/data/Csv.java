@@ -438,9 +438,13 @@ public final class Csv {
         ? "; is line " + lineNumber + " a header? header(false) reads it as a record" : "";
   }
 
-  /** Whether {@code text} has letters and is no spelling of a missing or non-finite number. */
+  /**
+   * Whether {@code text} has letters and is no spelling of a non-finite number or of R's missing
+   * value {@code NA} (but {@code Na}, sodium, is a word).
+   */
   private static boolean isWord(String text) {
-    boolean number = text.toLowerCase(Locale.ROOT).matches("[+-]?(nan|na|inf|infinity)");
+    boolean number = text.equals("NA")
+        || text.toLowerCase(Locale.ROOT).matches("[+-]?(nan|inf|infinity)");
     return !number && text.chars().anyMatch(Character::isLetter);
   }
 

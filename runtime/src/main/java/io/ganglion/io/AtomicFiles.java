@@ -155,11 +155,17 @@ public final class AtomicFiles {
    */
   public static boolean sameTarget(Path a, Path b) {
     try {
-      // Two existing files by their real paths, which the file system gives with the case of the
-      // names it holds (a case-insensitive one takes Run.ckpt for run.ckpt). Not isSameFile:
-      // two hard links are one file now, but a save renames a new file over one of them.
-      if (Files.exists(a) && Files.exists(b) && a.toRealPath().equals(b.toRealPath())) {
-        return true;
+      // Two existing files: one directory entry, as the file system sees it. The real names carry
+      // the case of the names it holds (a case-insensitive one takes Run.ckpt for run.ckpt), and
+      // isSameFile on the directories sees one reached two ways (a bind mount). Not isSameFile
+      // on the files: two hard links are one file now, but a save renames over one of them.
+      if (Files.exists(a) && Files.exists(b)) {
+        Path ra = a.toRealPath();
+        Path rb = b.toRealPath();
+        if (ra.getFileName().equals(rb.getFileName())
+            && Files.isSameFile(ra.getParent(), rb.getParent())) {
+          return true;
+        }
       }
     } catch (IOException e) {
       // Compared by their paths below.

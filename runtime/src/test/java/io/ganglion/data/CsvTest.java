@@ -121,6 +121,11 @@ final class CsvTest {
         () -> Csv.reader().header(false).labelColumn(2).read(missing));
     assertEquals(missing + ": line 1, column 0 must be a finite decimal number, but was 'NA'",
         e.getMessage());
+    Path sodium = write("Na,Mg,type\n1,2,0\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().header(false).labelColumn(2).read(sodium));
+    assertTrue(e.getMessage().endsWith("but was 'Na'; is line 1 a header? header(false) reads it"
+        + " as a record"), e.getMessage());
 
     Path prices = write("x,price\n1,195604.09\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("price").read(prices));

@@ -30,8 +30,8 @@ import java.util.function.LongConsumer;
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [...]}} ({@link Model#inputSize()} finite
  *       numbers) answers {@code {"class": 3, "probabilities": [...]}} ({@code "outputs"} for a
- *       network trained on {@code MSE}; a regression network, MSE with a last layer that is no
- *       sigmoid or softmax, answers only {@code {"outputs": [2.75]}}: it has no classes).
+ *       network trained on {@code MSE}; a regression network, one MSE output that is no
+ *       sigmoid, answers only {@code {"outputs": [2.75]}}: it has no classes).
  *   <li>{@code GET /model} answers the network's name, sizes, loss, parameter count and summary.
  *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
  * </ul>
@@ -49,8 +49,9 @@ final class PredictionServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Model model;
   /**
-   * Whether the model predicts values, not a class: an MSE network whose last layer is no sigmoid
-   * or softmax (a regression, of one output or several).
+   * Whether the model predicts a value, not a class: one MSE output whose last layer is no
+   * sigmoid, as training and evaluation tell (several MSE outputs trained on labels are one-hot
+   * classes, reported with accuracy).
    */
   private final boolean regression;
   /** The replicas predictions run on, one per prediction thread; taken and given back. */
@@ -75,8 +76,8 @@ final class PredictionServer implements AutoCloseable {
     List<Layer> layers = model.layers(); // null or empty for a model written by hand
     Activation last = layers == null || layers.isEmpty() ? Activation.LINEAR
         : layers.get(layers.size() - 1).activation();
-    this.regression = model.loss() == Loss.MSE && last != Activation.SIGMOID
-        && last != Activation.SOFTMAX;
+    this.regression = model.loss() == Loss.MSE && model.outputSize() == 1
+        && last != Activation.SIGMOID;
     this.replicas = new ArrayBlockingQueue<>(threads);
     for (int t = 0; t < threads; t++) {
       replicas.add(model.replica());
