@@ -24,7 +24,18 @@ public enum Loss {
    * log(1 + e^-|z|)}, stable for any logits. {@link Model#predict} returns the sigmoid
    * probabilities.
    */
-  BINARY_CROSS_ENTROPY;
+  BINARY_CROSS_ENTROPY,
+  /**
+   * Mean absolute error ({@code L1Loss} in PyTorch, {@code mae} in Keras): {@code mean_k |y_k -
+   * t_k|}, less swayed by outliers than MSE. Labels are taken as for {@link #MSE}.
+   */
+  MAE,
+  /**
+   * Huber loss with delta 1 ({@code HuberLoss()} in PyTorch, {@code Huber()} in Keras): per value
+   * {@code e^2 / 2} where {@code |e| <= 1}, else {@code |e| - 1/2}, averaged as {@link #MSE}:
+   * quadratic near the target, linear for outliers. Labels are taken as for {@link #MSE}.
+   */
+  HUBER;
 
   /**
    * Whether this loss is a choice among classes, trained on integer class labels (softmax
@@ -33,5 +44,14 @@ public enum Loss {
    */
   public boolean takesLabels() {
     return this == SOFTMAX_CROSS_ENTROPY;
+  }
+
+  /**
+   * Whether this loss compares output values with target values ({@link #MSE}, {@link #MAE},
+   * {@link #HUBER}): the last layer's output is the prediction, and with one output an integer
+   * label is the target value itself.
+   */
+  public boolean comparesValues() {
+    return this == MSE || this == MAE || this == HUBER;
   }
 }

@@ -103,7 +103,7 @@ final class Messages {
   static String lossMissing(String name) {
     return tag("Missing") + name + ": @Network must set loss, but it was missing; add loss ="
         + " Loss.SOFTMAX_CROSS_ENTROPY for classes, Loss.BINARY_CROSS_ENTROPY for yes/no outputs"
-        + " or Loss.MSE for values";
+        + " or Loss.MSE (MAE, HUBER) for values";
   }
 
   /** A required layer value left out, such as a @Conv2d without kernel. */

@@ -479,7 +479,7 @@ final class NetworkValidator {
     AnnotationValue activationValue = explicitValue(mirror, "activation");
     if (activation == Activation.SOFTMAX && next != null) {
       error(Messages.softmaxNotLast(layerName, next), field, mirror, activationValue);
-    } else if (activation == Activation.SOFTMAX && oneUnit && loss == Loss.MSE) {
+    } else if (activation == Activation.SOFTMAX && oneUnit && loss.comparesValues()) {
       // With either cross-entropy loss, LossNeedsLogits already rejects a SOFTMAX last layer.
       error(Messages.softmaxSingleUnit(layerName, flow), field, mirror,
           explicitValue(mirror, "units"));
@@ -1004,6 +1004,8 @@ final class NetworkValidator {
         }
         break;
       case MSE:
+      case MAE:
+      case HUBER:
         if (activation == Activation.SOFTMAX && last.units() > 1) {
           warning(Messages.softmaxWithMse(last.name()), field, mirror, activationValue);
         }

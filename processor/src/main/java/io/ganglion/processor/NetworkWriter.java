@@ -734,6 +734,8 @@ final class NetworkWriter {
         write.addStatement("$T.sigmoid(y, out, at, OUTPUTS)", DenseWriter.ACTIVATIONS);
         break;
       case MSE:
+      case MAE:
+      case HUBER:
         write.addStatement("$T.arraycopy(y, 0, out, at, OUTPUTS)", System.class);
         break;
     }
@@ -796,12 +798,13 @@ final class NetworkWriter {
    * Checks the batch's class labels before the forward pass of a network whose training mode
    * changes state (batch statistics; dropout's stream advances only after the loss): a rejected
    * call must change nothing. Other networks find a bad label in the loss, before any gradient or
-   * weight changes, and keep their step as short as it was. With MSE and one output a label is the
-   * target value, so there is nothing to check.
+   * weight changes, and keep their step as short as it was. With a value loss (MSE, MAE, Huber)
+   * and one output a label is the target value, so there is nothing to check.
    */
   private CodeBlock labelCheck() {
     int outputs = network.outputs();
-    if (!network.has(LayerModel.Kind.BATCH_NORM) || network.loss() == Loss.MSE && outputs == 1) {
+    if (!network.has(LayerModel.Kind.BATCH_NORM)
+        || network.loss().comparesValues() && outputs == 1) {
       return CodeBlock.of("");
     }
     return CodeBlock.of("$T.labels(labels, offset, count, $L);\n", CHECKS,
@@ -942,6 +945,10 @@ final class NetworkWriter {
         return "binaryCrossEntropy";
       case MSE:
         return "meanSquaredError";
+      case MAE:
+        return "meanAbsoluteError";
+      case HUBER:
+        return "huber";
     }
     throw new AssertionError(network.loss());
   }

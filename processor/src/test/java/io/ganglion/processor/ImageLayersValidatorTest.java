@@ -190,7 +190,7 @@ class ImageLayersValidatorTest {
     Compilation compilation = compile(bad, good, user);
     assertThat(compilation).hadErrorContaining("[Network/Missing] Bad: @Network must set loss,"
         + " but it was missing; add loss = Loss.SOFTMAX_CROSS_ENTROPY for classes,"
-        + " Loss.BINARY_CROSS_ENTROPY for yes/no outputs or Loss.MSE for values")
+        + " Loss.BINARY_CROSS_ENTROPY for yes/no outputs or Loss.MSE (MAE, HUBER) for values")
         .inFile(bad).onLineContaining("@Network(input = {1, 8, 8})");
     assertThat(compilation).hadErrorContaining("[Network/Missing] conv1: @Conv2d must set kernel,"
         + " but it was missing; add the kernel's height and width, such as kernel = 3")

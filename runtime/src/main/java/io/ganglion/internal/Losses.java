@@ -172,6 +172,83 @@ public final class Losses {
     return (float) (loss / n);
   }
 
+  /**
+   * Mean absolute error against float targets; writes {@code scale} times its gradient into
+   * {@code d} ({@code sign(e) / n}, 0 where the output equals its target, as PyTorch's L1Loss).
+   */
+  public static float meanAbsoluteError(
+      float[] y, int n, float[] t, int toff, float[] d, float scale) {
+    return valueLoss(ABSOLUTE, y, n, t, toff, 0, d, scale);
+  }
+
+  /** Mean absolute error only. */
+  public static float meanAbsoluteError(float[] y, int n, float[] t, int toff) {
+    return valueLoss(ABSOLUTE, y, n, t, toff, 0, null, 0f);
+  }
+
+  /** Mean absolute error against a label, taken as {@link #meanSquaredError} takes it. */
+  public static float meanAbsoluteError(
+      float[] y, int n, int label, int sample, float[] d, float scale) {
+    if (n > 1) {
+      checkLabel(label, n, sample);
+    }
+    return valueLoss(ABSOLUTE, y, n, null, 0, label, d, scale);
+  }
+
+  /** Mean absolute error only, against a label. */
+  public static float meanAbsoluteError(float[] y, int n, int label, int sample) {
+    return meanAbsoluteError(y, n, label, sample, null, 0f);
+  }
+
+  /**
+   * Huber loss (delta 1) against float targets; writes {@code scale} times its gradient into
+   * {@code d} ({@code e / n} where {@code |e| <= 1}, else {@code sign(e) / n}).
+   */
+  public static float huber(float[] y, int n, float[] t, int toff, float[] d, float scale) {
+    return valueLoss(HUBER, y, n, t, toff, 0, d, scale);
+  }
+
+  /** Huber loss only. */
+  public static float huber(float[] y, int n, float[] t, int toff) {
+    return valueLoss(HUBER, y, n, t, toff, 0, null, 0f);
+  }
+
+  /** Huber loss against a label, taken as {@link #meanSquaredError} takes it. */
+  public static float huber(float[] y, int n, int label, int sample, float[] d, float scale) {
+    if (n > 1) {
+      checkLabel(label, n, sample);
+    }
+    return valueLoss(HUBER, y, n, null, 0, label, d, scale);
+  }
+
+  /** Huber loss only, against a label. */
+  public static float huber(float[] y, int n, int label, int sample) {
+    return huber(y, n, label, sample, null, 0f);
+  }
+
+  private static final int ABSOLUTE = 0;
+  private static final int HUBER = 1;
+
+  /**
+   * The mean over {@code n} outputs of an absolute or Huber loss, against {@code t[toff..]} or,
+   * when {@code t} is null, against {@code label}; the gradient into {@code d} unless it is null.
+   */
+  private static float valueLoss(int kind, float[] y, int n, float[] t, int toff, int label,
+      float[] d, float scale) {
+    double loss = 0;
+    float g = scale / n;
+    for (int j = 0; j < n; j++) {
+      float e = y[j] - (t != null ? t[toff + j] : target(label, j, n));
+      float a = Math.abs(e);
+      boolean linear = kind == ABSOLUTE || a > 1f;
+      loss += linear ? a - (kind == HUBER ? 0.5 : 0.0) : 0.5 * e * e;
+      if (d != null) {
+        d[j] = g * (linear ? Math.signum(e) : e);
+      }
+    }
+    return (float) (loss / n);
+  }
+
   private static float target(int label, int j, int n) {
     if (n == 1) {
       return label;

@@ -128,7 +128,7 @@ final class Evaluator {
    * training, validation and evaluation report the same metrics.
    */
   static boolean labelsAreValues(Model model) {
-    if (model.loss() != Loss.MSE || model.outputSize() != 1) {
+    if (!model.loss().comparesValues() || model.outputSize() != 1) {
       return false;
     }
     List<Layer> layers = model.layers();

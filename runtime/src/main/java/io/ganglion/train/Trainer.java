@@ -668,7 +668,7 @@ public final class Trainer {
         if (labels[i] < 0 || labels[i] >= classes) {
           throw new IllegalArgumentException(what + ": label of sample " + i
               + " must be a class index in [0, " + classes + "), the classes of " + model.name()
-              + ", but was " + labels[i] + (model.loss() == Loss.MSE
+              + ", but was " + labels[i] + (model.loss().comparesValues()
                   ? "; for regression, give the values as targets (Dataset.ofTargets, or Csv's"
                       + " targetColumns)" : ""));
         }

@@ -27,6 +27,10 @@ class GradientCheckTest {
         cases.add(Arguments.of("WideMseSoftmaxOutput", batch, labels));
       }
       cases.add(Arguments.of("MseRegression", batch, false));
+      cases.add(Arguments.of("MaeRegression", batch, false));
+      cases.add(Arguments.of("MaeRegression", batch, true));
+      cases.add(Arguments.of("HuberRegression", batch, false));
+      cases.add(Arguments.of("HuberRegression", batch, true));
       cases.add(Arguments.of("WideMseRegression", batch, false));
       cases.add(Arguments.of("Boundary", batch, false));
       cases.add(Arguments.of("VectorEdges", batch, true));
@@ -45,6 +49,10 @@ class GradientCheckTest {
         return new Net_Networks_MseSoftmaxOutput(seed);
       case "MseRegression":
         return new Net_Networks_MseRegression(seed);
+      case "MaeRegression":
+        return new Net_Networks_MaeRegression(seed);
+      case "HuberRegression":
+        return new Net_Networks_HuberRegression(seed);
       case "VectorEdges":
         return new Net_Networks_VectorEdges(seed);
       case "WideSoftmaxTanhSigmoid":
@@ -80,8 +88,11 @@ class GradientCheckTest {
       }
     } else {
       targets = new float[batch * model.outputSize()];
+      // Huber's targets spread over [-3, 3]: errors on both sides of 1, its quadratic and its
+      // linear part.
+      float spread = model.loss() == Loss.HUBER ? 6f : 1f;
       for (int k = 0; k < targets.length; k++) {
-        targets[k] = (float) random.nextDouble();
+        targets[k] = spread * ((float) random.nextDouble() - (spread > 1 ? 0.5f : 0f));
       }
       if (model.loss() == Loss.SOFTMAX_CROSS_ENTROPY) {
         normalizeRows(targets, model.outputSize());

@@ -135,6 +135,32 @@ final class Networks {
     Layer mid;
   }
 
+  /** MseRegression under the mean absolute error. */
+  @Network(inputs = 6, loss = Loss.MAE)
+  abstract static class MaeRegression {
+    @Dense(units = 12, activation = SIGMOID, bias = false, init = Init.GLOROT_NORMAL)
+    Layer zeta;
+
+    @Dense(units = 4, activation = LEAKY_RELU, init = Init.HE_NORMAL)
+    Layer alpha;
+
+    @Dense(units = 2, init = Init.LECUN_UNIFORM)
+    Layer mid;
+  }
+
+  /** WideMseRegression under the Huber loss. */
+  @Network(inputs = 10, loss = Loss.HUBER)
+  abstract static class HuberRegression {
+    @Dense(units = 13, activation = TANH, init = Init.GLOROT_NORMAL)
+    Layer zeta;
+
+    @Dense(units = 9, activation = LEAKY_RELU, init = Init.HE_NORMAL)
+    Layer alpha;
+
+    @Dense(units = 8, init = Init.LECUN_UNIFORM)
+    Layer mid;
+  }
+
   /**
    * Layers on both sides of the 64-weight line between the two dense writers: 8 x 8 = 64 weights
    * unrolled, 8 x 13 = 104 and 13 x 5 = 65 with loops, then 5 x 1 = 5 unrolled again.

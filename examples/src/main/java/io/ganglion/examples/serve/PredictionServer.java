@@ -76,7 +76,7 @@ final class PredictionServer implements AutoCloseable {
     List<Layer> layers = model.layers(); // null or empty for a model written by hand
     Activation last = layers == null || layers.isEmpty() ? Activation.LINEAR
         : layers.get(layers.size() - 1).activation();
-    this.regression = model.loss() == Loss.MSE && model.outputSize() == 1
+    this.regression = model.loss().comparesValues() && model.outputSize() == 1
         && last != Activation.SIGMOID;
     this.replicas = new ArrayBlockingQueue<>(threads);
     for (int t = 0; t < threads; t++) {
@@ -234,7 +234,7 @@ final class PredictionServer implements AutoCloseable {
     if (!regression) {
       json.append("\"class\": ").append(label).append(", ");
     }
-    json.append('"').append(model.loss() == Loss.MSE ? "outputs" : "probabilities")
+    json.append('"').append(model.loss().comparesValues() ? "outputs" : "probabilities")
         .append("\": [");
     for (int k = 0; k < output.length; k++) {
       json.append(k == 0 ? "" : ", ").append(jsonNumber(output[k]));
