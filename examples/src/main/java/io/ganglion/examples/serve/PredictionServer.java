@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ganglion.Activation;
 import io.ganglion.Layer;
-import io.ganglion.Loss;
 import io.ganglion.Model;
 import java.io.IOException;
 import java.io.InputStream;
