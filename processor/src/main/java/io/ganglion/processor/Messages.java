@@ -428,9 +428,10 @@ final class Messages {
         + ": write momentum = " + pytorch + " if that was meant";
   }
 
-  static String softmaxWithMse(String layer) {
+  static String softmaxWithMse(String layer, String loss) {
     return tag("SoftmaxWithMse") + layer + ": a SOFTMAX last layer should be trained with"
-        + " SOFTMAX_CROSS_ENTROPY, but the loss was MSE, which learns slowly on probabilities;"
+        + " SOFTMAX_CROSS_ENTROPY, but the loss was " + loss + ", which learns slowly on"
+        + " probabilities;"
         + " for classification use loss = SOFTMAX_CROSS_ENTROPY and a LINEAR last layer";
   }
 

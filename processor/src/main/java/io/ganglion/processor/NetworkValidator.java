@@ -1007,7 +1007,8 @@ final class NetworkValidator {
       case MAE:
       case HUBER:
         if (activation == Activation.SOFTMAX && last.units() > 1) {
-          warning(Messages.softmaxWithMse(last.name()), field, mirror, activationValue);
+          warning(Messages.softmaxWithMse(last.name(), loss.name()), field, mirror,
+              activationValue);
         }
         break;
     }

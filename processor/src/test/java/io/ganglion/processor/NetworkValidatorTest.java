@@ -1009,6 +1009,17 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void softmaxWithMse_warningNamesTheValueLossUsed() {
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.HUBER)",
+        "abstract class Foo {",
+        "  @Dense(units = 3, activation = Activation.SOFTMAX) Layer out;",
+        "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("SOFTMAX_CROSS_ENTROPY, but the loss was HUBER,");
+  }
+
+  @Test
   void softmaxWithMse_warning() {
     assertOnlyWarning(
         source("Foo",

@@ -8,9 +8,9 @@ import java.util.Map;
  * A model's metrics on a data set, from {@link Trainer#evaluate}: the mean loss, and for classes
  * (class labels, or probability rows for a softmax network) the accuracy, top-k accuracy,
  * per-class accuracy, precision and F1 and the confusion matrix, or for values (float targets,
- * or the labels of a one-output MSE network that is not a binary classifier) the mean squared and
- * mean absolute errors (averaged over every output value), and for a binary cross-entropy
- * network's targets the binary accuracy too.
+ * or the labels of a one-output MSE, MAE or HUBER network that is not a binary classifier) the
+ * mean squared and mean absolute errors (averaged over every output value), and for a binary
+ * cross-entropy network's targets the binary accuracy too.
  */
 public final class Evaluation {
   private final int samples;

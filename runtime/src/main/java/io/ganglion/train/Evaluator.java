@@ -121,8 +121,9 @@ final class Evaluator {
   }
 
   /**
-   * Whether a model's labels are target values rather than classes: with MSE and one output a
-   * label is the value the output is trained toward (as {@code forwardBackward} takes it), and
+   * Whether a model's labels are target values rather than classes: with a value loss (MSE, MAE,
+   * HUBER) and one output a label is the value the output is trained toward (as {@code
+   * forwardBackward} takes it), and
    * the metrics are mse and mae, unless the last layer is a sigmoid, whose labels can only be the
    * classes 0 and 1 (a binary classifier: accuracy). The model decides, not the data, so that
    * training, validation and evaluation report the same metrics.

@@ -560,8 +560,8 @@ public final class Trainer {
 
   /**
    * The model's metrics on {@code data}: loss, and accuracy and more for labelled data (for a
-   * one-output MSE model only when its last layer is a sigmoid, a binary classifier; otherwise its
-   * labels are target values and get mse and mae, as targets do).
+   * one-output MSE, MAE or HUBER model only when its last layer is a sigmoid, a binary classifier;
+   * otherwise its labels are target values and get mse and mae, as targets do).
    */
   public Evaluation evaluate(Dataset data) {
     checkData(data, "data");
@@ -660,8 +660,8 @@ public final class Trainer {
     // its arrays are live, so they may have changed since.
     boolean labelIsValue = Evaluator.labelsAreValues(model);
     if (data.hasLabels() && !labelIsValue) {
-      // (A one-output MSE model whose last layer is not a sigmoid takes a label as the target
-      // value itself, as trainStep does.)
+      // (A one-output MSE, MAE or HUBER model whose last layer is not a sigmoid takes a label as
+      // the target value itself, as trainStep does.)
       int classes = Math.max(model.outputSize(), 2);
       int[] labels = data.labels();
       for (int i = 0; i < labels.length; i++) {

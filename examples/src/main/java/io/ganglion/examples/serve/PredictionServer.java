@@ -29,8 +29,8 @@ import java.util.function.LongConsumer;
  * <ul>
  *   <li>{@code POST /predict} with {@code {"input": [...]}} ({@link Model#inputSize()} finite
  *       numbers) answers {@code {"class": 3, "probabilities": [...]}} ({@code "outputs"} for a
- *       network trained on {@code MSE}; a regression network, one MSE output that is no
- *       sigmoid, answers only {@code {"outputs": [2.75]}}: it has no classes).
+ *       network trained on a value loss, MSE, MAE or HUBER; a regression network, one such
+ *       output that is no sigmoid, answers only {@code {"outputs": [2.75]}}: it has no classes).
  *   <li>{@code GET /model} answers the network's name, sizes, loss, parameter count and summary.
  *   <li>{@code GET /health} answers {@code {"status": "ok"}}.
  * </ul>
@@ -48,9 +48,9 @@ final class PredictionServer implements AutoCloseable {
   private final ExecutorService workers;
   private final Model model;
   /**
-   * Whether the model predicts a value, not a class: one MSE output whose last layer is no
-   * sigmoid, as training and evaluation tell (several MSE outputs trained on labels are one-hot
-   * classes, reported with accuracy).
+   * Whether the model predicts a value, not a class: one output under a value loss (MSE, MAE,
+   * HUBER) whose last layer is no sigmoid, as training and evaluation tell (several such outputs
+   * trained on labels are one-hot classes, reported with accuracy).
    */
   private final boolean regression;
   /** The replicas predictions run on, one per prediction thread; taken and given back. */
