@@ -1,7 +1,5 @@
 package io.ganglion.benchmarks;
 
-import java.util.SplittableRandom;
-
 /**
  * The xor workload (2-8-1, tanh, sigmoid + MSE, batch 1) as one hand-fused method per step:
  * forward, backward and the SGD update written out with the sizes as constants, no argument
@@ -27,16 +25,12 @@ final class FusedXor implements Peer {
     }
     this.data = data;
     this.learningRate = (float) GanglionPeer.LEARNING_RATE;
-    // As BaselineMlp: the workload's initial weights (BENCHMARKS.md), tanh layers Glorot.
-    init(w1, 2, HIDDEN, new SplittableRandom(Networks.SEED + 1));
-    init(w2, HIDDEN, 1, new SplittableRandom(Networks.SEED + 2));
-  }
-
-  private static void init(float[] w, int in, int out, SplittableRandom random) {
-    double limit = Math.sqrt(6.0 / (in + out));
-    for (int k = 0; k < w.length; k++) {
-      double u = (random.nextLong() >>> 40) * 0x1.0p-24;
-      w[k] = (float) ((2.0 * u - 1.0) * limit);
+    // The workload's initial weights (BENCHMARKS.md), as the baseline draws them.
+    BaselineMlp start = new BaselineMlp(workload, data, 1);
+    for (int j = 0; j < HIDDEN; j++) {
+      w1[2 * j] = start.weight(0, j, 0);
+      w1[2 * j + 1] = start.weight(0, j, 1);
+      w2[j] = start.weight(1, 0, j);
     }
   }
 
