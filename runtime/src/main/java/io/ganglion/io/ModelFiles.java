@@ -96,6 +96,8 @@ public final class ModelFiles {
    * IllegalArgumentException}; {@code Trainer}'s checkpoints call it too.
    */
   public static void checkStorable(String name, float[] values, DType type) {
+    boolean variance = name.endsWith(".running_var");
+    boolean counter = name.endsWith(COUNTER);
     for (int i = 0; i < values.length; i++) {
       float v = values[i];
       float stored = type == DType.F16 ? Floats16.fromHalf(Floats16.toHalf(v))
@@ -107,11 +109,11 @@ public final class ModelFiles {
                 + "); save as F32" : "; did training diverge?"));
       }
       // What a load refuses is not written either (only reachable by setting buffers by hand).
-      if (name.endsWith(".running_var") && v < 0) {
+      if (variance && v < 0) {
         throw new IllegalArgumentException("a running variance must not be negative to be"
             + " saved, but value " + i + " of " + name + " was " + v);
       }
-      if (name.endsWith(COUNTER) && (v < 0 || v != Math.rint(v))) {
+      if (counter && (v < 0 || v != Math.rint(v))) {
         throw new IllegalArgumentException("a batch counter must be a whole number, not"
             + " negative, to be saved, but " + name + " was " + v);
       }
