@@ -66,15 +66,26 @@ final class Messages {
         + " parameters, so rename yours";
   }
 
+  /**
+   * HiddenField: a field of the network's class that a field of the generated class hides, a
+   * private one (work arrays: access through the generated type fails to compile) or one of its
+   * own constants (such as {@code INPUTS}: access through the generated type gives the constant).
+   */
   static String hiddenField(String field, String owner, String generated, String network,
-      boolean isStatic) {
+      boolean isStatic, boolean hiddenByPrivate) {
     String through = isStatic ? generated + "." + field : "new " + generated + "(...)." + field;
     String own = isStatic ? network + "." + field : "a reference of type " + network;
-    return tag("HiddenField") + field + (owner == null ? "" : " (declared in " + owner + ")")
-        + " should not be named like a field of " + generated + ", but was: " + generated
-        + " keeps its own work in a private field of that name, which hides yours from code that"
-        + " uses " + generated + " (" + through + " does not compile; through " + own
-        + " it does); rename yours";
+    String start = tag("HiddenField") + field
+        + (owner == null ? "" : " (declared in " + owner + ")")
+        + " should not be named like a field of " + generated + ", but was: " + generated;
+    if (hiddenByPrivate) {
+      return start + " keeps its own work in a private field of that name, which hides yours from"
+          + " code that uses " + generated + " (" + through + " does not compile; through " + own
+          + " it does); rename yours";
+    }
+    return start + " has a constant of that name, which hides yours from code that uses "
+        + generated + " (" + generated + "." + field + " is " + generated + "'s constant, not"
+        + " yours; through " + own + " it is yours); rename yours";
   }
 
   // The @Network annotation.
@@ -298,6 +309,12 @@ final class Messages {
           + " input = {1, " + dims.get(1) + ", " + dims.get(2) + "} for gray ones";
     } else if (dims.size() == 3 && dims.get(0) >= 1) {
       hint = "give the images' height and width, such as input = {" + dims.get(0) + ", 28, 28}";
+    } else if (dims.size() == 4 && dims.subList(1, 4).stream().allMatch(d -> d >= 1)
+        && dims.get(3) <= 4 && dims.get(1) >= 8 && dims.get(2) >= 8) {
+      // {1, 28, 28, 1}: Keras's batch x height x width x channels.
+      hint = "leave out the batch size and give the channels first (Keras's order is batch,"
+          + " height, width, channels; Ganglion's is PyTorch's without the batch): input = {"
+          + dims.get(3) + ", " + dims.get(1) + ", " + dims.get(2) + "}";
     } else if (dims.size() == 4 && dims.subList(1, 4).stream().allMatch(d -> d >= 1)) {
       hint = "leave out the batch size (PyTorch's first dimension): input = {" + dims.get(1)
           + ", " + dims.get(2) + ", " + dims.get(3) + "}";

@@ -848,29 +848,54 @@ final class NetworkValidator {
   }
 
   /**
-   * Warns of the user's fields that the generated class's own private fields hide (known only
-   * once the code is written): a layer {@code convOut} beside a layer {@code conv}, whose output
-   * the generated class keeps in a field of that name, or a field named {@code capacity}. The code
-   * compiles and runs, but through the generated type ({@code new Net_X(1).convOut}) javac finds
-   * the private field and refuses the access, far from the cause.
+   * Warns of the user's fields that the generated class's own fields hide (known only once the
+   * code is written): a layer {@code convOut} beside a layer {@code conv}, whose output the
+   * generated class keeps in a private field of that name, or a field named {@code capacity}. The
+   * code compiles and runs, but through the generated type ({@code new Net_X(1).convOut}) javac
+   * finds the private field and refuses the access, far from the cause. A field named like one of
+   * the generated constants ({@code INPUTS}) reads as that constant through the generated type,
+   * which is silent unless both are the same constant.
    */
   void checkHiddenFields(TypeElement type, JavaFile file, String generated) {
-    Set<String> hiding = new HashSet<>();
+    Map<String, FieldSpec> hiding = new HashMap<>();
     for (FieldSpec field : file.typeSpec().fieldSpecs()) {
-      if (field.modifiers().contains(Modifier.PRIVATE)) {
-        hiding.add(field.name());
-      }
+      hiding.put(field.name(), field);
     }
     for (VariableElement field : ElementFilter.fieldsIn(elements.getAllMembers(type))) {
       String name = field.getSimpleName().toString();
-      if (hiding.contains(name) && !field.getModifiers().contains(Modifier.PRIVATE)) {
-        Element owner = field.getEnclosingElement();
-        boolean own = owner.equals(type);
-        String declaredIn = own ? null : owner.getSimpleName().toString();
-        warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString(),
-            field.getModifiers().contains(Modifier.STATIC)), own ? field : type, null, null);
+      FieldSpec own = hiding.get(name);
+      if (own == null || field.getModifiers().contains(Modifier.PRIVATE)
+          || sameConstant(field, own, hiding)) {
+        continue;
       }
+      Element owner = field.getEnclosingElement();
+      boolean declaredHere = owner.equals(type);
+      String declaredIn = declaredHere ? null : owner.getSimpleName().toString();
+      warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString(),
+              field.getModifiers().contains(Modifier.STATIC),
+              own.modifiers().contains(Modifier.PRIVATE)),
+          declaredHere ? field : type, null, null);
     }
+  }
+
+  /**
+   * Whether the user's field is a constant of the value the generated class's public constant of
+   * that name has ({@code static final int INPUTS = 784} for {@code inputs = INPUTS}), so that
+   * reading either gives the same value. The generated value is a literal or names another
+   * generated constant ({@code OUTPUTS = OUTPUT_UNITS}).
+   */
+  private static boolean sameConstant(VariableElement field, FieldSpec generated,
+      Map<String, FieldSpec> fields) {
+    Object value = field.getConstantValue();
+    if (value == null || generated.modifiers().contains(Modifier.PRIVATE)) {
+      return false;
+    }
+    String initializer = generated.initializer().toString();
+    FieldSpec named = fields.get(initializer);
+    if (named != null) {
+      initializer = named.initializer().toString();
+    }
+    return initializer.equals(String.valueOf(value));
   }
 
   /**

@@ -91,6 +91,34 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void inputWithTheBatchSizeInKerasOrder() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28, 1}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {1, 28, 28, 1}; leave out the batch size and give the channels"
+            + " first (Keras's order is batch, height, width, channels; Ganglion's is PyTorch's"
+            + " without the batch): input = {1, 28, 28}",
+        "input = {1, 28, 28, 1}");
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {32, 32, 32, 3}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
+            + " least 1, but was {32, 32, 32, 3}; leave out the batch size and give the channels"
+            + " first (Keras's order is batch, height, width, channels; Ganglion's is PyTorch's"
+            + " without the batch): input = {3, 32, 32}",
+        "input = {32, 32, 32, 3}");
+  }
+
+  @Test
   void inputInKerasOrderIsAWarning() {
     JavaFileObject foo = source("Foo",
         "@Network(input = {28, 28, 1}, loss = Loss.SOFTMAX_CROSS_ENTROPY)",

@@ -332,6 +332,52 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void hiddenField_aLayerNamedLikeAGeneratedConstant() {
+    JavaFileObject foo = source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 5) Layer INPUTS;",
+        "  @Dense(units = 3) Layer out;",
+        "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/HiddenField] INPUTS should not be"
+        + " named like a field of Net_Foo, but was: Net_Foo has a constant of that name, which"
+        + " hides yours from code that uses Net_Foo (Net_Foo.INPUTS is Net_Foo's constant, not"
+        + " yours; through a reference of type Foo it is yours); rename yours")
+        .inFile(foo).onLineContaining("Layer INPUTS");
+    assertThat(compilation).hadWarningCount(1);
+  }
+
+  @Test
+  void hiddenField_aConstantOfTheSameValueIsNotHidden() {
+    // The user's constants given to the annotations: the generated ones have the same values.
+    assertThat(compile(source("Foo",
+        "@Network(inputs = Foo.INPUTS, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  static final int INPUTS = 4;",
+        "  static final int HIDDEN_UNITS = 5;",
+        "  @Dense(units = HIDDEN_UNITS) Layer hidden;",
+        "  @Dense(units = 3) Layer out;",
+        "  static final int OUTPUTS = 3;",
+        "}"))).succeededWithoutWarnings();
+  }
+
+  @Test
+  void hiddenField_aConstantOfAnotherValueIsHidden() {
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  static final int OUTPUTS = 10;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/HiddenField] OUTPUTS should not be"
+        + " named like a field of Net_Foo, but was: Net_Foo has a constant of that name");
+    assertThat(compilation).hadWarningCount(1);
+  }
+
+  @Test
   void hiddenField_isSilencedBySuppressWarningsGanglion() {
     assertThat(compile(source("Foo",
         "@Network(inputs = 4, loss = Loss.MSE)",
