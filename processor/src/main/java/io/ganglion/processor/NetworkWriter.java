@@ -853,6 +853,20 @@ final class NetworkWriter {
             .endControlFlow()
             .addStatement("return lastCount")
             .build());
+    type.addMethod(
+        override("lastBatchOutputs", int.class)
+            .addParameter(float[].class, "outputs")
+            .addParameter(int.class, "at")
+            .beginControlFlow("if (lastCount < 0)")
+            .addStatement("return -1")
+            .endControlFlow()
+            .addStatement("$T.outputsAt(outputs, at, lastCount, OUTPUTS)", CHECKS)
+            .beginControlFlow("for (int s = 0; s < lastCount; s++)")
+            .addStatement("writeOutput($L[s], outputs, at + s * OUTPUTS)",
+                layers.get(layers.size() - 1).out())
+            .endControlFlow()
+            .addStatement("return lastCount")
+            .build());
 
     type.addMethod(
         batchParameters(override("lossSum", double.class))

@@ -213,6 +213,18 @@ public final class Checks {
     }
   }
 
+  /** Checks that {@code outputs} has room for {@code count} samples' outputs from {@code at}. */
+  public static void outputsAt(float[] outputs, int at, int count, int perSample) {
+    if (outputs == null) {
+      throw new IllegalArgumentException("outputs must not be null");
+    }
+    if (at < 0 || (long) at + (long) count * perSample > outputs.length) {
+      throw new IllegalArgumentException(
+          "outputs must have room for " + count + " samples of " + perSample + " values from index "
+              + at + ", but had " + outputs.length);
+    }
+  }
+
   /** Checks a class array of a batch. */
   public static void batchClasses(int[] classes, int count) {
     if (classes == null) {

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * What {@link Trainer#fit} measured, epoch by epoch, under Keras's names: {@code loss} (mean
- * training loss, including any L2 penalty), {@code accuracy} (when training metrics are on), {@code
- * val_loss}, {@code val_accuracy}, {@code val_top<k>_accuracy}, {@code val_mse}, {@code val_mae}
+ * training loss, including any L2 penalty), {@code accuracy}, or {@code mse} and {@code mae} (when
+ * training metrics are on), {@code val_loss}, {@code val_accuracy}, {@code
+ * val_top<k>_accuracy}, {@code val_mse}, {@code val_mae}
  * and {@code lr} (the learning rate used in the epoch: the schedule's, or the one a listener
  * set in {@code epochStarted}).
  */

@@ -497,6 +497,35 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   /**
+   * Like {@link Model#lastBatchOutputs}: the outputs that the last {@link #computeGradients}
+   * call's forward pass gave its samples, into {@code outputs[0..count x outputSize())}; returns
+   * the count, or -1 if the model does not keep them.
+   */
+  public int lastBatchOutputs(float[] outputs) {
+    if (closed) {
+      throw new IllegalStateException("lastBatchOutputs must not be called after close()");
+    }
+    if (split != null) {
+      return model.lastBatchOutputs(outputs, 0);
+    }
+    int perSample = model.outputSize();
+    Checks.outputsAt(outputs, 0, count, perSample);
+    int total = 0;
+    for (int w = 0; w < workers; w++) {
+      int from = sampleShare(count, w);
+      int to = sampleShare(count, w + 1);
+      if (to > from) {
+        int n = replicas[w].lastBatchOutputs(outputs, from * perSample);
+        if (n < 0) {
+          return -1;
+        }
+        total += n;
+      }
+    }
+    return total;
+  }
+
+  /**
    * Applies {@code optimizer}'s update to the model's parameters, each worker on the parameter rows
    * whose gradient it computed (split by weight rows) or reduced (data parallel): those rows are
    * still in its core's cache, which a single-threaded update would have to fetch (on mnist-mlp

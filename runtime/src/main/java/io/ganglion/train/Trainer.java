@@ -225,12 +225,13 @@ public final class Trainer {
   }
 
   /**
-   * Whether to measure training accuracy during each epoch (metric {@code accuracy}): as Keras
-   * reports it, from each batch's own training forward pass (dropout applied, batch statistics),
-   * on the weights before the batch's step, where the training data has classes (labels, or
-   * targets of a softmax classifier; multi-label binary cross-entropy targets get {@code
-   * val_accuracy} only). Costs no extra forward pass (except for a model written by hand, which is
-   * classified again); off by default.
+   * Whether to measure the training metrics during each epoch, the ones validation reports with
+   * {@code val_}: {@code accuracy} where the training data has classes (labels, or targets of a
+   * softmax classifier), else {@code mse} and {@code mae} (and {@code accuracy}, Keras's binary
+   * accuracy, for binary cross-entropy targets). As Keras reports them, from each batch's own
+   * training forward pass (dropout applied, batch statistics), on the weights before the batch's
+   * step. Costs no extra forward pass (except for a model written by hand, which is run again);
+   * off by default.
    */
   public Trainer trainingAccuracy(boolean measure) {
     this.trainingAccuracy = measure;
@@ -740,6 +741,8 @@ public final class Trainer {
     private final int[] y;
     private final float[] t;
     private final int[] predicted;
+    /** The batch's own outputs, for the training mse and mae of values (else null). */
+    private final float[] predictedValues;
     private final int[] order;
     private ParallelGradients parallel;
     private final Evaluator evaluator;
@@ -770,6 +773,8 @@ public final class Trainer {
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
       this.predicted =
           trainingAccuracy && Evaluator.reportsClasses(model, train) ? new int[batch] : null;
+      this.predictedValues = trainingAccuracy && !Evaluator.reportsClasses(model, train)
+          ? new float[batch * model.outputSize()] : null;
       this.order = new int[samples];
       for (int i = 0; i < samples; i++) {
         order[i] = i;
@@ -1034,6 +1039,9 @@ public final class Trainer {
       float lambda = (float) l2;
       double lossSum = 0;
       long correct = 0;
+      double squared = 0;
+      double absolute = 0;
+      long sameSide = 0;
       int steps = (samples + batch - 1) / batch;
       for (int step = 0, from = 0; from < samples; step++, from += batch) {
         int count = Math.min(batch, samples - from);
@@ -1055,6 +1063,25 @@ public final class Trainer {
           for (int i = 0; i < count; i++) {
             int label = y != null ? y[i] : Evaluator.targetClass(t, i * outputs, outputs);
             correct += predicted[i] == label ? 1 : 0;
+          }
+        }
+        if (predictedValues != null) {
+          int kept =
+              parallel != null
+                  ? parallel.lastBatchOutputs(predictedValues)
+                  : model.lastBatchOutputs(predictedValues, 0);
+          if (kept < 0) {
+            // A model written by hand: predict again, still on the weights before the step.
+            model.predictBatch(x, 0, count, predictedValues);
+          }
+          // As Evaluator computes val_mse and val_mae (and val_accuracy of binary targets).
+          for (int i = 0; i < count * model.outputSize(); i++) {
+            double target = y != null ? y[i] : t[i];
+            double e = (double) predictedValues[i] - target;
+            squared += e * e;
+            absolute += Math.abs(e);
+            sameSide += !Float.isNaN(predictedValues[i])
+                && (predictedValues[i] > 0.5f) == (target > 0.5) ? 1 : 0;
           }
         }
         if (lambda > 0) {
@@ -1079,6 +1106,14 @@ public final class Trainer {
       if (predicted != null) {
         metrics.put("accuracy", (double) correct / samples);
       }
+      if (predictedValues != null) {
+        double values = (double) samples * model.outputSize();
+        if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
+          metrics.put("accuracy", sameSide / values);
+        }
+        metrics.put("mse", squared / values);
+        metrics.put("mae", absolute / values);
+      }
       if (held != null) {
         Evaluation scores = evaluator.evaluate(held, validationPass(), l2Penalty(weights, l2));
         for (Map.Entry<String, Double> e : scores.metrics().entrySet()) {
@@ -1093,7 +1128,7 @@ public final class Trainer {
      * among measuring training accuracy, the top-k and validation data (else "").
      */
     private String howToReport(String metric) {
-      boolean measure = trainingAccuracy || metric.equals("accuracy");
+      boolean measure = trainingAccuracy || List.of("accuracy", "mse", "mae").contains(metric);
       int k = topK;
       Matcher top = TOP_K_METRIC.matcher(metric);
       if (top.matches()) {
@@ -1128,6 +1163,12 @@ public final class Trainer {
       List<String> reported = new ArrayList<>(List.of("loss"));
       if (measure && Evaluator.reportsClasses(model, train)) {
         reported.add("accuracy");
+      } else if (measure) {
+        if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
+          reported.add("accuracy");
+        }
+        reported.add("mse");
+        reported.add("mae");
       }
       if (validation != null) {
         reported.add("val_loss");

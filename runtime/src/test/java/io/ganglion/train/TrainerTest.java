@@ -74,8 +74,15 @@ final class TrainerTest {
     LinearModel model = LinearModel.create(2, 1, Loss.MSE, 3);
     History history = Trainer.of(model).optimizer(Sgd.of(0.02, 0.9)).batchSize(16).epochs(40)
         .trainingAccuracy(true).validation(counts).verbose(0).fit(counts);
-    assertEquals(List.of("loss", "val_loss", "val_mse", "val_mae", "lr"), history.metricNames());
+    assertEquals(List.of("loss", "mse", "mae", "val_loss", "val_mse", "val_mae", "lr"),
+        history.metricNames());
     assertTrue(history.metric("val_mae").get(39) < 0.1, history.toString());
+    assertTrue(history.metric("mae").get(39) < 0.1, history.toString());
+    // MSE's loss is the mean squared error: the training mse is the loss of the same passes.
+    for (int e = 0; e < 40; e++) {
+      double loss = history.metric("loss").get(e);
+      assertEquals(loss, history.metric("mse").get(e), 1e-5 * (1 + loss), "epoch " + e);
+    }
     Evaluation evaluation = Trainer.of(model).evaluate(counts);
     assertFalse(evaluation.hasClasses());
     assertEquals(evaluation.loss(), evaluation.mse(), 1e-6);

@@ -121,6 +121,53 @@ class LastBatchClassesTest {
   }
 
   /**
+   * {@code lastBatchOutputs}: the outputs of the training pass, which {@code Trainer} reports as
+   * the training mse and mae, equal to what {@code predictBatch} gives on the same weights.
+   */
+  @Test
+  void lastBatchOutputsAreThoseOfTheForwardPass() {
+    Model net = new Net_Networks_WideMseRegression(4);
+    assertEquals(0, net.lastBatchOutputs(new float[0], 0), "before any training pass");
+    RandomBatch data = new RandomBatch(net, 30, 1);
+    int outputs = net.outputSize();
+    float[] expected = new float[13 * outputs];
+    net.predictBatch(data.x, 7, 13, expected);
+    net.forwardBackward(data.x, 7, null, data.targets, 13, 1f / 13);
+    float[] actual = new float[15 * outputs];
+    Arrays.fill(actual, -1f);
+    assertEquals(13, net.lastBatchOutputs(actual, 2 * outputs));
+    assertArrayEquals(expected, Arrays.copyOfRange(actual, 2 * outputs, 15 * outputs));
+    assertEquals(-1f, actual[2 * outputs - 1]);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.lastBatchOutputs(new float[13 * outputs], 1));
+    assertEquals("outputs must have room for 13 samples of " + outputs + " values from index 1,"
+        + " but had " + 13 * outputs, e.getMessage());
+    net.predict(Arrays.copyOf(data.x, net.inputSize()));
+    assertEquals(-1, net.lastBatchOutputs(actual, 0), "after an inference call");
+  }
+
+  @Test
+  void lastBatchOutputsSplitByWeightRowsAndByBatch() {
+    assertParallelOutputsMatch(new Net_Networks_WideMseRegression(5), 2, 11);
+    assertParallelOutputsMatch(new Net_Networks_WideMseRegression(5), 3, 7);
+    assertParallelOutputsMatch(new Net_Networks_ConvValidMaxPool(6), 3, 2);
+    assertParallelOutputsMatch(new Net_Networks_ConvValidMaxPool(6), 2, 9);
+  }
+
+  private static void assertParallelOutputsMatch(Model net, int workers, int count) {
+    RandomBatch data = new RandomBatch(net, 40, workers);
+    float[] expected = new float[count * net.outputSize()];
+    net.predictBatch(data.x, 5, count, expected);
+    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+      parallel.computeGradients(data.x, 5, data.labels, data.targets, count);
+      float[] actual = new float[count * net.outputSize()];
+      assertEquals(count, parallel.lastBatchOutputs(actual));
+      // Split by rows, the partial sums add up in another order: the last bit may differ.
+      assertArrayEquals(expected, actual, 1e-6f, workers + " workers, " + count + " samples");
+    }
+  }
+
+  /**
    * After refused steps, the next step of {@code parallel} over {@code net} gives the loss and
    * gradient that a new model {@code fresh}, equal to {@code net}, gives on two workers.
    */

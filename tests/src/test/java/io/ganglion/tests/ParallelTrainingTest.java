@@ -9,9 +9,11 @@ import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.data.Dataset;
 import io.ganglion.optim.Sgd;
+import io.ganglion.train.Evaluation;
 import io.ganglion.train.History;
 import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.Trainer;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,29 @@ class ParallelTrainingTest {
         assertEquals(one[k][e], twoA[k][e], 2e-4, "parameter " + k + "[" + e + "], 2 threads");
         assertEquals(one[k][e], three[k][e], 2e-4, "parameter " + k + "[" + e + "], 3 threads");
       }
+    }
+  }
+
+  /**
+   * The training mse and mae of a regression network come from each batch's own forward pass on
+   * the weights before its step: with the whole data in one batch, the first epoch's are those of
+   * the initial weights, on any number of threads.
+   */
+  @Test
+  void trainingMseAndMaeAreThoseOfTheWeightsBeforeTheStep() {
+    for (int threads : new int[] {1, 2, 3}) {
+      Model net = new Net_Networks_WideMseRegression(7);
+      RandomBatch data = new RandomBatch(net, 50, 2);
+      Dataset train = Dataset.ofTargets(data.x, net.inputSize(), data.targets, net.outputSize());
+      Evaluation before = Trainer.of(net).evaluate(train);
+      History history = Trainer.of(net).optimizer(Sgd.of(0.1)).batchSize(50).epochs(3)
+          .threads(threads).trainingAccuracy(true).shuffle(false).verbose(0).fit(train);
+      assertEquals(List.of("loss", "mse", "mae", "lr"), history.metricNames());
+      assertEquals(before.mse(), history.metric("mse").get(0), 1e-6, threads + " threads");
+      assertEquals(before.mae(), history.metric("mae").get(0), 1e-6, threads + " threads");
+      assertTrue(history.metric("mse").get(2) < history.metric("mse").get(0), history.toString());
+      assertEquals(history.metric("loss").get(2), history.metric("mse").get(2), 1e-6,
+          "MSE's loss is the mean squared error of the same passes");
     }
   }
 
