@@ -163,17 +163,70 @@ public final class Csv {
     boolean regression = targetNames != null || targetIndexes != null;
     if (!regression && labelName == null && labelIndex < 0) {
       throw new IllegalStateException(
-          "a label column or target columns must be chosen before reading " + file);
+          "a label column or target columns must be chosen before reading " + file
+              + "; to read a file without them (data to predict), use readFeatures");
     }
     if (regression && (labelName != null || labelIndex >= 0)) {
       throw new IllegalStateException("a label column or target columns must be chosen, not both,"
           + " but both were before reading " + file);
     }
+    checkNamesHaveHeader();
+    Table table = parse(file, true);
+    return regression
+        ? Dataset.ofTargets(table.features, table.featureSize, table.targets, table.targetSize)
+        : Dataset.ofLabels(table.features, table.featureSize, table.labels);
+  }
+
+  /**
+   * Reads the feature columns only of {@code file} (UTF-8), for samples without answers, such as
+   * a competition's {@code test.csv} to predict: the columns chosen with {@code features(...)},
+   * else every column but the label and target columns chosen by name (those the file has), so
+   * that the reader configured for the training file reads the same features here. Returns the
+   * features row-major, as {@link io.ganglion.Model#predictBatch(float[])} takes them ({@code
+   * length / features} samples; {@link Scaler#applyRows} scales them).
+   */
+  public float[] readFeatures(Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException("file must not be null");
+    }
+    if (featureNames == null && featureIndexes == null
+        && (labelIndex >= 0 || targetIndexes != null)) {
+      throw new IllegalStateException("the features to read from " + file + " must be chosen"
+          + " with features(...) when the label or targets are chosen by position, as a file"
+          + " without them has its columns at other positions");
+    }
+    checkNamesHaveHeader();
+    return parse(file, false).features;
+  }
+
+  private void checkNamesHaveHeader() {
     if ((labelName != null || featureNames != null || targetNames != null) && !header) {
       throw new IllegalStateException(
           "columns chosen by name need a header line, but header(false) was set; choose them"
               + " by 0-based position: labelColumn(int), targetColumns(int...), features(int...)");
     }
+  }
+
+  /** What a file held: features, and targets (regression) or labels, row-major. */
+  private static final class Table {
+    final float[] features;
+    final int featureSize;
+    final float[] targets;
+    final int targetSize;
+    final int[] labels;
+
+    Table(float[] features, int featureSize, float[] targets, int targetSize, int[] labels) {
+      this.features = features;
+      this.featureSize = featureSize;
+      this.targets = targets;
+      this.targetSize = targetSize;
+      this.labels = labels;
+    }
+  }
+
+  /** Reads {@code file}: the chosen features and answers, or without {@code answers} features. */
+  private Table parse(Path file, boolean answers) throws IOException {
+    boolean regression = answers && (targetNames != null || targetIndexes != null);
     Checks.fileToRead(file, "a CSV file");
     try (BufferedReader in = new BufferedReader(new LineLimit(new InputStreamReader(
         Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()), file))) {
@@ -200,14 +253,14 @@ public final class Csv {
           if (header) {
             names = fields;
           }
-          labelColumn = regression ? -1 : labelName != null
+          labelColumn = !answers || regression ? -1 : labelName != null
               ? column(names, labelName, file) : labelIndex;
           if (labelColumn >= columns) {
             throw new IOException(file + ": label column must be one of the " + columns
                 + " columns, but was " + labelColumn + delimiterHint(fields));
           }
-          targetColumns = targetIndexes != null ? targetIndexes
-              : regression ? columns(names, targetNames, file) : new int[0];
+          targetColumns = !regression ? new int[0]
+              : targetIndexes != null ? targetIndexes : columns(names, targetNames, file);
           for (int c : targetColumns) {
             if (c >= columns) {
               throw new IOException(file + ": target column must be one of the " + columns
@@ -216,7 +269,8 @@ public final class Csv {
           }
           featureColumns = featureNames != null ? columns(names, featureNames, file)
               : featureIndexes != null ? featureIndexes
-              : others(columns, labelColumn, targetColumns);
+              : answers ? others(columns, labelColumn, targetColumns)
+              : others(columns, -1, namedAnswers(names));
           for (int c : featureColumns) {
             if (c >= columns) {
               throw new IOException(file + ": feature column must be one of the " + columns
@@ -247,7 +301,7 @@ public final class Csv {
               lineNumber, firstWithoutHeader);
         }
         rows.add(row);
-        if (!regression) {
+        if (answers && !regression) {
           labels.add(label(fields.get(labelColumn), labelColumn, names, file, lineNumber,
               firstWithoutHeader));
         }
@@ -263,14 +317,11 @@ public final class Csv {
         System.arraycopy(rows.get(s), 0, x, s * d, d);
         System.arraycopy(rows.get(s), d, t, s * targets, targets);
       }
-      if (regression) {
-        return Dataset.ofTargets(x, d, t, targets);
-      }
       int[] y = new int[labels.size()];
       for (int s = 0; s < y.length; s++) {
         y[s] = labels.get(s);
       }
-      return Dataset.ofLabels(x, d, y);
+      return new Table(x, d, t, targets, y);
     }
   }
 
@@ -402,6 +453,18 @@ public final class Csv {
       }
     }
     return out;
+  }
+
+  /** The positions in {@code names} of the label and target columns chosen by name. */
+  private int[] namedAnswers(List<String> names) {
+    List<String> chosen = new ArrayList<>();
+    if (labelName != null) {
+      chosen.add(labelName);
+    }
+    if (targetNames != null) {
+      chosen.addAll(Arrays.asList(targetNames));
+    }
+    return chosen.stream().mapToInt(names::indexOf).filter(c -> c >= 0).toArray();
   }
 
   private static int[] others(int columns, int labelColumn, int[] targetColumns) {

@@ -174,6 +174,21 @@ public final class Scaler {
         : Dataset.ofTargets(x, data.featureSize(), data.targets(), data.targetSize());
   }
 
+  /**
+   * Scales every sample of row-major {@code features} in place ({@code featureSize()} values per
+   * sample), such as those {@link Csv#readFeatures} reads. A sample that cannot be scaled throws
+   * before any of it is changed (the samples before it are scaled).
+   */
+  public void applyRows(float[] features) {
+    if (features == null || features.length % shift.length != 0) {
+      throw new IllegalArgumentException("features must hold whole samples of " + shift.length
+          + " features, but held " + (features == null ? "null" : features.length + " values"));
+    }
+    for (int offset = 0; offset < features.length; offset += shift.length) {
+      apply(features, offset);
+    }
+  }
+
   /** Scales one sample in place, at {@code features[offset .. offset + featureSize())}. */
   public void apply(float[] features, int offset) {
     if (features == null || offset < 0 || offset > features.length - shift.length) {

@@ -41,6 +41,37 @@ final class CsvTest {
     assertEquals(1, data.targetSize());
   }
 
+  /** A file to predict has no answers: the training file's reader reads its features. */
+  @Test
+  void readsTheFeaturesOfAFileWithoutAnswers() throws IOException {
+    Path train = write("Id,SqFt,Rooms,Price\n1,900,3,1.5\n2,1200,4,2.25\n");
+    Csv csv = Csv.reader().features("SqFt", "Rooms").targetColumns("Price");
+    assertArrayEquals(new float[] {900, 3, 1200, 4}, csv.read(train).features());
+    Path test = dir.resolve("test.csv");
+    Files.writeString(test, "Id,Rooms,SqFt\n3,2,700\n4,5,1500\n5,1,400\n");
+    assertArrayEquals(new float[] {700, 2, 1500, 5, 400, 1}, csv.readFeatures(test));
+    // Without chosen features: every column but the label or targets named, if the file has them.
+    Csv all = Csv.reader().labelColumn("species");
+    assertArrayEquals(new float[] {3, 2, 700, 4, 5, 1500, 5, 1, 400}, all.readFeatures(test));
+    Files.writeString(test, "a,species,b\n1,0,2\n");
+    assertArrayEquals(new float[] {1, 2}, all.readFeatures(test));
+    // Without a header, by position: a file without the answer has its columns elsewhere.
+    Files.writeString(test, "17,1.5,2\n");
+    assertArrayEquals(new float[] {2, 1.5f},
+        Csv.reader().header(false).features(2, 1).labelColumn(3).readFeatures(test));
+    IllegalStateException s = assertThrows(IllegalStateException.class,
+        () -> Csv.reader().header(false).labelColumn(0).readFeatures(test));
+    assertEquals("the features to read from " + test + " must be chosen with features(...) when"
+        + " the label or targets are chosen by position, as a file without them has its columns"
+        + " at other positions", s.getMessage());
+    Files.writeString(test, "Id,Rooms\n3,2\n");
+    IOException e = assertThrows(IOException.class, () -> csv.readFeatures(test));
+    assertTrue(e.getMessage().contains("SqFt"), e.getMessage());
+    s = assertThrows(IllegalStateException.class, () -> Csv.reader().read(test));
+    assertTrue(s.getMessage().endsWith("; to read a file without them (data to predict), use"
+        + " readFeatures"), s.getMessage());
+  }
+
   @Test
   void choosesFeatureColumnsByPositionWithoutAHeader() throws IOException {
     Path file = write("17,1.5,2,0.25\n18,3,4,0.75\n");

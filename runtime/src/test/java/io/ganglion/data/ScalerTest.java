@@ -35,6 +35,19 @@ class ScalerTest {
   }
 
   @Test
+  void applyRowsScalesEverySampleAsTheDatasetIsScaled() {
+    Scaler scaler = Scaler.standardize(TRAIN);
+    float[] rows = TRAIN.features().clone();
+    scaler.applyRows(rows);
+    assertArrayEquals(scaler.apply(TRAIN).features(), rows);
+    assertEquals("features must hold whole samples of 2 features, but held 3 values",
+        assertThrows(IllegalArgumentException.class, () -> scaler.applyRows(new float[3]))
+            .getMessage());
+    assertEquals("features must hold whole samples of 2 features, but held null",
+        assertThrows(IllegalArgumentException.class, () -> scaler.applyRows(null)).getMessage());
+  }
+
+  @Test
   void ofRefusesWhatNoFitGives() {
     assertEquals("shift and divisor must hold one value per feature, at least one, but held 2"
         + " and 1", assertThrows(IllegalArgumentException.class,
