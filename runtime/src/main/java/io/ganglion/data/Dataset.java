@@ -196,8 +196,9 @@ public final class Dataset {
    * labels the split is stratified: each class gives {@code floor(fraction * its count)} samples
    * to validation, and the few left to reach the total go one each to the classes with the
    * largest remainders (ties drawn by the seed), as scikit-learn spreads its test set (which it
-   * rounds up rather than to the nearest). Both parts keep the original
-   * order of their samples.
+   * rounds up rather than to the nearest); but every class keeps at least one sample for
+   * training, so that a large fraction or a class of one sample gives validation fewer. Both
+   * parts keep the original order of their samples.
    */
   public Split split(double validationFraction, long seed) {
     if (!(validationFraction > 0 && validationFraction < 1)) {
@@ -269,7 +270,8 @@ public final class Dataset {
   /**
    * How many samples each class (group {@code g} spans {@code starts[g]..starts[g + 1]}) gives to
    * validation: {@code floor(fraction * count)}, plus one for the classes with the largest
-   * remainders until the total is {@code round(fraction * size)}, ties in a seeded order.
+   * remainders until the total is {@code round(fraction * size)}, ties in a seeded order; at most
+   * {@code count - 1}.
    */
   private static int[] stratifiedTakes(int[] starts, int groups, double fraction, long seed) {
     int size = starts[groups];
@@ -278,9 +280,11 @@ public final class Dataset {
     long total = Math.round(fraction * size);
     long given = 0;
     for (int g = 0; g < groups; g++) {
-      double share = fraction * (starts[g + 1] - starts[g]);
-      takes[g] = (int) Math.floor(share);
-      remainders[g] = share - takes[g];
+      int count = starts[g + 1] - starts[g];
+      double share = fraction * count;
+      // Every class keeps a training sample: one the model never trains on is no class to it.
+      takes[g] = Math.min((int) Math.floor(share), count - 1);
+      remainders[g] = takes[g] == count - 1 ? -1 : share - takes[g];
       given += takes[g];
     }
     // The classes by remainder, largest first, ties in an order drawn from the seed (a generator
@@ -292,7 +296,7 @@ public final class Dataset {
       ranked[g] = order[g];
     }
     Arrays.sort(ranked, (a, b) -> Double.compare(remainders[b], remainders[a]));
-    for (int k = 0; given < total && k < groups; k++) {
+    for (int k = 0; given < total && k < groups && remainders[ranked[k]] >= 0; k++) {
       takes[ranked[k]]++;
       given++;
     }

@@ -94,6 +94,30 @@ final class DatasetTest {
   }
 
   @Test
+  void aStratifiedSplitLeavesEveryClassATrainingSample() {
+    // 3 classes of 2 at 0.6: round(3.6) = 4 would take both samples of one class.
+    Dataset.Split split =
+        Dataset.ofLabels(new float[] {1, 2, 3, 4, 5, 6}, 1, new int[] {0, 0, 1, 1, 2, 2})
+            .split(0.6, 1);
+    assertArrayEquals(new int[] {0, 1, 2}, split.train().labels());
+    assertEquals(3, split.validation().size());
+    // 150 samples of 3 classes at 0.99: 49 of each class to validation, one of each trains.
+    int[] y = new int[150];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = i / 50;
+    }
+    split = Dataset.ofLabels(new float[150], 1, y).split(0.99, 3);
+    assertArrayEquals(new int[] {0, 1, 2}, split.train().labels());
+    // A class of one sample trains on it, whatever its remainder.
+    int[] rare = new int[10];
+    rare[9] = 1;
+    for (long seed = 0; seed < 10; seed++) {
+      int[] trained = Dataset.ofLabels(new float[10], 1, rare).split(0.5, seed).train().labels();
+      assertEquals(1, trained[trained.length - 1], "seed " + seed);
+    }
+  }
+
+  @Test
   void splitDrawsByClassInLabelOrderWhateverTheLabels() {
     float[] x = new float[100];
     int[] y = new int[100];
