@@ -50,7 +50,9 @@ public final class ClassificationText {
     for (int c = 0; c < m.length; c++) {
       String shortName = name(names, c);
       if (shortName.length() > cell - 1) {
-        shortName = cutNamesDiffer ? shortName.substring(0, cell - 1) : Integer.toString(c);
+        // A class the names leave out ("class 2" after --classes a,b) is its number too.
+        shortName = cutNamesDiffer && c < names.size()
+            ? shortName.substring(0, cell - 1) : Integer.toString(c);
       }
       out.append(String.format(Locale.ROOT, "%" + cell + "s", shortName));
     }

@@ -215,7 +215,27 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
         reader.features(features.toArray(new String[0]));
       }
     }
-    return reader.read(file);
+    try {
+      return reader.read(file);
+    } catch (IOException e) {
+      throw new IOException(asOptions(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * The reader's hints name its Java methods ({@code delimiter(';')}, {@code header(false)}) and
+   * its regression mode; this command has options for the first two and classifies only.
+   */
+  static String asOptions(String message) {
+    return message
+        .replace("set delimiter('\\t')", "use --delimiter tab")
+        .replaceAll("set delimiter\\('(.)'\\)", "use --delimiter '$1'")
+        .replace("header(false)", "--no-header")
+        .replace("with columns chosen by 0-based position", "with --label and --features as"
+            + " column numbers from 0")
+        .replace(", or for regression read the column as a target value with targetColumns", "")
+        .replace("; for regression, read it as a target value with targetColumns",
+            "; this command trains a classifier, whose labels are class indexes 0, 1, ...");
   }
 
   private char delimiterChar() {

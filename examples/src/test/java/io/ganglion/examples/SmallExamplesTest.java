@@ -80,6 +80,13 @@ class SmallExamplesTest {
     assertFalse(cli.out().contains("NaN"), cli::toString);
     // "class 0" to "class 2" cut to the matrix's cells would all read "clas": numbers instead.
     assertFalse(cli.out().contains("clas "), cli::toString);
+    // Two classes named (Flowers has three outputs): the third is its number, not "clas".
+    Path two = Files.writeString(dir.resolve("two.csv"),
+        csv.substring(0, csv.lastIndexOf("9,9,1,9,2\n")));
+    Cli named = Cli.run("tabular", "--csv", two.toString(), "--label", "label", "--epochs", "5",
+        "--classes", "odd,even");
+    assertEquals(0, named.exitCode(), named::toString);
+    assertTrue(named.out().matches("(?s).*\n +odd +even +2\n.*"), named::toString);
   }
 
   @Test
@@ -133,6 +140,24 @@ class SmallExamplesTest {
     // The bundled file's errors do not name its temporary copy.
     Cli bundled = Cli.run("tabular", "--label", "nosuch");
     assertTrue(bundled.err().startsWith("error: the bundled flowers.csv"), bundled::toString);
+  }
+
+  /** The reader's hints name this command's options, not the library's methods. */
+  @Test
+  void tabularHintsNameItsOptions() throws Exception {
+    Path semi = Files.writeString(dir.resolve("semi.csv"), "a;b;c;d;label\n1;2;3;4;0\n");
+    Cli delimiter = Cli.run("tabular", "--csv", semi.toString(), "--label", "label");
+    assertTrue(delimiter.err().endsWith("holding ';': use --delimiter ';'\n"), delimiter::toString);
+    Path numbers = Files.writeString(dir.resolve("numbers.csv"), "1,2,3,4,0\n5,6,7,8,1\n");
+    Cli header = Cli.run("tabular", "--csv", numbers.toString(), "--label", "label");
+    assertTrue(header.err().endsWith("; the first line holds only numbers: if the file has no"
+        + " header, --no-header reads it as a record, with --label and --features as column"
+        + " numbers from 0\n"), header::toString);
+    Path decimal = Files.writeString(dir.resolve("decimal.csv"), "a,b,c,d,y\n1,2,3,4,0.5\n");
+    Cli label = Cli.run("tabular", "--csv", decimal.toString(), "--label", "y");
+    assertTrue(label.err().endsWith("; this command trains a classifier, whose labels are class"
+        + " indexes 0, 1, ...\n"), label::toString);
+    assertFalse(label.err().contains("targetColumns"), label::toString);
   }
 
   @Test

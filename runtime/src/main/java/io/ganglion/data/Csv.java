@@ -431,7 +431,7 @@ public final class Csv {
       throw new IOException(file + ": the header must have a column " + quoted(name)
           + ", but its columns are " + (shown.size() <= 50 ? shown
               : shown.subList(0, 50) + " and " + (shown.size() - 50) + " more")
-          + delimiterHint(names));
+          + delimiterHint(names) + numbersHint(names));
     }
     if (names.lastIndexOf(name) != index) {
       throw new IOException(file + ": the header must name column '" + name + "' once, but"
@@ -600,6 +600,14 @@ public final class Csv {
   /** {@code text} for a message: a long one cut to its start, with its length. */
   private static String cut(String text) {
     return shown(text, "");
+  }
+
+  /** For a header of numbers only: the file may have no header. */
+  private static String numbersHint(List<String> names) {
+    return names.size() > 1 && names.stream().allMatch(Csv::isDecimal)
+        ? "; the first line holds only numbers: if the file has no header, header(false) reads"
+            + " it as a record, with columns chosen by 0-based position"
+        : "";
   }
 
   /** For a first line read as one column: the separator it does hold, if a usual one. */
