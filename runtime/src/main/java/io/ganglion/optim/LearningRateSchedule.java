@@ -32,6 +32,15 @@ public interface LearningRateSchedule {
   }
 
   /**
+   * The metric watched instead when {@link #monitor()} is not reported, or null for none: {@code
+   * loss} for {@link ReduceOnPlateau}'s default {@code val_loss} in training without validation
+   * data.
+   */
+  default String fallbackMonitor() {
+    return null;
+  }
+
+  /**
    * What {@link #epochEnded} has taught so far, for checkpoints: named values that {@link
    * #loadState} puts back. Empty (the default) for schedules that are functions of the epoch alone.
    */
@@ -133,6 +142,11 @@ public interface LearningRateSchedule {
       @Override
       public String monitor() {
         return after.monitor();
+      }
+
+      @Override
+      public String fallbackMonitor() {
+        return after.fallbackMonitor();
       }
 
       @Override

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Multiplies the learning rate by {@code factor} when a monitored metric has stopped improving for
  * {@code patience} epochs, as Keras's {@code ReduceLROnPlateau}. The metric is {@code val_loss} by
- * default, or {@code loss} when training has no validation data. Metrics whose name contains
+ * default, or {@code loss} when training has no validation data (a metric chosen with {@link
+ * #monitor(String)}, {@code val_loss} too, must be reported). Metrics whose name contains
  * {@code accuracy} improve upwards; all others downwards.
  *
  * <p>At the end of each epoch, as in Keras: a running cooldown counts down by one and holds the
@@ -20,6 +21,8 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
   private final double factor;
   private final int patience;
   private String monitor = "val_loss";
+  /** Whether {@link #monitor(String)} chose the metric (no fallback to {@code loss} then). */
+  private boolean chosen;
   private double minDelta = 1e-4;
   private int cooldown;
   private double minimum;
@@ -53,6 +56,7 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
           + (metric == null ? "null" : "empty"));
     }
     this.monitor = metric;
+    this.chosen = true;
     return this;
   }
 
@@ -84,6 +88,11 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
   }
 
   @Override
+  public String fallbackMonitor() {
+    return chosen ? null : "loss";
+  }
+
+  @Override
   public double learningRate(int epoch, double initial) {
     this.initial = initial;
     return Math.max(initial * scale, Math.min(minimum, initial));
@@ -95,7 +104,7 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
       throw new IllegalArgumentException("metrics must not be null");
     }
     Double value = metrics.get(monitor);
-    if (value == null && monitor.equals("val_loss")) {
+    if (value == null && !chosen) {
       value = metrics.get("loss");
     }
     if (value == null) {

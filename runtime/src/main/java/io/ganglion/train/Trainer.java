@@ -1202,7 +1202,8 @@ public final class Trainer {
       }
       String watched = schedule != null ? schedule.monitor() : null;
       if (watched != null) {
-        if (!reported.contains(watched) && !(watched.equals("val_loss") && held == null)) {
+        String fallback = schedule.fallbackMonitor();
+        if (!reported.contains(watched) && !(fallback != null && reported.contains(fallback))) {
           throw new IllegalStateException("ReduceOnPlateau must monitor a metric that training"
               + " reports " + reported + ", but was '" + watched + "'" + howToReport(watched));
         }

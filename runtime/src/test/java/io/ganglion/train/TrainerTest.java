@@ -551,6 +551,28 @@ final class TrainerTest {
     assertArrayEquals(before, model.parameters().get(0).toArray());
   }
 
+  /**
+   * Without validation data the default val_loss falls back to loss, as documented; a val_loss
+   * chosen with monitor() is refused before training, as early stopping and keepBest refuse it.
+   */
+  @Test
+  void aChosenValLossWithoutValidationIsRefusedButTheDefaultFallsBack() {
+    LinearModel model = softmax(1);
+    float[] before = model.parameters().get(0).toArray();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Trainer.of(model).verbose(0).epochs(3)
+            .schedule(io.ganglion.optim.ReduceOnPlateau.of(0.5, 1).monitor("val_loss"))
+            .fit(BLOBS));
+    assertEquals("ReduceOnPlateau must monitor a metric that training reports [loss, lr], but was"
+        + " 'val_loss'; it is reported with validation data or a validation split",
+        e.getMessage());
+    assertArrayEquals(before, model.parameters().get(0).toArray());
+    io.ganglion.optim.ReduceOnPlateau byDefault = io.ganglion.optim.ReduceOnPlateau.of(0.5, 1);
+    assertEquals("loss", byDefault.fallbackMonitor());
+    Trainer.of(model).verbose(0).epochs(2).schedule(LearningRateSchedule.warmup(1, 0.5, byDefault))
+        .fit(BLOBS);
+  }
+
   @Test
   void reduceOnPlateauLowersTheRateWhenValidationLossStalls() {
     // No learning after epoch 0: listeners run after the schedule has set the epoch's rate, and
