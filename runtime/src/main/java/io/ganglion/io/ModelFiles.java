@@ -415,6 +415,12 @@ public final class ModelFiles {
         hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
             + " saves them: save model.module.state_dict() instead, or map the layers with"
             + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\", ...))";
+      } else if (missing.isEmpty()
+          && reader.metadata().containsKey("ganglion.checkpoint_version")) {
+        hint = "; it is a training checkpoint (Trainer.checkpoint), which also holds the"
+            + " optimizer's state and the history: continue training with Trainer.resumeFrom,"
+            + " or load the weights of its last epoch alone with"
+            + " ModelFiles.loadIgnoringUnexpected(model, file)";
       }
     } else {
       Set<String> unmapped = new LinkedHashSet<>();

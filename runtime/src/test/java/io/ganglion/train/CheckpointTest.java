@@ -79,7 +79,11 @@ class CheckpointTest {
     LinearModel net = model(1);
     Path file = checkpointOf(adam(net));
     LinearModel copy = model(2);
-    assertThrows(ModelFormatException.class, () -> copy.load(file));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> copy.load(file));
+    assertTrue(e.getMessage().endsWith("; it is a training checkpoint (Trainer.checkpoint), which"
+        + " also holds the optimizer's state and the history: continue training with"
+        + " Trainer.resumeFrom, or load the weights of its last epoch alone with"
+        + " ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
     ModelFiles.loadIgnoringUnexpected(copy, file);
     assertArrayEquals(net.parameter("linear.weight").toArray(),
         copy.parameter("linear.weight").toArray());
