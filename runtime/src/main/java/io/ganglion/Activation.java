@@ -13,10 +13,25 @@ public enum Activation {
   /** The hyperbolic tangent. */
   TANH,
   /** {@code e^x_i / sum_j e^x_j} over the layer's units; only allowed on the last layer. */
-  SOFTMAX;
+  SOFTMAX,
+  /** {@code x} for {@code x > 0}, else {@code e^x - 1} (PyTorch's {@code nn.ELU}, alpha 1). */
+  ELU,
+  /**
+   * {@code SELU_SCALE * x} for {@code x > 0}, else {@code SELU_SCALE * SELU_ALPHA * (e^x - 1)}
+   * (PyTorch's {@code nn.SELU}; self-normalizing with {@link Init#LECUN_NORMAL} weights).
+   */
+  SELU,
+  /** {@code log(1 + e^x)}, and {@code x} itself above 20 (PyTorch's {@code nn.Softplus}). */
+  SOFTPLUS;
 
   /** The negative slope of {@link #LEAKY_RELU}. */
   public static final float LEAKY_RELU_SLOPE = 0.01f;
+
+  /** The scale of {@link #SELU}, as in PyTorch and Keras. */
+  public static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+  /** The alpha of {@link #SELU}, as in PyTorch and Keras. */
+  public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
 
   /** Whether He initialization suits this activation (the ReLU family). */
   public boolean isReluFamily() {

@@ -794,6 +794,12 @@ final class DenseWriter extends WeightedLayerWriter {
         return "tanh";
       case SOFTMAX:
         return "softmax";
+      case ELU:
+        return "elu";
+      case SELU:
+        return "selu";
+      case SOFTPLUS:
+        return "softplus";
     }
     throw new AssertionError(activation);
   }

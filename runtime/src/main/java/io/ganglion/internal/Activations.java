@@ -134,6 +134,78 @@ public final class Activations {
     }
   }
 
+  /** ELU (alpha 1) over {@code y[0..n)} in place. */
+  public static void elu(float[] y, int n) {
+    elu(y, 0, n);
+  }
+
+  /** Multiplies {@code d[0..n)} by ELU's derivative at the outputs {@code y}. */
+  public static void eluBackward(float[] y, float[] d, int n) {
+    eluBackward(y, d, 0, n);
+  }
+
+  /** ELU over the columns {@code [from, to)}. */
+  public static void elu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = elu(y[j]);
+    }
+  }
+
+  /** ELU's derivative over the columns {@code [from, to)}. */
+  public static void eluBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = eluBackward(y[j], d[j]);
+    }
+  }
+
+  /** SELU over {@code y[0..n)} in place. */
+  public static void selu(float[] y, int n) {
+    selu(y, 0, n);
+  }
+
+  /** Multiplies {@code d[0..n)} by SELU's derivative at the outputs {@code y}. */
+  public static void seluBackward(float[] y, float[] d, int n) {
+    seluBackward(y, d, 0, n);
+  }
+
+  /** SELU over the columns {@code [from, to)}. */
+  public static void selu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = selu(y[j]);
+    }
+  }
+
+  /** SELU's derivative over the columns {@code [from, to)}. */
+  public static void seluBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = seluBackward(y[j], d[j]);
+    }
+  }
+
+  /** Softplus over {@code y[0..n)} in place. */
+  public static void softplus(float[] y, int n) {
+    softplus(y, 0, n);
+  }
+
+  /** Multiplies {@code d[0..n)} by softplus's derivative at the outputs {@code y}. */
+  public static void softplusBackward(float[] y, float[] d, int n) {
+    softplusBackward(y, d, 0, n);
+  }
+
+  /** Softplus over the columns {@code [from, to)}. */
+  public static void softplus(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = softplus(y[j]);
+    }
+  }
+
+  /** Softplus's derivative over the columns {@code [from, to)}. */
+  public static void softplusBackward(float[] y, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = softplusBackward(y[j], d[j]);
+    }
+  }
+
   /** Numerically stable softmax over {@code y[0..n)} in place. */
   public static void softmax(float[] y, int n) {
     softmax(y, y, 0, n);
@@ -256,6 +328,51 @@ public final class Activations {
   private static int positiveMask(float y) {
     int bits = Float.floatToRawIntBits(y);
     return ~((bits - 1) | (0x7f800000 - bits)) >> 31;
+  }
+
+  private static final float SELU_SCALE = (float) Activation.SELU_SCALE;
+  private static final double SELU_SCALED_ALPHA = Activation.SELU_SCALE * Activation.SELU_ALPHA;
+
+  /** ELU of one value: {@code x} for {@code x > 0}, else {@code e^x - 1} (expm1: exact near 0). */
+  public static float elu(float x) {
+    return x > 0f ? x : (float) Math.expm1(x);
+  }
+
+  /**
+   * ELU's backward step for one value, from its output: {@code d} where {@code y > 0}, else {@code
+   * d (y + 1)}, as {@code e^x = y + 1} there (PyTorch's backward from the result does the same).
+   */
+  public static float eluBackward(float y, float d) {
+    return y > 0f ? d : d * (y + 1f);
+  }
+
+  /** SELU of one value. */
+  public static float selu(float x) {
+    return x > 0f ? SELU_SCALE * x : (float) (SELU_SCALED_ALPHA * Math.expm1(x));
+  }
+
+  /**
+   * SELU's backward step for one value, from its output: {@code d SELU_SCALE} where {@code y > 0},
+   * else {@code d (y + SELU_SCALE SELU_ALPHA)}.
+   */
+  public static float seluBackward(float y, float d) {
+    return y > 0f ? d * SELU_SCALE : (float) (d * (y + SELU_SCALED_ALPHA));
+  }
+
+  /**
+   * Softplus of one value, {@code log(1 + e^x)}: {@code x} above 20, as PyTorch's threshold (the
+   * difference is under e^-20), and {@code log1p(e^x)} below, exact for very negative x.
+   */
+  public static float softplus(float x) {
+    return x > 20f ? x : (float) Math.log1p(Math.exp(x));
+  }
+
+  /**
+   * Softplus's backward step for one value, from its output: the derivative is the sigmoid of the
+   * input, {@code 1 - e^-y}.
+   */
+  public static float softplusBackward(float y, float d) {
+    return (float) (d * -Math.expm1(-y));
   }
 
   /** The sigmoid's backward step for one value: {@code d s (1 - s)}. */

@@ -54,6 +54,51 @@ class ActivationsTest {
     assertArrayEquals(new float[] {-1f * SLOPE, -2f * SLOPE, 3f, -4f}, x);
   }
 
+  /**
+   * ELU, SELU and softplus against their definitions in double, and their backward steps, taken
+   * from the output, against the derivative at the input: to float precision (absolute 2e-7 where
+   * ELU's and SELU's output is near their floor, from which y + 1 cannot recover e^x's digits).
+   */
+  @Test
+  void smoothActivationsMatchTheirDefinitions() {
+    double scale = Activation.SELU_SCALE;
+    double alpha = Activation.SELU_ALPHA;
+    for (double x = -30; x <= 30; x += 0.0137) {
+      float xf = (float) x;
+      double ex = Math.exp(xf);
+      double elu = xf > 0 ? xf : ex - 1;
+      double selu = scale * (xf > 0 ? xf : alpha * (ex - 1));
+      double softplus = xf > 20 ? xf : ex < 1e-6 ? ex - ex * ex / 2 : Math.log(1 + ex);
+      assertClose(elu, Activations.elu(xf), 0, "elu", x);
+      assertClose(selu, Activations.selu(xf), 0, "selu", x);
+      assertClose(softplus, Activations.softplus(xf), 0, "softplus", x);
+      assertClose(xf > 0 ? 3 : 3 * ex, Activations.eluBackward(Activations.elu(xf), 3f), 2e-7,
+          "eluBackward", x);
+      assertClose(3 * scale * (xf > 0 ? 1 : alpha * ex),
+          Activations.seluBackward(Activations.selu(xf), 3f), 6e-7, "seluBackward", x);
+      assertClose(3 * ex / (1 + ex), Activations.softplusBackward(Activations.softplus(xf), 3f),
+          2e-7, "softplusBackward", x);
+    }
+    // The tails: floors, and softplus's tiny outputs (subnormal near -100) and identity.
+    assertTrue(Activations.elu(-200f) == -1f && Activations.softplus(200f) == 200f);
+    assertTrue(Activations.selu(-200f) == (float) (-scale * alpha));
+    assertTrue(Activations.softplus(-100f) > 0f && Activations.softplus(-110f) == 0f);
+    assertTrue(Activations.elu(-0f) == 0f && Activations.softplus(0f) == (float) Math.log(2));
+    float[] y = {-1f, -1f, -1f, -1f};
+    Activations.selu(y, 1, 3);
+    Activations.softplus(y, 3, 4);
+    assertArrayEquals(new float[] {-1f, Activations.selu(-1f), Activations.selu(-1f),
+        Activations.softplus(-1f)}, y);
+  }
+
+  /** {@code actual} within 2 ulps of {@code expected} (as a float) plus {@code absolute}. */
+  private static void assertClose(double expected, float actual, double absolute, String what,
+      double x) {
+    double tolerance = 2 * Math.ulp((float) expected) + absolute;
+    assertTrue(Math.abs(actual - expected) <= tolerance,
+        what + "(" + x + ") = " + actual + ", but should be " + expected);
+  }
+
   private static void check(float y, float d) {
     assertBits(y > 0f ? d : 0f, Activations.reluBackward(y, d), "reluBackward", y, d);
     assertBits(y > 0f ? d : SLOPE * d, Activations.leakyReluBackward(y, d), "leakyReluBackward",

@@ -43,6 +43,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("FlooredStrides", batch));
       cases.add(Arguments.of("SameLargeKernels", batch));
       cases.add(Arguments.of("BatchNormActivations", batch));
+      cases.add(Arguments.of("ConvSmoothActivations", batch));
     }
     return cases.build();
   }
@@ -75,6 +76,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_SameLargeKernels(seed);
       case "BatchNormActivations":
         return new Net_Networks_BatchNormActivations(seed);
+      case "ConvSmoothActivations":
+        return new Net_Networks_ConvSmoothActivations(seed);
       default:
         throw new IllegalArgumentException(name);
     }

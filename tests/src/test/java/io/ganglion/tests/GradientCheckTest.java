@@ -35,6 +35,9 @@ class GradientCheckTest {
       cases.add(Arguments.of("Boundary", batch, false));
       cases.add(Arguments.of("VectorEdges", batch, true));
       cases.add(Arguments.of("NarrowVectorOnly", batch, true));
+      cases.add(Arguments.of("SmoothActivations", batch, false));
+      cases.add(Arguments.of("WideSmoothActivations", batch, true));
+      cases.add(Arguments.of("WideSmoothActivations", batch, false));
     }
     return cases.build();
   }
@@ -67,6 +70,10 @@ class GradientCheckTest {
         return new Net_Networks_Boundary(seed);
       case "NarrowVectorOnly":
         return new Net_Networks_NarrowVectorOnly(seed);
+      case "SmoothActivations":
+        return new Net_Networks_SmoothActivations(seed);
+      case "WideSmoothActivations":
+        return new Net_Networks_WideSmoothActivations(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -1,10 +1,13 @@
 package io.ganglion.tests;
 
+import static io.ganglion.Activation.ELU;
 import static io.ganglion.Activation.LEAKY_RELU;
 import static io.ganglion.Activation.LINEAR;
 import static io.ganglion.Activation.RELU;
+import static io.ganglion.Activation.SELU;
 import static io.ganglion.Activation.SIGMOID;
 import static io.ganglion.Activation.SOFTMAX;
+import static io.ganglion.Activation.SOFTPLUS;
 import static io.ganglion.Activation.TANH;
 
 import io.ganglion.AvgPool2d;
@@ -411,6 +414,63 @@ final class Networks {
     Layer hidden;
 
     @BatchNorm(activation = TANH)
+    Layer norm2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /** ELU, SELU and softplus in small layers (written without loops), softplus as the output. */
+  @Network(inputs = 5, loss = Loss.MSE)
+  abstract static class SmoothActivations {
+    @Dense(units = 6, activation = ELU)
+    Layer elu;
+
+    @Dense(units = 5, activation = SELU, init = Init.LECUN_NORMAL)
+    Layer selu;
+
+    @Dense(units = 3, activation = SOFTPLUS)
+    Layer out;
+  }
+
+  /**
+   * SmoothActivations' wide twin: the loop kernels, and with the Vector API (every size from 32)
+   * its kernels; a softmax classifier.
+   */
+  @Network(inputs = 32, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class WideSmoothActivations {
+    @Dense(units = 33, activation = ELU)
+    Layer elu;
+
+    @Dense(units = 35, activation = SELU, init = Init.LECUN_NORMAL)
+    Layer selu;
+
+    @Dense(units = 34, activation = SOFTPLUS)
+    Layer softplus;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /** ELU on a convolution, SELU after a batch norm on images, softplus after one on vectors. */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvSmoothActivations {
+    @Conv2d(filters = 3, kernel = 3, activation = ELU)
+    Layer conv1;
+
+    @Conv2d(filters = 4, kernel = 2, bias = false)
+    Layer conv2;
+
+    @BatchNorm(activation = SELU)
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 6, bias = false)
+    Layer hidden;
+
+    @BatchNorm(activation = SOFTPLUS)
     Layer norm2;
 
     @Dense(units = 3)

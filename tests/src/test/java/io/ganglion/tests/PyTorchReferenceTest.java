@@ -61,6 +61,13 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void eluSeluAndSoftplusAsPyTorchComputesThem() throws IOException {
+    check(new Net_Networks_SmoothActivations(1), "SmoothActivations", 4, null);
+    check(new Net_Networks_ConvSmoothActivations(1), "ConvSmoothActivations", 4,
+        new int[] {2, 0, 1, 1});
+  }
+
+  @Test
   void dropoutAndBatchNormInference() throws IOException {
     check(new Net_Networks_DropoutBatchNorm(1), "DropoutBatchNorm", 2, null);
   }

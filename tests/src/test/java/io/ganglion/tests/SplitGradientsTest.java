@@ -36,10 +36,12 @@ class SplitGradientsTest {
             Net_Networks_WideMseRegression::new,
             Net_Networks_VectorEdges::new,
             Net_Networks_Medium::new,
-            Net_Networks_NarrowVectorOnly::new);
+            Net_Networks_NarrowVectorOnly::new,
+            Net_Networks_WideSmoothActivations::new);
     // Small layers are written unrolled and not split by rows: these split the batch.
     List<LongFunction<Model>> byBatch =
-        List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new);
+        List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new,
+            Net_Networks_SmoothActivations::new);
     List<Arguments> cases = new ArrayList<>();
     for (boolean rows : new boolean[] {true, false}) {
       for (LongFunction<Model> network : rows ? byRows : byBatch) {

@@ -135,6 +135,33 @@ class BatchNormActivations(nn.Module):
         return self.logits(torch.tanh(self.norm2(self.hidden(torch.flatten(x, 1)))))
 
 
+class SmoothActivations(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.elu = nn.Linear(5, 6)
+        self.selu = nn.Linear(6, 5)
+        self.out = nn.Linear(5, 3)
+
+    def forward(self, x):
+        x = F.selu(self.selu(F.elu(self.elu(x))))
+        return F.softplus(self.out(x))
+
+
+class ConvSmoothActivations(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3)
+        self.conv2 = nn.Conv2d(3, 4, 2, bias=False)
+        self.norm1 = nn.BatchNorm2d(4)
+        self.hidden = nn.Linear(36, 6, bias=False)
+        self.norm2 = nn.BatchNorm1d(6)
+        self.logits = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.selu(self.norm1(self.conv2(F.elu(self.conv1(x)))))
+        return self.logits(F.softplus(self.norm2(self.hidden(torch.flatten(x, 1)))))
+
+
 def line(name, values):
     return name + " " + " ".join(repr(float(v)) for v in values.reshape(-1).tolist())
 
@@ -174,3 +201,5 @@ write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
 write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
 write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
+write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
+write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
