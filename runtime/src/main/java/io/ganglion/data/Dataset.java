@@ -196,9 +196,9 @@ public final class Dataset {
    * labels the split is stratified: each class gives {@code floor(fraction * its count)} samples
    * to validation, and the few left to reach the total go one each to the classes with the
    * largest remainders (ties drawn by the seed), as scikit-learn spreads its test set (which it
-   * rounds up rather than to the nearest); but every class keeps at least one sample for
-   * training, so that a large fraction or a class of one sample gives validation fewer. Both
-   * parts keep the original order of their samples.
+   * rounds up rather than to the nearest); but a class of two or more samples keeps at least one
+   * for training, so that a large fraction can give validation fewer. Both parts keep the
+   * original order of their samples.
    */
   public Split split(double validationFraction, long seed) {
     if (!(validationFraction > 0 && validationFraction < 1)) {
@@ -271,7 +271,7 @@ public final class Dataset {
    * How many samples each class (group {@code g} spans {@code starts[g]..starts[g + 1]}) gives to
    * validation: {@code floor(fraction * count)}, plus one for the classes with the largest
    * remainders until the total is {@code round(fraction * size)}, ties in a seeded order; at most
-   * {@code count - 1}.
+   * {@code count - 1} of a class of two or more.
    */
   private static int[] stratifiedTakes(int[] starts, int groups, double fraction, long seed) {
     int size = starts[groups];
@@ -282,9 +282,15 @@ public final class Dataset {
     for (int g = 0; g < groups; g++) {
       int count = starts[g + 1] - starts[g];
       double share = fraction * count;
-      // Every class keeps a training sample: one the model never trains on is no class to it.
-      takes[g] = Math.min((int) Math.floor(share), count - 1);
-      remainders[g] = takes[g] == count - 1 ? -1 : share - takes[g];
+      // A class of several samples keeps one for training: one the model never trains on is no
+      // class to it. (A class of one goes where the rounding puts it, as before: labels that are
+      // regression values are mostly such.)
+      takes[g] = (int) Math.floor(share);
+      remainders[g] = share - takes[g];
+      if (count >= 2 && takes[g] >= count - 1) {
+        takes[g] = count - 1;
+        remainders[g] = 0;
+      }
       given += takes[g];
     }
     // The classes by remainder, largest first, ties in an order drawn from the seed (a generator
@@ -296,7 +302,7 @@ public final class Dataset {
       ranked[g] = order[g];
     }
     Arrays.sort(ranked, (a, b) -> Double.compare(remainders[b], remainders[a]));
-    for (int k = 0; given < total && k < groups && remainders[ranked[k]] >= 0; k++) {
+    for (int k = 0; given < total && k < groups && remainders[ranked[k]] > 0; k++) {
       takes[ranked[k]]++;
       given++;
     }

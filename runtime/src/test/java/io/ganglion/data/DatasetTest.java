@@ -108,13 +108,20 @@ final class DatasetTest {
     }
     split = Dataset.ofLabels(new float[150], 1, y).split(0.99, 3);
     assertArrayEquals(new int[] {0, 1, 2}, split.train().labels());
-    // A class of one sample trains on it, whatever its remainder.
-    int[] rare = new int[10];
-    rare[9] = 1;
-    for (long seed = 0; seed < 10; seed++) {
-      int[] trained = Dataset.ofLabels(new float[10], 1, rare).split(0.5, seed).train().labels();
-      assertEquals(1, trained[trained.length - 1], "seed " + seed);
+    // What a capped class cannot give goes to classes with a remainder, not to a full one:
+    // class 0 gives its 2 of 4, and one of the single samples of classes 1 and 2 the third.
+    for (long seed = 0; seed < 5; seed++) {
+      int[] held = Dataset.ofLabels(new float[6], 1, new int[] {0, 0, 0, 0, 1, 2}).split(0.5, seed)
+          .validation().labels();
+      assertEquals(3, held.length, "seed " + seed);
+      assertEquals(2, Arrays.stream(held).filter(label -> label == 0).count(), "seed " + seed);
     }
+    // Labels that are regression values, each once: split as before, 20 of 100 to validation.
+    int[] values = new int[100];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i;
+    }
+    assertEquals(20, Dataset.ofLabels(new float[100], 1, values).split(0.2, 1).validation().size());
   }
 
   @Test
