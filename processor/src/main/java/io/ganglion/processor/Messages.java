@@ -66,26 +66,42 @@ final class Messages {
         + " parameters, so rename yours";
   }
 
+  /** What hides a user's field in the generated class. */
+  enum Hiding {
+    /** A private field (work arrays): access through the generated type does not compile. */
+    PRIVATE,
+    /** A constant such as {@code INPUTS}: access through the generated type gives it. */
+    CONSTANT,
+    /** Another field, such as {@code dropoutStep}: access through the generated type gives it. */
+    FIELD
+  }
+
   /**
-   * HiddenField: a field of the network's class that a field of the generated class hides, a
-   * private one (work arrays: access through the generated type fails to compile) or one of its
-   * own constants (such as {@code INPUTS}: access through the generated type gives the constant).
+   * HiddenField: a field of the network's class that a field of the generated class hides, so
+   * that code holding the generated type reaches the generated field instead, or fails to
+   * compile.
    */
   static String hiddenField(String field, String owner, String generated, String network,
-      boolean isStatic, boolean hiddenByPrivate) {
+      boolean isStatic, Hiding hiding) {
     String through = isStatic ? generated + "." + field : "new " + generated + "(...)." + field;
     String own = isStatic ? network + "." + field : "a reference of type " + network;
     String start = tag("HiddenField") + field
         + (owner == null ? "" : " (declared in " + owner + ")")
         + " should not be named like a field of " + generated + ", but was: " + generated;
-    if (hiddenByPrivate) {
-      return start + " keeps its own work in a private field of that name, which hides yours from"
-          + " code that uses " + generated + " (" + through + " does not compile; through " + own
-          + " it does); rename yours";
+    switch (hiding) {
+      case PRIVATE:
+        return start + " keeps its own work in a private field of that name, which hides yours"
+            + " from code that uses " + generated + " (" + through + " does not compile; through "
+            + own + " it does); rename yours";
+      case CONSTANT:
+        return start + " has a constant of that name, which hides yours from code that uses "
+            + generated + " (" + generated + "." + field + " is " + generated + "'s constant, not"
+            + " yours; through " + own + " it is yours); rename yours";
+      default:
+        return start + " has a field of that name, which hides yours from code that uses "
+            + generated + " (new " + generated + "(...)." + field + " is " + generated + "'s field,"
+            + " not yours; through " + own + " it is yours); rename yours";
     }
-    return start + " has a constant of that name, which hides yours from code that uses "
-        + generated + " (" + generated + "." + field + " is " + generated + "'s constant, not"
-        + " yours; through " + own + " it is yours); rename yours";
   }
 
   // The @Network annotation.
@@ -310,11 +326,15 @@ final class Messages {
     } else if (dims.size() == 3 && dims.get(0) >= 1) {
       hint = "give the images' height and width, such as input = {" + dims.get(0) + ", 28, 28}";
     } else if (dims.size() == 4 && dims.subList(1, 4).stream().allMatch(d -> d >= 1)
-        && dims.get(3) <= 4 && dims.get(1) >= 8 && dims.get(2) >= 8) {
-      // {1, 28, 28, 1}: Keras's batch x height x width x channels.
-      hint = "leave out the batch size and give the channels first (Keras's order is batch,"
-          + " height, width, channels; Ganglion's is PyTorch's without the batch): input = {"
-          + dims.get(3) + ", " + dims.get(1) + ", " + dims.get(2) + "}";
+        && (dims.get(3) == 1 || dims.get(3) == 3 || dims.get(3) == 4) && dims.get(1) >= 8
+        && dims.get(2) >= 8) {
+      // {1, 28, 28, 1}: Keras's batch x height x width x channels, as ChannelsLast reads
+      // three values; but {1, 64, 100, 1} may be PyTorch's too.
+      hint = "leave out the batch size (the first dimension), with the channels first:"
+          + " input = {" + dims.get(3) + ", " + dims.get(1) + ", " + dims.get(2) + "} if {"
+          + actual + "} is Keras's order (batch, height, width, channels), or input = {"
+          + dims.get(1) + ", " + dims.get(2) + ", " + dims.get(3) + "} if it is PyTorch's"
+          + " (batch, channels, height, width)";
     } else if (dims.size() == 4 && dims.subList(1, 4).stream().allMatch(d -> d >= 1)) {
       hint = "leave out the batch size (PyTorch's first dimension): input = {" + dims.get(1)
           + ", " + dims.get(2) + ", " + dims.get(3) + "}";

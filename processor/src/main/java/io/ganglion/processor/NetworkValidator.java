@@ -871,9 +871,12 @@ final class NetworkValidator {
       Element owner = field.getEnclosingElement();
       boolean declaredHere = owner.equals(type);
       String declaredIn = declaredHere ? null : owner.getSimpleName().toString();
+      Messages.Hiding hiding = own.modifiers().contains(Modifier.PRIVATE)
+          ? Messages.Hiding.PRIVATE
+          : own.modifiers().contains(Modifier.STATIC) && own.modifiers().contains(Modifier.FINAL)
+              ? Messages.Hiding.CONSTANT : Messages.Hiding.FIELD;
       warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString(),
-              field.getModifiers().contains(Modifier.STATIC),
-              own.modifiers().contains(Modifier.PRIVATE)),
+              field.getModifiers().contains(Modifier.STATIC), hiding),
           declaredHere ? field : type, null, null);
     }
   }
@@ -887,7 +890,8 @@ final class NetworkValidator {
   private static boolean sameConstant(VariableElement field, FieldSpec generated,
       Map<String, FieldSpec> fields) {
     Object value = field.getConstantValue();
-    if (value == null || generated.modifiers().contains(Modifier.PRIVATE)) {
+    if (value == null || generated.modifiers().contains(Modifier.PRIVATE)
+        || !generated.type().toString().equals(field.asType().toString())) {
       return false;
     }
     String initializer = generated.initializer().toString();

@@ -100,9 +100,10 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
-            + " least 1, but was {1, 28, 28, 1}; leave out the batch size and give the channels"
-            + " first (Keras's order is batch, height, width, channels; Ganglion's is PyTorch's"
-            + " without the batch): input = {1, 28, 28}",
+            + " least 1, but was {1, 28, 28, 1}; leave out the batch size (the first dimension),"
+            + " with the channels first: input = {1, 28, 28} if {1, 28, 28, 1} is Keras's"
+            + " order (batch, height, width, channels), or input = {28, 28, 1} if it is"
+            + " PyTorch's (batch, channels, height, width)",
         "input = {1, 28, 28, 1}");
     assertOnlyError(
         source("Foo",
@@ -112,9 +113,10 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/InputShape] Foo: input must be {channels, height, width} with every size at"
-            + " least 1, but was {32, 32, 32, 3}; leave out the batch size and give the channels"
-            + " first (Keras's order is batch, height, width, channels; Ganglion's is PyTorch's"
-            + " without the batch): input = {3, 32, 32}",
+            + " least 1, but was {32, 32, 32, 3}; leave out the batch size (the first dimension),"
+            + " with the channels first: input = {3, 32, 32} if {32, 32, 32, 3} is Keras's"
+            + " order (batch, height, width, channels), or input = {32, 32, 3} if it is"
+            + " PyTorch's (batch, channels, height, width)",
         "input = {32, 32, 32, 3}");
   }
 

@@ -378,6 +378,35 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void hiddenField_aGeneratedFieldThatIsNoConstant() {
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  long dropoutStep = 7;",
+        "  @Dropout(rate = 0.5) Layer drop;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/HiddenField] dropoutStep should not be"
+        + " named like a field of Net_Foo, but was: Net_Foo has a field of that name, which hides"
+        + " yours from code that uses Net_Foo (new Net_Foo(...).dropoutStep is Net_Foo's field,"
+        + " not yours; through a reference of type Foo it is yours); rename yours");
+  }
+
+  @Test
+  void hiddenField_aConstantOfTheSameTextButAnotherTypeIsHidden() {
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  static final String INPUTS = \"4\";",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/HiddenField] INPUTS should not be"
+        + " named like a field of Net_Foo, but was: Net_Foo has a constant of that name");
+  }
+
+  @Test
   void hiddenField_isSilencedBySuppressWarningsGanglion() {
     assertThat(compile(source("Foo",
         "@Network(inputs = 4, loss = Loss.MSE)",
