@@ -218,7 +218,11 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     try {
       return reader.read(file);
     } catch (IOException e) {
-      throw new IOException(asOptions(e.getMessage()), e);
+      String message = String.valueOf(e.getMessage());
+      if (asOptions(message).equals(message)) {
+        throw e; // keeps its type: a NoSuchFileException is described as a missing file
+      }
+      throw new IOException(asOptions(message), e);
     }
   }
 

@@ -176,8 +176,8 @@ public final class Scaler {
 
   /**
    * Scales every sample of row-major {@code features} in place ({@code featureSize()} values per
-   * sample), such as those {@link Csv#readFeatures} reads. A sample that cannot be scaled throws
-   * before any of it is changed (the samples before it are scaled).
+   * sample), such as those {@link Csv#readFeatures} reads. Every sample is checked first: one that
+   * cannot be scaled throws, naming it, and leaves the array as it was.
    */
   public void applyRows(float[] features) {
     if (features == null || features.length % shift.length != 0) {
@@ -185,7 +185,10 @@ public final class Scaler {
           + " features, but held " + (features == null ? "null" : features.length + " values"));
     }
     for (int offset = 0; offset < features.length; offset += shift.length) {
-      apply(features, offset);
+      checkScalable(features, offset, " of sample " + offset / shift.length);
+    }
+    for (int offset = 0; offset < features.length; offset += shift.length) {
+      scale(features, offset);
     }
   }
 
@@ -196,17 +199,28 @@ public final class Scaler {
           + " features of a sample at offset " + offset + ", but held "
           + (features == null ? "null" : features.length + " values"));
     }
-    // Checked first, written after: a sample that cannot be scaled is left as it was. (A NaN or
-    // infinite value stays one, as before; only a finite one that overflows is an error.)
+    // Checked first, written after: a sample that cannot be scaled is left as it was.
+    checkScalable(features, offset, "");
+    scale(features, offset);
+  }
+
+  /**
+   * Fails if a value of the sample at {@code offset} scales beyond the float range (a NaN or
+   * infinite value stays one, as before; only a finite one that overflows is an error).
+   */
+  private void checkScalable(float[] features, int offset, String sample) {
     for (int j = 0; j < shift.length; j++) {
       float value = features[offset + j];
       if (Float.isFinite(value) && Float.isInfinite(scaled(value, j))) {
-        throw new IllegalArgumentException("feature " + j + " must scale to a float, but " + value
-            + " scales to " + ((value - (double) shift[j]) / divisor[j]) + " ((value - "
+        throw new IllegalArgumentException("feature " + j + sample + " must scale to a float, but "
+            + value + " scales to " + ((value - (double) shift[j]) / divisor[j]) + " ((value - "
             + shift[j] + ") / " + divisor[j] + "), beyond the float range: is it far outside the"
             + " data the scaler was fitted on?");
       }
     }
+  }
+
+  private void scale(float[] features, int offset) {
     for (int j = 0; j < shift.length; j++) {
       features[offset + j] = scaled(features[offset + j], j);
     }

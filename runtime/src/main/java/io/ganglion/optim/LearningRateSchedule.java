@@ -32,12 +32,13 @@ public interface LearningRateSchedule {
   }
 
   /**
-   * The metric watched instead when {@link #monitor()} is not reported, or null for none: {@code
-   * loss} for {@link ReduceOnPlateau}'s default {@code val_loss} in training without validation
-   * data.
+   * The metric watched instead when {@link #monitor()} is not reported, or null for none: by
+   * default {@code loss} for a schedule that watches {@code val_loss} in training without
+   * validation data (as {@link ReduceOnPlateau} does unless {@code val_loss} was chosen with its
+   * {@code monitor}), else none.
    */
   default String fallbackMonitor() {
-    return null;
+    return "val_loss".equals(monitor()) ? "loss" : null;
   }
 
   /**

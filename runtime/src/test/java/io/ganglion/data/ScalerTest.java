@@ -45,6 +45,14 @@ class ScalerTest {
             .getMessage());
     assertEquals("features must hold whole samples of 2 features, but held null",
         assertThrows(IllegalArgumentException.class, () -> scaler.applyRows(null)).getMessage());
+    // A sample that cannot be scaled is named, and nothing is scaled.
+    Scaler halving = Scaler.of(new float[2], new float[] {0.5f, 1});
+    float[] far = {1, 200, 3e38f, 400, 5, 900};
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> halving.applyRows(far));
+    assertTrue(e.getMessage().startsWith("feature 0 of sample 1 must scale to a float, but"),
+        e.getMessage());
+    assertArrayEquals(new float[] {1, 200, 3e38f, 400, 5, 900}, far);
   }
 
   @Test

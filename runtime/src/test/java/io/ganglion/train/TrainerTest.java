@@ -571,6 +571,20 @@ final class TrainerTest {
     assertEquals("loss", byDefault.fallbackMonitor());
     Trainer.of(model).verbose(0).epochs(2).schedule(LearningRateSchedule.warmup(1, 0.5, byDefault))
         .fit(BLOBS);
+    // A schedule of the user's that watches val_loss falls back to loss, as before.
+    LearningRateSchedule own = new LearningRateSchedule() {
+      @Override
+      public double learningRate(int epoch, double initial) {
+        return initial;
+      }
+
+      @Override
+      public String monitor() {
+        return "val_loss";
+      }
+    };
+    assertEquals("loss", own.fallbackMonitor());
+    Trainer.of(model).verbose(0).epochs(1).schedule(own).fit(BLOBS);
   }
 
   @Test
