@@ -40,6 +40,11 @@ public final class Csv {
   private int[] targetIndexes;
   private String[] featureNames;
   private int[] featureIndexes;
+  /** What the last {@link #read} took, for {@link #readFeatures}: 0 columns before any. */
+  private int readColumns;
+  private int[] readFeatures;
+  private List<String> readFeatureNames;
+  private int[] readAnswers;
 
   private Csv() {}
 
@@ -179,24 +184,56 @@ public final class Csv {
 
   /**
    * Reads the feature columns only of {@code file} (UTF-8), for samples without answers, such as
-   * a competition's {@code test.csv} to predict: the columns chosen with {@code features(...)},
-   * else every column but the label and target columns chosen by name (those the file has), so
-   * that the reader configured for the training file reads the same features here. Returns the
-   * features row-major, as {@link io.ganglion.Model#predictBatch(float[])} takes them ({@code
-   * length / features} samples; {@link Scaler#applyRows} scales them).
+   * a competition's {@code test.csv} to predict. After a {@link #read} of the training file, the
+   * features that read took: by name when the files have a header (in any order of columns,
+   * others ignored), else by position, in a file with the training file's columns or with those
+   * but the label or targets. Before any {@code read}: the columns chosen with {@code
+   * features(...)}, or every column but the label and targets named. Returns the features
+   * row-major, as {@link io.ganglion.Model#predictBatch(float[])} takes them ({@code length /
+   * features} samples; {@link Scaler#applyRows} scales them).
    */
   public float[] readFeatures(Path file) throws IOException {
     if (file == null) {
       throw new IllegalArgumentException("file must not be null");
     }
-    if (featureNames == null && featureIndexes == null
-        && (labelIndex >= 0 || targetIndexes != null)) {
-      throw new IllegalStateException("the features to read from " + file + " must be chosen"
-          + " with features(...) when the label or targets are chosen by position, as a file"
-          + " without them has its columns at other positions");
+    boolean answersByPosition = labelIndex >= 0 || targetIndexes != null;
+    boolean answersChosen = answersByPosition || labelName != null || targetNames != null;
+    if (readColumns == 0 && (answersByPosition && featureNames == null
+        || answersChosen && featureIndexes != null)) {
+      throw new IllegalStateException("the features to read from " + file + " must be known, but"
+          + " columns are chosen by position, and a file without the label or targets has its"
+          + " columns at other positions; read the training file with this reader first, or"
+          + " choose the features of this file with a reader of its own");
     }
     checkNamesHaveHeader();
     return parse(file, false).features;
+  }
+
+  /** The feature columns of a file without answers (see {@link #readFeatures}). */
+  private int[] featuresWithoutAnswers(List<String> names, int columns, Path file)
+      throws IOException {
+    if (readColumns == 0) {
+      return featureNames != null ? columns(names, featureNames, file)
+          : featureIndexes != null ? featureIndexes
+          : others(columns, -1, namedAnswers(names));
+    }
+    if (readFeatureNames != null && names != null) {
+      return columns(names, readFeatureNames.toArray(new String[0]), file);
+    }
+    if (columns == readColumns) {
+      return readFeatures;
+    }
+    if (columns != readColumns - readAnswers.length) {
+      throw new IOException(file + ": must have the " + readColumns + " columns of the file read"
+          + " before, or the " + (readColumns - readAnswers.length) + " without its "
+          + (readAnswers.length == 1 ? "label" : "targets") + ", but had " + columns);
+    }
+    int[] shifted = new int[readFeatures.length];
+    for (int k = 0; k < shifted.length; k++) {
+      int p = readFeatures[k];
+      shifted[k] = p - (int) Arrays.stream(readAnswers).filter(a -> a < p).count();
+    }
+    return shifted;
   }
 
   private void checkNamesHaveHeader() {
@@ -267,10 +304,10 @@ public final class Csv {
                   + " columns, but was " + c + delimiterHint(fields));
             }
           }
-          featureColumns = featureNames != null ? columns(names, featureNames, file)
+          featureColumns = !answers ? featuresWithoutAnswers(names, columns, file)
+              : featureNames != null ? columns(names, featureNames, file)
               : featureIndexes != null ? featureIndexes
-              : answers ? others(columns, labelColumn, targetColumns)
-              : others(columns, -1, namedAnswers(names));
+              : others(columns, labelColumn, targetColumns);
           for (int c : featureColumns) {
             if (c >= columns) {
               throw new IOException(file + ": feature column must be one of the " + columns
@@ -320,6 +357,18 @@ public final class Csv {
       int[] y = new int[labels.size()];
       for (int s = 0; s < y.length; s++) {
         y[s] = labels.get(s);
+      }
+      if (answers) {
+        readColumns = columns;
+        readFeatures = featureColumns;
+        readFeatureNames = null;
+        if (names != null) {
+          readFeatureNames = new ArrayList<>();
+          for (int c : featureColumns) {
+            readFeatureNames.add(names.get(c));
+          }
+        }
+        readAnswers = labelColumn >= 0 ? new int[] {labelColumn} : targetColumns;
       }
       return new Table(x, d, t, targets, y);
     }

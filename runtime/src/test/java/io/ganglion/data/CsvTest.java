@@ -50,24 +50,44 @@ final class CsvTest {
     Path test = dir.resolve("test.csv");
     Files.writeString(test, "Id,Rooms,SqFt\n3,2,700\n4,5,1500\n5,1,400\n");
     assertArrayEquals(new float[] {700, 2, 1500, 5, 400, 1}, csv.readFeatures(test));
-    // Without chosen features: every column but the label or targets named, if the file has them.
-    Csv all = Csv.reader().labelColumn("species");
-    assertArrayEquals(new float[] {3, 2, 700, 4, 5, 1500, 5, 1, 400}, all.readFeatures(test));
+    // After a read, the features it took, by name: an extra column is not read as a feature.
+    Csv byDefault = Csv.reader().labelColumn("species");
+    Files.writeString(train, "a,species,b\n1,0,2\n");
+    byDefault.read(train);
+    Files.writeString(test, "Id,b,a\n7,20,10\n");
+    assertArrayEquals(new float[] {10, 20}, byDefault.readFeatures(test));
+    Files.writeString(test, "Id,b\n7,20\n");
+    IOException e = assertThrows(IOException.class, () -> byDefault.readFeatures(test));
+    assertTrue(e.getMessage().contains("the header must have a column 'a'"), e.getMessage());
+    // Before any read: every column but the label or targets named, if the file has them.
     Files.writeString(test, "a,species,b\n1,0,2\n");
-    assertArrayEquals(new float[] {1, 2}, all.readFeatures(test));
-    // Without a header, by position: a file without the answer has its columns elsewhere.
-    Files.writeString(test, "17,1.5,2\n");
-    assertArrayEquals(new float[] {2, 1.5f},
-        Csv.reader().header(false).features(2, 1).labelColumn(3).readFeatures(test));
-    IllegalStateException s = assertThrows(IllegalStateException.class,
-        () -> Csv.reader().header(false).labelColumn(0).readFeatures(test));
-    assertEquals("the features to read from " + test + " must be chosen with features(...) when"
-        + " the label or targets are chosen by position, as a file without them has its columns"
-        + " at other positions", s.getMessage());
-    Files.writeString(test, "Id,Rooms\n3,2\n");
-    IOException e = assertThrows(IOException.class, () -> csv.readFeatures(test));
-    assertTrue(e.getMessage().contains("SqFt"), e.getMessage());
-    s = assertThrows(IllegalStateException.class, () -> Csv.reader().read(test));
+    assertArrayEquals(new float[] {1, 2}, Csv.reader().labelColumn("species").readFeatures(test));
+    Files.writeString(test, "x,y\n3,4\n");
+    assertArrayEquals(new float[] {3, 4}, Csv.reader().labelColumn("species").readFeatures(test));
+    // Without a header, by position: the training file's, shifted past a missing label.
+    Csv headerless = Csv.reader().header(false).labelColumn(0).features(3, 1);
+    Files.writeString(train, "1,10,20,30\n0,11,21,31\n");
+    headerless.read(train);
+    Files.writeString(test, "12,22,32\n");
+    assertArrayEquals(new float[] {32, 12}, headerless.readFeatures(test));
+    Files.writeString(test, "9,12,22,32\n");
+    assertArrayEquals(new float[] {32, 12}, headerless.readFeatures(test));
+    Files.writeString(test, "12,22\n");
+    e = assertThrows(IOException.class, () -> headerless.readFeatures(test));
+    assertEquals(test + ": must have the 4 columns of the file read before, or the 3 without its"
+        + " label, but had 2", e.getMessage());
+    // Positions that a missing answer would shift, before any read: refused.
+    for (Csv unknown : new Csv[] {Csv.reader().header(false).labelColumn(0),
+        Csv.reader().labelColumn("y").features(1, 2)}) {
+      IllegalStateException s = assertThrows(IllegalStateException.class,
+          () -> unknown.readFeatures(test));
+      assertEquals("the features to read from " + test + " must be known, but columns are chosen"
+          + " by position, and a file without the label or targets has its columns at other"
+          + " positions; read the training file with this reader first, or choose the features of"
+          + " this file with a reader of its own", s.getMessage());
+    }
+    IllegalStateException s =
+        assertThrows(IllegalStateException.class, () -> Csv.reader().read(test));
     assertTrue(s.getMessage().endsWith("; to read a file without them (data to predict), use"
         + " readFeatures"), s.getMessage());
   }
