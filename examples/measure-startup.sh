@@ -6,8 +6,9 @@
 # write a 784-value request) and a model (java -jar examples/target/ganglion-examples.jar).
 # usage: [JAVA_OPTS=...] examples/measure-startup.sh MODEL [RUNS] [JAVA]
 set -euo pipefail
+# The model's path as given, from where the script was run (it then works from the root).
+model=$(realpath "$1")
 cd "$(dirname "$0")/.."
-model=$1
 runs=${2:-5}
 java=${3:-java}
 port=18273

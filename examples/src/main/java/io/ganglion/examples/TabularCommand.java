@@ -107,8 +107,8 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       }
       if (!given.isEmpty()) {
         throw new IllegalArgumentException(String.join(", ", given) + " must come with --csv"
-            + " FILE, whose columns they describe, but no --csv was given (the bundled file is"
-            + " comma-separated with a header)");
+            + " FILE, as " + (given.size() == 1 ? "it says" : "they say") + " how to read that"
+            + " file, but no --csv was given (the bundled file is comma-separated with a header)");
       }
     }
     Dataset all = csv != null ? read(csv) : readBundled();

@@ -44,7 +44,7 @@ class SmallExamplesTest {
     Cli cli = Cli.run("tabular", "--quiet", "--delimiter", ";", "--features", "a,b");
     assertEquals(1, cli.exitCode(), cli::toString);
     assertTrue(cli.err().startsWith("error: --delimiter, --features must come with --csv FILE,"
-        + " whose columns they describe, but no --csv was given"), cli::toString);
+        + " as they say how to read that file, but no --csv was given"), cli::toString);
   }
 
   @Test

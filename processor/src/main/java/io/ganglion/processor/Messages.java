@@ -390,8 +390,8 @@ final class Messages {
 
   static String sameStride(String layer, int stride, String flow) {
     return tag("SameStride") + layer + ": padding = SAME must have stride 1, but stride was "
-        + stride + " (" + flow + "); as in PyTorch, SAME keeps the size only at stride 1, so use"
-        + " padding = VALID, or stride 1 followed by a pooling layer";
+        + stride + " (the shape flowing in: " + flow + "); as in PyTorch, SAME keeps the size only"
+        + " at stride 1, so use padding = VALID, or stride 1 followed by a pooling layer";
   }
 
   static String dropoutRate(String layer, String rate) {

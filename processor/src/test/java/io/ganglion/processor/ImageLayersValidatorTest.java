@@ -675,9 +675,9 @@ class ImageLayersValidatorTest {
             "  @Flatten Layer flat;",
             "  @Dense(units = 3) Layer out;",
             "}"),
-        "[Network/SameStride] conv: padding = SAME must have stride 1, but stride was 2 (input"
-            + " gives 1x28x28); as in PyTorch, SAME keeps the size only at stride 1, so use"
-            + " padding = VALID, or stride 1 followed by a pooling layer",
+        "[Network/SameStride] conv: padding = SAME must have stride 1, but stride was 2 (the"
+            + " shape flowing in: input gives 1x28x28); as in PyTorch, SAME keeps the size only at"
+            + " stride 1, so use padding = VALID, or stride 1 followed by a pooling layer",
         "padding = Padding.SAME");
   }
 
@@ -694,7 +694,8 @@ class ImageLayersValidatorTest {
             "}"));
     assertThat(compilation).hadErrorContaining("[Network/KernelTooLarge] conv1:");
     assertThat(compilation).hadErrorContaining("[Network/SameStride] conv2: padding = SAME must"
-        + " have stride 1, but stride was 2 (unknown after the mistake in conv1)");
+        + " have stride 1, but stride was 2 (the shape flowing in: unknown after the mistake in"
+        + " conv1)");
     assertThat(compilation).hadErrorCount(2);
   }
 

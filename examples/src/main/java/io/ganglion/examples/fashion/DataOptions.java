@@ -21,11 +21,16 @@ final class DataOptions {
           + " is installed.")
   boolean subset;
 
-  /** The chosen data; only its test images unless {@code training}. */
-  FashionMnist load(boolean training) throws IOException {
+  /** Fails for options that do not go together, before anything is read. */
+  void check() {
     if (directory != null && subset) {
       throw new IllegalArgumentException("--data and --subset must not be given together");
     }
+  }
+
+  /** The chosen data; only its test images unless {@code training}. */
+  FashionMnist load(boolean training) throws IOException {
+    check();
     if (directory != null) {
       return FashionMnist.fromDirectory(directory, training);
     }

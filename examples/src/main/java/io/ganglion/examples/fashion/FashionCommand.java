@@ -137,9 +137,10 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
       out.printf(Locale.ROOT, "kernels: %s%n", vectorKernels() ? "Vector API"
           : "plain Java (run java --add-modules jdk.incubator.vector -jar ... for about 2x speed)");
       out.printf(Locale.ROOT,
-          "training: %d epochs, batch %d, %s, %d threads, seed %d; the test set is evaluated"
+          "training: %d epoch%s, batch %d, %s, %d thread%s, seed %d; the test set is evaluated"
               + " after each epoch (not used to choose anything)%n",
-          epochs, batchSize, optimizer, threads, seed);
+          epochs, epochs == 1 ? "" : "s", batchSize, optimizer, threads, threads == 1 ? "" : "s",
+          seed);
     }
     Trainer trainer = Trainer.of(net)
         .optimizer(network == FashionNetwork.MLP ? Sgd.of(learningRate, 0.9)

@@ -90,19 +90,30 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
     if (top < 1 || top > FashionMnist.CLASSES.size()) {
       throw new IllegalArgumentException("--top must be in [1, 10], but was " + top);
     }
+    data.check();
     Model net = FashionNetwork.load(model, network);
+    // Everything is read and checked before the first line is printed.
+    FashionMnist fashion = null;
+    if (testIndexes.length > 0) {
+      fashion = data.load(false);
+      for (int index : testIndexes) {
+        if (index < 0 || index >= fashion.test().size()) {
+          throw new IllegalArgumentException("--test-index must be in [0, "
+              + fashion.test().size() + "), but was " + index);
+        }
+      }
+    }
+    List<List<float[]>> read = new ArrayList<>();
+    for (Path file : images) {
+      read.add(read(file));
+    }
     out.println("model: " + model + " (" + net.name() + ")");
     float[] probabilities = new float[net.outputSize()];
-    if (testIndexes.length > 0) {
-      FashionMnist fashion = data.load(false);
+    if (fashion != null) {
       Dataset test = fashion.test();
       out.println("data: " + fashion.description());
       long correct = 0;
       for (int index : testIndexes) {
-        if (index < 0 || index >= test.size()) {
-          throw new IllegalArgumentException("--test-index must be in [0, " + test.size()
-              + "), but was " + index);
-        }
         float[] pixels = Arrays.copyOfRange(test.features(), index * FashionMnist.PIXELS,
             (index + 1) * FashionMnist.PIXELS);
         int label = test.labels()[index];
@@ -112,8 +123,9 @@ public final class PredictCommand implements Callable<Integer>, GanglionCommand.
       }
       out.printf(Locale.ROOT, "%d of %d correct%n", correct, testIndexes.length);
     }
-    for (Path file : images) {
-      List<float[]> samples = read(file);
+    for (int f = 0; f < images.size(); f++) {
+      Path file = images.get(f);
+      List<float[]> samples = read.get(f);
       for (int i = 0; i < samples.size(); i++) {
         String what = samples.size() == 1 ? file.toString() : file + "[" + i + "]";
         classify(net, samples.get(i), probabilities, what);

@@ -159,6 +159,18 @@ class EmbeddedSubsetTest {
     assertTrue(Double.parseDouble(first.get(2)) >= Double.parseDouble(first.get(4)),
         cli::toString);
     assertTrue(cli.out().contains("3 of 3 correct"), cli::toString);
+    // A bad index or a clash of options is refused before any line is printed.
+    Cli late = Cli.run("predict", "--model", model.toString(), "--subset",
+        "--test-index", "0", "1999", "2000");
+    assertEquals(1, late.exitCode(), late::toString);
+    assertEquals("", late.out(), late::toString);
+    assertTrue(late.err().contains("--test-index must be in [0, 2000), but was 2000"),
+        late::toString);
+    Cli clash = Cli.run("predict", "--model", model.toString(), "--subset", "--data",
+        dir.toString(), "--test-index", "5");
+    assertEquals("", clash.out(), clash::toString);
+    assertTrue(clash.err().contains("--data and --subset must not be given together"),
+        clash::toString);
   }
 
   @Test
