@@ -871,12 +871,12 @@ final class NetworkValidator {
       Element owner = field.getEnclosingElement();
       boolean declaredHere = owner.equals(type);
       String declaredIn = declaredHere ? null : owner.getSimpleName().toString();
-      Messages.Hiding hiding = own.modifiers().contains(Modifier.PRIVATE)
+      Messages.Hiding kind = own.modifiers().contains(Modifier.PRIVATE)
           ? Messages.Hiding.PRIVATE
           : own.modifiers().contains(Modifier.STATIC) && own.modifiers().contains(Modifier.FINAL)
               ? Messages.Hiding.CONSTANT : Messages.Hiding.FIELD;
       warning(Messages.hiddenField(name, declaredIn, generated, type.getSimpleName().toString(),
-              field.getModifiers().contains(Modifier.STATIC), hiding),
+              field.getModifiers().contains(Modifier.STATIC), kind),
           declaredHere ? field : type, null, null);
     }
   }
