@@ -462,6 +462,18 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   @Override
+  public int lastBatchOutputs(float[] outputs, int at) {
+    if (lastCount < 0) {
+      return -1;
+    }
+    Checks.outputsAt(outputs, at, lastCount, OUTPUTS);
+    for (int s = 0; s < lastCount; s++) {
+      writeOutput(logitsOut[s], outputs, at + s * OUTPUTS);
+    }
+    return lastCount;
+  }
+
+  @Override
   public double lossSum(float[] inputs, int offset, int[] labels, float[] targets, int count) {
     return evaluateBatch(inputs, offset, labels, targets, count, null, null);
   }
