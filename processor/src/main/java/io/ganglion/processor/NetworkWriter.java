@@ -803,12 +803,18 @@ final class NetworkWriter {
    */
   private CodeBlock labelCheck() {
     int outputs = network.outputs();
-    if (!network.has(LayerModel.Kind.BATCH_NORM)
-        || network.loss().comparesValues() && outputs == 1) {
+    if (!network.has(LayerModel.Kind.BATCH_NORM)) {
       return CodeBlock.of("");
     }
-    return CodeBlock.of("$T.labels(labels, offset, count, $L);\n", CHECKS,
-        outputs == 1 ? "2" : "OUTPUTS");
+    // Batch norm's running statistics change in the forward pass: what the loss would refuse,
+    // and inputs that would make them NaN, are refused before it.
+    CodeBlock.Builder code = CodeBlock.builder()
+        .addStatement("$T.finiteInputs(inputs, offset, count, INPUTS)", CHECKS);
+    if (!(network.loss().comparesValues() && outputs == 1)) {
+      code.addStatement("$T.labels(labels, offset, count, $L)", CHECKS,
+          outputs == 1 ? "2" : "OUTPUTS");
+    }
+    return code.build();
   }
 
   private void addTraining(TypeSpec.Builder type) {

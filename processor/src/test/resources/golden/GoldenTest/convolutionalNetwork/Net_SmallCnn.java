@@ -431,6 +431,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
     Checks.gradScale(gradScale);
+    Checks.finiteInputs(inputs, offset, count, INPUTS);
     Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
     lastCount = -1;

@@ -64,6 +64,23 @@ public final class Checks {
   }
 
   /**
+   * Checks that the inputs of samples {@code [offset, offset + count)} are finite, before a
+   * training pass of a network with batch normalization: a NaN or infinite input would make its
+   * running statistics NaN for good, and every later prediction with them.
+   */
+  public static void finiteInputs(float[] inputs, int offset, int count, int inputSize) {
+    int from = offset * inputSize;
+    int to = from + count * inputSize;
+    for (int i = from; i < to; i++) {
+      if (!Float.isFinite(inputs[i])) {
+        throw new IllegalArgumentException("input " + (i % inputSize) + " of sample "
+            + i / inputSize + " must be finite, but was " + inputs[i]
+            + " (batch normalization would take it into its running statistics)");
+      }
+    }
+  }
+
+  /**
    * Checks class labels {@code labels[offset..offset + count)} against {@code classes}, before a
    * training pass changes anything (batch statistics, the random stream); null labels pass.
    */

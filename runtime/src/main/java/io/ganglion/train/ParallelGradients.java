@@ -8,6 +8,7 @@ import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  * }
  * }</pre>
  *
- * <p>Call it from one thread at a time.
+ * <p>Call it from one thread at a time (a call while another thread's runs is refused).
  */
 public final class ParallelGradients implements AutoCloseable {
   /**
@@ -64,6 +65,10 @@ public final class ParallelGradients implements AutoCloseable {
       !"false".equals(System.getProperty("ganglion.split"));
 
   private final Model model;
+  /** Whether the model has buffers (batch statistics), which its training pass moves. */
+  private final boolean hasBuffers;
+  /** Whether a call that runs the workers has not returned yet (see {@link #enter}). */
+  private final AtomicBoolean inUse = new AtomicBoolean();
   private final Model[] replicas;
   /** The workers' views of a dense network split by weight rows, or null for data parallelism. */
   private final SplitNetwork[] split;
@@ -136,6 +141,7 @@ public final class ParallelGradients implements AutoCloseable {
           + workers);
     }
     this.model = model;
+    this.hasBuffers = !model.buffers().isEmpty();
     this.workers = workers;
     // Batch norm over vectors normalizes each worker's slice: a slice of one sample has no
     // variance, and passes no gradient below the norm.
@@ -277,15 +283,35 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double computeGradients(
       float[] inputs, int offset, int[] labels, float[] targets, int count) {
-    begin("computeGradients", inputs, offset, labels, targets, count, 1);
-    if (split != null) {
-      return splitGradients();
+    enter("computeGradients");
+    try {
+      begin("computeGradients", inputs, offset, labels, targets, count, 1);
+      if (hasBuffers) {
+        // Batch statistics move in the forward pass, as on one thread (see Checks.finiteInputs).
+        Checks.finiteInputs(inputs, offset, count, model.inputSize());
+      }
+      if (split != null) {
+        return splitGradients();
+      }
+      phase = GRADIENTS;
+      runPhase();
+      phase = REDUCE;
+      runPhase();
+      return lossTotal();
+    } finally {
+      inUse.set(false);
     }
-    phase = GRADIENTS;
-    runPhase();
-    phase = REDUCE;
-    runPhase();
-    return lossTotal();
+  }
+
+  /**
+   * Marks a call that runs the workers, refusing a second one on another thread while it runs:
+   * the two would share the workers' phases, and one would wait for the other forever.
+   */
+  private void enter(String method) {
+    if (!inUse.compareAndSet(false, true)) {
+      throw new IllegalStateException(method + " must be called by one thread at a time, but a"
+          + " call on another thread had not returned");
+    }
   }
 
   /**
@@ -297,9 +323,15 @@ public final class ParallelGradients implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException(method + " must not be called after close()");
     }
-    // Checked here, in the caller's terms: a worker would name only its own slice of the batch.
+    // Checked here, in the caller's terms: a worker would name only its own slice of the batch,
+    // and one refusing its slice's labels would do so after the others had run theirs (moving
+    // batch statistics and random streams). The labels as the model's loss checks them: class
+    // indexes, except the values of a one-output value loss.
     Checks.batch(inputs, offset, count, model.inputSize(), labels, targets, model.outputSize(),
         minCount);
+    if (!(model.loss().comparesValues() && model.outputSize() == 1)) {
+      Checks.labels(labels, offset, count, Math.max(model.outputSize(), 2));
+    }
     this.caller = Thread.currentThread();
     this.inputs = inputs;
     this.offset = offset;
@@ -388,6 +420,16 @@ public final class ParallelGradients implements AutoCloseable {
    * sums are added in worker order, so the result does not depend on timing.
    */
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets,
+      int count, float[] outputs, int[] classes) {
+    enter("evaluateBatch");
+    try {
+      return evaluateBatchOnce(inputs, offset, labels, targets, count, outputs, classes);
+    } finally {
+      inUse.set(false);
+    }
+  }
+
+  private double evaluateBatchOnce(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
     begin("evaluateBatch", inputs, offset, labels, targets, count, 0);
     if (outputs != null) {
@@ -533,17 +575,22 @@ public final class ParallelGradients implements AutoCloseable {
    * one). The same as {@code optimizer.step(model.parameters())}.
    */
   public void step(Optimizer optimizer) {
-    if (closed) {
-      throw new IllegalStateException("step must not be called after close()");
+    enter("step");
+    try {
+      if (closed) {
+        throw new IllegalStateException("step must not be called after close()");
+      }
+      if (optimizer == null) {
+        throw new IllegalArgumentException("optimizer must not be null");
+      }
+      optimizer.beginSharedStep(model.parameters());
+      this.caller = Thread.currentThread();
+      this.optimizer = optimizer;
+      phase = UPDATE;
+      runPhase();
+    } finally {
+      inUse.set(false);
     }
-    if (optimizer == null) {
-      throw new IllegalArgumentException("optimizer must not be null");
-    }
-    optimizer.beginSharedStep(model.parameters());
-    this.caller = Thread.currentThread();
-    this.optimizer = optimizer;
-    phase = UPDATE;
-    runPhase();
   }
 
   /**
@@ -755,6 +802,8 @@ public final class ParallelGradients implements AutoCloseable {
   /** Stops the worker threads. */
   @Override
   public void close() {
+    enter("close");
+    inUse.set(false);
     closed = true;
     for (int w = 1; w < workers; w++) {
       LockSupport.unpark(threads[w]);

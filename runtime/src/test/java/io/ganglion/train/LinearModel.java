@@ -160,12 +160,27 @@ final class LinearModel implements Model {
   /** How long a training worker's forwardBackward sleeps, for tests of waiting; 0: not at all. */
   static volatile long workerSleepMillis;
 
+  /**
+   * Unless null, a training worker's forwardBackward counts this down on entering and then waits
+   * for {@link #workerRelease}: a test holds a step in progress.
+   */
+  static volatile java.util.concurrent.CountDownLatch workerEntered;
+  static volatile java.util.concurrent.CountDownLatch workerRelease;
+
   @Override
   public double forwardBackward(
       float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
     if (workerSleepMillis > 0 && Thread.currentThread().getName().startsWith("ganglion-")) {
       try {
         Thread.sleep(workerSleepMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (workerEntered != null && Thread.currentThread().getName().startsWith("ganglion-")) {
+      workerEntered.countDown();
+      try {
+        workerRelease.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

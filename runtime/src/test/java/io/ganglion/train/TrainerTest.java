@@ -750,6 +750,35 @@ final class TrainerTest {
         + " val_accuracy, lr], but was 'val_mse'", s.getMessage());
   }
 
+  /** A second thread's call while one runs is refused, rather than waiting forever. */
+  @Test
+  void aSecondThreadsCallWhileOneRunsIsRefused() throws Exception {
+    LinearModel.workerEntered = new java.util.concurrent.CountDownLatch(1);
+    LinearModel.workerRelease = new java.util.concurrent.CountDownLatch(1);
+    try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
+      double[] first = new double[1];
+      Thread caller = new Thread(() ->
+          first[0] = parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8));
+      caller.start();
+      LinearModel.workerEntered.await();
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8));
+      assertEquals("computeGradients must be called by one thread at a time, but a call on"
+          + " another thread had not returned", e.getMessage());
+      assertThrows(IllegalStateException.class, () -> parallel.step(Sgd.of(0.1)));
+      LinearModel.workerRelease.countDown();
+      caller.join();
+      assertTrue(first[0] > 0, "the first call completed");
+      LinearModel.workerEntered = null;
+      // Once it has returned, the next call runs.
+      assertEquals(first[0], parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null,
+          8));
+    } finally {
+      LinearModel.workerEntered = null;
+      LinearModel.workerRelease = null;
+    }
+  }
+
   @Test
   void anInterruptedCallerParksWhileTheWorkersFinishAndKeepsItsFlag() {
     // A slow worker: the caller waits 200 ms. Interrupted, its park returned at once, so it

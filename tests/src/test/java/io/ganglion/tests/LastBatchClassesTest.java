@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
+import io.ganglion.Parameter;
 import io.ganglion.train.ParallelGradients;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +54,41 @@ class LastBatchClassesTest {
   }
 
   /**
+   * On several workers too, a bad label in a later worker's slice, or a non-finite input, is
+   * refused before any worker has moved the batch statistics or the dropout stream.
+   */
+  @Test
+  void aRefusedParallelPassChangesNothing() {
+    Net_Networks_DropoutBatchNorm net = new Net_Networks_DropoutBatchNorm(2);
+    RandomBatch data = new RandomBatch(net, 8, 5);
+    int[] bad = data.labels.clone();
+    bad[7] = 9; // in worker 1's half
+    float[] nan = data.x.clone();
+    nan[net.inputSize() * 6 + 3] = Float.NaN;
+    List<float[]> before = new ArrayList<>();
+    for (Parameter b : net.buffers()) {
+      before.add(b.toArray());
+    }
+    long[] random = net.randomState();
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> parallel.computeGradients(data.x, 0, bad, null, 8));
+      assertEquals("label of sample 7 must be a class index in [0, 3), but was 9", e.getMessage());
+      e = assertThrows(IllegalArgumentException.class,
+          () -> parallel.computeGradients(nan, 0, data.labels, null, 8));
+      assertTrue(e.getMessage().startsWith("input 3 of sample 6 must be finite, but was NaN"),
+          e.getMessage());
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> net.forwardBackward(nan, 0, data.labels, null, 8, 0.125f));
+    assertTrue(e.getMessage().startsWith("input 3 of sample 6 must be finite"), e.getMessage());
+    for (int k = 0; k < before.size(); k++) {
+      assertArrayEquals(before.get(k), net.buffers().get(k).toArray(), net.buffers().get(k).name());
+    }
+    assertArrayEquals(random, net.randomState());
+  }
+
+  /**
    * A pass refused for a bad label has overwritten the outputs already: it reports no classes,
    * rather than the outputs it left under the previous pass's count.
    */
@@ -67,10 +105,15 @@ class LastBatchClassesTest {
     try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
       parallel.computeGradients(data.x, 0, data.labels, null, 4);
       assertEquals(4, parallel.lastBatchClasses(new int[4]));
+      int[] kept = new int[4];
+      parallel.lastBatchClasses(kept);
       assertThrows(IllegalArgumentException.class,
           () -> parallel.computeGradients(data.x, 4, bad, null, 4));
-      assertEquals(-1, parallel.lastBatchClasses(new int[4]), "split by weight rows");
-      // (Split by rows, the label is checked before any worker runs.)
+      // On workers the labels are checked before any worker runs: the refused call changed
+      // nothing, and the classes are still those of the pass before.
+      int[] after = new int[4];
+      assertEquals(4, parallel.lastBatchClasses(after), "split by weight rows");
+      assertArrayEquals(kept, after);
       assertNextStepIsWhole(parallel, net, new Net_Networks_Medium(4), data, 2, 8);
     }
   }
