@@ -146,10 +146,15 @@ public final class Scaler {
         hi = Math.max(hi, x[s * d + j]);
       }
       min[j] = lo;
-      // In double: a column spanning -3e38 to 3e38 has a range beyond the float's (it was
-      // infinite, and every scaled value NaN); such a range is divided by the largest float.
+      // In double: a column spanning -3e38 to 3e38 has a range beyond the float's, by which no
+      // scaled value would reach [0, 1].
       double span = (double) hi - lo;
-      range[j] = span > 0 ? (float) Math.min(span, Float.MAX_VALUE) : 1f;
+      if (span > Float.MAX_VALUE) {
+        throw new IllegalArgumentException("feature " + j + " must span a range within the float"
+            + " range to be scaled to [0, 1], but spans " + lo + " to " + hi + " (" + span
+            + "); divide it by a power of ten first");
+      }
+      range[j] = span > 0 ? (float) span : 1f;
     }
     return new Scaler(min, range);
   }

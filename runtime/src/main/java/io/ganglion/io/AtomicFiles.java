@@ -154,6 +154,10 @@ public final class AtomicFiles {
    * is compared as far as it was: saving to it reports what is wrong.
    */
   public static boolean sameTarget(Path a, Path b) {
+    if (a == null || b == null) {
+      throw new IllegalArgumentException("paths must not be null, but " + (a == null ? "a" : "b")
+          + " was");
+    }
     try {
       // Two existing files: one directory entry, as the file system sees it. The real names carry
       // the case of the names it holds (a case-insensitive one takes Run.ckpt for run.ckpt), and

@@ -89,6 +89,13 @@ public final class ModelFiles {
     return SafeTensors.of(metadata(model), tensors);
   }
 
+  private static void checkArguments(String name, float[] values, DType type) {
+    if (name == null || values == null || type == null) {
+      throw new IllegalArgumentException("name, values and dtype must not be null, but "
+          + (name == null ? "name" : values == null ? "values" : "dtype") + " was");
+    }
+  }
+
   /**
    * Refuses to write a weight that would not read back: one not finite (a file of it could not be
    * loaded), or one that a 16-bit type rounds to infinity; or a buffer that a load refuses (a
@@ -96,6 +103,7 @@ public final class ModelFiles {
    * IllegalArgumentException}; {@code Trainer}'s checkpoints call it too.
    */
   public static void checkStorable(String name, float[] values, DType type) {
+    checkArguments(name, values, type);
     boolean variance = name.endsWith(".running_var");
     boolean counter = name.endsWith(COUNTER);
     for (int i = 0; i < values.length; i++) {
@@ -129,6 +137,7 @@ public final class ModelFiles {
    */
   public static void checkFinite(Path file, String name, DType stored, float[] values)
       throws ModelFormatException {
+    checkArguments(name, values, stored);
     boolean variance = name.endsWith(".running_var");
     boolean counter = name.endsWith(COUNTER);
     for (int i = 0; i < values.length; i++) {

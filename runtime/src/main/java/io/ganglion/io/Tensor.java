@@ -86,7 +86,32 @@ public final class Tensor {
           name + ": values must number " + count + " for shape " + Arrays.toString(shape)
               + ", but were " + values.length);
     }
+    checkRepresentable(name, dtype, values);
     return new Tensor(name, dtype, shape, values, null);
+  }
+
+  /**
+   * Refuses values that {@code dtype} would store as something else than their rounding: a finite
+   * value beyond F16's or BF16's range (it would become infinite), and for I64 a NaN, an infinity
+   * or a value beyond the 64-bit range (it would become 0 or the largest integer).
+   */
+  private static void checkRepresentable(String name, DType dtype, float[] values) {
+    if (dtype == DType.F32 || dtype == DType.F64) {
+      return;
+    }
+    for (int i = 0; i < values.length; i++) {
+      float v = values[i];
+      boolean lost = dtype == DType.I64
+          ? !(Math.abs(v) < 0x1p63f)
+          : Float.isFinite(v) && Float.isInfinite(dtype.decode(dtype.encode(v)));
+      if (lost) {
+        throw new IllegalArgumentException(name + ": value " + i + " must fit " + dtype + " ("
+            + (dtype == DType.I64 ? "a number below 2^63 in size"
+                : "at most " + (dtype == DType.F16 ? "65504" : "3.3895314E38") + " in size")
+            + "), but was " + v
+            + "; store it as F32");
+      }
+    }
   }
 
   /** The name, such as {@code "hidden1.weight"}. */

@@ -47,8 +47,9 @@ public final class Adam extends Optimizer {
 
   /** The decay rates of the first and second moments, each in [0, 1). */
   public Adam betas(double beta1, double beta2) {
-    this.beta1 = checkUnit("beta1", beta1);
-    this.beta2 = checkUnit("beta2", beta2);
+    checkUnit("beta1", beta1);
+    this.beta2 = checkUnit("beta2", beta2); // both checked before either changes
+    this.beta1 = beta1;
     return this;
   }
 

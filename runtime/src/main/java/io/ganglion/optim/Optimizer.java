@@ -417,7 +417,7 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   private static String names(List<Parameter> parameters) {
     List<String> names = new ArrayList<>();
     for (Parameter p : parameters) {
-      names.add(p.name());
+      names.add(p == null ? "null" : p.name());
     }
     return names.toString();
   }

@@ -237,16 +237,17 @@ final class DatasetTest {
   }
 
   @Test
-  void minMaxHandlesAColumnSpanningTheWholeFloatRange() {
+  void minMaxRefusesAColumnSpanningMoreThanTheFloatRange() {
+    // -3e38 to 3e38 spans 6e38, beyond the float range: no division puts the values in [0, 1]
+    // (an infinite range made them NaN; one cut to the largest float, up to 1.76).
     Dataset train = Dataset.ofTargets(new float[] {-3e38f, 3e38f, 0}, 1, new float[3], 1);
-    float[] scaled = Scaler.minMax(train).apply(train).features();
-    // Finite (the range overflowed to infinity and the values became NaN); a range beyond the
-    // float's is divided by the largest float, so the values reach 6e38 / 3.4e38 = 1.76.
-    for (float v : scaled) {
-      assertTrue(Float.isFinite(v) && v >= 0 && v < 1.8f, Arrays.toString(scaled));
-    }
-    assertEquals(0, scaled[0]);
-    assertEquals(scaled[1] / 2, scaled[2], 1e-6);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Scaler.minMax(train));
+    assertTrue(e.getMessage().startsWith("feature 0 must span a range within the float range to"
+        + " be scaled to [0, 1], but spans -3.0E38 to 3.0E38"), e.getMessage());
+    // The widest range a float holds is fine.
+    Dataset widest = Dataset.ofTargets(new float[] {-1.7e38f, 1.7e38f}, 1, new float[2], 1);
+    assertArrayEquals(new float[] {0, 1}, Scaler.minMax(widest).apply(widest).features());
   }
 
   @Test

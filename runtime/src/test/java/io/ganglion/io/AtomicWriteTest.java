@@ -27,6 +27,21 @@ class AtomicWriteTest {
   @TempDir Path dir;
 
   @Test
+  void nullArgumentsOfThePublicChecksAreNamed() {
+    Path p = Path.of("x.safetensors");
+    assertEquals("paths must not be null, but a was", assertThrows(
+        IllegalArgumentException.class, () -> AtomicFiles.sameTarget(null, p)).getMessage());
+    assertEquals("paths must not be null, but b was", assertThrows(
+        IllegalArgumentException.class, () -> AtomicFiles.sameTarget(p, null)).getMessage());
+    assertEquals("name, values and dtype must not be null, but name was",
+        assertThrows(IllegalArgumentException.class,
+            () -> ModelFiles.checkStorable(null, new float[1], DType.F32)).getMessage());
+    assertEquals("name, values and dtype must not be null, but values was",
+        assertThrows(IllegalArgumentException.class,
+            () -> ModelFiles.checkFinite(p, "w", DType.F16, null)).getMessage());
+  }
+
+  @Test
   void aWriteThatFailsAtAnyByteLeavesTheOldFile() throws IOException {
     Path file = dir.resolve("net.safetensors");
     TwoLayerNet.small().filled(1).save(file);

@@ -32,11 +32,25 @@ class SafeTensorsTest {
   @ParameterizedTest
   @EnumSource(DType.class)
   void roundTripsEveryDtypeAndRank(DType dtype) throws IOException {
+    // The awkward values the dtype can hold; it refuses the others (rejectsBadWrites).
+    float[] awkward = AWKWARD.clone();
+    for (int i = 0; i < awkward.length; i++) {
+      float v = awkward[i];
+      boolean holds = dtype == DType.I64 ? Math.abs(v) < 0x1p63f
+          : !Float.isFinite(v) || Float.isFinite(dtype.decode(dtype.encode(v)));
+      if (!holds) {
+        int k = i;
+        assertThrows(IllegalArgumentException.class,
+            () -> Tensor.of("conv.weight", dtype, new int[] {16}, awkward), "value " + k);
+        awkward[i] = 0.25f;
+      }
+    }
     List<Tensor> tensors = List.of(
-        Tensor.of("conv.weight", dtype, new int[] {2, 2, 2, 2}, AWKWARD),
+        Tensor.of("conv.weight", dtype, new int[] {2, 2, 2, 2}, awkward),
         Tensor.of("scalar", dtype, new int[] {}, new float[] {42.5f}),
         Tensor.of("empty", dtype, new int[] {0, 3}, new float[0]),
-        Tensor.of("bn.running_mean", dtype, new int[] {3}, new float[] {1f, Float.NaN, -1f}));
+        Tensor.of("bn.running_mean", dtype, new int[] {3},
+            new float[] {1f, dtype == DType.I64 ? 7f : Float.NaN, -1f}));
     Path file = dir.resolve("t.safetensors");
     SafeTensors.of(Map.of("k", "v\u00e9\"\n"), tensors).write(file);
 
@@ -124,6 +138,21 @@ class SafeTensorsTest {
             () -> Tensor.of("a", new int[] {2, 3}, new float[5])).getMessage());
     assertThrows(IllegalArgumentException.class, () -> SafeTensors.of(Map.of(),
         List.of(Tensor.of("__metadata__", new int[] {0}, new float[0]))));
+    // Values a dtype would store as something else than their rounding are refused.
+    assertEquals("x: value 2 must fit I64 (a number below 2^63 in size), but was 1.0E30; store it"
+        + " as F32", assertThrows(IllegalArgumentException.class, () -> Tensor.of("x", DType.I64,
+            new int[] {3}, new float[] {0, 1.5f, 1e30f})).getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Tensor.of("x", DType.I64, new int[] {1}, new float[] {Float.NaN}));
+    assertEquals("x: value 0 must fit F16 (at most 65504 in size), but was 1.0E9; store it as"
+        + " F32", assertThrows(IllegalArgumentException.class, () -> Tensor.of("x", new int[] {1},
+            new float[] {1e9f}).withDType(DType.F16)).getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Tensor.of("x", DType.BF16, new int[] {1}, new float[] {Float.MAX_VALUE}));
+    // What they can store is taken: values to round, and NaN or infinities in the float types.
+    Tensor.of("x", DType.I64, new int[] {1}, new float[] {1.5f});
+    Tensor.of("x", DType.F16, new int[] {3}, new float[] {65504, Float.NaN,
+        Float.NEGATIVE_INFINITY});
   }
 
   // --- Every check of the reader, on hand-made files.

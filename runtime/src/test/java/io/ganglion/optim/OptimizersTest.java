@@ -447,6 +447,26 @@ final class OptimizersTest {
   }
 
   @Test
+  void refusedSettingsAndParametersChangeNothing() {
+    Adam adam = Adam.of(0.1);
+    String before = adam.settings();
+    assertThrows(IllegalArgumentException.class, () -> adam.betas(0.5, 1.0));
+    assertEquals(before, adam.settings(), "beta1 is kept when beta2 is refused");
+    AdamW adamW = AdamW.of(0.1);
+    String beforeW = adamW.settings();
+    assertThrows(IllegalArgumentException.class, () -> adamW.betas(0.5, 1.0));
+    assertEquals(beforeW, adamW.settings());
+    // A list with a null, after the first step: named, not a NullPointerException.
+    Sgd sgd = Sgd.of(0.1);
+    List<Parameter> first = parameters();
+    sgd.step(first);
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> sgd.step(java.util.Arrays.asList(first.get(0), null)));
+    assertEquals("parameters must be the ones of the first step [w, b], but were [w, null];"
+        + " create one optimizer per model", e.getMessage());
+  }
+
+  @Test
   void anOptimizerStaysWithItsFirstParameters() {
     Sgd sgd = Sgd.of(0.1, 0.9);
     sgd.step(parameters());
