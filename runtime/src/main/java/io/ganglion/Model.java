@@ -164,7 +164,9 @@ public interface Model {
 
   /**
    * Runs the forward pass on {@code count} samples starting at sample {@code offset} of {@code
-   * inputs} and writes {@code count * outputSize()} values, row-major, into {@code outputs}.
+   * inputs} and writes {@code count * outputSize()} values, row-major, into {@code outputs} from
+   * its index 0 (the offset is the inputs' only: a loop over chunks writes each into its own
+   * array, or copies it out).
    */
   void predictBatch(float[] inputs, int offset, int count, float[] outputs);
 
@@ -181,7 +183,10 @@ public interface Model {
     return outputs;
   }
 
-  /** The predicted classes of {@code count} samples starting at sample {@code offset}. */
+  /**
+   * The predicted classes of {@code count} samples starting at sample {@code offset} of {@code
+   * inputs}, written into {@code classes} from its index 0.
+   */
   void classifyBatch(float[] inputs, int offset, int count, int[] classes);
 
   /**

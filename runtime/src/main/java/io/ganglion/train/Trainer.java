@@ -425,13 +425,13 @@ public final class Trainer {
    * cross between threads ({@code -Dganglion.split=false} splits the batch instead). Other
    * networks split each batch (data-parallel, each worker on a {@link Model#replica()}). Every sum
    * runs in a fixed order, so the same seed and thread count give bit-identical results. By
-   * default Ganglion uses every available processor when a batch holds enough work (batch size x
-   * multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
+   * default (or with 0) Ganglion uses every available processor when a batch holds enough work
+   * (batch size x multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
    */
   public Trainer threads(int threads) {
-    if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {
+    if (threads < 0 || threads > ParallelGradients.MAX_WORKERS) {
       throw new IllegalArgumentException("threads must be from 1 to "
-          + ParallelGradients.MAX_WORKERS + ", but was " + threads);
+          + ParallelGradients.MAX_WORKERS + ", or 0 for the default, but was " + threads);
     }
     this.threads = threads;
     return this;

@@ -750,6 +750,18 @@ final class TrainerTest {
         + " val_accuracy, lr], but was 'val_mse'", s.getMessage());
   }
 
+  @Test
+  void threadsZeroGoesBackToTheDefault() {
+    Trainer trainer = Trainer.of(softmax(1)).threads(3);
+    assertEquals(3, trainer.workers(64));
+    // A linear 4-3 model has too little work per batch for a second thread by default.
+    assertEquals(1, trainer.threads(0).workers(64));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> trainer.threads(-1));
+    assertEquals("threads must be from 1 to 256, or 0 for the default, but was -1",
+        e.getMessage());
+  }
+
   /** A second thread's call while one runs is refused, rather than waiting forever. */
   @Test
   void aSecondThreadsCallWhileOneRunsIsRefused() throws Exception {
