@@ -608,7 +608,7 @@ final class NetworkWriter {
         .build());
     type.addMethod(override("spec", String.class).addStatement("return SPEC").build());
     MethodSpec.Builder replica =
-        override("replica", MODEL)
+        override("replica", network.generatedClass())
             .addStatement("$T[] p = new $T[parameters.size()]", PARAMETER, PARAMETER)
             .beginControlFlow("for (int k = 0; k < p.length; k++)")
             .addStatement("p[k] = parameters.get(k).withOwnGradient()")

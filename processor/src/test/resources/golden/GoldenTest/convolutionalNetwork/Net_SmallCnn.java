@@ -328,7 +328,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   @Override
-  public Model replica() {
+  public Net_SmallCnn replica() {
     Parameter[] p = new Parameter[parameters.size()];
     for (int k = 0; k < p.length; k++) {
       p[k] = parameters.get(k).withOwnGradient();

@@ -169,7 +169,7 @@ public final class Net_Tiny extends Tiny implements Model {
   }
 
   @Override
-  public Model replica() {
+  public Net_Tiny replica() {
     Parameter[] p = new Parameter[parameters.size()];
     for (int k = 0; k < p.length; k++) {
       p[k] = parameters.get(k).withOwnGradient();
