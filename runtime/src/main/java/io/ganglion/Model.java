@@ -13,6 +13,9 @@ import java.util.List;
  * {@code inputs[(offset + n) * inputSize() .. (offset + n + 1) * inputSize())}. An instance keeps
  * its work buffers, so it is not safe to use from several threads at once; give each thread its own
  * {@link #replica()}, which shares the parameters.
+ *
+ * <p>Generated networks implement it; a model written by hand may too ({@code Trainer} and {@code
+ * ModelFiles} take any), but later versions may add methods to this interface, with defaults.
  */
 public interface Model {
 

@@ -30,6 +30,9 @@ import java.util.Locale;
  * <pre>{@code
  * Dataset iris = Csv.reader().labelColumn("species").read(Path.of("iris.csv"));
  * }</pre>
+ *
+ * <p>A reader is mutable (its settings, and what its last {@link #read} took, which {@link
+ * #readFeatures} reads again): use one per thread.
  */
 public final class Csv {
   private boolean header = true;

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
  * per sample), and either an integer class label per sample or {@code targetSize()} float targets
  * per sample. The arrays are shared, not copied; methods that derive a data set ({@link #subset},
  * {@link #split}, {@link #shuffled}, {@link #withOneHotTargets}) copy the samples they keep.
+ * A data set is safe to read from several threads while no one writes to its arrays.
  */
 public final class Dataset {
   private final float[] features;

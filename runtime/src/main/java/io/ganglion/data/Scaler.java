@@ -19,6 +19,8 @@ import java.util.Map;
  * <p>A model serves data scaled as its training data was: {@link #save} the fitted scaler beside
  * the model and {@link #load} it where the model is loaded (or rebuild it with {@link #of} from
  * {@link #shift()} and {@link #divisor()}).
+ *
+ * <p>A scaler does not change once made: share it between threads.
  */
 public final class Scaler {
   private final float[] shift;

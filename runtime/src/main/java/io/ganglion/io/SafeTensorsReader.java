@@ -26,6 +26,8 @@ import java.util.Map;
  * length is at most {@link SafeTensors#MAX_HEADER_BYTES} and fits in the file, the header is
  * strict JSON with known dtypes, the data offsets of every tensor match its shape and dtype, and
  * the tensors tile the data exactly: in order, without gaps or overlaps, up to the last byte.
+ *
+ * <p>A reader reads through one file channel: use it from one thread at a time.
  */
 public final class SafeTensorsReader implements Closeable {
   private static final int CHUNK_BYTES = 1 << 16;

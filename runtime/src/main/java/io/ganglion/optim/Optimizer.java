@@ -24,6 +24,9 @@ import java.util.Set;
  * tensor per parameter and state slot, named {@code <parameter>.<slot>} with PyTorch's slot names
  * ({@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer}, ...). {@link #loadState} restores
  * it.
+ *
+ * <p>An optimizer is bound to the parameters of its first step and keeps their state: one per
+ * model, used from one thread at a time ({@code ParallelGradients} runs its shared steps).
  */
 public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sgd {
   private final String kind;

@@ -16,6 +16,9 @@ import java.util.Map;
  * patience} the rate becomes {@code max(rate * factor, minimum)}, the wait restarts and the
  * cooldown is set to {@code cooldown} (so the {@code cooldown - 1} epochs after a reduction are
  * ignored).
+ *
+ * <p>An instance keeps what it has learned (the best value, the wait, the scale): give each
+ * trainer its own, and use it from that trainer's thread.
  */
 public final class ReduceOnPlateau implements LearningRateSchedule {
   private final double factor;

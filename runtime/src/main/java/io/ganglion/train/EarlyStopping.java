@@ -14,6 +14,9 @@ package io.ganglion.train;
  * Trainer.of(net).earlyStopping(EarlyStopping.monitor("val_loss").patience(3)
  *     .restoreBestWeights(true))
  * }</pre>
+ *
+ * <p>An instance keeps what it tracks (the best value, the wait) for the trainer it is given to:
+ * give each trainer its own, and use it from that trainer's thread.
  */
 public final class EarlyStopping {
   private final String monitor;

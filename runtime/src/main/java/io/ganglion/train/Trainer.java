@@ -59,6 +59,9 @@ import java.util.regex.Pattern;
  * Trainer.of(new Net_Mlp()).optimizer(Adam.of(1e-3)).epochs(20).checkpoint(ckpt)
  *     .resumeFrom(ckpt).fit(train);
  * }</pre>
+ *
+ * <p>A trainer, like its model and optimizer, is used from one thread at a time; {@link #fit}
+ * runs its own worker threads ({@link #threads}).
  */
 public final class Trainer {
   /** A top-k metric's name, training's or validation's (which training does not report). */
