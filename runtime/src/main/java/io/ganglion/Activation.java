@@ -22,7 +22,14 @@ public enum Activation {
    */
   SELU,
   /** {@code log(1 + e^x)}, and {@code x} itself above 20 (PyTorch's {@code nn.Softplus}). */
-  SOFTPLUS;
+  SOFTPLUS,
+  /**
+   * {@code x * Phi(x)}, with {@code Phi} the standard normal distribution function (PyTorch's
+   * {@code nn.GELU()}, the exact form, not the tanh approximation).
+   */
+  GELU,
+  /** {@code x * sigmoid(x)}, also called swish (PyTorch's {@code nn.SiLU}, Keras's swish). */
+  SILU;
 
   /** The negative slope of {@link #LEAKY_RELU}. */
   public static final float LEAKY_RELU_SLOPE = 0.01f;
@@ -32,6 +39,15 @@ public enum Activation {
 
   /** The alpha of {@link #SELU}, as in PyTorch and Keras. */
   public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+
+  /**
+   * Whether the derivative needs the activation's input: a layer keeps its values before the
+   * activation too. The others' derivatives follow from their output, which the layer keeps
+   * anyway (GELU and SiLU take the same output at two inputs, so theirs cannot).
+   */
+  public boolean derivativeNeedsInput() {
+    return this == GELU || this == SILU;
+  }
 
   /** Whether He initialization suits this activation (the ReLU family). */
   public boolean isReluFamily() {

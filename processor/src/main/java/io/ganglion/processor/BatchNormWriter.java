@@ -206,7 +206,18 @@ final class BatchNormWriter extends LayerWriter {
     int c = channels();
     CodeBlock.Builder code = CodeBlock.builder();
     String activation = DenseWriter.activationMethod(layer.activation());
-    if (activation != null) {
+    if (activation != null && layer.activation().derivativeNeedsInput()) {
+      // Through the activation first, at its input gamma * h + beta, recomputed from the
+      // normalized values (kept for the norm's own backward) rather than kept in a buffer.
+      code.addStatement("float[] scale = $L", field("Weight"));
+      code.addStatement("float[] shift = $L", field("Bias"));
+      beginRows(code, shape, "d", delta(), "h", field("Normalized"));
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+      code.addStatement("d[c] = $T.$LBackward(scale[c] * h[c] + shift[c], d[c])",
+          DenseWriter.ACTIVATIONS, activation);
+      code.endControlFlow();
+      endRows(code, shape);
+    } else if (activation != null) {
       // Through the activation first: delta becomes the gradient before it, in place.
       beginRows(code, shape, "d", delta(), "y", out());
       code.beginControlFlow("for (int c = 0; c < $L; c++)", c);

@@ -160,7 +160,14 @@ final class ConvWriter extends WeightedLayerWriter {
           layer.bias() ? bias() + ", " : "", out());
       if (activation != null) {
         code.beginControlFlow("for (int n = 0; n < count; n++)");
-        code.beginControlFlow("for (float[] yp : $L[n])", out());
+        if (keepsPre()) {
+          code.beginControlFlow("for (int p = 0; p < $L; p++)", layer.out().positions());
+          code.addStatement("float[] yp = $L[n][p]", out());
+          code.addStatement("$T.arraycopy(yp, 0, $L[n][p], 0, $L)", System.class, pre(),
+              filters);
+        } else {
+          code.beginControlFlow("for (float[] yp : $L[n])", out());
+        }
         code.addStatement("$T.$L(yp, $L)", DenseWriter.ACTIVATIONS, activation, filters);
         code.endControlFlow();
         code.endControlFlow();
@@ -210,6 +217,10 @@ final class ConvWriter extends WeightedLayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     if (activation != null) {
+      if (keepsPre()) {
+        code.addStatement("$T.arraycopy(yp, 0, $L[n][oy * $L + ox], 0, $L)", System.class, pre(),
+            constant("WIDTH"), filters);
+      }
       code.addStatement("$T.$L(yp, $L)", DenseWriter.ACTIVATIONS, activation, filters);
     }
     code.endControlFlow();
@@ -240,7 +251,7 @@ final class ConvWriter extends WeightedLayerWriter {
       code.beginControlFlow("for (int n = 0; n < count; n++)");
       code.beginControlFlow("for (int p = 0; p < $L; p++)", positions);
       code.addStatement("$T.$LBackward($L[n][p], $L[n][p], $L)", DenseWriter.ACTIVATIONS,
-          derivative, out(), delta(), filters);
+          derivative, derivativeInput(), delta(), filters);
       code.endControlFlow();
       code.endControlFlow();
     }

@@ -94,6 +94,9 @@ final class DenseWriter extends WeightedLayerWriter {
   static void growRows(MethodSpec.Builder grow, LayerWriter dense) {
     grow.addStatement("$L = new float[count][$L]", dense.out(), dense.units());
     grow.addStatement("$L = new float[count][$L]", dense.delta(), dense.units());
+    if (dense.keepsPre()) {
+      grow.addStatement("$L = new float[count][$L]", dense.pre(), dense.units());
+    }
   }
 
   @Override
@@ -168,6 +171,10 @@ final class DenseWriter extends WeightedLayerWriter {
           inputConstant);
       if (activation != null) {
         code.beginControlFlow("for (int n = 0; n < count; n++)");
+        if (keepsPre()) {
+          code.addStatement("$T.arraycopy($L[n], 0, $L[n], 0, $L)", System.class, out(), pre(),
+              units());
+        }
         code.addStatement("$T.$L($L[n], $L)", ACTIVATIONS, activation, out(), units());
         code.endControlFlow();
       }
@@ -190,6 +197,10 @@ final class DenseWriter extends WeightedLayerWriter {
           layer.inputs() >= BLOCK, layer.inputs() % BLOCK != 0);
       if (activation != null) {
         for (int s = 0; s < samples; s++) {
+          if (keepsPre()) {
+            code.addStatement("$T.arraycopy(y$L, 0, $L[$L], 0, $L)", System.class, s, pre(),
+                sample(s), units());
+          }
           code.addStatement("$T.$L(y$L, $L)", ACTIVATIONS, activation, s, units());
         }
       }
@@ -217,8 +228,8 @@ final class DenseWriter extends WeightedLayerWriter {
     String derivative = activationMethod(layer.activation());
     if (derivative != null) {
       code.beginControlFlow("for (int n = 0; n < count; n++)");
-      code.addStatement(
-          "$T.$LBackward($L[n], $L[n], $L)", ACTIVATIONS, derivative, out(), delta(), units());
+      code.addStatement("$T.$LBackward($L[n], $L[n], $L)", ACTIVATIONS, derivative,
+          derivativeInput(), delta(), units());
       code.endControlFlow();
     }
     if (layer.bias()) {
@@ -365,6 +376,9 @@ final class DenseWriter extends WeightedLayerWriter {
       // Only the last layer may have it, and its columns are never split.
       code.addStatement("$T.softmax(y, $L)", ACTIVATIONS, units());
     } else if (activation != null) {
+      if (keepsPre()) {
+        code.addStatement("$T.arraycopy(y, from, $L[n], from, to - from)", System.class, pre());
+      }
       code.addStatement("$T.$L(y, from, to)", ACTIVATIONS, activation);
     }
     code.endControlFlow();
@@ -600,7 +614,7 @@ final class DenseWriter extends WeightedLayerWriter {
       // m, not n: the plain rows above leave their sample counter n in scope.
       code.beginControlFlow("for (int m = 0; m < count; m++)");
       code.addStatement("$T.$LBackward($L[m], $L[m], from, to)",
-          ACTIVATIONS, derivative, previous.name() + "Out", previousDelta);
+          ACTIVATIONS, derivative, LayerWriter.derivativeInput(previous), previousDelta);
       code.endControlFlow();
     }
     return MethodSpec.methodBuilder(splitInputGradientName())
@@ -800,6 +814,10 @@ final class DenseWriter extends WeightedLayerWriter {
         return "selu";
       case SOFTPLUS:
         return "softplus";
+      case GELU:
+        return "gelu";
+      case SILU:
+        return "silu";
     }
     throw new AssertionError(activation);
   }

@@ -74,6 +74,34 @@ abstract class LayerWriter {
     return layer.name() + "Delta";
   }
 
+  /**
+   * Whether the layer keeps its values before the activation, in {@link #pre()}: for an
+   * activation whose derivative needs its input (GELU, SiLU). Batch norm recomputes them from its
+   * normalized values instead.
+   */
+  boolean keepsPre() {
+    return keepsPre(layer);
+  }
+
+  static boolean keepsPre(LayerModel layer) {
+    return layer.activation().derivativeNeedsInput()
+        && layer.kind() != LayerModel.Kind.BATCH_NORM;
+  }
+
+  /** The buffer of the values before the activation (see {@link #keepsPre()}). */
+  String pre() {
+    return layer.name() + "Pre";
+  }
+
+  /** The buffer the activation's derivative reads: the outputs, or the values before. */
+  String derivativeInput() {
+    return derivativeInput(layer);
+  }
+
+  static String derivativeInput(LayerModel layer) {
+    return layer.name() + (keepsPre(layer) ? "Pre" : "Out");
+  }
+
   /** The buffer this layer reads. */
   String input() {
     return previous == null ? inputBuffer(layer.in()) : previous.name() + "Out";
@@ -144,12 +172,18 @@ abstract class LayerWriter {
   void addWorkFields(TypeSpec.Builder type) {
     type.addField(bufferType(layer.out()), out(), Modifier.PRIVATE);
     type.addField(bufferType(layer.out()), delta(), Modifier.PRIVATE);
+    if (keepsPre()) {
+      type.addField(bufferType(layer.out()), pre(), Modifier.PRIVATE);
+    }
   }
 
   /** Statements of {@code grow(count)} allocating the work buffers. */
   void grow(MethodSpec.Builder grow) {
     grow.addStatement("$L = $L", out(), allocation(layer.out()));
     grow.addStatement("$L = $L", delta(), allocation(layer.out()));
+    if (keepsPre()) {
+      grow.addStatement("$L = $L", pre(), allocation(layer.out()));
+    }
   }
 
   /** {@code new float[count][...]} for a buffer of {@code shape}. */

@@ -439,7 +439,7 @@ final class NetworkWriter {
     if (derivative != null) {
       loss.beginControlFlow("for (int n = 0; n < count; n++)")
           .addStatement("$T.$LBackward($L[n], $L[n], OUTPUTS)", DenseWriter.ACTIVATIONS,
-              derivative, last.out(), last.delta())
+              derivative, last.derivativeInput(), last.delta())
           .endControlFlow();
     }
     type.addMethod(loss.addStatement("return loss").build());

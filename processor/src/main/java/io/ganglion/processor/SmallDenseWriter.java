@@ -162,6 +162,9 @@ final class SmallDenseWriter extends WeightedLayerWriter {
     code.beginControlFlow("for (int n = 0; n < count; n++)");
     readInputs(code);
     code.addStatement("float[] y = $L[n]", out());
+    if (keepsPre()) {
+      code.addStatement("float[] z = $L[n]", pre());
+    }
     String activation = DenseWriter.activationMethod(layer.activation());
     boolean elementWise = activation != null && layer.activation() != Activation.SOFTMAX;
     for (int j = 0; j < layer.units(); j++) {
@@ -174,7 +177,10 @@ final class SmallDenseWriter extends WeightedLayerWriter {
       }
       // The terms hold no '$', so they can be part of the format; $W lets long sums wrap.
       String sum = String.join(" +$W", terms);
-      if (elementWise) {
+      if (elementWise && keepsPre()) {
+        code.addStatement("z[" + j + "] = " + sum);
+        code.addStatement("y[$L] = $T.$L(z[$L])", j, DenseWriter.ACTIVATIONS, activation, j);
+      } else if (elementWise) {
         code.addStatement(
             "y[" + j + "] = $T.$L(" + sum + ")", DenseWriter.ACTIVATIONS, activation);
       } else {
@@ -209,7 +215,8 @@ final class SmallDenseWriter extends WeightedLayerWriter {
     String derivative = DenseWriter.activationMethod(layer.activation());
     boolean elementWise = derivative != null && layer.activation() != Activation.SOFTMAX;
     if (derivative != null) {
-      code.addStatement("float[] o = $L[n]", out());
+      // The outputs, or the values before the activation for a derivative that needs those.
+      code.addStatement("float[] o = $L[n]", derivativeInput());
     }
     if (layer.activation() == Activation.SOFTMAX) {
       code.addStatement("$T.softmaxBackward(o, d, $L)", DenseWriter.ACTIVATIONS, units());

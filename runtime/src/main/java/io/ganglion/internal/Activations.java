@@ -4,8 +4,10 @@ import io.ganglion.Activation;
 
 /**
  * Activation functions applied in place to one sample's output row, and their derivatives applied
- * in place to the gradient row. Every derivative is computed from the activation's output, so a
- * layer keeps one buffer for both the pre-activation and the activation.
+ * in place to the gradient row. Every derivative but GELU's and SiLU's is computed from the
+ * activation's output, so a layer keeps one buffer for both the pre-activation and the
+ * activation; those two take the values before the activation, which their layers also keep
+ * ({@link Activation#derivativeNeedsInput}).
  */
 public final class Activations {
   private static final float SLOPE = Activation.LEAKY_RELU_SLOPE;
@@ -206,6 +208,54 @@ public final class Activations {
     }
   }
 
+  /** GELU over {@code y[0..n)} in place (the caller keeps the inputs for the derivative). */
+  public static void gelu(float[] y, int n) {
+    gelu(y, 0, n);
+  }
+
+  /** Multiplies {@code d[0..n)} by GELU's derivative at the inputs {@code z}. */
+  public static void geluBackward(float[] z, float[] d, int n) {
+    geluBackward(z, d, 0, n);
+  }
+
+  /** GELU over the columns {@code [from, to)}. */
+  public static void gelu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = gelu(y[j]);
+    }
+  }
+
+  /** GELU's derivative over the columns {@code [from, to)}, at the inputs {@code z}. */
+  public static void geluBackward(float[] z, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = geluBackward(z[j], d[j]);
+    }
+  }
+
+  /** SiLU over {@code y[0..n)} in place (the caller keeps the inputs for the derivative). */
+  public static void silu(float[] y, int n) {
+    silu(y, 0, n);
+  }
+
+  /** Multiplies {@code d[0..n)} by SiLU's derivative at the inputs {@code z}. */
+  public static void siluBackward(float[] z, float[] d, int n) {
+    siluBackward(z, d, 0, n);
+  }
+
+  /** SiLU over the columns {@code [from, to)}. */
+  public static void silu(float[] y, int from, int to) {
+    for (int j = from; j < to; j++) {
+      y[j] = silu(y[j]);
+    }
+  }
+
+  /** SiLU's derivative over the columns {@code [from, to)}, at the inputs {@code z}. */
+  public static void siluBackward(float[] z, float[] d, int from, int to) {
+    for (int j = from; j < to; j++) {
+      d[j] = siluBackward(z[j], d[j]);
+    }
+  }
+
   /** Numerically stable softmax over {@code y[0..n)} in place. */
   public static void softmax(float[] y, int n) {
     softmax(y, y, 0, n);
@@ -373,6 +423,55 @@ public final class Activations {
    */
   public static float softplusBackward(float y, float d) {
     return (float) (d * -Math.expm1(-y));
+  }
+
+  private static final double SQRT_HALF = Math.sqrt(0.5);
+  private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+  /**
+   * {@code erfc(z)} to a relative error below 1.2e-7 for every {@code z} (a Chebyshev fit, Press
+   * et al., Numerical Recipes, {@code erfcc}): float precision, also in the far tail where {@code
+   * 1 - erf} would lose every digit.
+   */
+  static double erfc(double z) {
+    double a = Math.abs(z);
+    double t = 1 / (1 + 0.5 * a);
+    double r = t * Math.exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196
+        + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398
+        + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+    return z >= 0 ? r : 2 - r;
+  }
+
+  /**
+   * GELU of one value, {@code x Phi(x) = x erfc(-x / sqrt 2) / 2}: to float precision, and 0 (or
+   * -0) far below 0, where {@code Phi} underflows.
+   */
+  public static float gelu(float x) {
+    return (float) (0.5 * x * erfc(-x * SQRT_HALF));
+  }
+
+  /**
+   * GELU's backward step for one value, at its input {@code z}: {@code d (Phi(z) + z phi(z))},
+   * with {@code phi} the standard normal density.
+   */
+  public static float geluBackward(float z, float d) {
+    double derivative = 0.5 * erfc(-z * SQRT_HALF) + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+    return (float) (d * derivative);
+  }
+
+  /** SiLU of one value, {@code x sigmoid(x)}. */
+  public static float silu(float x) {
+    return x * sigmoid(x);
+  }
+
+  /**
+   * SiLU's backward step for one value, at its input {@code z}: {@code d s (1 + z (1 - s))} with
+   * {@code s = sigmoid(z)}.
+   */
+  public static float siluBackward(float z, float d) {
+    // The sigmoid in double: near z = -1.28 the factor 1 + z (1 - s) cancels to 0.
+    double s = 1 / (1 + Math.exp(-z));
+    return (float) (d * s * (1 + z * (1 - s)));
   }
 
   /** The sigmoid's backward step for one value: {@code d s (1 - s)}. */

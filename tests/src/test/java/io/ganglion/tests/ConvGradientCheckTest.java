@@ -44,6 +44,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("SameLargeKernels", batch));
       cases.add(Arguments.of("BatchNormActivations", batch));
       cases.add(Arguments.of("ConvSmoothActivations", batch));
+      cases.add(Arguments.of("ConvInputDerivatives", batch));
     }
     return cases.build();
   }
@@ -78,6 +79,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_BatchNormActivations(seed);
       case "ConvSmoothActivations":
         return new Net_Networks_ConvSmoothActivations(seed);
+      case "ConvInputDerivatives":
+        return new Net_Networks_ConvInputDerivatives(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -38,6 +38,8 @@ class GradientCheckTest {
       cases.add(Arguments.of("SmoothActivations", batch, false));
       cases.add(Arguments.of("WideSmoothActivations", batch, true));
       cases.add(Arguments.of("WideSmoothActivations", batch, false));
+      cases.add(Arguments.of("InputDerivatives", batch, false));
+      cases.add(Arguments.of("WideInputDerivatives", batch, true));
     }
     return cases.build();
   }
@@ -74,6 +76,10 @@ class GradientCheckTest {
         return new Net_Networks_SmoothActivations(seed);
       case "WideSmoothActivations":
         return new Net_Networks_WideSmoothActivations(seed);
+      case "InputDerivatives":
+        return new Net_Networks_InputDerivatives(seed);
+      case "WideInputDerivatives":
+        return new Net_Networks_WideInputDerivatives(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -1,11 +1,13 @@
 package io.ganglion.tests;
 
 import static io.ganglion.Activation.ELU;
+import static io.ganglion.Activation.GELU;
 import static io.ganglion.Activation.LEAKY_RELU;
 import static io.ganglion.Activation.LINEAR;
 import static io.ganglion.Activation.RELU;
 import static io.ganglion.Activation.SELU;
 import static io.ganglion.Activation.SIGMOID;
+import static io.ganglion.Activation.SILU;
 import static io.ganglion.Activation.SOFTMAX;
 import static io.ganglion.Activation.SOFTPLUS;
 import static io.ganglion.Activation.TANH;
@@ -471,6 +473,63 @@ final class Networks {
     Layer hidden;
 
     @BatchNorm(activation = SOFTPLUS)
+    Layer norm2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /**
+   * GELU and SiLU, whose derivatives take the values before the activation, which their layers
+   * keep: small layers (written without loops), SiLU as the output.
+   */
+  @Network(inputs = 5, loss = Loss.MSE)
+  abstract static class InputDerivatives {
+    @Dense(units = 6, activation = GELU)
+    Layer gelu;
+
+    @Dense(units = 5, activation = SILU)
+    Layer silu;
+
+    @Dense(units = 3, activation = SILU)
+    Layer out;
+  }
+
+  /** InputDerivatives' wide twin: the loop kernels, the vector kernels, the row split. */
+  @Network(inputs = 32, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class WideInputDerivatives {
+    @Dense(units = 33, activation = GELU)
+    Layer gelu;
+
+    @Dense(units = 35, activation = SILU)
+    Layer silu;
+
+    @Dense(units = 34, activation = GELU)
+    Layer gelu2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /** GELU on convolutions, SiLU and GELU after batch norms (which recompute their inputs). */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ConvInputDerivatives {
+    @Conv2d(filters = 3, kernel = 3, activation = GELU)
+    Layer conv1;
+
+    @Conv2d(filters = 4, kernel = 2, bias = false)
+    Layer conv2;
+
+    @BatchNorm(activation = SILU)
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 6, bias = false)
+    Layer hidden;
+
+    @BatchNorm(activation = GELU)
     Layer norm2;
 
     @Dense(units = 3)

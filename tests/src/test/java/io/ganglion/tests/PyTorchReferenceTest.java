@@ -68,6 +68,13 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void geluAndSiluAsPyTorchComputesThem() throws IOException {
+    check(new Net_Networks_InputDerivatives(1), "InputDerivatives", 4, null);
+    check(new Net_Networks_ConvInputDerivatives(1), "ConvInputDerivatives", 4,
+        new int[] {1, 2, 0, 2});
+  }
+
+  @Test
   void dropoutAndBatchNormInference() throws IOException {
     check(new Net_Networks_DropoutBatchNorm(1), "DropoutBatchNorm", 2, null);
   }

@@ -37,11 +37,12 @@ class SplitGradientsTest {
             Net_Networks_VectorEdges::new,
             Net_Networks_Medium::new,
             Net_Networks_NarrowVectorOnly::new,
-            Net_Networks_WideSmoothActivations::new);
+            Net_Networks_WideSmoothActivations::new,
+            Net_Networks_WideInputDerivatives::new);
     // Small layers are written unrolled and not split by rows: these split the batch.
     List<LongFunction<Model>> byBatch =
         List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new,
-            Net_Networks_SmoothActivations::new);
+            Net_Networks_SmoothActivations::new, Net_Networks_InputDerivatives::new);
     List<Arguments> cases = new ArrayList<>();
     for (boolean rows : new boolean[] {true, false}) {
       for (LongFunction<Model> network : rows ? byRows : byBatch) {

@@ -162,6 +162,33 @@ class ConvSmoothActivations(nn.Module):
         return self.logits(F.softplus(self.norm2(self.hidden(torch.flatten(x, 1)))))
 
 
+class InputDerivatives(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gelu = nn.Linear(5, 6)
+        self.silu = nn.Linear(6, 5)
+        self.out = nn.Linear(5, 3)
+
+    def forward(self, x):
+        x = F.silu(self.silu(F.gelu(self.gelu(x))))
+        return F.silu(self.out(x))
+
+
+class ConvInputDerivatives(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3)
+        self.conv2 = nn.Conv2d(3, 4, 2, bias=False)
+        self.norm1 = nn.BatchNorm2d(4)
+        self.hidden = nn.Linear(36, 6, bias=False)
+        self.norm2 = nn.BatchNorm1d(6)
+        self.logits = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.silu(self.norm1(self.conv2(F.gelu(self.conv1(x)))))
+        return self.logits(F.gelu(self.norm2(self.hidden(torch.flatten(x, 1)))))
+
+
 def line(name, values):
     return name + " " + " ".join(repr(float(v)) for v in values.reshape(-1).tolist())
 
@@ -203,3 +230,5 @@ write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
 write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
+write("InputDerivatives.txt", InputDerivatives(), (5,), 4, "mse", [])
+write("ConvInputDerivatives.txt", ConvInputDerivatives(), (2, 6, 6), 4, "ce", [1, 2, 0, 2])
