@@ -36,7 +36,9 @@ public final class Tensor {
     if (shape == null || values == null) {
       throw new IllegalArgumentException(name + ": shape and values must not be null");
     }
-    return wrap(name, dtype, shape.clone(), values.clone());
+    Tensor t = wrap(name, dtype, shape.clone(), values.clone());
+    checkRepresentable(name, dtype, t.values);
+    return t;
   }
 
   /**
@@ -86,14 +88,15 @@ public final class Tensor {
           name + ": values must number " + count + " for shape " + Arrays.toString(shape)
               + ", but were " + values.length);
     }
-    checkRepresentable(name, dtype, values);
     return new Tensor(name, dtype, shape, values, null);
   }
 
   /**
    * Refuses values that {@code dtype} would store as something else than their rounding: a finite
    * value beyond F16's or BF16's range (it would become infinite), and for I64 a NaN, an infinity
-   * or a value beyond the 64-bit range (it would become 0 or the largest integer).
+   * or a value beyond the 64-bit range (it would become 0 or the largest integer). For tensors
+   * made to be written; values read from a file (and a model's, checked by {@code ModelFiles}
+   * first) are not checked again.
    */
   private static void checkRepresentable(String name, DType dtype, float[] values) {
     if (dtype == DType.F32 || dtype == DType.F64) {
@@ -102,7 +105,7 @@ public final class Tensor {
     for (int i = 0; i < values.length; i++) {
       float v = values[i];
       boolean lost = dtype == DType.I64
-          ? !(Math.abs(v) < 0x1p63f)
+          ? !(v >= -0x1p63f && v < 0x1p63f)
           : Float.isFinite(v) && Float.isInfinite(dtype.decode(dtype.encode(v)));
       if (lost) {
         throw new IllegalArgumentException(name + ": value " + i + " must fit " + dtype + " ("
@@ -129,6 +132,7 @@ public final class Tensor {
     if (dtype == this.dtype) {
       return this;
     }
+    checkRepresentable(name, dtype, values);
     return wrap(name, dtype, shape, values);
   }
 

@@ -285,11 +285,7 @@ public final class ParallelGradients implements AutoCloseable {
       float[] inputs, int offset, int[] labels, float[] targets, int count) {
     enter("computeGradients");
     try {
-      begin("computeGradients", inputs, offset, labels, targets, count, 1);
-      if (hasBuffers) {
-        // Batch statistics move in the forward pass, as on one thread (see Checks.finiteInputs).
-        Checks.finiteInputs(inputs, offset, count, model.inputSize());
-      }
+      begin("computeGradients", inputs, offset, labels, targets, count, true);
       if (split != null) {
         return splitGradients();
       }
@@ -309,17 +305,18 @@ public final class ParallelGradients implements AutoCloseable {
    */
   private void enter(String method) {
     if (!inUse.compareAndSet(false, true)) {
-      throw new IllegalStateException(method + " must be called by one thread at a time, but a"
-          + " call on another thread had not returned");
+      throw new IllegalStateException(method + " must be called by one thread at a time and not"
+          + " from inside another call, but a call had not returned");
     }
   }
 
   /**
-   * Takes a batch of at least {@code minCount} samples for the workers, from the calling thread,
-   * unless closed.
+   * Takes a batch for the workers, from the calling thread, unless closed: for a training pass at
+   * least one sample, else any number. Everything is checked before anything is taken, so that a
+   * refused batch leaves the last pass's results (lastBatchClasses) as they were.
    */
   private void begin(String method, float[] inputs, int offset, int[] labels, float[] targets,
-      int count, int minCount) {
+      int count, boolean training) {
     if (closed) {
       throw new IllegalStateException(method + " must not be called after close()");
     }
@@ -328,9 +325,13 @@ public final class ParallelGradients implements AutoCloseable {
     // batch statistics and random streams). The labels as the model's loss checks them: class
     // indexes, except the values of a one-output value loss.
     Checks.batch(inputs, offset, count, model.inputSize(), labels, targets, model.outputSize(),
-        minCount);
+        training ? 1 : 0);
     if (!(model.loss().comparesValues() && model.outputSize() == 1)) {
       Checks.labels(labels, offset, count, Math.max(model.outputSize(), 2));
+    }
+    if (hasBuffers && training) {
+      // A training pass moves the batch statistics, as on one thread (see Checks.finiteInputs).
+      Checks.finiteInputs(inputs, offset, count, model.inputSize());
     }
     this.caller = Thread.currentThread();
     this.inputs = inputs;
@@ -431,7 +432,7 @@ public final class ParallelGradients implements AutoCloseable {
 
   private double evaluateBatchOnce(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
-    begin("evaluateBatch", inputs, offset, labels, targets, count, 0);
+    begin("evaluateBatch", inputs, offset, labels, targets, count, false);
     if (outputs != null) {
       Checks.batchOutputs(outputs, count, model.outputSize());
     }
@@ -799,12 +800,16 @@ public final class ParallelGradients implements AutoCloseable {
     return parks;
   }
 
-  /** Stops the worker threads. */
+  /**
+   * Stops the worker threads. Refused (IllegalStateException) while another thread's call runs;
+   * a call after it is refused as after close.
+   */
   @Override
   public void close() {
     enter("close");
-    inUse.set(false);
+    // Closed before the guard is released: a call on another thread then sees it closed.
     closed = true;
+    inUse.set(false);
     for (int w = 1; w < workers; w++) {
       LockSupport.unpark(threads[w]);
     }

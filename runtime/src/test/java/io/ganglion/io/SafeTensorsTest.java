@@ -150,9 +150,21 @@ class SafeTensorsTest {
     assertThrows(IllegalArgumentException.class,
         () -> Tensor.of("x", DType.BF16, new int[] {1}, new float[] {Float.MAX_VALUE}));
     // What they can store is taken: values to round, and NaN or infinities in the float types.
-    Tensor.of("x", DType.I64, new int[] {1}, new float[] {1.5f});
+    Tensor.of("x", DType.I64, new int[] {2}, new float[] {1.5f, -0x1p63f});
     Tensor.of("x", DType.F16, new int[] {3}, new float[] {65504, Float.NaN,
         Float.NEGATIVE_INFINITY});
+  }
+
+  /** A file's I64 values read as the nearest floats, the extremes of the 64-bit range too. */
+  @Test
+  void readsI64ValuesAtTheEndsOfTheRange() throws IOException {
+    String header = "{\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
+    byte[] json = header.getBytes(StandardCharsets.UTF_8);
+    Path file = dir.resolve("ids.safetensors");
+    Files.write(file, concat(concat(le(json.length), json),
+        concat(le(Long.MAX_VALUE), le(Long.MIN_VALUE))));
+    assertArrayEquals(new float[] {0x1p63f, -0x1p63f},
+        SafeTensors.read(file).tensor("ids").values());
   }
 
   // --- Every check of the reader, on hand-made files.

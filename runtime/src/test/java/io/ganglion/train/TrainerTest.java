@@ -775,16 +775,21 @@ final class TrainerTest {
       LinearModel.workerEntered.await();
       IllegalStateException e = assertThrows(IllegalStateException.class,
           () -> parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8));
-      assertEquals("computeGradients must be called by one thread at a time, but a call on"
-          + " another thread had not returned", e.getMessage());
+      assertEquals("computeGradients must be called by one thread at a time and not from inside"
+          + " another call, but a call had not returned", e.getMessage());
       assertThrows(IllegalStateException.class, () -> parallel.step(Sgd.of(0.1)));
+      assertThrows(IllegalStateException.class, parallel::close);
       LinearModel.workerRelease.countDown();
       caller.join();
       assertTrue(first[0] > 0, "the first call completed");
       LinearModel.workerEntered = null;
-      // Once it has returned, the next call runs.
+      // Once it has returned, the next call runs; after close, calls are refused as closed.
       assertEquals(first[0], parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null,
           8));
+      parallel.close();
+      assertEquals("computeGradients must not be called after close()",
+          assertThrows(IllegalStateException.class, () -> parallel.computeGradients(
+              BLOBS.features(), 0, BLOBS.labels(), null, 8)).getMessage());
     } finally {
       LinearModel.workerEntered = null;
       LinearModel.workerRelease = null;

@@ -71,6 +71,20 @@ class LastBatchClassesTest {
     }
     long[] random = net.randomState();
     try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      Net_Networks_DropoutBatchNorm twin = new Net_Networks_DropoutBatchNorm(2);
+      try (ParallelGradients other = ParallelGradients.of(twin, 2)) {
+        // A refused batch (of another size) leaves the last pass's classes as they were.
+        other.computeGradients(data.x, 0, data.labels, null, 8);
+        int[] kept = new int[8];
+        assertEquals(8, other.lastBatchClasses(kept));
+        float[] early = data.x.clone();
+        early[net.inputSize() + 2] = Float.POSITIVE_INFINITY;
+        assertThrows(IllegalArgumentException.class,
+            () -> other.computeGradients(early, 0, data.labels, null, 4));
+        int[] after = new int[8];
+        assertEquals(8, other.lastBatchClasses(after));
+        assertArrayEquals(kept, after);
+      }
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> parallel.computeGradients(data.x, 0, bad, null, 8));
       assertEquals("label of sample 7 must be a class index in [0, 3), but was 9", e.getMessage());
