@@ -24,13 +24,26 @@ import java.util.zip.ZipException;
 public final class Idx {
   private Idx() {}
 
-  /** The contents of an IDX file: its shape and its values as floats. */
+  /**
+   * The contents of an IDX file: its shape, its type byte and its values as floats. The shape is
+   * copied; the values (often tens of megabytes) are shared, not copied. Equal tensors have equal
+   * shapes, types and values.
+   */
   public record Tensor(int[] shape, int type, float[] values) {
-    /** Checks that {@code shape} has a first dimension and describes {@code values}. */
+    /**
+     * Checks that {@code type} is an IDX type byte and that {@code shape} has a first dimension
+     * and describes {@code values}.
+     */
     public Tensor {
       if (shape == null || values == null) {
         throw new IllegalArgumentException("shape and values must not be null");
       }
+      if (type != 0x08 && type != 0x09 && type != 0x0B && type != 0x0C && type != 0x0D
+          && type != 0x0E) {
+        throw new IllegalArgumentException("type must be an IDX type byte (0x08, 0x09, 0x0B,"
+            + " 0x0C, 0x0D or 0x0E), but was 0x" + Integer.toHexString(type));
+      }
+      shape = shape.clone();
       if (shape.length == 0) {
         throw new IllegalArgumentException(
             "shape must have a first dimension (the records), but had none");
@@ -47,6 +60,30 @@ public final class Idx {
         throw new IllegalArgumentException("values must number " + count + " for shape "
             + Arrays.toString(shape) + ", but were " + values.length);
       }
+    }
+
+    /** The shape (a copy). */
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tensor && type == ((Tensor) o).type
+          && Arrays.equals(shape, ((Tensor) o).shape) && Arrays.equals(values, ((Tensor) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * (31 * Arrays.hashCode(shape) + type) + Arrays.hashCode(values);
+    }
+
+    /** The shape and type (not the values). */
+    @Override
+    public String toString() {
+      return "Idx.Tensor[shape=" + Arrays.toString(shape) + ", type=0x"
+          + Integer.toHexString(type) + "]";
     }
 
     /** Number of records: the first dimension. */

@@ -1,8 +1,11 @@
 package io.ganglion.optim;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of an {@link Optimizer}'s state for checkpoints: the kind of optimizer ({@code
@@ -31,5 +34,48 @@ public record OptimizerState(
           "learning rate must be non-negative and finite, but was " + learningRate);
     }
     tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+  }
+
+  /** Equal to a state of the same kind, steps, rate and tensors (by their values, in order). */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof OptimizerState)) {
+      return false;
+    }
+    OptimizerState other = (OptimizerState) o;
+    if (!optimizer.equals(other.optimizer) || steps != other.steps
+        || Double.compare(learningRate, other.learningRate) != 0
+        || !new ArrayList<>(tensors.keySet()).equals(new ArrayList<>(other.tensors.keySet()))) {
+      return false;
+    }
+    for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+      if (!Arrays.equals(e.getValue(), other.tensors.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Objects.hash(optimizer, steps, learningRate);
+    for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+      h = 31 * h + e.getKey().hashCode() * 17 + Arrays.hashCode(e.getValue());
+    }
+    return h;
+  }
+
+  /** The kind, steps, rate and each tensor's name and size (not its values). */
+  @Override
+  public String toString() {
+    StringBuilder out = new StringBuilder("OptimizerState[optimizer=" + optimizer + ", steps="
+        + steps + ", learningRate=" + learningRate + ", tensors={");
+    String separator = "";
+    for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+      out.append(separator).append(e.getKey()).append(": ").append(e.getValue().length)
+          .append(" values");
+      separator = ", ";
+    }
+    return out.append("}]").toString();
   }
 }

@@ -2,6 +2,7 @@ package io.ganglion.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +52,23 @@ final class IdxTest {
       out.write(content);
     }
     return file;
+  }
+
+  @Test
+  void aTensorOwnsItsShapeAndComparesByContent() {
+    int[] shape = {2, 2};
+    Idx.Tensor t = new Idx.Tensor(shape, 0x08, new float[] {1, 2, 3, 4});
+    shape[0] = 5;
+    t.shape()[0] = 7;
+    assertEquals(2, t.records(), "the shape given, and the one returned, are copies");
+    assertEquals(new Idx.Tensor(new int[] {2, 2}, 0x08, new float[] {1, 2, 3, 4}), t);
+    assertEquals(new Idx.Tensor(new int[] {2, 2}, 0x08, new float[] {1, 2, 3, 4}).hashCode(),
+        t.hashCode());
+    assertNotEquals(new Idx.Tensor(new int[] {4, 1}, 0x08, new float[] {1, 2, 3, 4}), t);
+    assertEquals("Idx.Tensor[shape=[2, 2], type=0x8]", t.toString());
+    assertEquals("type must be an IDX type byte (0x08, 0x09, 0x0B, 0x0C, 0x0D or 0x0E), but was"
+        + " 0x63", assertThrows(IllegalArgumentException.class,
+            () -> new Idx.Tensor(new int[] {1}, 99, new float[1])).getMessage());
   }
 
   @Test

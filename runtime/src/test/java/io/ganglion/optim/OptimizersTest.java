@@ -2,6 +2,7 @@ package io.ganglion.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -444,6 +445,20 @@ final class OptimizersTest {
         () -> Sgd.of(0.1).step(List.of(b, Parameter.flat("c", 2), b)));
     assertEquals("parameters must not hold a parameter twice, but elements 0 and 2 are both 'b'",
         e.getMessage());
+  }
+
+  @Test
+  void statesCompareByTheirValues() {
+    Adam adam = Adam.of(0.1);
+    List<Parameter> ps = parameters();
+    adam.step(ps);
+    OptimizerState a = adam.state();
+    OptimizerState b = adam.state();
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertTrue(a.toString().startsWith("OptimizerState[optimizer=Adam, steps=1,"), a.toString());
+    adam.step(ps);
+    assertNotEquals(a, adam.state());
   }
 
   @Test
