@@ -216,6 +216,13 @@ final class Messages {
         + " a class of that name); rename one of them";
   }
 
+  /** A network whose generated class has the name of another network's Vector API kernels. */
+  static String kernelNameTaken(String name, String generated, String network) {
+    return tag("GeneratedNameTaken") + name + " must have a generated class of its own, but "
+        + generated + " is the name of " + network + "'s Vector API kernels (generated when"
+        + " compiling with --add-modules jdk.incubator.vector); rename " + name;
+  }
+
   static String privateLayer(String layer, String generated) {
     return tag("PrivateLayer") + layer + " must not be private, but was; " + generated
         + " assigns the layer's view to it, so make it package-private";

@@ -1,6 +1,7 @@
 package io.ganglion.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterSpec;
@@ -8,6 +9,8 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -157,7 +160,17 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
+    Set<TypeElement> kernelNamed = takeKernelNames(todo.values());
     for (Map.Entry<String, TypeElement> entry : todo.entrySet()) {
+      if (kernelNamed.contains(entry.getValue())) {
+        try {
+          writeStandIn(entry.getValue(), false);
+        } catch (IOException | RuntimeException | Error e) {
+          messager.printMessage(Diagnostic.Kind.ERROR,
+              Messages.internalError(entry.getKey(), e), entry.getValue());
+        }
+        continue;
+      }
       processOne(validator, entry.getValue());
     }
     if (round.processingOver()) {
@@ -182,6 +195,33 @@ public final class NetworkProcessor extends AbstractProcessor {
       deferred.clear();
     }
     return false;
+  }
+
+  /**
+   * Reports the networks whose generated class has the name of another network's Vector API
+   * kernels, {@code Net_X_Vector} (a class {@code Vector} nested in network {@code X}), and returns
+   * them. The kernels exist only with {@code --add-modules jdk.incubator.vector} and layers large
+   * enough; reported always, so that a source compiles the same with and without them.
+   */
+  private Set<TypeElement> takeKernelNames(Collection<TypeElement> networks) {
+    Map<ClassName, TypeElement> byGenerated = new HashMap<>();
+    for (TypeElement type : networks) {
+      byGenerated.put(NetworkValidator.generatedName(ClassName.get(type)), type);
+    }
+    Set<TypeElement> taken = new LinkedHashSet<>();
+    for (TypeElement type : networks) {
+      ClassName kernels = VectorWriter.kernelsName(
+          NetworkValidator.generatedName(ClassName.get(type)));
+      TypeElement holder = byGenerated.get(kernels);
+      if (holder != null) {
+        messager.printMessage(Diagnostic.Kind.ERROR,
+            Messages.kernelNameTaken(holder.getSimpleName().toString(), kernels.simpleName(),
+                type.getSimpleName().toString()),
+            holder);
+        taken.add(holder);
+      }
+    }
+    return taken;
   }
 
   /**

@@ -52,7 +52,12 @@ final class VectorWriter {
   }
 
   static ClassName vectorClass(NetworkModel network) {
-    return network.generatedClass().peerClass(network.generatedClass().simpleName() + "_Vector");
+    return kernelsName(network.generatedClass());
+  }
+
+  /** The kernels' class of the network generated as {@code generated}: {@code Net_<Name>_Vector}. */
+  static ClassName kernelsName(ClassName generated) {
+    return generated.peerClass(generated.simpleName() + "_Vector");
   }
 
   /** How a product reads its scalar operand A: given the block's row offset m (0..3). */

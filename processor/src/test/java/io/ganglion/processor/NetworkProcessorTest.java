@@ -446,6 +446,33 @@ class NetworkProcessorTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /**
+   * A network named Vector nested in network Curve would be generated as Net_Curve_Vector, the
+   * name of Curve's Vector API kernels: reported with or without the module, so that the source
+   * compiles the same either way.
+   */
+  @Test
+  void aNetworkNamedLikeAnotherNetworksKernels() {
+    JavaFileObject curve =
+        source("Curve",
+            "@Network(inputs = 4, loss = Loss.MSE)",
+            "abstract class Curve {",
+            "  @Dense(units = 3) Layer out;",
+            "  @Network(inputs = 2, loss = Loss.MSE)",
+            "  abstract static class Vector {",
+            "    @Dense(units = 1) Layer out;",
+            "  }",
+            "}");
+    Compilation compilation = compile(curve);
+    assertThat(compilation)
+        .hadErrorContaining("[Network/GeneratedNameTaken] Vector must have a generated class of"
+            + " its own, but Net_Curve_Vector is the name of Curve's Vector API kernels (generated"
+            + " when compiling with --add-modules jdk.incubator.vector); rename Vector")
+        .inFile(curve)
+        .onLineContaining("abstract static class Vector");
+    assertThat(compilation).hadErrorCount(1);
+  }
+
   @Test
   void generatedNamesThatCoincide_reportedOnTheSecondClass() {
     JavaFileObject outer =
