@@ -382,6 +382,7 @@ public final class Activations {
 
   private static final float SELU_SCALE = (float) Activation.SELU_SCALE;
   private static final double SELU_SCALED_ALPHA = Activation.SELU_SCALE * Activation.SELU_ALPHA;
+  private static final float SELU_SCALED_ALPHA_FLOAT = (float) SELU_SCALED_ALPHA;
 
   /** ELU of one value: {@code x} for {@code x > 0}, else {@code e^x - 1} (expm1: exact near 0). */
   public static float elu(float x) {
@@ -406,7 +407,8 @@ public final class Activations {
    * else {@code d (y + SELU_SCALE SELU_ALPHA)}.
    */
   public static float seluBackward(float y, float d) {
-    return y > 0f ? d * SELU_SCALE : (float) (d * (y + SELU_SCALED_ALPHA));
+    // In float: the output's floor, -(float) (scale alpha), gives exactly 0 in the saturated tail.
+    return y > 0f ? d * SELU_SCALE : d * (y + SELU_SCALED_ALPHA_FLOAT);
   }
 
   /**

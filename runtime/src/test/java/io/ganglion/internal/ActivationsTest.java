@@ -82,6 +82,9 @@ class ActivationsTest {
     // The tails: floors, and softplus's tiny outputs (subnormal near -100) and identity.
     assertTrue(Activations.elu(-200f) == -1f && Activations.softplus(200f) == 200f);
     assertTrue(Activations.selu(-200f) == (float) (-scale * alpha));
+    // Saturated: the derivative from the output's floor is exactly 0, as the true one nearly is.
+    assertTrue(Activations.seluBackward(Activations.selu(-1000f), 1f) == 0f);
+    assertTrue(Activations.eluBackward(Activations.elu(-1000f), 1f) == 0f);
     assertTrue(Activations.softplus(-100f) > 0f && Activations.softplus(-110f) == 0f);
     assertTrue(Activations.elu(-0f) == 0f && Activations.softplus(0f) == (float) Math.log(2));
     float[] y = {-1f, -1f, -1f, -1f};
