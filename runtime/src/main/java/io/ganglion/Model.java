@@ -235,11 +235,11 @@ public interface Model {
 
   /**
    * Writes the outputs that the last {@link #forwardBackward} call's own forward pass gave its
-   * samples ({@link #outputSize()} per sample, row-major, as {@link #predictBatch} writes them) into
-   * {@code outputs[at..at + n x outputSize())} and returns {@code n}, that call's sample count, as
-   * {@link #lastBatchClasses} does (0 before any call; -1 once an inference call has run since).
-   * {@code Trainer} reads them for the training mse and mae of a network that outputs values.
-   * This default, for models written by hand, keeps none and returns -1.
+   * samples ({@link #outputSize()} per sample, row-major, as {@link #predictBatch} writes them)
+   * into {@code outputs[at..at + n x outputSize())} and returns {@code n}, that call's sample
+   * count, as {@link #lastBatchClasses} does (0 before any call; -1 once an inference call has run
+   * since). {@code Trainer} reads them for the training mse and mae of a network that outputs
+   * values. This default, for models written by hand, keeps none and returns -1.
    */
   default int lastBatchOutputs(float[] outputs, int at) {
     return -1;

@@ -51,6 +51,8 @@ public final class NetworkProcessor extends AbstractProcessor {
   private final Map<String, String> deferred = new LinkedHashMap<>();
   /** The classes this processor has written in this compilation, by qualified name. */
   private final Set<String> written = new HashSet<>();
+  /** Networks of this round whose kernels' name another network's class has: no kernels. */
+  private final Set<TypeElement> kernelsWithoutName = new HashSet<>();
 
   /** Writes the generated class; replaceable in tests to exercise the internal-error path. */
   private final Function<NetworkModel, JavaFile> writer;
@@ -160,11 +162,15 @@ public final class NetworkProcessor extends AbstractProcessor {
       }
     }
     deferred.clear();
-    Set<TypeElement> kernelNamed = takeKernelNames(todo.values());
+    kernelsWithoutName.clear();
+    Map<TypeElement, Boolean> kernelNamed = takeKernelNames(todo.values());
     for (Map.Entry<String, TypeElement> entry : todo.entrySet()) {
-      if (kernelNamed.contains(entry.getValue())) {
+      Boolean standIn = kernelNamed.get(entry.getValue());
+      if (standIn != null) {
         try {
-          writeStandIn(entry.getValue(), false);
+          if (standIn) {
+            writeStandIn(entry.getValue(), false);
+          }
         } catch (IOException | RuntimeException | Error e) {
           messager.printMessage(Diagnostic.Kind.ERROR,
               Messages.internalError(entry.getKey(), e), entry.getValue());
@@ -198,27 +204,35 @@ public final class NetworkProcessor extends AbstractProcessor {
   }
 
   /**
-   * Reports the networks whose generated class has the name of another network's Vector API
-   * kernels, {@code Net_X_Vector} (a class {@code Vector} nested in network {@code X}), and returns
-   * them. The kernels exist only with {@code --add-modules jdk.incubator.vector} and layers large
-   * enough; reported always, so that a source compiles the same with and without them.
+   * Reports the networks of this round whose generated class has the name of another network's
+   * Vector API kernels, {@code Net_X_Vector} (a class {@code Vector} nested in network {@code X},
+   * or a network {@code X_Vector} beside {@code X}), and returns them, each mapped to whether it
+   * writes the stand-in of that name (the first of those sharing it). The kernels exist only with
+   * {@code --add-modules jdk.incubator.vector} and layers large enough; the clash is reported
+   * always, and the owner is then written without kernels, so that a source compiles the same
+   * with and without them. (Networks of other compilations are not seen.)
    */
-  private Set<TypeElement> takeKernelNames(Collection<TypeElement> networks) {
-    Map<ClassName, TypeElement> byGenerated = new HashMap<>();
+  private Map<TypeElement, Boolean> takeKernelNames(Collection<TypeElement> networks) {
+    Map<ClassName, List<TypeElement>> byGenerated = new HashMap<>();
     for (TypeElement type : networks) {
-      byGenerated.put(NetworkValidator.generatedName(ClassName.get(type)), type);
+      byGenerated.computeIfAbsent(NetworkValidator.generatedName(ClassName.get(type)),
+          k -> new ArrayList<>()).add(type);
     }
-    Set<TypeElement> taken = new LinkedHashSet<>();
+    Map<TypeElement, Boolean> taken = new LinkedHashMap<>();
     for (TypeElement type : networks) {
       ClassName kernels = VectorWriter.kernelsName(
           NetworkValidator.generatedName(ClassName.get(type)));
-      TypeElement holder = byGenerated.get(kernels);
-      if (holder != null) {
+      List<TypeElement> holders = byGenerated.getOrDefault(kernels, List.of());
+      for (int k = 0; k < holders.size(); k++) {
+        TypeElement holder = holders.get(k);
         messager.printMessage(Diagnostic.Kind.ERROR,
             Messages.kernelNameTaken(holder.getSimpleName().toString(), kernels.simpleName(),
                 type.getSimpleName().toString()),
             holder);
-        taken.add(holder);
+        taken.put(holder, k == 0);
+      }
+      if (!holders.isEmpty()) {
+        kernelsWithoutName.add(type);
       }
     }
     return taken;
@@ -250,8 +264,8 @@ public final class NetworkProcessor extends AbstractProcessor {
         return;
       }
       NetworkModel network =
-          model.get().withVector(
-              vectorAvailable(type) && VectorWriter.anyLayerUsesVectors(model.get()));
+          model.get().withVector(!kernelsWithoutName.contains(type)
+              && vectorAvailable(type) && VectorWriter.anyLayerUsesVectors(model.get()));
       JavaFile file = writer.apply(network);
       String generated = network.generatedClass().simpleName();
       JavaFile kernels = network.vector() ? new VectorWriter(network).write() : null;

@@ -55,7 +55,7 @@ final class VectorWriter {
     return kernelsName(network.generatedClass());
   }
 
-  /** The kernels' class of the network generated as {@code generated}: {@code Net_<Name>_Vector}. */
+  /** The kernels' class of the network generated as {@code generated}: {@code Net_X_Vector}. */
   static ClassName kernelsName(ClassName generated) {
     return generated.peerClass(generated.simpleName() + "_Vector");
   }

@@ -473,6 +473,42 @@ class NetworkProcessorTest {
     assertThat(compilation).hadErrorCount(1);
   }
 
+  /**
+   * With the Vector API and layers that get kernels, the same errors, one on each network of the
+   * kernels' name (nested, and beside), and none on the owner, which is written without kernels.
+   */
+  @Test
+  void aNetworkNamedLikeAnotherNetworksKernelsWithTheVectorApi() {
+    JavaFileObject curve =
+        source("Curve",
+            "@Network(inputs = 64, loss = Loss.MSE)",
+            "abstract class Curve {",
+            "  @Dense(units = 64) Layer wide;",
+            "  @Dense(units = 3) Layer out;",
+            "  @Network(inputs = 2, loss = Loss.MSE)",
+            "  abstract static class Vector {",
+            "    @Dense(units = 1) Layer out;",
+            "  }",
+            "}");
+    JavaFileObject beside =
+        source("Curve_Vector",
+            "@Network(inputs = 2, loss = Loss.MSE)",
+            "abstract class Curve_Vector {",
+            "  @Dense(units = 1) Layer out;",
+            "}");
+    JavaFileObject user =
+        source("User",
+            "class User { int n = Net_Curve_Vector.OUTPUTS + Net_Curve.OUTPUTS; }");
+    Compilation compilation = Compiler.javac().withProcessors(new NetworkProcessor())
+        .withOptions("--add-modules", "jdk.incubator.vector")
+        .compile(beside, curve, user);
+    assertThat(compilation).hadErrorContaining("[Network/GeneratedNameTaken] Vector must have");
+    assertThat(compilation).hadErrorContaining("[Network/GeneratedNameTaken] Curve_Vector must"
+        + " have a generated class of its own, but Net_Curve_Vector is the name of Curve's"
+        + " Vector API kernels");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
   @Test
   void generatedNamesThatCoincide_reportedOnTheSecondClass() {
     JavaFileObject outer =

@@ -33,6 +33,14 @@ public record OptimizerState(
       throw new IllegalArgumentException(
           "learning rate must be non-negative and finite, but was " + learningRate);
     }
+    for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new IllegalArgumentException("tensors must not hold a null name or values, but "
+            + (e.getKey() == null ? "a name was" : "the values of '" + e.getKey() + "' were")
+            + " null");
+      }
+    }
+    learningRate += 0.0; // -0.0 as 0.0, which it equals
     tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
   }
 

@@ -459,6 +459,13 @@ final class OptimizersTest {
     assertTrue(a.toString().startsWith("OptimizerState[optimizer=Adam, steps=1,"), a.toString());
     adam.step(ps);
     assertNotEquals(a, adam.state());
+    assertEquals(new OptimizerState("Sgd", 0, 0.0, Map.of()),
+        new OptimizerState("Sgd", 0, -0.0, Map.of()));
+    Map<String, float[]> missing = new java.util.HashMap<>();
+    missing.put("w.exp_avg", null);
+    assertEquals("tensors must not hold a null name or values, but the values of 'w.exp_avg' were"
+        + " null", assertThrows(IllegalArgumentException.class,
+            () -> new OptimizerState("Adam", 1, 0.1, missing)).getMessage());
   }
 
   @Test
