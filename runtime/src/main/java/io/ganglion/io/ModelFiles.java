@@ -1,5 +1,7 @@
 package io.ganglion.io;
 
+import io.ganglion.Activation;
+import io.ganglion.Layer;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import java.io.IOException;
@@ -331,6 +333,9 @@ public final class ModelFiles {
                           + layerOf(name) + "': check that entry"));
         }
       }
+      if (layers == null && !ignoreUnexpected) {
+        checkActivations(model, file, metadata.get(SPEC_KEY));
+      }
       for (int i = 0; i < values.length; i++) {
         String name = inFile.apply(parameters.get(i).name());
         values[i] = reader.tensor(name) == null
@@ -343,6 +348,46 @@ public final class ModelFiles {
     // Nothing can fail past this point: every array has the parameter's size.
     for (int i = 0; i < values.length; i++) {
       parameters.get(i).copyFrom(values[i]);
+    }
+  }
+
+  /**
+   * Refuses a file whose spec (a Ganglion network's) gives a layer of the model another
+   * activation: the weights have the right shapes and would load, but the network would compute
+   * something else than the one that learned them, silently.
+   */
+  private static void checkActivations(Model model, Path file, String spec)
+      throws ModelFormatException {
+    List<Layer> layers = model.layers();
+    if (spec == null || layers == null) {
+      return;
+    }
+    for (String entry : spec.split(";")) {
+      int equals = entry.indexOf('=');
+      int open = entry.indexOf('(');
+      if (equals < 0 || open < equals || !entry.endsWith(")")) {
+        continue; // inputs=..., loss=..., or nothing Ganglion writes
+      }
+      String name = entry.substring(0, equals);
+      Activation stored = null;
+      for (String token : entry.substring(open + 1, entry.length() - 1).split(",")) {
+        for (Activation a : Activation.values()) {
+          if (a.name().equals(token)) {
+            stored = a;
+          }
+        }
+      }
+      for (Layer layer : layers) {
+        if (stored != null && layer != null && layer.name().equals(name)
+            && layer.activation() != stored) {
+          throw new ModelFormatException(file, null, "layer " + name + " must have the activation"
+              + " the file's weights were trained with, " + stored + ", but " + model.name()
+              + " declares " + layer.activation() + " (the file's ganglion.spec has " + entry
+              + "); the weights would load but compute something else: declare activation = "
+              + stored + ", or to reuse them in the changed network on purpose, load them with"
+              + " ModelFiles.loadIgnoringUnexpected(model, file)");
+        }
+      }
     }
   }
 

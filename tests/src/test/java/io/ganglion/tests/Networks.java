@@ -495,6 +495,19 @@ final class Networks {
     Layer out;
   }
 
+  /** InputDerivatives with its first layer changed to ReLU: the same tensors, another network. */
+  @Network(inputs = 5, loss = Loss.MSE)
+  abstract static class ChangedActivation {
+    @Dense(units = 6, activation = RELU)
+    Layer gelu;
+
+    @Dense(units = 5, activation = SILU)
+    Layer silu;
+
+    @Dense(units = 3, activation = SILU)
+    Layer out;
+  }
+
   /** InputDerivatives' wide twin: the loop kernels, the vector kernels, the row split. */
   @Network(inputs = 32, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class WideInputDerivatives {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,28 @@ class SaveLoadTest {
     assertTrue(e.getMessage().contains("medium.safetensors"), e.getMessage());
     assertTrue(e.getMessage().contains("Medium"), e.getMessage());
     assertArrayEquals(before, edges.parameter("wide.weight").toArray());
+  }
+
+  /**
+   * A file whose tensors fit but whose network had another activation is refused: the weights
+   * would compute something else than what they learned. Loading them on purpose stays possible.
+   */
+  @Test
+  void aFileOfTheSameShapesWithAnotherActivationIsRefused() throws Exception {
+    Path file = dir.resolve("derivatives.safetensors");
+    Net_Networks_InputDerivatives saved = new Net_Networks_InputDerivatives(1);
+    saved.save(file);
+    Net_Networks_ChangedActivation changed = new Net_Networks_ChangedActivation(2);
+    float[] before = changed.parameter("gelu.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> changed.load(file));
+    assertTrue(e.getMessage().endsWith("layer gelu must have the activation the file's weights"
+        + " were trained with, GELU, but ChangedActivation declares RELU (the file's ganglion.spec"
+        + " has gelu=Dense(5->6,GELU)); the weights would load but compute something else:"
+        + " declare activation = GELU, or to reuse them in the changed network on purpose, load"
+        + " them with ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
+    assertArrayEquals(before, changed.parameter("gelu.weight").toArray());
+    ModelFiles.loadIgnoringUnexpected(changed, file);
+    assertArrayEquals(saved.parameter("gelu.weight").toArray(),
+        changed.parameter("gelu.weight").toArray());
   }
 }
