@@ -443,9 +443,35 @@ final class Messages {
   // Rounds and failures.
 
   static String internalError(String name, Throwable t) {
+    String missing = missingClass(t);
+    if (missing != null) {
+      // A setup mistake rather than a bug: the processor path lacks a jar the processor needs.
+      return tag("ProcessorPath") + "Ganglion's processor cannot run on " + name + ": class "
+          + missing + " is missing from the annotation processor path; put "
+          + (missing.startsWith("io.ganglion.") ? "ganglion-runtime" : "JavaPoet (com.palantir"
+              + ".javapoet:javapoet)")
+          + " on it beside ganglion-processor (Maven's annotationProcessorPaths with the BOM,"
+          + " Gradle's annotationProcessor, or javac -processorpath), as the README shows";
+    }
     return tag("InternalError") + "Ganglion's processor failed on " + name + ": " + t
         + " at " + (t.getStackTrace().length > 0 ? t.getStackTrace()[0] : "?")
         + "; this is a bug in Ganglion, please report it with the class that triggers it";
+  }
+
+  /**
+   * The class a {@link NoClassDefFoundError} in {@code t} or its causes names, dotted, if it is
+   * one of the processor's dependencies (the runtime's annotations, JavaPoet); else null.
+   */
+  static String missingClass(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof NoClassDefFoundError && c.getMessage() != null) {
+        String name = c.getMessage().replace('/', '.');
+        if (name.startsWith("io.ganglion.") || name.startsWith("com.palantir.javapoet.")) {
+          return name;
+        }
+      }
+    }
+    return null;
   }
 
   // Warnings: mistakes that still compile.

@@ -653,6 +653,21 @@ class NetworkProcessorTest {
   }
 
   @Test
+  void aMissingDependencyOnTheProcessorPathIsNamedNotCalledABug() {
+    Throwable runtime = new RuntimeException(new NoClassDefFoundError("io/ganglion/Loss"));
+    assertThat(Messages.internalError("demo.Net", runtime)).isEqualTo("[Network/ProcessorPath]"
+        + " Ganglion's processor cannot run on demo.Net: class io.ganglion.Loss is missing from"
+        + " the annotation processor path; put ganglion-runtime on it beside ganglion-processor"
+        + " (Maven's annotationProcessorPaths with the BOM, Gradle's annotationProcessor, or javac"
+        + " -processorpath), as the README shows");
+    assertThat(Messages.internalError("demo.Net",
+            new NoClassDefFoundError("com/palantir/javapoet/TypeSpec")))
+        .contains("put JavaPoet (com.palantir.javapoet:javapoet) on it");
+    assertThat(Messages.internalError("demo.Net", new NoClassDefFoundError("org/other/X")))
+        .startsWith("[Network/InternalError]");
+  }
+
+  @Test
   void internalError_becomesOneErrorOnTheClass() {
     JavaFileObject foo =
         source("Foo",
