@@ -447,10 +447,8 @@ final class Messages {
     if (missing != null) {
       // A setup mistake rather than a bug: the processor path lacks a jar the processor needs.
       return tag("ProcessorPath") + "Ganglion's processor cannot run on " + name + ": class "
-          + missing + " is missing from the annotation processor path; put "
-          + (missing.startsWith("io.ganglion.") ? "ganglion-runtime" : "JavaPoet (com.palantir"
-              + ".javapoet:javapoet)")
-          + " on it beside ganglion-processor (Maven's annotationProcessorPaths with the BOM,"
+          + missing + " is missing from the annotation processor path; put ganglion-runtime on"
+          + " it beside ganglion-processor (Maven's annotationProcessorPaths with the BOM,"
           + " Gradle's annotationProcessor, or javac -processorpath), as the README shows";
     }
     return tag("InternalError") + "Ganglion's processor failed on " + name + ": " + t
@@ -460,13 +458,14 @@ final class Messages {
 
   /**
    * The class a {@link NoClassDefFoundError} in {@code t} or its causes names, dotted, if it is
-   * one of the processor's dependencies (the runtime's annotations, JavaPoet); else null.
+   * the runtime's (its annotations and enums, which the processor reads); else null. (Without
+   * JavaPoet the processor cannot even be made: javac reports "Bad service configuration file".)
    */
   static String missingClass(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof NoClassDefFoundError && c.getMessage() != null) {
         String name = c.getMessage().replace('/', '.');
-        if (name.startsWith("io.ganglion.") || name.startsWith("com.palantir.javapoet.")) {
+        if (name.startsWith("io.ganglion.")) {
           return name;
         }
       }

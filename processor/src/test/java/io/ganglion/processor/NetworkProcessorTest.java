@@ -660,9 +660,6 @@ class NetworkProcessorTest {
         + " the annotation processor path; put ganglion-runtime on it beside ganglion-processor"
         + " (Maven's annotationProcessorPaths with the BOM, Gradle's annotationProcessor, or javac"
         + " -processorpath), as the README shows");
-    assertThat(Messages.internalError("demo.Net",
-            new NoClassDefFoundError("com/palantir/javapoet/TypeSpec")))
-        .contains("put JavaPoet (com.palantir.javapoet:javapoet) on it");
     assertThat(Messages.internalError("demo.Net", new NoClassDefFoundError("org/other/X")))
         .startsWith("[Network/InternalError]");
   }

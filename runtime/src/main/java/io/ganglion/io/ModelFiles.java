@@ -354,14 +354,23 @@ public final class ModelFiles {
   /**
    * Refuses a file whose spec (a Ganglion network's) gives a layer of the model another
    * activation: the weights have the right shapes and would load, but the network would compute
-   * something else than the one that learned them, silently.
+   * something else than the one that learned them, silently. The output layer's activation is
+   * compared as predictions apply it: a LINEAR last layer under softmax cross-entropy predicts
+   * with the softmax, under binary cross-entropy with the sigmoid.
    */
   private static void checkActivations(Model model, Path file, String spec)
       throws ModelFormatException {
     List<Layer> layers = model.layers();
-    if (spec == null || layers == null) {
+    if (spec == null || layers == null || layers.isEmpty()) {
       return;
     }
+    String fileLoss = null;
+    for (String entry : spec.split(";")) {
+      if (entry.startsWith("loss=")) {
+        fileLoss = entry.substring("loss=".length());
+      }
+    }
+    Layer last = layers.get(layers.size() - 1);
     for (String entry : spec.split(";")) {
       int equals = entry.indexOf('=');
       int open = entry.indexOf('(');
@@ -377,9 +386,18 @@ public final class ModelFiles {
           }
         }
       }
+      if (stored == null && entry.startsWith(name + "=BatchNorm(")) {
+        stored = Activation.LINEAR; // a batch norm's spec names its activation unless LINEAR
+      }
       for (Layer layer : layers) {
-        if (stored != null && layer != null && layer.name().equals(name)
-            && layer.activation() != stored) {
+        if (stored == null || layer == null || !layer.name().equals(name)) {
+          continue;
+        }
+        boolean differs = layer == last
+            ? predicted(layer.activation(), model.loss() == null ? null : model.loss().name())
+                != predicted(stored, fileLoss)
+            : layer.activation() != stored;
+        if (differs) {
           throw new ModelFormatException(file, null, "layer " + name + " must have the activation"
               + " the file's weights were trained with, " + stored + ", but " + model.name()
               + " declares " + layer.activation() + " (the file's ganglion.spec has " + entry
@@ -389,6 +407,15 @@ public final class ModelFiles {
         }
       }
     }
+  }
+
+  /** The activation predictions apply after a last layer's own, under {@code loss}. */
+  private static Activation predicted(Activation activation, String loss) {
+    if (activation != Activation.LINEAR) {
+      return activation;
+    }
+    return "SOFTMAX_CROSS_ENTROPY".equals(loss) ? Activation.SOFTMAX
+        : "BINARY_CROSS_ENTROPY".equals(loss) ? Activation.SIGMOID : activation;
   }
 
   private static void checkVersion(Path file, Map<String, String> metadata)

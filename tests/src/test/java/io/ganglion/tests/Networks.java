@@ -495,6 +495,44 @@ final class Networks {
     Layer out;
   }
 
+  /** MseSoftmaxOutput as a classifier of logits: the same tensors and the same predictions. */
+  @Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class LogitsOfMseSoftmaxOutput {
+    @Dense(units = 7, activation = RELU)
+    Layer h1;
+
+    @Dense(units = 5, activation = LINEAR, bias = false)
+    Layer h2;
+
+    @Dense(units = 6, activation = TANH)
+    Layer h3;
+
+    @Dense(units = 3)
+    Layer probabilities;
+  }
+
+  /** BatchNormActivations with its first norm plain (LINEAR): the same tensors. */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PlainBatchNorm {
+    @Conv2d(filters = 4, kernel = 3, bias = false)
+    Layer conv;
+
+    @BatchNorm
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 6, bias = false)
+    Layer hidden;
+
+    @BatchNorm(activation = TANH)
+    Layer norm2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
   /** InputDerivatives with its first layer changed to ReLU: the same tensors, another network. */
   @Network(inputs = 5, loss = Loss.MSE)
   abstract static class ChangedActivation {

@@ -63,5 +63,30 @@ class SaveLoadTest {
     ModelFiles.loadIgnoringUnexpected(changed, file);
     assertArrayEquals(saved.parameter("gelu.weight").toArray(),
         changed.parameter("gelu.weight").toArray());
+    // A batch norm's spec leaves LINEAR out: a plain norm is LINEAR, and differs from RELU.
+    Path plain = dir.resolve("plain.safetensors");
+    new Net_Networks_PlainBatchNorm(1).save(plain);
+    e = assertThrows(ModelFormatException.class,
+        () -> new Net_Networks_BatchNormActivations(2).load(plain));
+    assertTrue(e.getMessage().contains("layer norm1 must have the activation the file's weights"
+        + " were trained with, LINEAR, but BatchNormActivations declares RELU"), e.getMessage());
+    Path relu = dir.resolve("relu.safetensors");
+    new Net_Networks_BatchNormActivations(1).save(relu);
+    assertThrows(ModelFormatException.class, () -> new Net_Networks_PlainBatchNorm(2).load(relu));
+  }
+
+  /**
+   * A last layer compares as predictions apply it: a softmax output under MSE predicts as a
+   * linear one under softmax cross-entropy, so the weights load.
+   */
+  @Test
+  void aSoftmaxOutputLoadsAsTheLogitsOfACrossEntropyNetwork() throws Exception {
+    Path file = dir.resolve("softmax.safetensors");
+    Net_Networks_MseSoftmaxOutput saved = new Net_Networks_MseSoftmaxOutput(1);
+    saved.save(file);
+    Net_Networks_LogitsOfMseSoftmaxOutput logits = new Net_Networks_LogitsOfMseSoftmaxOutput(2);
+    logits.load(file);
+    float[] x = {0.5f, -1f, 2f, 0.25f};
+    assertArrayEquals(saved.predict(x), logits.predict(x), 1e-6f);
   }
 }
