@@ -238,6 +238,12 @@ final class Messages {
         + " assigns the layer's view to it, so remove final";
   }
 
+  static String unannotatedLayer(String field) {
+    return tag("UnannotatedLayer") + field + " should have a layer annotation, but had none: a"
+        + " field of type Layer without one is no layer of the network (it stays null); annotate"
+        + " it (@Dense, @Conv2d, ...) or remove it";
+  }
+
   static String layerType(String layer, String actual) {
     return tag("LayerType") + layer + " must be of type io.ganglion.Layer, but was " + actual
         + "; declare it as Layer " + layer;

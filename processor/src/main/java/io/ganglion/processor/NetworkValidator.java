@@ -205,6 +205,11 @@ final class NetworkValidator {
     for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
       if (layerAnnotations(field).size() > 0) {
         fields.add(field);
+      } else if (!field.getModifiers().contains(Modifier.STATIC)
+          && field.asType().getKind() == TypeKind.DECLARED
+          && field.asType().toString().equals(LAYER)) {
+        // A layer whose annotation was forgotten: the network is built without it, silently.
+        warning(Messages.unannotatedLayer(field.getSimpleName().toString()), field, null, null);
       }
     }
     if (fields.isEmpty()) {

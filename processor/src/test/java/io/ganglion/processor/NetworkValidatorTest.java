@@ -407,6 +407,25 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void aLayerFieldWithoutAnnotationIsAWarning() {
+    JavaFileObject foo = source("Foo",
+        "@Network(inputs = 4, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 5) Layer hidden;",
+        "  Layer forgotten;",
+        "  static Layer shared;",
+        "  @Dense(units = 3) Layer out;",
+        "}");
+    Compilation compilation = compile(foo);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[Network/UnannotatedLayer] forgotten should have"
+        + " a layer annotation, but had none: a field of type Layer without one is no layer of"
+        + " the network (it stays null); annotate it (@Dense, @Conv2d, ...) or remove it")
+        .inFile(foo).onLineContaining("Layer forgotten");
+    assertThat(compilation).hadWarningCount(1);
+  }
+
+  @Test
   void hiddenField_isSilencedBySuppressWarningsGanglion() {
     assertThat(compile(source("Foo",
         "@Network(inputs = 4, loss = Loss.MSE)",
