@@ -26,6 +26,7 @@ final class Evaluator {
   private final int topK;
   private final int[] classes;
   private final float[] outputs;
+  private final ValueErrors errors = new ValueErrors();
 
   Evaluator(Model model, int chunk, int topK) {
     this.model = model;
@@ -73,27 +74,17 @@ final class Evaluator {
       return Evaluation.ofClasses(n, lossSum / n + penalty, confusion, topK,
           (double) topHits / n);
     }
-    double squared = 0;
-    double absolute = 0;
-    long sameSide = 0;
+    errors.reset();
     for (int from = 0; from < n; from += chunk) {
       int count = Math.min(chunk, n - from);
       lossSum += pass.evaluateBatch(x, from, labels, targets, count, outputs, null);
-      int base = from * outputsPerSample;
-      for (int i = 0; i < count * outputsPerSample; i++) {
-        double target = labels != null ? labels[from + i] : targets[base + i];
-        double e = (double) outputs[i] - target;
-        squared += e * e;
-        absolute += Math.abs(e);
-        // A NaN output is on neither side.
-        sameSide += !Float.isNaN(outputs[i]) && (outputs[i] > 0.5f) == (target > 0.5) ? 1 : 0;
-      }
+      errors.add(outputs, count * outputsPerSample, labels, from, targets,
+          from * outputsPerSample);
     }
-    long values = (long) n * outputsPerSample;
     double binaryAccuracy =
-        model.loss() == Loss.BINARY_CROSS_ENTROPY ? (double) sameSide / values : Double.NaN;
+        model.loss() == Loss.BINARY_CROSS_ENTROPY ? errors.binaryAccuracy() : Double.NaN;
     return Evaluation.ofTargets(
-        n, lossSum / n + penalty, squared / values, absolute / values, binaryAccuracy);
+        n, lossSum / n + penalty, errors.mse(), errors.mae(), binaryAccuracy);
   }
 
   /**

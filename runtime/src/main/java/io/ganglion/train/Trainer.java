@@ -746,6 +746,7 @@ public final class Trainer {
     private final int[] predicted;
     /** The batch's own outputs, for the training mse and mae of values (else null). */
     private final float[] predictedValues;
+    private final ValueErrors valueErrors = new ValueErrors();
     private final int[] order;
     private ParallelGradients parallel;
     private final Evaluator evaluator;
@@ -1042,9 +1043,7 @@ public final class Trainer {
       float lambda = (float) l2;
       double lossSum = 0;
       long correct = 0;
-      double squared = 0;
-      double absolute = 0;
-      long sameSide = 0;
+      valueErrors.reset();
       int steps = (samples + batch - 1) / batch;
       for (int step = 0, from = 0; from < samples; step++, from += batch) {
         int count = Math.min(batch, samples - from);
@@ -1077,15 +1076,8 @@ public final class Trainer {
             // A model written by hand: predict again, still on the weights before the step.
             model.predictBatch(x, 0, count, predictedValues);
           }
-          // As Evaluator computes val_mse and val_mae (and val_accuracy of binary targets).
-          for (int i = 0; i < count * model.outputSize(); i++) {
-            double target = y != null ? y[i] : t[i];
-            double e = (double) predictedValues[i] - target;
-            squared += e * e;
-            absolute += Math.abs(e);
-            sameSide += !Float.isNaN(predictedValues[i])
-                && (predictedValues[i] > 0.5f) == (target > 0.5) ? 1 : 0;
-          }
+          // As Evaluator sums them for val_mse and val_mae (and val_accuracy of binary targets).
+          valueErrors.add(predictedValues, count * model.outputSize(), y, 0, t, 0);
         }
         if (lambda > 0) {
           batchLoss += count * applyL2(weights, lambda);
@@ -1110,12 +1102,11 @@ public final class Trainer {
         metrics.put("accuracy", (double) correct / samples);
       }
       if (predictedValues != null) {
-        double values = (double) samples * model.outputSize();
         if (model.loss() == Loss.BINARY_CROSS_ENTROPY) {
-          metrics.put("accuracy", sameSide / values);
+          metrics.put("accuracy", valueErrors.binaryAccuracy());
         }
-        metrics.put("mse", squared / values);
-        metrics.put("mae", absolute / values);
+        metrics.put("mse", valueErrors.mse());
+        metrics.put("mae", valueErrors.mae());
       }
       if (held != null) {
         Evaluation scores = evaluator.evaluate(held, validationPass(), l2Penalty(weights, l2));
