@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ganglion.Parameter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ class SharedStepTest {
   void rowRangesInAnyPartitionEqualOneStep() {
     for (Supplier<Optimizer> kind :
         List.<Supplier<Optimizer>>of(
+            () -> Sgd.of(0.1), () -> Sgd.of(0.1).weightDecay(0.01),
             () -> Sgd.of(0.1, 0.9).nesterov(true), () -> Adam.of(0.01).clipNorm(0.5),
             () -> AdamW.of(0.01), () -> RmsProp.of(0.01).momentum(0.5), () -> Adagrad.of(0.1))) {
       List<Parameter> whole = parameters();
@@ -39,6 +41,52 @@ class SharedStepTest {
         assertArrayEquals(whole.get(k).toArray(), split.get(k).toArray(), one.kind() + " " + k);
       }
     }
+  }
+
+  @Test
+  void plainSgdUpdatesEveryElementOfShortAndLongRows() {
+    // Every row length from 1 to 40 and a long row: each element exactly w - lr * g in float, so
+    // that a loop written for some lengths (unrolled, vectors, a tail) cannot skip or mix elements.
+    List<Parameter> parameters = new ArrayList<>();
+    for (int length = 1; length <= 40; length++) {
+      parameters.add(Parameter.flat("p" + length, length));
+    }
+    parameters.add(Parameter.flat("long", 70, 3));
+    SplittableRandom random = new SplittableRandom(5);
+    for (Parameter p : parameters) {
+      for (int e = 0; e < p.size(); e++) {
+        p.set(e, (float) random.nextDouble() - 0.5f);
+      }
+    }
+    gradients(parameters, 0);
+    float[][] expected = new float[parameters.size()][];
+    float lr = 0.25f;
+    for (int k = 0; k < parameters.size(); k++) {
+      float[] w = parameters.get(k).toArray();
+      float[] g = flat(parameters.get(k).grad());
+      for (int e = 0; e < w.length; e++) {
+        w[e] -= lr * g[e];
+      }
+      expected[k] = w;
+    }
+    Sgd.of(lr).step(parameters);
+    for (int k = 0; k < parameters.size(); k++) {
+      assertArrayEquals(expected[k], parameters.get(k).toArray(), parameters.get(k).name());
+    }
+  }
+
+  private static float[] flat(float[][] rows) {
+    int size = 0;
+    for (float[] row : rows) {
+      size += row.length;
+    }
+    float[] out = new float[size];
+    int at = 0;
+    for (float[] row : rows) {
+      System.arraycopy(row, 0, out, at, row.length);
+      at += row.length;
+    }
+    return out;
   }
 
   @Test
