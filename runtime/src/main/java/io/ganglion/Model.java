@@ -221,6 +221,25 @@ public interface Model {
       float[] inputs, int offset, int[] labels, float[] targets, int count, float gradScale);
 
   /**
+   * {@link #forwardBackward(float[], int, int[], float[], int, float)} with sample weights, as
+   * Keras's {@code sample_weight} (and {@code class_weight}, which {@code Trainer.classWeights}
+   * turns into sample weights): unless {@code weights} is null, the loss of sample {@code offset +
+   * i} and its gradient are multiplied by {@code weights[offset + i]} (finite, at least 0), and
+   * the weighted sum of the losses is returned. Null weights are the unweighted method, bit for
+   * bit. Generated networks implement it; this default, for models written by hand, takes null
+   * weights only.
+   */
+  default double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
+      float[] weights, int count, float gradScale) {
+    if (weights != null) {
+      throw new UnsupportedOperationException(name() + " must implement forwardBackward with"
+          + " sample weights to train with weights, but it is a model written by hand that"
+          + " implements only the method without them");
+    }
+    return forwardBackward(inputs, offset, labels, targets, count, gradScale);
+  }
+
+  /**
    * Writes the class that the last {@link #forwardBackward} call's own forward pass gave each of
    * its samples into {@code classes[at..at + n)} and returns {@code n}, that call's sample count (0
    * before any call; -1 once an inference call such as {@link #predict} has run since, as it

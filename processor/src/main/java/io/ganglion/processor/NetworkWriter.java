@@ -430,10 +430,12 @@ final class NetworkWriter {
     MethodSpec.Builder loss = override("splitLoss", double.class)
         .addParameter(int[].class, "labels")
         .addParameter(float[].class, "targets")
+        .addParameter(float[].class, "weights")
         .addParameter(int.class, "offset")
         .addParameter(int.class, "count")
         .addParameter(float.class, "gradScale")
-        .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
+        .addStatement(
+            "double loss = lossGradient(labels, targets, weights, offset, count, gradScale)")
         .addStatement("lastCount = count");
     String derivative = DenseWriter.activationMethod(last.layer.activation());
     if (derivative != null) {
@@ -818,19 +820,33 @@ final class NetworkWriter {
   }
 
   private void addTraining(TypeSpec.Builder type) {
-    MethodSpec.Builder step =
+    type.addMethod(
         batchParameters(override("forwardBackward", double.class))
+            .addParameter(float.class, "gradScale")
+            .addStatement(
+                "return forwardBackward(inputs, offset, labels, targets, null, count, gradScale)")
+            .build());
+    MethodSpec.Builder step =
+        override("forwardBackward", double.class)
+            .addParameter(float[].class, "inputs")
+            .addParameter(int.class, "offset")
+            .addParameter(int[].class, "labels")
+            .addParameter(float[].class, "targets")
+            .addParameter(float[].class, "weights")
+            .addParameter(int.class, "count")
             .addParameter(float.class, "gradScale")
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
             .addStatement("$T.gradScale(gradScale)", CHECKS)
+            .addStatement("$T.weights(weights, offset, count)", CHECKS)
             .addCode(labelCheck())
             .addStatement("grow(count)")
             // The outputs are overwritten now; they are this batch's classes only once its loss
             // (which checks the labels) has passed.
             .addStatement("lastCount = -1")
             .addStatement("forward(inputs, offset, count$L)", network.hasModes() ? ", true" : "")
-            .addStatement("double loss = lossGradient(labels, targets, offset, count, gradScale)")
+            .addStatement(
+                "double loss = lossGradient(labels, targets, weights, offset, count, gradScale)")
             .addStatement("lastCount = count");
     if (zeroGradients != null) {
       step.addStatement("zeroGradients()");
@@ -915,12 +931,13 @@ final class NetworkWriter {
         MethodSpec.methodBuilder("lossGradient")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "Sums the $L loss over the samples and writes {@code scale} times its gradient"
-                    + " into $L.\n",
+                "Sums the $L loss over the samples, each times its weight unless {@code weights}"
+                    + " is null, and writes {@code scale} times its gradient into $L.\n",
                 network.loss(), last.delta())
             .returns(double.class)
             .addParameter(int[].class, "labels")
             .addParameter(float[].class, "targets")
+            .addParameter(float[].class, "weights")
             .addParameter(int.class, "offset")
             .addParameter(int.class, "count")
             .addParameter(float.class, "scale")
@@ -928,11 +945,14 @@ final class NetworkWriter {
             .beginControlFlow("for (int n = 0; n < count; n++)")
             .addStatement("float[] y = $L[n]", last.out())
             .addStatement("float[] d = $L[n]", last.delta())
+            .addStatement("float w = weights != null ? weights[offset + n] : 1f")
             .addStatement(
-                "sum += labels != null"
-                    + "\n? $T.$L(y, OUTPUTS, labels[offset + n], offset + n, d, scale)"
-                    + "\n: $T.$L(y, OUTPUTS, targets, (offset + n) * OUTPUTS, d, scale)",
+                "float loss = labels != null"
+                    + "\n? $T.$L(y, OUTPUTS, labels[offset + n], offset + n, d, scale * w)"
+                    + "\n: $T.$L(y, OUTPUTS, targets, (offset + n) * OUTPUTS, d, scale * w)",
                 LOSSES, lossMethod, LOSSES, lossMethod)
+            // A weight of 0 leaves the sample out, even a sample whose loss is infinite.
+            .addStatement("sum += w == 1f ? loss : w == 0f ? 0 : (double) w * loss")
             .endControlFlow()
             .addStatement("return sum")
             .build());

@@ -429,14 +429,21 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   @Override
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float gradScale) {
+    return forwardBackward(inputs, offset, labels, targets, null, count, gradScale);
+  }
+
+  @Override
+  public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
+      float[] weights, int count, float gradScale) {
     Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
     Checks.gradScale(gradScale);
+    Checks.weights(weights, offset, count);
     Checks.finiteInputs(inputs, offset, count, INPUTS);
     Checks.labels(labels, offset, count, OUTPUTS);
     grow(count);
     lastCount = -1;
     forward(inputs, offset, count, true);
-    double loss = lossGradient(labels, targets, offset, count, gradScale);
+    double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
     lastCount = count;
     zeroGradients();
     backwardLogits(count);
@@ -510,16 +517,19 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   /**
-   * Sums the SOFTMAX_CROSS_ENTROPY loss over the samples and writes {@code scale} times its gradient into logitsDelta.
+   * Sums the SOFTMAX_CROSS_ENTROPY loss over the samples, each times its weight unless {@code weights} is null, and writes {@code scale} times its gradient into logitsDelta.
    */
-  private double lossGradient(int[] labels, float[] targets, int offset, int count, float scale) {
+  private double lossGradient(int[] labels, float[] targets, float[] weights, int offset, int count,
+      float scale) {
     double sum = 0;
     for (int n = 0; n < count; n++) {
       float[] y = logitsOut[n];
       float[] d = logitsDelta[n];
-      sum += labels != null
-          ? Losses.softmaxCrossEntropy(y, OUTPUTS, labels[offset + n], offset + n, d, scale)
-          : Losses.softmaxCrossEntropy(y, OUTPUTS, targets, (offset + n) * OUTPUTS, d, scale);
+      float w = weights != null ? weights[offset + n] : 1f;
+      float loss = labels != null
+          ? Losses.softmaxCrossEntropy(y, OUTPUTS, labels[offset + n], offset + n, d, scale * w)
+          : Losses.softmaxCrossEntropy(y, OUTPUTS, targets, (offset + n) * OUTPUTS, d, scale * w);
+      sum += w == 1f ? loss : w == 0f ? 0 : (double) w * loss;
     }
     return sum;
   }

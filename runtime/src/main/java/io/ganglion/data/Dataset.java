@@ -326,6 +326,35 @@ public final class Dataset {
     return max + 1;
   }
 
+  /**
+   * Class weights under which every one of {@code classes} classes weighs alike in training (for
+   * {@code Trainer.classWeights}), as scikit-learn's {@code compute_class_weight("balanced")}:
+   * {@code size() / (classes x n)} for a class of {@code n} samples, so that a class of average
+   * size weighs 1; a class without samples gets 0 (it has nothing to weigh).
+   */
+  public double[] balancedClassWeights(int classes) {
+    if (labels == null) {
+      throw new IllegalStateException(
+          "class weights need data with labels, but it had float targets");
+    }
+    if (classes < 1) {
+      throw new IllegalArgumentException("classes must be at least 1, but was " + classes);
+    }
+    long[] counts = new long[classes];
+    for (int i = 0; i < size; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException(
+            "label of sample " + i + " must be in [0, " + classes + "), but was " + labels[i]);
+      }
+      counts[labels[i]]++;
+    }
+    double[] weights = new double[classes];
+    for (int c = 0; c < classes; c++) {
+      weights[c] = counts[c] == 0 ? 0 : (double) size / ((double) classes * counts[c]);
+    }
+    return weights;
+  }
+
   /** The same features with one-hot targets of {@code classes} values instead of labels. */
   public Dataset withOneHotTargets(int classes) {
     if (labels == null) {

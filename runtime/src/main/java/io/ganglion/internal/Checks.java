@@ -81,6 +81,26 @@ public final class Checks {
   }
 
   /**
+   * Checks sample weights {@code weights[offset..offset + count)}, before a training pass changes
+   * anything: finite and not negative; null weights (every sample weighs 1) pass.
+   */
+  public static void weights(float[] weights, int offset, int count) {
+    if (weights == null) {
+      return;
+    }
+    if (weights.length < offset + count) {
+      throw new IllegalArgumentException("weights must hold a weight for each of samples ["
+          + offset + ", " + (offset + count) + "), but has " + weights.length + " values");
+    }
+    for (int i = offset; i < offset + count; i++) {
+      if (!(weights[i] >= 0 && weights[i] <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException("weight of sample " + i
+            + " must be a finite number of at least 0, but was " + weights[i]);
+      }
+    }
+  }
+
+  /**
    * Checks class labels {@code labels[offset..offset + count)} against {@code classes}, before a
    * training pass changes anything (batch statistics, the random stream); null labels pass.
    */

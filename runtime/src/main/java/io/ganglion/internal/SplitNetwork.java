@@ -63,9 +63,11 @@ public interface SplitNetwork {
 
   /**
    * The loss of the last layer's (whole) output, whose gradient before the activation, times
-   * {@code gradScale}, goes into the last layer's delta. Returns the sum of the per-sample losses.
+   * {@code gradScale} (and by the sample's weight, unless {@code weights} is null), goes into the
+   * last layer's delta. Returns the sum of the (weighted) per-sample losses.
    */
-  double splitLoss(int[] labels, float[] targets, int offset, int count, float gradScale);
+  double splitLoss(
+      int[] labels, float[] targets, float[] weights, int offset, int count, float gradScale);
 
   /**
    * From layer {@code layer}'s whole delta: sets the gradient of its weight rows {@code [from, to)}

@@ -82,12 +82,12 @@ record Checkpoint(
 
   /**
    * The training settings a checkpoint records: a resumed run must have the same batch size,
-   * shuffling, l2, optimizer settings ({@link Optimizer#settings()}) and early stopping (the
-   * epochs may grow). The last two are null in a checkpoint written before they were recorded,
-   * and early stopping is {@code none} when there is none.
+   * shuffling, l2, optimizer settings ({@link Optimizer#settings()}), early stopping and class
+   * weights (the epochs may grow). The last three are null in a checkpoint written before they
+   * were recorded; early stopping and class weights are {@code none} when there are none.
    */
   record Settings(int epochs, int batchSize, boolean shuffle, double l2, String optimizer,
-      String earlyStopping) {}
+      String earlyStopping, String classWeights) {}
 
   private static String numbers(long[] values) {
     StringBuilder text = new StringBuilder();
@@ -109,6 +109,7 @@ record Checkpoint(
     meta.put(META + "l2", Double.toString(settings.l2()));
     meta.put(META + "optimizer.settings", settings.optimizer());
     meta.put(META + "early_stopping", settings.earlyStopping());
+    meta.put(META + "class_weights", settings.classWeights());
     meta.put(META + "initial_lr", Double.toString(initialRate));
     meta.put(META + "optimizer", optimizer.optimizer());
     meta.put(META + "optimizer.steps", Long.toString(optimizer.steps()));
@@ -265,6 +266,12 @@ record Checkpoint(
       throw new ModelFormatException(file, null, settingsMessage("early stopping "
           + settings.earlyStopping() + ", but the trainer has "
           + configuredSettings.earlyStopping()));
+    }
+    if (settings != null
+        && differs(settings.classWeights(), configuredSettings.classWeights())) {
+      throw new ModelFormatException(file, null, settingsMessage("class weights "
+          + settings.classWeights() + ", but the trainer has "
+          + configuredSettings.classWeights()));
     }
   }
 
@@ -464,7 +471,7 @@ record Checkpoint(
       }
       return new Settings(integer(META + "epochs"), integer(META + "batch_size"),
           Boolean.parseBoolean(shuffle), number(META + "l2"), meta.get(META + "optimizer.settings"),
-          meta.get(META + "early_stopping"));
+          meta.get(META + "early_stopping"), meta.get(META + "class_weights"));
     }
 
     /**

@@ -96,6 +96,7 @@ public final class ParallelGradients implements AutoCloseable {
   private float[] inputs;
   private int[] labels;
   private float[] targets;
+  private float[] weights;
   private int offset;
   /** What the workers do in the current phase: gradients, their reduction, or the update. */
   private int phase;
@@ -271,11 +272,6 @@ public final class ParallelGradients implements AutoCloseable {
     return replica;
   }
 
-  /** Like {@link #computeGradients(float[], int, int[], float[], int)} from sample 0. */
-  double computeGradients(float[] inputs, int[] labels, float[] targets, int count) {
-    return computeGradients(inputs, 0, labels, targets, count);
-  }
-
   /**
    * Computes the mean-loss gradient of {@code count} samples starting at sample {@code offset}
    * (inputs, labels and targets indexed as in {@link Model#forwardBackward}) into the model's
@@ -283,9 +279,25 @@ public final class ParallelGradients implements AutoCloseable {
    */
   public double computeGradients(
       float[] inputs, int offset, int[] labels, float[] targets, int count) {
+    return computeGradients(inputs, offset, labels, targets, null, count);
+  }
+
+  /** Like {@link #computeGradients(float[], int, int[], float[], float[], int)} from sample 0. */
+  double computeGradients(
+      float[] inputs, int[] labels, float[] targets, float[] weights, int count) {
+    return computeGradients(inputs, 0, labels, targets, weights, count);
+  }
+
+  /**
+   * {@link #computeGradients(float[], int, int[], float[], int)} with sample weights, as {@link
+   * Model#forwardBackward(float[], int, int[], float[], float[], int, float)} takes them: returns
+   * the weighted sum of the per-sample losses.
+   */
+  public double computeGradients(float[] inputs, int offset, int[] labels, float[] targets,
+      float[] weights, int count) {
     enter("computeGradients");
     try {
-      begin("computeGradients", inputs, offset, labels, targets, count, true);
+      begin("computeGradients", inputs, offset, labels, targets, weights, count, true);
       if (split != null) {
         return splitGradients();
       }
@@ -316,7 +328,7 @@ public final class ParallelGradients implements AutoCloseable {
    * refused batch leaves the last pass's results (lastBatchClasses) as they were.
    */
   private void begin(String method, float[] inputs, int offset, int[] labels, float[] targets,
-      int count, boolean training) {
+      float[] weights, int count, boolean training) {
     if (closed) {
       throw new IllegalStateException(method + " must not be called after close()");
     }
@@ -329,6 +341,7 @@ public final class ParallelGradients implements AutoCloseable {
     if (!(model.loss().comparesValues() && model.outputSize() == 1)) {
       Checks.labels(labels, offset, count, Math.max(model.outputSize(), 2));
     }
+    Checks.weights(weights, offset, count);
     if (hasBuffers && training) {
       // A training pass moves the batch statistics, as on one thread (see Checks.finiteInputs).
       Checks.finiteInputs(inputs, offset, count, model.inputSize());
@@ -338,6 +351,7 @@ public final class ParallelGradients implements AutoCloseable {
     this.offset = offset;
     this.labels = labels;
     this.targets = targets;
+    this.weights = weights;
     this.count = count;
   }
 
@@ -432,7 +446,7 @@ public final class ParallelGradients implements AutoCloseable {
 
   private double evaluateBatchOnce(float[] inputs, int offset, int[] labels, float[] targets,
       int count, float[] outputs, int[] classes) {
-    begin("evaluateBatch", inputs, offset, labels, targets, count, false);
+    begin("evaluateBatch", inputs, offset, labels, targets, null, count, false);
     if (outputs != null) {
       Checks.batchOutputs(outputs, count, model.outputSize());
     }
@@ -672,7 +686,7 @@ public final class ParallelGradients implements AutoCloseable {
     int l = 2 * layers - 1 - stage;
     if (l == layers - 1) {
       network.splitActivate(l, partials[l], count, 0, network.splitUnits(l));
-      losses[w] = network.splitLoss(labels, targets, offset, count, 1f / count);
+      losses[w] = network.splitLoss(labels, targets, weights, offset, count, 1f / count);
     } else {
       gatherDeltas(w, l);
     }
@@ -726,7 +740,7 @@ public final class ParallelGradients implements AutoCloseable {
     if (to > from) {
       losses[w] =
           replicas[w].forwardBackward(
-              inputs, offset + from, labels, targets, to - from, 1f / count);
+              inputs, offset + from, labels, targets, weights, to - from, 1f / count);
     } else {
       losses[w] = 0;
       zero(w);

@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,7 @@ public final class Trainer {
   private LearningRateSchedule schedule;
   private EarlyStopping earlyStopping;
   private double l2;
+  private float[] classWeights;
   private int topK;
   private boolean trainingAccuracy;
   private final List<TrainingListener> listeners = new ArrayList<>();
@@ -207,6 +209,39 @@ public final class Trainer {
           "L2 factor must be non-negative and finite, but was " + lambda);
     }
     this.l2 = lambda;
+    return this;
+  }
+
+  /**
+   * Weighs each training sample's loss by the weight of its class, as Keras's {@code
+   * class_weight}: {@code weights[c]} for class {@code c}, one weight per class of the model (its
+   * outputs, or 2 for one output), each finite and at least 0, not all 0. A batch's loss is then
+   * {@code sum(w_i loss_i) / batch size}, as in Keras, and so is the reported {@code loss};
+   * validation, {@link #evaluate} and the accuracies stay unweighted. Needs training data with
+   * labels ({@link Dataset#ofLabels}). {@link Dataset#balancedClassWeights} gives weights that
+   * make every class weigh alike. No argument, or null, turns it off (the default).
+   */
+  public Trainer classWeights(double... weights) {
+    if (weights == null || weights.length == 0) {
+      this.classWeights = null;
+      return this;
+    }
+    float[] checked = new float[weights.length];
+    boolean any = false;
+    for (int c = 0; c < weights.length; c++) {
+      float w = (float) weights[c];
+      if (!(w >= 0 && w <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException("class weight " + c
+            + " must be a finite number of at least 0, but was " + weights[c]);
+      }
+      checked[c] = w;
+      any |= w > 0;
+    }
+    if (!any) {
+      throw new IllegalArgumentException("class weights must not all be 0, but were "
+          + Arrays.toString(weights) + "; such a loss teaches nothing");
+    }
+    this.classWeights = checked;
     return this;
   }
 
@@ -396,7 +431,8 @@ public final class Trainer {
   /** The settings a checkpoint records, which a resumed run must repeat (the epochs apart). */
   private Checkpoint.Settings settings() {
     return new Checkpoint.Settings(epochs, batchSize, shuffle, l2, optimizer.settings(),
-        earlyStopping == null ? "none" : earlyStopping.settings());
+        earlyStopping == null ? "none" : earlyStopping.settings(),
+        classWeights == null ? "none" : Arrays.toString(classWeights));
   }
 
   /** The metric that early stopping and the best weights follow. */
@@ -504,6 +540,7 @@ public final class Trainer {
           + " but its parameters() is empty; a model without any can be evaluated only");
     }
     checkData(data, "training data");
+    checkClassWeights(data);
     Dataset train = data;
     Dataset held = validation;
     if (validationSplit > 0) {
@@ -618,8 +655,8 @@ public final class Trainer {
    * the batch's mean gradient and returns the sum of the per-sample losses. The one step a
    * data-parallel trainer replaces (replicas on slices, gradients reduced in a fixed order).
    */
-  private double computeGradients(float[] x, int[] y, float[] t, int count) {
-    return model.forwardBackward(x, 0, y, t, count, 1f / count);
+  private double computeGradients(float[] x, int[] y, float[] t, float[] w, int count) {
+    return model.forwardBackward(x, 0, y, t, w, count, 1f / count);
   }
 
   /** Adds {@code 2 l2 w} to the weights' gradients; returns the penalty {@code l2 sum(w^2)}. */
@@ -639,6 +676,24 @@ public final class Trainer {
       }
     }
     return lambda * sum;
+  }
+
+  /** Checks the class weights, if any, against the training data and the model's classes. */
+  private void checkClassWeights(Dataset data) {
+    if (classWeights == null) {
+      return;
+    }
+    if (!data.hasLabels() || Evaluator.labelsAreValues(model)) {
+      throw new IllegalArgumentException("class weights must weigh classes given as labels, but "
+          + (data.hasLabels() ? model.name() + "'s labels are target values (a one-output "
+              + model.loss() + " model)" : "the training data has targets")
+          + "; use Dataset.ofLabels for classes, or train without classWeights");
+    }
+    int classes = Math.max(model.outputSize(), 2);
+    if (classWeights.length != classes) {
+      throw new IllegalArgumentException("class weights must give one weight to each of the "
+          + classes + " classes of " + model.name() + ", but gave " + classWeights.length);
+    }
   }
 
   private void checkData(Dataset data, String what) {
@@ -743,6 +798,9 @@ public final class Trainer {
     private final float[] x;
     private final int[] y;
     private final float[] t;
+    /** The class weights as fit began (else null), and each batch sample's. */
+    private final float[] weightOfClass = classWeights;
+    private final float[] w;
     private final int[] predicted;
     /** The batch's own outputs, for the training mse and mae of values (else null). */
     private final float[] predictedValues;
@@ -775,6 +833,7 @@ public final class Trainer {
       this.x = new float[batch * model.inputSize()];
       this.y = train.hasLabels() ? new int[batch] : null;
       this.t = train.hasLabels() ? null : new float[batch * model.outputSize()];
+      this.w = weightOfClass != null ? new float[batch] : null;
       this.predicted =
           trainingAccuracy && Evaluator.reportsClasses(model, train) ? new int[batch] : null;
       this.predictedValues = trainingAccuracy && !Evaluator.reportsClasses(model, train)
@@ -1048,10 +1107,17 @@ public final class Trainer {
       for (int step = 0, from = 0; from < samples; step++, from += batch) {
         int count = Math.min(batch, samples - from);
         train.gather(order, from, count, x, y, t);
+        if (w != null) {
+          for (int i = 0; i < count; i++) {
+            int c = y[i];
+            // A label out of range (changed since fit checked them) is refused by the model.
+            w[i] = c >= 0 && c < weightOfClass.length ? weightOfClass[c] : 1f;
+          }
+        }
         double batchLoss =
             parallel != null
-                ? parallel.computeGradients(x, y, t, count)
-                : computeGradients(x, y, t, count);
+                ? parallel.computeGradients(x, y, t, w, count)
+                : computeGradients(x, y, t, w, count);
         if (predicted != null) {
           int kept =
               parallel != null
