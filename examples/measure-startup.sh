@@ -37,7 +37,7 @@ for run in $(seq "$runs"); do
   kill "$pid"
   wait "$pid" 2> /dev/null || true
   echo "run $run: first prediction $(( (end - start) / 1000000 )) ms after launching java;" \
-      "the server says: $(grep -o 'served.*' "$request.log" || echo nothing)"
+      "the server says: $(grep -o 'First prediction served.*' "$request.log" || echo nothing)"
 done
 rm -f "$request" "$request.log"
 echo "runtime jar: $(stat -c %s "$runtime_jar") bytes ($runtime_jar)"

@@ -164,7 +164,11 @@ final class PredictRequest {
     int start = pos;
     while (pos < text.length() && text.charAt(pos) != '"') {
       char c = text.charAt(pos);
-      if (c == '\\' || c < 0x20) {
+      if (c == '\\') {
+        throw new BadRequest("field names must be written without escapes (\"input\"), but had"
+            + " a backslash at offset " + pos);
+      }
+      if (c < 0x20) {
         throw new BadRequest("unexpected character in a field name at offset " + pos);
       }
       pos++;

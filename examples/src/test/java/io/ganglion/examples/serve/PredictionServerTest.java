@@ -151,6 +151,8 @@ class PredictionServerTest {
     assertError(400, "unexpected text after the JSON object at offset 14",
         post("{\"input\": []} x"));
     assertError(400, "expected ',' or ']' after input[0] at offset 13", post("{\"input\": [1 2]}"));
+    assertError(400, "field names must be written without escapes (\"input\"), but had a"
+        + " backslash at offset 2", post("{\"\\u0069nput\": [1]}"));
   }
 
   @Test
