@@ -129,9 +129,16 @@ public final class Layer {
     return w.get(unit * in + input);
   }
 
-  /** The bias of unit (or filter) {@code unit}; {@code 0} for a layer without bias. */
+  /**
+   * The bias of unit (or filter) {@code unit}; {@code 0} for a layer declared with {@code bias =
+   * false}. A layer without parameters (pooling, flatten, dropout) has no units to ask about, and
+   * throws as {@link #bias()} does.
+   */
   public float bias(int unit) {
-    int units = weight == null ? units() : weight.shape().length == 0 ? 1 : weight.shape()[0];
+    if (weight == null) {
+      bias(); // throws: a layer of that kind has no bias
+    }
+    int units = weight.shape().length == 0 ? 1 : weight.shape()[0];
     if (unit < 0 || unit >= units) {
       throw new IndexOutOfBoundsException(
           name + ": bias(unit) needs unit in [0, " + units + "), but was " + unit);

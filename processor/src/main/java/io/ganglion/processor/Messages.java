@@ -172,6 +172,12 @@ final class Messages {
         + " add a field such as @Dense(units = 10) Layer output;";
   }
 
+  static String tooManyLayers(String name, int layers, int most) {
+    return tag("TooManyLayers") + name + " must have at most " + most + " layers, but had "
+        + layers + " (the generated constructor would exceed the JVM's 64 KB limit on a method's"
+        + " code); use fewer layers";
+  }
+
   static String outputsMismatch(String name, int outputs, String layer, int units) {
     return tag("OutputsMismatch") + name + ": outputs must equal the units of the last layer "
         + layer + ", but outputs = " + outputs + " and " + layer + " has " + units
@@ -296,7 +302,7 @@ final class Messages {
   static String tooLarge(
       String subject, String what, long actual, String flow, String remedy) {
     return tag("TooLarge") + subject + ": " + what + " must be at most "
-        + grouped(Integer.MAX_VALUE) + " (Java arrays are indexed by int), but was "
+        + grouped(NetworkValidator.MAX_ARRAY) + " (the largest Java array), but was "
         + grouped(actual) + " (" + flow + "); " + remedy;
   }
 

@@ -39,6 +39,19 @@ import javax.tools.Diagnostic;
  * returns a model only for a class without errors.
  */
 final class NetworkValidator {
+  /**
+   * The most values a parameter or a sample's buffer may hold: the largest Java array that
+   * HotSpot allocates, as the runtime's {@code Parameter} checks it.
+   */
+  static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * The most layers a network may have: 128 convolutions each followed by a batch norm make a
+   * 38 KB constructor (of 64 KB allowed) and a 7.7 KB {@code grow} (of the 8,000 bytes HotSpot
+   * compiles).
+   */
+  static final int MAX_LAYERS = 256;
+
   static final String NETWORK = "io.ganglion.Network";
   static final String DENSE = "io.ganglion.Dense";
   static final String CONV2D = "io.ganglion.Conv2d";
@@ -149,7 +162,7 @@ final class NetworkValidator {
           // {28, 28, 1}: Keras's height x width x channels, which reads as 28 channels of 28x1.
           warning(Messages.channelsLastInput(name, in), type, network, inputValue);
         }
-        if (walk.shape.size() > Integer.MAX_VALUE) {
+        if (walk.shape.size() > MAX_ARRAY) {
           error(Messages.tooLarge(name, "the input size", walk.shape.size(), "input gives "
               + walk.shape, "use a smaller input"), type, network, inputValue);
           walk.known = false;
@@ -214,6 +227,13 @@ final class NetworkValidator {
     }
     if (fields.isEmpty()) {
       error(Messages.noLayers(name), type, network, null);
+      return Optional.empty();
+    }
+    if (fields.size() > MAX_LAYERS) {
+      // Beyond this the generated constructor nears the JVM's 64 KB limit on a method's code,
+      // which javac would report as "code too large" in the generated source.
+      error(Messages.tooManyLayers(name, fields.size(), MAX_LAYERS), fields.get(MAX_LAYERS),
+          layerAnnotations(fields.get(MAX_LAYERS)).get(0), null);
       return Optional.empty();
     }
 
@@ -306,7 +326,7 @@ final class NetworkValidator {
     for (LayerModel layer : layers) {
       total += layer.parameterCount();
     }
-    if (sizesValid && total > Integer.MAX_VALUE) {
+    if (sizesValid && total > MAX_ARRAY) {
       error(
           Messages.tooLarge(name, "the parameter count", total, "all layers together",
               "use fewer or smaller layers"),
@@ -461,7 +481,7 @@ final class NetworkValidator {
       walk.known = false;
     }
     long weights = (long) flowing * units;
-    if (weights > Integer.MAX_VALUE) {
+    if (weights > MAX_ARRAY) {
       error(
           Messages.tooLarge(layerName, "its weight count", weights,
               flowing + " inputs x " + units + " units", "use fewer units or inputs"),
@@ -570,7 +590,7 @@ final class NetworkValidator {
             (in.width() - kernel) / stride + 1);
       }
       long weights = (long) filters * in.channels() * kernel * kernel;
-      if (valid && (weights > Integer.MAX_VALUE || out.size() > Integer.MAX_VALUE)) {
+      if (valid && (weights > MAX_ARRAY || out.size() > MAX_ARRAY)) {
         boolean output = out.size() >= weights;
         error(Messages.tooLarge(layerName,
             output ? "its output " + out + " (values per sample)" : "its weight count",

@@ -356,8 +356,8 @@ class ImageLayersValidatorTest {
             "  @Flatten Layer flat;",
             "  @Dense(units = 1) Layer out;",
             "}"),
-        "[Network/TooLarge] conv: its weight count must be at most 2,147,483,647 (Java arrays are"
-            + " indexed by int), but was 10,000,000,000 (input gives 1000x100x100); use fewer"
+        "[Network/TooLarge] conv: its weight count must be at most 2,147,483,639 (the largest Java"
+            + " array), but was 10,000,000,000 (input gives 1000x100x100); use fewer"
             + " filters or a smaller kernel",
         "kernel = 100");
     // Output values: 300000 filters x 100 x 100, on the filters.
@@ -371,7 +371,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 1) Layer out;",
             "}"),
         "[Network/TooLarge] conv: its output 300000x100x100 (values per sample) must be at most"
-            + " 2,147,483,647 (Java arrays are indexed by int), but was 3,000,000,000 (input"
+            + " 2,147,483,639 (the largest Java array), but was 3,000,000,000 (input"
             + " gives 1x100x100); use fewer filters or a larger stride, or pool before it",
         "filters = 300000");
     // With SAME padding a stride is an error of its own: VALID padding with a stride, or a pool.

@@ -6,6 +6,8 @@ import static io.ganglion.processor.Sources.source;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import java.util.ArrayList;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -521,6 +523,27 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void tooManyLayers() {
+    // 256 layers generate and compile (the limit's own test); the 257th is refused on its line,
+    // before javac would refuse the generated constructor as "code too large".
+    List<String> lines = new ArrayList<>();
+    lines.add("@Network(inputs = 4, loss = Loss.MSE)");
+    lines.add("abstract class Foo {");
+    for (int k = 0; k < 256; k++) {
+      lines.add("  @Dense(units = 4, activation = Activation.TANH) Layer hidden" + k + ";");
+    }
+    lines.add("  @Dense(units = 1) Layer out;");
+    lines.add("}");
+    assertOnlyError(source("Foo", lines.toArray(new String[0])),
+        "[Network/TooManyLayers] Foo must have at most 256 layers, but had 257 (the generated"
+            + " constructor would exceed the JVM's 64 KB limit on a method's code); use fewer"
+            + " layers",
+        "Layer out;");
+    lines.remove(lines.size() - 3); // hidden255
+    assertThat(compile(source("Foo", lines.toArray(new String[0])))).succeededWithoutWarnings();
+  }
+
+  @Test
   void outputsMismatch() {
     assertOnlyError(
         source("Foo",
@@ -903,8 +926,8 @@ class NetworkValidatorTest {
             "  @Dense(units = 100000) Layer hidden;",
             "  @Dense(units = 1) Layer out;",
             "}"),
-        "[Network/TooLarge] hidden: its weight count must be at most 2,147,483,647 (Java arrays"
-            + " are indexed by int), but was 10,000,000,000 (100000 inputs x 100000 units); use"
+        "[Network/TooLarge] hidden: its weight count must be at most 2,147,483,639 (the largest Java"
+            + " array), but was 10,000,000,000 (100000 inputs x 100000 units); use"
             + " fewer units or inputs",
         "@Dense(units = 100000)");
   }
@@ -918,8 +941,8 @@ class NetworkValidatorTest {
             "  @Dense(units = 40000) Layer hidden;",
             "  @Dense(units = 40000) Layer out;",
             "}"),
-        "[Network/TooLarge] Foo: the parameter count must be at most 2,147,483,647 (Java arrays"
-            + " are indexed by int), but was 3,200,080,000 (all layers together); use fewer or"
+        "[Network/TooLarge] Foo: the parameter count must be at most 2,147,483,639 (the largest Java"
+            + " array), but was 3,200,080,000 (all layers together); use fewer or"
             + " smaller layers",
         "@Network(inputs = 40000");
   }
@@ -932,10 +955,25 @@ class NetworkValidatorTest {
             "abstract class Foo {",
             "  @Dense(units = 2) Layer out;",
             "}"),
-        "[Network/TooLarge] out: its weight count must be at most 2,147,483,647 (Java arrays are"
-            + " indexed by int), but was 4,294,967,294 (2147483647 inputs x 2 units); use fewer"
+        "[Network/TooLarge] out: its weight count must be at most 2,147,483,639 (the largest Java"
+            + " array), but was 4,294,967,294 (2147483647 inputs x 2 units); use fewer"
             + " units or inputs",
         "@Dense(units = 2)");
+  }
+
+  @Test
+  void tooLarge_aWeightJustBeyondTheLargestArray() {
+    // 2^31 - 1 weights fit an int, but no Java array: the runtime refuses them, so javac does.
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = Integer.MAX_VALUE, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Dense(units = 1, bias = false) Layer out;",
+            "}"),
+        "[Network/TooLarge] out: its weight count must be at most 2,147,483,639 (the largest Java"
+            + " array), but was 2,147,483,647 (2147483647 inputs x 1 units); use fewer"
+            + " units or inputs",
+        "@Dense(units = 1, bias = false)");
   }
 
   @Test

@@ -134,6 +134,11 @@ class ArgumentChecksTest {
     assertEquals(0f, scalar.bias(0));
     assertEquals("s: bias(unit) needs unit in [0, 1), but was 1",
         message(IndexOutOfBoundsException.class, () -> scalar.bias(1)));
+    // A layer without parameters has no bias to give, as bias() says (bias(0) returned 0).
+    io.ganglion.Layer pool = new io.ganglion.Layer("p", "MaxPool2d",
+        io.ganglion.Activation.LINEAR, new int[] {1, 4, 4}, new int[] {1, 2, 2}, null, null);
+    assertEquals("p: a MaxPool2d layer has no bias",
+        message(IllegalStateException.class, () -> pool.bias(0)));
     // A 0 after a large dimension: no rows at all, not too many.
     assertEquals(0, Parameter.transposed("h", 0, 1 << 30, 4, 0).data().length);
     // The default classify(input, output): NaN outputs (here from a NaN input) give no class.
