@@ -271,7 +271,7 @@ final class NetworkValidator {
       String shownBefore = walk.shown();
       boolean knownBefore = walk.known;
       LayerModel layer = layer(layerName, k + 1, field, mirror, walk, loss, next);
-      sizesValid &= walk.known;
+      sizesValid &= walk.known && !walk.weightsRefused;
       layers.add(layer);
       // A size that a mistake made unknown is said so, rather than shown as "?".
       if (!walk.known) {
@@ -361,6 +361,11 @@ final class NetworkValidator {
     String flow;
     /** The flatten layer that made the vector flowing, or null while it is the input's. */
     String flattenedBy;
+    /**
+     * Whether a layer's weights were refused as too many while its output stays known: the
+     * layers after it are still checked, but the parameter count of all is not reported again.
+     */
+    boolean weightsRefused;
 
     String shown() {
       return known ? shape.toString() : "?";
@@ -471,6 +476,8 @@ final class NetworkValidator {
     boolean bias = booleanValue(dense, "bias", true);
     Init init = Init.valueOf(enumValue(dense, "init", "DEFAULT"));
     float initValue = floatValue(dense, "initValue", 0f);
+    // An input size a mistake made unknown (carried as a stand-in) gets no weight count error.
+    boolean inputKnown = walk.known;
     walk.known = true;
     walk.kindKnown = true;
     walk.inputKindUnknown = false; // a vector for certain now
@@ -481,7 +488,7 @@ final class NetworkValidator {
       walk.known = false;
     }
     long weights = (long) flowing * units;
-    if (weights > MAX_ARRAY) {
+    if (inputKnown && weights > MAX_ARRAY) {
       error(
           Messages.tooLarge(layerName, "its weight count", weights,
               flowing + " inputs x " + units + " units", "use fewer units or inputs"),
@@ -489,7 +496,7 @@ final class NetworkValidator {
           dense,
           unitsValue != null ? unitsValue : explicitValue(mirror(field.getEnclosingElement(),
               NETWORK), "inputs"));
-      walk.known = false;
+      walk.weightsRefused = true; // its output, units values, is still known
     }
     checkActivation(layerName, field, dense, activation, next, loss,
         intValue(dense, "units", 0) == 1, flow);
@@ -598,7 +605,11 @@ final class NetworkValidator {
                 : same ? "use fewer filters or pool before it (or VALID padding with a stride)"
                 : "use fewer filters or a larger stride, or pool before it"),
             field, conv, explicitValue(conv, output ? "filters" : "kernel"));
-        valid = false;
+        if (output) {
+          valid = false;
+        } else {
+          walk.weightsRefused = true; // its output is still known
+        }
       }
     }
     walk.known = valid && walk.known;

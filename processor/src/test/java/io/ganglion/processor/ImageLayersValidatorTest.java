@@ -360,6 +360,20 @@ class ImageLayersValidatorTest {
             + " array), but was 10,000,000,000 (input gives 1000x100x100); use fewer"
             + " filters or a smaller kernel",
         "kernel = 100");
+    // Each convolution's own mistake in one build: too many weights leave the output known.
+    Compilation three = compile(source("Qux",
+        "@Network(input = {1, 2, 2}, loss = Loss.MSE)",
+        "abstract class Qux {",
+        "  @Conv2d(filters = 1, kernel = 65536, padding = Padding.SAME) Layer c;",
+        "  @Conv2d(filters = 1, kernel = 46341, padding = Padding.SAME) Layer c2;",
+        "  @Conv2d(filters = 2147483647, kernel = 1) Layer c3;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 1) Layer out;",
+        "}"));
+    assertThat(three).hadErrorContaining("[Network/TooLarge] c: its weight count");
+    assertThat(three).hadErrorContaining("[Network/TooLarge] c2: its weight count");
+    assertThat(three).hadErrorContaining("[Network/TooLarge] c3: its output");
+    assertThat(three).hadErrorCount(3);
     // Output values: 300000 filters x 100 x 100, on the filters.
     assertOnlyError(
         source("Bar",

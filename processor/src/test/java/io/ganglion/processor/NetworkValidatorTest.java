@@ -962,6 +962,22 @@ class NetworkValidatorTest {
   }
 
   @Test
+  void tooLarge_weightsLeaveTheOutputKnownForTheNextLayersChecks() {
+    // big's 100000 units still flow on: zero's own mistake is reported in the same build.
+    Compilation compilation = compile(source("Foo",
+        "@Network(inputs = 100000, loss = Loss.MSE)",
+        "abstract class Foo {",
+        "  @Dense(units = 100000) Layer big;",
+        "  @Dense(units = 0) Layer zero;",
+        "  @Dense(units = 1) Layer out;",
+        "}"));
+    assertThat(compilation).hadErrorContaining("[Network/TooLarge] big: its weight count");
+    assertThat(compilation).hadErrorContaining(
+        "[Network/UnitsTooSmall] zero: units must be at least 1, but was 0 (big makes 100000 -> 100000)");
+    assertThat(compilation).hadErrorCount(2);
+  }
+
+  @Test
   void tooLarge_aWeightJustBeyondTheLargestArray() {
     // 2^31 - 1 weights fit an int, but no Java array: the runtime refuses them, so javac does.
     assertOnlyError(
