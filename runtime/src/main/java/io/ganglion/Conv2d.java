@@ -36,6 +36,14 @@ public @interface Conv2d {
   /** {@link Padding#VALID} (no padding) or {@link Padding#SAME} (output as large as the input). */
   Padding padding() default Padding.VALID;
 
+  /**
+   * Zero rows and columns added on every side of the image, as PyTorch's {@code padding=pad}
+   * (with any stride): the output is {@code (size + 2 pad - kernel) / stride + 1}, rounded down.
+   * At least 0 and below the kernel; only with {@link Padding#VALID}, which it extends. 0 by
+   * default.
+   */
+  int pad() default 0;
+
   /** Activation applied to the output; {@link Activation#LINEAR} (none) by default. */
   Activation activation() default Activation.LINEAR;
 

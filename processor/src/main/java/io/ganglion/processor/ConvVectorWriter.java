@@ -202,7 +202,11 @@ final class ConvVectorWriter {
     if (!ConvWriter.padded(layer)) {
       return new int[] {0, layer.out().width() - 1};
     }
-    return new int[] {layer.pad(), layer.in().width() - layer.kernel() + layer.pad()};
+    // 0 <= ox * stride - pad and ox * stride - pad + kernel <= width.
+    int s = layer.stride();
+    int first = (layer.pad() + s - 1) / s;
+    int last = Math.floorDiv(layer.in().width() - layer.kernel() + layer.pad(), s);
+    return new int[] {first, Math.min(last, layer.out().width() - 1)};
   }
 
   /**

@@ -46,14 +46,21 @@ final class ConvWriter extends WeightedLayerWriter {
     return layer.kernel();
   }
 
-  /** Whether the kernel reaches over the border (SAME with a kernel larger than 1). */
+  /** Whether the kernel reaches over the border (SAME with a kernel larger than 1, or a pad). */
   private boolean padded() {
     return padded(layer);
   }
 
+  /**
+   * Whether some kernel position reaches over the image's border: before it (a pad), or after it
+   * (SAME's extra row and column for an even kernel).
+   */
   static boolean padded(LayerModel layer) {
-    return layer.kernel() > 1 && layer.out().height() == layer.in().height()
-        && layer.out().width() == layer.in().width();
+    int s = layer.stride();
+    int k = layer.kernel();
+    return layer.pad() > 0
+        || (layer.out().height() - 1) * s + k > layer.in().height() + layer.pad()
+        || (layer.out().width() - 1) * s + k > layer.in().width() + layer.pad();
   }
 
   private String comment() {
@@ -115,17 +122,21 @@ final class ConvWriter extends WeightedLayerWriter {
     int s = layer.stride();
     int k = layer.kernel();
     if (padded(layer)) {
-      code.beginControlFlow("for (int ky = $T.max(0, $L - oy); ky < $T.min($L, $L - oy); ky++)",
-          Math.class, layer.pad(), Math.class, k, layer.in().height() + layer.pad());
+      // Input row oy * stride - pad + ky, column likewise: the kernel rows and columns over the
+      // image, the others reading zeros.
+      String oy = scaled("oy", s);
+      String ox = scaled("ox", s);
+      code.beginControlFlow("for (int ky = $T.max(0, $L - $L); ky < $T.min($L, $L - $L); ky++)",
+          Math.class, layer.pad(), oy, Math.class, k, layer.in().height() + layer.pad(), oy);
       if (interiorColumn) {
         code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
       } else {
         code.beginControlFlow(
-            "for (int kx = $T.max(0, $L - ox); kx < $T.min($L, $L - ox); kx++)",
-            Math.class, layer.pad(), Math.class, k, layer.in().width() + layer.pad());
+            "for (int kx = $T.max(0, $L - $L); kx < $T.min($L, $L - $L); kx++)",
+            Math.class, layer.pad(), ox, Math.class, k, layer.in().width() + layer.pad(), ox);
       }
-      code.addStatement("int q = (oy - $L + ky) * $L + ox - $L + kx", layer.pad(),
-          layer.in().width(), layer.pad());
+      code.addStatement("int q = ($L - $L + ky) * $L + $L - $L + kx", oy, layer.pad(),
+          layer.in().width(), ox, layer.pad());
     } else {
       code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k);
       code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
@@ -139,12 +150,26 @@ final class ConvWriter extends WeightedLayerWriter {
    * (ky, kx) lies inside the padded layer's input.
    */
   static void paddedBounds(CodeBlock.Builder code, LayerModel layer) {
-    code.addStatement("int oyFrom = $T.max(0, $L - ky)", Math.class, layer.pad());
-    code.addStatement("int oyTo = $T.min($L, $L - ky)", Math.class, layer.out().height(),
-        layer.in().height() + layer.pad());
-    code.addStatement("int oxFrom = $T.max(0, $L - kx)", Math.class, layer.pad());
-    code.addStatement("int oxTo = $T.min($L, $L - kx)", Math.class, layer.out().width(),
-        layer.in().width() + layer.pad());
+    int s = layer.stride();
+    if (s == 1) {
+      code.addStatement("int oyFrom = $T.max(0, $L - ky)", Math.class, layer.pad());
+      code.addStatement("int oyTo = $T.min($L, $L - ky)", Math.class, layer.out().height(),
+          layer.in().height() + layer.pad());
+      code.addStatement("int oxFrom = $T.max(0, $L - kx)", Math.class, layer.pad());
+      code.addStatement("int oxTo = $T.min($L, $L - kx)", Math.class, layer.out().width(),
+          layer.in().width() + layer.pad());
+      return;
+    }
+    // 0 <= o * s - pad + k' < size: o from ceil((pad - k') / s) to below ceil((size + pad - k')
+    // / s), each ceil(a / s) written -floorDiv(-a, s) for a of either sign.
+    code.addStatement("int oyFrom = $T.max(0, -$T.floorDiv(ky - $L, $L))", Math.class,
+        Math.class, layer.pad(), s);
+    code.addStatement("int oyTo = $T.min($L, -$T.floorDiv(ky - $L, $L))", Math.class,
+        layer.out().height(), Math.class, layer.in().height() + layer.pad(), s);
+    code.addStatement("int oxFrom = $T.max(0, -$T.floorDiv(kx - $L, $L))", Math.class,
+        Math.class, layer.pad(), s);
+    code.addStatement("int oxTo = $T.min($L, -$T.floorDiv(kx - $L, $L))", Math.class,
+        layer.out().width(), Math.class, layer.in().width() + layer.pad(), s);
   }
 
   MethodSpec forward() {

@@ -410,7 +410,17 @@ final class Messages {
   static String sameStride(String layer, int stride, String flow) {
     return tag("SameStride") + layer + ": padding = SAME must have stride 1, but stride was "
         + stride + " (the shape flowing in: " + flow + "); as in PyTorch, SAME keeps the size only"
-        + " at stride 1, so use padding = VALID, or stride 1 followed by a pooling layer";
+        + " at stride 1, so pad explicitly (pad = (kernel - 1) / 2 with the stride, as PyTorch's"
+        + " padding), or use stride 1 followed by a pooling layer";
+  }
+
+  static String pad(String layer, int pad, int kernel, boolean same) {
+    return tag("Pad") + layer + ": pad must be "
+        + (same ? "0 with padding = SAME, which pads by itself, but was " + pad
+            + "; use one of the two"
+            : "at least 0 and less than the kernel (" + kernel + "), but was " + pad
+                + (pad < 0 ? "" : ": a window would hold padding alone")
+                + "; pad is the zero rows and columns on each side, as PyTorch's padding");
   }
 
   static String dropoutRate(String layer, String rate) {

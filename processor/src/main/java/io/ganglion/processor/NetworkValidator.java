@@ -551,6 +551,7 @@ final class NetworkValidator {
     int kernel = intValue(conv, "kernel", 0);
     int stride = intValue(conv, "stride", 1);
     boolean same = enumValue(conv, "padding", "VALID").equals("SAME");
+    int explicitPad = intValue(conv, "pad", 0);
     Activation activation = Activation.valueOf(enumValue(conv, "activation", "LINEAR"));
     boolean bias = booleanValue(conv, "bias", true);
     Init init = Init.valueOf(enumValue(conv, "init", "DEFAULT"));
@@ -558,6 +559,11 @@ final class NetworkValidator {
     boolean valid = positive(layerName, field, conv, "filters", filters, flow);
     valid &= positive(layerName, field, conv, "kernel", kernel, flow);
     valid &= positive(layerName, field, conv, "stride", stride, flow);
+    if (explicitPad != 0 && (same || explicitPad < 0 || (kernel >= 1 && explicitPad >= kernel))) {
+      error(Messages.pad(layerName, explicitPad, kernel, same), field, conv,
+          explicitValue(conv, "pad"));
+      valid = false;
+    }
     checkActivation(layerName, field, conv, activation, next, Loss.MSE, false, flow);
     checkInit(layerName, field, conv, init, initValue);
     if (!in.image()) {
@@ -580,11 +586,13 @@ final class NetworkValidator {
       valid = false;
     }
     if (valid && walk.known) {
-      if (!same && (kernel > in.height() || kernel > in.width())) {
+      int padded = 2 * explicitPad;
+      if (!same && (kernel > in.height() + padded || kernel > in.width() + padded)) {
         // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
-            Math.min(in.height(), in.width()) + (stride == 1 ? ", or padding = SAME" : "")
-                + channelsLast(in, walk)),
+            Math.min(in.height(), in.width()) + padded
+                + (explicitPad > 0 ? " with pad = " + explicitPad : "")
+                + (stride == 1 ? ", or padding = SAME" : "") + channelsLast(in, walk)),
             field, conv, explicitValue(conv, "kernel"));
         valid = false;
       } else if (same) {
@@ -592,9 +600,10 @@ final class NetworkValidator {
         out = Shape.image(filters, in.height(), in.width());
       } else {
         // Rows and columns that a last stride would only partly cover are left out, as in
-        // PyTorch (floor((input - kernel) / stride) + 1).
-        out = Shape.image(filters, (in.height() - kernel) / stride + 1,
-            (in.width() - kernel) / stride + 1);
+        // PyTorch (floor((input + 2 pad - kernel) / stride) + 1).
+        pad = explicitPad;
+        out = Shape.image(filters, (in.height() + padded - kernel) / stride + 1,
+            (in.width() + padded - kernel) / stride + 1);
       }
       long weights = (long) filters * in.channels() * kernel * kernel;
       if (valid && (weights > MAX_ARRAY || out.size() > MAX_ARRAY)) {

@@ -691,8 +691,70 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/SameStride] conv: padding = SAME must have stride 1, but stride was 2 (the"
             + " shape flowing in: input gives 1x28x28); as in PyTorch, SAME keeps the size only at"
-            + " stride 1, so use padding = VALID, or stride 1 followed by a pooling layer",
+            + " stride 1, so pad explicitly (pad = (kernel - 1) / 2 with the stride, as PyTorch's"
+            + " padding), or use stride 1 followed by a pooling layer",
         "padding = Padding.SAME");
+  }
+
+  @Test
+  void pad() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @Conv2d(filters = 4, kernel = 3,",
+            "      pad = 3) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] conv: pad must be at least 0 and less than the kernel (3), but was 3: a"
+            + " window would hold padding alone; pad is the zero rows and columns on each side, as"
+            + " PyTorch's padding",
+        "pad = 3");
+    assertOnlyError(
+        source("Bar",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @Conv2d(filters = 4, kernel = 3,",
+            "      pad = -1) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] conv: pad must be at least 0 and less than the kernel (3), but was -1; pad"
+            + " is the zero rows and columns on each side, as PyTorch's padding",
+        "pad = -1");
+    assertOnlyError(
+        source("Baz",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Baz {",
+            "  @Conv2d(filters = 4, kernel = 3, padding = Padding.SAME,",
+            "      pad = 1) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] conv: pad must be 0 with padding = SAME, which pads by itself, but was 1;"
+            + " use one of the two",
+        "pad = 1");
+    // A kernel larger than the input fits once padded: 2x2 + pad 1 is 4x4 for a 3x3 kernel.
+    assertThat(compile(source("Qux",
+        "@Network(input = {1, 2, 2}, loss = Loss.MSE)",
+        "abstract class Qux {",
+        "  @Conv2d(filters = 4, kernel = 3, stride = 2, pad = 1) Layer conv;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"))).succeededWithoutWarnings();
+    assertOnlyError(
+        source("Quux",
+            "@Network(input = {1, 2, 2}, loss = Loss.MSE)",
+            "abstract class Quux {",
+            "  @Conv2d(filters = 4, kernel = 5,",
+            "      pad = 1) Layer conv;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] conv: a 5x5 kernel must fit its 1x2x2 input, but does not"
+            + " (input gives 1x2x2); use a kernel of at most 4 with pad = 1, or padding = SAME",
+        "kernel = 5");
   }
 
   @Test

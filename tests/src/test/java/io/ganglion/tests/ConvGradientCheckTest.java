@@ -35,6 +35,8 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("ConvStridedQuads", batch));
       cases.add(Arguments.of("ConvWideRelu", batch));
       cases.add(Arguments.of("ConvWidePool", batch));
+      cases.add(Arguments.of("PaddedStrides", batch));
+      cases.add(Arguments.of("PaddedStridesWide", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -65,6 +67,10 @@ class ConvGradientCheckTest {
         return new Net_Networks_ConvWideRelu(seed);
       case "ConvWidePool":
         return new Net_Networks_ConvWidePool(seed);
+      case "PaddedStrides":
+        return new Net_Networks_PaddedStrides(seed);
+      case "PaddedStridesWide":
+        return new Net_Networks_PaddedStridesWide(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

@@ -740,4 +740,46 @@ final class Networks {
     @Dense(units = 3)
     Layer logits;
   }
+
+  /**
+   * Explicit padding (PyTorch's padding=N) with strides: a non-square input, odd and even kernels,
+   * windows past the far border and a pad larger than SAME's. Small, so that float rounding stays
+   * far below the PyTorch comparison's tolerance.
+   */
+  @Network(input = {2, 7, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PaddedStrides {
+    @Conv2d(filters = 4, kernel = 3, stride = 2, pad = 1, activation = RELU)
+    Layer conv1;
+
+    @Conv2d(filters = 3, kernel = 2, stride = 2, pad = 1)
+    Layer conv2;
+
+    @Conv2d(filters = 2, kernel = 3, pad = 2)
+    Layer conv3;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PaddedStrides} wide enough for the vector kernels' blocks of four pixels. */
+  @Network(input = {5, 15, 14}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PaddedStridesWide {
+    @Conv2d(filters = 9, kernel = 3, stride = 2, pad = 1, activation = RELU)
+    Layer conv1;
+
+    @Conv2d(filters = 6, kernel = 4, stride = 2, pad = 1, activation = TANH)
+    Layer conv2;
+
+    @Conv2d(filters = 5, kernel = 3, pad = 2)
+    Layer conv3;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
 }

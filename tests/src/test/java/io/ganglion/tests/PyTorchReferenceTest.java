@@ -42,6 +42,14 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void explicitPaddingWithStridesAsPyTorchPads() throws IOException {
+    Model net = new Net_Networks_PaddedStrides(1);
+    check(net, "PaddedStrides", 3, new int[] {2, 0, 1});
+    assertTrue(net.summary().contains("Conv2d 3x3/2 pad 1"), net.summary());
+    assertTrue(net.summary().contains("4x4x3"), net.summary());
+  }
+
+  @Test
   void sameConvolutionsWithKernelsLargerThanTheInput() throws IOException {
     check(new Net_Networks_SameLargeKernels(1), "SameLargeKernels", 3, null);
   }

@@ -91,6 +91,19 @@ class SameLargeKernels(nn.Module):
         return self.out(torch.flatten(x, 1))
 
 
+class PaddedStrides(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(4, 3, 2, stride=2, padding=1)
+        self.conv3 = nn.Conv2d(3, 2, 3, padding=2)
+        self.out = nn.Linear(40, 3)
+
+    def forward(self, x):
+        x = self.conv3(self.conv2(F.relu(self.conv1(x))))
+        return self.out(torch.flatten(x, 1))
+
+
 class BatchNormFirst(nn.Module):
     def __init__(self):
         super().__init__()
@@ -227,6 +240,7 @@ write("BatchNormFirst.txt", BatchNormFirst(), (5,), 4, "mse", [])
 write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
 write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
 write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
+write("PaddedStrides.txt", PaddedStrides(), (2, 7, 6), 3, "ce", [2, 0, 1])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
 write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
