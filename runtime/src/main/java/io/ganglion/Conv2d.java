@@ -33,7 +33,10 @@ public @interface Conv2d {
    */
   int stride() default 1;
 
-  /** {@link Padding#VALID} (no padding) or {@link Padding#SAME} (output as large as the input). */
+  /**
+   * {@link Padding#VALID} (no padding) or {@link Padding#SAME} (the input's size over the
+   * stride, rounded up, as Keras pads it).
+   */
   Padding padding() default Padding.VALID;
 
   /**

@@ -5,8 +5,9 @@ public enum Padding {
   /** No padding: the kernel stays inside the image, so the output is smaller. */
   VALID,
   /**
-   * Zero padding so that the output has the input's height and width (stride 1 only, as in
-   * PyTorch's {@code padding='same'}); an even kernel pads one more row and column at the end.
+   * Zero padding so that the output has {@code ceil(input / stride)} rows and columns, as Keras's
+   * {@code padding='same'}: half of the rows the windows need above, the odd one below (and so
+   * for columns). At stride 1 that is the input's size, as PyTorch's {@code padding='same'}.
    */
   SAME
 }

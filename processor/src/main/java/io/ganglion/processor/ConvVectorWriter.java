@@ -204,8 +204,8 @@ final class ConvVectorWriter {
     }
     // 0 <= ox * stride - pad and ox * stride - pad + kernel <= width.
     int s = layer.stride();
-    int first = (layer.pad() + s - 1) / s;
-    int last = Math.floorDiv(layer.in().width() - layer.kernel() + layer.pad(), s);
+    int first = (layer.padLeft() + s - 1) / s;
+    int last = Math.floorDiv(layer.in().width() - layer.kernel() + layer.padLeft(), s);
     return new int[] {first, Math.min(last, layer.out().width() - 1)};
   }
 
@@ -395,9 +395,10 @@ final class ConvVectorWriter {
       code.addStatement("float[][] xs = x[n]");
       code.addStatement("float[][] ds = d[n]");
       code.beginControlFlow("for (int oy = oyFrom; oy < oyTo; oy++)");
-      String pad = layer.pad() == 0 ? "" : " - " + layer.pad();
-      code.addStatement("int row = ($L$L + ky) * $L$L + kx", ConvWriter.scaled("oy", st), pad,
-          layer.in().width(), pad);
+      String top = layer.padTop() == 0 ? "" : " - " + layer.padTop();
+      String left = layer.padLeft() == 0 ? "" : " - " + layer.padLeft();
+      code.addStatement("int row = ($L$L + ky) * $L$L + kx", ConvWriter.scaled("oy", st), top,
+          layer.in().width(), left);
       code.addStatement("int drow = oy * $L", layer.out().width());
       if (quad) {
         quadColumnBlocks(code, name, "xs, ds, g0, g1, g2, g3, c, row, drow, oxFrom, oxTo",

@@ -58,9 +58,9 @@ final class ConvWriter extends WeightedLayerWriter {
   static boolean padded(LayerModel layer) {
     int s = layer.stride();
     int k = layer.kernel();
-    return layer.pad() > 0
-        || (layer.out().height() - 1) * s + k > layer.in().height() + layer.pad()
-        || (layer.out().width() - 1) * s + k > layer.in().width() + layer.pad();
+    return layer.padTop() > 0 || layer.padLeft() > 0
+        || (layer.out().height() - 1) * s + k > layer.in().height() + layer.padTop()
+        || (layer.out().width() - 1) * s + k > layer.in().width() + layer.padLeft();
   }
 
   private String comment() {
@@ -127,16 +127,18 @@ final class ConvWriter extends WeightedLayerWriter {
       String oy = scaled("oy", s);
       String ox = scaled("ox", s);
       code.beginControlFlow("for (int ky = $T.max(0, $L - $L); ky < $T.min($L, $L - $L); ky++)",
-          Math.class, layer.pad(), oy, Math.class, k, layer.in().height() + layer.pad(), oy);
+          Math.class, layer.padTop(), oy, Math.class, k, layer.in().height() + layer.padTop(),
+          oy);
       if (interiorColumn) {
         code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
       } else {
         code.beginControlFlow(
             "for (int kx = $T.max(0, $L - $L); kx < $T.min($L, $L - $L); kx++)",
-            Math.class, layer.pad(), ox, Math.class, k, layer.in().width() + layer.pad(), ox);
+            Math.class, layer.padLeft(), ox, Math.class, k,
+            layer.in().width() + layer.padLeft(), ox);
       }
-      code.addStatement("int q = ($L - $L + ky) * $L + $L - $L + kx", oy, layer.pad(),
-          layer.in().width(), ox, layer.pad());
+      code.addStatement("int q = ($L - $L + ky) * $L + $L - $L + kx", oy, layer.padTop(),
+          layer.in().width(), ox, layer.padLeft());
     } else {
       code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", k);
       code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", k);
@@ -152,24 +154,24 @@ final class ConvWriter extends WeightedLayerWriter {
   static void paddedBounds(CodeBlock.Builder code, LayerModel layer) {
     int s = layer.stride();
     if (s == 1) {
-      code.addStatement("int oyFrom = $T.max(0, $L - ky)", Math.class, layer.pad());
+      code.addStatement("int oyFrom = $T.max(0, $L - ky)", Math.class, layer.padTop());
       code.addStatement("int oyTo = $T.min($L, $L - ky)", Math.class, layer.out().height(),
-          layer.in().height() + layer.pad());
-      code.addStatement("int oxFrom = $T.max(0, $L - kx)", Math.class, layer.pad());
+          layer.in().height() + layer.padTop());
+      code.addStatement("int oxFrom = $T.max(0, $L - kx)", Math.class, layer.padLeft());
       code.addStatement("int oxTo = $T.min($L, $L - kx)", Math.class, layer.out().width(),
-          layer.in().width() + layer.pad());
+          layer.in().width() + layer.padLeft());
       return;
     }
     // 0 <= o * s - pad + k' < size: o from ceil((pad - k') / s) to below ceil((size + pad - k')
     // / s), each ceil(a / s) written -floorDiv(-a, s) for a of either sign.
     code.addStatement("int oyFrom = $T.max(0, -$T.floorDiv(ky - $L, $L))", Math.class,
-        Math.class, layer.pad(), s);
+        Math.class, layer.padTop(), s);
     code.addStatement("int oyTo = $T.min($L, -$T.floorDiv(ky - $L, $L))", Math.class,
-        layer.out().height(), Math.class, layer.in().height() + layer.pad(), s);
+        layer.out().height(), Math.class, layer.in().height() + layer.padTop(), s);
     code.addStatement("int oxFrom = $T.max(0, -$T.floorDiv(kx - $L, $L))", Math.class,
-        Math.class, layer.pad(), s);
+        Math.class, layer.padLeft(), s);
     code.addStatement("int oxTo = $T.min($L, -$T.floorDiv(kx - $L, $L))", Math.class,
-        layer.out().width(), Math.class, layer.in().width() + layer.pad(), s);
+        layer.out().width(), Math.class, layer.in().width() + layer.padLeft(), s);
   }
 
   MethodSpec forward() {
@@ -321,9 +323,10 @@ final class ConvWriter extends WeightedLayerWriter {
     code.addStatement("float[] g = gw[c * $L + ky * $L + kx]", kk, k());
     code.beginControlFlow("for (int oy = $L; oy < $L; oy++)", oyFrom, oyTo);
     // x pixel of output column ox: row + ox * stride.
-    String pad = layer.pad() == 0 ? "" : " - " + layer.pad();
-    code.addStatement("int row = ($L$L + ky) * $L$L + kx", scaled("oy", s), pad,
-        layer.in().width(), pad);
+    String top = layer.padTop() == 0 ? "" : " - " + layer.padTop();
+    String left = layer.padLeft() == 0 ? "" : " - " + layer.padLeft();
+    code.addStatement("int row = ($L$L + ky) * $L$L + kx", scaled("oy", s), top,
+        layer.in().width(), left);
     code.addStatement("int drow = oy * $L", constant("WIDTH"));
     code.addStatement("int ox = $L", oxFrom);
     code.beginControlFlow("for (; ox < $L - $L; ox += $L)", oxTo, BLOCK - 1, BLOCK);

@@ -13,8 +13,8 @@ import io.ganglion.Init;
  * @param out the shape of one sample flowing out
  * @param kernel the kernel or window size of a convolution or pooling (else 0)
  * @param stride the stride of a convolution or pooling (else 0)
- * @param pad zero rows and columns added before the image by a convolution (after it: {@code
- *     kernel - 1 - pad} for SAME, 0 for VALID)
+ * @param pad zero rows and columns added on every side of the image by a convolution's
+ *     explicit pad, or {@link #SAME} (see {@link #padTop()} and {@link #padLeft()})
  * @param rate the dropout rate (else 0)
  * @param momentum batch normalization's running-statistics momentum (else 0)
  * @param epsilon batch normalization's epsilon (else 0)
@@ -57,6 +57,30 @@ record LayerModel(
       boolean bias, Init init, float initValue) {
     return new LayerModel(name, index, Kind.DENSE, Shape.vector(inputs), Shape.vector(units),
         activation, bias, init, initValue, 0, 0, 0, 0f, 0f, 0f);
+  }
+
+  /** The {@link #pad} of a convolution with {@code padding = SAME}. */
+  static final int SAME = -1;
+
+  /** Whether a convolution pads as Keras's (and, at stride 1, PyTorch's) {@code 'same'}. */
+  boolean same() {
+    return pad == SAME;
+  }
+
+  /**
+   * Zero rows added above the image: the explicit pad, or for SAME half of the rows the windows
+   * reach past the image ({@code (out - 1) x stride + kernel - in}), the odd one below it, as
+   * TensorFlow and PyTorch place them.
+   */
+  int padTop() {
+    return pad != SAME ? pad
+        : Math.max((out.height() - 1) * stride + kernel - in.height(), 0) / 2;
+  }
+
+  /** Zero columns added left of the image, as {@link #padTop()}. */
+  int padLeft() {
+    return pad != SAME ? pad
+        : Math.max((out.width() - 1) * stride + kernel - in.width(), 0) / 2;
   }
 
   /** Values per sample flowing in. */

@@ -407,13 +407,6 @@ final class Messages {
         + " of at most " + largest;
   }
 
-  static String sameStride(String layer, int stride, String flow) {
-    return tag("SameStride") + layer + ": padding = SAME must have stride 1, but stride was "
-        + stride + " (the shape flowing in: " + flow + "); as in PyTorch, SAME keeps the size only"
-        + " at stride 1, so pad explicitly (pad = (kernel - 1) / 2 with the stride, as PyTorch's"
-        + " padding), or use stride 1 followed by a pooling layer";
-  }
-
   static String pad(String layer, int pad, int kernel, boolean same) {
     return tag("Pad") + layer + ": pad must be "
         + (same ? "0 with padding = SAME, which pads by itself, but was " + pad

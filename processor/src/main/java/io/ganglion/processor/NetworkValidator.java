@@ -578,13 +578,7 @@ final class NetworkValidator {
           bias, init, initValue, kernel, stride, 0, 0f, 0f, 0f);
     }
     Shape out = Shape.image(Math.max(filters, 1), 1, 1);
-    int pad = 0;
-    if (same && stride > 1) {
-      // Whatever the sizes flowing in: also after a mistake that made them unknown.
-      error(Messages.sameStride(layerName, stride, flow), field, conv,
-          explicitValue(conv, "padding"));
-      valid = false;
-    }
+    int pad = same ? LayerModel.SAME : 0;
     if (valid && walk.known) {
       int padded = 2 * explicitPad;
       if (!same && (kernel > in.height() + padded || kernel > in.width() + padded)) {
@@ -592,12 +586,14 @@ final class NetworkValidator {
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
             Math.min(in.height(), in.width()) + padded
                 + (explicitPad > 0 ? " with pad = " + explicitPad : "")
-                + (stride == 1 ? ", or padding = SAME" : "") + channelsLast(in, walk)),
+                + ", or padding = SAME" + channelsLast(in, walk)),
             field, conv, explicitValue(conv, "kernel"));
         valid = false;
       } else if (same) {
-        pad = (kernel - 1) / 2;
-        out = Shape.image(filters, in.height(), in.width());
+        // As Keras's padding='same': every stride-th pixel from the first, ceil(input / stride)
+        // of them, padded as far as the windows need (LayerModel.padTop).
+        out = Shape.image(filters, (in.height() + stride - 1) / stride,
+            (in.width() + stride - 1) / stride);
       } else {
         // Rows and columns that a last stride would only partly cover are left out, as in
         // PyTorch (floor((input + 2 pad - kernel) / stride) + 1).
@@ -611,7 +607,8 @@ final class NetworkValidator {
         error(Messages.tooLarge(layerName,
             output ? "its output " + out + " (values per sample)" : "its weight count",
             Math.max(weights, out.size()), flow, !output ? "use fewer filters or a smaller kernel"
-                : same ? "use fewer filters or pool before it (or VALID padding with a stride)"
+                : same && stride == 1
+                    ? "use fewer filters or pool before it (or a stride)"
                 : "use fewer filters or a larger stride, or pool before it"),
             field, conv, explicitValue(conv, output ? "filters" : "kernel"));
         if (output) {

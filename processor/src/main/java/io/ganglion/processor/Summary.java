@@ -61,8 +61,7 @@ final class Summary {
   private static String kind(LayerModel layer) {
     switch (layer.kind()) {
       case CONV2D:
-        return "Conv2d " + window(layer) + (layer.out().height() == layer.in().height()
-            && layer.kernel() > 1 && layer.stride() == 1 ? " same"
+        return "Conv2d " + window(layer) + (layer.same() && layer.kernel() > 1 ? " same"
             : layer.pad() > 0 ? " pad " + layer.pad() : "");
       case MAX_POOL2D:
       case AVG_POOL2D:

@@ -388,7 +388,7 @@ class ImageLayersValidatorTest {
             + " 2,147,483,639 (the largest Java array), but was 3,000,000,000 (input"
             + " gives 1x100x100); use fewer filters or a larger stride, or pool before it",
         "filters = 300000");
-    // With SAME padding a stride is an error of its own: VALID padding with a stride, or a pool.
+    // With SAME padding at stride 1 the output is the input's size: a stride, or a pool.
     assertOnlyError(
         source("Baz",
             "@Network(input = {1, 100, 100}, loss = Loss.MSE)",
@@ -397,8 +397,7 @@ class ImageLayersValidatorTest {
             "  @Flatten Layer flat;",
             "  @Dense(units = 1) Layer out;",
             "}"),
-        "(input gives 1x100x100); use fewer filters or pool before it (or VALID padding with a"
-            + " stride)",
+        "(input gives 1x100x100); use fewer filters or pool before it (or a stride)",
         "filters = 300000");
   }
 
@@ -679,21 +678,22 @@ class ImageLayersValidatorTest {
   }
 
   @Test
-  void sameStride() {
-    assertOnlyError(
+  void sameWithAStrideKeepsCeilOfTheInputOverTheStride() {
+    // As Keras's padding='same': 28 / 2 -> 14, 7 / 2 -> 4, 5 / 3 -> 2.
+    Compilation compilation = compile(
         source("Foo",
-            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "@Network(input = {1, 28, 7}, loss = Loss.MSE)",
             "abstract class Foo {",
-            "  @Conv2d(filters = 4, kernel = 3, stride = 2,",
-            "      padding = Padding.SAME) Layer conv;",
+            "  @Conv2d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME) Layer conv1;",
+            "  @Conv2d(filters = 2, kernel = 4, stride = 3, padding = Padding.SAME) Layer conv2;",
             "  @Flatten Layer flat;",
             "  @Dense(units = 3) Layer out;",
-            "}"),
-        "[Network/SameStride] conv: padding = SAME must have stride 1, but stride was 2 (the"
-            + " shape flowing in: input gives 1x28x28); as in PyTorch, SAME keeps the size only at"
-            + " stride 1, so pad explicitly (pad = (kernel - 1) / 2 with the stride, as PyTorch's"
-            + " padding), or use stride 1 followed by a pooling layer",
-        "padding = Padding.SAME");
+            "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test.Net_Foo").contentsAsUtf8String()
+        .contains("conv1    Conv2d 3x3/2 same  4x14x4");
+    assertThat(compilation).generatedSourceFile("test.Net_Foo").contentsAsUtf8String()
+        .contains("conv2    Conv2d 4x4/3 same  2x5x2");
   }
 
   @Test
@@ -755,24 +755,6 @@ class ImageLayersValidatorTest {
         "[Network/KernelTooLarge] conv: a 5x5 kernel must fit its 1x2x2 input, but does not"
             + " (input gives 1x2x2); use a kernel of at most 4 with pad = 1, or padding = SAME",
         "kernel = 5");
-  }
-
-  @Test
-  void sameStrideAfterAMistakeThatMadeTheSizesUnknown() {
-    Compilation compilation = compile(
-        source("Foo",
-            "@Network(input = {1, 8, 8}, loss = Loss.MSE)",
-            "abstract class Foo {",
-            "  @Conv2d(filters = 4, kernel = 9) Layer conv1;",
-            "  @Conv2d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME) Layer conv2;",
-            "  @Flatten Layer flat;",
-            "  @Dense(units = 3) Layer out;",
-            "}"));
-    assertThat(compilation).hadErrorContaining("[Network/KernelTooLarge] conv1:");
-    assertThat(compilation).hadErrorContaining("[Network/SameStride] conv2: padding = SAME must"
-        + " have stride 1, but stride was 2 (the shape flowing in: unknown after the mistake in"
-        + " conv1)");
-    assertThat(compilation).hadErrorCount(2);
   }
 
   @Test

@@ -37,6 +37,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("ConvWidePool", batch));
       cases.add(Arguments.of("PaddedStrides", batch));
       cases.add(Arguments.of("PaddedStridesWide", batch));
+      cases.add(Arguments.of("SameStrides", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -71,6 +72,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_PaddedStrides(seed);
       case "PaddedStridesWide":
         return new Net_Networks_PaddedStridesWide(seed);
+      case "SameStrides":
+        return new Net_Networks_SameStrides(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

@@ -764,13 +764,38 @@ final class Networks {
     Layer out;
   }
 
-  /** {@link PaddedStrides} wide enough for the vector kernels' blocks of four pixels. */
+  /**
+   * SAME with strides, as Keras pads: a non-square input, the odd row or column at the end, odd
+   * and even kernels, and at stride 1 a kernel larger than the input.
+   */
+  @Network(input = {2, 7, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class SameStrides {
+    @Conv2d(filters = 4, kernel = 3, stride = 2, padding = Padding.SAME, activation = RELU)
+    Layer conv1;
+
+    @Conv2d(filters = 3, kernel = 4, stride = 2, padding = Padding.SAME)
+    Layer conv2;
+
+    @Conv2d(filters = 2, kernel = 5, padding = Padding.SAME)
+    Layer conv3;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /**
+   * {@link PaddedStrides} and {@link SameStrides} wide enough for the vector kernels' blocks of
+   * four pixels.
+   */
   @Network(input = {5, 15, 14}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PaddedStridesWide {
     @Conv2d(filters = 9, kernel = 3, stride = 2, pad = 1, activation = RELU)
     Layer conv1;
 
-    @Conv2d(filters = 6, kernel = 4, stride = 2, pad = 1, activation = TANH)
+    @Conv2d(filters = 6, kernel = 4, stride = 2, padding = Padding.SAME, activation = TANH)
     Layer conv2;
 
     @Conv2d(filters = 5, kernel = 3, pad = 2)

@@ -9,8 +9,8 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Convolutions with an explicit pad and a stride against a direct double-precision computation of
- * PyTorch's definition, on a network wide enough for the vector kernels (which this suite also
+ * Convolutions with an explicit pad or SAME and a stride against a direct double-precision
+ * computation of their definitions (PyTorch's padding, Keras's 'same'), on a network wide enough for the vector kernels (which this suite also
  * runs with): every output row and column, at both borders, on each kernel path.
  */
 class PaddedConvReferenceTest {
@@ -38,22 +38,23 @@ class PaddedConvReferenceTest {
       }
       // conv1: 5x15x14 -> 9x8x7 (kernel 3, stride 2, pad 1, ReLU)
       a = conv(a, 5, 15, 14, net.parameter("conv1.weight"), net.parameter("conv1.bias"), 9, 3, 2,
-          1, v -> Math.max(0, v));
-      // conv2: 9x8x7 -> 6x4x3 (kernel 4, stride 2, pad 1, tanh)
+          1, 1, 8, 7, v -> Math.max(0, v));
+      // conv2: 9x8x7 -> 6x4x4 (kernel 4, stride 2, SAME as Keras: 2 rows, 1 above, and 3
+      // columns, 1 left; tanh)
       a = conv(a, 9, 8, 7, net.parameter("conv2.weight"), net.parameter("conv2.bias"), 6, 4, 2,
-          1, Math::tanh);
-      // conv3: 6x4x3 -> 5x6x5 (kernel 3, stride 1, pad 2)
-      a = conv(a, 6, 4, 3, net.parameter("conv3.weight"), net.parameter("conv3.bias"), 5, 3, 1,
-          2, v -> v);
-      assertEquals(150, a.length);
+          1, 1, 4, 4, Math::tanh);
+      // conv3: 6x4x4 -> 5x6x6 (kernel 3, stride 1, pad 2)
+      a = conv(a, 6, 4, 4, net.parameter("conv3.weight"), net.parameter("conv3.bias"), 5, 3, 1,
+          2, 2, 6, 6, v -> v);
+      assertEquals(180, a.length);
       Parameter w = net.parameter("out.weight");
       Parameter b = net.parameter("out.bias");
       double[] logits = new double[3];
       double max = Double.NEGATIVE_INFINITY;
       for (int o = 0; o < 3; o++) {
         double z = b.get(o);
-        for (int i = 0; i < 150; i++) {
-          z += w.get(o * 150 + i) * a[i];
+        for (int i = 0; i < 180; i++) {
+          z += w.get(o * 180 + i) * a[i];
         }
         logits[o] = z;
         max = Math.max(max, z);
@@ -69,11 +70,13 @@ class PaddedConvReferenceTest {
     }
   }
 
-  /** PyTorch's Conv2d: zero padding {@code pad} on every side, then windows every stride. */
+  /**
+   * A convolution as defined: zeros {@code top} rows above and {@code left} columns left of the
+   * image (and below and right of it as far as the windows reach), windows every stride.
+   */
   private static double[] conv(double[] x, int channels, int height, int width, Parameter weight,
-      Parameter bias, int filters, int k, int stride, int pad, DoubleUnaryOperator activation) {
-    int outHeight = (height + 2 * pad - k) / stride + 1;
-    int outWidth = (width + 2 * pad - k) / stride + 1;
+      Parameter bias, int filters, int k, int stride, int top, int left, int outHeight,
+      int outWidth, DoubleUnaryOperator activation) {
     double[] y = new double[filters * outHeight * outWidth];
     for (int f = 0; f < filters; f++) {
       for (int oy = 0; oy < outHeight; oy++) {
@@ -82,8 +85,8 @@ class PaddedConvReferenceTest {
           for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < k; ky++) {
               for (int kx = 0; kx < k; kx++) {
-                int iy = oy * stride - pad + ky;
-                int ix = ox * stride - pad + kx;
+                int iy = oy * stride - top + ky;
+                int ix = ox * stride - left + kx;
                 if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
                   z += weight.get(((f * channels + c) * k + ky) * k + kx)
                       * x[(c * height + iy) * width + ix];

@@ -50,6 +50,14 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void sameWithStridesAsKerasPads() throws IOException {
+    Model net = new Net_Networks_SameStrides(1);
+    check(net, "SameStrides", 3, new int[] {1, 2, 0});
+    assertTrue(net.summary().contains("Conv2d 3x3/2 same  4x4x3"), net.summary());
+    assertTrue(net.summary().contains("Conv2d 4x4/2 same  3x2x2"), net.summary());
+  }
+
+  @Test
   void sameConvolutionsWithKernelsLargerThanTheInput() throws IOException {
     check(new Net_Networks_SameLargeKernels(1), "SameLargeKernels", 3, null);
   }

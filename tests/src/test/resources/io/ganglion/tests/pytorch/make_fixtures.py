@@ -104,6 +104,23 @@ class PaddedStrides(nn.Module):
         return self.out(torch.flatten(x, 1))
 
 
+class SameStrides(nn.Module):
+    """Keras's padding='same' with strides: F.pad(left, right, top, bottom), the odd one last."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, stride=2)
+        self.conv2 = nn.Conv2d(4, 3, 4, stride=2)
+        self.conv3 = nn.Conv2d(3, 2, 5)
+        self.out = nn.Linear(8, 3)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(F.pad(x, (0, 1, 1, 1))))   # 7x6 -> 4x3
+        x = self.conv2(F.pad(x, (1, 2, 1, 1)))           # 4x3 -> 2x2
+        x = self.conv3(F.pad(x, (2, 2, 2, 2)))           # 2x2 -> 2x2
+        return self.out(torch.flatten(x, 1))
+
+
 class BatchNormFirst(nn.Module):
     def __init__(self):
         super().__init__()
@@ -241,6 +258,7 @@ write("DropoutBatchNorm.txt", DropoutBatchNorm(), (2, 6, 6), 2, "ce")
 write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
 write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
 write("PaddedStrides.txt", PaddedStrides(), (2, 7, 6), 3, "ce", [2, 0, 1])
+write("SameStrides.txt", SameStrides(), (2, 7, 6), 3, "ce", [1, 2, 0])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
 write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
