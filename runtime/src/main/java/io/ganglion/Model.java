@@ -12,7 +12,9 @@ import java.util.List;
  * <p>Batches are row-major: sample {@code n} of a batch with {@code inputSize()} features occupies
  * {@code inputs[(offset + n) * inputSize() .. (offset + n + 1) * inputSize())}. An instance keeps
  * its work buffers, so it is not safe to use from several threads at once; give each thread its own
- * {@link #replica()}, which shares the parameters.
+ * {@link #replica()}, which shares the parameters. A generated network refuses a call made while
+ * another call on the same instance runs with an {@code IllegalStateException} (most of the time:
+ * two calls starting at the same moment may both pass).
  *
  * <p>Generated networks implement it; a model written by hand may too ({@code Trainer} and {@code
  * ModelFiles} take any), but later versions may add methods to this interface, with defaults.

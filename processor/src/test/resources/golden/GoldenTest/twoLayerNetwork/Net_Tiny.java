@@ -68,6 +68,11 @@ public final class Net_Tiny extends Tiny implements Model {
   private int capacity;
 
   /**
+   * Set while a call uses the work arrays (see {@code Checks.inUse}).
+   */
+  private volatile boolean inUse;
+
+  /**
    * The sample count of the last training pass, for lastBatchClasses.
    */
   private int lastCount;
@@ -179,61 +184,101 @@ public final class Net_Tiny extends Tiny implements Model {
 
   @Override
   public void predict(float[] input, float[] output) {
-    Checks.input(input, INPUTS);
-    Checks.output(output, OUTPUTS);
-    lastCount = -1;
-    forward(input, 0, 1);
-    writeOutput(logitsOut[0], output, 0);
+    if (inUse) {
+      throw Checks.inUse("predict");
+    }
+    inUse = true;
+    try {
+      Checks.input(input, INPUTS);
+      Checks.output(output, OUTPUTS);
+      lastCount = -1;
+      forward(input, 0, 1);
+      writeOutput(logitsOut[0], output, 0);
+    } finally {
+      inUse = false;
+    }
   }
 
   @Override
   public int classify(float[] input) {
-    Checks.input(input, INPUTS);
-    lastCount = -1;
-    forward(input, 0, 1);
-    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
+    if (inUse) {
+      throw Checks.inUse("classify");
+    }
+    inUse = true;
+    try {
+      Checks.input(input, INPUTS);
+      lastCount = -1;
+      forward(input, 0, 1);
+      return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
+    } finally {
+      inUse = false;
+    }
   }
 
   @Override
   public int classify(float[] input, float[] output) {
-    Checks.input(input, INPUTS);
-    Checks.output(output, OUTPUTS);
-    lastCount = -1;
-    forward(input, 0, 1);
-    writeOutput(logitsOut[0], output, 0);
-    Checks.outputNumbers(output, OUTPUTS, -1);
-    return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
+    if (inUse) {
+      throw Checks.inUse("classify");
+    }
+    inUse = true;
+    try {
+      Checks.input(input, INPUTS);
+      Checks.output(output, OUTPUTS);
+      lastCount = -1;
+      forward(input, 0, 1);
+      writeOutput(logitsOut[0], output, 0);
+      Checks.outputNumbers(output, OUTPUTS, -1);
+      return Checks.predictedClass(logitsOut[0], OUTPUTS, 0.5f, -1);
+    } finally {
+      inUse = false;
+    }
   }
 
   @Override
   public void predictBatch(float[] inputs, int offset, int count, float[] outputs) {
-    Checks.batchInputs(inputs, offset, count, INPUTS);
-    Checks.batchOutputs(outputs, count, OUTPUTS);
-    lastCount = -1;
-    int step = Math.max(capacity, EVAL_CHUNK);
-    for (int done = 0; done < count; done += step) {
-      int n = Math.min(step, count - done);
-      grow(n);
-      forward(inputs, offset + done, n);
-      for (int s = 0; s < n; s++) {
-        writeOutput(logitsOut[s], outputs, (done + s) * OUTPUTS);
+    if (inUse) {
+      throw Checks.inUse("predictBatch");
+    }
+    inUse = true;
+    try {
+      Checks.batchInputs(inputs, offset, count, INPUTS);
+      Checks.batchOutputs(outputs, count, OUTPUTS);
+      lastCount = -1;
+      int step = Math.max(capacity, EVAL_CHUNK);
+      for (int done = 0; done < count; done += step) {
+        int n = Math.min(step, count - done);
+        grow(n);
+        forward(inputs, offset + done, n);
+        for (int s = 0; s < n; s++) {
+          writeOutput(logitsOut[s], outputs, (done + s) * OUTPUTS);
+        }
       }
+    } finally {
+      inUse = false;
     }
   }
 
   @Override
   public void classifyBatch(float[] inputs, int offset, int count, int[] classes) {
-    Checks.batchInputs(inputs, offset, count, INPUTS);
-    Checks.batchClasses(classes, count);
-    lastCount = -1;
-    int step = Math.max(capacity, EVAL_CHUNK);
-    for (int done = 0; done < count; done += step) {
-      int n = Math.min(step, count - done);
-      grow(n);
-      forward(inputs, offset + done, n);
-      for (int s = 0; s < n; s++) {
-        classes[done + s] = Checks.predictedClass(logitsOut[s], OUTPUTS, 0.5f, offset + done + s);
+    if (inUse) {
+      throw Checks.inUse("classifyBatch");
+    }
+    inUse = true;
+    try {
+      Checks.batchInputs(inputs, offset, count, INPUTS);
+      Checks.batchClasses(classes, count);
+      lastCount = -1;
+      int step = Math.max(capacity, EVAL_CHUNK);
+      for (int done = 0; done < count; done += step) {
+        int n = Math.min(step, count - done);
+        grow(n);
+        forward(inputs, offset + done, n);
+        for (int s = 0; s < n; s++) {
+          classes[done + s] = Checks.predictedClass(logitsOut[s], OUTPUTS, 0.5f, offset + done + s);
+        }
       }
+    } finally {
+      inUse = false;
     }
   }
 
@@ -253,41 +298,65 @@ public final class Net_Tiny extends Tiny implements Model {
   @Override
   public double forwardBackward(float[] inputs, int offset, int[] labels, float[] targets,
       float[] weights, int count, float gradScale) {
-    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
-    Checks.gradScale(gradScale);
-    Checks.weights(weights, offset, count);
-    grow(count);
-    lastCount = -1;
-    forward(inputs, offset, count);
-    double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
-    lastCount = count;
-    backwardLogits(count);
-    backwardHidden(inputs, offset, count);
-    return loss;
+    if (inUse) {
+      throw Checks.inUse("forwardBackward");
+    }
+    inUse = true;
+    try {
+      Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
+      Checks.gradScale(gradScale);
+      Checks.weights(weights, offset, count);
+      grow(count);
+      lastCount = -1;
+      forward(inputs, offset, count);
+      double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
+      lastCount = count;
+      backwardLogits(count);
+      backwardHidden(inputs, offset, count);
+      return loss;
+    } finally {
+      inUse = false;
+    }
   }
 
   @Override
   public int lastBatchClasses(int[] classes, int at) {
-    if (lastCount < 0) {
-      return -1;
+    if (inUse) {
+      throw Checks.inUse("lastBatchClasses");
     }
-    Checks.classesAt(classes, at, lastCount);
-    for (int s = 0; s < lastCount; s++) {
-      classes[at + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+    inUse = true;
+    try {
+      if (lastCount < 0) {
+        return -1;
+      }
+      Checks.classesAt(classes, at, lastCount);
+      for (int s = 0; s < lastCount; s++) {
+        classes[at + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+      }
+      return lastCount;
+    } finally {
+      inUse = false;
     }
-    return lastCount;
   }
 
   @Override
   public int lastBatchOutputs(float[] outputs, int at) {
-    if (lastCount < 0) {
-      return -1;
+    if (inUse) {
+      throw Checks.inUse("lastBatchOutputs");
     }
-    Checks.outputsAt(outputs, at, lastCount, OUTPUTS);
-    for (int s = 0; s < lastCount; s++) {
-      writeOutput(logitsOut[s], outputs, at + s * OUTPUTS);
+    inUse = true;
+    try {
+      if (lastCount < 0) {
+        return -1;
+      }
+      Checks.outputsAt(outputs, at, lastCount, OUTPUTS);
+      for (int s = 0; s < lastCount; s++) {
+        writeOutput(logitsOut[s], outputs, at + s * OUTPUTS);
+      }
+      return lastCount;
+    } finally {
+      inUse = false;
     }
-    return lastCount;
   }
 
   @Override
@@ -298,31 +367,39 @@ public final class Net_Tiny extends Tiny implements Model {
   @Override
   public double evaluateBatch(float[] inputs, int offset, int[] labels, float[] targets, int count,
       float[] outputs, int[] classes) {
-    Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 0);
-    if (outputs != null) {
-      Checks.batchOutputs(outputs, count, OUTPUTS);
+    if (inUse) {
+      throw Checks.inUse("evaluateBatch");
     }
-    if (classes != null) {
-      Checks.batchClasses(classes, count);
-    }
-    lastCount = -1;
-    double sum = 0;
-    int step = Math.max(capacity, EVAL_CHUNK);
-    for (int done = 0; done < count; done += step) {
-      int n = Math.min(step, count - done);
-      grow(n);
-      forward(inputs, offset + done, n);
-      sum += lossOnly(labels, targets, offset + done, n);
-      for (int s = 0; s < n; s++) {
-        if (outputs != null) {
-          writeOutput(logitsOut[s], outputs, (done + s) * OUTPUTS);
-        }
-        if (classes != null) {
-          classes[done + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+    inUse = true;
+    try {
+      Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 0);
+      if (outputs != null) {
+        Checks.batchOutputs(outputs, count, OUTPUTS);
+      }
+      if (classes != null) {
+        Checks.batchClasses(classes, count);
+      }
+      lastCount = -1;
+      double sum = 0;
+      int step = Math.max(capacity, EVAL_CHUNK);
+      for (int done = 0; done < count; done += step) {
+        int n = Math.min(step, count - done);
+        grow(n);
+        forward(inputs, offset + done, n);
+        sum += lossOnly(labels, targets, offset + done, n);
+        for (int s = 0; s < n; s++) {
+          if (outputs != null) {
+            writeOutput(logitsOut[s], outputs, (done + s) * OUTPUTS);
+          }
+          if (classes != null) {
+            classes[done + s] = Checks.classOf(logitsOut[s], OUTPUTS, 0.5f);
+          }
         }
       }
+      return sum;
+    } finally {
+      inUse = false;
     }
-    return sum;
   }
 
   /**

@@ -81,6 +81,19 @@ public final class Checks {
   }
 
   /**
+   * The error of a generated network's call that uses its work arrays while another such call
+   * runs: a second thread sharing the instance would overwrite the arrays the first is reading,
+   * and both would give wrong numbers without a sign. The network marks such calls in a volatile
+   * field, set on entry and cleared in a {@code finally}: two calls that start at the same moment
+   * may both pass, but overlapping use is caught on the calls that follow.
+   */
+  public static IllegalStateException inUse(String method) {
+    return new IllegalStateException(method + " must not run while another call on the same"
+        + " model instance runs, but one had not returned: a model keeps its work arrays, so"
+        + " give each thread its own instance (replica() shares the parameters)");
+  }
+
+  /**
    * Checks sample weights {@code weights[offset..offset + count)}, before a training pass changes
    * anything: finite and not negative; null weights (every sample weighs 1) pass.
    */
