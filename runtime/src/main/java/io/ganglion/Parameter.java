@@ -18,14 +18,17 @@ public final class Parameter {
   private final int size;
   private final boolean transposed;
   private final float[][] data;
-  private final float[][] grad;
+  /**
+   * Allocated on first use ({@link #grad()}): a model that only predicts, or a serving replica,
+   * never holds gradients. Volatile, so that a thread that finds it set sees its rows.
+   */
+  private volatile float[][] grad;
 
-  private Parameter(String name, int[] shape, boolean transposed, float[][] data, float[][] grad) {
+  private Parameter(String name, int[] shape, boolean transposed, float[][] data) {
     this.name = name;
     this.shape = shape;
     this.transposed = transposed;
     this.data = data;
-    this.grad = grad;
     int s = 1;
     for (int d : shape) {
       s *= d;
@@ -54,9 +57,7 @@ public final class Parameter {
           + " parameter at most " + (Integer.MAX_VALUE - 8) + " rows (one per index of the"
           + " dimensions after the first), but was " + Arrays.toString(shape));
     }
-    return new Parameter(
-        name, shape.clone(), true, new float[(int) rest][shape[0]],
-        new float[(int) rest][shape[0]]);
+    return new Parameter(name, shape.clone(), true, new float[(int) rest][shape[0]]);
   }
 
   /** A tensor stored in one row, in its logical order. */
@@ -66,8 +67,7 @@ public final class Parameter {
     for (int d : shape) {
       size *= d;
     }
-    return new Parameter(name, shape.clone(), false, new float[][] {new float[size]},
-        new float[][] {new float[size]});
+    return new Parameter(name, shape.clone(), false, new float[][] {new float[size]});
   }
 
   /** Refuses a missing name, a negative dimension, or more elements than a Java array holds. */
@@ -97,11 +97,7 @@ public final class Parameter {
    * the model that computes gradients on another thread.
    */
   public Parameter withOwnGradient() {
-    float[][] g = new float[grad.length][];
-    for (int i = 0; i < g.length; i++) {
-      g[i] = new float[grad[i].length];
-    }
-    return new Parameter(name, shape, transposed, data, g);
+    return new Parameter(name, shape, transposed, data);
   }
 
   /** The name, as in a PyTorch {@code state_dict}: {@code <layer field>.weight} or {@code .bias}. */
@@ -129,8 +125,23 @@ public final class Parameter {
     return data;
   }
 
-  /** The live storage rows of the gradient, laid out like {@link #data()}. */
+  /**
+   * The live storage rows of the gradient, laid out like {@link #data()}; allocated, as zeros, by
+   * the first call (from any thread: the same rows for all).
+   */
   public float[][] grad() {
+    float[][] g = grad;
+    return g != null ? g : allocateGrad();
+  }
+
+  private synchronized float[][] allocateGrad() {
+    if (grad == null) {
+      float[][] g = new float[data.length][];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = new float[data[i].length];
+      }
+      grad = g;
+    }
     return grad;
   }
 
@@ -153,7 +164,11 @@ public final class Parameter {
   /** The gradient at a flat index in logical (PyTorch) order. */
   public float gradient(int index) {
     checkIndex(index);
-    return transposed ? grad[index % grad.length][index / grad.length] : grad[0][index];
+    float[][] g = grad;
+    if (g == null) {
+      return 0f; // none computed yet
+    }
+    return transposed ? g[index % g.length][index / g.length] : g[0][index];
   }
 
   /** Copies the values, in logical order, into {@code target} (at least {@link #size()} long). */
@@ -163,7 +178,13 @@ public final class Parameter {
 
   /** Copies the gradient, in logical order, into {@code target}. */
   public void copyGradientTo(float[] target) {
-    copyOut(grad, target);
+    float[][] g = grad;
+    if (g == null) {
+      checkLength(target);
+      Arrays.fill(target, 0, size, 0f); // none computed yet
+      return;
+    }
+    copyOut(g, target);
   }
 
   /** Sets every value from {@code source}, in logical order (at least {@link #size()} long). */
@@ -191,7 +212,11 @@ public final class Parameter {
 
   /** Sets every gradient element to zero. */
   public void zeroGradient() {
-    for (float[] row : grad) {
+    float[][] g = grad;
+    if (g == null) {
+      return; // none yet: zeros when allocated
+    }
+    for (float[] row : g) {
       Arrays.fill(row, 0f);
     }
   }

@@ -39,10 +39,13 @@ final class BatchNormWriter extends LayerWriter {
 
   @Override
   void addParameterFields(TypeSpec.Builder type) {
-    for (String name : new String[] {"Weight", "WeightGrad", "Bias", "BiasGrad", "RunningMean",
-        "RunningVar", "Tracked", "Mean", "InverseStd"}) {
+    for (String name : new String[] {"Weight", "Bias", "RunningMean", "RunningVar", "Tracked",
+        "Mean", "InverseStd"}) {
       type.addField(float[].class, field(name), Modifier.PRIVATE, Modifier.FINAL);
     }
+    // Bound by bindTraining on the first training pass.
+    type.addField(float[].class, field("WeightGrad"), Modifier.PRIVATE);
+    type.addField(float[].class, field("BiasGrad"), Modifier.PRIVATE);
     type.addField(double[].class, field("Sum"), Modifier.PRIVATE, Modifier.FINAL);
     type.addField(double[].class, field("ProductSum"), Modifier.PRIVATE, Modifier.FINAL);
   }
@@ -78,11 +81,11 @@ final class BatchNormWriter extends LayerWriter {
   }
 
   @Override
-  void assign(CodeBlock.Builder body, int k, int buffer) {
+  void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
     body.addStatement("$L = p[$L].data()[0]", field("Weight"), k);
-    body.addStatement("$L = p[$L].grad()[0]", field("WeightGrad"), k);
+    training.addStatement("$L = p[$L].grad()[0]", field("WeightGrad"), k);
     body.addStatement("$L = p[$L].data()[0]", field("Bias"), k + 1);
-    body.addStatement("$L = p[$L].grad()[0]", field("BiasGrad"), k + 1);
+    training.addStatement("$L = p[$L].grad()[0]", field("BiasGrad"), k + 1);
     body.addStatement("$L = b[$L].data()[0]", field("RunningMean"), buffer);
     body.addStatement("$L = b[$L].data()[0]", field("RunningVar"), buffer + 1);
     body.addStatement("$L = b[$L].data()[0]", field("Tracked"), buffer + 2);

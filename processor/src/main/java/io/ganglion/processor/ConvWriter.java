@@ -86,10 +86,10 @@ final class ConvWriter extends WeightedLayerWriter {
   }
 
   @Override
-  void assign(CodeBlock.Builder body, int k, int buffer) {
-    String biasParameter = assignWeights(body, k);
+  void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
+    String biasParameter = assignWeights(body, training, k);
     if (inputGradient) {
-      body.addStatement("$L = new float[$L][$L]", weightByFilter(),
+      training.addStatement("$L = new float[$L][$L]", weightByFilter(),
           k() * k() * layer.out().channels(), layer.in().channels());
     }
     body.addStatement(

@@ -63,13 +63,13 @@ final class DenseWriter extends WeightedLayerWriter {
   }
 
   @Override
-  void assign(CodeBlock.Builder body, int k, int buffer) {
-    String biasParameter = assignWeights(body, k);
+  void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
+    String biasParameter = assignWeights(body, training, k);
     if (needsInputGradient()) {
-      body.addStatement("$L = new float[$L][$L]", weightByUnit(), units(), inputConstant);
+      training.addStatement("$L = new float[$L][$L]", weightByUnit(), units(), inputConstant);
     }
     if (narrow()) {
-      body.addStatement("$L = new float[$L][$L]", weightGradByUnit(), units(), inputConstant);
+      training.addStatement("$L = new float[$L][$L]", weightGradByUnit(), units(), inputConstant);
     }
     body.addStatement(
         "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], $L)",
@@ -81,7 +81,7 @@ final class DenseWriter extends WeightedLayerWriter {
   void addParameterFields(TypeSpec.Builder type) {
     super.addParameterFields(type);
     if (narrow()) {
-      type.addField(ROWS, weightGradByUnit(), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(ROWS, weightGradByUnit(), Modifier.PRIVATE);
     }
   }
 

@@ -154,8 +154,12 @@ abstract class LayerWriter {
   /** Statements creating the buffers as {@code b[k], ...}. */
   void initBuffers(CodeBlock.Builder init, int k) {}
 
-  /** Constructor statements: the fields from {@code p[k]} (and {@code b[buffer]}), then the view. */
-  void assign(CodeBlock.Builder body, int k, int buffer) {
+  /**
+   * Constructor statements: the fields from {@code p[k]} (and {@code b[buffer]}), then the view;
+   * and into {@code training} those of the fields only training uses (gradients, transposed
+   * weights), which {@code bindTraining} runs on the first training pass, also from {@code p[k]}.
+   */
+  void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
     body.addStatement(
         "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, null, null)",
         layer.name(), LAYER, layer.name(), layer.kind().display, ACTIVATION, layer.activation(),

@@ -306,6 +306,10 @@ final class NetworkWriter {
     }
     type.addField(int.class, "capacity", Modifier.PRIVATE);
     type.addField(
+        FieldSpec.builder(boolean.class, "trainingBound", Modifier.PRIVATE)
+            .addJavadoc("Whether bindTraining has run.\n")
+            .build());
+    type.addField(
         FieldSpec.builder(boolean.class, "inUse", Modifier.PRIVATE, Modifier.VOLATILE)
             .addJavadoc("Set while a call uses the work arrays (see {@code Checks.inUse}).\n")
             .build());
@@ -409,6 +413,9 @@ final class NetworkWriter {
         .addStatement(
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
         .addCode(labelCheck())
+        .beginControlFlow("if (!trainingBound)")
+        .addStatement("bindTraining()")
+        .endControlFlow()
         .addStatement("grow(count)")
         .addStatement("lastCount = -1")
         .build());
@@ -555,8 +562,9 @@ final class NetworkWriter {
     k = 0;
     int b = 0;
     List<String> views = new ArrayList<>();
+    CodeBlock.Builder training = CodeBlock.builder();
     for (LayerWriter writer : layers) {
-      writer.assign(body, k, b);
+      writer.assign(body, training, k, b);
       views.add("super." + writer.layer.name());
       k += writer.tensorCount();
       b += writer.bufferCount();
@@ -574,6 +582,16 @@ final class NetworkWriter {
           .addParameter(boolean.class, "primary");
     }
     type.addMethod(constructor.addCode(body.build()).build());
+    type.addMethod(
+        MethodSpec.methodBuilder("bindTraining")
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc("Binds the gradients and the arrays only training uses, on the first"
+                + " training pass: a model that only predicts\n(a serving replica) never"
+                + " allocates them.\n")
+            .addStatement("$T[] p = parameters.toArray(new $T[0])", PARAMETER, PARAMETER)
+            .addCode(training.build())
+            .addStatement("trainingBound = true")
+            .build());
   }
 
   private int parameterTotal() {
@@ -842,6 +860,9 @@ final class NetworkWriter {
             .addStatement("$T.gradScale(gradScale)", CHECKS)
             .addStatement("$T.weights(weights, offset, count)", CHECKS)
             .addCode(labelCheck())
+            .beginControlFlow("if (!trainingBound)")
+            .addStatement("bindTraining()")
+            .endControlFlow()
             .addStatement("grow(count)")
             // The outputs are overwritten now; they are this batch's classes only once its loss
             // (which checks the labels) has passed.

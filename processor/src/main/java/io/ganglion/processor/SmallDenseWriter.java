@@ -47,10 +47,10 @@ final class SmallDenseWriter extends WeightedLayerWriter {
   @Override
   void addParameterFields(TypeSpec.Builder type) {
     type.addField(float[].class, weight(), Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(float[].class, weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(float[].class, weightGrad(), Modifier.PRIVATE);
     if (layer.bias()) {
       type.addField(float[].class, bias(), Modifier.PRIVATE, Modifier.FINAL);
-      type.addField(float[].class, biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(float[].class, biasGrad(), Modifier.PRIVATE);
     }
   }
 
@@ -71,13 +71,13 @@ final class SmallDenseWriter extends WeightedLayerWriter {
   }
 
   @Override
-  void assign(CodeBlock.Builder body, int k, int buffer) {
+  void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
     body.addStatement("$L = p[$L].data()[0]", weight(), k);
-    body.addStatement("$L = p[$L].grad()[0]", weightGrad(), k);
+    training.addStatement("$L = p[$L].grad()[0]", weightGrad(), k);
     String biasParameter = "null";
     if (layer.bias()) {
       body.addStatement("$L = p[$L].data()[0]", bias(), k + 1);
-      body.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
+      training.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
       biasParameter = "p[" + (k + 1) + "]";
     }
     body.addStatement(

@@ -37,13 +37,13 @@ abstract class WeightedLayerWriter extends LayerWriter {
   @Override
   void addParameterFields(TypeSpec.Builder type) {
     type.addField(ROWS, weight(), Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(ROWS, weightGrad(), Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(ROWS, weightGrad(), Modifier.PRIVATE);
     if (layer.bias()) {
       type.addField(float[].class, bias(), Modifier.PRIVATE, Modifier.FINAL);
-      type.addField(float[].class, biasGrad(), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(float[].class, biasGrad(), Modifier.PRIVATE);
     }
     if (inputGradient) {
-      type.addField(ROWS, weightScratch(), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(ROWS, weightScratch(), Modifier.PRIVATE);
     }
   }
 
@@ -56,14 +56,14 @@ abstract class WeightedLayerWriter extends LayerWriter {
    * Binds the weight (parameter {@code k}) and the bias (parameter {@code k + 1}, if any) to
    * their fields; returns the bias parameter's expression for the layer view, or {@code "null"}.
    */
-  String assignWeights(CodeBlock.Builder body, int k) {
+  String assignWeights(CodeBlock.Builder body, CodeBlock.Builder training, int k) {
     body.addStatement("$L = p[$L].data()", weight(), k);
-    body.addStatement("$L = p[$L].grad()", weightGrad(), k);
+    training.addStatement("$L = p[$L].grad()", weightGrad(), k);
     if (!layer.bias()) {
       return "null";
     }
     body.addStatement("$L = p[$L].data()[0]", bias(), k + 1);
-    body.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
+    training.addStatement("$L = p[$L].grad()[0]", biasGrad(), k + 1);
     return "p[" + (k + 1) + "]";
   }
 

@@ -101,15 +101,11 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   private final float[][] conv1Weight;
 
-  private final float[][] conv1WeightGrad;
+  private float[][] conv1WeightGrad;
 
   private final float[] norm1Weight;
 
-  private final float[] norm1WeightGrad;
-
   private final float[] norm1Bias;
-
-  private final float[] norm1BiasGrad;
 
   private final float[] norm1RunningMean;
 
@@ -121,27 +117,31 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   private final float[] norm1InverseStd;
 
+  private float[] norm1WeightGrad;
+
+  private float[] norm1BiasGrad;
+
   private final double[] norm1Sum;
 
   private final double[] norm1ProductSum;
 
   private final float[][] conv2Weight;
 
-  private final float[][] conv2WeightGrad;
+  private float[][] conv2WeightGrad;
 
   private final float[] conv2Bias;
 
-  private final float[] conv2BiasGrad;
+  private float[] conv2BiasGrad;
 
-  private final float[][] conv2WeightByFilter;
+  private float[][] conv2WeightByFilter;
 
   private final float[] logitsWeight;
 
-  private final float[] logitsWeightGrad;
+  private float[] logitsWeightGrad;
 
   private final float[] logitsBias;
 
-  private final float[] logitsBiasGrad;
+  private float[] logitsBiasGrad;
 
   /**
    * Seeds the dropout masks.
@@ -161,6 +161,11 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   long dropoutStep;
 
   private int capacity;
+
+  /**
+   * Whether bindTraining has run.
+   */
+  private boolean trainingBound;
 
   /**
    * Set while a call uses the work arrays (see {@code Checks.inUse}).
@@ -230,12 +235,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     this.noiseSeed = noiseSeed;
     this.primary = primary;
     conv1Weight = p[0].data();
-    conv1WeightGrad = p[0].grad();
     super.conv1 = new Layer("conv1", "Conv2d", Activation.LINEAR, new int[] {2, 6, 6}, new int[] {8, 6, 6}, p[0], null);
     norm1Weight = p[1].data()[0];
-    norm1WeightGrad = p[1].grad()[0];
     norm1Bias = p[2].data()[0];
-    norm1BiasGrad = p[2].grad()[0];
     norm1RunningMean = b[0].data()[0];
     norm1RunningVar = b[1].data()[0];
     norm1Tracked = b[2].data()[0];
@@ -246,17 +248,12 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     super.norm1 = new Layer("norm1", "BatchNorm", Activation.LINEAR, new int[] {8, 6, 6}, new int[] {8, 6, 6}, p[1], p[2]);
     super.pool1 = new Layer("pool1", "MaxPool2d", Activation.LINEAR, new int[] {8, 6, 6}, new int[] {8, 3, 3}, null, null);
     conv2Weight = p[3].data();
-    conv2WeightGrad = p[3].grad();
     conv2Bias = p[4].data()[0];
-    conv2BiasGrad = p[4].grad()[0];
-    conv2WeightByFilter = new float[16][8];
     super.conv2 = new Layer("conv2", "Conv2d", Activation.RELU, new int[] {8, 3, 3}, new int[] {4, 2, 2}, p[3], p[4]);
     super.flat = new Layer("flat", "Flatten", Activation.LINEAR, new int[] {4, 2, 2}, new int[] {16}, null, null);
     super.drop = new Layer("drop", "Dropout", Activation.LINEAR, new int[] {16}, new int[] {16}, null, null);
     logitsWeight = p[5].data()[0];
-    logitsWeightGrad = p[5].grad()[0];
     logitsBias = p[6].data()[0];
-    logitsBiasGrad = p[6].grad()[0];
     super.logits = new Layer("logits", "Dense", Activation.LINEAR, new int[] {DROP_UNITS}, new int[] {LOGITS_UNITS}, p[5], p[6]);
     this.layers = List.of(super.conv1, super.norm1, super.pool1, super.conv2, super.flat, super.drop, super.logits);
     grow(1);
@@ -285,6 +282,23 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     Arrays.fill(b[1].data()[0], 1f);
     b[2] = Parameter.flat("norm1.num_batches_tracked");
     return b;
+  }
+
+  /**
+   * Binds the gradients and the arrays only training uses, on the first training pass: a model that only predicts
+   * (a serving replica) never allocates them.
+   */
+  private void bindTraining() {
+    Parameter[] p = parameters.toArray(new Parameter[0]);
+    conv1WeightGrad = p[0].grad();
+    norm1WeightGrad = p[1].grad()[0];
+    norm1BiasGrad = p[2].grad()[0];
+    conv2WeightGrad = p[3].grad();
+    conv2BiasGrad = p[4].grad()[0];
+    conv2WeightByFilter = new float[16][8];
+    logitsWeightGrad = p[5].grad()[0];
+    logitsBiasGrad = p[6].grad()[0];
+    trainingBound = true;
   }
 
   @Override
@@ -490,6 +504,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       Checks.weights(weights, offset, count);
       Checks.finiteInputs(inputs, offset, count, INPUTS);
       Checks.labels(labels, offset, count, OUTPUTS);
+      if (!trainingBound) {
+        bindTraining();
+      }
       grow(count);
       lastCount = -1;
       forward(inputs, offset, count, true);

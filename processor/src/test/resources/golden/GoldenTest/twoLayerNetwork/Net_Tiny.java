@@ -51,21 +51,26 @@ public final class Net_Tiny extends Tiny implements Model {
 
   private final float[] hiddenWeight;
 
-  private final float[] hiddenWeightGrad;
+  private float[] hiddenWeightGrad;
 
   private final float[] hiddenBias;
 
-  private final float[] hiddenBiasGrad;
+  private float[] hiddenBiasGrad;
 
   private final float[] logitsWeight;
 
-  private final float[] logitsWeightGrad;
+  private float[] logitsWeightGrad;
 
   private final float[] logitsBias;
 
-  private final float[] logitsBiasGrad;
+  private float[] logitsBiasGrad;
 
   private int capacity;
+
+  /**
+   * Whether bindTraining has run.
+   */
+  private boolean trainingBound;
 
   /**
    * Set while a call uses the work arrays (see {@code Checks.inUse}).
@@ -104,14 +109,10 @@ public final class Net_Tiny extends Tiny implements Model {
   private Net_Tiny(Parameter[] p) {
     this.parameters = List.of(p);
     hiddenWeight = p[0].data()[0];
-    hiddenWeightGrad = p[0].grad()[0];
     hiddenBias = p[1].data()[0];
-    hiddenBiasGrad = p[1].grad()[0];
     super.hidden = new Layer("hidden", "Dense", Activation.RELU, new int[] {INPUTS}, new int[] {HIDDEN_UNITS}, p[0], p[1]);
     logitsWeight = p[2].data()[0];
-    logitsWeightGrad = p[2].grad()[0];
     logitsBias = p[3].data()[0];
-    logitsBiasGrad = p[3].grad()[0];
     super.logits = new Layer("logits", "Dense", Activation.LINEAR, new int[] {HIDDEN_UNITS}, new int[] {LOGITS_UNITS}, p[2], p[3]);
     this.layers = List.of(super.hidden, super.logits);
     grow(1);
@@ -126,6 +127,19 @@ public final class Net_Tiny extends Tiny implements Model {
     Initializers.fill(p[2], Init.DEFAULT, Activation.LINEAR, 0.0f, HIDDEN_UNITS, LOGITS_UNITS, seed, 2);
     p[3] = Parameter.flat("logits.bias", LOGITS_UNITS);
     return p;
+  }
+
+  /**
+   * Binds the gradients and the arrays only training uses, on the first training pass: a model that only predicts
+   * (a serving replica) never allocates them.
+   */
+  private void bindTraining() {
+    Parameter[] p = parameters.toArray(new Parameter[0]);
+    hiddenWeightGrad = p[0].grad()[0];
+    hiddenBiasGrad = p[1].grad()[0];
+    logitsWeightGrad = p[2].grad()[0];
+    logitsBiasGrad = p[3].grad()[0];
+    trainingBound = true;
   }
 
   @Override
@@ -306,6 +320,9 @@ public final class Net_Tiny extends Tiny implements Model {
       Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
       Checks.gradScale(gradScale);
       Checks.weights(weights, offset, count);
+      if (!trainingBound) {
+        bindTraining();
+      }
       grow(count);
       lastCount = -1;
       forward(inputs, offset, count);
