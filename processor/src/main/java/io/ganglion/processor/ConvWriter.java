@@ -66,7 +66,8 @@ final class ConvWriter extends WeightedLayerWriter {
   private String comment() {
     return layer.name() + ": Conv2d " + layer.in() + " -> " + layer.out() + ", " + k() + "x"
         + k() + (layer.stride() > 1 ? " stride " + layer.stride() : "")
-        + (padded() ? " SAME" : "") + ", " + layer.activation();
+        + (layer.same() && k() > 1 ? " SAME" : layer.pad() > 0 ? " pad " + layer.pad() : "")
+        + ", " + layer.activation();
   }
 
   @Override

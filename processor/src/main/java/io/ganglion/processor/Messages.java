@@ -174,8 +174,9 @@ final class Messages {
 
   static String tooManyLayers(String name, int layers, int most) {
     return tag("TooManyLayers") + name + " must have at most " + most + " layers, but had "
-        + layers + " (the generated constructor would exceed the JVM's 64 KB limit on a method's"
-        + " code); use fewer layers";
+        + layers + " (so that the generated constructor, initialization and summary stay well"
+        + " within the JVM's limits on a method's code and a constant's length); use fewer"
+        + " layers";
   }
 
   static String outputsMismatch(String name, int outputs, String layer, int units) {

@@ -83,6 +83,24 @@ final class Summary {
         + (layer.stride() != usual ? "/" + layer.stride() : "");
   }
 
+  /**
+   * A convolution's zero rows above and columns left of the image, where its shapes do not imply
+   * them: a pad, or SAME with a stride, may give the shapes of another padding (which loading
+   * compares). None, and SAME at stride 1, are implied, and unmarked as in files written before
+   * other paddings existed.
+   */
+  private static String padding(LayerModel layer) {
+    int top = layer.padTop();
+    int left = layer.padLeft();
+    int half = (layer.kernel() - 1) / 2;
+    boolean sameAtStrideOne = layer.stride() == 1 && layer.out().height() == layer.in().height()
+        && layer.out().width() == layer.in().width() && top == half && left == half;
+    if ((top == 0 && left == 0) || sameAtStrideOne) {
+      return "";
+    }
+    return ",pad" + top + (top == left ? "" : "x" + left);
+  }
+
   /** A compact one-line description recorded in saved files. */
   static String spec(NetworkModel network) {
     StringBuilder spec = new StringBuilder();
@@ -94,6 +112,9 @@ final class Summary {
             .append('(').append(layer.in()).append("->").append(layer.out());
         if (layer.kernel() > 0) {
           spec.append(",k").append(layer.kernel()).append(",s").append(layer.stride());
+        }
+        if (layer.kind() == LayerModel.Kind.CONV2D) {
+          spec.append(padding(layer));
         }
         if (layer.kind() == LayerModel.Kind.CONV2D) {
           spec.append(',').append(layer.activation()).append(layer.bias() ? "" : ",nobias");

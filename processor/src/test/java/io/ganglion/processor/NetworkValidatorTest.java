@@ -535,9 +535,9 @@ class NetworkValidatorTest {
     lines.add("  @Dense(units = 1) Layer out;");
     lines.add("}");
     assertOnlyError(source("Foo", lines.toArray(new String[0])),
-        "[Network/TooManyLayers] Foo must have at most 256 layers, but had 257 (the generated"
-            + " constructor would exceed the JVM's 64 KB limit on a method's code); use fewer"
-            + " layers",
+        "[Network/TooManyLayers] Foo must have at most 256 layers, but had 257 (so that the"
+            + " generated constructor, initialization and summary stay well within the JVM's"
+            + " limits on a method's code and a constant's length); use fewer layers",
         "Layer out;");
     lines.remove(lines.size() - 3); // hidden255
     assertThat(compile(source("Foo", lines.toArray(new String[0])))).succeededWithoutWarnings();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -335,6 +336,7 @@ public final class ModelFiles {
       }
       if (layers == null && !ignoreUnexpected) {
         checkActivations(model, file, metadata.get(SPEC_KEY));
+        checkPadding(model, file, metadata.get(SPEC_KEY));
       }
       for (int i = 0; i < values.length; i++) {
         String name = inFile.apply(parameters.get(i).name());
@@ -407,6 +409,59 @@ public final class ModelFiles {
         }
       }
     }
+  }
+
+  /**
+   * Refuses a file whose spec gives a convolution of the model another padding: {@code pad = 1}
+   * and SAME with a stride can give the same shapes, and the weights would load into a network
+   * that computes something else. Specs record the padding where the shapes do not imply it
+   * ({@code pad1}, {@code pad0x1}: rows above, columns left).
+   */
+  private static void checkPadding(Model model, Path file, String spec)
+      throws ModelFormatException {
+    Map<String, String> mine = convPaddings(model.spec());
+    for (Map.Entry<String, String> theirs : convPaddings(spec).entrySet()) {
+      String own = mine.get(theirs.getKey());
+      if (own != null && !own.equals(theirs.getValue())) {
+        throw new ModelFormatException(file, null, "convolution " + theirs.getKey() + " must pad"
+            + " as in the network the file's weights come from, " + padding(theirs.getValue())
+            + ", but " + model.name() + " pads " + padding(own) + " (the same shapes, another"
+            + " computation); declare the padding of the network that saved them, or to reuse"
+            + " them on purpose, load them with ModelFiles.loadIgnoringUnexpected(model, file)");
+      }
+    }
+  }
+
+  /** Each Conv2d entry of a spec, by layer name, with its padding token ("" when implied). */
+  private static Map<String, String> convPaddings(String spec) {
+    Map<String, String> paddings = new HashMap<>();
+    if (spec == null) {
+      return paddings;
+    }
+    for (String entry : spec.split(";")) {
+      int equals = entry.indexOf('=');
+      if (equals < 0 || !entry.startsWith("Conv2d(", equals + 1) || !entry.endsWith(")")) {
+        continue;
+      }
+      String token = "";
+      for (String t : entry.substring(equals + "=Conv2d(".length(), entry.length() - 1)
+          .split(",")) {
+        if (t.matches("pad[0-9]+(x[0-9]+)?")) {
+          token = t;
+        }
+      }
+      paddings.put(entry.substring(0, equals), token);
+    }
+    return paddings;
+  }
+
+  /** A padding token in words. */
+  private static String padding(String token) {
+    if (token.isEmpty()) {
+      return "no zero rows above nor columns left of the image (or SAME's, at stride 1)";
+    }
+    String[] pads = token.substring("pad".length()).split("x");
+    return pads[0] + " zero rows above and " + pads[pads.length - 1] + " columns left of the image";
   }
 
   /** The activation predictions apply after a last layer's own, under {@code loss}. */

@@ -231,8 +231,8 @@ public final class Trainer {
     for (int c = 0; c < weights.length; c++) {
       float w = (float) weights[c];
       if (!(w >= 0 && w <= Float.MAX_VALUE)) {
-        throw new IllegalArgumentException("class weight " + c
-            + " must be a finite number of at least 0, but was " + weights[c]);
+        throw new IllegalArgumentException("class weight " + c + " must be a number of at least 0"
+            + " that a float holds (at most " + Float.MAX_VALUE + "), but was " + weights[c]);
       }
       checked[c] = w;
       any |= w > 0;

@@ -112,15 +112,15 @@ class ClassWeightsTest {
         + " targets; use Dataset.ofLabels for classes, or train without classWeights",
         e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(net).classWeights(1, -1, 2));
-    assertEquals("class weight 1 must be a finite number of at least 0, but was -1.0",
-        e.getMessage());
+    assertEquals("class weight 1 must be a number of at least 0 that a float holds (at most"
+        + " 3.4028235E38), but was -1.0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> Trainer.of(net).classWeights(1, Double.NaN, 2));
-    assertEquals("class weight 1 must be a finite number of at least 0, but was NaN",
-        e.getMessage());
+    assertEquals("class weight 1 must be a number of at least 0 that a float holds (at most"
+        + " 3.4028235E38), but was NaN", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(net).classWeights(1e300));
-    assertEquals("class weight 0 must be a finite number of at least 0, but was 1.0E300",
-        e.getMessage());
+    assertEquals("class weight 0 must be a number of at least 0 that a float holds (at most"
+        + " 3.4028235E38), but was 1.0E300", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(net).classWeights(0, 0));
     assertEquals("class weights must not all be 0, but were [0.0, 0.0]; such a loss teaches"
         + " nothing", e.getMessage());

@@ -807,4 +807,30 @@ final class Networks {
     @Dense(units = 3)
     Layer out;
   }
+
+  /** A stride-2 convolution padded one row and column on each side: 8x8 -> 4x4. */
+  @Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PadOneStrideTwo {
+    @Conv2d(filters = 2, kernel = 3, stride = 2, pad = 1)
+    Layer conv;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PadOneStrideTwo}'s shapes with SAME, which pads one row and column after the image. */
+  @Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class SameStrideTwo {
+    @Conv2d(filters = 2, kernel = 3, stride = 2, padding = Padding.SAME)
+    Layer conv;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
 }

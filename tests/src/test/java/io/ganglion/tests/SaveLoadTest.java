@@ -76,6 +76,36 @@ class SaveLoadTest {
   }
 
   /**
+   * pad = 1 and SAME with stride 2 give an 8x8 image the same 4x4 output and the same tensors,
+   * but pad it on other sides: a file of one is refused by the other (and the specs say so).
+   */
+  @Test
+  void aFileOfTheSameShapesWithAnotherPaddingIsRefused() throws Exception {
+    Net_Networks_PadOneStrideTwo padded = new Net_Networks_PadOneStrideTwo(1);
+    Net_Networks_SameStrideTwo same = new Net_Networks_SameStrideTwo(2);
+    assertTrue(padded.spec().contains("conv=Conv2d(1x8x8->2x4x4,k3,s2,pad1,LINEAR)"),
+        padded.spec());
+    assertTrue(same.spec().contains("conv=Conv2d(1x8x8->2x4x4,k3,s2,LINEAR)"), same.spec());
+    Path file = dir.resolve("padded.safetensors");
+    padded.save(file);
+    float[] before = same.parameter("conv.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> same.load(file));
+    assertTrue(e.getMessage().endsWith("convolution conv must pad as in the network the file's"
+        + " weights come from, 1 zero rows above and 1 columns left of the image, but"
+        + " SameStrideTwo pads no zero rows above nor columns left of the image (or SAME's, at"
+        + " stride 1) (the same shapes, another computation); declare the padding of the network that saved them, or to"
+        + " reuse them on purpose, load them with ModelFiles.loadIgnoringUnexpected(model,"
+        + " file)"), e.getMessage());
+    assertArrayEquals(before, same.parameter("conv.weight").toArray());
+    Path other = dir.resolve("same.safetensors");
+    same.save(other);
+    assertThrows(ModelFormatException.class, () -> padded.load(other));
+    ModelFiles.loadIgnoringUnexpected(same, file);
+    assertArrayEquals(padded.parameter("conv.weight").toArray(),
+        same.parameter("conv.weight").toArray());
+  }
+
+  /**
    * A last layer compares as predictions apply it: a softmax output under MSE predicts as a
    * linear one under softmax cross-entropy, so the weights load.
    */
