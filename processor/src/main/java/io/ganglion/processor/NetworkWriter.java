@@ -858,7 +858,11 @@ final class NetworkWriter {
             .addStatement(
                 "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
             .addStatement("$T.gradScale(gradScale)", CHECKS)
+            // (Checked here only when given: a call saved on the unweighted path, which runs in
+            // the interpreter for a short job's first steps.)
+            .beginControlFlow("if (weights != null)")
             .addStatement("$T.weights(weights, offset, count)", CHECKS)
+            .endControlFlow()
             .addCode(labelCheck())
             .beginControlFlow("if (!trainingBound)")
             .addStatement("bindTraining()")

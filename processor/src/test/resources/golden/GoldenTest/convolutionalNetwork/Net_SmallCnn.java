@@ -501,7 +501,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     try {
       Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
       Checks.gradScale(gradScale);
-      Checks.weights(weights, offset, count);
+      if (weights != null) {
+        Checks.weights(weights, offset, count);
+      }
       Checks.finiteInputs(inputs, offset, count, INPUTS);
       Checks.labels(labels, offset, count, OUTPUTS);
       if (!trainingBound) {

@@ -319,7 +319,9 @@ public final class Net_Tiny extends Tiny implements Model {
     try {
       Checks.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1);
       Checks.gradScale(gradScale);
-      Checks.weights(weights, offset, count);
+      if (weights != null) {
+        Checks.weights(weights, offset, count);
+      }
       if (!trainingBound) {
         bindTraining();
       }

@@ -39,6 +39,9 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
   private List<Parameter> boundList;
   /** Index of the first storage row of each bound parameter, counting rows across parameters. */
   private int[] rowStart;
+  /** The bound parameters' storage rows, taken once (the arrays never change). */
+  private float[][][] boundData;
+  private float[][][] boundGrad;
   private int rowCount;
   private List<String> slotNames = List.of();
   /** State as {@code [slot][parameter][row][element]}, rows shaped like the parameter's data. */
@@ -90,8 +93,8 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
       k++;
     }
     for (int row = from; row < to; k++) {
-      float[][] data = bound[k].data();
-      float[][] grad = bound[k].grad();
+      float[][] data = boundData[k];
+      float[][] grad = boundGrad[k];
       int end = Math.min(to - rowStart[k], data.length);
       for (int r = row - rowStart[k]; r < end; r++, row++) {
         update(data[r], grad[r], k, r);
@@ -340,9 +343,13 @@ public abstract sealed class Optimizer permits Adagrad, Adam, AdamW, RmsProp, Sg
     // copyOf returns an immutable list (a model's parameters()) as it is, and copies any other.
     boundList = List.copyOf(parameters);
     rowStart = new int[bound.length];
+    boundData = new float[bound.length][][];
+    boundGrad = new float[bound.length][][];
     for (int k = 0; k < bound.length; k++) {
       rowStart[k] = rowCount;
       rowCount += bound[k].data().length;
+      boundData[k] = bound[k].data();
+      boundGrad[k] = bound[k].grad(); // allocated now if no pass has computed one yet
     }
     slotNames = Collections.unmodifiableList(new ArrayList<>(slotNamesForConfiguration()));
     slots = new float[slotNames.size()][bound.length][][];
