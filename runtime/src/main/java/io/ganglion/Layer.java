@@ -135,10 +135,9 @@ public final class Layer {
    * throws as {@link #bias()} does.
    */
   public float bias(int unit) {
-    if (weight == null) {
-      bias(); // throws: a layer of that kind has no bias
-    }
-    int units = weight.shape().length == 0 ? 1 : weight.shape()[0];
+    // Without a weight, the bias's own size (bias() throws for a layer of a kind without one).
+    int units = weight != null ? (weight.shape().length == 0 ? 1 : weight.shape()[0])
+        : bias().size();
     if (unit < 0 || unit >= units) {
       throw new IndexOutOfBoundsException(
           name + ": bias(unit) needs unit in [0, " + units + "), but was " + unit);
