@@ -571,7 +571,7 @@ public final class ModelFiles {
           + ", which keep their own names")
           + (mapped.isEmpty() ? "" : "; check the map's entries for " + mapped);
     }
-    throw new ModelFormatException(file, tensor,
+    throw ModelFormatException.ofNames(file, tensor,
         "tensors must be " + model.name() + "'s parameters"
             + (model.buffers().isEmpty() ? "" : " and buffers")
             + (layers == null ? " " : " as the layers map " + layers + " names them ") + expected

@@ -31,6 +31,21 @@ public final class ModelFormatException extends IOException {
     this.tensor = tensor;
   }
 
+  /**
+   * About the file's set of tensors as a whole: {@link #tensor()} is the first missing or
+   * unexpected one, which the message lists with the others rather than leading with it (a lead
+   * "tensor 'x':" read as if the file held x).
+   */
+  static ModelFormatException ofNames(Path file, String tensor, String detail) {
+    return new ModelFormatException(file, tensor, message(file, null, detail), true);
+  }
+
+  private ModelFormatException(Path file, String tensor, String message, boolean ignored) {
+    super(message);
+    this.file = file;
+    this.tensor = tensor;
+  }
+
   /** The file at fault, or {@code null} when reading a stream. */
   public Path file() {
     return file;

@@ -127,7 +127,7 @@ class ModelFilesTest {
     SafeTensors.of(meta, tensors).write(file);
 
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
-    assertEquals(file + ": tensor 'out.bias': tensors must be TwoLayerNet's parameters "
+    assertEquals(file + ": tensors must be TwoLayerNet's parameters "
         + "[hidden.weight, hidden.bias, out.weight, out.bias], but it lacks [out.bias] and has "
         + "unexpected [extra.weight]; the file was saved from network Renamed (Dense(3->4, RELU) "
         + "Dense(4->2, LINEAR)), but is being loaded into TwoLayerNet (Dense(3->4, RELU) "
@@ -183,7 +183,7 @@ class ModelFilesTest {
 
     TwoLayerNet net = TwoLayerNet.small();
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> net.load(file));
-    assertEquals(file + ": tensor 'optimizer.step': tensors must be TwoLayerNet's parameters "
+    assertEquals(file + ": tensors must be TwoLayerNet's parameters "
         + "[hidden.weight, hidden.bias, out.weight, out.bias], but it has unexpected "
         + "[optimizer.step]; the file does not say which network wrote it (it has no Ganglion "
         + "metadata)", e.getMessage());

@@ -74,7 +74,7 @@ class PyTorchInteropTest {
         shape.getMessage());
     ModelFormatException partial = assertThrows(ModelFormatException.class,
         () -> ModelFiles.load(net, file, Map.of("hidden", "0")));
-    assertEquals(file + ": tensor 'out.weight': tensors must be TwoLayerNet's parameters as the"
+    assertEquals(file + ": tensors must be TwoLayerNet's parameters as the"
         + " layers map {hidden=0} names them [0.weight, 0.bias, out.weight, out.bias], but it"
         + " lacks [out.weight, out.bias] and has unexpected [2.weight, 2.bias]; the file does not"
         + " say which network wrote it (it has no Ganglion metadata); the layers map does not name"
