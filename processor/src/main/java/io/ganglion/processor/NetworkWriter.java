@@ -419,6 +419,14 @@ final class NetworkWriter {
         .addStatement("grow(count)")
         .addStatement("lastCount = -1")
         .build());
+    type.addMethod(override("splitEnter", void.class)
+        .addParameter(String.class, "method")
+        .beginControlFlow("if (inUse)")
+        .addStatement("throw $T.inUse(method)", CHECKS)
+        .endControlFlow()
+        .addStatement("inUse = true")
+        .build());
+    type.addMethod(override("splitExit", void.class).addStatement("inUse = false").build());
     type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
         .addParameter(float[].class, "inputs")
         .addParameter(int.class, "offset")

@@ -41,6 +41,16 @@ public interface SplitNetwork {
    */
   void splitPrepare(float[] inputs, int offset, int[] labels, float[] targets, int count);
 
+  /**
+   * Marks a split step as a call that uses this instance's work arrays, as the network's own
+   * methods mark theirs: throws {@link Checks#inUse} if another call on it runs; {@link
+   * #splitExit} clears the mark.
+   */
+  void splitEnter(String method);
+
+  /** Clears {@link #splitEnter}'s mark. */
+  void splitExit();
+
   /** Layer {@code layer}'s partial sums, {@code [sample][unit]}. */
   float[][] splitPartial(int layer);
 

@@ -458,10 +458,14 @@ public final class ModelFiles {
   /** A padding token in words. */
   private static String padding(String token) {
     if (token.isEmpty()) {
-      return "no zero rows above nor columns left of the image (or SAME's, at stride 1)";
+      return "no zero row above nor column left of the image (VALID, SAME that pads only below"
+          + " and right, or SAME at stride 1)";
     }
     String[] pads = token.substring("pad".length()).split("x");
-    return pads[0] + " zero rows above and " + pads[pads.length - 1] + " columns left of the image";
+    int top = Integer.parseInt(pads[0]);
+    int left = Integer.parseInt(pads[pads.length - 1]);
+    return top + (top == 1 ? " zero row" : " zero rows") + " above and " + left
+        + (left == 1 ? " column" : " columns") + " left of the image";
   }
 
   /** The activation predictions apply after a last layer's own, under {@code loss}. */

@@ -655,19 +655,26 @@ public final class ParallelGradients implements AutoCloseable {
 
   /** A step of a network split by weight rows: one phase per layer forwards and backwards. */
   private double splitGradients() {
-    for (SplitNetwork network : split) {
-      network.splitPrepare(inputs, offset, labels, targets, count);
-    }
-    for (int l = 0; l < bounds.length; l++) {
-      for (int w = 0; w < workers; w++) {
-        partials[l][w] = split[w].splitPartial(l);
+    // Worker 0 is the model itself: another thread's predict on it meanwhile is refused, as on
+    // one thread (the other workers are this object's own).
+    split[0].splitEnter("computeGradients");
+    try {
+      for (SplitNetwork network : split) {
+        network.splitPrepare(inputs, offset, labels, targets, count);
       }
+      for (int l = 0; l < bounds.length; l++) {
+        for (int w = 0; w < workers; w++) {
+          partials[l][w] = split[w].splitPartial(l);
+        }
+      }
+      phase = GRADIENTS;
+      for (stage = 0; stage < 2 * bounds.length; stage++) {
+        runPhase();
+      }
+      return losses[0];
+    } finally {
+      split[0].splitExit();
     }
-    phase = GRADIENTS;
-    for (stage = 0; stage < 2 * bounds.length; stage++) {
-      runPhase();
-    }
-    return losses[0];
   }
 
   /** Worker {@code w}'s share of the current stage of a split step. */

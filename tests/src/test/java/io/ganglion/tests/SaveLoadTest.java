@@ -91,9 +91,10 @@ class SaveLoadTest {
     float[] before = same.parameter("conv.weight").toArray();
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> same.load(file));
     assertTrue(e.getMessage().endsWith("convolution conv must pad as in the network the file's"
-        + " weights come from, 1 zero rows above and 1 columns left of the image, but"
-        + " SameStrideTwo pads no zero rows above nor columns left of the image (or SAME's, at"
-        + " stride 1) (the same shapes, another computation); declare the padding of the network that saved them, or to"
+        + " weights come from, 1 zero row above and 1 column left of the image, but"
+        + " SameStrideTwo pads no zero row above nor column left of the image (VALID, SAME that"
+        + " pads only below and right, or SAME at stride 1) (the same shapes, another"
+        + " computation); declare the padding of the network that saved them, or to"
         + " reuse them on purpose, load them with ModelFiles.loadIgnoringUnexpected(model,"
         + " file)"), e.getMessage());
     assertArrayEquals(before, same.parameter("conv.weight").toArray());

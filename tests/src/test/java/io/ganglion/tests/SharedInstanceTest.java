@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
+import io.ganglion.internal.SplitNetwork;
+import io.ganglion.train.ParallelGradients;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,48 @@ class SharedInstanceTest {
     assertTrue(caught.getMessage().endsWith(MESSAGE), caught.getMessage());
     // Free again once both have returned.
     net.predict(input, one);
+  }
+
+  /**
+   * Workers that split a dense network by rows use the model's own arrays as worker 0's: a
+   * predict on it meanwhile is refused too (or the step is).
+   */
+  @Test
+  void aPredictDuringASplitTrainingStepIsRefused() throws Exception {
+    Model net = new Net_Networks_Medium(1);
+    RandomBatch data = new RandomBatch(net, 256, 3);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> other = new AtomicReference<>();
+    Thread predicting = new Thread(() -> {
+      float[] one = new float[net.outputSize()];
+      float[] input = new float[net.inputSize()];
+      try {
+        while (!stop.get()) {
+          net.predict(input, one);
+        }
+      } catch (Throwable e) {
+        other.set(e);
+      }
+    });
+    Throwable caught = null;
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+      assertTrue(net instanceof SplitNetwork, "Medium should split by rows");
+      predicting.start();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (caught == null && other.get() == null && System.nanoTime() < deadline) {
+        try {
+          parallel.computeGradients(data.x, 0, data.labels, null, 256);
+        } catch (IllegalStateException e) {
+          caught = e;
+        }
+      }
+    } finally {
+      stop.set(true);
+      predicting.join();
+    }
+    Throwable refused = caught != null ? caught : other.get();
+    assertTrue(refused instanceof IllegalStateException, "no call was refused: " + refused);
+    assertTrue(refused.getMessage().endsWith(MESSAGE), refused.getMessage());
   }
 
   @Test
