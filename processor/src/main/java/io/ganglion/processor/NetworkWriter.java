@@ -421,10 +421,7 @@ final class NetworkWriter {
         .build());
     type.addMethod(override("splitEnter", void.class)
         .addParameter(String.class, "method")
-        .beginControlFlow("if (inUse)")
-        .addStatement("throw $T.inUse(method)", CHECKS)
-        .endControlFlow()
-        .addStatement("inUse = true")
+        .addCode(enter(CodeBlock.of("method")))
         .build());
     type.addMethod(override("splitExit", void.class).addStatement("inUse = false").build());
     type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
@@ -1111,15 +1108,25 @@ final class NetworkWriter {
         .addModifiers(built.modifiers())
         .returns(built.returnType())
         .addParameters(built.parameters())
-        .beginControlFlow("if (inUse)")
-        .addStatement("throw $T.inUse($S)", CHECKS, built.name())
-        .endControlFlow()
-        .addStatement("inUse = true")
+        .addCode(enter(CodeBlock.of("$S", built.name())))
         .beginControlFlow("try")
         .addCode(built.code())
         .nextControlFlow("finally")
         .addStatement("inUse = false")
         .endControlFlow()
+        .build();
+  }
+
+  /**
+   * Marks the instance in use for the call {@code method} names, throwing while another runs; the
+   * caller clears {@code inUse} when it returns.
+   */
+  private static CodeBlock enter(CodeBlock method) {
+    return CodeBlock.builder()
+        .beginControlFlow("if (inUse)")
+        .addStatement("throw $T.inUse($L)", CHECKS, method)
+        .endControlFlow()
+        .addStatement("inUse = true")
         .build();
   }
 

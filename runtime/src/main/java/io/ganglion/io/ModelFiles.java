@@ -373,22 +373,17 @@ public final class ModelFiles {
       }
     }
     Layer last = layers.get(layers.size() - 1);
-    for (String entry : spec.split(";")) {
-      int equals = entry.indexOf('=');
-      int open = entry.indexOf('(');
-      if (equals < 0 || open < equals || !entry.endsWith(")")) {
-        continue; // inputs=..., loss=..., or nothing Ganglion writes
-      }
-      String name = entry.substring(0, equals);
+    for (SpecLayer entry : specLayers(spec)) {
+      String name = entry.name();
       Activation stored = null;
-      for (String token : entry.substring(open + 1, entry.length() - 1).split(",")) {
+      for (String token : entry.tokens()) {
         for (Activation a : Activation.values()) {
           if (a.name().equals(token)) {
             stored = a;
           }
         }
       }
-      if (stored == null && entry.startsWith(name + "=BatchNorm(")) {
+      if (stored == null && entry.kind().equals("BatchNorm")) {
         stored = Activation.LINEAR; // a batch norm's spec names its activation unless LINEAR
       }
       for (Layer layer : layers) {
@@ -402,8 +397,8 @@ public final class ModelFiles {
         if (differs) {
           throw new ModelFormatException(file, null, "layer " + name + " must have the activation"
               + " the file's weights were trained with, " + stored + ", but " + model.name()
-              + " declares " + layer.activation() + " (the file's ganglion.spec has " + entry
-              + "); the weights would load but compute something else: declare activation = "
+              + " declares " + layer.activation() + " (the file's ganglion.spec has "
+              + entry.entry() + "); the weights would load but compute something else: declare activation = "
               + stored + ", or to reuse them in the changed network on purpose, load them with"
               + " ModelFiles.loadIgnoringUnexpected(model, file)");
         }
@@ -435,24 +430,40 @@ public final class ModelFiles {
   /** Each Conv2d entry of a spec, by layer name, with its padding token ("" when implied). */
   private static Map<String, String> convPaddings(String spec) {
     Map<String, String> paddings = new HashMap<>();
-    if (spec == null) {
-      return paddings;
-    }
-    for (String entry : spec.split(";")) {
-      int equals = entry.indexOf('=');
-      if (equals < 0 || !entry.startsWith("Conv2d(", equals + 1) || !entry.endsWith(")")) {
+    for (SpecLayer entry : specLayers(spec)) {
+      if (!entry.kind().equals("Conv2d")) {
         continue;
       }
       String token = "";
-      for (String t : entry.substring(equals + "=Conv2d(".length(), entry.length() - 1)
-          .split(",")) {
+      for (String t : entry.tokens()) {
         if (t.matches("pad[0-9]+(x[0-9]+)?")) {
           token = t;
         }
       }
-      paddings.put(entry.substring(0, equals), token);
+      paddings.put(entry.name(), token);
     }
     return paddings;
+  }
+
+  /** A layer's entry of a spec, {@code name=Kind(token,token,...)}, and its parts. */
+  private record SpecLayer(String name, String kind, List<String> tokens, String entry) {}
+
+  /** The layer entries of a spec (none for null): not {@code inputs=}, {@code loss=} or others. */
+  private static List<SpecLayer> specLayers(String spec) {
+    List<SpecLayer> layers = new ArrayList<>();
+    if (spec == null) {
+      return layers;
+    }
+    for (String entry : spec.split(";")) {
+      int equals = entry.indexOf('=');
+      int open = entry.indexOf('(');
+      if (equals < 0 || open < equals || !entry.endsWith(")")) {
+        continue; // inputs=..., loss=..., or nothing Ganglion writes
+      }
+      layers.add(new SpecLayer(entry.substring(0, equals), entry.substring(equals + 1, open),
+          List.of(entry.substring(open + 1, entry.length() - 1).split(",")), entry));
+    }
+    return layers;
   }
 
   /** A padding token in words. */

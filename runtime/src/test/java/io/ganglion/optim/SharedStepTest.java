@@ -63,7 +63,8 @@ class SharedStepTest {
     float lr = 0.25f;
     for (int k = 0; k < parameters.size(); k++) {
       float[] w = parameters.get(k).toArray();
-      float[] g = flat(parameters.get(k).grad());
+      float[] g = new float[w.length];
+      parameters.get(k).copyGradientTo(g);
       for (int e = 0; e < w.length; e++) {
         w[e] -= lr * g[e];
       }
@@ -73,20 +74,6 @@ class SharedStepTest {
     for (int k = 0; k < parameters.size(); k++) {
       assertArrayEquals(expected[k], parameters.get(k).toArray(), parameters.get(k).name());
     }
-  }
-
-  private static float[] flat(float[][] rows) {
-    int size = 0;
-    for (float[] row : rows) {
-      size += row.length;
-    }
-    float[] out = new float[size];
-    int at = 0;
-    for (float[] row : rows) {
-      System.arraycopy(row, 0, out, at, row.length);
-      at += row.length;
-    }
-    return out;
   }
 
   @Test
