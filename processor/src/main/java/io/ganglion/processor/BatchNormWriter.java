@@ -108,9 +108,38 @@ final class BatchNormWriter extends LayerWriter {
   }
 
   @Override
-  void grow(MethodSpec.Builder grow) {
-    super.grow(grow);
+  void growTraining(MethodSpec.Builder grow) {
+    super.growTraining(grow);
     grow.addStatement("$L = $L", field("Normalized"), allocation(layer.out()));
+  }
+
+  /**
+   * The loop writing the output {@code gamma * (x - mean) * inv + beta} (through the activation),
+   * and the normalized value into {@code h} if given ({@code "h", buffer}).
+   */
+  private void normalize(CodeBlock.Builder code, String... normalized) {
+    Shape shape = layer.out();
+    String[] rows = new String[4 + normalized.length];
+    rows[0] = "x";
+    rows[1] = input();
+    rows[2] = "y";
+    rows[3] = out();
+    System.arraycopy(normalized, 0, rows, 4, normalized.length);
+    beginRows(code, shape, rows);
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels());
+    code.addStatement("float v = (x[c] - mean[c]) * inv[c]");
+    if (normalized.length > 0) {
+      code.addStatement("h[c] = v");
+    }
+    String activation = DenseWriter.activationMethod(layer.activation());
+    if (activation == null) {
+      code.addStatement("y[c] = gamma[c] * v + beta[c]");
+    } else {
+      code.addStatement("y[c] = $T.$L(gamma[c] * v + beta[c])", DenseWriter.ACTIVATIONS,
+          activation);
+    }
+    code.endControlFlow();
+    endRows(code, shape);
   }
 
   @Override
@@ -179,19 +208,13 @@ final class BatchNormWriter extends LayerWriter {
     code.endControlFlow();
     code.addStatement("float[] gamma = $L", field("Weight"));
     code.addStatement("float[] beta = $L", field("Bias"));
-    beginRows(code, shape, "x", input(), "y", out(), "h", field("Normalized"));
-    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
-    code.addStatement("float v = (x[c] - mean[c]) * inv[c]");
-    code.addStatement("h[c] = v");
-    String activation = DenseWriter.activationMethod(layer.activation());
-    if (activation == null) {
-      code.addStatement("y[c] = gamma[c] * v + beta[c]");
-    } else {
-      code.addStatement("y[c] = $T.$L(gamma[c] * v + beta[c])", DenseWriter.ACTIVATIONS,
-          activation);
-    }
+    // Training keeps the normalized values for the backward pass; inference (whose model may
+    // never have allocated them) only writes the output.
+    code.beginControlFlow("if (training)");
+    normalize(code, "h", field("Normalized"));
+    code.nextControlFlow("else");
+    normalize(code);
     code.endControlFlow();
-    endRows(code, shape);
     return List.of(method(forwardName(), comment())
         .addParameter(int.class, "count")
         .addParameter(boolean.class, "training")

@@ -90,13 +90,22 @@ final class DenseWriter extends WeightedLayerWriter {
     growRows(grow, this);
   }
 
-  /** Sizes a dense layer's output and delta rows by its units constant. */
+  @Override
+  void growTraining(MethodSpec.Builder grow) {
+    growDelta(grow, this);
+  }
+
+  /** Sizes a dense layer's output rows (and its values before the activation) by its units. */
   static void growRows(MethodSpec.Builder grow, LayerWriter dense) {
     grow.addStatement("$L = new float[count][$L]", dense.out(), dense.units());
-    grow.addStatement("$L = new float[count][$L]", dense.delta(), dense.units());
     if (dense.keepsPre()) {
       grow.addStatement("$L = new float[count][$L]", dense.pre(), dense.units());
     }
+  }
+
+  /** Sizes a dense layer's delta rows by its units constant. */
+  static void growDelta(MethodSpec.Builder grow, LayerWriter dense) {
+    grow.addStatement("$L = new float[count][$L]", dense.delta(), dense.units());
   }
 
   @Override

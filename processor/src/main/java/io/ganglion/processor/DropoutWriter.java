@@ -39,8 +39,8 @@ final class DropoutWriter extends LayerWriter {
   }
 
   @Override
-  void grow(MethodSpec.Builder grow) {
-    super.grow(grow);
+  void growTraining(MethodSpec.Builder grow) {
+    super.growTraining(grow);
     grow.addStatement("$L = $L", mask(), allocation(layer.out()));
   }
 

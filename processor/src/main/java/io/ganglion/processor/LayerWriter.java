@@ -181,13 +181,20 @@ abstract class LayerWriter {
     }
   }
 
-  /** Statements of {@code grow(count)} allocating the work buffers. */
+  /** Statements of {@code grow(count)} allocating the work buffers that inference writes. */
   void grow(MethodSpec.Builder grow) {
     grow.addStatement("$L = $L", out(), allocation(layer.out()));
-    grow.addStatement("$L = $L", delta(), allocation(layer.out()));
     if (keepsPre()) {
       grow.addStatement("$L = $L", pre(), allocation(layer.out()));
     }
+  }
+
+  /**
+   * Statements of {@code growTraining(count)} allocating the work buffers only a training pass
+   * writes: a model that only predicts never allocates them.
+   */
+  void growTraining(MethodSpec.Builder grow) {
+    grow.addStatement("$L = $L", delta(), allocation(layer.out()));
   }
 
   /** {@code new float[count][...]} for a buffer of {@code shape}. */

@@ -305,6 +305,7 @@ final class NetworkWriter {
               .build());
     }
     type.addField(int.class, "capacity", Modifier.PRIVATE);
+    type.addField(int.class, "trainingCapacity", Modifier.PRIVATE);
     type.addField(
         FieldSpec.builder(boolean.class, "trainingBound", Modifier.PRIVATE)
             .addJavadoc("Whether bindTraining has run.\n")
@@ -417,6 +418,7 @@ final class NetworkWriter {
         .addStatement("bindTraining()")
         .endControlFlow()
         .addStatement("grow(count)")
+        .addStatement("growTraining(count)")
         .addStatement("lastCount = -1")
         .build());
     type.addMethod(override("splitEnter", void.class)
@@ -873,6 +875,7 @@ final class NetworkWriter {
             .addStatement("bindTraining()")
             .endControlFlow()
             .addStatement("grow(count)")
+            .addStatement("growTraining(count)")
             // The outputs are overwritten now; they are this batch's classes only once its loss
             // (which checks the labels) has passed.
             .addStatement("lastCount = -1")
@@ -1060,15 +1063,29 @@ final class NetworkWriter {
           ? "new float[count][" + input.positions() + "][" + input.channels() + "]"
           : "new float[count][INPUTS]");
     }
+    MethodSpec.Builder growTraining =
+        MethodSpec.methodBuilder("growTraining")
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(
+                "Makes the buffers only training writes (gradients of the layers' outputs, and"
+                    + " what the backward pass keeps)\nhold {@code count} samples: a model that"
+                    + " only predicts never allocates them.\n")
+            .addParameter(int.class, "count")
+            .beginControlFlow("if (count <= trainingCapacity)")
+            .addStatement("return")
+            .endControlFlow();
     for (LayerWriter writer : layers) {
       writer.grow(grow);
+      writer.growTraining(growTraining);
       if (splittable()) {
-        grow.addStatement("$L = new float[count][$L]", ((DenseWriter) writer).partial(),
-            writer.units());
+        growTraining.addStatement("$L = new float[count][$L]",
+            ((DenseWriter) writer).partial(), writer.units());
       }
     }
     grow.addStatement("capacity = count");
     type.addMethod(grow.build());
+    growTraining.addStatement("trainingCapacity = count");
+    type.addMethod(growTraining.build());
   }
 
   /**

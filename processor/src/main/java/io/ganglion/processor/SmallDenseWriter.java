@@ -96,6 +96,11 @@ final class SmallDenseWriter extends WeightedLayerWriter {
   }
 
   @Override
+  void growTraining(MethodSpec.Builder grow) {
+    DenseWriter.growDelta(grow, this);
+  }
+
+  @Override
   String forwardCall(String training) {
     return forwardName() + DenseWriter.arguments(previous);
   }

@@ -162,6 +162,8 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   private int capacity;
 
+  private int trainingCapacity;
+
   /**
    * Whether bindTraining has run.
    */
@@ -510,6 +512,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
         bindTraining();
       }
       grow(count);
+      growTraining(count);
       lastCount = -1;
       forward(inputs, offset, count, true);
       double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
@@ -682,23 +685,34 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     }
     inputImages = new float[count][36][2];
     conv1Out = new float[count][36][8];
-    conv1Delta = new float[count][36][8];
     norm1Out = new float[count][36][8];
-    norm1Delta = new float[count][36][8];
-    norm1Normalized = new float[count][36][8];
     pool1Out = new float[count][9][8];
-    pool1Delta = new float[count][9][8];
     pool1Argmax = new int[count][9][8];
     conv2Out = new float[count][4][4];
-    conv2Delta = new float[count][4][4];
     flatOut = new float[count][16];
-    flatDelta = new float[count][16];
     dropOut = new float[count][16];
+    logitsOut = new float[count][LOGITS_UNITS];
+    capacity = count;
+  }
+
+  /**
+   * Makes the buffers only training writes (gradients of the layers' outputs, and what the backward pass keeps)
+   * hold {@code count} samples: a model that only predicts never allocates them.
+   */
+  private void growTraining(int count) {
+    if (count <= trainingCapacity) {
+      return;
+    }
+    conv1Delta = new float[count][36][8];
+    norm1Delta = new float[count][36][8];
+    norm1Normalized = new float[count][36][8];
+    pool1Delta = new float[count][9][8];
+    conv2Delta = new float[count][4][4];
+    flatDelta = new float[count][16];
     dropDelta = new float[count][16];
     dropMask = new float[count][16];
-    logitsOut = new float[count][LOGITS_UNITS];
     logitsDelta = new float[count][LOGITS_UNITS];
-    capacity = count;
+    trainingCapacity = count;
   }
 
   /**
@@ -786,15 +800,28 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     }
     float[] gamma = norm1Weight;
     float[] beta = norm1Bias;
-    for (int n = 0; n < count; n++) {
-      for (int q = 0; q < 36; q++) {
-        float[] x = conv1Out[n][q];
-        float[] y = norm1Out[n][q];
-        float[] h = norm1Normalized[n][q];
-        for (int c = 0; c < 8; c++) {
-          float v = (x[c] - mean[c]) * inv[c];
-          h[c] = v;
-          y[c] = gamma[c] * v + beta[c];
+    if (training) {
+      for (int n = 0; n < count; n++) {
+        for (int q = 0; q < 36; q++) {
+          float[] x = conv1Out[n][q];
+          float[] y = norm1Out[n][q];
+          float[] h = norm1Normalized[n][q];
+          for (int c = 0; c < 8; c++) {
+            float v = (x[c] - mean[c]) * inv[c];
+            h[c] = v;
+            y[c] = gamma[c] * v + beta[c];
+          }
+        }
+      }
+    } else {
+      for (int n = 0; n < count; n++) {
+        for (int q = 0; q < 36; q++) {
+          float[] x = conv1Out[n][q];
+          float[] y = norm1Out[n][q];
+          for (int c = 0; c < 8; c++) {
+            float v = (x[c] - mean[c]) * inv[c];
+            y[c] = gamma[c] * v + beta[c];
+          }
         }
       }
     }

@@ -67,6 +67,8 @@ public final class Net_Tiny extends Tiny implements Model {
 
   private int capacity;
 
+  private int trainingCapacity;
+
   /**
    * Whether bindTraining has run.
    */
@@ -326,6 +328,7 @@ public final class Net_Tiny extends Tiny implements Model {
         bindTraining();
       }
       grow(count);
+      growTraining(count);
       lastCount = -1;
       forward(inputs, offset, count);
       double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
@@ -463,10 +466,21 @@ public final class Net_Tiny extends Tiny implements Model {
       return;
     }
     hiddenOut = new float[count][HIDDEN_UNITS];
-    hiddenDelta = new float[count][HIDDEN_UNITS];
     logitsOut = new float[count][LOGITS_UNITS];
-    logitsDelta = new float[count][LOGITS_UNITS];
     capacity = count;
+  }
+
+  /**
+   * Makes the buffers only training writes (gradients of the layers' outputs, and what the backward pass keeps)
+   * hold {@code count} samples: a model that only predicts never allocates them.
+   */
+  private void growTraining(int count) {
+    if (count <= trainingCapacity) {
+      return;
+    }
+    hiddenDelta = new float[count][HIDDEN_UNITS];
+    logitsDelta = new float[count][LOGITS_UNITS];
+    trainingCapacity = count;
   }
 
   /**

@@ -1,0 +1,84 @@
+package io.ganglion.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.ganglion.Model;
+import io.ganglion.Parameter;
+import io.ganglion.train.ParallelGradients;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model allocates the buffers only training writes (the layers' deltas, dropout masks, batch
+ * norm's normalized values, the row split's partial sums) on its first training pass, and grows
+ * them apart from the buffers inference writes. Predicting larger and smaller batches between
+ * training steps must leave training exactly as on an instance that only trained.
+ */
+class WorkBufferTest {
+  /** Batch sizes in the order the predicting instance runs them: predict, then train, and so on. */
+  private static final int[][] PREDICT_THEN_TRAIN = {{5, 3}, {9, 7}, {12, 2}, {1, 12}, {12, 12}};
+
+  @Test
+  void predictingBetweenTrainingStepsChangesNoGradient() {
+    // Max pooling, batch norm over images, dropout and dense layers.
+    check(new Net_FashionCnn(7), new Net_FashionCnn(7));
+  }
+
+  @Test
+  void predictingBetweenTrainingStepsChangesNoGradientOfADenseNetwork() {
+    check(new Net_Networks_Medium(3), new Net_Networks_Medium(3));
+  }
+
+  @Test
+  void predictingBetweenRowSplitStepsChangesNoGradient() {
+    Model predicting = new Net_Networks_Medium(3);
+    Model training = new Net_Networks_Medium(3);
+    RandomBatch data = new RandomBatch(predicting, 12, 11);
+    float[] outputs = new float[12 * predicting.outputSize()];
+    try (ParallelGradients a = ParallelGradients.of(predicting, 2);
+        ParallelGradients b = ParallelGradients.of(training, 2)) {
+      for (int[] sizes : PREDICT_THEN_TRAIN) {
+        predicting.predictBatch(data.x, 0, sizes[0], outputs);
+        int train = sizes[1];
+        double lossA = a.computeGradients(data.x, 0, data.labels, data.targets, train);
+        double lossB = b.computeGradients(data.x, 0, data.labels, data.targets, train);
+        assertEquals(lossB, lossA, "loss of a batch of " + train);
+        assertSameGradients(training.parameters(), predicting.parameters(), train);
+      }
+    }
+  }
+
+  private static void check(Model predicting, Model training) {
+    RandomBatch data = new RandomBatch(predicting, 13, 5);
+    int outputs = predicting.outputSize();
+    float[] fromPredicting = new float[12 * outputs];
+    for (int[] sizes : PREDICT_THEN_TRAIN) {
+      predicting.predictBatch(data.x, 0, sizes[0], fromPredicting);
+      int train = sizes[1];
+      double lossA =
+          predicting.forwardBackward(data.x, 1, data.labels, data.targets, train, 1f / train);
+      double lossB =
+          training.forwardBackward(data.x, 1, data.labels, data.targets, train, 1f / train);
+      assertEquals(lossB, lossA, "loss of a batch of " + train);
+      assertSameGradients(training.parameters(), predicting.parameters(), train);
+    }
+    // Inference after all that: the same outputs from both (the same weights and statistics).
+    float[] fromTraining = new float[12 * outputs];
+    predicting.predictBatch(data.x, 0, 12, fromPredicting);
+    training.predictBatch(data.x, 0, 12, fromTraining);
+    assertArrayEquals(fromTraining, fromPredicting);
+  }
+
+  private static void assertSameGradients(
+      List<Parameter> expected, List<Parameter> actual, int batch) {
+    for (int k = 0; k < expected.size(); k++) {
+      Parameter p = expected.get(k);
+      float[] e = new float[p.size()];
+      float[] a = new float[p.size()];
+      p.copyGradientTo(e);
+      actual.get(k).copyGradientTo(a);
+      assertArrayEquals(e, a, "gradient of " + p.name() + " after a batch of " + batch);
+    }
+  }
+}
