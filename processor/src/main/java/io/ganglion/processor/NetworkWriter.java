@@ -1067,9 +1067,9 @@ final class NetworkWriter {
         MethodSpec.methodBuilder("growTraining")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "Makes the buffers only training writes (gradients of the layers' outputs, and"
-                    + " what the backward pass keeps)\nhold {@code count} samples: a model that"
-                    + " only predicts never allocates them.\n")
+                "Makes the buffers that only training reads hold {@code count} samples (the"
+                    + " gradients of the layers' outputs,\nand what the backward pass keeps): a"
+                    + " model that only predicts never allocates them.\n")
             .addParameter(int.class, "count")
             .beginControlFlow("if (count <= trainingCapacity)")
             .addStatement("return")

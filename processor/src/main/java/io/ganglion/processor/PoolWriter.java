@@ -11,11 +11,16 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes max or average pooling. Inner loops run over the channels of a pixel row. Max pooling
  * remembers, per output value, the pixel that won (the first of equal values, as PyTorch), and
- * its backward pass adds each gradient to that pixel. With the Vector API, max pooling's forward
+ * its backward pass adds each gradient to that pixel (inference writes those indexes too, but for
+ * the samples past those a training pass has used, into one array they share: see {@code
+ * io.ganglion.internal.PoolIndexes}). With the Vector API, max pooling's forward
  * pass (and its backward pass where the windows tile the input) runs the kernels of {@link
  * PoolVectorWriter}, which give the same values.
  */
 final class PoolWriter extends LayerWriter {
+  private static final ClassName POOL_INDEXES =
+      ClassName.get("io.ganglion.internal", "PoolIndexes");
+
   private final ClassName vectorClass;
 
   /** {@code vectorClass} is null unless max pooling has Vector API kernels there. */
@@ -51,8 +56,17 @@ final class PoolWriter extends LayerWriter {
   void grow(MethodSpec.Builder grow) {
     super.grow(grow);
     if (max()) {
-      grow.addStatement("$L = new int[count][$L][$L]", argmax(), layer.out().positions(),
-          layer.out().channels());
+      grow.addStatement("$L = $T.forInference($L, count, trainingCapacity, $L, $L)", argmax(),
+          POOL_INDEXES, argmax(), layer.out().positions(), layer.out().channels());
+    }
+  }
+
+  @Override
+  void growTraining(MethodSpec.Builder grow) {
+    super.growTraining(grow);
+    if (max()) {
+      grow.addStatement("$T.forTraining($L, trainingCapacity, count, $L, $L)", POOL_INDEXES,
+          argmax(), layer.out().positions(), layer.out().channels());
     }
   }
 

@@ -11,6 +11,7 @@ import io.ganglion.internal.Checks;
 import io.ganglion.internal.Dropouts;
 import io.ganglion.internal.Initializers;
 import io.ganglion.internal.Losses;
+import io.ganglion.internal.PoolIndexes;
 import io.ganglion.internal.SplitMix;
 import java.util.Arrays;
 import java.util.List;
@@ -687,7 +688,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     conv1Out = new float[count][36][8];
     norm1Out = new float[count][36][8];
     pool1Out = new float[count][9][8];
-    pool1Argmax = new int[count][9][8];
+    pool1Argmax = PoolIndexes.forInference(pool1Argmax, count, trainingCapacity, 9, 8);
     conv2Out = new float[count][4][4];
     flatOut = new float[count][16];
     dropOut = new float[count][16];
@@ -696,8 +697,8 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   /**
-   * Makes the buffers only training writes (gradients of the layers' outputs, and what the backward pass keeps)
-   * hold {@code count} samples: a model that only predicts never allocates them.
+   * Makes the buffers that only training reads hold {@code count} samples (the gradients of the layers' outputs,
+   * and what the backward pass keeps): a model that only predicts never allocates them.
    */
   private void growTraining(int count) {
     if (count <= trainingCapacity) {
@@ -707,6 +708,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     norm1Delta = new float[count][36][8];
     norm1Normalized = new float[count][36][8];
     pool1Delta = new float[count][9][8];
+    PoolIndexes.forTraining(pool1Argmax, trainingCapacity, count, 9, 8);
     conv2Delta = new float[count][4][4];
     flatDelta = new float[count][16];
     dropDelta = new float[count][16];

@@ -471,8 +471,8 @@ public final class Net_Tiny extends Tiny implements Model {
   }
 
   /**
-   * Makes the buffers only training writes (gradients of the layers' outputs, and what the backward pass keeps)
-   * hold {@code count} samples: a model that only predicts never allocates them.
+   * Makes the buffers that only training reads hold {@code count} samples (the gradients of the layers' outputs,
+   * and what the backward pass keeps): a model that only predicts never allocates them.
    */
   private void growTraining(int count) {
     if (count <= trainingCapacity) {

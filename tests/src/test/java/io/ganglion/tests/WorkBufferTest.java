@@ -30,6 +30,17 @@ class WorkBufferTest {
     check(new Net_Networks_Medium(3), new Net_Networks_Medium(3));
   }
 
+  /**
+   * The gradient of a batch is the sum of its samples' gradients (no batch norm or dropout here),
+   * each computed alone: a training pass whose samples shared max pooling's indexes with
+   * another sample (as the samples past those training has used do in inference) would differ.
+   */
+  @Test
+  void maxPoolingIndexesOfATrainingPassAreEachSamplesOwn() {
+    checkAgainstSamples(new Net_Networks_ConvWidePool(4), new Net_Networks_ConvWidePool(4));
+    checkAgainstSamples(new Net_Networks_ConvValidMaxPool(4), new Net_Networks_ConvValidMaxPool(4));
+  }
+
   @Test
   void predictingBetweenRowSplitStepsChangesNoGradient() {
     Model predicting = new Net_Networks_Medium(3);
@@ -68,6 +79,40 @@ class WorkBufferTest {
     predicting.predictBatch(data.x, 0, 12, fromPredicting);
     training.predictBatch(data.x, 0, 12, fromTraining);
     assertArrayEquals(fromTraining, fromPredicting);
+  }
+
+  private static void checkAgainstSamples(Model predicting, Model alone) {
+    RandomBatch data = new RandomBatch(predicting, 12, 9);
+    float[] outputs = new float[12 * predicting.outputSize()];
+    for (int[] sizes : PREDICT_THEN_TRAIN) {
+      predicting.predictBatch(data.x, 0, sizes[0], outputs);
+      int train = sizes[1];
+      predicting.forwardBackward(data.x, 0, data.labels, data.targets, train, 1f / train);
+      List<Parameter> parameters = alone.parameters();
+      double[][] sums = new double[parameters.size()][];
+      for (int s = 0; s < train; s++) {
+        alone.forwardBackward(data.x, s, data.labels, data.targets, 1, 1f / train);
+        for (int k = 0; k < sums.length; k++) {
+          float[] g = new float[parameters.get(k).size()];
+          parameters.get(k).copyGradientTo(g);
+          if (sums[k] == null) {
+            sums[k] = new double[g.length];
+          }
+          for (int j = 0; j < g.length; j++) {
+            sums[k][j] += g[j];
+          }
+        }
+      }
+      for (int k = 0; k < sums.length; k++) {
+        Parameter p = predicting.parameters().get(k);
+        float[] actual = new float[p.size()];
+        p.copyGradientTo(actual);
+        for (int j = 0; j < actual.length; j++) {
+          assertEquals(sums[k][j], actual[j], 1e-6 + 1e-4 * Math.abs(sums[k][j]),
+              "gradient " + j + " of " + p.name() + " after a batch of " + train);
+        }
+      }
+    }
   }
 
   private static void assertSameGradients(
