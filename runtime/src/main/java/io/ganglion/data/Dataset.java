@@ -45,9 +45,14 @@ public final class Dataset {
     }
     if (labels != null) {
       for (int i = 0; i < size; i++) {
-        if (labels[i] < 0 || labels[i] == Integer.MAX_VALUE) {
+        if (labels[i] < 0) {
           throw new IllegalArgumentException("label of sample " + i
-              + " must be a class index in [0, " + Integer.MAX_VALUE + "), but was " + labels[i]);
+              + " must be a class index (0 or more), but was " + labels[i]);
+        }
+        if (labels[i] == Integer.MAX_VALUE) {
+          // The classes (the largest label plus one) are counted in an int.
+          throw new IllegalArgumentException("label of sample " + i
+              + " must be a class index below " + Integer.MAX_VALUE + ", but was " + labels[i]);
         }
       }
     }

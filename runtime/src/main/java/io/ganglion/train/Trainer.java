@@ -967,15 +967,16 @@ public final class Trainer {
           break;
         }
       }
+      // In Keras 3's order: the stop, then the restore.
+      if (stoppedEpoch >= 0 && earlyStopping.verbose()) {
+        progress.note("Epoch " + (stoppedEpoch + 1) + ": early stopping");
+      }
       if (earlyStopping != null && earlyStopping.restoresBestWeights() && bestEpoch >= 0) {
         if (earlyStopping.verbose()) {
           progress.note("Restoring model weights from the end of the best epoch: "
               + (bestEpoch + 1) + ".");
         }
         best.restore();
-      }
-      if (stoppedEpoch >= 0 && earlyStopping.verbose()) {
-        progress.note("Epoch " + (stoppedEpoch + 1) + ": early stopping");
       }
       return history;
     }

@@ -354,8 +354,8 @@ final class TrainerTest {
       assertEquals(verbose ? 6 : 4, lines.size(), lines.toString());
       assertTrue(lines.get(3).startsWith("Epoch 4/10 - "), lines.toString());
       if (verbose) {
-        assertEquals("Restoring model weights from the end of the best epoch: 3.", lines.get(4));
-        assertEquals("Epoch 4: early stopping", lines.get(5));
+        assertEquals("Epoch 4: early stopping", lines.get(4));
+        assertEquals("Restoring model weights from the end of the best epoch: 3.", lines.get(5));
       }
     }
   }
