@@ -23,7 +23,18 @@ public enum Init {
   /** All zeros. */
   ZEROS,
   /** Every weight equal to the layer's {@code initValue}. */
-  CONSTANT;
+  CONSTANT,
+  /**
+   * PyTorch's default for {@code nn.Linear} and {@code nn.Conv2d} ({@code reset_parameters}:
+   * Kaiming uniform with {@code a = sqrt(5)}): weights uniform in {@code [-a, a]}, {@code a = 1 /
+   * sqrt(fanIn)}, and the biases too, where every other scheme starts them at 0 (as Keras).
+   */
+  PYTORCH;
+
+  /** Whether the scheme also draws the layer's bias (else the bias starts at 0). */
+  public boolean drawsBias() {
+    return this == PYTORCH;
+  }
 
   /** The scheme {@link #DEFAULT} stands for, given the layer's activation. */
   public Init resolve(Activation activation) {

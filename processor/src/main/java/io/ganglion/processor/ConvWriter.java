@@ -83,6 +83,7 @@ final class ConvWriter extends WeightedLayerWriter {
     if (layer.bias()) {
       init.addStatement("p[$L] = $T.flat($S, $L)", k + 1, PARAMETER, layer.name() + ".bias",
           filters);
+      DenseWriter.fillBias(init, layer, k, channels * k() * k());
     }
   }
 

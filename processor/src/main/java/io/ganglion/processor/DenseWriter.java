@@ -59,6 +59,18 @@ final class DenseWriter extends WeightedLayerWriter {
     if (layer.bias()) {
       init.addStatement(
           "p[$L] = $T.flat($S, $L)", k + 1, PARAMETER, layer.name() + ".bias", units());
+      fillBias(init, layer, k, inputConstant);
+    }
+  }
+
+  /**
+   * Draws the bias (parameter {@code k + 1}, after the weight {@code k}) where the layer's scheme
+   * does ({@code Init.PYTORCH}); else it stays at 0.
+   */
+  static void fillBias(CodeBlock.Builder init, LayerModel layer, int k, Object fanIn) {
+    if (layer.init().drawsBias()) {
+      init.addStatement("$T.fillBias(p[$L], $T.$L, $L, p[$L].size(), seed, $L)", INITIALIZERS,
+          k + 1, INIT, layer.init(), fanIn, k, layer.index());
     }
   }
 

@@ -67,6 +67,7 @@ final class SmallDenseWriter extends WeightedLayerWriter {
     if (layer.bias()) {
       init.addStatement(
           "p[$L] = $T.flat($S, $L)", k + 1, PARAMETER, layer.name() + ".bias", units());
+      DenseWriter.fillBias(init, layer, k, inputConstant);
     }
   }
 

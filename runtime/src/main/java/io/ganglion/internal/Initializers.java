@@ -9,7 +9,8 @@ import io.ganglion.Parameter;
  * l}; element {@code e} in PyTorch order (for a dense weight, {@code e = unit * inputs + input})
  * uses output {@code e} of that stream, so a weight does not depend on the storage layout or on
  * other layers. Uniform schemes compute {@code (2u - 1) a} in double and round once to float;
- * normal schemes use Box-Muller on outputs {@code 2e} and {@code 2e + 1}.
+ * normal schemes use Box-Muller on outputs {@code 2e} and {@code 2e + 1}. A scheme that draws the
+ * biases too ({@link Init#PYTORCH}) gives bias {@code j} output {@code weightSize + j}.
  */
 public final class Initializers {
   private Initializers() {}
@@ -32,6 +33,23 @@ public final class Initializers {
     }
   }
 
+  /**
+   * Fills {@code bias} for layer {@code layerIndex} (1-based) with a scheme that {@linkplain
+   * Init#drawsBias draws biases}: uniform in {@code [-a, a]}, {@code a = 1 / sqrt(fanIn)}, from
+   * the outputs of the weight's stream that follow the weight's {@code weightSize} elements.
+   */
+  public static void fillBias(
+      Parameter bias, Init init, int fanIn, int weightSize, long seed, int layerIndex) {
+    if (!init.drawsBias()) {
+      throw new IllegalArgumentException(init + " starts biases at 0 and draws none");
+    }
+    long stream = seed + layerIndex;
+    int size = bias.size();
+    for (int j = 0; j < size; j++) {
+      bias.set(j, uniform(stream, weightSize + j, 1.0 / Math.sqrt(fanIn)));
+    }
+  }
+
   static float sample(Init scheme, float value, int fanIn, int fanOut, long stream, int e) {
     switch (scheme) {
       case GLOROT_UNIFORM:
@@ -50,6 +68,8 @@ public final class Initializers {
         return 0f;
       case CONSTANT:
         return value;
+      case PYTORCH:
+        return uniform(stream, e, 1.0 / Math.sqrt(fanIn));
       default:
         throw new AssertionError("unresolved init " + scheme);
     }

@@ -3,6 +3,7 @@ package io.ganglion.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Activation;
@@ -82,6 +83,37 @@ final class InitializersTest {
   void lecun() {
     assertUniform(fill(Init.LECUN_UNIFORM, Activation.LINEAR, 3, 1), Math.sqrt(3.0 / INPUTS));
     assertNormal(fill(Init.LECUN_NORMAL, Activation.LINEAR, 3, 1), Math.sqrt(1.0 / INPUTS));
+  }
+
+  /**
+   * PyTorch's {@code reset_parameters}: weights and biases uniform within {@code 1/sqrt(fan_in)};
+   * the biases continue the weight's stream, so they are not a copy of its first values.
+   */
+  @Test
+  void pytorch() {
+    double limit = 1 / Math.sqrt(INPUTS);
+    assertUniform(fill(Init.PYTORCH, Activation.RELU, 6, 1), limit);
+    Parameter bias = Parameter.flat("l.bias", 60_000);
+    Initializers.fillBias(bias, Init.PYTORCH, INPUTS, UNITS * INPUTS, 6, 1);
+    float[] b = bias.toArray();
+    assertUniform(b, limit);
+    float[] weight = fill(Init.PYTORCH, Activation.RELU, 6, 1);
+    assertFalse(Arrays.equals(Arrays.copyOf(weight, 100), Arrays.copyOf(b, 100)));
+    // The same seed and layer give the same biases; the activation does not change the scheme.
+    Parameter again = Parameter.flat("l.bias", 60_000);
+    Initializers.fillBias(again, Init.PYTORCH, INPUTS, UNITS * INPUTS, 6, 1);
+    assertArrayEquals(b, again.toArray());
+    assertArrayEquals(weight, fill(Init.PYTORCH, Activation.TANH, 6, 1));
+    assertTrue(Init.PYTORCH.drawsBias());
+    for (Init other : Init.values()) {
+      if (other != Init.PYTORCH) {
+        assertFalse(other.drawsBias(), other.name());
+        IllegalArgumentException e = assertThrows(
+            IllegalArgumentException.class,
+            () -> Initializers.fillBias(bias, other, INPUTS, 1, 6, 1));
+        assertEquals(other + " starts biases at 0 and draws none", e.getMessage());
+      }
+    }
   }
 
   @Test

@@ -361,6 +361,22 @@ final class Networks {
     Layer logits;
   }
 
+  /** Init.PYTORCH in a convolution, a dense layer and a small (unrolled) one. */
+  @Network(input = {3, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PytorchInit {
+    @Conv2d(filters = 16, kernel = 3, activation = RELU, init = Init.PYTORCH)
+    Layer conv;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 20, activation = RELU, init = Init.PYTORCH)
+    Layer hidden;
+
+    @Dense(units = 3, init = Init.PYTORCH)
+    Layer logits;
+  }
+
   /** A strided convolution without bias, an odd SAME kernel and average pooling. */
   @Network(input = {3, 9, 9}, loss = Loss.MSE)
   abstract static class ConvStridedAvgPool {
