@@ -306,6 +306,9 @@ final class NetworkWriter {
     }
     type.addField(int.class, "capacity", Modifier.PRIVATE);
     type.addField(int.class, "trainingCapacity", Modifier.PRIVATE);
+    if (splittable()) {
+      type.addField(int.class, "splitCapacity", Modifier.PRIVATE);
+    }
     type.addField(
         FieldSpec.builder(boolean.class, "trainingBound", Modifier.PRIVATE)
             .addJavadoc("Whether bindTraining has run.\n")
@@ -419,6 +422,7 @@ final class NetworkWriter {
         .endControlFlow()
         .addStatement("grow(count)")
         .addStatement("growTraining(count)")
+        .addStatement("growSplit(count)")
         .addStatement("lastCount = -1")
         .build());
     type.addMethod(override("splitEnter", void.class)
@@ -1051,8 +1055,8 @@ final class NetworkWriter {
         MethodSpec.methodBuilder("grow")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "Makes the work buffers hold {@code count} samples; allocates only when a batch is"
-                    + " larger than any before.\n")
+                "Makes the work buffers that inference writes hold {@code count} samples; allocates"
+                    + " only when a batch is larger\nthan any before.\n")
             .addParameter(int.class, "count")
             .beginControlFlow("if (count <= capacity)")
             .addStatement("return")
@@ -1068,17 +1072,27 @@ final class NetworkWriter {
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
                 "Makes the buffers that only training reads hold {@code count} samples (the"
-                    + " gradients of the layers' outputs,\nand what the backward pass keeps): a"
-                    + " model that only predicts never allocates them.\n")
+                    + " gradients of the layers' outputs,\nand what the forward pass keeps for the"
+                    + " backward pass): a model that only predicts never allocates them.\n")
             .addParameter(int.class, "count")
             .beginControlFlow("if (count <= trainingCapacity)")
+            .addStatement("return")
+            .endControlFlow();
+    MethodSpec.Builder growSplit =
+        MethodSpec.methodBuilder("growSplit")
+            .addModifiers(Modifier.PRIVATE)
+            .addJavadoc(
+                "Makes the partial sums of a step split by weight rows hold {@code count} samples:"
+                    + " only that split uses them.\n")
+            .addParameter(int.class, "count")
+            .beginControlFlow("if (count <= splitCapacity)")
             .addStatement("return")
             .endControlFlow();
     for (LayerWriter writer : layers) {
       writer.grow(grow);
       writer.growTraining(growTraining);
       if (splittable()) {
-        growTraining.addStatement("$L = new float[count][$L]",
+        growSplit.addStatement("$L = new float[count][$L]",
             ((DenseWriter) writer).partial(), writer.units());
       }
     }
@@ -1086,6 +1100,10 @@ final class NetworkWriter {
     type.addMethod(grow.build());
     growTraining.addStatement("trainingCapacity = count");
     type.addMethod(growTraining.build());
+    if (splittable()) {
+      growSplit.addStatement("splitCapacity = count");
+      type.addMethod(growSplit.build());
+    }
   }
 
   /**

@@ -678,7 +678,8 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   /**
-   * Makes the work buffers hold {@code count} samples; allocates only when a batch is larger than any before.
+   * Makes the work buffers that inference writes hold {@code count} samples; allocates only when a batch is larger
+   * than any before.
    */
   private void grow(int count) {
     if (count <= capacity) {
@@ -698,7 +699,7 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
 
   /**
    * Makes the buffers that only training reads hold {@code count} samples (the gradients of the layers' outputs,
-   * and what the backward pass keeps): a model that only predicts never allocates them.
+   * and what the forward pass keeps for the backward pass): a model that only predicts never allocates them.
    */
   private void growTraining(int count) {
     if (count <= trainingCapacity) {

@@ -459,7 +459,8 @@ public final class Net_Tiny extends Tiny implements Model {
   }
 
   /**
-   * Makes the work buffers hold {@code count} samples; allocates only when a batch is larger than any before.
+   * Makes the work buffers that inference writes hold {@code count} samples; allocates only when a batch is larger
+   * than any before.
    */
   private void grow(int count) {
     if (count <= capacity) {
@@ -472,7 +473,7 @@ public final class Net_Tiny extends Tiny implements Model {
 
   /**
    * Makes the buffers that only training reads hold {@code count} samples (the gradients of the layers' outputs,
-   * and what the backward pass keeps): a model that only predicts never allocates them.
+   * and what the forward pass keeps for the backward pass): a model that only predicts never allocates them.
    */
   private void growTraining(int count) {
     if (count <= trainingCapacity) {

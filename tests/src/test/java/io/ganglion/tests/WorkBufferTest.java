@@ -43,20 +43,37 @@ class WorkBufferTest {
 
   @Test
   void predictingBetweenRowSplitStepsChangesNoGradient() {
-    Model predicting = new Net_Networks_Medium(3);
-    Model training = new Net_Networks_Medium(3);
+    checkParallel(new Net_Networks_Medium(3), new Net_Networks_Medium(3));
+  }
+
+  /** A convolution network splits the batch among replicas (data parallelism). */
+  @Test
+  void predictingBetweenBatchSplitStepsChangesNoGradient() {
+    checkParallel(new Net_FashionCnn(7), new Net_FashionCnn(7));
+  }
+
+  private static void checkParallel(Model predicting, Model training) {
     RandomBatch data = new RandomBatch(predicting, 12, 11);
-    float[] outputs = new float[12 * predicting.outputSize()];
+    int outputs = predicting.outputSize();
+    float[] fromPredicting = new float[12 * outputs];
+    int[] classes = new int[12];
     try (ParallelGradients a = ParallelGradients.of(predicting, 2);
         ParallelGradients b = ParallelGradients.of(training, 2)) {
+      // Evaluation on the workers before any training pass, then between the steps.
+      a.evaluateBatch(data.x, 0, data.labels, data.targets, 12, fromPredicting, classes);
       for (int[] sizes : PREDICT_THEN_TRAIN) {
-        predicting.predictBatch(data.x, 0, sizes[0], outputs);
+        predicting.predictBatch(data.x, 0, sizes[0], fromPredicting);
         int train = sizes[1];
         double lossA = a.computeGradients(data.x, 0, data.labels, data.targets, train);
         double lossB = b.computeGradients(data.x, 0, data.labels, data.targets, train);
         assertEquals(lossB, lossA, "loss of a batch of " + train);
         assertSameGradients(training.parameters(), predicting.parameters(), train);
+        a.evaluateBatch(data.x, 0, data.labels, data.targets, sizes[0], fromPredicting, classes);
       }
+      float[] fromTraining = new float[12 * outputs];
+      a.evaluateBatch(data.x, 0, data.labels, data.targets, 12, fromPredicting, classes);
+      b.evaluateBatch(data.x, 0, data.labels, data.targets, 12, fromTraining, classes);
+      assertArrayEquals(fromTraining, fromPredicting);
     }
   }
 
