@@ -420,8 +420,6 @@ final class NetworkWriter {
         .beginControlFlow("if (!trainingBound)")
         .addStatement("bindTraining()")
         .endControlFlow()
-        .addStatement("grow(count)")
-        .addStatement("growTraining(count)")
         .addStatement("growSplit(count)")
         .addStatement("lastCount = -1")
         .build());
@@ -878,7 +876,6 @@ final class NetworkWriter {
             .beginControlFlow("if (!trainingBound)")
             .addStatement("bindTraining()")
             .endControlFlow()
-            .addStatement("grow(count)")
             .addStatement("growTraining(count)")
             // The outputs are overwritten now; they are this batch's classes only once its loss
             // (which checks the labels) has passed.
@@ -1071,23 +1068,29 @@ final class NetworkWriter {
         MethodSpec.methodBuilder("growTraining")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "Makes the buffers that only training reads hold {@code count} samples (the"
-                    + " gradients of the layers' outputs,\nand what the forward pass keeps for the"
-                    + " backward pass): a model that only predicts never allocates them.\n")
+                "Makes all the work buffers of a training pass hold {@code count} samples: those"
+                    + " of inference ({@code grow}),\nand those only training reads (the gradients"
+                    + " of the layers' outputs, and what the forward pass keeps for the\nbackward"
+                    + " pass), which a model that only predicts never allocates. As {@code"
+                    + " trainingCapacity} never\nexceeds {@code capacity}, a training pass's usual"
+                    + " path is one call and one compare.\n")
             .addParameter(int.class, "count")
             .beginControlFlow("if (count <= trainingCapacity)")
             .addStatement("return")
-            .endControlFlow();
+            .endControlFlow()
+            .addStatement("grow(count)");
     MethodSpec.Builder growSplit =
         MethodSpec.methodBuilder("growSplit")
             .addModifiers(Modifier.PRIVATE)
             .addJavadoc(
-                "Makes the partial sums of a step split by weight rows hold {@code count} samples:"
-                    + " only that split uses them.\n")
+                "Makes the work buffers of a step split by weight rows hold {@code count} samples:"
+                    + " those of training\n({@code growTraining}) and the partial sums, which only"
+                    + " that split uses.\n")
             .addParameter(int.class, "count")
             .beginControlFlow("if (count <= splitCapacity)")
             .addStatement("return")
-            .endControlFlow();
+            .endControlFlow()
+            .addStatement("growTraining(count)");
     for (LayerWriter writer : layers) {
       writer.grow(grow);
       writer.growTraining(growTraining);

@@ -512,7 +512,6 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       if (!trainingBound) {
         bindTraining();
       }
-      grow(count);
       growTraining(count);
       lastCount = -1;
       forward(inputs, offset, count, true);
@@ -698,13 +697,16 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
   }
 
   /**
-   * Makes the buffers that only training reads hold {@code count} samples (the gradients of the layers' outputs,
-   * and what the forward pass keeps for the backward pass): a model that only predicts never allocates them.
+   * Makes all the work buffers of a training pass hold {@code count} samples: those of inference ({@code grow}),
+   * and those only training reads (the gradients of the layers' outputs, and what the forward pass keeps for the
+   * backward pass), which a model that only predicts never allocates. As {@code trainingCapacity} never
+   * exceeds {@code capacity}, a training pass's usual path is one call and one compare.
    */
   private void growTraining(int count) {
     if (count <= trainingCapacity) {
       return;
     }
+    grow(count);
     conv1Delta = new float[count][36][8];
     norm1Delta = new float[count][36][8];
     norm1Normalized = new float[count][36][8];
