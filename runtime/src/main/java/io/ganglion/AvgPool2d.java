@@ -9,7 +9,9 @@ import java.lang.annotation.Target;
 /**
  * Average pooling over {@code size x size} windows of each channel of an image, moved by {@code
  * stride} (PyTorch's {@code nn.AvgPool2d}). What a last window would only partly cover is left
- * out, as in PyTorch.
+ * out, as in PyTorch. With a {@code pad}, the windows also cover that many rows and columns of
+ * zeros beyond each side of the image, which count in the average (PyTorch's default, {@code
+ * count_include_pad=True}: every window's sum is divided by {@code size x size}).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -25,4 +27,11 @@ public @interface AvgPool2d {
 
   /** Step between windows; {@code 0} (the default) means {@link #size()}. */
   int stride() default 0;
+
+  /**
+   * Rows and columns of zeros on every side, as PyTorch's {@code padding}: from 0 (the default)
+   * to half the {@link #size()}. The output is {@code (input + 2 pad - size) / stride + 1},
+   * rounded down.
+   */
+  int pad() default 0;
 }

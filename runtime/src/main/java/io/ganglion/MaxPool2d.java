@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Max pooling over {@code size x size} windows of each channel of an image, moved by {@code
  * stride} (PyTorch's {@code nn.MaxPool2d}). What a last window would only partly cover is left
- * out, as in PyTorch.
+ * out, as in PyTorch. With a {@code pad}, the windows also cover that many rows and columns
+ * beyond each side of the image, which never win (PyTorch pads with minus infinity).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -25,4 +26,11 @@ public @interface MaxPool2d {
 
   /** Step between windows; {@code 0} (the default) means {@link #size()}. */
   int stride() default 0;
+
+  /**
+   * Rows and columns of padding on every side, as PyTorch's {@code padding}: from 0 (the default)
+   * to half the {@link #size()}. The output is {@code (input + 2 pad - size) / stride + 1},
+   * rounded down.
+   */
+  int pad() default 0;
 }

@@ -417,6 +417,13 @@ final class Messages {
                 + "; pad is the zero rows and columns on each side, as PyTorch's padding");
   }
 
+  static String poolPad(String layer, int pad, int size) {
+    return tag("Pad") + layer + ": pad must be at least 0 and at most half the window ("
+        + size + " / 2 = " + size / 2 + "), but was " + pad
+        + (pad < 0 ? "" : ", as PyTorch requires; a window would hold padding alone")
+        + "; pad is the rows and columns added on each side, as PyTorch's padding";
+  }
+
   static String dropoutRate(String layer, String rate) {
     return tag("DropoutRate") + layer + ": rate must be in [0, 1) (the probability of dropping"
         + " a value), but was " + rate + "; use for example rate = 0.5f";

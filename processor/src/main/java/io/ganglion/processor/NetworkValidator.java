@@ -633,10 +633,15 @@ final class NetworkValidator {
     String shownIn = walk.shown();
     int size = intValue(pool, "size", 0);
     int stride = intValue(pool, "stride", 0);
+    int pad = intValue(pool, "pad", 0);
     boolean valid = positive(layerName, field, pool, "size", size, flow);
     if (stride < 0) {
       error(Messages.poolStrideNegative(layerName, stride, flow), field, pool,
           explicitValue(pool, "stride"));
+      valid = false;
+    }
+    if (pad < 0 || (size >= 1 && pad > size / 2)) {
+      error(Messages.poolPad(layerName, pad, size), field, pool, explicitValue(pool, "pad"));
       valid = false;
     }
     if (stride == 0) {
@@ -654,21 +659,23 @@ final class NetworkValidator {
     }
     Shape out = Shape.image(in.channels(), 1, 1);
     if (valid && walk.known) {
-      if (size > in.height() || size > in.width()) {
+      int padded = 2 * pad;
+      if (size > in.height() + padded || size > in.width() + padded) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
-            Math.min(in.height(), in.width()) + channelsLast(in, walk)), field, pool,
+            Math.min(in.height(), in.width()) + padded
+                + (pad > 0 ? " with pad = " + pad : "") + channelsLast(in, walk)), field, pool,
             explicitValue(pool, "size"));
         valid = false;
       } else {
         // As a convolution: what a last window would only partly cover is left out (PyTorch).
-        out = Shape.image(in.channels(), (in.height() - size) / stride + 1,
-            (in.width() - size) / stride + 1);
+        out = Shape.image(in.channels(), (in.height() + padded - size) / stride + 1,
+            (in.width() + padded - size) / stride + 1);
       }
     }
     walk.known = valid && walk.known;
     walk.shape = out;
     return new LayerModel(layerName, index, kind, in, out, Activation.LINEAR, false,
-        Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
+        Init.DEFAULT, 0f, size, stride, Math.max(pad, 0), 0f, 0f, 0f);
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */

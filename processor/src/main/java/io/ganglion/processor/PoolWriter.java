@@ -41,7 +41,8 @@ final class PoolWriter extends LayerWriter {
   private String comment() {
     return layer.name() + ": " + layer.kind().display + " " + layer.in() + " -> " + layer.out()
         + ", " + layer.kernel() + "x" + layer.kernel()
-        + (layer.stride() != layer.kernel() ? " stride " + layer.stride() : "");
+        + (layer.stride() != layer.kernel() ? " stride " + layer.stride() : "")
+        + (layer.pad() > 0 ? " pad " + layer.pad() : "");
   }
 
   @Override
@@ -85,6 +86,9 @@ final class PoolWriter extends LayerWriter {
   }
 
   MethodSpec forward() {
+    if (layer.pad() > 0) {
+      return paddedForward();
+    }
     int s = layer.stride();
     int width = layer.in().width();
     String channels = constant("CHANNELS");
@@ -142,6 +146,87 @@ final class PoolWriter extends LayerWriter {
         .addCode(code.build()).build();
   }
 
+  /**
+   * The forward pass with a pad: each window's rows and columns clipped to the image. Max pooling
+   * starts from the window's first pixel inside the image (PyTorch's padding never wins);
+   * average pooling divides the sum of the pixels inside by the whole window's area (PyTorch's
+   * {@code count_include_pad=True}).
+   */
+  private MethodSpec paddedForward() {
+    String channels = constant("CHANNELS");
+    CodeBlock.Builder code = CodeBlock.builder();
+    code.beginControlFlow("for (int n = 0; n < count; n++)");
+    code.addStatement("float[][] x = $L[n]", input());
+    code.addStatement("float[][] y = $L[n]", out());
+    if (max()) {
+      code.addStatement("int[][] a = $L[n]", argmax());
+    }
+    beginPaddedWindow(code);
+    code.addStatement("float[] yp = y[oy * $L + ox]", constant("WIDTH"));
+    if (max()) {
+      code.addStatement("int[] ap = a[oy * $L + ox]", constant("WIDTH"));
+      code.addStatement("int first = (y0 + kyFrom) * $L + x0 + kxFrom", layer.in().width());
+      code.addStatement("$T.arraycopy(x[first], 0, yp, 0, $L)", System.class, channels);
+      code.addStatement("$T.fill(ap, first)", ARRAYS);
+    } else {
+      code.addStatement("$T.fill(yp, 0f)", ARRAYS);
+    }
+    beginPaddedPixels(code);
+    code.addStatement("float[] xq = x[q]");
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+    if (max()) {
+      code.beginControlFlow("if (xq[c] > yp[c])");
+      code.addStatement("yp[c] = xq[c]");
+      code.addStatement("ap[c] = q");
+      code.endControlFlow();
+    } else {
+      code.addStatement("yp[c] += xq[c]");
+    }
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+    if (!max()) {
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+      code.addStatement("yp[c] *= $L", inverseArea());
+      code.endControlFlow();
+    }
+    endPaddedWindow(code);
+    return method(forwardName(), comment()).addParameter(int.class, "count")
+        .addCode(code.build()).build();
+  }
+
+  /**
+   * Opens the loops over the output pixels {@code oy, ox} of a padded layer, binding the window's
+   * corner {@code y0, x0} (negative above and left of the image) and the rows {@code [kyFrom,
+   * kyTo)} and columns {@code [kxFrom, kxTo)} of the window inside the image.
+   */
+  private void beginPaddedWindow(CodeBlock.Builder code) {
+    int s = layer.stride();
+    int k = layer.kernel();
+    code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", constant("HEIGHT"));
+    code.addStatement("int y0 = oy * $L - $L", s, layer.pad());
+    code.addStatement("int kyFrom = $T.max(0, -y0)", Math.class);
+    code.addStatement("int kyTo = $T.min($L, $L - y0)", Math.class, k, layer.in().height());
+    code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", constant("WIDTH"));
+    code.addStatement("int x0 = ox * $L - $L", s, layer.pad());
+    code.addStatement("int kxFrom = $T.max(0, -x0)", Math.class);
+    code.addStatement("int kxTo = $T.min($L, $L - x0)", Math.class, k, layer.in().width());
+  }
+
+  /** Opens the loops over the window's pixels inside the image, binding their index {@code q}. */
+  private void beginPaddedPixels(CodeBlock.Builder code) {
+    code.beginControlFlow("for (int ky = kyFrom; ky < kyTo; ky++)");
+    code.beginControlFlow("for (int kx = kxFrom; kx < kxTo; kx++)");
+    code.addStatement("int q = (y0 + ky) * $L + x0 + kx", layer.in().width());
+  }
+
+  /** Closes {@link #beginPaddedWindow}'s loops and the loop over the samples. */
+  private static void endPaddedWindow(CodeBlock.Builder code) {
+    code.endControlFlow();
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
   /** Writes the gradient with respect to the input into the previous layer's delta. */
   MethodSpec backward() {
     int s = layer.stride();
@@ -168,6 +253,19 @@ final class PoolWriter extends LayerWriter {
       code.addStatement("int[] ap = a[p]");
       code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
       code.addStatement("dx[ap[c]][c] += dp[c]");
+      code.endControlFlow();
+      code.endControlFlow();
+    } else if (layer.pad() > 0) {
+      // The window's pixels inside the image, as the padded forward pass.
+      beginPaddedWindow(code);
+      code.addStatement("float[] dp = d[oy * $L + ox]", constant("WIDTH"));
+      beginPaddedPixels(code);
+      code.addStatement("float[] dxq = dx[q]");
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+      code.addStatement("dxq[c] += dp[c] * $L", inverseArea());
+      code.endControlFlow();
+      code.endControlFlow();
+      code.endControlFlow();
       code.endControlFlow();
       code.endControlFlow();
     } else {

@@ -65,7 +65,8 @@ final class Summary {
             : layer.pad() > 0 ? " pad " + layer.pad() : "");
       case MAX_POOL2D:
       case AVG_POOL2D:
-        return layer.kind().display + " " + window(layer);
+        return layer.kind().display + " " + window(layer)
+            + (layer.pad() > 0 ? " pad " + layer.pad() : "");
       case DROPOUT:
         return "Dropout " + layer.rate();
       default:
@@ -115,6 +116,8 @@ final class Summary {
         }
         if (layer.kind() == LayerModel.Kind.CONV2D) {
           spec.append(padding(layer));
+        } else if (layer.pad() > 0) {
+          spec.append(",pad").append(layer.pad()); // a pooling layer's
         }
         if (layer.kind() == LayerModel.Kind.CONV2D) {
           spec.append(',').append(layer.activation()).append(layer.bias() ? "" : ",nobias");

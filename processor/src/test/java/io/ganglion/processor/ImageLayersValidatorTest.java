@@ -758,6 +758,66 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void poolPad() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @MaxPool2d(size = 3, stride = 2,",
+            "      pad = 2) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] pool: pad must be at least 0 and at most half the window (3 / 2 = 1), but"
+            + " was 2, as PyTorch requires; a window would hold padding alone; pad is the rows and"
+            + " columns added on each side, as PyTorch's padding",
+        "pad = 2");
+    assertOnlyError(
+        source("Bar",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Bar {",
+            "  @AvgPool2d(size = 2,",
+            "      pad = -1) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] pool: pad must be at least 0 and at most half the window (2 / 2 = 1), but"
+            + " was -1; pad is the rows and columns added on each side, as PyTorch's padding",
+        "pad = -1");
+    // nn.MaxPool2d(3, stride=2, padding=1) on 7x6: (7 + 2 - 3) / 2 + 1 = 4 by 3.
+    Compilation fits = compile(source("Qux",
+        "@Network(input = {2, 7, 6}, loss = Loss.MSE)",
+        "abstract class Qux {",
+        "  @MaxPool2d(size = 3, stride = 2, pad = 1) Layer pool;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(fits).succeededWithoutWarnings();
+    assertThat(fits).generatedSourceFile("test.Net_Qux").contentsAsUtf8String()
+        .contains("MaxPool2d 3x3/2 pad 1");
+    // A window larger than the input fits once padded: 1x1 + pad 1 is 3x3 for a 2x2 window.
+    assertThat(compile(source("Quux",
+        "@Network(input = {1, 1, 1}, loss = Loss.MSE)",
+        "abstract class Quux {",
+        "  @AvgPool2d(size = 2, pad = 1) Layer pool;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"))).succeededWithoutWarnings();
+    assertOnlyError(
+        source("Corge",
+            "@Network(input = {1, 2, 2}, loss = Loss.MSE)",
+            "abstract class Corge {",
+            "  @MaxPool2d(",
+            "      size = 5, pad = 1) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] pool: a 5x5 window must fit its 1x2x2 input, but does not"
+            + " (input gives 1x2x2); use a window of at most 4 with pad = 1",
+        "size = 5");
+  }
+
+  @Test
   void dropoutRate() {
     assertOnlyError(
         source("Foo",

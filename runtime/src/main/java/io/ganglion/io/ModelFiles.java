@@ -407,31 +407,38 @@ public final class ModelFiles {
   }
 
   /**
-   * Refuses a file whose spec gives a convolution of the model another padding: {@code pad = 1}
-   * and SAME with a stride can give the same shapes, and the weights would load into a network
-   * that computes something else. Specs record the padding where the shapes do not imply it
-   * ({@code pad1}, {@code pad0x1}: rows above, columns left).
+   * Refuses a file whose spec gives a convolution or pooling layer of the model another padding:
+   * {@code pad = 1} and SAME with a stride can give the same shapes, and the weights would load
+   * into a network that computes something else. Specs record the padding where the shapes do not
+   * imply it ({@code pad1}, {@code pad0x1}: rows above, columns left; a pooling layer's only from
+   * the build that gave pooling a pad on, so a file without one pools unpadded).
    */
   private static void checkPadding(Model model, Path file, String spec)
       throws ModelFormatException {
-    Map<String, String> mine = convPaddings(model.spec());
-    for (Map.Entry<String, String> theirs : convPaddings(spec).entrySet()) {
+    Map<String, String> mine = paddings(model.spec());
+    for (Map.Entry<String, String> theirs : paddings(spec).entrySet()) {
       String own = mine.get(theirs.getKey());
       if (own != null && !own.equals(theirs.getValue())) {
-        throw new ModelFormatException(file, null, "convolution " + theirs.getKey() + " must pad"
-            + " as in the network the file's weights come from, " + padding(theirs.getValue())
-            + ", but " + model.name() + " pads " + padding(own) + " (the same shapes, another"
+        String key = theirs.getKey();
+        boolean conv = key.startsWith("Conv2d ");
+        throw new ModelFormatException(file, null, (conv ? "convolution " : "pooling layer ")
+            + key.substring(key.indexOf(' ') + 1) + " must pad as in the network the file's"
+            + " weights come from, " + padding(theirs.getValue(), conv) + ", but " + model.name()
+            + " pads " + padding(own, conv) + " (the same shapes, another"
             + " computation); declare the padding of the network that saved them, or to reuse"
             + " them on purpose, load them with ModelFiles.loadIgnoringUnexpected(model, file)");
       }
     }
   }
 
-  /** Each Conv2d entry of a spec, by layer name, with its padding token ("" when implied). */
-  private static Map<String, String> convPaddings(String spec) {
+  /**
+   * Each Conv2d, MaxPool2d and AvgPool2d entry of a spec, by kind and layer name ({@code "Conv2d
+   * conv1"}), with its padding token ("" when implied).
+   */
+  private static Map<String, String> paddings(String spec) {
     Map<String, String> paddings = new HashMap<>();
     for (SpecLayer entry : specLayers(spec)) {
-      if (!entry.kind().equals("Conv2d")) {
+      if (!List.of("Conv2d", "MaxPool2d", "AvgPool2d").contains(entry.kind())) {
         continue;
       }
       String token = "";
@@ -440,7 +447,8 @@ public final class ModelFiles {
           token = t;
         }
       }
-      paddings.put(entry.name(), token);
+      // Keyed by kind too: a layer of the same name but another kind is no padding mismatch.
+      paddings.put(entry.kind() + " " + entry.name(), token);
     }
     return paddings;
   }
@@ -467,12 +475,19 @@ public final class ModelFiles {
   }
 
   /** A padding token in words. */
-  private static String padding(String token) {
+  private static String padding(String token, boolean conv) {
+    if (token.isEmpty() && !conv) {
+      return "no row or column beyond the image";
+    }
     if (token.isEmpty()) {
       return "no zero row above nor column left of the image (VALID, SAME that pads only below"
           + " and right, or SAME at stride 1)";
     }
     String[] pads = token.substring("pad".length()).split("x");
+    if (!conv) {
+      return pads[0] + (pads[0].equals("1") ? " row and column" : " rows and columns")
+          + " on each side of the image";
+    }
     int top = Integer.parseInt(pads[0]);
     int left = Integer.parseInt(pads[pads.length - 1]);
     return top + (top == 1 ? " zero row" : " zero rows") + " above and " + left

@@ -38,6 +38,8 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("PaddedStrides", batch));
       cases.add(Arguments.of("PaddedStridesWide", batch));
       cases.add(Arguments.of("SameStrides", batch));
+      cases.add(Arguments.of("PaddedPools", batch));
+      cases.add(Arguments.of("PaddedPoolsWide", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -74,6 +76,10 @@ class ConvGradientCheckTest {
         return new Net_Networks_PaddedStridesWide(seed);
       case "SameStrides":
         return new Net_Networks_SameStrides(seed);
+      case "PaddedPools":
+        return new Net_Networks_PaddedPools(seed);
+      case "PaddedPoolsWide":
+        return new Net_Networks_PaddedPoolsWide(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

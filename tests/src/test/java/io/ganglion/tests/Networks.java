@@ -781,6 +781,56 @@ final class Networks {
   }
 
   /**
+   * Pooling with PyTorch's padding: max pooling over tanh's negative values (where a padding of
+   * zeros would win), average pooling that counts the padding, windows clipped on every side.
+   */
+  @Network(input = {2, 7, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PaddedPools {
+    @Conv2d(filters = 4, kernel = 3, pad = 1, activation = TANH)
+    Layer conv1;
+
+    @MaxPool2d(size = 3, stride = 2, pad = 1)
+    Layer pool1;
+
+    @AvgPool2d(size = 2, stride = 1, pad = 1)
+    Layer pool2;
+
+    @MaxPool2d(size = 2, pad = 1)
+    Layer pool3;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PaddedPools} with channels enough for the vector kernels around the pooling. */
+  @Network(input = {3, 9, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PaddedPoolsWide {
+    @Conv2d(filters = 17, kernel = 3, pad = 1, activation = TANH)
+    Layer conv1;
+
+    @MaxPool2d(size = 3, stride = 2, pad = 1)
+    Layer pool1;
+
+    @AvgPool2d(size = 3, stride = 1, pad = 1)
+    Layer pool2;
+
+    @Conv2d(filters = 16, kernel = 2, activation = TANH)
+    Layer conv2;
+
+    @MaxPool2d(size = 2, pad = 1)
+    Layer pool3;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /**
    * SAME with strides, as Keras pads: a non-square input, the odd row or column at the end, odd
    * and even kernels, and at stride 1 a kernel larger than the input.
    */
@@ -842,6 +892,32 @@ final class Networks {
   abstract static class SameStrideTwo {
     @Conv2d(filters = 2, kernel = 3, stride = 2, padding = Padding.SAME)
     Layer conv;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** Max pooling 2x2 by 4 of a 7x7 image: 2x2 windows. */
+  @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolStrideFour {
+    @MaxPool2d(size = 2, stride = 4)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PoolStrideFour}'s shapes with a pad of 1: other windows. */
+  @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolStrideFourPadded {
+    @MaxPool2d(size = 2, stride = 4, pad = 1)
+    Layer pool;
 
     @Flatten
     Layer flat;

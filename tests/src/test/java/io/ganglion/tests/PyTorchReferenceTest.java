@@ -50,6 +50,14 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void paddedPoolingAsPyTorchPads() throws IOException {
+    Model net = new Net_Networks_PaddedPools(1);
+    check(net, "PaddedPools", 3, new int[] {0, 2, 1});
+    assertTrue(net.summary().contains("MaxPool2d 3x3/2 pad 1"), net.summary());
+    assertTrue(net.summary().contains("AvgPool2d 2x2/1 pad 1"), net.summary());
+  }
+
+  @Test
   void sameWithStridesAsKerasPads() throws IOException {
     Model net = new Net_Networks_SameStrides(1);
     check(net, "SameStrides", 3, new int[] {1, 2, 0});

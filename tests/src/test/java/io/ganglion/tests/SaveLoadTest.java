@@ -106,6 +106,31 @@ class SaveLoadTest {
         same.parameter("conv.weight").toArray());
   }
 
+  /** The same for pooling: a pad of 1 gives a 7x7 image pooled 2x2 by 4 the same 2x2 output. */
+  @Test
+  void aFileOfTheSameShapesWithAnotherPoolingPadIsRefused() throws Exception {
+    Net_Networks_PoolStrideFour plain = new Net_Networks_PoolStrideFour(1);
+    Net_Networks_PoolStrideFourPadded padded = new Net_Networks_PoolStrideFourPadded(2);
+    assertTrue(padded.spec().contains("pool=MaxPool2d(1x7x7->1x2x2,k2,s4,pad1)"), padded.spec());
+    assertTrue(plain.spec().contains("pool=MaxPool2d(1x7x7->1x2x2,k2,s4)"), plain.spec());
+    Path file = dir.resolve("plain.safetensors");
+    plain.save(file);
+    float[] before = padded.parameter("out.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> padded.load(file));
+    assertTrue(e.getMessage().endsWith("pooling layer pool must pad as in the network the file's"
+        + " weights come from, no row or column beyond the image, but PoolStrideFourPadded pads"
+        + " 1 row and column on each side of the image (the same shapes, another computation);"
+        + " declare the padding of the network that saved them, or to reuse them on purpose,"
+        + " load them with ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
+    assertArrayEquals(before, padded.parameter("out.weight").toArray());
+    Path other = dir.resolve("padded.safetensors");
+    padded.save(other);
+    assertThrows(ModelFormatException.class, () -> plain.load(other));
+    ModelFiles.loadIgnoringUnexpected(padded, file);
+    assertArrayEquals(plain.parameter("out.weight").toArray(),
+        padded.parameter("out.weight").toArray());
+  }
+
   /**
    * A last layer compares as predictions apply it: a softmax output under MSE predicts as a
    * linear one under softmax cross-entropy, so the weights load.

@@ -104,6 +104,20 @@ class PaddedStrides(nn.Module):
         return self.out(torch.flatten(x, 1))
 
 
+class PaddedPools(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, padding=1)
+        self.out = nn.Linear(36, 3)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv1(x))
+        x = F.max_pool2d(x, 3, stride=2, padding=1)
+        x = F.avg_pool2d(x, 2, stride=1, padding=1)
+        x = F.max_pool2d(x, 2, padding=1)
+        return self.out(torch.flatten(x, 1))
+
+
 class SameStrides(nn.Module):
     """Keras's padding='same' with strides: F.pad(left, right, top, bottom), the odd one last."""
 
@@ -259,6 +273,7 @@ write("FlooredStrides.txt", FlooredStrides(), (3, 13, 12), 3, "ce", [2, 0, 1])
 write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
 write("PaddedStrides.txt", PaddedStrides(), (2, 7, 6), 3, "ce", [2, 0, 1])
 write("SameStrides.txt", SameStrides(), (2, 7, 6), 3, "ce", [1, 2, 0])
+write("PaddedPools.txt", PaddedPools(), (2, 7, 6), 3, "ce", [0, 2, 1])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
 write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
