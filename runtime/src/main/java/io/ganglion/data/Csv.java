@@ -16,12 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads numeric CSV files into a {@link Dataset}: one sample per record, an optional header, one
- * label column holding integer class indexes (or target columns holding floats, for regression),
+ * label column holding integer class indexes or {@linkplain #classNames class names} (or target
+ * columns holding floats, for regression),
  * and numeric feature columns (all the others unless chosen with {@link #features}). Fields may be
  * quoted whole with {@code "} (a quote inside doubled, as RFC 4180; a stray quote is an error);
  * blank lines are skipped. Every error names the file, the line and the
@@ -43,6 +46,9 @@ public final class Csv {
   private int[] targetIndexes;
   private String[] featureNames;
   private int[] featureIndexes;
+  /** The label column's class names, by class index; null for labels written as indexes. */
+  private Map<String, Integer> classNames;
+  private List<String> classNameList;
   /** What the last {@link #read} took, for {@link #readFeatures}: 0 columns before any. */
   private int readColumns;
   private int[] readFeatures;
@@ -89,6 +95,30 @@ public final class Csv {
     }
     this.labelIndex = index;
     this.labelName = null;
+    return this;
+  }
+
+  /**
+   * The label column holds these class names instead of indexes: each is read as its position in
+   * {@code names} ({@code classNames("no", "yes")} reads {@code no} as 0 and {@code yes} as 1), an
+   * exact match of the field (whose surrounding spaces every field drops); any other value in the
+   * column is refused. The same order must be given for every
+   * file of one model (training, validation, test).
+   */
+  public Csv classNames(String... names) {
+    if (names == null || names.length == 0) {
+      throw new IllegalArgumentException("class names must name at least one class");
+    }
+    checkNames("class names", names);
+    Map<String, Integer> byName = new HashMap<>();
+    for (int k = 0; k < names.length; k++) {
+      if (byName.put(names[k], k) != null) {
+        throw new IllegalArgumentException("class names must differ, but " + quoted(names[k])
+            + " was given twice");
+      }
+    }
+    this.classNames = byName;
+    this.classNameList = List.of(names);
     return this;
   }
 
@@ -177,6 +207,10 @@ public final class Csv {
     if (regression && (labelName != null || labelIndex >= 0)) {
       throw new IllegalStateException("a label column or target columns must be chosen, not both,"
           + " but both were before reading " + file);
+    }
+    if (regression && classNames != null) {
+      throw new IllegalStateException("class names name the classes of a label column, but"
+          + " target columns were chosen before reading " + file);
     }
     checkNamesHaveHeader();
     Table table = parse(file, true);
@@ -342,8 +376,10 @@ public final class Csv {
         }
         rows.add(row);
         if (answers && !regression) {
-          labels.add(label(fields.get(labelColumn), labelColumn, names, file, lineNumber,
-              firstWithoutHeader));
+          String text = fields.get(labelColumn);
+          labels.add(classNames != null
+              ? className(text, labelColumn, names, file, lineNumber)
+              : label(text, labelColumn, names, file, lineNumber, firstWithoutHeader));
         }
       }
       if (rows.isEmpty()) {
@@ -622,12 +658,27 @@ public final class Csv {
         + labelHint(text, lineNumber, firstWithoutHeader));
   }
 
+  /** The index of a class name (see {@link #classNames}). */
+  private int className(String text, int column, List<String> names, Path file, int lineNumber)
+      throws IOException {
+    Integer index = classNames.get(text);
+    if (index != null) {
+      return index;
+    }
+    String shown = classNameList.size() <= 10 ? String.join(", ", classNameList)
+        : String.join(", ", classNameList.subList(0, 10)) + ", ... ("
+            + classNameList.size() + " names)";
+    throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
+        + " must hold one of the class names given (" + shown + "), but was " + quoted(text)
+        + (isDecimal(text) ? "; for class indexes, read the column without classNames" : ""));
+  }
+
   /** What a label that is no class index may be instead. */
   private static String labelHint(String text, int lineNumber, boolean firstWithoutHeader) {
     if (!isDecimal(text)) {
       String header = headerHint(text, lineNumber, firstWithoutHeader);
       return isWord(text) ? header + (header.isEmpty() ? "; " : ", or ") + "if the column holds"
-          + " class names, map them to indexes 0, 1, ... first" : header;
+          + " class names, give them in class order with classNames(...)" : header;
     }
     double value = Double.parseDouble(text);
     if (value < 0 && value == Math.rint(value)) {

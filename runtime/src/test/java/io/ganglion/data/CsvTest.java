@@ -160,13 +160,13 @@ final class CsvTest {
     e = assertThrows(IOException.class,
         () -> Csv.reader().header(false).labelColumn(4).read(names));
     assertTrue(e.getMessage().endsWith("but was 'Iris-setosa'; is line 1 a header? header(false)"
-        + " reads it as a record, or if the column holds class names, map them to indexes 0, 1,"
-        + " ... first"), e.getMessage());
+        + " reads it as a record, or if the column holds class names, give them in class order"
+        + " with classNames(...)"), e.getMessage());
     Path namesWithHeader = write("a,species\n1,setosa\n");
     e = assertThrows(IOException.class,
         () -> Csv.reader().labelColumn("species").read(namesWithHeader));
-    assertTrue(e.getMessage().endsWith("but was 'setosa'; if the column holds class names, map"
-        + " them to indexes 0, 1, ... first"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("but was 'setosa'; if the column holds class names, give"
+        + " them in class order with classNames(...)"), e.getMessage());
     Path missing = write("NA,1,0\n");
     e = assertThrows(IOException.class,
         () -> Csv.reader().header(false).labelColumn(2).read(missing));
@@ -324,13 +324,53 @@ final class CsvTest {
   }
 
   @Test
+  void classNamesAreReadAsTheirPositions() throws IOException {
+    // UCI's iris.data: no header, class names in the last column.
+    Path file = write("5.1,3.5,1.4,0.2,Iris-setosa\n6.3,3.3,6.0,2.5,Iris-virginica\n"
+        + "5.9,3.0,4.2,1.5,Iris-versicolor\n");
+    Csv csv = Csv.reader().header(false).labelColumn(4)
+        .classNames("Iris-setosa", "Iris-versicolor", "Iris-virginica");
+    Dataset data = csv.read(file);
+    assertArrayEquals(new int[] {0, 2, 1}, data.labels());
+    assertEquals(3, data.classes());
+    // A name not given and an index are refused with the line.
+    Path unknown = write("x,answer\n1,yes\n2,maybe\n");
+    IOException e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("answer").classNames("no", "yes").read(unknown));
+    assertEquals(unknown + ": line 3, label column 'answer' (1) must hold one of the class names"
+        + " given (no, yes), but was 'maybe'", e.getMessage());
+    // Spaces around a field are dropped, as for every field; case is not.
+    Path spaced = write("x,answer\n1, yes \n2,no\n");
+    assertArrayEquals(new int[] {1, 0},
+        Csv.reader().labelColumn("answer").classNames("no", "yes").read(spaced).labels());
+    Path upper = write("x,answer\n1,Yes\n");
+    assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("answer").classNames("no", "yes").read(upper));
+    Path index = write("x,answer\n1,1\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("answer").classNames("no", "yes").read(index));
+    assertTrue(e.getMessage().endsWith("but was '1'; for class indexes, read the column without"
+        + " classNames"), e.getMessage());
+    // Bad names, and names for a regression, are refused before reading.
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Csv.reader().classNames("a", "b", "a"));
+    assertEquals("class names must differ, but 'a' was given twice", bad.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames());
+    assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames("a", null));
+    IllegalStateException both = assertThrows(IllegalStateException.class,
+        () -> Csv.reader().targetColumns("x").classNames("a").read(unknown));
+    assertEquals("class names name the classes of a label column, but target columns were chosen"
+        + " before reading " + unknown, both.getMessage());
+  }
+
+  @Test
   void aBadLabelIsReported() throws IOException {
     Path file = write("x,label\n1,cat\n");
     IOException e =
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(file));
     assertEquals(file + ": line 2, label column 'label' (1) must be a non-negative integer class"
-        + " index, but was 'cat'; if the column holds class names, map them to indexes 0, 1, ..."
-        + " first", e.getMessage());
+        + " index, but was 'cat'; if the column holds class names, give them in class order with"
+        + " classNames(...)", e.getMessage());
     // Digits of other scripts are not numbers here, as for features.
     Path arabic = write("x,label\n1,\u0661\n");
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(arabic));
