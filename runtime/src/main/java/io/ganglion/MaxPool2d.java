@@ -33,4 +33,11 @@ public @interface MaxPool2d {
    * rounded down.
    */
   int pad() default 0;
+
+  /**
+   * {@link Padding#VALID} (the default: no padding, or the {@link #pad()}) or {@link
+   * Padding#SAME}: the output is {@code ceil(input / stride)}, padded as Keras's {@code
+   * padding='same'} (the padding left out of the maximum).
+   */
+  Padding padding() default Padding.VALID;
 }

@@ -634,13 +634,17 @@ final class NetworkValidator {
     int size = intValue(pool, "size", 0);
     int stride = intValue(pool, "stride", 0);
     int pad = intValue(pool, "pad", 0);
+    boolean same = enumValue(pool, "padding", "VALID").equals("SAME");
     boolean valid = positive(layerName, field, pool, "size", size, flow);
     if (stride < 0) {
       error(Messages.poolStrideNegative(layerName, stride, flow), field, pool,
           explicitValue(pool, "stride"));
       valid = false;
     }
-    if (pad < 0 || (size >= 1 && pad > size / 2)) {
+    if (pad != 0 && same) {
+      error(Messages.pad(layerName, pad, size, true), field, pool, explicitValue(pool, "pad"));
+      valid = false;
+    } else if (pad < 0 || (size >= 1 && pad > size / 2)) {
       error(Messages.poolPad(layerName, pad, size), field, pool, explicitValue(pool, "pad"));
       valid = false;
     }
@@ -658,7 +662,11 @@ final class NetworkValidator {
           Init.DEFAULT, 0f, size, stride, 0, 0f, 0f, 0f);
     }
     Shape out = Shape.image(in.channels(), 1, 1);
-    if (valid && walk.known) {
+    if (valid && walk.known && same) {
+      // As Keras's padding='same' (any window size, as for a convolution): ceil(input / stride).
+      out = Shape.image(in.channels(), (in.height() + stride - 1) / stride,
+          (in.width() + stride - 1) / stride);
+    } else if (valid && walk.known) {
       int padded = 2 * pad;
       if (size > in.height() + padded || size > in.width() + padded) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
@@ -675,7 +683,7 @@ final class NetworkValidator {
     walk.known = valid && walk.known;
     walk.shape = out;
     return new LayerModel(layerName, index, kind, in, out, Activation.LINEAR, false,
-        Init.DEFAULT, 0f, size, stride, Math.max(pad, 0), 0f, 0f, 0f);
+        Init.DEFAULT, 0f, size, stride, same ? LayerModel.SAME : Math.max(pad, 0), 0f, 0f, 0f);
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */

@@ -42,7 +42,7 @@ final class PoolWriter extends LayerWriter {
     return layer.name() + ": " + layer.kind().display + " " + layer.in() + " -> " + layer.out()
         + ", " + layer.kernel() + "x" + layer.kernel()
         + (layer.stride() != layer.kernel() ? " stride " + layer.stride() : "")
-        + (layer.pad() > 0 ? " pad " + layer.pad() : "");
+        + (layer.same() ? " SAME" : layer.pad() > 0 ? " pad " + layer.pad() : "");
   }
 
   @Override
@@ -85,8 +85,21 @@ final class PoolWriter extends LayerWriter {
     return NetworkWriter.floatLiteral(1f / (layer.kernel() * layer.kernel())) + "f";
   }
 
+  /** Whether the windows reach past the image: a pad, or SAME. */
+  private boolean padded() {
+    return layer.pad() != 0;
+  }
+
+  /**
+   * The factor of a window's sum in average pooling: one over the window's area, or with SAME
+   * (Keras's, which leaves the padding out) over its pixels inside the image.
+   */
+  private String averageFactor() {
+    return layer.same() ? "1f / ((kyTo - kyFrom) * (kxTo - kxFrom))" : inverseArea();
+  }
+
   MethodSpec forward() {
-    if (layer.pad() > 0) {
+    if (padded()) {
       return paddedForward();
     }
     int s = layer.stride();
@@ -147,10 +160,10 @@ final class PoolWriter extends LayerWriter {
   }
 
   /**
-   * The forward pass with a pad: each window's rows and columns clipped to the image. Max pooling
-   * starts from the window's first pixel inside the image (PyTorch's padding never wins);
-   * average pooling divides the sum of the pixels inside by the whole window's area (PyTorch's
-   * {@code count_include_pad=True}).
+   * The forward pass with a pad or SAME: each window's rows and columns clipped to the image. Max
+   * pooling starts from the window's first pixel inside the image (the padding never wins);
+   * average pooling divides the sum of the pixels inside by the whole window's area with a pad
+   * (PyTorch's {@code count_include_pad=True}), by their number with SAME (Keras's).
    */
   private MethodSpec paddedForward() {
     String channels = constant("CHANNELS");
@@ -186,8 +199,9 @@ final class PoolWriter extends LayerWriter {
     code.endControlFlow();
     code.endControlFlow();
     if (!max()) {
+      code.addStatement("float scale = $L", averageFactor());
       code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-      code.addStatement("yp[c] *= $L", inverseArea());
+      code.addStatement("yp[c] *= scale");
       code.endControlFlow();
     }
     endPaddedWindow(code);
@@ -204,11 +218,11 @@ final class PoolWriter extends LayerWriter {
     int s = layer.stride();
     int k = layer.kernel();
     code.beginControlFlow("for (int oy = 0; oy < $L; oy++)", constant("HEIGHT"));
-    code.addStatement("int y0 = oy * $L - $L", s, layer.pad());
+    code.addStatement("int y0 = oy * $L - $L", s, layer.padTop());
     code.addStatement("int kyFrom = $T.max(0, -y0)", Math.class);
     code.addStatement("int kyTo = $T.min($L, $L - y0)", Math.class, k, layer.in().height());
     code.beginControlFlow("for (int ox = 0; ox < $L; ox++)", constant("WIDTH"));
-    code.addStatement("int x0 = ox * $L - $L", s, layer.pad());
+    code.addStatement("int x0 = ox * $L - $L", s, layer.padLeft());
     code.addStatement("int kxFrom = $T.max(0, -x0)", Math.class);
     code.addStatement("int kxTo = $T.min($L, $L - x0)", Math.class, k, layer.in().width());
   }
@@ -255,14 +269,15 @@ final class PoolWriter extends LayerWriter {
       code.addStatement("dx[ap[c]][c] += dp[c]");
       code.endControlFlow();
       code.endControlFlow();
-    } else if (layer.pad() > 0) {
+    } else if (padded()) {
       // The window's pixels inside the image, as the padded forward pass.
       beginPaddedWindow(code);
       code.addStatement("float[] dp = d[oy * $L + ox]", constant("WIDTH"));
+      code.addStatement("float scale = $L", averageFactor());
       beginPaddedPixels(code);
       code.addStatement("float[] dxq = dx[q]");
       code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-      code.addStatement("dxq[c] += dp[c] * $L", inverseArea());
+      code.addStatement("dxq[c] += dp[c] * scale");
       code.endControlFlow();
       code.endControlFlow();
       code.endControlFlow();

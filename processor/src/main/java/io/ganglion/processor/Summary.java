@@ -66,7 +66,7 @@ final class Summary {
       case MAX_POOL2D:
       case AVG_POOL2D:
         return layer.kind().display + " " + window(layer)
-            + (layer.pad() > 0 ? " pad " + layer.pad() : "");
+            + (layer.same() ? " same" : layer.pad() > 0 ? " pad " + layer.pad() : "");
       case DROPOUT:
         return "Dropout " + layer.rate();
       default:
@@ -116,6 +116,8 @@ final class Summary {
         }
         if (layer.kind() == LayerModel.Kind.CONV2D) {
           spec.append(padding(layer));
+        } else if (layer.same()) {
+          spec.append(",same"); // a pooling layer's (a convolution's is implied or pad tokens)
         } else if (layer.pad() > 0) {
           spec.append(",pad").append(layer.pad()); // a pooling layer's
         }

@@ -815,6 +815,29 @@ class ImageLayersValidatorTest {
         "[Network/KernelTooLarge] pool: a 5x5 window must fit its 1x2x2 input, but does not"
             + " (input gives 1x2x2); use a window of at most 4 with pad = 1",
         "size = 5");
+    assertOnlyError(
+        source("Grault",
+            "@Network(input = {1, 28, 28}, loss = Loss.MSE)",
+            "abstract class Grault {",
+            "  @AvgPool2d(size = 2, padding = Padding.SAME,",
+            "      pad = 1) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/Pad] pool: pad must be 0 with padding = SAME, which pads by itself, but was 1;"
+            + " use one of the two",
+        "pad = 1");
+    // SAME takes any window, as Keras: ceil(7 / 3) = 3 by ceil(5 / 3) = 2.
+    Compilation same = compile(source("Garply",
+        "@Network(input = {2, 7, 5}, loss = Loss.MSE)",
+        "abstract class Garply {",
+        "  @MaxPool2d(size = 9, stride = 3, padding = Padding.SAME) Layer pool;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(same).succeededWithoutWarnings();
+    assertThat(same).generatedSourceFile("test.Net_Garply").contentsAsUtf8String()
+        .contains("pool=MaxPool2d(2x7x5->2x3x2,k9,s3,same)");
   }
 
   @Test

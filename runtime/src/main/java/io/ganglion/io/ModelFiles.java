@@ -410,8 +410,9 @@ public final class ModelFiles {
    * Refuses a file whose spec gives a convolution or pooling layer of the model another padding:
    * {@code pad = 1} and SAME with a stride can give the same shapes, and the weights would load
    * into a network that computes something else. Specs record the padding where the shapes do not
-   * imply it ({@code pad1}, {@code pad0x1}: rows above, columns left; a pooling layer's only from
-   * the build that gave pooling a pad on, so a file without one pools unpadded).
+   * imply it ({@code pad1}, {@code pad0x1}: rows above, columns left; a pooling layer's pad or
+   * {@code same} only from the build that gave pooling those on, so a file without one pools
+   * unpadded).
    */
   private static void checkPadding(Model model, Path file, String spec)
       throws ModelFormatException {
@@ -443,8 +444,8 @@ public final class ModelFiles {
       }
       String token = "";
       for (String t : entry.tokens()) {
-        if (t.matches("pad[0-9]+(x[0-9]+)?")) {
-          token = t;
+        if (t.matches("pad[0-9]+(x[0-9]+)?|same")) {
+          token = t; // (same: a pooling layer's SAME)
         }
       }
       // Keyed by kind too: a layer of the same name but another kind is no padding mismatch.
@@ -478,6 +479,9 @@ public final class ModelFiles {
   private static String padding(String token, boolean conv) {
     if (token.isEmpty() && !conv) {
       return "no row or column beyond the image";
+    }
+    if (token.equals("same")) {
+      return "as Keras's padding='same' (the padding left out of maxima and averages)";
     }
     if (token.isEmpty()) {
       return "no zero row above nor column left of the image (VALID, SAME that pads only below"

@@ -40,6 +40,7 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("SameStrides", batch));
       cases.add(Arguments.of("PaddedPools", batch));
       cases.add(Arguments.of("PaddedPoolsWide", batch));
+      cases.add(Arguments.of("SamePools", batch));
     }
     for (int batch : new int[] {3, 7}) {
       cases.add(Arguments.of("DropoutBatchNorm", batch));
@@ -80,6 +81,8 @@ class ConvGradientCheckTest {
         return new Net_Networks_PaddedPools(seed);
       case "PaddedPoolsWide":
         return new Net_Networks_PaddedPoolsWide(seed);
+      case "SamePools":
+        return new Net_Networks_SamePools(seed);
       case "DropoutBatchNorm":
         return new Net_Networks_DropoutBatchNorm(seed);
       case "BatchNormFirst":

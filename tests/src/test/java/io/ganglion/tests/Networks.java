@@ -805,6 +805,34 @@ final class Networks {
     Layer out;
   }
 
+  /**
+   * Pooling with Keras's padding='same': odd rows and columns of padding below and right, none
+   * above at times, averages over the pixels inside only, and a window larger than the stride.
+   */
+  @Network(input = {2, 7, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class SamePools {
+    @Conv2d(filters = 4, kernel = 3, pad = 1, activation = TANH)
+    Layer conv1;
+
+    @MaxPool2d(size = 3, stride = 2, padding = Padding.SAME)
+    Layer pool1;
+
+    @AvgPool2d(size = 2, stride = 1, padding = Padding.SAME)
+    Layer pool2;
+
+    @AvgPool2d(size = 3, stride = 2, padding = Padding.SAME)
+    Layer pool3;
+
+    @MaxPool2d(size = 2, padding = Padding.SAME)
+    Layer pool4;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
   /** {@link PaddedPools} with channels enough for the vector kernels around the pooling. */
   @Network(input = {3, 9, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PaddedPoolsWide {
@@ -917,6 +945,19 @@ final class Networks {
   @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class PoolStrideFourPadded {
     @MaxPool2d(size = 2, stride = 4, pad = 1)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PoolStrideFour}'s shapes with SAME: other windows again. */
+  @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolStrideFourSame {
+    @MaxPool2d(size = 2, stride = 4, padding = Padding.SAME)
     Layer pool;
 
     @Flatten

@@ -58,6 +58,14 @@ class PyTorchReferenceTest {
   }
 
   @Test
+  void samePoolingAsKerasPads() throws IOException {
+    Model net = new Net_Networks_SamePools(1);
+    check(net, "SamePools", 3, new int[] {1, 0, 2});
+    assertTrue(net.summary().contains("MaxPool2d 3x3/2 same"), net.summary());
+    assertTrue(net.summary().contains("AvgPool2d 2x2/1 same"), net.summary());
+  }
+
+  @Test
   void sameWithStridesAsKerasPads() throws IOException {
     Model net = new Net_Networks_SameStrides(1);
     check(net, "SameStrides", 3, new int[] {1, 2, 0});

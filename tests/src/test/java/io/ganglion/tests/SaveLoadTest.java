@@ -129,6 +129,19 @@ class SaveLoadTest {
     ModelFiles.loadIgnoringUnexpected(padded, file);
     assertArrayEquals(plain.parameter("out.weight").toArray(),
         padded.parameter("out.weight").toArray());
+    // SAME gives the same shapes too, and pools otherwise than both.
+    Net_Networks_PoolStrideFourSame same = new Net_Networks_PoolStrideFourSame(3);
+    assertTrue(same.spec().contains("pool=MaxPool2d(1x7x7->1x2x2,k2,s4,same)"), same.spec());
+    e = assertThrows(ModelFormatException.class, () -> same.load(other));
+    assertTrue(e.getMessage().contains("pooling layer pool must pad as in the network the file's"
+        + " weights come from, 1 row and column on each side of the image, but"
+        + " PoolStrideFourSame pads as Keras's padding='same' (the padding left out of maxima"
+        + " and averages)"), e.getMessage());
+    assertThrows(ModelFormatException.class, () -> same.load(file));
+    Path sameFile = dir.resolve("same.safetensors");
+    same.save(sameFile);
+    assertThrows(ModelFormatException.class, () -> plain.load(sameFile));
+    assertThrows(ModelFormatException.class, () -> padded.load(sameFile));
   }
 
   /**

@@ -118,6 +118,40 @@ class PaddedPools(nn.Module):
         return self.out(torch.flatten(x, 1))
 
 
+def same_pads(size, kernel, stride):
+    """Keras's padding='same': (before, after), the odd one after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def same_pool(x, kernel, stride, kind):
+    """Keras's MaxPooling2D / AveragePooling2D with padding='same'."""
+    top, bottom = same_pads(x.shape[2], kernel, stride)
+    left, right = same_pads(x.shape[3], kernel, stride)
+    pads = (left, right, top, bottom)
+    if kind == "max":
+        return F.max_pool2d(F.pad(x, pads, value=-math.inf), kernel, stride)
+    total = F.avg_pool2d(F.pad(x, pads), kernel, stride)
+    inside = F.avg_pool2d(F.pad(torch.ones_like(x), pads), kernel, stride)
+    return total / inside
+
+
+class SamePools(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, padding=1)
+        self.out = nn.Linear(4, 3)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv1(x))
+        x = same_pool(x, 3, 2, "max")
+        x = same_pool(x, 2, 1, "avg")
+        x = same_pool(x, 3, 2, "avg")
+        x = same_pool(x, 2, 2, "max")
+        return self.out(torch.flatten(x, 1))
+
+
 class SameStrides(nn.Module):
     """Keras's padding='same' with strides: F.pad(left, right, top, bottom), the odd one last."""
 
@@ -274,6 +308,7 @@ write("SameLargeKernels.txt", SameLargeKernels(), (2, 3, 4), 3, "mse", [])
 write("PaddedStrides.txt", PaddedStrides(), (2, 7, 6), 3, "ce", [2, 0, 1])
 write("SameStrides.txt", SameStrides(), (2, 7, 6), 3, "ce", [1, 2, 0])
 write("PaddedPools.txt", PaddedPools(), (2, 7, 6), 3, "ce", [0, 2, 1])
+write("SamePools.txt", SamePools(), (2, 7, 6), 3, "ce", [1, 0, 2])
 write("BatchNormActivations.txt", BatchNormActivations(), (2, 6, 6), 4, "ce", [0, 2, 1, 2])
 write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
