@@ -582,7 +582,7 @@ final class NetworkValidator {
     Shape out = Shape.image(Math.max(filters, 1), 1, 1);
     int pad = same ? LayerModel.SAME : 0;
     if (valid && walk.known) {
-      int padded = 2 * explicitPad;
+      long padded = 2L * explicitPad;
       if (!same && (kernel > in.height() + padded || kernel > in.width() + padded)) {
         // (With SAME the padding covers a kernel larger than the input, as in PyTorch.)
         error(Messages.kernelTooLarge(layerName, "kernel", kernel, shownIn, flow,
@@ -594,14 +594,13 @@ final class NetworkValidator {
       } else if (same) {
         // As Keras's padding='same': every stride-th pixel from the first, ceil(input / stride)
         // of them, padded as far as the windows need (LayerModel.padTop).
-        out = Shape.image(filters, (in.height() + stride - 1) / stride,
-            (in.width() + stride - 1) / stride);
+        out = Shape.image(filters, ceilDiv(in.height(), stride), ceilDiv(in.width(), stride));
       } else {
         // Rows and columns that a last stride would only partly cover are left out, as in
         // PyTorch (floor((input + 2 pad - kernel) / stride) + 1).
         pad = explicitPad;
-        out = Shape.image(filters, (in.height() + padded - kernel) / stride + 1,
-            (in.width() + padded - kernel) / stride + 1);
+        out = Shape.image(filters, windows(in.height() + padded, kernel, stride),
+            windows(in.width() + padded, kernel, stride));
       }
       long weights = (long) filters * in.channels() * kernel * kernel;
       if (valid && (weights > MAX_ARRAY || out.size() > MAX_ARRAY)) {
@@ -664,10 +663,10 @@ final class NetworkValidator {
     Shape out = Shape.image(in.channels(), 1, 1);
     if (valid && walk.known && same) {
       // As Keras's padding='same' (any window size, as for a convolution): ceil(input / stride).
-      out = Shape.image(in.channels(), (in.height() + stride - 1) / stride,
-          (in.width() + stride - 1) / stride);
+      out = Shape.image(in.channels(), ceilDiv(in.height(), stride),
+          ceilDiv(in.width(), stride));
     } else if (valid && walk.known) {
-      int padded = 2 * pad;
+      long padded = 2L * pad;
       if (size > in.height() + padded || size > in.width() + padded) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
             Math.min(in.height(), in.width()) + padded
@@ -676,14 +675,28 @@ final class NetworkValidator {
         valid = false;
       } else {
         // As a convolution: what a last window would only partly cover is left out (PyTorch).
-        out = Shape.image(in.channels(), (in.height() + padded - size) / stride + 1,
-            (in.width() + padded - size) / stride + 1);
+        out = Shape.image(in.channels(), windows(in.height() + padded, size, stride),
+            windows(in.width() + padded, size, stride));
       }
     }
     walk.known = valid && walk.known;
     walk.shape = out;
     return new LayerModel(layerName, index, kind, in, out, Activation.LINEAR, false,
         Init.DEFAULT, 0f, size, stride, same ? LayerModel.SAME : Math.max(pad, 0), 0f, 0f, 0f);
+  }
+
+  /** {@code ceil(input / stride)}, without overflow for the largest ints. */
+  private static int ceilDiv(int input, int stride) {
+    return (int) (((long) input + stride - 1) / stride);
+  }
+
+  /**
+   * The windows of {@code size} by {@code stride} that fit a span of {@code padded} (the input
+   * and its padding, as long as the absurd annotation values that overflow an int): at most
+   * Integer.MAX_VALUE, which the size checks then refuse.
+   */
+  private static int windows(long padded, int size, int stride) {
+    return (int) Math.min(Integer.MAX_VALUE, (padded - size) / stride + 1);
   }
 
   /** Reports a layer annotation on a field of a class that has no {@code @Network}. */

@@ -827,6 +827,31 @@ class ImageLayersValidatorTest {
         "[Network/Pad] pool: pad must be 0 with padding = SAME, which pads by itself, but was 1;"
             + " use one of the two",
         "pad = 1");
+    // Annotation values near the int limit: the padded input is counted without overflow.
+    assertOnlyError(
+        source("Waldo",
+            "@Network(input = {1, 4, 4}, loss = Loss.MSE)",
+            "abstract class Waldo {",
+            "  @MaxPool2d(stride = 1, pad = 1073741820,",
+            "      size = 2147483647) Layer pool;",
+            "  @Flatten Layer flat;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/KernelTooLarge] pool: a 2147483647x2147483647 window must fit its 1x4x4 input,"
+            + " but does not (input gives 1x4x4); use a window of at most 2147483644 with pad ="
+            + " 1073741820",
+        "size = 2147483647");
+    // Where 4 + 2 x 1073741823 overflowed an int, the window was refused with a negative size.
+    Compilation huge = compile(source("Fred",
+        "@Network(input = {1, 4, 4}, loss = Loss.MSE)",
+        "abstract class Fred {",
+        "  @MaxPool2d(size = 2147483646, stride = 1, pad = 1073741823) Layer pool;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(huge).succeededWithoutWarnings();
+    assertThat(huge).generatedSourceFile("test.Net_Fred").contentsAsUtf8String()
+        .contains("pool=MaxPool2d(1x4x4->1x5x5,k2147483646,s1,pad1073741823)");
     // SAME takes any window, as Keras: ceil(7 / 3) = 3 by ceil(5 / 3) = 2.
     Compilation same = compile(source("Garply",
         "@Network(input = {2, 7, 5}, loss = Loss.MSE)",

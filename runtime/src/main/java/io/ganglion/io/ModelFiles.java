@@ -336,6 +336,7 @@ public final class ModelFiles {
       }
       if (layers == null && !ignoreUnexpected) {
         checkActivations(model, file, metadata.get(SPEC_KEY));
+        checkPooling(model, file, metadata.get(SPEC_KEY));
         checkPadding(model, file, metadata.get(SPEC_KEY));
       }
       for (int i = 0; i < values.length; i++) {
@@ -430,6 +431,50 @@ public final class ModelFiles {
             + " them on purpose, load them with ModelFiles.loadIgnoringUnexpected(model, file)");
       }
     }
+  }
+
+  /**
+   * Refuses a file whose spec gives a pooling layer of the model another kind, window, stride or
+   * shapes (its padding is {@link #checkPadding}'s): pooling has no tensors, so the file's tensors
+   * would load into a network that computes something else.
+   */
+  private static void checkPooling(Model model, Path file, String spec)
+      throws ModelFormatException {
+    Map<String, SpecLayer> mine = new HashMap<>();
+    for (SpecLayer entry : specLayers(model.spec())) {
+      mine.put(entry.name(), entry);
+    }
+    for (SpecLayer theirs : specLayers(spec)) {
+      SpecLayer own = mine.get(theirs.name());
+      if (own == null || !pooling(theirs) || !pooling(own)) {
+        continue;
+      }
+      if (!unpadded(theirs).equals(unpadded(own))) {
+        String declared = own.entry().substring(own.entry().indexOf('=') + 1);
+        throw new ModelFormatException(file, null, "pooling layer " + theirs.name() + " must"
+            + " pool as in the network the file's weights come from, "
+            + theirs.entry().substring(theirs.entry().indexOf('=') + 1) + ", but " + model.name()
+            + " declares " + declared + " (pooling has no weights to tell); declare the pooling"
+            + " of the network that saved them, or to reuse them on purpose, load them with"
+            + " ModelFiles.loadIgnoringUnexpected(model, file)");
+      }
+    }
+  }
+
+  private static boolean pooling(SpecLayer entry) {
+    return entry.kind().equals("MaxPool2d") || entry.kind().equals("AvgPool2d");
+  }
+
+  /** A layer's kind and tokens but its padding ones. */
+  private static List<String> unpadded(SpecLayer entry) {
+    List<String> parts = new ArrayList<>();
+    parts.add(entry.kind());
+    for (String t : entry.tokens()) {
+      if (!t.matches("pad[0-9]+(x[0-9]+)?|same")) {
+        parts.add(t);
+      }
+    }
+    return parts;
   }
 
   /**

@@ -966,4 +966,17 @@ final class Networks {
     @Dense(units = 3)
     Layer out;
   }
+
+  /** {@link PoolStrideFour}'s shapes with average pooling. */
+  @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class AvgPoolStrideFour {
+    @AvgPool2d(size = 2, stride = 4)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
 }

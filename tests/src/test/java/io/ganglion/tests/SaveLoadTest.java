@@ -142,6 +142,17 @@ class SaveLoadTest {
     same.save(sameFile);
     assertThrows(ModelFormatException.class, () -> plain.load(sameFile));
     assertThrows(ModelFormatException.class, () -> padded.load(sameFile));
+    // Average pooling of the same shapes: the kind is refused too (pooling has no tensors).
+    Net_Networks_AvgPoolStrideFour average = new Net_Networks_AvgPoolStrideFour(4);
+    float[] averageBefore = average.parameter("out.weight").toArray();
+    e = assertThrows(ModelFormatException.class, () -> average.load(file));
+    assertTrue(e.getMessage().endsWith("pooling layer pool must pool as in the network the"
+        + " file's weights come from, MaxPool2d(1x7x7->1x2x2,k2,s4), but AvgPoolStrideFour"
+        + " declares AvgPool2d(1x7x7->1x2x2,k2,s4) (pooling has no weights to tell); declare"
+        + " the pooling of the network that saved them, or to reuse them on purpose, load them"
+        + " with ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
+    assertArrayEquals(averageBefore, average.parameter("out.weight").toArray());
+    assertThrows(ModelFormatException.class, () -> average.load(other));
   }
 
   /**
