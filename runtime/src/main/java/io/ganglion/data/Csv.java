@@ -102,8 +102,8 @@ public final class Csv {
    * The label column holds these class names instead of indexes: each is read as its position in
    * {@code names} ({@code classNames("no", "yes")} reads {@code no} as 0 and {@code yes} as 1), an
    * exact match of the field (whose surrounding spaces every field drops); any other value in the
-   * column is refused. The same order must be given for every
-   * file of one model (training, validation, test).
+   * column is refused. Give the same order for every file of one model (training, validation,
+   * test).
    */
   public Csv classNames(String... names) {
     if (names == null || names.length == 0) {

@@ -36,6 +36,9 @@ public final class ModelFiles {
   /** Metadata key of the network's {@link Model#spec() spec}. */
   public static final String SPEC_KEY = "ganglion.spec";
 
+  /** A spec token of padding: {@code pad1}, {@code pad0x1}, or a pooling layer's {@code same}. */
+  private static final String PADDING_TOKEN = "pad[0-9]+(x[0-9]+)?|same";
+
   /** Metadata key of the format version. */
   public static final String VERSION_KEY = "ganglion.format_version";
 
@@ -470,7 +473,7 @@ public final class ModelFiles {
     List<String> parts = new ArrayList<>();
     parts.add(entry.kind());
     for (String t : entry.tokens()) {
-      if (!t.matches("pad[0-9]+(x[0-9]+)?|same")) {
+      if (!t.matches(PADDING_TOKEN)) {
         parts.add(t);
       }
     }
@@ -489,8 +492,8 @@ public final class ModelFiles {
       }
       String token = "";
       for (String t : entry.tokens()) {
-        if (t.matches("pad[0-9]+(x[0-9]+)?|same")) {
-          token = t; // (same: a pooling layer's SAME)
+        if (t.matches(PADDING_TOKEN)) {
+          token = t;
         }
       }
       // Keyed by kind too: a layer of the same name but another kind is no padding mismatch.
