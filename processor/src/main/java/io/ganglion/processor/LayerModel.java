@@ -77,6 +77,15 @@ record LayerModel(
         : Math.max((out.height() - 1) * stride + kernel - in.height(), 0) / 2;
   }
 
+  /**
+   * Whether the windows reach past the image: a pad, or SAME whose windows need rows or columns
+   * the image lacks (SAME that needs none computes as VALID).
+   */
+  boolean reachesPast() {
+    return pad > 0 || same() && ((long) (out.height() - 1) * stride + kernel > in.height()
+        || (long) (out.width() - 1) * stride + kernel > in.width());
+  }
+
   /** Zero columns added left of the image, as {@link #padTop()}. */
   int padLeft() {
     return pad != SAME ? pad

@@ -670,8 +670,8 @@ final class NetworkValidator {
       if (size > in.height() + padded || size > in.width() + padded) {
         error(Messages.kernelTooLarge(layerName, "window", size, shownIn, flow,
             Math.min(in.height(), in.width()) + padded
-                + (pad > 0 ? " with pad = " + pad : "") + channelsLast(in, walk)), field, pool,
-            explicitValue(pool, "size"));
+                + (pad > 0 ? " with pad = " + pad : "") + ", or padding = SAME"
+                + channelsLast(in, walk)), field, pool, explicitValue(pool, "size"));
         valid = false;
       } else {
         // As a convolution: what a last window would only partly cover is left out (PyTorch).

@@ -31,7 +31,7 @@ final class PoolVectorWriter {
   /** Whether a layer's forward pass gets this kernel (when the network has vector kernels). */
   static boolean applies(LayerModel layer) {
     return layer.kind() == LayerModel.Kind.MAX_POOL2D
-        && layer.kernel() * layer.kernel() <= MAX_WINDOW && layer.pad() == 0;
+        && layer.kernel() * layer.kernel() <= MAX_WINDOW && !layer.reachesPast();
   }
 
   static String forwardName(LayerModel layer) {

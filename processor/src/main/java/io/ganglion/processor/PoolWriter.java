@@ -82,12 +82,13 @@ final class PoolWriter extends LayerWriter {
   }
 
   private String inverseArea() {
-    return NetworkWriter.floatLiteral(1f / (layer.kernel() * layer.kernel())) + "f";
+    // (In a long: a padded window may be wider than the square root of the largest int.)
+    return NetworkWriter.floatLiteral(1f / ((long) layer.kernel() * layer.kernel())) + "f";
   }
 
-  /** Whether the windows reach past the image: a pad, or SAME. */
+  /** Whether the windows reach past the image: a pad, or SAME that needs padding. */
   private boolean padded() {
-    return layer.pad() != 0;
+    return layer.reachesPast();
   }
 
   /**
@@ -95,7 +96,7 @@ final class PoolWriter extends LayerWriter {
    * (Keras's, which leaves the padding out) over its pixels inside the image.
    */
   private String averageFactor() {
-    return layer.same() ? "1f / ((kyTo - kyFrom) * (kxTo - kxFrom))" : inverseArea();
+    return layer.same() ? "1f / ((long) (kyTo - kyFrom) * (kxTo - kxFrom))" : inverseArea();
   }
 
   MethodSpec forward() {

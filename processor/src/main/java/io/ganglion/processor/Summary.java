@@ -116,8 +116,9 @@ final class Summary {
         }
         if (layer.kind() == LayerModel.Kind.CONV2D) {
           spec.append(padding(layer));
-        } else if (layer.same()) {
-          spec.append(",same"); // a pooling layer's (a convolution's is implied or pad tokens)
+        } else if (layer.same() && layer.reachesPast()) {
+          // A pooling layer's (SAME that pads nothing computes as VALID, and is written so).
+          spec.append(",same");
         } else if (layer.pad() > 0) {
           spec.append(",pad").append(layer.pad()); // a pooling layer's
         }

@@ -649,7 +649,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/KernelTooLarge] pool: a 3x3 window must fit its 3x2x2 input, but does not"
-            + " (input gives 3x2x2); use a window of at most 2",
+            + " (input gives 3x2x2); use a window of at most 2, or padding = SAME",
         "size = 3");
   }
 
@@ -813,7 +813,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/KernelTooLarge] pool: a 5x5 window must fit its 1x2x2 input, but does not"
-            + " (input gives 1x2x2); use a window of at most 4 with pad = 1",
+            + " (input gives 1x2x2); use a window of at most 4 with pad = 1, or padding = SAME",
         "size = 5");
     assertOnlyError(
         source("Grault",
@@ -839,7 +839,7 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/KernelTooLarge] pool: a 2147483647x2147483647 window must fit its 1x4x4 input,"
             + " but does not (input gives 1x4x4); use a window of at most 2147483644 with pad ="
-            + " 1073741820",
+            + " 1073741820, or padding = SAME",
         "size = 2147483647");
     // Where 4 + 2 x 1073741823 overflowed an int, the window was refused with a negative size.
     Compilation huge = compile(source("Fred",
@@ -852,6 +852,18 @@ class ImageLayersValidatorTest {
     assertThat(huge).succeededWithoutWarnings();
     assertThat(huge).generatedSourceFile("test.Net_Fred").contentsAsUtf8String()
         .contains("pool=MaxPool2d(1x4x4->1x5x5,k2147483646,s1,pad1073741823)");
+    // An average over a window of 65536 x 65536 (2^32 pixels, padded): its factor counted in a
+    // long (an int made it 1 / 0, and the processor failed).
+    Compilation wide = compile(source("Plugh",
+        "@Network(input = {1, 2, 2}, loss = Loss.MSE)",
+        "abstract class Plugh {",
+        "  @AvgPool2d(size = 65536, pad = 32768) Layer pool;",
+        "  @Flatten Layer flat;",
+        "  @Dense(units = 3) Layer out;",
+        "}"));
+    assertThat(wide).succeededWithoutWarnings();
+    assertThat(wide).generatedSourceFile("test.Net_Plugh").contentsAsUtf8String()
+        .contains("float scale = 2.3283064e-10f");
     // SAME takes any window, as Keras: ceil(7 / 3) = 3 by ceil(5 / 3) = 2.
     Compilation same = compile(source("Garply",
         "@Network(input = {2, 7, 5}, loss = Loss.MSE)",

@@ -112,6 +112,10 @@ public final class Csv {
     checkNames("class names", names);
     Map<String, Integer> byName = new HashMap<>();
     for (int k = 0; k < names.length; k++) {
+      if (names[k].isEmpty() || !names[k].strip().equals(names[k])) {
+        throw new IllegalArgumentException("class names must not be empty nor begin or end with"
+            + " spaces, which every field drops, but element " + k + " was " + quoted(names[k]));
+      }
       if (byName.put(names[k], k) != null) {
         throw new IllegalArgumentException("class names must differ, but " + quoted(names[k])
             + " was given twice");
@@ -670,7 +674,8 @@ public final class Csv {
             + classNameList.size() + " names)";
     throw new IOException(file + ": line " + lineNumber + ", label column " + name(names, column)
         + " must hold one of the class names given (" + shown + "), but was " + quoted(text)
-        + (isDecimal(text) ? "; for class indexes, read the column without classNames" : ""));
+        + (isDecimal(text) && classNameList.stream().noneMatch(Csv::isDecimal)
+            ? "; for class indexes, read the column without classNames" : ""));
   }
 
   /** What a label that is no class index may be instead. */

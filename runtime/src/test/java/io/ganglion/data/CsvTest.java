@@ -357,6 +357,16 @@ final class CsvTest {
     assertEquals("class names must differ, but 'a' was given twice", bad.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames());
     assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames("a", null));
+    bad = assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames("no", " yes"));
+    assertEquals("class names must not be empty nor begin or end with spaces, which every field"
+        + " drops, but element 1 was ' yes'", bad.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Csv.reader().classNames("", "a"));
+    // Names that are numbers: a number not among them gets no hint about indexes.
+    Path numbers = write("x,grade\n1,3\n2,4\n");
+    e = assertThrows(IOException.class,
+        () -> Csv.reader().labelColumn("grade").classNames("1", "2", "3").read(numbers));
+    assertTrue(e.getMessage().endsWith("must hold one of the class names given (1, 2, 3), but was"
+        + " '4'"), e.getMessage());
     IllegalStateException both = assertThrows(IllegalStateException.class,
         () -> Csv.reader().targetColumns("x").classNames("a").read(unknown));
     assertEquals("class names name the classes of a label column, but target columns were chosen"

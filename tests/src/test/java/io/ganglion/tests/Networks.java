@@ -954,10 +954,23 @@ final class Networks {
     Layer out;
   }
 
-  /** {@link PoolStrideFour}'s shapes with SAME: other windows again. */
-  @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
-  abstract static class PoolStrideFourSame {
-    @MaxPool2d(size = 2, stride = 4, padding = Padding.SAME)
+  /** Max pooling 3x3 by 2 of a 6x6 image padded by 1 on every side: 3x3 windows. */
+  @Network(input = {1, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolSixPadded {
+    @MaxPool2d(size = 3, stride = 2, pad = 1)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link PoolSixPadded}'s shapes with SAME, which pads one row and column after the image. */
+  @Network(input = {1, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class PoolSixSame {
+    @MaxPool2d(size = 3, stride = 2, padding = Padding.SAME)
     Layer pool;
 
     @Flatten
@@ -971,6 +984,32 @@ final class Networks {
   @Network(input = {1, 7, 7}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class AvgPoolStrideFour {
     @AvgPool2d(size = 2, stride = 4)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** Keras's MaxPooling2D(2, padding='same') on an even size: no padding, as VALID. */
+  @Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class SameWithoutPadding {
+    @MaxPool2d(size = 2, padding = Padding.SAME)
+    Layer pool;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
+  /** {@link SameWithoutPadding} declared VALID. */
+  @Network(input = {1, 8, 8}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class ValidPoolOfEight {
+    @MaxPool2d(size = 2)
     Layer pool;
 
     @Flatten

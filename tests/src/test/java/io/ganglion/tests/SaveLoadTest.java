@@ -1,6 +1,7 @@
 package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,19 +130,20 @@ class SaveLoadTest {
     ModelFiles.loadIgnoringUnexpected(padded, file);
     assertArrayEquals(plain.parameter("out.weight").toArray(),
         padded.parameter("out.weight").toArray());
-    // SAME gives the same shapes too, and pools otherwise than both.
-    Net_Networks_PoolStrideFourSame same = new Net_Networks_PoolStrideFourSame(3);
-    assertTrue(same.spec().contains("pool=MaxPool2d(1x7x7->1x2x2,k2,s4,same)"), same.spec());
-    e = assertThrows(ModelFormatException.class, () -> same.load(other));
+    // SAME can give a pad's shapes too (3x3 by 2 of 6x6), padding only after the image.
+    Net_Networks_PoolSixPadded sixPadded = new Net_Networks_PoolSixPadded(3);
+    Net_Networks_PoolSixSame same = new Net_Networks_PoolSixSame(3);
+    assertTrue(same.spec().contains("pool=MaxPool2d(1x6x6->1x3x3,k3,s2,same)"), same.spec());
+    Path sixFile = dir.resolve("six.safetensors");
+    sixPadded.save(sixFile);
+    e = assertThrows(ModelFormatException.class, () -> same.load(sixFile));
     assertTrue(e.getMessage().contains("pooling layer pool must pad as in the network the file's"
-        + " weights come from, 1 row and column on each side of the image, but"
-        + " PoolStrideFourSame pads as Keras's padding='same' (the padding left out of maxima"
-        + " and averages)"), e.getMessage());
-    assertThrows(ModelFormatException.class, () -> same.load(file));
+        + " weights come from, 1 row and column on each side of the image, but PoolSixSame pads"
+        + " as Keras's padding='same' (the padding left out of maxima and averages)"),
+        e.getMessage());
     Path sameFile = dir.resolve("same.safetensors");
     same.save(sameFile);
-    assertThrows(ModelFormatException.class, () -> plain.load(sameFile));
-    assertThrows(ModelFormatException.class, () -> padded.load(sameFile));
+    assertThrows(ModelFormatException.class, () -> sixPadded.load(sameFile));
     // Average pooling of the same shapes: the kind is refused too (pooling has no tensors).
     Net_Networks_AvgPoolStrideFour average = new Net_Networks_AvgPoolStrideFour(4);
     float[] averageBefore = average.parameter("out.weight").toArray();
@@ -153,6 +155,32 @@ class SaveLoadTest {
         + " with ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
     assertArrayEquals(averageBefore, average.parameter("out.weight").toArray());
     assertThrows(ModelFormatException.class, () -> average.load(other));
+  }
+
+  /**
+   * SAME that needs no padding (2x2 by 2 on 8x8, Keras's common MaxPooling2D(2, padding='same'))
+   * computes as VALID, and files load both ways.
+   */
+  @Test
+  void sameThatPadsNothingLoadsAsValid() throws Exception {
+    Net_Networks_SameWithoutPadding same = new Net_Networks_SameWithoutPadding(1);
+    Net_Networks_ValidPoolOfEight valid = new Net_Networks_ValidPoolOfEight(2);
+    assertEquals(valid.spec(), same.spec());
+    Path file = dir.resolve("same.safetensors");
+    same.save(file);
+    valid.load(file);
+    float[] x = new float[64];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.sin(0.3 * k) - 0.5f;
+    }
+    float[] a = new float[3];
+    float[] b = new float[3];
+    same.predict(x, a);
+    valid.predict(x, b);
+    assertArrayEquals(a, b);
+    Path other = dir.resolve("valid.safetensors");
+    valid.save(other);
+    same.load(other);
   }
 
   /**
