@@ -135,17 +135,7 @@ final class PoolWriter extends LayerWriter {
     code.beginControlFlow("for (int ky = 0; ky < $L; ky++)", layer.kernel());
     code.beginControlFlow("for (int kx = 0; kx < $L; kx++)", layer.kernel());
     code.addStatement("int q = corner + ky * $L + kx", width);
-    code.addStatement("float[] xq = x[q]");
-    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-    if (max()) {
-      code.beginControlFlow("if (xq[c] > yp[c])");
-      code.addStatement("yp[c] = xq[c]");
-      code.addStatement("ap[c] = q");
-      code.endControlFlow();
-    } else {
-      code.addStatement("yp[c] += xq[c]");
-    }
-    code.endControlFlow();
+    addPixel(code);
     code.endControlFlow();
     code.endControlFlow();
     if (!max()) {
@@ -158,6 +148,24 @@ final class PoolWriter extends LayerWriter {
     code.endControlFlow();
     return method(forwardName(), comment()).addParameter(int.class, "count")
         .addCode(code.build()).build();
+  }
+
+  /**
+   * The statements that take pixel {@code q} of sample {@code x} into output {@code yp}: its
+   * channels' maximum (and the winner's index into {@code ap}) or their sum, for an average.
+   */
+  private void addPixel(CodeBlock.Builder code) {
+    code.addStatement("float[] xq = x[q]");
+    code.beginControlFlow("for (int c = 0; c < $L; c++)", constant("CHANNELS"));
+    if (max()) {
+      code.beginControlFlow("if (xq[c] > yp[c])");
+      code.addStatement("yp[c] = xq[c]");
+      code.addStatement("ap[c] = q");
+      code.endControlFlow();
+    } else {
+      code.addStatement("yp[c] += xq[c]");
+    }
+    code.endControlFlow();
   }
 
   /**
@@ -186,17 +194,7 @@ final class PoolWriter extends LayerWriter {
       code.addStatement("$T.fill(yp, 0f)", ARRAYS);
     }
     beginPaddedPixels(code);
-    code.addStatement("float[] xq = x[q]");
-    code.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-    if (max()) {
-      code.beginControlFlow("if (xq[c] > yp[c])");
-      code.addStatement("yp[c] = xq[c]");
-      code.addStatement("ap[c] = q");
-      code.endControlFlow();
-    } else {
-      code.addStatement("yp[c] += xq[c]");
-    }
-    code.endControlFlow();
+    addPixel(code);
     code.endControlFlow();
     code.endControlFlow();
     if (!max()) {
