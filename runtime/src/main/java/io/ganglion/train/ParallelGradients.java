@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,7 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * DataParallel} does: each worker draws its own dropout masks, and batch statistics are those of
  * a worker's slice.
  *
- * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step. {@link
+ * <p>Workers wait by spinning briefly, then parking; nothing is allocated per step. The calling
+ * thread, done with its share of a phase, takes the share of any worker that has not started it
+ * (its core busy with the JIT or another process), so a busy machine slows a step to about one
+ * thread's pace rather than holding it for the scheduler's time slices. {@link
  * Trainer#threads(int)} uses it; a custom training loop can too:
  *
  * <pre>{@code
@@ -56,6 +60,17 @@ public final class ParallelGradients implements AutoCloseable {
   private static final long SPIN_NANOS = 100_000L;
 
   private static final long YIELD_NANOS = 2_000_000L;
+
+  /**
+   * How long the caller, done with its own slot of a phase, waits before it takes the slots no
+   * worker has started. A running worker takes its slot within a microsecond of the phase's start
+   * (it spins on the phase counter); one whose core is taken may not run for a scheduler's time
+   * slice (1.5 ms on a two-core Linux machine, five times a two-thread mnist-mlp step). With a
+   * busy thread beside two-thread mnist-mlp training on two cores, an epoch took 172-238 ms
+   * without taking slots, 90-101 ms after 10 us, 102-121 after 25 and 86-98 at once (one thread:
+   * 78-98); in the command-line workload, on an idle machine, the four were within noise.
+   */
+  private static final long TAKE_NANOS = 10_000L;
 
   /**
    * {@code -Dganglion.split=false} makes dense networks use the data-parallel split too (to
@@ -89,7 +104,12 @@ public final class ParallelGradients implements AutoCloseable {
   private volatile Thread caller;
 
   private volatile int generation;
+  /** {@code claims[w]}: the last phase ({@link #generation}) whose slot {@code w} a thread took. */
+  private final AtomicIntegerArray claims;
   private volatile boolean closed;
+  /** See {@link #holdWorkers}. */
+  private volatile boolean workersHeld;
+  /** The slots of the current phase that have finished. */
   private final AtomicInteger finished = new AtomicInteger();
   private volatile Throwable failure;
 
@@ -144,6 +164,7 @@ public final class ParallelGradients implements AutoCloseable {
     this.model = model;
     this.hasBuffers = !model.buffers().isEmpty();
     this.workers = workers;
+    this.claims = new AtomicIntegerArray(workers);
     // Batch norm over vectors normalizes each worker's slice: a slice of one sample has no
     // variance, and passes no gradient below the norm.
     this.minimumSlice = Trainer.batchNormOfOneValue(model) != null ? 2 : 1;
@@ -390,34 +411,39 @@ public final class ParallelGradients implements AutoCloseable {
     return w >= active ? total : start(total, w, active);
   }
 
+  /**
+   * Runs {@link #work} for every worker's slot of a new phase and waits until all have finished.
+   * The caller runs slot 0, then (after {@link #TAKE_NANOS}) every slot no worker has started: a
+   * worker whose core is taken by another thread (the JIT compiling, another process) does not
+   * hold the phase up for the scheduler's time slice. A slot's work depends only on the slot, never
+   * on the thread that runs it, so results stay the same.
+   */
   private void runPhase() {
     failure = null;
     finished.set(0);
-    generation++;
+    int g = ++generation;
     for (int w = 1; w < workers; w++) {
       LockSupport.unpark(threads[w]);
     }
-    Throwable own = null;
-    try {
-      work(0);
-    } catch (Throwable e) {
-      own = e; // the other workers still run this phase: wait for them before throwing
-    }
+    runSlot(0, g);
     long start = System.nanoTime();
     // An interrupted caller's park returns at once: the flag is taken while waiting (which would
     // otherwise spin) and set again after.
     boolean interrupted = false;
-    while (finished.get() < workers - 1) {
+    boolean taken = false;
+    while (finished.get() < workers) {
+      if (!taken && System.nanoTime() - start >= TAKE_NANOS) {
+        takeOthers(g);
+        taken = true;
+        continue;
+      }
       parks += pause(start) ? 1 : 0;
       interrupted |= Thread.interrupted();
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    Throwable t = own != null ? own : failure;
-    if (own != null && failure != null && failure != own) {
-      own.addSuppressed(failure);
-    }
+    Throwable t = failure;
     if (t != null) {
       if (t instanceof RuntimeException) {
         throw (RuntimeException) t;
@@ -426,6 +452,47 @@ public final class ParallelGradients implements AutoCloseable {
         throw (Error) t;
       }
       throw new IllegalStateException("a training worker failed", t);
+    }
+  }
+
+  /**
+   * Runs slot {@code w} of phase {@code g} unless another thread has taken it. Every slot was taken
+   * in phase {@code g - 1} before phase {@code g} began, so one compare-and-set takes it.
+   */
+  private void runSlot(int w, int g) {
+    if (claims.get(w) == g - 1 && claims.compareAndSet(w, g - 1, g)) {
+      try {
+        work(w);
+      } catch (Throwable e) {
+        failed(e); // the other slots still run this phase: the caller waits for them first
+      }
+      if (finished.incrementAndGet() == workers && Thread.currentThread() != caller) {
+        LockSupport.unpark(caller);
+      }
+    }
+  }
+
+  /**
+   * Runs the slots of phase {@code g} that no thread has taken yet. A method apart from the own
+   * slot's call: its calls of {@link #work} seldom run, so C2 compiles them out of line rather
+   * than inlining the phases' work a second time.
+   */
+  private void takeOthers(int g) {
+    for (int s = 0; s < workers; s++) {
+      if (claims.get(s) == g - 1) {
+        runSlot(s, g);
+      }
+    }
+  }
+
+  /** Keeps the first failure of a phase, the others suppressed in it. */
+  private void failed(Throwable e) {
+    synchronized (claims) {
+      if (failure == null) {
+        failure = e;
+      } else if (failure != e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
@@ -808,13 +875,8 @@ public final class ParallelGradients implements AutoCloseable {
         return;
       }
       seen = generation;
-      try {
-        work(w);
-      } catch (Throwable t) {
-        failure = t;
-      }
-      if (finished.incrementAndGet() == workers - 1) {
-        LockSupport.unpark(caller);
+      if (!workersHeld) {
+        runSlot(w, seen);
       }
     }
   }
@@ -831,6 +893,14 @@ public final class ParallelGradients implements AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Holds the worker threads out of the phases (for tests): the calling thread then runs every
+   * slot, as when the workers' cores are taken.
+   */
+  void holdWorkers(boolean held) {
+    workersHeld = held;
   }
 
   /** How many times the caller has parked waiting for the workers (for tests). */

@@ -157,27 +157,47 @@ final class LinearModel implements Model {
     }
   }
 
-  /** How long a training worker's forwardBackward sleeps, for tests of waiting; 0: not at all. */
+  /**
+   * How long a replica's forwardBackward (a worker's slot, whichever thread runs it) sleeps, for
+   * tests of waiting; 0: not at all. Meanwhile the original model's forwardBackward (slot 0) waits
+   * until a replica's has begun, so that the caller, which runs slot 0, cannot take the replica's
+   * slot too: the replica's runs on a worker thread, which the caller then waits for.
+   */
   static volatile long workerSleepMillis;
 
   /**
-   * Unless null, a training worker's forwardBackward counts this down on entering and then waits
-   * for {@link #workerRelease}: a test holds a step in progress.
+   * Unless null, a replica's forwardBackward counts this down on entering and then waits for
+   * {@link #workerRelease}: a test holds a step in progress.
    */
   static volatile java.util.concurrent.CountDownLatch workerEntered;
   static volatile java.util.concurrent.CountDownLatch workerRelease;
 
+  /** Whether a replica's forwardBackward has begun since the test set {@link #workerSleepMillis}. */
+  static volatile boolean replicaBegun;
+
+  /** Whether this is a replica (made by {@link #replica()}): a worker's slot. */
+  private boolean isReplica;
+
   @Override
   public double forwardBackward(
       float[] x, int offset, int[] labels, float[] targets, int count, float gradScale) {
-    if (workerSleepMillis > 0 && Thread.currentThread().getName().startsWith("ganglion-")) {
-      try {
-        Thread.sleep(workerSleepMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (workerSleepMillis > 0) {
+      if (isReplica) {
+        replicaBegun = true;
+        try {
+          Thread.sleep(workerSleepMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else {
+        // Spinning, not waiting on a latch: the caller may be interrupted.
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!replicaBegun && System.nanoTime() < end) {
+          Thread.onSpinWait();
+        }
       }
     }
-    if (workerEntered != null && Thread.currentThread().getName().startsWith("ganglion-")) {
+    if (workerEntered != null && isReplica) {
       workerEntered.countDown();
       try {
         workerRelease.await();
@@ -258,8 +278,10 @@ final class LinearModel implements Model {
         copy.weight.copyFrom(weight.toArray());
         return copy;
       default:
-        return new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
+        LinearModel replica = new LinearModel(inputs, outputs, loss, weight.withOwnGradient(),
             bias.withOwnGradient(), shown);
+        replica.isReplica = true;
+        return replica;
     }
   }
 

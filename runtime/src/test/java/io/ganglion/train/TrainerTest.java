@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The training loop on hand-written softmax and linear regression models. */
 final class TrainerTest {
@@ -804,6 +805,7 @@ final class TrainerTest {
     try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
       calm = parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 8);
     }
+    LinearModel.replicaBegun = false;
     LinearModel.workerSleepMillis = 200;
     try (ParallelGradients parallel = new ParallelGradients(softmax(1), 2)) {
       Thread.currentThread().interrupt();
@@ -817,6 +819,47 @@ final class TrainerTest {
       assertEquals(calm, loss, "the same step, interrupted or not");
     } finally {
       LinearModel.workerSleepMillis = 0;
+    }
+  }
+
+  /**
+   * A worker thread that does not run (its core taken by another thread) leaves its slot to a
+   * thread that does: with the workers held out, the caller runs every slot of every phase, and
+   * the results are those of the workers. (Without taking the held workers' slots, the caller
+   * would wait for them forever, which an interrupt does not end: hence the timeout's thread.)
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void theCallerRunsTheSlotsOfWorkersThatDoNotRun() {
+    for (int workers : new int[] {2, 3}) {
+      LinearModel free = softmax(5);
+      LinearModel held = softmax(5);
+      try (ParallelGradients a = new ParallelGradients(free, workers);
+          ParallelGradients b = new ParallelGradients(held, workers)) {
+        Sgd sgdA = Sgd.of(0.1, 0.9);
+        Sgd sgdB = Sgd.of(0.1, 0.9);
+        for (int step = 0; step < 6; step++) {
+          // Held for the even steps only: held and running workers take turns on one object.
+          b.holdWorkers(step % 2 == 0);
+          int offset = 8 * step;
+          double lossA = a.computeGradients(BLOBS.features(), offset, BLOBS.labels(), null, 8);
+          double lossB = b.computeGradients(BLOBS.features(), offset, BLOBS.labels(), null, 8);
+          assertEquals(lossA, lossB, "step " + step + " with " + workers + " workers");
+          a.step(sgdA);
+          b.step(sgdB);
+          assertArrayEquals(free.weights(), held.weights(),
+              "step " + step + " with " + workers + " workers");
+        }
+        b.holdWorkers(true);
+        float[] outA = new float[3 * 20];
+        float[] outB = new float[3 * 20];
+        int[] classesA = new int[20];
+        int[] classesB = new int[20];
+        assertEquals(a.evaluateBatch(BLOBS.features(), 0, BLOBS.labels(), null, 20, outA, classesA),
+            b.evaluateBatch(BLOBS.features(), 0, BLOBS.labels(), null, 20, outB, classesB));
+        assertArrayEquals(outA, outB);
+        assertArrayEquals(classesA, classesB);
+      }
     }
   }
 
