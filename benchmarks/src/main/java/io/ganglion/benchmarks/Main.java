@@ -10,7 +10,12 @@ import java.util.Locale;
  *
  * <pre>
  * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline|fused]
+ *     [--busy N]
  * </pre>
+ *
+ * <p>{@code --busy N} starts N threads that spin from the start to the end of the run, as another
+ * program would load the machine; the line then says {@code busy=N}. It is no standard workload:
+ * it shows how training on several threads copes with cores taken by something else.
  *
  * <p>Before timing, the data, the initial weights and the loss before training are checked against
  * BENCHMARKS.md's table; a mismatch stops the run. Training runs the warm-up epochs and the timed
@@ -24,9 +29,15 @@ public final class Main {
     Integer threads = null;
     String peerName = "ganglion";
     boolean peerGiven = false;
+    int busy = -1;
     for (int k = 0; k < args.length; k++) {
       if (args[k].equals("-h") || args[k].equals("--help")) {
         usage(null);
+      } else if (args[k].equals("--busy") && k + 1 < args.length) {
+        if (busy >= 0) {
+          usage("--busy must be given once, but was given twice");
+        }
+        busy = parseCount("--busy", args[++k], 0);
       } else if (args[k].equals("--peer") && k + 1 < args.length) {
         if (peerGiven) {
           usage("--peer must be given once, but was given twice");
@@ -41,7 +52,7 @@ public final class Main {
       } else if (workloadName == null) {
         workloadName = args[k];
       } else if (threads == null) {
-        threads = parseThreads(args[k]);
+        threads = parseCount("THREADS", args[k], 1);
       } else {
         usage("unexpected argument '" + args[k] + "'");
       }
@@ -56,6 +67,7 @@ public final class Main {
       usage(e.getMessage());
       return;
     }
+    startBusyThreads(busy);
     Data data = Data.of(workload);
     Peer peer;
     try {
@@ -77,7 +89,26 @@ public final class Main {
         workload.isInference() ? runInference(workload, data, peer) : runTraining(workload, data, peer);
     System.out.println(
         String.format(Locale.ROOT, "peer=%s workload=%s threads=%d ", peer.name(),
-            workload.name(), threads) + line);
+            workload.name(), threads) + (busy > 0 ? "busy=" + busy + " " : "") + line);
+  }
+
+  /** What the busy threads write, so that their loops are not removed. */
+  static volatile long busySink;
+
+  /** Starts {@code count} daemon threads that spin until the program ends. */
+  private static void startBusyThreads(int count) {
+    for (int t = 0; t < count; t++) {
+      Thread thread = new Thread(() -> {
+        long n = 0;
+        while (true) {
+          if ((++n & 0xFFFFFF) == 0) {
+            busySink = n;
+          }
+        }
+      }, "busy-" + t);
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   static Peer newPeer(String peerName, Workload workload, Data data, int threads) {
@@ -197,7 +228,11 @@ public final class Main {
     return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
   }
 
-  private static int parseThreads(String text) {
+  /**
+   * {@code text} as a whole number from {@code min} to {@link ParallelGradients#MAX_WORKERS}; a
+   * usage message that names it {@code name} otherwise.
+   */
+  private static int parseCount(String name, String text, int min) {
     // Digits only (no sign): checked by hand, as a regular expression is more start-up work
     // right before xor's few milliseconds of timing.
     boolean digits = !text.isEmpty();
@@ -205,17 +240,18 @@ public final class Main {
       digits &= text.charAt(i) >= '0' && text.charAt(i) <= '9';
     }
     if (!digits) {
-      usage("THREADS must be a number, but was '" + text + "'");
+      usage(name + " must be a number, but was '" + text + "'");
     }
     try {
-      int threads = Integer.parseInt(text);
-      if (threads < 1 || threads > ParallelGradients.MAX_WORKERS) {
-        usage("THREADS must be from 1 to " + ParallelGradients.MAX_WORKERS + ", but was "
-            + threads);
+      int count = Integer.parseInt(text);
+      if (count < min || count > ParallelGradients.MAX_WORKERS) {
+        usage(name + " must be from " + min + " to " + ParallelGradients.MAX_WORKERS
+            + ", but was " + count);
       }
-      return threads;
+      return count;
     } catch (NumberFormatException e) {
-      usage("THREADS must be from 1 to " + ParallelGradients.MAX_WORKERS + ", but was " + text);
+      usage(name + " must be from " + min + " to " + ParallelGradients.MAX_WORKERS + ", but was "
+          + text);
       return 0;
     }
   }
@@ -228,7 +264,7 @@ public final class Main {
     }
     out.println(
         "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS"
-            + " [--peer ganglion|baseline|fused]");
+            + " [--peer ganglion|baseline|fused] [--busy N]");
     StringBuilder names = new StringBuilder();
     for (Workload w : Workload.ALL) {
       names.append(' ').append(w.name());
