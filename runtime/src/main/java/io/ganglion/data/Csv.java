@@ -103,7 +103,8 @@ public final class Csv {
    * {@code names} ({@code classNames("no", "yes")} reads {@code no} as 0 and {@code yes} as 1), an
    * exact match of the field (whose surrounding spaces every field drops); any other value in the
    * column is refused. Give the same order for every file of one model (training, validation,
-   * test).
+   * test). The data read has these {@linkplain Dataset#classNames() names}, and {@link
+   * Dataset#classes()} counts them, also where the file lacks some class.
    */
   public Csv classNames(String... names) {
     if (names == null || names.length == 0) {
@@ -220,7 +221,10 @@ public final class Csv {
     Table table = parse(file, true);
     return regression
         ? Dataset.ofTargets(table.features, table.featureSize, table.targets, table.targetSize)
-        : Dataset.ofLabels(table.features, table.featureSize, table.labels);
+        : classNames != null
+            ? Dataset.ofLabels(table.features, table.featureSize, table.labels)
+                .withClassNames(classNameList.toArray(new String[0]))
+            : Dataset.ofLabels(table.features, table.featureSize, table.labels);
   }
 
   /**

@@ -2,6 +2,9 @@ package io.ganglion.data;
 
 import io.ganglion.internal.Checks;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -18,9 +21,16 @@ public final class Dataset {
   private final float[] targets;
   private final int targetSize;
   private final int size;
+  /** The classes' names in label order (see {@link #withClassNames}), or empty. */
+  private final List<String> classNames;
 
   private Dataset(
       float[] features, int featureSize, int[] labels, float[] targets, int targetSize) {
+    this(features, featureSize, labels, targets, targetSize, List.of());
+  }
+
+  private Dataset(float[] features, int featureSize, int[] labels, float[] targets, int targetSize,
+      List<String> classNames) {
     if (features == null) {
       throw new IllegalArgumentException("features must not be null");
     }
@@ -39,6 +49,7 @@ public final class Dataset {
     this.targets = targets;
     this.targetSize = targetSize;
     this.size = features.length / featureSize;
+    this.classNames = classNames;
     if (labels != null && labels.length != size) {
       throw new IllegalArgumentException(
           "labels must hold one label per sample (" + size + "), but held " + labels.length);
@@ -187,7 +198,9 @@ public final class Dataset {
     int[] y = labels != null ? new int[n] : null;
     float[] t = labels != null ? null : new float[n * targetSize];
     gather(indexes, 0, n, x, y, t);
-    return labels != null ? ofLabels(x, featureSize, y) : ofTargets(x, featureSize, t, targetSize);
+    return labels != null
+        ? new Dataset(x, featureSize, y, null, 0, classNames)
+        : ofTargets(x, featureSize, t, targetSize);
   }
 
   /** The samples in an order shuffled by {@code seed} (Fisher-Yates over SplittableRandom). */
@@ -315,10 +328,56 @@ public final class Dataset {
     return takes;
   }
 
-  /** The number of classes: the largest label plus one; fails for data with float targets. */
+  /**
+   * The same samples (sharing their arrays) with names for the classes, in label order: label
+   * {@code k} is class {@code names[k]}. Every label must be below the number of names; {@link
+   * #classes()} is then that number, even where some class has no sample (a small validation
+   * split, a file without the last class), and {@link #subset}, {@link #shuffled} and {@link
+   * #split} keep the names. {@link Csv#classNames} gives the data it reads these names.
+   */
+  public Dataset withClassNames(String... names) {
+    if (labels == null) {
+      throw new IllegalStateException(
+          "class names name the classes of labels, but the data had float targets");
+    }
+    if (names == null || names.length == 0) {
+      throw new IllegalArgumentException("class names must name at least one class");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int k = 0; k < names.length; k++) {
+      if (names[k] == null) {
+        throw new IllegalArgumentException("class names must not be null, but element " + k
+            + " was");
+      }
+      if (!seen.add(names[k])) {
+        throw new IllegalArgumentException(
+            "class names must differ, but '" + names[k] + "' was given twice");
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (labels[i] >= names.length) {
+        throw new IllegalArgumentException("label of sample " + i + " must be below the "
+            + names.length + " class names, but was " + labels[i]);
+      }
+    }
+    return new Dataset(features, featureSize, labels, null, 0, List.of(names));
+  }
+
+  /** The classes' names in label order, given by {@link #withClassNames}; empty without them. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /**
+   * The number of classes: with {@linkplain #classNames class names} their number, else the largest
+   * label plus one; fails for data with float targets.
+   */
   public int classes() {
     if (labels == null) {
       throw new IllegalStateException("classes need data with labels, but it had float targets");
+    }
+    if (!classNames.isEmpty()) {
+      return classNames.size();
     }
     int max = -1;
     for (int i = 0; i < size; i++) {
@@ -395,7 +454,8 @@ public final class Dataset {
   @Override
   public String toString() {
     return "Dataset[" + size + " samples x " + featureSize + " features, "
-        + (labels != null ? "labels" : targetSize + " targets") + "]";
+        + (labels != null ? "labels" : targetSize + " targets")
+        + (classNames.isEmpty() ? "" : " of " + classNames.size() + " classes") + "]";
   }
 
   private static int[] identity(int n) {

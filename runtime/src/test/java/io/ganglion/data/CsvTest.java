@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -333,6 +334,15 @@ final class CsvTest {
     Dataset data = csv.read(file);
     assertArrayEquals(new int[] {0, 2, 1}, data.labels());
     assertEquals(3, data.classes());
+    assertEquals(List.of("Iris-setosa", "Iris-versicolor", "Iris-virginica"), data.classNames());
+    // A file without the last class still has all the classes named.
+    Path partial = write("5.1,3.5,1.4,0.2,Iris-setosa\n5.9,3.0,4.2,1.5,Iris-versicolor\n");
+    Dataset part = csv.read(partial);
+    assertEquals(3, part.classes());
+    assertEquals(data.classNames(), part.classNames());
+    // Indexes have no names.
+    assertEquals(List.of(), Csv.reader().header(false).labelColumn(4)
+        .read(write("5.1,3.5,1.4,0.2,1\n")).classNames());
     // A name not given and an index are refused with the line.
     Path unknown = write("x,answer\n1,yes\n2,maybe\n");
     IOException e = assertThrows(IOException.class,

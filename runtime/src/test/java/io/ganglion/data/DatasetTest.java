@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Splits, shuffling, subsets, one-hot and scaling. */
@@ -28,6 +29,41 @@ final class DatasetTest {
       counts[label]++;
     }
     return counts;
+  }
+
+  @Test
+  void classNamesCountTheClassesAndFollowTheDerivedDataSets() {
+    Dataset plain = unbalanced();
+    assertEquals(List.of(), plain.classNames());
+    assertEquals(3, plain.classes());
+    Dataset named = plain.withClassNames("low", "mid", "high", "unseen");
+    assertEquals(List.of("low", "mid", "high", "unseen"), named.classNames());
+    assertEquals(4, named.classes(), "a class without samples still counts");
+    assertEquals("Dataset[100 samples x 1 features, labels of 4 classes]", named.toString());
+    assertEquals(plain.labels(), named.labels(), "the arrays are shared");
+    Dataset.Split split = named.split(0.2, 1);
+    assertEquals(named.classNames(), split.train().classNames());
+    assertEquals(named.classNames(), split.validation().classNames());
+    assertEquals(named.classNames(), named.shuffled(3).classNames());
+    assertEquals(4, named.subset(new int[] {0, 1}).classes());
+    assertEquals(List.of(), named.withOneHotTargets(4).classNames());
+
+    assertEquals("label of sample 90 must be below the 2 class names, but was 2",
+        assertThrows(IllegalArgumentException.class, () -> plain.withClassNames("a", "b"))
+            .getMessage());
+    assertEquals("class names must differ, but 'a' was given twice",
+        assertThrows(IllegalArgumentException.class,
+            () -> plain.withClassNames("a", "b", "a")).getMessage());
+    assertEquals("class names must not be null, but element 1 was",
+        assertThrows(IllegalArgumentException.class,
+            () -> plain.withClassNames("a", null, "c")).getMessage());
+    assertEquals("class names must name at least one class",
+        assertThrows(IllegalArgumentException.class, () -> plain.withClassNames()).getMessage());
+    Dataset values = Dataset.ofTargets(new float[] {1, 2}, 1, new float[] {3, 4}, 1);
+    assertEquals("class names name the classes of labels, but the data had float targets",
+        assertThrows(IllegalStateException.class, () -> values.withClassNames("a"))
+            .getMessage());
+    assertEquals(List.of(), values.classNames());
   }
 
   @Test
