@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
  * Batch normalization (PyTorch's {@code nn.BatchNorm2d} on images, per channel; {@code
  * nn.BatchNorm1d} on vectors, per unit). Training normalizes with the batch's statistics and
  * updates running ones; inference uses the running statistics. Tensors: {@code <field>.weight},
- * {@code .bias} (learned) and the buffers {@code .running_mean}, {@code .running_var}, {@code
- * .num_batches_tracked}.
+ * {@code .bias} (learned, unless {@link #affine()} is false) and the buffers {@code
+ * .running_mean}, {@code .running_var}, {@code .num_batches_tracked}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -32,4 +32,12 @@ public @interface BatchNorm {
    * default.
    */
   Activation activation() default Activation.LINEAR;
+
+  /**
+   * Whether the normalized values are scaled and shifted by learned values per channel ({@code
+   * .weight}, starting at 1, and {@code .bias}, starting at 0), as PyTorch's {@code affine=True}.
+   * False normalizes only, as PyTorch's {@code affine=False} (Keras's {@code center=False,
+   * scale=False}): the layer learns nothing and keeps only its running statistics.
+   */
+  boolean affine() default true;
 }

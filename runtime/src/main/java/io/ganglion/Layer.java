@@ -92,7 +92,9 @@ public final class Layer {
   /** The weight parameter. */
   public Parameter weight() {
     if (weight == null) {
-      throw new IllegalStateException(name + ": a " + kind + " layer has no weight");
+      throw new IllegalStateException(name + (kind.equals("BatchNorm")
+          ? ": the batch norm was declared with affine = false, without a weight (scale)"
+          : ": a " + kind + " layer has no weight"));
     }
     return weight;
   }
@@ -105,7 +107,9 @@ public final class Layer {
   /** The bias parameter; fails for a layer declared with {@code bias = false}. */
   public Parameter bias() {
     if (bias == null) {
-      throw new IllegalStateException(name + (weight == null ? ": a " + kind + " layer has no bias"
+      throw new IllegalStateException(name + (kind.equals("BatchNorm")
+          ? ": the batch norm was declared with affine = false, without a bias (shift)"
+          : weight == null ? ": a " + kind + " layer has no bias"
           : ": the layer was declared with bias = false"));
     }
     return bias;

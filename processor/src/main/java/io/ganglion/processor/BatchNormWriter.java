@@ -12,6 +12,8 @@ import javax.lang.model.element.Modifier;
  * BatchNorm2d} and {@code BatchNorm1d}: training normalizes with the batch's mean and biased
  * variance and moves the running statistics towards them (the variance unbiased), inference uses
  * the running statistics. Statistics are summed in double; inner loops run over the channels.
+ * Without {@code affine} there is no learned scale and shift: the output is the normalized value
+ * (through the activation).
  */
 final class BatchNormWriter extends LayerWriter {
   BatchNormWriter(LayerModel layer, LayerModel previous, boolean inputGradient) {
@@ -26,10 +28,32 @@ final class BatchNormWriter extends LayerWriter {
     return layer.in().channels();
   }
 
+  /** Whether the layer learns a scale and shift ({@code affine}, kept as the model's bias). */
+  private boolean affine() {
+    return layer.bias();
+  }
+
+  /**
+   * The output of normalized value {@code h} before the activation, {@code scale[c] * h +
+   * shift[c]} with the learned values in locals of those names, else {@code h} itself.
+   */
+  private String scaled(String h, String scale, String shift) {
+    return affine() ? scale + "[c] * " + h + " + " + shift + "[c]" : h;
+  }
+
+  /** Declares the learned values as locals of these names, when there are any. */
+  private void loadScaleAndShift(CodeBlock.Builder code, String scale, String shift) {
+    if (affine()) {
+      code.addStatement("float[] $L = $L", scale, field("Weight"));
+      code.addStatement("float[] $L = $L", shift, field("Bias"));
+    }
+  }
+
   private String comment() {
     return layer.name() + ": BatchNorm " + layer.out() + ", momentum " + layer.momentum()
         + ", epsilon " + layer.epsilon()
-        + (layer.activation() == Activation.LINEAR ? "" : ", then " + layer.activation());
+        + (layer.activation() == Activation.LINEAR ? "" : ", then " + layer.activation())
+        + (affine() ? "" : ", not affine");
   }
 
   @Override
@@ -39,24 +63,33 @@ final class BatchNormWriter extends LayerWriter {
 
   @Override
   void addParameterFields(TypeSpec.Builder type) {
-    for (String name : new String[] {"Weight", "Bias", "RunningMean", "RunningVar", "Tracked",
-        "Mean", "InverseStd"}) {
+    if (affine()) {
+      type.addField(float[].class, field("Weight"), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(float[].class, field("Bias"), Modifier.PRIVATE, Modifier.FINAL);
+    }
+    for (String name : new String[] {"RunningMean", "RunningVar", "Tracked", "Mean",
+        "InverseStd"}) {
       type.addField(float[].class, field(name), Modifier.PRIVATE, Modifier.FINAL);
     }
-    // Bound by bindTraining on the first training pass.
-    type.addField(float[].class, field("WeightGrad"), Modifier.PRIVATE);
-    type.addField(float[].class, field("BiasGrad"), Modifier.PRIVATE);
+    if (affine()) {
+      // Bound by bindTraining on the first training pass.
+      type.addField(float[].class, field("WeightGrad"), Modifier.PRIVATE);
+      type.addField(float[].class, field("BiasGrad"), Modifier.PRIVATE);
+    }
     type.addField(double[].class, field("Sum"), Modifier.PRIVATE, Modifier.FINAL);
     type.addField(double[].class, field("ProductSum"), Modifier.PRIVATE, Modifier.FINAL);
   }
 
   @Override
   int tensorCount() {
-    return 2;
+    return affine() ? 2 : 0;
   }
 
   @Override
   void initParameters(CodeBlock.Builder init, int k) {
+    if (!affine()) {
+      return;
+    }
     init.addStatement("p[$L] = $T.flat($S, $L)", k, PARAMETER, layer.name() + ".weight",
         channels());
     init.addStatement("$T.fill(p[$L].data()[0], 1f)", ARRAYS, k);
@@ -82,10 +115,12 @@ final class BatchNormWriter extends LayerWriter {
 
   @Override
   void assign(CodeBlock.Builder body, CodeBlock.Builder training, int k, int buffer) {
-    body.addStatement("$L = p[$L].data()[0]", field("Weight"), k);
-    training.addStatement("$L = p[$L].grad()[0]", field("WeightGrad"), k);
-    body.addStatement("$L = p[$L].data()[0]", field("Bias"), k + 1);
-    training.addStatement("$L = p[$L].grad()[0]", field("BiasGrad"), k + 1);
+    if (affine()) {
+      body.addStatement("$L = p[$L].data()[0]", field("Weight"), k);
+      training.addStatement("$L = p[$L].grad()[0]", field("WeightGrad"), k);
+      body.addStatement("$L = p[$L].data()[0]", field("Bias"), k + 1);
+      training.addStatement("$L = p[$L].grad()[0]", field("BiasGrad"), k + 1);
+    }
     body.addStatement("$L = b[$L].data()[0]", field("RunningMean"), buffer);
     body.addStatement("$L = b[$L].data()[0]", field("RunningVar"), buffer + 1);
     body.addStatement("$L = b[$L].data()[0]", field("Tracked"), buffer + 2);
@@ -96,9 +131,10 @@ final class BatchNormWriter extends LayerWriter {
       body.addStatement("$L = new double[$L]", field(name), channels());
     }
     body.addStatement(
-        "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, p[$L], p[$L])",
+        "super.$L = new $T($S, $S, $T.$L, new int[] {$L}, new int[] {$L}, $L, $L)",
         layer.name(), LAYER, layer.name(), "BatchNorm", ACTIVATION, layer.activation(),
-        dims(layer.in()), dims(layer.out()), k, k + 1);
+        dims(layer.in()), dims(layer.out()), affine() ? "p[" + k + "]" : "null",
+        affine() ? "p[" + (k + 1) + "]" : "null");
   }
 
   @Override
@@ -114,8 +150,9 @@ final class BatchNormWriter extends LayerWriter {
   }
 
   /**
-   * The loop writing the output {@code gamma * (x - mean) * inv + beta} (through the activation),
-   * and the normalized value into {@code h} if given ({@code "h", buffer}).
+   * The loop writing the output {@code scale * (x - mean) * inv + shift} (through the activation;
+   * without {@code affine} the normalized value itself), and the normalized value into {@code h}
+   * if given ({@code "h", buffer}).
    */
   private void normalize(CodeBlock.Builder code, String... normalized) {
     Shape shape = layer.out();
@@ -133,10 +170,10 @@ final class BatchNormWriter extends LayerWriter {
     }
     String activation = DenseWriter.activationMethod(layer.activation());
     if (activation == null) {
-      code.addStatement("y[c] = gamma[c] * v + beta[c]");
+      code.addStatement("y[c] = $L", scaled("v", "gamma", "beta"));
     } else {
-      code.addStatement("y[c] = $T.$L(gamma[c] * v + beta[c])", DenseWriter.ACTIVATIONS,
-          activation);
+      code.addStatement("y[c] = $T.$L($L)", DenseWriter.ACTIVATIONS, activation,
+          scaled("v", "gamma", "beta"));
     }
     code.endControlFlow();
     endRows(code, shape);
@@ -144,6 +181,9 @@ final class BatchNormWriter extends LayerWriter {
 
   @Override
   void zeroGradients(MethodSpec.Builder zero) {
+    if (!affine()) {
+      return;
+    }
     zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("WeightGrad"));
     zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("BiasGrad"));
   }
@@ -206,8 +246,7 @@ final class BatchNormWriter extends LayerWriter {
         NetworkWriter.floatLiteral(layer.epsilon()));
     code.endControlFlow();
     code.endControlFlow();
-    code.addStatement("float[] gamma = $L", field("Weight"));
-    code.addStatement("float[] beta = $L", field("Bias"));
+    loadScaleAndShift(code, "gamma", "beta");
     // Training keeps the normalized values for the backward pass; inference (whose model may
     // never have allocated them) only writes the output.
     code.beginControlFlow("if (training)");
@@ -224,7 +263,8 @@ final class BatchNormWriter extends LayerWriter {
 
   /**
    * Backward through the batch statistics: with {@code h} the normalized values and {@code N}
-   * values per channel, {@code dx = gamma * inv * (d - mean(d) - h * mean(d * h))}.
+   * values per channel, {@code dx = scale * inv * (d - mean(d) - h * mean(d * h))} (without
+   * {@code affine}, a scale of 1).
    */
   @Override
   List<MethodSpec> backwardMethods() {
@@ -233,14 +273,13 @@ final class BatchNormWriter extends LayerWriter {
     CodeBlock.Builder code = CodeBlock.builder();
     String activation = DenseWriter.activationMethod(layer.activation());
     if (activation != null && layer.activation().derivativeNeedsInput()) {
-      // Through the activation first, at its input gamma * h + beta, recomputed from the
+      // Through the activation first, at its input scale * h + shift, recomputed from the
       // normalized values (kept for the norm's own backward) rather than kept in a buffer.
-      code.addStatement("float[] scale = $L", field("Weight"));
-      code.addStatement("float[] shift = $L", field("Bias"));
+      loadScaleAndShift(code, "scale", "shift");
       beginRows(code, shape, "d", delta(), "h", field("Normalized"));
       code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
-      code.addStatement("d[c] = $T.$LBackward(scale[c] * h[c] + shift[c], d[c])",
-          DenseWriter.ACTIVATIONS, activation);
+      code.addStatement("d[c] = $T.$LBackward($L, d[c])", DenseWriter.ACTIVATIONS, activation,
+          scaled("h[c]", "scale", "shift"));
       code.endControlFlow();
       endRows(code, shape);
     } else if (activation != null) {
@@ -261,14 +300,18 @@ final class BatchNormWriter extends LayerWriter {
     code.addStatement("sdh[c] += d[c] * h[c]");
     code.endControlFlow();
     endRows(code, shape);
-    code.addStatement("float[] gg = $L", field("WeightGrad"));
-    code.addStatement("float[] gb = $L", field("BiasGrad"));
-    code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
-    code.addStatement("gg[c] += (float) sdh[c]");
-    code.addStatement("gb[c] += (float) sd[c]");
-    code.endControlFlow();
+    if (affine()) {
+      code.addStatement("float[] gg = $L", field("WeightGrad"));
+      code.addStatement("float[] gb = $L", field("BiasGrad"));
+      code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
+      code.addStatement("gg[c] += (float) sdh[c]");
+      code.addStatement("gb[c] += (float) sd[c]");
+      code.endControlFlow();
+    }
     if (inputGradient) {
-      code.addStatement("float[] gamma = $L", field("Weight"));
+      if (affine()) {
+        code.addStatement("float[] gamma = $L", field("Weight"));
+      }
       code.addStatement("float[] inv = $L", field("InverseStd"));
       code.addStatement("int values = $L", perChannel());
       code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
@@ -277,8 +320,8 @@ final class BatchNormWriter extends LayerWriter {
       code.endControlFlow();
       beginRows(code, shape, "dx", inputDelta(), "d", delta(), "h", field("Normalized"));
       code.beginControlFlow("for (int c = 0; c < $L; c++)", c);
-      code.addStatement(
-          "dx[c] = gamma[c] * inv[c] * (float) (d[c] - sd[c] - h[c] * sdh[c])");
+      code.addStatement("dx[c] = $Linv[c] * (float) (d[c] - sd[c] - h[c] * sdh[c])",
+          affine() ? "gamma[c] * " : "");
       code.endControlFlow();
       endRows(code, shape);
     }

@@ -15,6 +15,8 @@ import io.ganglion.Init;
  * @param stride the stride of a convolution or pooling (else 0)
  * @param pad zero rows and columns added on every side of the image by a convolution's
  *     explicit pad, or {@link #SAME} (see {@link #padTop()} and {@link #padLeft()})
+ * @param bias whether a dense or convolution layer learns a bias, or a batch norm a scale and
+ *     shift ({@code affine})
  * @param rate the dropout rate (else 0)
  * @param momentum batch normalization's running-statistics momentum (else 0)
  * @param epsilon batch normalization's epsilon (else 0)
@@ -111,7 +113,7 @@ record LayerModel(
         return (long) out.channels() * in.channels() * kernel * kernel
             + (bias ? out.channels() : 0);
       case BATCH_NORM:
-        return 2L * in.channels();
+        return bias ? 2L * in.channels() : 0;
       default:
         return 0;
     }
@@ -135,7 +137,7 @@ record LayerModel(
 
   /** Whether the layer holds learned tensors. */
   boolean learns() {
-    return kind == Kind.DENSE || kind == Kind.CONV2D || kind == Kind.BATCH_NORM;
+    return kind == Kind.DENSE || kind == Kind.CONV2D || kind == Kind.BATCH_NORM && bias;
   }
 
   /** The name with its first letter upper-cased, for method names such as {@code forwardHidden}. */

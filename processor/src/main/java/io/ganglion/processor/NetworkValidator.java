@@ -456,8 +456,10 @@ final class NetworkValidator {
         }
         Activation activation = Activation.valueOf(enumValue(mirror, "activation", "LINEAR"));
         checkActivation(layerName, field, mirror, activation, next, loss, false, flow);
+        // The learned scale and shift, as a dense layer's bias: LayerModel.bias() is "affine".
+        boolean affine = booleanValue(mirror, "affine", true);
         return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
-            activation, true, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
+            activation, affine, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
       }
     }
   }

@@ -131,6 +131,9 @@ final class Summary {
         if (layer.kind() == LayerModel.Kind.BATCH_NORM && layer.activation() != Activation.LINEAR) {
           spec.append(',').append(layer.activation()); // (none written for LINEAR, as before)
         }
+        if (layer.kind() == LayerModel.Kind.BATCH_NORM && !layer.bias()) {
+          spec.append(",noaffine");
+        }
         spec.append(')');
         continue;
       }

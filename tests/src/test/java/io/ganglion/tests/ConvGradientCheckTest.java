@@ -51,6 +51,8 @@ class ConvGradientCheckTest {
       cases.add(Arguments.of("BatchNormActivations", batch));
       cases.add(Arguments.of("ConvSmoothActivations", batch));
       cases.add(Arguments.of("ConvInputDerivatives", batch));
+      cases.add(Arguments.of("NonAffineNorms", batch));
+      cases.add(Arguments.of("NonAffineFirst", batch));
     }
     return cases.build();
   }
@@ -99,6 +101,10 @@ class ConvGradientCheckTest {
         return new Net_Networks_ConvSmoothActivations(seed);
       case "ConvInputDerivatives":
         return new Net_Networks_ConvInputDerivatives(seed);
+      case "NonAffineNorms":
+        return new Net_Networks_NonAffineNorms(seed);
+      case "NonAffineFirst":
+        return new Net_Networks_NonAffineFirst(seed);
       default:
         throw new IllegalArgumentException(name);
     }

@@ -722,6 +722,44 @@ final class Networks {
     Layer out;
   }
 
+  /**
+   * Batch norms without a learned scale and shift (PyTorch's {@code affine=False}): over images
+   * with ReLU, over vectors with SiLU (whose derivative reads the norm's output before it).
+   */
+  @Network(input = {2, 6, 6}, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class NonAffineNorms {
+    @Conv2d(filters = 4, kernel = 3, bias = false)
+    Layer conv;
+
+    @BatchNorm(affine = false, activation = RELU)
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 6, bias = false)
+    Layer hidden;
+
+    @BatchNorm(affine = false, activation = SILU, momentum = 0.3)
+    Layer norm2;
+
+    @Dense(units = 3)
+    Layer logits;
+  }
+
+  /** A batch norm without scale and shift on the raw inputs: nothing before it to learn. */
+  @Network(inputs = 5, loss = Loss.MSE)
+  abstract static class NonAffineFirst {
+    @BatchNorm(affine = false)
+    Layer norm;
+
+    @Dense(units = 4, activation = TANH)
+    Layer hidden;
+
+    @Dense(units = 2)
+    Layer out;
+  }
+
   /** Dropout on the raw inputs, copied into rows first since no dense layer reads them. */
   @Network(inputs = 6, loss = Loss.BINARY_CROSS_ENTROPY)
   abstract static class DropoutFirst {

@@ -1,6 +1,8 @@
 package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Layer;
@@ -90,6 +92,22 @@ class PyTorchReferenceTest {
     Model net = new Net_Networks_BatchNormActivations(1);
     assertTrue(net.summary().contains("norm1    BatchNorm   4x4x4   RELU"), net.summary());
     assertTrue(net.spec().contains("norm2=BatchNorm(6->6,TANH)"), net.spec());
+  }
+
+  @Test
+  void batchNormWithoutScaleAndShift() throws IOException {
+    Model net = new Net_Networks_NonAffineNorms(1);
+    check(net, "NonAffineNorms", 4, new int[] {2, 1, 0, 2});
+    assertEquals(List.of("conv.weight", "hidden.weight", "logits.weight", "logits.bias"),
+        new Net_Networks_NonAffineNorms(1).parameters().stream().map(Parameter::name).toList());
+    assertTrue(net.summary().contains("norm1    BatchNorm   4x4x4   RELU             0"),
+        net.summary());
+    assertTrue(net.spec().contains("norm2=BatchNorm(6->6,SILU,noaffine)"), net.spec());
+    assertEquals("norm1: the batch norm was declared with affine = false, without a weight"
+        + " (scale)", assertThrows(IllegalStateException.class, () -> net.layers().get(1).weight())
+            .getMessage());
+    assertFalse(net.layers().get(1).hasBias());
+    check(new Net_Networks_NonAffineFirst(1), "NonAffineFirst", 4, null);
   }
 
   @Test

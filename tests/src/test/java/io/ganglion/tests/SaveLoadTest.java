@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.Model;
 import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import java.nio.file.Path;
@@ -74,6 +75,56 @@ class SaveLoadTest {
     Path relu = dir.resolve("relu.safetensors");
     new Net_Networks_BatchNormActivations(1).save(relu);
     assertThrows(ModelFormatException.class, () -> new Net_Networks_PlainBatchNorm(2).load(relu));
+  }
+
+  /**
+   * A batch norm without scale and shift saves only its running statistics, as PyTorch's {@code
+   * affine=False}; a file of the same network with them is refused, and the other way round,
+   * leaving the model as it was.
+   */
+  @Test
+  void aBatchNormWithoutScaleAndShiftSavesAndLoadsItsStatisticsOnly() throws Exception {
+    Net_Networks_NonAffineNorms net = new Net_Networks_NonAffineNorms(1);
+    float[] x = new float[3 * net.inputSize()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.sin(k);
+    }
+    for (int step = 0; step < 3; step++) { // moves the running statistics
+      net.forwardBackward(x, 0, new int[] {0, 1, 2}, null, 3, 1f / 3);
+    }
+    Path file = dir.resolve("nonaffine.safetensors");
+    net.save(file);
+    Net_Networks_NonAffineNorms copy = new Net_Networks_NonAffineNorms(2);
+    copy.load(file);
+    float[] expected = new float[3 * net.outputSize()];
+    float[] actual = new float[3 * net.outputSize()];
+    net.predictBatch(x, 0, 3, expected);
+    copy.predictBatch(x, 0, 3, actual);
+    assertArrayEquals(expected, actual);
+    assertArrayEquals(buffer(net, "norm2.running_var"), buffer(copy, "norm2.running_var"));
+
+    // The affine network of the same layers: conv, norm1, flat, hidden, norm2, logits.
+    Net_Networks_BatchNormActivations affine = new Net_Networks_BatchNormActivations(3);
+    float[] before = affine.parameter("conv.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> affine.load(file));
+    assertTrue(e.getMessage().contains("norm1.weight"), e.getMessage());
+    assertArrayEquals(before, affine.parameter("conv.weight").toArray());
+    Path withScale = dir.resolve("affine.safetensors");
+    affine.save(withScale);
+    e = assertThrows(ModelFormatException.class, () -> copy.load(withScale));
+    assertTrue(e.getMessage().contains("norm1.weight"), e.getMessage());
+    assertArrayEquals(actual, predictions(copy, x, 3));
+  }
+
+  private static float[] buffer(Model net, String name) {
+    return net.buffers().stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow()
+        .toArray();
+  }
+
+  private static float[] predictions(Model net, float[] x, int count) {
+    float[] out = new float[count * net.outputSize()];
+    net.predictBatch(x, 0, count, out);
+    return out;
   }
 
   /**

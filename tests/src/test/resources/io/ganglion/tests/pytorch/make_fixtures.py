@@ -180,6 +180,31 @@ class BatchNormFirst(nn.Module):
         return self.out(torch.tanh(self.hidden(self.norm(x))))
 
 
+class NonAffineNorms(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, bias=False)
+        self.norm1 = nn.BatchNorm2d(4, affine=False)
+        self.hidden = nn.Linear(64, 6, bias=False)
+        self.norm2 = nn.BatchNorm1d(6, affine=False, momentum=0.3)
+        self.logits = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.relu(self.norm1(self.conv(x)))
+        return self.logits(F.silu(self.norm2(self.hidden(torch.flatten(x, 1)))))
+
+
+class NonAffineFirst(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(5, affine=False)
+        self.hidden = nn.Linear(5, 4)
+        self.out = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.hidden(self.norm(x))))
+
+
 class DropoutBatchNorm(nn.Module):
     """Inference only: dropout is the identity, batch norm uses the running statistics."""
 
@@ -314,3 +339,5 @@ write("SmoothActivations.txt", SmoothActivations(), (5,), 4, "mse", [])
 write("ConvSmoothActivations.txt", ConvSmoothActivations(), (2, 6, 6), 4, "ce", [2, 0, 1, 1])
 write("InputDerivatives.txt", InputDerivatives(), (5,), 4, "mse", [])
 write("ConvInputDerivatives.txt", ConvInputDerivatives(), (2, 6, 6), 4, "ce", [1, 2, 0, 2])
+write("NonAffineNorms.txt", NonAffineNorms(), (2, 6, 6), 4, "ce", [2, 1, 0, 2])
+write("NonAffineFirst.txt", NonAffineFirst(), (5,), 4, "mse", [])
