@@ -372,7 +372,8 @@ public final class ModelFiles {
     }
     String fileLoss = null;
     for (String entry : spec.split(";")) {
-      if (entry.startsWith("loss=")) {
+      // The network's loss=NAME, not the entry loss=Dense(...) of a layer named loss.
+      if (fileLoss == null && entry.startsWith("loss=") && entry.indexOf('(') < 0) {
         fileLoss = entry.substring("loss=".length());
       }
     }

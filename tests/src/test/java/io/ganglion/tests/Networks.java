@@ -549,6 +549,16 @@ final class Networks {
     Layer logits;
   }
 
+  /** A layer named loss: its spec entry loss=Dense(...) beside the network's loss=... entry. */
+  @Network(inputs = 4, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class LayerNamedLoss {
+    @Dense(units = 8, activation = RELU)
+    Layer loss;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
   /** InputDerivatives with its first layer changed to ReLU: the same tensors, another network. */
   @Network(inputs = 5, loss = Loss.MSE)
   abstract static class ChangedActivation {

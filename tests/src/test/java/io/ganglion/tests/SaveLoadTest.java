@@ -44,6 +44,20 @@ class SaveLoadTest {
     assertArrayEquals(before, edges.parameter("wide.weight").toArray());
   }
 
+  /** A layer named loss is not taken for the network's loss when a file's activations are checked. */
+  @Test
+  void aNetworkWithALayerNamedLossLoadsItsOwnFile() throws Exception {
+    Path file = dir.resolve("loss.safetensors");
+    Net_Networks_LayerNamedLoss saved = new Net_Networks_LayerNamedLoss(1);
+    assertTrue(saved.spec().contains(";loss=SOFTMAX_CROSS_ENTROPY;loss=Dense(4->8,RELU);"),
+        saved.spec());
+    saved.save(file);
+    Net_Networks_LayerNamedLoss loaded = new Net_Networks_LayerNamedLoss(2);
+    loaded.load(file);
+    assertArrayEquals(saved.parameter("out.weight").toArray(),
+        loaded.parameter("out.weight").toArray());
+  }
+
   /**
    * A file whose tensors fit but whose network had another activation is refused: the weights
    * would compute something else than what they learned. Loading them on purpose stays possible.
