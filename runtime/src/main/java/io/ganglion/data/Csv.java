@@ -360,6 +360,14 @@ public final class Csv {
             }
           }
           checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
+          if (header && answers) {
+            // readFeatures finds these features by name in a file without the answers.
+            for (int c : featureColumns) {
+              if (c < names.size()) {
+                column(names, names.get(c), file);
+              }
+            }
+          }
           if (featureColumns.length == 0) {
             throw new IOException(file + ": must have at least one feature column, but all "
                 + columns + " columns are labels or targets");

@@ -256,7 +256,11 @@ public final class Checks {
     if (classes == null) {
       throw new IllegalArgumentException("classes must not be null");
     }
-    if (at < 0 || (long) at + count > classes.length) {
+    if (at < 0) {
+      throw new IllegalArgumentException("at (where the classes go) must not be negative, but was "
+          + at);
+    }
+    if ((long) at + count > classes.length) {
       throw new IllegalArgumentException(
           "classes must have room for " + count + " values from index " + at + ", but had "
               + classes.length);
@@ -268,7 +272,11 @@ public final class Checks {
     if (outputs == null) {
       throw new IllegalArgumentException("outputs must not be null");
     }
-    if (at < 0 || (long) at + (long) count * perSample > outputs.length) {
+    if (at < 0) {
+      throw new IllegalArgumentException("at (where the outputs go) must not be negative, but was "
+          + at);
+    }
+    if ((long) at + (long) count * perSample > outputs.length) {
       throw new IllegalArgumentException(
           "outputs must have room for " + count + " samples of " + perSample + " values from index "
               + at + ", but had " + outputs.length);

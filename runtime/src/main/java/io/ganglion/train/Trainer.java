@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -443,7 +444,10 @@ public final class Trainer {
     return validation != null || validationSplit > 0 ? "val_loss" : "loss";
   }
 
-  /** Asks a running {@link #fit} to stop after the current epoch (for listeners). */
+  /**
+   * Asks a running {@link #fit} to stop after the current epoch: from a listener, or from another
+   * thread (interrupting the training thread stops it sooner, see {@link #fit}).
+   */
   public void requestStop() {
     stopRequested = true;
   }
@@ -533,6 +537,12 @@ public final class Trainer {
    * schedule runs from the optimizer's learning rate at the call, and the shuffling draws the same
    * orders as a first call would (the optimizer's moments and step count carry over). To continue
    * one run across calls or processes, use {@link #checkpoint} and {@link #resumeFrom}.
+   *
+   * <p>Interrupting the thread that runs it ({@code Future.cancel(true)}, {@code
+   * ExecutorService.shutdownNow()}) stops training before the next batch with a {@link
+   * java.util.concurrent.CancellationException} that says where; the weights are those after
+   * the last batch run, the interrupt stays set, and a checkpoint of an earlier epoch resumes
+   * the run. {@link #requestStop} instead ends it after the current epoch.
    */
   public History fit(Dataset data) {
     if (model.parameters().isEmpty()) {
@@ -1106,6 +1116,9 @@ public final class Trainer {
       valueErrors.reset();
       int steps = (samples + batch - 1) / batch;
       for (int step = 0, from = 0; from < samples; step++, from += batch) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw interrupted(epoch, step, steps);
+        }
         int count = Math.min(batch, samples - from);
         train.gather(order, from, count, x, y, t);
         if (w != null) {
@@ -1320,6 +1333,16 @@ public final class Trainer {
       }
       wait++;
       return earlyStopping != null && wait >= earlyStopping.patience();
+    }
+
+    /** The thread was interrupted: training stops where it is (the flag stays set). */
+    private CancellationException interrupted(int epoch, int step, int steps) {
+      progress.aborted();
+      return new CancellationException(String.format(Locale.ROOT,
+          "training was interrupted in epoch %d/%d before step %d/%d; the weights are those"
+              + " after the last step run%s", epoch + 1, epochs, step + 1, steps,
+          checkpointFile != null ? "; the checkpoint " + checkpointFile + ", if an epoch wrote"
+              + " it, resumes the run" : ""));
     }
 
     private TrainingDivergedException diverged(int epoch, int step, int steps, double loss) {

@@ -318,6 +318,10 @@ final class CsvTest {
         () -> Csv.reader().labelColumn("label").features("a").read(twice));
     assertEquals(twice + ": the header must name column 'a' once, but columns 0 and 2 both have"
         + " that name", e.getMessage());
+    // Also when the features are every other column: readFeatures finds them by name later.
+    e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(twice));
+    assertEquals(twice + ": the header must name column 'a' once, but columns 0 and 2 both have"
+        + " that name", e.getMessage());
     e = assertThrows(IOException.class,
         () -> Csv.reader().targetColumns("d").features("a", "d").read(file));
     assertEquals(file + ": column 'd' (2) must be either a feature or a target, but was chosen"

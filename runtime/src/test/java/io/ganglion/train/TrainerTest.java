@@ -16,8 +16,15 @@ import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Sgd;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -761,6 +768,71 @@ final class TrainerTest {
         assertThrows(IllegalArgumentException.class, () -> trainer.threads(-1));
     assertEquals("threads must be from 1 to 256, or 0 for the default, but was -1",
         e.getMessage());
+  }
+
+  /**
+   * An interrupt stops fit before the next batch, on one thread or two, with a message that says
+   * where, keeping the flag: the weights are after 13 steps (10 + 3), between those of one and of
+   * two whole epochs, and the same in a second run.
+   */
+  @Test
+  void anInterruptStopsTrainingBeforeTheNextBatch() {
+    for (int threads : new int[] {1, 2}) {
+      float[][] stopped = new float[2][];
+      for (int run = 0; run < 2; run++) {
+        LinearModel model = softmax(3);
+        Trainer trainer = trainer(model, threads, 5);
+        trainer.listener(new TrainingListener() {
+          @Override
+          public void batchEnded(int epoch, int batch, double loss) {
+            if (epoch == 1 && batch == 2) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+        CancellationException e =
+            assertThrows(CancellationException.class, () -> trainer.fit(BLOBS));
+        assertTrue(Thread.interrupted(), "the interrupt is kept");
+        assertEquals("training was interrupted in epoch 2/5 before step 4/10; the weights are"
+            + " those after the last step run", e.getMessage());
+        stopped[run] = model.weights();
+      }
+      assertArrayEquals(stopped[0], stopped[1]);
+      for (int epochs : new int[] {1, 2}) {
+        LinearModel whole = softmax(3);
+        trainer(whole, threads, epochs).fit(BLOBS);
+        assertFalse(Arrays.equals(stopped[0], whole.weights()), epochs + " epochs");
+      }
+    }
+  }
+
+  private static Trainer trainer(LinearModel model, int threads, int epochs) {
+    return Trainer.of(model).optimizer(Sgd.of(0.1)).batchSize(30).epochs(epochs)
+        .threads(threads).verbose(0);
+  }
+
+  /** Cancelling a fit that runs in an executor ends its thread's work. */
+  @Test
+  void cancellingAFitInAnExecutorEndsIt() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      LinearModel model = softmax(3);
+      CountDownLatch started = new CountDownLatch(1);
+      Trainer trainer = trainer(model, 2, Integer.MAX_VALUE);
+      trainer.listener(new TrainingListener() {
+        @Override
+        public void epochStarted(int epoch) {
+          started.countDown();
+        }
+      });
+      Future<History> run = executor.submit(() -> trainer.fit(BLOBS));
+      started.await();
+      run.cancel(true);
+      executor.shutdown();
+      assertTrue(executor.awaitTermination(60, TimeUnit.SECONDS), "the fit ended");
+    } finally {
+      executor.shutdownNow();
+    }
   }
 
   /** A second thread's call while one runs is refused, rather than waiting forever. */

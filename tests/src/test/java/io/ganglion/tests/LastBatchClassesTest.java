@@ -175,6 +175,11 @@ class LastBatchClassesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> net.lastBatchClasses(new int[12], 3));
     assertEquals("classes must have room for 10 values from index 3, but had 12", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> net.lastBatchClasses(new int[12], -1));
+    assertEquals("at (where the classes go) must not be negative, but was -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> net.lastBatchOutputs(new float[100], -2));
+    assertEquals("at (where the outputs go) must not be negative, but was -2", e.getMessage());
   }
 
   /**
