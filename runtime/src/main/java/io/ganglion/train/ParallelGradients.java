@@ -109,6 +109,10 @@ public final class ParallelGradients implements AutoCloseable {
   private volatile boolean closed;
   /** See {@link #holdWorkers}. */
   private volatile boolean workersHeld;
+  /** See {@link #callerTakes}. */
+  private volatile boolean callerTakes = true;
+  /** Slots of workers that the caller ran (see {@link #takenSlots()}). */
+  private int takenSlots;
   /** The slots of the current phase that have finished. */
   private final AtomicInteger finished = new AtomicInteger();
   private volatile Throwable failure;
@@ -430,11 +434,17 @@ public final class ParallelGradients implements AutoCloseable {
     // An interrupted caller's park returns at once: the flag is taken while waiting (which would
     // otherwise spin) and set again after.
     boolean interrupted = false;
-    boolean taken = false;
+    // Until it has taken the slots no worker started, the caller only spins: parked, it would
+    // wait for a worker that may not run for a while (or, held, never).
+    boolean taken = !callerTakes;
     while (finished.get() < workers) {
-      if (!taken && System.nanoTime() - start >= TAKE_NANOS) {
-        takeOthers(g);
-        taken = true;
+      if (!taken) {
+        if (System.nanoTime() - start >= TAKE_NANOS) {
+          takenSlots += takeOthers(g);
+          taken = true;
+        } else {
+          Thread.onSpinWait();
+        }
         continue;
       }
       parks += pause(start) ? 1 : 0;
@@ -456,10 +466,11 @@ public final class ParallelGradients implements AutoCloseable {
   }
 
   /**
-   * Runs slot {@code w} of phase {@code g} unless another thread has taken it. Every slot was taken
-   * in phase {@code g - 1} before phase {@code g} began, so one compare-and-set takes it.
+   * Runs slot {@code w} of phase {@code g} unless another thread has taken it; whether it did.
+   * Every slot was taken in phase {@code g - 1} before phase {@code g} began, so one
+   * compare-and-set takes it.
    */
-  private void runSlot(int w, int g) {
+  private boolean runSlot(int w, int g) {
     if (claims.get(w) == g - 1 && claims.compareAndSet(w, g - 1, g)) {
       try {
         work(w);
@@ -469,7 +480,9 @@ public final class ParallelGradients implements AutoCloseable {
       if (finished.incrementAndGet() == workers && Thread.currentThread() != caller) {
         LockSupport.unpark(caller);
       }
+      return true;
     }
+    return false;
   }
 
   /**
@@ -477,12 +490,14 @@ public final class ParallelGradients implements AutoCloseable {
    * slot's call: its calls of {@link #work} seldom run, so C2 compiles them out of line rather
    * than inlining the phases' work a second time.
    */
-  private void takeOthers(int g) {
+  private int takeOthers(int g) {
+    int taken = 0;
     for (int s = 0; s < workers; s++) {
-      if (claims.get(s) == g - 1) {
-        runSlot(s, g);
+      if (claims.get(s) == g - 1 && runSlot(s, g)) {
+        taken++;
       }
     }
+    return taken;
   }
 
   /** Keeps the first failure of a phase, the others suppressed in it. */
@@ -901,6 +916,19 @@ public final class ParallelGradients implements AutoCloseable {
    */
   void holdWorkers(boolean held) {
     workersHeld = held;
+  }
+
+  /**
+   * Whether the caller takes the slots no worker has started (for tests: false makes the workers
+   * run every slot but the caller's own). True by default.
+   */
+  void callerTakes(boolean takes) {
+    callerTakes = takes;
+  }
+
+  /** How many slots of workers the caller has run (for tests). */
+  int takenSlots() {
+    return takenSlots;
   }
 
   /** How many times the caller has parked waiting for the workers (for tests). */

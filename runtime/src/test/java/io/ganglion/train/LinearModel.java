@@ -172,6 +172,9 @@ final class LinearModel implements Model {
   static volatile java.util.concurrent.CountDownLatch workerEntered;
   static volatile java.util.concurrent.CountDownLatch workerRelease;
 
+  /** Whether every forwardBackward (model's and replicas') throws, for tests of failing slots. */
+  static volatile boolean failEverySlot;
+
   /** Whether a replica's forwardBackward has begun since the test set {@link #workerSleepMillis}. */
   static volatile boolean replicaBegun;
 
@@ -196,6 +199,9 @@ final class LinearModel implements Model {
           Thread.onSpinWait();
         }
       }
+    }
+    if (failEverySlot) {
+      throw new IllegalStateException("a failing " + (isReplica ? "replica" : "model"));
     }
     if (workerEntered != null && isReplica) {
       workerEntered.countDown();

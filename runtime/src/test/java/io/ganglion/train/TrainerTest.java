@@ -897,8 +897,9 @@ final class TrainerTest {
   /**
    * A worker thread that does not run (its core taken by another thread) leaves its slot to a
    * thread that does: with the workers held out, the caller runs every slot of every phase, and
-   * the results are those of the workers. (Without taking the held workers' slots, the caller
-   * would wait for them forever, which an interrupt does not end: hence the timeout's thread.)
+   * the results are those of the workers (the other object's caller takes no slot, so there the
+   * workers run theirs). Without taking the held workers' slots, the caller would wait for them
+   * forever: hence the timeout, on a thread of its own.
    */
   @Test
   @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -908,6 +909,7 @@ final class TrainerTest {
       LinearModel held = softmax(5);
       try (ParallelGradients a = new ParallelGradients(free, workers);
           ParallelGradients b = new ParallelGradients(held, workers)) {
+        a.callerTakes(false);
         Sgd sgdA = Sgd.of(0.1, 0.9);
         Sgd sgdB = Sgd.of(0.1, 0.9);
         for (int step = 0; step < 6; step++) {
@@ -931,6 +933,38 @@ final class TrainerTest {
             b.evaluateBatch(BLOBS.features(), 0, BLOBS.labels(), null, 20, outB, classesB));
         assertArrayEquals(outA, outB);
         assertArrayEquals(classesA, classesB);
+        assertEquals(0, a.takenSlots(), "the workers ran their slots");
+        // Three held steps of three phases (gradients, reduction, update), and the evaluation.
+        assertTrue(b.takenSlots() >= (3 * 3 + 1) * (workers - 1), "taken: " + b.takenSlots());
+      }
+    }
+  }
+
+  /**
+   * A failure in any slot, run by a worker or taken by the caller, is thrown by the call once
+   * every slot has finished, the others' failures suppressed in it; the next call runs as on a
+   * fresh object.
+   */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void everyFailingSlotIsReportedAndTheNextCallRuns() {
+    for (boolean hold : new boolean[] {false, true}) {
+      for (int workers : new int[] {2, 3, 5}) {
+        try (ParallelGradients parallel = new ParallelGradients(softmax(5), workers);
+            ParallelGradients fresh = new ParallelGradients(softmax(5), workers)) {
+          parallel.holdWorkers(hold);
+          LinearModel.failEverySlot = true;
+          IllegalStateException e = assertThrows(IllegalStateException.class,
+              () -> parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 10));
+          LinearModel.failEverySlot = false;
+          assertTrue(e.getMessage().startsWith("a failing "), e.getMessage());
+          assertEquals(workers - 1, e.getSuppressed().length, workers + " workers, held " + hold);
+          assertEquals(
+              fresh.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 10),
+              parallel.computeGradients(BLOBS.features(), 0, BLOBS.labels(), null, 10));
+        } finally {
+          LinearModel.failEverySlot = false;
+        }
       }
     }
   }

@@ -2,6 +2,7 @@ package io.ganglion.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of a phase to a thread that does. With the workers held out of the phases, the calling thread
  * runs every slot, on generated networks split by weight rows and by batch, with dropout and batch
  * normalization: losses, parameters, running statistics and evaluations are bit for bit those of
- * the same steps run by the workers. (In this package for {@link ParallelGradients#holdWorkers}.)
+ * the same steps run by the workers (on an object whose caller takes no slot). (In this package for {@link ParallelGradients#holdWorkers}.)
  */
 class HeldWorkersTest {
 
@@ -74,6 +75,7 @@ class HeldWorkersTest {
         ParallelGradients b = ParallelGradients.of(held, workers)) {
       String where = free.name() + (free instanceof SplitNetwork ? " (rows)" : " (batch)") + ", "
           + workers + " workers";
+      a.callerTakes(false); // its workers run their own slots
       Sgd sgdA = Sgd.of(0.05, 0.9);
       Sgd sgdB = Sgd.of(0.05, 0.9);
       for (int step = 0; step < n / batch; step++) {
@@ -96,6 +98,8 @@ class HeldWorkersTest {
           b.evaluateBatch(x, 0, labels, targets, n, outB, classesB), where);
       assertArrayEquals(outA, outB, where);
       assertArrayEquals(classesA, classesB, where);
+      assertEquals(0, a.takenSlots(), where);
+      assertTrue(b.takenSlots() > 0, where);
     }
   }
 
