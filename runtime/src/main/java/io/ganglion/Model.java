@@ -215,6 +215,11 @@ public interface Model {
    * sum over the samples of the per-sample loss gradient, and returns the sum of the per-sample
    * losses. Allocates nothing once the buffers have grown to the batch size.
    *
+   * <p>Labels are checked against the outputs; float targets are taken as given, as PyTorch's
+   * losses take them (a NaN gives a NaN loss; cross-entropy targets outside [0, 1], or softmax
+   * rows that do not sum to 1, give a loss of no meaning): check them once beforehand, as {@code
+   * Trainer.fit} does for its data.
+   *
    * <p>This is the only method that runs in training mode: dropout drops values and batch
    * normalization uses the batch's statistics and updates its running ones. Every other method
    * ({@link #lossSum}, {@link #predict}, ...) runs in inference mode.
