@@ -59,7 +59,8 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
   List<String> features;
 
   @Option(names = "--classes", paramLabel = "NAMES", split = ",",
-      description = "Class names, by index, comma-separated.")
+      description = "Class names, by index, comma-separated: the label column holds them, or"
+          + " class indexes that they name.")
   List<String> classes;
 
   @Option(names = "--test-fraction", defaultValue = "0.2",
@@ -111,6 +112,10 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
             + " file, but no --csv was given (the bundled file is comma-separated with a header)");
       }
     }
+    if (classes != null && classes.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException("--classes must give every class a name, but was '"
+          + String.join(",", classes) + "'");
+    }
     Dataset all = csv != null ? read(csv) : readBundled();
     if (all.featureSize() != Net_Flowers.INPUTS) {
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + " must have "
@@ -121,10 +126,6 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + ": labels in '"
           + label + "' must be in [0, " + Net_Flowers.OUTPUTS + "), the outputs of Flowers,"
           + " but reached " + (all.classes() - 1));
-    }
-    if (classes != null && classes.stream().anyMatch(String::isBlank)) {
-      throw new IllegalArgumentException("--classes must give every class a name, but was '"
-          + String.join(",", classes) + "'");
     }
     if (classes != null
         && (classes.size() < all.classes() || classes.size() > Net_Flowers.OUTPUTS)) {
@@ -186,8 +187,30 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     return names;
   }
 
+  /**
+   * The data of {@code file}: with {@code --classes}, a label column of those names, or of class
+   * indexes that the names only show.
+   */
   private Dataset read(Path file) throws IOException {
+    if (classes == null) {
+      return read(file, false);
+    }
+    try {
+      return read(file, true);
+    } catch (IOException named) {
+      try {
+        return read(file, false); // a label column of class indexes
+      } catch (IOException | RuntimeException e) {
+        throw named;
+      }
+    }
+  }
+
+  private Dataset read(Path file, boolean named) throws IOException {
     Csv reader = Csv.reader().delimiter(delimiterChar()).header(!noHeader);
+    if (named) {
+      reader.classNames(classes.stream().map(String::strip).toArray(String[]::new));
+    }
     if (noHeader) {
       if (features != null) {
         int[] columns = new int[features.size()];
@@ -235,6 +258,7 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
         .replace("set delimiter('\\t')", "use --delimiter tab")
         .replaceAll("set delimiter\\('(.)'\\)", "use --delimiter '$1'")
         .replace("header(false)", "--no-header")
+        .replace("with classNames(...)", "with --classes")
         .replace("with columns chosen by 0-based position", "with --label and --features as"
             + " column numbers from 0")
         .replace(", or for regression read the column as a target value with targetColumns", "")

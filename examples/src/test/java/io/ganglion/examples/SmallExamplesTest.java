@@ -63,6 +63,33 @@ class SmallExamplesTest {
     assertTrue(cli.out().contains("right"), cli::toString);
   }
 
+  /** A label column of class names, which --classes gives in class order. */
+  @Test
+  void tabularReadsALabelColumnOfTheClassNamesGiven() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b,tier,c,d\n");
+    String[] tiers = {"bronze", "silver", "gold"};
+    for (int i = 0; i < 90; i++) {
+      int tier = i % 3;
+      csv.append(tier * 3 + (i % 5) * 0.1).append(",1,").append(tiers[tier]).append(",")
+          .append(-tier).append(",").append(i % 7).append('\n');
+    }
+    Path file = Files.writeString(dir.resolve("tiers.csv"), csv);
+    Cli cli = Cli.run("tabular", "--quiet", "--csv", file.toString(), "--label", "tier",
+        "--classes", "bronze,silver,gold");
+    assertEquals(0, cli.exitCode(), cli::toString);
+    assertEquals(1.0, cli.number("test accuracy: "), cli::toString);
+    assertTrue(cli.out().contains("gold"), cli::toString);
+    // Without --classes the reader's hint names the option, not a Java method.
+    Cli unnamed = Cli.run("tabular", "--csv", file.toString(), "--label", "tier");
+    assertTrue(unnamed.err().contains("give them in class order with --classes"),
+        unnamed::toString);
+    // A name not given is the error, rather than the index reading's.
+    Cli missing = Cli.run("tabular", "--csv", file.toString(), "--label", "tier",
+        "--classes", "bronze,silver");
+    assertTrue(missing.err().contains("must hold one of the class names given (bronze, silver),"
+        + " but was 'gold'"), missing::toString);
+  }
+
   @Test
   void tabularNamesClassesItCannotShortenAndSkipsClassesWithoutTestSamples() throws Exception {
     // Classes 0 and 1 of 40 rows each, and a class 2 of one row, which the split keeps in
