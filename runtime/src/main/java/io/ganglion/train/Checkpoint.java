@@ -44,8 +44,9 @@ import java.util.Set;
  *       ganglion.history}), the model's random state ({@code ganglion.random_state}) and, when
  *       worker threads trained on replicas, theirs ({@code ganglion.worker_random_states},
  *       separated by semicolons) and the settings {@code ganglion.epochs} (for information), {@code
- *       batch_size}, {@code shuffle}, {@code l2}, {@code optimizer.settings} and {@code
- *       early_stopping} (a resumed run must have the same).
+ *       batch_size}, {@code shuffle}, {@code l2}, {@code optimizer.settings}, {@code
+ *       early_stopping}, {@code class_weights} and {@code gradient_accumulation} (a resumed run
+ *       must have the same).
  * </ul>
  *
  * <p>Numbers in the metadata are decimal strings that parse back to the same {@code double}, so a
@@ -83,11 +84,12 @@ record Checkpoint(
   /**
    * The training settings a checkpoint records: a resumed run must have the same batch size,
    * shuffling, l2, optimizer settings ({@link Optimizer#settings()}), early stopping and class
-   * weights (the epochs may grow). The last three are null in a checkpoint written before they
-   * were recorded; early stopping and class weights are {@code none} when there are none.
+   * weights and gradient accumulation (the epochs may grow). The last four are null in a
+   * checkpoint written before they were recorded; early stopping and class weights are {@code
+   * none} when there are none, gradient accumulation is its steps.
    */
   record Settings(int epochs, int batchSize, boolean shuffle, double l2, String optimizer,
-      String earlyStopping, String classWeights) {}
+      String earlyStopping, String classWeights, String accumulation) {}
 
   private static String numbers(long[] values) {
     StringBuilder text = new StringBuilder();
@@ -110,6 +112,7 @@ record Checkpoint(
     meta.put(META + "optimizer.settings", settings.optimizer());
     meta.put(META + "early_stopping", settings.earlyStopping());
     meta.put(META + "class_weights", settings.classWeights());
+    meta.put(META + "gradient_accumulation", settings.accumulation());
     meta.put(META + "initial_lr", Double.toString(initialRate));
     meta.put(META + "optimizer", optimizer.optimizer());
     meta.put(META + "optimizer.steps", Long.toString(optimizer.steps()));
@@ -272,6 +275,12 @@ record Checkpoint(
       throw new ModelFormatException(file, null, settingsMessage("class weights "
           + settings.classWeights() + ", but the trainer has "
           + configuredSettings.classWeights()));
+    }
+    if (settings != null
+        && differs(settings.accumulation(), configuredSettings.accumulation())) {
+      throw new ModelFormatException(file, null, settingsMessage("gradient accumulation over "
+          + settings.accumulation() + " batches, but the trainer has "
+          + configuredSettings.accumulation()));
     }
   }
 
@@ -471,7 +480,8 @@ record Checkpoint(
       }
       return new Settings(integer(META + "epochs"), integer(META + "batch_size"),
           Boolean.parseBoolean(shuffle), number(META + "l2"), meta.get(META + "optimizer.settings"),
-          meta.get(META + "early_stopping"), meta.get(META + "class_weights"));
+          meta.get(META + "early_stopping"), meta.get(META + "class_weights"),
+          meta.get(META + "gradient_accumulation"));
     }
 
     /**

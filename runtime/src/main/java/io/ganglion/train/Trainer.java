@@ -73,6 +73,7 @@ public final class Trainer {
   private final Model model;
   private Optimizer optimizer = Sgd.of(0.01);
   private int batchSize = 32;
+  private int accumulation = 1;
   private int epochs = 1;
   private long seed = 0;
   private boolean shuffle = true;
@@ -129,6 +130,24 @@ public final class Trainer {
       throw new IllegalArgumentException("batch size must be at least 1, but was " + batchSize);
     }
     this.batchSize = batchSize;
+    return this;
+  }
+
+  /**
+   * Sums the gradients of {@code steps} consecutive batches and updates the weights once, with
+   * their mean (Keras 3's {@code gradient_accumulation_steps}; in PyTorch, dividing each batch's
+   * loss by {@code steps} and stepping every {@code steps} backward passes): an update then sees
+   * {@code steps x batchSize} samples while training holds one batch. Groups do not cross epochs:
+   * an epoch's last group averages the batches it has. Gradient clipping applies to the mean, and
+   * the optimizer counts updates, not batches. 1 (every batch updates) by default.
+   */
+  public Trainer gradientAccumulation(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException(
+          "gradient accumulation steps must be at least 1 (1: every batch updates), but was "
+              + steps);
+    }
+    this.accumulation = steps;
     return this;
   }
 
@@ -433,7 +452,8 @@ public final class Trainer {
   private Checkpoint.Settings settings() {
     return new Checkpoint.Settings(epochs, batchSize, shuffle, l2, optimizer.settings(),
         earlyStopping == null ? "none" : earlyStopping.settings(),
-        classWeights == null ? "none" : Arrays.toString(classWeights));
+        classWeights == null ? "none" : Arrays.toString(classWeights),
+        Integer.toString(accumulation));
   }
 
   /** The metric that early stopping and the best weights follow. */
@@ -825,6 +845,10 @@ public final class Trainer {
     /** An array, not the list: iterating a list allocates an iterator on every batch. */
     private final TrainingListener[] callbacks = listeners.toArray(new TrainingListener[0]);
     private final Checkpoint from;
+    /** With gradient accumulation, the sum of the group's gradients so far; else null. */
+    private final float[][][] accumulated;
+    /** The model's gradient rows, parameter by parameter (with gradient accumulation). */
+    private final float[][][] gradients;
     /** The best {@link #state} in logical order, for checkpoints; null without checkpoints. */
     private final float[][] bestValues;
     private double bestValue = Double.NaN;
@@ -853,6 +877,20 @@ public final class Trainer {
         order[i] = i;
       }
       this.evaluator = held == null ? null : new Evaluator(model, batch, topK);
+      if (accumulation > 1) {
+        gradients = new float[parameters.size()][][];
+        accumulated = new float[parameters.size()][][];
+        for (int k = 0; k < gradients.length; k++) {
+          gradients[k] = parameters.get(k).grad();
+          accumulated[k] = new float[gradients[k].length][];
+          for (int r = 0; r < gradients[k].length; r++) {
+            accumulated[k][r] = new float[gradients[k][r].length];
+          }
+        }
+      } else {
+        gradients = null;
+        accumulated = null;
+      }
       this.best = new WeightSnapshot(state);
       this.monitor = monitor();
       if (checkpointFile != null) {
@@ -1165,10 +1203,14 @@ public final class Trainer {
         if (!Double.isFinite(batchLoss)) {
           throw diverged(epoch, step, steps, batchLoss);
         }
-        if (parallel != null) {
-          parallel.step(optimizer);
-        } else {
-          optimizer.step(parameters);
+        // With accumulation, a group's last batch (or the epoch's) updates with the group's mean.
+        int inGroup = step % accumulation + 1;
+        if (accumulated == null || accumulate(inGroup, from + count >= samples)) {
+          if (parallel != null) {
+            parallel.step(optimizer);
+          } else {
+            optimizer.step(parameters);
+          }
         }
         lossSum += batchLoss;
         for (TrainingListener listener : callbacks) {
@@ -1333,6 +1375,31 @@ public final class Trainer {
       }
       wait++;
       return earlyStopping != null && wait >= earlyStopping.patience();
+    }
+
+    /**
+     * Adds the batch's gradients, the {@code inGroup}-th of a group, to the group's sum; at the
+     * group's last batch ({@code accumulation}-th, or the epoch's {@code last}) puts the mean in
+     * the gradients for the update, and returns whether it did.
+     */
+    private boolean accumulate(int inGroup, boolean last) {
+      boolean update = inGroup == accumulation || last;
+      float scale = 1f / inGroup;
+      for (int k = 0; k < gradients.length; k++) {
+        for (int r = 0; r < gradients[k].length; r++) {
+          float[] g = gradients[k][r];
+          float[] sum = accumulated[k][r];
+          for (int j = 0; j < g.length; j++) {
+            float s = inGroup == 1 ? g[j] : sum[j] + g[j];
+            if (update) {
+              g[j] = s * scale;
+            } else {
+              sum[j] = s;
+            }
+          }
+        }
+      }
+      return update;
     }
 
     /** The thread was interrupted: training stops where it is (the flag stays set). */

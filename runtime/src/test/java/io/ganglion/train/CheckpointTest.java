@@ -282,6 +282,30 @@ class CheckpointTest {
     assertEquals(5, more.epochs());
   }
 
+  /**
+   * Gradient accumulation is a setting of the run: resuming with another is refused, resuming
+   * with the same continues it bit for bit (groups do not cross the epochs that checkpoints end).
+   */
+  @Test
+  void gradientAccumulationResumesAndOtherStepsAreRefused() throws Exception {
+    Path file = checkpointOf(adam(model(1)).gradientAccumulation(3));
+    LinearModel net = model(2);
+    float[] before = net.parameter("linear.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class,
+        () -> adam(net).gradientAccumulation(2).resumeFrom(file));
+    assertTrue(e.getMessage().contains("a resumed run must have the settings of the run it"
+        + " continues, which had gradient accumulation over 3 batches, but the trainer has 2"),
+        e.getMessage());
+    assertThrows(ModelFormatException.class, () -> adam(net).resumeFrom(file));
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    LinearModel resumed = model(2);
+    History h = adam(resumed).gradientAccumulation(3).epochs(5).resumeFrom(file).fit(DATA);
+    LinearModel whole = model(1);
+    History w = adam(whole).gradientAccumulation(3).epochs(5).fit(DATA);
+    assertEquals(w.loss(), h.loss());
+    assertArrayEquals(whole.weights(), resumed.weights());
+  }
+
   @Test
   void aBatchSizeBeyondTheDataIsTheSameRun() throws Exception {
     // Every batch holds all the training samples whatever the size beyond them: the same run.

@@ -835,6 +835,88 @@ final class TrainerTest {
     }
   }
 
+  /**
+   * Accumulating the gradients of 3 batches of 10 updates as one batch of 30 does: the same
+   * samples (the same shuffled order), the mean of equal means, one optimizer step per group; on
+   * one thread and two.
+   */
+  @Test
+  void gradientAccumulationUpdatesAsOneLargerBatch() {
+    for (int threads : new int[] {1, 2}) {
+      LinearModel accumulated = softmax(9);
+      LinearModel large = softmax(9);
+      Sgd a = Sgd.of(0.2, 0.9);
+      Sgd b = Sgd.of(0.2, 0.9);
+      History ha = Trainer.of(accumulated).optimizer(a).batchSize(10).gradientAccumulation(3)
+          .epochs(4).threads(threads).verbose(0).fit(BLOBS);
+      History hb = Trainer.of(large).optimizer(b).batchSize(30).epochs(4).threads(threads)
+          .verbose(0).fit(BLOBS);
+      assertEquals(40, a.steps(), "an update per 3 batches");
+      assertEquals(b.steps(), a.steps());
+      float[] wa = accumulated.weights();
+      float[] wb = large.weights();
+      for (int k = 0; k < wa.length; k++) {
+        assertEquals(wb[k], wa[k], 1e-5 * Math.max(1, Math.abs(wb[k])), "weight " + k);
+      }
+      // The loss of each epoch is the mean over the same samples, on the same weights.
+      for (int e = 0; e < 4; e++) {
+        assertEquals(hb.loss().get(e), ha.loss().get(e), 1e-5, "epoch " + e);
+      }
+      assertFalse(Arrays.equals(wa, softmax(9).weights()), "it trained");
+    }
+  }
+
+  /** An epoch's last group averages the batches it has; groups do not cross epochs. */
+  @Test
+  void anEpochsLastGroupAveragesTheBatchesItHas() {
+    // 300 samples in batches of 40: 7 of 40 and one of 20, so groups of 3, 3 and 2 batches.
+    Sgd sgd = Sgd.of(0.1);
+    LinearModel model = softmax(2);
+    Trainer.of(model).optimizer(sgd).batchSize(40).gradientAccumulation(3).epochs(2)
+        .shuffle(false).verbose(0).fit(BLOBS);
+    assertEquals(6, sgd.steps());
+    // The last group by hand: the mean of the gradients of samples 240-279 and 280-299 (each
+    // the mean of its batch), on the weights after the first two groups of the second epoch.
+    LinearModel byHand = softmax(2);
+    Sgd manual = Sgd.of(0.1);
+    int[][] groups = {{0, 40, 80}, {120, 160, 200}, {240, 280}};
+    List<float[]> rows = new ArrayList<>();
+    for (Parameter p : byHand.parameters()) {
+      rows.addAll(List.of(p.grad()));
+    }
+    for (int epoch = 0; epoch < 2; epoch++) {
+      for (int[] group : groups) {
+        float[][] sum = new float[rows.size()][];
+        for (int from : group) {
+          int count = Math.min(40, 300 - from);
+          byHand.forwardBackward(BLOBS.features(), from, BLOBS.labels(), null, count,
+              1f / count);
+          for (int r = 0; r < sum.length; r++) {
+            float[] g = rows.get(r);
+            if (sum[r] == null) {
+              sum[r] = g.clone();
+            } else {
+              for (int j = 0; j < g.length; j++) {
+                sum[r][j] += g[j];
+              }
+            }
+          }
+        }
+        for (int r = 0; r < sum.length; r++) {
+          float[] g = rows.get(r);
+          for (int j = 0; j < g.length; j++) {
+            g[j] = sum[r][j] * (1f / group.length);
+          }
+        }
+        manual.step(byHand.parameters());
+      }
+    }
+    assertArrayEquals(byHand.weights(), model.weights());
+    assertEquals("gradient accumulation steps must be at least 1 (1: every batch updates), but"
+        + " was 0", assertThrows(IllegalArgumentException.class,
+            () -> Trainer.of(model).gradientAccumulation(0)).getMessage());
+  }
+
   /** A second thread's call while one runs is refused, rather than waiting forever. */
   @Test
   void aSecondThreadsCallWhileOneRunsIsRefused() throws Exception {
