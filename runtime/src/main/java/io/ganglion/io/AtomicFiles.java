@@ -1,8 +1,8 @@
 package io.ganglion.io;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -58,11 +58,13 @@ public final class AtomicFiles {
     Path temp = createTempFor(file, target);
     boolean done = false;
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        OutputStream out = wrap.apply(Channels.newOutputStream(channel));
+      // java.io, not a FileChannel: a channel closes when the thread is interrupted, and a model
+      // must save on a thread whose interrupt is pending (as a training ended by one leaves it).
+      try (FileOutputStream stream = new FileOutputStream(temp.toFile())) {
+        OutputStream out = wrap.apply(stream);
         body.writeTo(out);
         out.flush();
-        channel.force(true);
+        stream.getFD().sync();
       } catch (IOException e) {
         throw named(file, e); // a full disk says "No space left on device" and nothing more
       }
@@ -267,10 +269,16 @@ public final class AtomicFiles {
 
   /** Makes the rename durable; not possible on every platform (Windows), where it is skipped. */
   private static void syncDirectory(Path dir) {
+    // The channel would close at a pending interrupt: the flag is taken meanwhile, and set again.
+    boolean interrupted = Thread.interrupted();
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // The rename itself happened; only its durability across a power loss is not guaranteed.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

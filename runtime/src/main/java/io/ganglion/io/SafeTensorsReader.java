@@ -65,7 +65,7 @@ public final class SafeTensorsReader implements Closeable {
       throw new ModelFormatException(file, null,
           "must be a safetensors file, but is not a regular file (a device or a pipe)");
     }
-    SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ);
+    SeekableByteChannel channel = FileReadChannel.open(file);
     try {
       return open(file, channel);
     } catch (IOException | RuntimeException | Error e) {

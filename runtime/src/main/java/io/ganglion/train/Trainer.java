@@ -560,9 +560,10 @@ public final class Trainer {
    *
    * <p>Interrupting the thread that runs it ({@code Future.cancel(true)}, {@code
    * ExecutorService.shutdownNow()}) stops training before the next batch with a {@link
-   * java.util.concurrent.CancellationException} that says where; the weights are those after
-   * the last batch run, the interrupt stays set, and a checkpoint of an earlier epoch resumes
-   * the run. {@link #requestStop} instead ends it after the current epoch.
+   * java.util.concurrent.CancellationException} that says where (after an epoch's last batch:
+   * before its validation and checkpoint); the weights are those of the last update, the
+   * interrupt stays set (models still save and load on that thread), and a checkpoint of an
+   * earlier epoch resumes the run. {@link #requestStop} instead ends it after the current epoch.
    */
   public History fit(Dataset data) {
     if (model.parameters().isEmpty()) {
@@ -1218,6 +1219,10 @@ public final class Trainer {
         }
         progress.batchEnded(from + count, lossSum / (from + count));
       }
+      if (Thread.currentThread().isInterrupted()) {
+        // After the last batch: stopped before the epoch's validation and checkpoint as well.
+        throw interrupted(epoch, steps, steps);
+      }
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put("loss", lossSum / samples);
       if (predicted != null) {
@@ -1406,8 +1411,10 @@ public final class Trainer {
     private CancellationException interrupted(int epoch, int step, int steps) {
       progress.aborted();
       return new CancellationException(String.format(Locale.ROOT,
-          "training was interrupted in epoch %d/%d before step %d/%d; the weights are those"
-              + " after the last step run%s", epoch + 1, epochs, step + 1, steps,
+          "training was interrupted in epoch %d/%d %s; the weights are those of the last"
+              + " update%s", epoch + 1, epochs, step < steps
+              ? String.format(Locale.ROOT, "before step %d/%d", step + 1, steps)
+              : "after its last step, before its end (metrics, checkpoint)",
           checkpointFile != null ? "; the checkpoint " + checkpointFile + ", if an epoch wrote"
               + " it, resumes the run" : ""));
     }

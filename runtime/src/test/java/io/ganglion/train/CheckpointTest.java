@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -303,6 +304,47 @@ class CheckpointTest {
     LinearModel whole = model(1);
     History w = adam(whole).gradientAccumulation(3).epochs(5).fit(DATA);
     assertEquals(w.loss(), h.loss());
+    assertArrayEquals(whole.weights(), resumed.weights());
+  }
+
+  /**
+   * An interrupt during an epoch's last batch stops training before the epoch's checkpoint, not
+   * with an error of the write (a file channel closes at an interrupt); on the interrupted thread
+   * the model still saves and loads, and the checkpoint of the epoch before resumes the run.
+   */
+  @Test
+  void anInterruptInAnEpochsLastBatchStopsBeforeItsCheckpoint() throws Exception {
+    LinearModel net = model(1);
+    Path file = dir.resolve("interrupted.ckpt");
+    Trainer trainer = adam(net).epochs(3).checkpoint(file);
+    trainer.listener(new TrainingListener() {
+      @Override
+      public void batchEnded(int epoch, int batch, double loss) {
+        if (epoch == 1 && batch == 5) { // 48 training samples in batches of 8: the last
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    try {
+      CancellationException e = assertThrows(CancellationException.class, () -> trainer.fit(DATA));
+      assertEquals("training was interrupted in epoch 2/3 after its last step, before its end"
+          + " (metrics, checkpoint); the weights are those of the last update; the checkpoint "
+          + file + ", if an epoch wrote it, resumes the run", e.getMessage());
+      assertTrue(Thread.currentThread().isInterrupted());
+      Path saved = dir.resolve("after.safetensors");
+      net.save(saved);
+      LinearModel copy = model(5);
+      copy.load(saved);
+      assertArrayEquals(net.weights(), copy.weights());
+      assertTrue(Thread.currentThread().isInterrupted(), "saving and loading keep the interrupt");
+    } finally {
+      Thread.interrupted();
+    }
+    // The checkpoint is the first epoch's: resuming runs epochs 2 and 3 as an uninterrupted run.
+    LinearModel resumed = model(2);
+    adam(resumed).epochs(3).resumeFrom(file).fit(DATA);
+    LinearModel whole = model(1);
+    adam(whole).epochs(3).fit(DATA);
     assertArrayEquals(whole.weights(), resumed.weights());
   }
 

@@ -794,7 +794,7 @@ final class TrainerTest {
             assertThrows(CancellationException.class, () -> trainer.fit(BLOBS));
         assertTrue(Thread.interrupted(), "the interrupt is kept");
         assertEquals("training was interrupted in epoch 2/5 before step 4/10; the weights are"
-            + " those after the last step run", e.getMessage());
+            + " those of the last update", e.getMessage());
         stopped[run] = model.weights();
       }
       assertArrayEquals(stopped[0], stopped[1]);
