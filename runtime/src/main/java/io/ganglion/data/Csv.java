@@ -361,10 +361,13 @@ public final class Csv {
           }
           checkDisjoint(featureColumns, labelColumn, targetColumns, names, file);
           if (header && answers) {
-            // readFeatures finds these features by name in a file without the answers.
             for (int c : featureColumns) {
-              if (c < names.size()) {
-                column(names, names.get(c), file);
+              String name = c < names.size() ? names.get(c) : null;
+              if (name != null && names.indexOf(name) != names.lastIndexOf(name)) {
+                throw new IOException(file + ": the header must name feature column '" + name
+                    + "' once, but columns " + names.indexOf(name) + " and "
+                    + names.lastIndexOf(name) + " both have that name (readFeatures finds the"
+                    + " features of a file without the answers by name)");
               }
             }
           }

@@ -363,6 +363,14 @@ public final class Dataset {
     return new Dataset(features, featureSize, labels, null, 0, List.of(names));
   }
 
+  /**
+   * The same labels or targets and class names (shared) with other features of the same size
+   * (for {@link Scaler#apply}).
+   */
+  Dataset withFeatures(float[] newFeatures) {
+    return new Dataset(newFeatures, featureSize, labels, targets, targetSize, classNames);
+  }
+
   /** The classes' names in label order, given by {@link #withClassNames}; empty without them. */
   public List<String> classNames() {
     return classNames;

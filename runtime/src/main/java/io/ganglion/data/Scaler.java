@@ -176,9 +176,7 @@ public final class Scaler {
             "sample " + offset / shift.length + ": " + e.getMessage(), e);
       }
     }
-    return data.hasLabels()
-        ? Dataset.ofLabels(x, data.featureSize(), data.labels())
-        : Dataset.ofTargets(x, data.featureSize(), data.targets(), data.targetSize());
+    return data.withFeatures(x);
   }
 
   /**

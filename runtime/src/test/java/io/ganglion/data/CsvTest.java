@@ -320,8 +320,9 @@ final class CsvTest {
         + " that name", e.getMessage());
     // Also when the features are every other column: readFeatures finds them by name later.
     e = assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(twice));
-    assertEquals(twice + ": the header must name column 'a' once, but columns 0 and 2 both have"
-        + " that name", e.getMessage());
+    assertEquals(twice + ": the header must name feature column 'a' once, but columns 0 and 2"
+        + " both have that name (readFeatures finds the features of a file without the answers"
+        + " by name)", e.getMessage());
     e = assertThrows(IOException.class,
         () -> Csv.reader().targetColumns("d").features("a", "d").read(file));
     assertEquals(file + ": column 'd' (2) must be either a feature or a target, but was chosen"

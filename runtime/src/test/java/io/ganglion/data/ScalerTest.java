@@ -35,6 +35,16 @@ class ScalerTest {
   }
 
   @Test
+  void applyKeepsTheLabelsAndTheClassNames() {
+    Dataset named = Dataset.ofLabels(new float[] {1, 2, 3, 4, 5, 6}, 2, new int[] {0, 0, 0})
+        .withClassNames("no", "yes");
+    Dataset scaled = Scaler.standardize(named).apply(named);
+    assertEquals(List.of("no", "yes"), scaled.classNames());
+    assertEquals(2, scaled.classes());
+    assertArrayEquals(named.labels(), scaled.labels());
+  }
+
+  @Test
   void applyRowsScalesEverySampleAsTheDatasetIsScaled() {
     Scaler scaler = Scaler.standardize(TRAIN);
     float[] rows = TRAIN.features().clone();
