@@ -399,6 +399,17 @@ public final class ModelFiles {
             ? predicted(layer.activation(), model.loss() == null ? null : model.loss().name())
                 != predicted(stored, fileLoss)
             : layer.activation() != stored;
+        if (differs && layer.activation() == stored) {
+          // The same activation under losses that predict differently (softmax over logits, say).
+          String myLoss = model.loss() == null ? null : model.loss().name();
+          throw new ModelFormatException(file, null, "output layer " + name + " must predict as"
+              + " the file's network did, " + predicted(stored, fileLoss) + " (" + stored
+              + " under " + (fileLoss == null ? "no loss recorded" : "its " + fileLoss + " loss")
+              + "), but " + model.name() + " predicts " + predicted(stored, myLoss) + " (" + stored
+              + " under " + myLoss + "); the weights would load but compute something else"
+              + (fileLoss == null ? "" : ": declare loss = " + fileLoss) + ", or to reuse them on"
+              + " purpose, load them with ModelFiles.loadIgnoringUnexpected(model, file)");
+        }
         if (differs) {
           throw new ModelFormatException(file, null, "layer " + name + " must have the activation"
               + " the file's weights were trained with, " + stored + ", but " + model.name()
@@ -634,6 +645,8 @@ public final class ModelFiles {
         hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
             + " saves them: save model.module.state_dict() instead, or map the layers with"
             + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\", ...))";
+      } else if (!affineHint(model, missing, unexpected).isEmpty()) {
+        hint = affineHint(model, missing, unexpected);
       } else if (missing.isEmpty()
           && reader.metadata().containsKey("ganglion.checkpoint_version")) {
         hint = "; it is a training checkpoint (Trainer.checkpoint), which also holds the"
@@ -659,6 +672,32 @@ public final class ModelFiles {
             + (model.buffers().isEmpty() ? "" : " and buffers")
             + (layers == null ? " " : " as the layers map " + layers + " names them ") + expected
             + ", but " + actual + writerNote(model, writer) + hint);
+  }
+
+  /**
+   * The declaration to change when a batch norm's scale and shift alone differ: missing from the
+   * file (it was saved with PyTorch's affine=False) or unexpected in it; else "".
+   */
+  private static String affineHint(Model model, List<String> missing, List<String> unexpected) {
+    List<Layer> layers = model.layers();
+    if (layers == null) {
+      return "";
+    }
+    for (Layer layer : layers) {
+      if (layer == null || !layer.kind().equals("BatchNorm")) {
+        continue;
+      }
+      List<String> pair = List.of(layer.name() + ".weight", layer.name() + ".bias");
+      if (missing.containsAll(pair)) {
+        return "; the file's batch norm " + layer.name() + " has no scale and shift (PyTorch's"
+            + " affine=False): declare @BatchNorm(affine = false)";
+      }
+      if (unexpected.containsAll(pair) && layer.parameters().isEmpty()) {
+        return "; the file's batch norm " + layer.name() + " learned a scale and shift (PyTorch's"
+            + " affine=True): declare @BatchNorm(affine = true), the default";
+      }
+    }
+    return "";
   }
 
   /**

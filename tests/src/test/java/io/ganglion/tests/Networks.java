@@ -559,6 +559,16 @@ final class Networks {
     Layer out;
   }
 
+  /** LayerNamedLoss under MSE: the same tensors, but its LINEAR output predicts raw values. */
+  @Network(inputs = 4, loss = Loss.MSE)
+  abstract static class LayerNamedLossMse {
+    @Dense(units = 8, activation = RELU)
+    Layer loss;
+
+    @Dense(units = 3)
+    Layer out;
+  }
+
   /** InputDerivatives with its first layer changed to ReLU: the same tensors, another network. */
   @Network(inputs = 5, loss = Loss.MSE)
   abstract static class ChangedActivation {

@@ -56,6 +56,17 @@ class SaveLoadTest {
     loaded.load(file);
     assertArrayEquals(saved.parameter("out.weight").toArray(),
         loaded.parameter("out.weight").toArray());
+    // The same layers under MSE predict raw values where the file's predicted a softmax: refused,
+    // saying so (not "must have LINEAR, but declares LINEAR").
+    Net_Networks_LayerNamedLossMse mse = new Net_Networks_LayerNamedLossMse(3);
+    float[] before = mse.parameter("out.weight").toArray();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> mse.load(file));
+    assertTrue(e.getMessage().endsWith("output layer out must predict as the file's network did,"
+        + " SOFTMAX (LINEAR under its SOFTMAX_CROSS_ENTROPY loss), but LayerNamedLossMse predicts"
+        + " LINEAR (LINEAR under MSE); the weights would load but compute something else: declare"
+        + " loss = SOFTMAX_CROSS_ENTROPY, or to reuse them on purpose, load them with"
+        + " ModelFiles.loadIgnoringUnexpected(model, file)"), e.getMessage());
+    assertArrayEquals(before, mse.parameter("out.weight").toArray());
   }
 
   /**
@@ -121,12 +132,15 @@ class SaveLoadTest {
     Net_Networks_BatchNormActivations affine = new Net_Networks_BatchNormActivations(3);
     float[] before = affine.parameter("conv.weight").toArray();
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> affine.load(file));
-    assertTrue(e.getMessage().contains("norm1.weight"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; the file's batch norm norm1 has no scale and shift"
+        + " (PyTorch's affine=False): declare @BatchNorm(affine = false)"), e.getMessage());
     assertArrayEquals(before, affine.parameter("conv.weight").toArray());
     Path withScale = dir.resolve("affine.safetensors");
     affine.save(withScale);
     e = assertThrows(ModelFormatException.class, () -> copy.load(withScale));
-    assertTrue(e.getMessage().contains("norm1.weight"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; the file's batch norm norm1 learned a scale and shift"
+        + " (PyTorch's affine=True): declare @BatchNorm(affine = true), the default"),
+        e.getMessage());
     assertArrayEquals(actual, predictions(copy, x, 3));
   }
 
