@@ -116,6 +116,15 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
       throw new IllegalArgumentException("--classes must give every class a name, but was '"
           + String.join(",", classes) + "'");
     }
+    if (classes != null) {
+      // "a, b" names a and b, as the reader matches the column's fields without their spaces.
+      classes = classes.stream().map(String::strip).toList();
+      if (classes.size() > Net_Flowers.OUTPUTS) {
+        throw new IllegalArgumentException("--classes must name at most the "
+            + Net_Flowers.OUTPUTS + " classes of Flowers, but named " + classes.size() + ": "
+            + classes);
+      }
+    }
     Dataset all = csv != null ? read(csv) : readBundled();
     if (all.featureSize() != Net_Flowers.INPUTS) {
       throw new IllegalArgumentException((csv != null ? csv : "the CSV") + " must have "
@@ -209,7 +218,7 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
   private Dataset read(Path file, boolean named) throws IOException {
     Csv reader = Csv.reader().delimiter(delimiterChar()).header(!noHeader);
     if (named) {
-      reader.classNames(classes.stream().map(String::strip).toArray(String[]::new));
+      reader.classNames(classes.toArray(new String[0]));
     }
     if (noHeader) {
       if (features != null) {

@@ -88,6 +88,16 @@ class SmallExamplesTest {
         "--classes", "bronze,silver");
     assertTrue(missing.err().contains("must hold one of the class names given (bronze, silver),"
         + " but was 'gold'"), missing::toString);
+    Cli tooMany = Cli.run("tabular", "--csv", file.toString(), "--label", "tier",
+        "--classes", "bronze,silver,gold,platinum");
+    assertTrue(tooMany.err().contains("--classes must name at most the 3 classes of Flowers, but"
+        + " named 4: [bronze, silver, gold, platinum]"), tooMany::toString);
+    // Spaces after the commas are no part of the names, read or printed.
+    Cli spaced = Cli.run("tabular", "--csv", file.toString(), "--label", "tier",
+        "--classes", "bronze, silver, gold");
+    assertEquals(0, spaced.exitCode(), spaced::toString);
+    assertTrue(spaced.out().contains("\n          bron silv gold\n  bronze     "),
+        spaced::toString);
   }
 
   @Test
