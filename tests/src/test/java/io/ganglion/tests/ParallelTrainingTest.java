@@ -203,7 +203,26 @@ class ParallelTrainingTest {
     assertTrue(history.loss().get(history.epochs() - 1) < 0.2, "loss " + history.loss());
   }
 
+  /**
+   * Gradient accumulation on two threads with the rows split of a generated dense network: 3
+   * batches of 10 update as one batch of 30 on one thread (50 samples: groups of 30 and 20).
+   */
+  @Test
+  void gradientAccumulationOnTwoThreadsUpdatesAsOneLargerBatch() {
+    float[][] large = train(1, 30, 1);
+    float[][] accumulated = train(2, 10, 3);
+    for (int k = 0; k < large.length; k++) {
+      for (int e = 0; e < large[k].length; e++) {
+        assertEquals(large[k][e], accumulated[k][e], 2e-4, "parameter " + k + "[" + e + "]");
+      }
+    }
+  }
+
   private static float[][] train(int threads, int batch) {
+    return train(threads, batch, 1);
+  }
+
+  private static float[][] train(int threads, int batch, int accumulation) {
     SplittableRandom random = new SplittableRandom(9);
     int n = 50;
     float[] x = new float[n * 64];
@@ -215,8 +234,8 @@ class ParallelTrainingTest {
       y[k] = random.nextInt(10);
     }
     Model net = new Net_Networks_Medium(17);
-    Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(batch).epochs(3).seed(4)
-        .threads(threads).verbose(0).fit(Dataset.ofLabels(x, 64, y));
+    Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(batch).gradientAccumulation(accumulation)
+        .epochs(3).seed(4).threads(threads).verbose(0).fit(Dataset.ofLabels(x, 64, y));
     float[][] values = new float[net.parameters().size()][];
     int k = 0;
     for (Parameter p : net.parameters()) {
