@@ -219,12 +219,12 @@ public final class Csv {
     }
     checkNamesHaveHeader();
     Table table = parse(file, true);
-    return regression
-        ? Dataset.ofTargets(table.features, table.featureSize, table.targets, table.targetSize)
-        : classNames != null
-            ? Dataset.ofLabels(table.features, table.featureSize, table.labels)
-                .withClassNames(classNameList.toArray(new String[0]))
-            : Dataset.ofLabels(table.features, table.featureSize, table.labels);
+    if (regression) {
+      return Dataset.ofTargets(table.features, table.featureSize, table.targets, table.targetSize);
+    }
+    Dataset labelled = Dataset.ofLabels(table.features, table.featureSize, table.labels);
+    return classNames != null
+        ? labelled.withClassNames(classNameList.toArray(new String[0])) : labelled;
   }
 
   /**

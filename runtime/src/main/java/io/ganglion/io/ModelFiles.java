@@ -634,6 +634,7 @@ public final class ModelFiles {
       Set<String> found = new LinkedHashSet<>(unexpected);
       boolean parallel = !missing.isEmpty()
           && missing.stream().allMatch(n -> found.contains("module." + n));
+      String affine = affineHint(model, missing, unexpected);
       if (positional && prefixed) {
         hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
             + " saves them, and its layers are named by position, as in an nn.Sequential: map"
@@ -645,8 +646,8 @@ public final class ModelFiles {
         hint = "; its names start with 'module.', as a model wrapped in PyTorch's DataParallel"
             + " saves them: save model.module.state_dict() instead, or map the layers with"
             + " ModelFiles.load(model, file, Map.of(\"<layer>\", \"module.<layer>\", ...))";
-      } else if (!affineHint(model, missing, unexpected).isEmpty()) {
-        hint = affineHint(model, missing, unexpected);
+      } else if (!affine.isEmpty()) {
+        hint = affine;
       } else if (missing.isEmpty()
           && reader.metadata().containsKey("ganglion.checkpoint_version")) {
         hint = "; it is a training checkpoint (Trainer.checkpoint), which also holds the"

@@ -493,7 +493,7 @@ public final class ParallelGradients implements AutoCloseable {
   private int takeOthers(int g) {
     int taken = 0;
     for (int s = 0; s < workers; s++) {
-      if (claims.get(s) == g - 1 && runSlot(s, g)) {
+      if (runSlot(s, g)) {
         taken++;
       }
     }
