@@ -1,7 +1,11 @@
 package io.ganglion.train;
 
-import java.util.Arrays;
+import io.ganglion.data.Dataset;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -10,7 +14,9 @@ import java.util.Map;
  * per-class accuracy, precision and F1 and the confusion matrix, or for values (float targets,
  * or the labels of a one-output MSE, MAE or HUBER network that is not a binary classifier) the
  * mean squared and mean absolute errors (averaged over every output value), and for a binary
- * cross-entropy network's targets the binary accuracy too.
+ * cross-entropy network's targets the binary accuracy too. With classes, {@link #report()} gives
+ * the per-class figures as scikit-learn's {@code classification_report} does, under the data's
+ * {@linkplain Dataset#classNames() class names}.
  */
 public final class Evaluation {
   private final int samples;
@@ -22,9 +28,10 @@ public final class Evaluation {
   private final double mae;
   /** For values of a binary cross-entropy network, the share of outputs on the target's side. */
   private final double binaryAccuracy;
+  private final List<String> classNames;
 
   private Evaluation(int samples, double loss, int[][] confusion, int topK, double topKAccuracy,
-      double mse, double mae, double binaryAccuracy) {
+      double mse, double mae, double binaryAccuracy, List<String> classNames) {
     this.samples = samples;
     this.loss = loss;
     this.confusion = confusion;
@@ -33,18 +40,21 @@ public final class Evaluation {
     this.mse = mse;
     this.mae = mae;
     this.binaryAccuracy = binaryAccuracy;
+    this.classNames = classNames;
   }
 
+  /** Classes; {@code classNames} are the data's (empty without them). */
   static Evaluation ofClasses(int samples, double loss, int[][] confusion, int topK,
-      double topKAccuracy) {
+      double topKAccuracy, List<String> classNames) {
     return new Evaluation(samples, loss, confusion, topK, topKAccuracy, Double.NaN, Double.NaN,
-        Double.NaN);
+        Double.NaN, classNames);
   }
 
   /** Values; {@code binaryAccuracy} is NaN unless the network is a binary cross-entropy one. */
   static Evaluation ofTargets(int samples, double loss, double mse, double mae,
       double binaryAccuracy) {
-    return new Evaluation(samples, loss, null, 0, Double.NaN, mse, mae, binaryAccuracy);
+    return new Evaluation(
+        samples, loss, null, 0, Double.NaN, mse, mae, binaryAccuracy, List.of());
   }
 
   /** Number of samples evaluated. */
@@ -157,6 +167,125 @@ public final class Evaluation {
   }
 
   /**
+   * The number of samples labelled with each class (scikit-learn's support): the row sums of the
+   * {@linkplain #confusionMatrix() confusion matrix}.
+   */
+  public int[] perClassSupport() {
+    int[][] m = confusionMatrix();
+    int[] out = new int[m.length];
+    for (int c = 0; c < m.length; c++) {
+      for (int v : m[c]) {
+        out[c] += v;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names of the classes in label order: the evaluated data's {@linkplain Dataset#classNames()
+   * class names} (empty when it had none, or for values).
+   */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /**
+   * The name of class {@code c} in {@link #report()} and {@link #toString()}: its {@linkplain
+   * #classNames() name}, or its index when the data named fewer classes (or none).
+   */
+  private String className(int c) {
+    return c < classNames.size() ? classNames.get(c) : Integer.toString(c);
+  }
+
+  /** {@link #report(int)} with 4 digits. */
+  public String report() {
+    return report(4);
+  }
+
+  /**
+   * The per-class precision, recall, F1 and support, then the accuracy and the macro (unweighted)
+   * and support-weighted averages, laid out as scikit-learn's {@code classification_report} with
+   * {@code zero_division=0}: a value with nothing to divide (the precision of a class never
+   * predicted) is shown and averaged as 0. A class appears by its {@linkplain #classNames() name},
+   * else its index. With class names every named class has a row (as scikit-learn's {@code
+   * labels} argument gives); without, the classes that are labelled or predicted in the data do
+   * (scikit-learn's default), and the averages are over the rows.
+   *
+   * @param digits the digits after the decimal point, at least 1 (scikit-learn's default is 2)
+   */
+  public String report(int digits) {
+    if (digits < 1 || digits > 12) {
+      throw new IllegalArgumentException("digits must be in [1, 12], but was " + digits);
+    }
+    int[][] m = confusionMatrix();
+    int[] support = perClassSupport();
+    double[] precision = perClassPrecision();
+    double[] recall = perClassAccuracy();
+    double[] f1 = perClassF1();
+    int classes = m.length;
+    boolean[] listed = new boolean[classes];
+    int width = "weighted avg".length();
+    for (int c = 0; c < classes; c++) {
+      int predicted = 0;
+      for (int[] row : m) {
+        predicted += row[c];
+      }
+      listed[c] = c < classNames.size() || support[c] > 0 || predicted > 0;
+      if (listed[c]) {
+        width = Math.max(width, className(c).length());
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%" + width + "s  %9s %9s %9s %9s\n\n",
+        "", "precision", "recall", "f1-score", "support"));
+    double[] macro = new double[3];
+    double[] weighted = new double[3];
+    int rows = 0;
+    long total = 0;
+    for (int c = 0; c < classes; c++) {
+      if (!listed[c]) {
+        continue;
+      }
+      double[] values = {orZero(precision[c]), orZero(recall[c]), orZero(f1[c])};
+      reportRow(out, width, className(c), values, digits, support[c]);
+      for (int k = 0; k < 3; k++) {
+        macro[k] += values[k];
+        weighted[k] += values[k] * support[c];
+      }
+      rows++;
+      total += support[c];
+    }
+    out.append(String.format(Locale.ROOT, "\n%" + width + "s  %9s %9s %9s %9d\n",
+        "accuracy", "", "", fixed(accuracy(), digits), samples));
+    for (int k = 0; k < 3; k++) {
+      macro[k] = rows == 0 ? 0 : macro[k] / rows;
+      weighted[k] = total == 0 ? 0 : weighted[k] / total;
+    }
+    reportRow(out, width, "macro avg", macro, digits, total);
+    reportRow(out, width, "weighted avg", weighted, digits, total);
+    return out.toString();
+  }
+
+  private static void reportRow(
+      StringBuilder out, int width, String name, double[] values, int digits, long support) {
+    out.append(String.format(Locale.ROOT, "%" + width + "s  %9s %9s %9s %9d\n", name,
+        fixed(values[0], digits), fixed(values[1], digits), fixed(values[2], digits), support));
+  }
+
+  /**
+   * {@code value} with {@code digits} decimals, rounded as Python's format rounds (the double's
+   * exact value, ties to even), so that the report's figures are scikit-learn's: {@code %.2f}
+   * would print 0.625 as 0.63 where Python prints 0.62.
+   */
+  private static String fixed(double value, int digits) {
+    return new BigDecimal(value).setScale(digits, RoundingMode.HALF_EVEN).toPlainString();
+  }
+
+  private static double orZero(double value) {
+    return Double.isNaN(value) ? 0 : value;
+  }
+
+  /**
    * The confusion matrix (a copy): entry {@code [label][predicted]} counts the samples of class
    * {@code label} predicted as {@code predicted}.
    */
@@ -212,7 +341,10 @@ public final class Evaluation {
     }
   }
 
-  /** The metrics, then the per-class accuracy, precision and F1 and the confusion matrix. */
+  /**
+   * The metrics on one line; with classes, then the {@linkplain #report() report} and the confusion
+   * matrix, its rows named as in the report and its columns numbered.
+   */
   @Override
   public String toString() {
     StringBuilder out = new StringBuilder(samples + " samples");
@@ -220,14 +352,32 @@ public final class Evaluation {
       out.append(" - ").append(e.getKey()).append(": ").append(Progress.number(e.getValue()));
     }
     if (confusion != null) {
-      out.append("\nper-class accuracy (recall): ").append(Arrays.toString(perClassAccuracy()));
-      out.append("\nper-class precision: ").append(Arrays.toString(perClassPrecision()));
-      out.append("\nper-class F1: ").append(Arrays.toString(perClassF1()));
-      out.append("\nconfusion matrix (rows: label, columns: predicted):");
-      for (int[] row : confusion) {
-        out.append('\n').append(Arrays.toString(row));
+      out.append("\n\n").append(report());
+      out.append("\nconfusion matrix (rows: label, columns: predicted class):\n");
+      int width = 0;
+      int cell = Integer.toString(confusion.length - 1).length();
+      for (int c = 0; c < confusion.length; c++) {
+        width = Math.max(width, matrixRowName(c).length());
+        for (int v : confusion[c]) {
+          cell = Math.max(cell, Integer.toString(v).length());
+        }
+      }
+      out.append(" ".repeat(width));
+      for (int c = 0; c < confusion.length; c++) {
+        out.append(String.format(Locale.ROOT, " %" + cell + "d", c));
+      }
+      for (int r = 0; r < confusion.length; r++) {
+        out.append(String.format(Locale.ROOT, "\n%-" + width + "s", matrixRowName(r)));
+        for (int v : confusion[r]) {
+          out.append(String.format(Locale.ROOT, " %" + cell + "d", v));
+        }
       }
     }
     return out.toString();
+  }
+
+  /** A row of {@link #toString}'s confusion matrix: the class's index, then its name if any. */
+  private String matrixRowName(int c) {
+    return c < classNames.size() ? c + " " + classNames.get(c) : Integer.toString(c);
   }
 }

@@ -72,7 +72,7 @@ final class Evaluator {
         }
       }
       return Evaluation.ofClasses(n, lossSum / n + penalty, confusion, topK,
-          (double) topHits / n);
+          (double) topHits / n, data.classNames());
     }
     errors.reset();
     for (int from = 0; from < n; from += chunk) {

@@ -663,8 +663,9 @@ final class TrainerTest {
     // Precision by column; class 1 is never predicted. F1 = 2 tp / (2 tp + fp + fn).
     assertArrayEquals(new double[] {2.0 / 3, Double.NaN, 2.0 / 3}, e.perClassPrecision(), 1e-12);
     assertArrayEquals(new double[] {0.8, 0, 0.8}, e.perClassF1(), 1e-12);
-    assertTrue(e.toString().contains("per-class precision: [0.6666666666666666, NaN,"),
-        e.toString());
+    // The report shows (and averages) the undefined precision as 0, as scikit-learn does.
+    assertTrue(e.toString().contains(
+        "\n           1     0.0000    0.0000    0.0000         2\n"), e.toString());
     // Class 1 is second-best for every sample.
     assertEquals(1, e.topKAccuracy(), 1e-12);
     assertEquals(List.of("loss", "accuracy", "top2_accuracy"), List.copyOf(e.metrics().keySet()));

@@ -165,7 +165,8 @@ public final class FashionCommand implements Callable<Integer>, GanglionCommand.
         history.epochs() == 1 ? "" : "s", trainSeconds);
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d of %d images)%n", evaluation.accuracy(),
         correct(evaluation), evaluation.samples());
-    out.print(ClassificationText.perClassAccuracy(evaluation, FashionMnist.CLASSES));
+    out.print(evaluation.report());
+    out.println();
     out.print(ClassificationText.confusionMatrix(evaluation, FashionMnist.CLASSES));
     if (!noSave) {
       FashionNetwork.save(net, save);

@@ -41,8 +41,10 @@ public final class FashionMnist {
   private final String description;
 
   private FashionMnist(Dataset train, Dataset test, String description) {
-    this.train = train;
-    this.test = test;
+    // Named, so that an evaluation's report names the classes.
+    String[] names = CLASSES.toArray(new String[0]);
+    this.train = train == null ? null : train.withClassNames(names);
+    this.test = test.withClassNames(names);
     this.description = description;
   }
 

@@ -55,9 +55,12 @@ class EmbeddedSubsetTest {
   }
 
   @Test
-  void printsPerClassAccuracyAndTheConfusionMatrixWithClassNames() {
+  void printsTheClassificationReportAndTheConfusionMatrixWithClassNames() {
     String out = training.out();
-    assertTrue(out.contains("per-class accuracy:"), training::toString);
+    // The classification report, its rows named by the classes.
+    assertTrue(out.contains("   precision    recall  f1-score   support\n"), training::toString);
+    assertTrue(out.matches("(?s).*\n  Ankle boot     [01]\\.\\d{4}    [01]\\.\\d{4}    [01]\\.\\d{4}"
+        + " +\\d+\n.*"), training::toString);
     assertTrue(out.contains("confusion matrix"), training::toString);
     for (String name : FashionMnist.CLASSES) {
       assertTrue(out.contains("  " + name + " "), () -> name + " missing in\n" + training);
