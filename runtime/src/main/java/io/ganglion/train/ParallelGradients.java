@@ -14,20 +14,24 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Gradients over persistent worker threads; worker 0 is the calling thread. Two splits:
+ * Gradients over persistent worker threads; worker 0 is the calling thread. Two ways to divide
+ * the work ({@link Split}):
  *
  * <ul>
- *   <li>Networks made only of dense layers (with element-wise hidden activations) split every
- *       layer's weight by its input rows: each worker computes its rows' share of every layer's
+ *   <li>{@linkplain Split#BATCH By batch}: each worker takes a contiguous slice of every batch;
+ *       the workers other than 0 run on {@link Model#replica() replicas} that share the parameter
+ *       values but have their own buffers and gradients, which are then added into the model's in
+ *       a fixed order (each parameter row summed as worker 0 + 1 + 2 ...), with the rows split
+ *       among the workers. Any network.
+ *   <li>{@linkplain Split#ROWS By weight rows}, for networks made only of dense layers (with
+ *       element-wise hidden activations): each worker computes its rows' share of every layer's
  *       output for the whole batch, their weight gradient and their input gradient, and updates
  *       them. Its weights and gradients stay in its core's cache; only partial sums and deltas
  *       (batch x units per layer) cross between cores. See {@link SplitNetwork}.
- *   <li>Other networks split each batch into contiguous slices, one per worker; the workers other
- *       than 0 run on {@link Model#replica() replicas} that share the parameter values but have
- *       their own buffers and gradients, which are then added into the model's in a fixed order
- *       (each parameter row summed as worker 0 + 1 + 2 ...), with the rows split among the
- *       workers.
  * </ul>
+ *
+ * <p>By default ({@link Split#AUTO}) a network that can be split by rows is, when it has at least
+ * {@value #ROWS_MIN_PARAMETERS} parameters; smaller ones are split by batch.
  *
  * <p>Either way every sum runs in a fixed order, so the same data and thread count give
  * bit-identical results. Different thread counts agree to float rounding for networks without
@@ -73,11 +77,53 @@ public final class ParallelGradients implements AutoCloseable {
   private static final long TAKE_NANOS = 10_000L;
 
   /**
-   * {@code -Dganglion.split=false} makes dense networks use the data-parallel split too (to
-   * compare the two).
+   * How a batch's work is divided among the workers. {@code -Dganglion.split=rows} or {@code
+   * =batch} makes {@link #AUTO} choose that split wherever it can (to compare the two).
    */
-  private static final boolean SPLIT_DENSE =
-      !"false".equals(System.getProperty("ganglion.split"));
+  public enum Split {
+    /**
+     * {@link #ROWS} for a network of dense layers with at least {@value
+     * ParallelGradients#ROWS_MIN_PARAMETERS} parameters, else {@link #BATCH}.
+     */
+    AUTO,
+    /** Each worker a slice of the batch, on a replica of the model (as PyTorch's DataParallel). */
+    BATCH,
+    /**
+     * Each worker a share of every dense layer's weight rows, for the whole batch; only for
+     * networks made of dense layers with element-wise hidden activations.
+     */
+    ROWS
+  }
+
+  /**
+   * The fewest parameters for which {@link Split#AUTO} splits a dense network by rows. Measured on
+   * the two-core machines of the benchmarks (2026-11-27, alternating command-line rounds against
+   * one thread): the batch split was ahead on mnist-mlp (101,770 parameters; 1.65x against 1.43x
+   * on the plain kernels, 1.07x against 0.85x on the vector ones) and mnist-deep (235,146; 1.93-2.01x
+   * against 0.79-1.70x), and 10% faster in the 15-epoch Fashion-MNIST job (267,146; a tie on the
+   * vector kernels); the rows split on wide (2,109,450; 1.81-2.07x against 1.59-1.67x, and
+   * 1.69-1.94x against 1.27-1.55x): there the batch split's extra gradients and their sum no longer
+   * fit in the caches.
+   */
+  public static final int ROWS_MIN_PARAMETERS = 1_000_000;
+
+  /** {@code -Dganglion.split}: the split {@link Split#AUTO} takes where it can, or null. */
+  private static final Split FORCED = forcedSplit(System.getProperty("ganglion.split"));
+
+  private static Split forcedSplit(String value) {
+    if (value == null) {
+      return null;
+    }
+    switch (value) {
+      case "rows":
+        return Split.ROWS;
+      case "batch":
+      case "false": // its meaning before the two were named
+        return Split.BATCH;
+      default:
+        return null;
+    }
+  }
 
   private final Model model;
   /** Whether the model has buffers (batch statistics), which its training pass moves. */
@@ -148,19 +194,69 @@ public final class ParallelGradients implements AutoCloseable {
   /**
    * Starts {@code workers - 1} threads beside the caller's (so {@code workers} from 2 to {@link
    * #MAX_WORKERS}; one worker is the model itself, without this class), each with a replica of
-   * the model, or with its share of the weight rows of a network of dense layers.
+   * the model, or with its share of the weight rows of a network of dense layers: {@link
+   * Split#AUTO}.
    */
   public static ParallelGradients of(Model model, int workers) {
+    return of(model, workers, Split.AUTO);
+  }
+
+  /**
+   * As {@link #of(Model, int)}, dividing the work as {@code split} says. {@link Split#ROWS} is
+   * refused for a network that is not made only of dense layers.
+   */
+  public static ParallelGradients of(Model model, int workers, Split split) {
     if (model == null) {
       throw new IllegalArgumentException("model must not be null");
     }
-    return new ParallelGradients(model, workers);
+    return new ParallelGradients(model, workers, split);
+  }
+
+  /** Whether {@code split} divides {@code model}'s work by weight rows (else by batch). */
+  static boolean byRows(Model model, Split split) {
+    if (split == null) {
+      throw new IllegalArgumentException("split must not be null");
+    }
+    boolean dense = model instanceof SplitNetwork;
+    switch (split) {
+      case ROWS:
+        if (!dense) {
+          throw new IllegalArgumentException("the rows split needs a network made only of dense"
+              + " layers with element-wise hidden activations, larger than the few weights"
+              + " written out unrolled, but " + model.name() + " is not one: use Split.BATCH or"
+              + " Split.AUTO");
+        }
+        return true;
+      case BATCH:
+        return false;
+      default:
+        if (!dense) {
+          return false;
+        }
+        if (FORCED != null) {
+          return FORCED == Split.ROWS;
+        }
+        long parameters = 0;
+        for (Parameter p : model.parameters()) {
+          parameters += p.size();
+        }
+        return parameters >= ROWS_MIN_PARAMETERS;
+    }
+  }
+
+  /** Whether this divides the work by weight rows ({@link Split#ROWS}) rather than by batch. */
+  public boolean splitsByRows() {
+    return split != null;
   }
 
   /** The most workers: far more threads than cores only adds waiting (and may exhaust them). */
   public static final int MAX_WORKERS = 256;
 
   ParallelGradients(Model model, int workers) {
+    this(model, workers, Split.AUTO);
+  }
+
+  ParallelGradients(Model model, int workers, Split how) {
     if (workers < 2 || workers > MAX_WORKERS) {
       throw new IllegalArgumentException("workers must be from 2 to " + MAX_WORKERS + ", but was "
           + workers);
@@ -177,7 +273,7 @@ public final class ParallelGradients implements AutoCloseable {
     this.sliceOutputs = new float[workers][0];
     this.sliceClasses = new int[workers][0];
     List<Parameter> parameters = model.parameters();
-    if (SPLIT_DENSE && model instanceof SplitNetwork) {
+    if (byRows(model, how)) {
       SplitNetwork network = (SplitNetwork) model;
       split = new SplitNetwork[workers];
       split[0] = network;

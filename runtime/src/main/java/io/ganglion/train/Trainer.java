@@ -91,6 +91,7 @@ public final class Trainer {
   private boolean live;
   private volatile boolean stopRequested;
   private int threads;
+  private ParallelGradients.Split split = ParallelGradients.Split.AUTO;
   private Path checkpointFile;
   private int checkpointEvery = 1;
   private Path keepBestFile;
@@ -483,13 +484,14 @@ public final class Trainer {
   }
 
   /**
-   * Worker threads. A network of dense layers has every layer's weight rows split among them: each
+   * Worker threads. Each batch's work is divided among them as {@link #parallelSplit} says: by
+   * default a large network of dense layers has every layer's weight rows split among them (each
    * keeps its rows, their gradients and their optimizer state, and only partial sums and deltas
-   * cross between threads ({@code -Dganglion.split=false} splits the batch instead). Other
-   * networks split each batch (data-parallel, each worker on a {@link Model#replica()}). Every sum
-   * runs in a fixed order, so the same seed and thread count give bit-identical results. By
-   * default (or with 0) Ganglion uses every available processor when a batch holds enough work
-   * (batch size x multiply-adds per sample of at least {@value #PARALLEL_WORK}), else one thread.
+   * cross between threads), and any other network splits each batch (data-parallel, each worker
+   * on a {@link Model#replica()}). Every sum runs in a fixed order, so the same seed, thread count
+   * and split give bit-identical results. By default (or with 0) Ganglion uses every available
+   * processor when a batch holds enough work (batch size x multiply-adds per sample of at least
+   * {@value #PARALLEL_WORK}), else one thread.
    */
   public Trainer threads(int threads) {
     if (threads < 0 || threads > ParallelGradients.MAX_WORKERS) {
@@ -497,6 +499,19 @@ public final class Trainer {
           + ParallelGradients.MAX_WORKERS + ", or 0 for the default, but was " + threads);
     }
     this.threads = threads;
+    return this;
+  }
+
+  /**
+   * How worker threads divide a batch's work ({@link #threads}). {@link
+   * ParallelGradients.Split#AUTO AUTO} (the default) splits a network of dense layers with at
+   * least {@value ParallelGradients#ROWS_MIN_PARAMETERS} parameters by weight rows and any other
+   * by batch; {@code BATCH} and {@code ROWS} insist on one ({@code ROWS} only for a network made
+   * of dense layers with element-wise hidden activations: refused here for another).
+   */
+  public Trainer parallelSplit(ParallelGradients.Split split) {
+    ParallelGradients.byRows(model, split); // refuses null, and ROWS for a network it cannot split
+    this.split = split;
     return this;
   }
 
@@ -908,7 +923,7 @@ public final class Trainer {
 
     History fit() {
       int workers = workers(batch);
-      parallel = workers > 1 ? new ParallelGradients(model, workers) : null;
+      parallel = workers > 1 ? new ParallelGradients(model, workers, split) : null;
       try {
         return fitEpochs();
       } finally {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ganglion.Model;
+import io.ganglion.internal.SplitNetwork;
 import io.ganglion.train.ParallelGradients;
+import io.ganglion.train.ParallelGradients.Split;
 import java.util.List;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code evaluateBatch}: the loss sum, outputs and classes of one forward pass equal {@code
  * lossSum}, {@code predictBatch} and {@code classifyBatch}; split among workers they agree with one
- * thread (rows split for dense networks, batch split for the others, slices of 0-4 samples).
+ * thread (dense networks split by rows and by batch, the others by batch, slices of 0-4 samples).
  */
 class EvaluateBatchTest {
   private static final List<LongFunction<Model>> NETWORKS =
@@ -52,28 +54,34 @@ class EvaluateBatchTest {
   @Test
   void workersAgreeWithOneThread() {
     for (LongFunction<Model> network : NETWORKS) {
-      for (int workers : new int[] {2, 3}) {
-        for (int count : new int[] {1, 5, 11, 200}) {
-          Model net = network.apply(4);
-          RandomBatch data = new RandomBatch(net, 220, 8);
-          float[] expectedOutputs = new float[count * net.outputSize()];
-          int[] expectedClasses = new int[count];
-          double expectedLoss = net.evaluateBatch(data.x, 9, data.labels, data.targets, count,
-              expectedOutputs, expectedClasses);
-          float[] outputs = new float[count * net.outputSize()];
-          int[] classes = new int[count];
-          double loss;
-          try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
-            loss = parallel.evaluateBatch(
-                data.x, 9, data.labels, data.targets, count, outputs, classes);
+      List<Split> splits = network.apply(4) instanceof SplitNetwork
+          ? List.of(Split.ROWS, Split.BATCH) : List.of(Split.BATCH);
+      for (Split how : splits) {
+        for (int workers : new int[] {2, 3}) {
+          for (int count : new int[] {1, 5, 11, 200}) {
+            assertWorkersAgree(network.apply(4), how, workers, count);
           }
-          String what = net.name() + ", " + workers + " workers, " + count + " samples";
-          assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, Math.abs(expectedLoss)), what);
-          assertArrayEquals(expectedOutputs, outputs, 1e-5f, what);
-          assertArrayEquals(expectedClasses, classes, what);
         }
       }
     }
+  }
+
+  private static void assertWorkersAgree(Model net, Split how, int workers, int count) {
+    RandomBatch data = new RandomBatch(net, 220, 8);
+    float[] expectedOutputs = new float[count * net.outputSize()];
+    int[] expectedClasses = new int[count];
+    double expectedLoss = net.evaluateBatch(data.x, 9, data.labels, data.targets, count,
+        expectedOutputs, expectedClasses);
+    float[] outputs = new float[count * net.outputSize()];
+    int[] classes = new int[count];
+    double loss;
+    try (ParallelGradients parallel = ParallelGradients.of(net, workers, how)) {
+      loss = parallel.evaluateBatch(data.x, 9, data.labels, data.targets, count, outputs, classes);
+    }
+    String what = net.name() + ", " + how + ", " + workers + " workers, " + count + " samples";
+    assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, Math.abs(expectedLoss)), what);
+    assertArrayEquals(expectedOutputs, outputs, 1e-5f, what);
+    assertArrayEquals(expectedClasses, classes, what);
   }
 
   @Test

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.SplitNetwork;
 import io.ganglion.train.ParallelGradients;
+import io.ganglion.train.ParallelGradients.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code lastBatchClasses}: the classes of the last training pass's own forward pass, which
@@ -106,8 +110,9 @@ class LastBatchClassesTest {
    * A pass refused for a bad label has overwritten the outputs already: it reports no classes,
    * rather than the outputs it left under the previous pass's count.
    */
-  @Test
-  void aPassRefusedForItsLabelsReportsNoClasses() {
+  @ParameterizedTest
+  @EnumSource(value = Split.class, names = {"ROWS", "BATCH"})
+  void aPassRefusedForItsLabelsReportsNoClasses(Split how) {
     Model net = new Net_Networks_Medium(4);
     RandomBatch data = new RandomBatch(net, 10, 1);
     net.forwardBackward(data.x, 0, data.labels, null, 4, 0.25f);
@@ -116,7 +121,7 @@ class LastBatchClassesTest {
     assertThrows(IllegalArgumentException.class,
         () -> net.forwardBackward(data.x, 4, bad, null, 4, 0.25f));
     assertEquals(-1, net.lastBatchClasses(new int[4], 0));
-    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2, how)) {
       parallel.computeGradients(data.x, 0, data.labels, null, 4);
       assertEquals(4, parallel.lastBatchClasses(new int[4]));
       int[] kept = new int[4];
@@ -126,7 +131,7 @@ class LastBatchClassesTest {
       // On workers the labels are checked before any worker runs: the refused call changed
       // nothing, and the classes are still those of the pass before.
       int[] after = new int[4];
-      assertEquals(4, parallel.lastBatchClasses(after), "split by weight rows");
+      assertEquals(4, parallel.lastBatchClasses(after), how.toString());
       assertArrayEquals(kept, after);
       assertNextStepIsWhole(parallel, net, new Net_Networks_Medium(4), data, 2, 8);
     }
@@ -218,15 +223,23 @@ class LastBatchClassesTest {
 
   private static void assertParallelOutputsMatch(Model net, int workers, int count) {
     RandomBatch data = new RandomBatch(net, 40, workers);
-    float[] expected = new float[count * net.outputSize()];
-    net.predictBatch(data.x, 5, count, expected);
-    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
-      parallel.computeGradients(data.x, 5, data.labels, data.targets, count);
-      float[] actual = new float[count * net.outputSize()];
-      assertEquals(count, parallel.lastBatchOutputs(actual));
-      // Split by rows, the partial sums add up in another order: the last bit may differ.
-      assertArrayEquals(expected, actual, 1e-6f, workers + " workers, " + count + " samples");
+    for (Split how : splits(net)) {
+      float[] expected = new float[count * net.outputSize()];
+      net.predictBatch(data.x, 5, count, expected);
+      try (ParallelGradients parallel = ParallelGradients.of(net, workers, how)) {
+        parallel.computeGradients(data.x, 5, data.labels, data.targets, count);
+        float[] actual = new float[count * net.outputSize()];
+        assertEquals(count, parallel.lastBatchOutputs(actual));
+        // Split by rows, the partial sums add up in another order: the last bit may differ.
+        assertArrayEquals(expected, actual, 1e-6f,
+            how + ", " + workers + " workers, " + count + " samples");
+      }
     }
+  }
+
+  /** Both splits for a network that can be split by weight rows, else the batch split. */
+  private static List<Split> splits(Model net) {
+    return net instanceof SplitNetwork ? List.of(Split.ROWS, Split.BATCH) : List.of(Split.BATCH);
   }
 
   /**
@@ -238,7 +251,8 @@ class LastBatchClassesTest {
     double loss = parallel.computeGradients(data.x, offset, data.labels, null, count);
     float[] gradient = new float[net.parameters().get(0).size()];
     net.parameters().get(0).copyGradientTo(gradient);
-    try (ParallelGradients other = ParallelGradients.of(fresh, 2)) {
+    Split how = parallel.splitsByRows() ? Split.ROWS : Split.BATCH;
+    try (ParallelGradients other = ParallelGradients.of(fresh, 2, how)) {
       assertEquals(other.computeGradients(data.x, offset, data.labels, null, count), loss);
       float[] expected = new float[gradient.length];
       fresh.parameters().get(0).copyGradientTo(expected);
@@ -248,13 +262,16 @@ class LastBatchClassesTest {
 
   private static void assertParallelClassesMatch(Model net, int workers, int count) {
     RandomBatch data = new RandomBatch(net, 40, workers);
-    int[] expected = new int[count];
-    net.classifyBatch(data.x, 5, count, expected);
-    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
-      parallel.computeGradients(data.x, 5, data.labels, null, count);
-      int[] actual = new int[count];
-      assertEquals(count, parallel.lastBatchClasses(actual));
-      assertArrayEquals(expected, actual, workers + " workers, " + count + " samples");
+    for (Split how : splits(net)) {
+      int[] expected = new int[count];
+      net.classifyBatch(data.x, 5, count, expected);
+      try (ParallelGradients parallel = ParallelGradients.of(net, workers, how)) {
+        parallel.computeGradients(data.x, 5, data.labels, null, count);
+        int[] actual = new int[count];
+        assertEquals(count, parallel.lastBatchClasses(actual));
+        assertArrayEquals(expected, actual,
+            how + ", " + workers + " workers, " + count + " samples");
+      }
     }
   }
 }

@@ -265,6 +265,29 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * Just over {@code ParallelGradients.ROWS_MIN_PARAMETERS} (1,000,000): 1000 x 993 + 993 + 993 x
+   * 10 + 10 = 1,003,933 parameters, split by rows by default.
+   */
+  @Network(inputs = 1000, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class MillionParameters {
+    @Dense(units = 993, activation = RELU)
+    Layer hidden;
+
+    @Dense(units = 10)
+    Layer logits;
+  }
+
+  /** Just under it: 998 x 991 + 991 + 991 x 10 + 10 = 999,929 parameters, split by batch. */
+  @Network(inputs = 998, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class UnderAMillionParameters {
+    @Dense(units = 991, activation = RELU)
+    Layer hidden;
+
+    @Dense(units = 10)
+    Layer logits;
+  }
+
   @Network(inputs = 64, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class Medium {
     @Dense(units = 32, activation = RELU)

@@ -16,21 +16,27 @@ import io.ganglion.train.Trainer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Data-parallel training: deterministic per thread count, and the same math as one thread. */
 class ParallelTrainingTest {
 
-  @Test
-  void twoThreadsAreDeterministicAndAgreeWithOne() {
-    float[][] one = train(1, 32);
-    float[][] twoA = train(2, 32);
-    float[][] twoB = train(2, 32);
-    float[][] three = train(3, 32);
+  @ParameterizedTest
+  @EnumSource(value = ParallelGradients.Split.class, names = {"ROWS", "BATCH"})
+  void twoThreadsAreDeterministicAndAgreeWithOne(ParallelGradients.Split how) {
+    float[][] one = train(1, 32, 1, how);
+    float[][] twoA = train(2, 32, 1, how);
+    float[][] twoB = train(2, 32, 1, how);
+    float[][] three = train(3, 32, 1, how);
     for (int k = 0; k < one.length; k++) {
-      assertArrayEquals(twoA[k], twoB[k], "parameter " + k + " differs between two 2-thread runs");
+      assertArrayEquals(twoA[k], twoB[k],
+          how + ": parameter " + k + " differs between two 2-thread runs");
       for (int e = 0; e < one[k].length; e++) {
-        assertEquals(one[k][e], twoA[k][e], 2e-4, "parameter " + k + "[" + e + "], 2 threads");
-        assertEquals(one[k][e], three[k][e], 2e-4, "parameter " + k + "[" + e + "], 3 threads");
+        assertEquals(one[k][e], twoA[k][e], 2e-4,
+            how + ": parameter " + k + "[" + e + "], 2 threads");
+        assertEquals(one[k][e], three[k][e], 2e-4,
+            how + ": parameter " + k + "[" + e + "], 3 threads");
       }
     }
   }
@@ -204,25 +210,29 @@ class ParallelTrainingTest {
   }
 
   /**
-   * Gradient accumulation on two threads with the rows split of a generated dense network: 3
-   * batches of 10 update as one batch of 30 on one thread (50 samples: groups of 30 and 20).
+   * Gradient accumulation on two threads with a generated dense network split by weight rows and
+   * by batch: 3 batches of 10 update as one batch of 30 on one thread (50 samples: groups of 30
+   * and 20).
    */
-  @Test
-  void gradientAccumulationOnTwoThreadsUpdatesAsOneLargerBatch() {
-    float[][] large = train(1, 30, 1);
-    float[][] accumulated = train(2, 10, 3);
+  @ParameterizedTest
+  @EnumSource(value = ParallelGradients.Split.class, names = {"ROWS", "BATCH"})
+  void gradientAccumulationOnTwoThreadsUpdatesAsOneLargerBatch(ParallelGradients.Split how) {
+    float[][] large = train(1, 30, 1, how);
+    float[][] accumulated = train(2, 10, 3, how);
     for (int k = 0; k < large.length; k++) {
       for (int e = 0; e < large[k].length; e++) {
-        assertEquals(large[k][e], accumulated[k][e], 2e-4, "parameter " + k + "[" + e + "]");
+        assertEquals(large[k][e], accumulated[k][e], 2e-4,
+            how + ": parameter " + k + "[" + e + "]");
       }
     }
   }
 
   private static float[][] train(int threads, int batch) {
-    return train(threads, batch, 1);
+    return train(threads, batch, 1, ParallelGradients.Split.AUTO);
   }
 
-  private static float[][] train(int threads, int batch, int accumulation) {
+  private static float[][] train(
+      int threads, int batch, int accumulation, ParallelGradients.Split how) {
     SplittableRandom random = new SplittableRandom(9);
     int n = 50;
     float[] x = new float[n * 64];
@@ -235,7 +245,8 @@ class ParallelTrainingTest {
     }
     Model net = new Net_Networks_Medium(17);
     Trainer.of(net).optimizer(Sgd.of(0.1, 0.5)).batchSize(batch).gradientAccumulation(accumulation)
-        .epochs(3).seed(4).threads(threads).verbose(0).fit(Dataset.ofLabels(x, 64, y));
+        .epochs(3).seed(4).threads(threads).parallelSplit(how).verbose(0)
+        .fit(Dataset.ofLabels(x, 64, y));
     float[][] values = new float[net.parameters().size()][];
     int k = 0;
     for (Parameter p : net.parameters()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ganglion.Model;
 import io.ganglion.Parameter;
+import io.ganglion.internal.SplitNetwork;
 import io.ganglion.train.ParallelGradients;
 import java.util.Arrays;
 import java.util.List;
@@ -105,22 +106,27 @@ class SampleWeightsTest {
   @ParameterizedTest
   @MethodSource("networks")
   void workerThreadsAgreeWithOne(LongFunction<Model> network) {
-    Model serial = network.apply(5);
-    Model shared = network.apply(5);
-    RandomBatch data = new RandomBatch(serial, 30, 14);
-    float[] weights = weights(30, 6);
-    double loss = serial.forwardBackward(
-        data.x, 3, data.labels, data.targets, weights, 25, 1f / 25);
-    try (ParallelGradients parallel = ParallelGradients.of(shared, 3)) {
-      double parallelLoss =
-          parallel.computeGradients(data.x, 3, data.labels, data.targets, weights, 25);
-      assertEquals(loss, parallelLoss, 1e-5 * Math.max(1, Math.abs(loss)), "loss");
-    }
-    float[] expected = gradients(serial);
-    float[] actual = gradients(shared);
-    for (int e = 0; e < expected.length; e++) {
-      assertEquals(expected[e], actual[e], 1e-5 + 1e-4 * Math.abs(expected[e]),
-          serial.name() + " gradient element " + e);
+    List<ParallelGradients.Split> splits = network.apply(5) instanceof SplitNetwork
+        ? List.of(ParallelGradients.Split.ROWS, ParallelGradients.Split.BATCH)
+        : List.of(ParallelGradients.Split.BATCH);
+    for (ParallelGradients.Split how : splits) {
+      Model serial = network.apply(5);
+      Model shared = network.apply(5);
+      RandomBatch data = new RandomBatch(serial, 30, 14);
+      float[] weights = weights(30, 6);
+      double loss = serial.forwardBackward(
+          data.x, 3, data.labels, data.targets, weights, 25, 1f / 25);
+      try (ParallelGradients parallel = ParallelGradients.of(shared, 3, how)) {
+        double parallelLoss =
+            parallel.computeGradients(data.x, 3, data.labels, data.targets, weights, 25);
+        assertEquals(loss, parallelLoss, 1e-5 * Math.max(1, Math.abs(loss)), how + " loss");
+      }
+      float[] expected = gradients(serial);
+      float[] actual = gradients(shared);
+      for (int e = 0; e < expected.length; e++) {
+        assertEquals(expected[e], actual[e], 1e-5 + 1e-4 * Math.abs(expected[e]),
+            serial.name() + ", " + how + ", gradient element " + e);
+      }
     }
   }
 

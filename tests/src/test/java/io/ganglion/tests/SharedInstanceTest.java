@@ -86,8 +86,9 @@ class SharedInstanceTest {
       }
     });
     Throwable caught = null;
-    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
-      assertTrue(net instanceof SplitNetwork, "Medium should split by rows");
+    try (ParallelGradients parallel =
+        ParallelGradients.of(net, 2, ParallelGradients.Split.ROWS)) {
+      assertTrue(parallel.splitsByRows(), "Medium should split by rows");
       predicting.start();
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (caught == null && other.get() == null && System.nanoTime() < deadline) {

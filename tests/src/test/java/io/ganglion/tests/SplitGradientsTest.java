@@ -2,6 +2,7 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,14 @@ import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
 import io.ganglion.optim.Sgd;
 import io.ganglion.train.ParallelGradients;
+import io.ganglion.train.ParallelGradients.Split;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -48,7 +51,11 @@ class SplitGradientsTest {
       for (LongFunction<Model> network : rows ? byRows : byBatch) {
         for (int workers : new int[] {2, 3, 5}) {
           for (int batch : new int[] {1, 3, 13, 40}) {
-            cases.add(Arguments.of(network, rows, workers, batch));
+            // A network that can be split by rows is tested split both ways (AUTO splits these
+            // small ones by batch); the others by batch, all they allow.
+            for (Split how : rows ? List.of(Split.ROWS, Split.AUTO) : List.of(Split.AUTO)) {
+              cases.add(Arguments.of(network, rows, how, workers, batch));
+            }
           }
         }
       }
@@ -56,19 +63,21 @@ class SplitGradientsTest {
     return cases;
   }
 
-  @ParameterizedTest(name = "{index}: rows {1}, {2} workers, batch {3}")
+  @ParameterizedTest(name = "{index}: splittable by rows {1}, {2}, {3} workers, batch {4}")
   @MethodSource("cases")
   void gradientsLossAndUpdateMatchOneThread(
-      LongFunction<Model> network, boolean byRows, int workers, int batch) {
+      LongFunction<Model> network, boolean rowsSplittable, Split how, int workers, int batch) {
     Model serial = network.apply(5);
     Model split = network.apply(5);
-    assertEquals(byRows, split instanceof SplitNetwork,
-        split.name() + (byRows ? " should" : " should not") + " split by weight rows");
+    assertEquals(rowsSplittable, split instanceof SplitNetwork, split.name()
+        + (rowsSplittable ? " should" : " should not") + " be able to split by weight rows");
     RandomBatch data = new RandomBatch(serial, 50, 21);
     int offset = 50 - batch - 2;
     double serialLoss =
         serial.forwardBackward(data.x, offset, data.labels, data.targets, batch, 1f / batch);
-    try (ParallelGradients parallel = ParallelGradients.of(split, workers)) {
+    try (ParallelGradients parallel = ParallelGradients.of(split, workers, how)) {
+      // Every network here has far fewer parameters than AUTO's threshold for rows.
+      assertEquals(how == Split.ROWS, parallel.splitsByRows(), how + " on " + split.name());
       double splitLoss =
           parallel.computeGradients(data.x, offset, data.labels, data.targets, batch);
       assertEquals(serialLoss, splitLoss, 1e-5 * Math.max(1, Math.abs(serialLoss)), "loss");
@@ -95,18 +104,69 @@ class SplitGradientsTest {
 
   @Test
   void theSameThreadCountRepeatsBitForBit() {
-    float[][] first = trainSteps(3);
-    float[][] second = trainSteps(3);
-    for (int k = 0; k < first.length; k++) {
-      assertArrayEquals(first[k], second[k], "parameter " + k);
+    for (Split how : Split.values()) {
+      float[][] first = trainSteps(3, how);
+      float[][] second = trainSteps(3, how);
+      for (int k = 0; k < first.length; k++) {
+        assertArrayEquals(first[k], second[k], how + ": parameter " + k);
+      }
     }
   }
 
   @Test
-  void aBadBatchIsRejectedBeforeAnyWorkerRuns() {
+  void autoSplitsDenseNetworksOfAMillionParametersOrMoreByRows() {
+    Model over = new Net_Networks_MillionParameters(1);
+    Model under = new Net_Networks_UnderAMillionParameters(1);
+    assertEquals(1_003_933, parameterCount(over));
+    assertEquals(999_929, parameterCount(under));
+    assertTrue(over instanceof SplitNetwork && under instanceof SplitNetwork);
+    try (ParallelGradients rows = ParallelGradients.of(over, 2);
+        ParallelGradients batch = ParallelGradients.of(under, 2)) {
+      assertTrue(rows.splitsByRows(), over.name());
+      assertFalse(batch.splitsByRows(), under.name());
+    }
+    // Either way the result is one thread's, to rounding.
+    Model serial = new Net_Networks_MillionParameters(1);
+    RandomBatch data = new RandomBatch(serial, 8, 3);
+    double loss = serial.forwardBackward(data.x, 0, data.labels, null, 8, 1f / 8);
+    try (ParallelGradients rows = ParallelGradients.of(over, 2)) {
+      assertEquals(loss, rows.computeGradients(data.x, 0, data.labels, null, 8), 1e-5);
+    }
+    assertGradientsClose(serial, over);
+  }
+
+  private static long parameterCount(Model net) {
+    long n = 0;
+    for (Parameter p : net.parameters()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  @Test
+  void rowsAreRefusedForANetworkThatCannotSplitByThem() {
+    Model small = new Net_Networks_SoftmaxTanhSigmoid(1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ParallelGradients.of(small, 2, Split.ROWS));
+    assertEquals("the rows split needs a network made only of dense layers with element-wise"
+        + " hidden activations, larger than the few weights written out unrolled, but "
+        + small.name() + " is not one: use Split.BATCH or Split.AUTO", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> io.ganglion.train.Trainer.of(small).parallelSplit(Split.ROWS));
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> ParallelGradients.of(small, 2, null));
+    assertEquals("split must not be null", none.getMessage());
+    try (ParallelGradients batch = ParallelGradients.of(small, 2, Split.BATCH)) {
+      assertFalse(batch.splitsByRows());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Split.class, names = {"ROWS", "BATCH"})
+  void aBadBatchIsRejectedBeforeAnyWorkerRuns(Split how) {
     Model net = new Net_Networks_Medium(3);
     float[] before = net.parameters().get(0).toArray();
-    try (ParallelGradients parallel = ParallelGradients.of(net, 2)) {
+    try (ParallelGradients parallel = ParallelGradients.of(net, 2, how)) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class,
               () -> parallel.computeGradients(new float[64 * 3], 0, new int[3], null, 4));
@@ -118,13 +178,14 @@ class SplitGradientsTest {
   }
 
   /** The batch is checked in the caller's terms, not in those of a worker's slice. */
-  @Test
+  @ParameterizedTest
+  @EnumSource(value = Split.class, names = {"ROWS", "BATCH"})
   @SuppressWarnings("try") // closes its resource early on purpose, to check what follows
-  void aBadBatchIsNamedAsTheCallerGaveIt() {
+  void aBadBatchIsNamedAsTheCallerGaveIt(Split how) {
     Model net = new Net_Networks_Medium(3);
     int width = net.inputSize();
     for (int workers : new int[] {2, 3}) {
-      try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+      try (ParallelGradients parallel = ParallelGradients.of(net, workers, how)) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> parallel.computeGradients(new float[4 * width], 0, new int[5], null, 5));
         assertEquals("inputs must hold samples [0, 5) of " + width + " values, i.e. "
@@ -147,11 +208,11 @@ class SplitGradientsTest {
     }
   }
 
-  private static float[][] trainSteps(int workers) {
+  private static float[][] trainSteps(int workers, Split how) {
     Model net = new Net_Networks_VectorEdges(8);
     RandomBatch data = new RandomBatch(net, 60, 4);
     Optimizer sgd = Sgd.of(0.05, 0.9);
-    try (ParallelGradients parallel = ParallelGradients.of(net, workers)) {
+    try (ParallelGradients parallel = ParallelGradients.of(net, workers, how)) {
       for (int step = 0; step < 6; step++) {
         parallel.computeGradients(data.x, step * 10, data.labels, data.targets, 10);
         parallel.step(sgd);

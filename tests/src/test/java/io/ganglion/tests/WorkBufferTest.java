@@ -43,22 +43,25 @@ class WorkBufferTest {
 
   @Test
   void predictingBetweenRowSplitStepsChangesNoGradient() {
-    checkParallel(new Net_Networks_Medium(3), new Net_Networks_Medium(3));
+    checkParallel(new Net_Networks_Medium(3), new Net_Networks_Medium(3),
+        ParallelGradients.Split.ROWS);
   }
 
-  /** A convolution network splits the batch among replicas (data parallelism). */
+  /** A batch split among replicas (data parallelism): a convolution network, a dense one. */
   @Test
   void predictingBetweenBatchSplitStepsChangesNoGradient() {
-    checkParallel(new Net_FashionCnn(7), new Net_FashionCnn(7));
+    checkParallel(new Net_FashionCnn(7), new Net_FashionCnn(7), ParallelGradients.Split.AUTO);
+    checkParallel(new Net_Networks_Medium(3), new Net_Networks_Medium(3),
+        ParallelGradients.Split.BATCH);
   }
 
-  private static void checkParallel(Model predicting, Model training) {
+  private static void checkParallel(Model predicting, Model training, ParallelGradients.Split how) {
     RandomBatch data = new RandomBatch(predicting, 12, 11);
     int outputs = predicting.outputSize();
     float[] fromPredicting = new float[12 * outputs];
     int[] classes = new int[12];
-    try (ParallelGradients a = ParallelGradients.of(predicting, 2);
-        ParallelGradients b = ParallelGradients.of(training, 2)) {
+    try (ParallelGradients a = ParallelGradients.of(predicting, 2, how);
+        ParallelGradients b = ParallelGradients.of(training, 2, how)) {
       // Evaluation on the workers before any training pass, then between the steps.
       a.evaluateBatch(data.x, 0, data.labels, data.targets, 12, fromPredicting, classes);
       for (int[] sizes : PREDICT_THEN_TRAIN) {

@@ -39,17 +39,27 @@ class HeldWorkersTest {
         Net_Networks_SoftmaxTanhSigmoid::new,
         Net_Networks_ConvValidMaxPool::new,
         Net_Networks_DropoutBatchNorm::new);
-    return networks.stream()
-        .flatMap(n -> List.of(Arguments.of(n, 2), Arguments.of(n, 3)).stream())
-        .toList();
+    List<Arguments> cases = new java.util.ArrayList<>();
+    for (LongFunction<Model> n : networks) {
+      // Split by batch (AUTO's choice for these small networks), and by rows where that can be.
+      List<ParallelGradients.Split> splits = n.apply(1) instanceof SplitNetwork
+          ? List.of(ParallelGradients.Split.AUTO, ParallelGradients.Split.ROWS)
+          : List.of(ParallelGradients.Split.AUTO);
+      for (ParallelGradients.Split how : splits) {
+        cases.add(Arguments.of(n, 2, how));
+        cases.add(Arguments.of(n, 3, how));
+      }
+    }
+    return cases;
   }
 
   // Without taking the held workers' slots, the caller would wait for them forever, which an
   // interrupt does not end: hence the timeout's own thread.
-  @ParameterizedTest(name = "{index}: {1} workers")
+  @ParameterizedTest(name = "{index}: {1} workers, {2}")
   @MethodSource("cases")
   @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void theCallerRunsTheSlotsOfHeldWorkers(LongFunction<Model> network, int workers) {
+  void theCallerRunsTheSlotsOfHeldWorkers(
+      LongFunction<Model> network, int workers, ParallelGradients.Split how) {
     Model free = network.apply(3);
     Model held = network.apply(3);
     int batch = 12;
@@ -71,9 +81,9 @@ class HeldWorkersTest {
         labels[s] = random.nextInt(Math.max(2, free.outputSize()));
       }
     }
-    try (ParallelGradients a = ParallelGradients.of(free, workers);
-        ParallelGradients b = ParallelGradients.of(held, workers)) {
-      String where = free.name() + (free instanceof SplitNetwork ? " (rows)" : " (batch)") + ", "
+    try (ParallelGradients a = ParallelGradients.of(free, workers, how);
+        ParallelGradients b = ParallelGradients.of(held, workers, how)) {
+      String where = free.name() + (a.splitsByRows() ? " (rows)" : " (batch)") + ", "
           + workers + " workers";
       a.callerTakes(false); // its workers run their own slots
       Sgd sgdA = Sgd.of(0.05, 0.9);
