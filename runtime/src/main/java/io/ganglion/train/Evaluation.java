@@ -211,7 +211,7 @@ public final class Evaluation {
    * labels} argument gives); without, the classes that are labelled or predicted in the data do
    * (scikit-learn's default), and the averages are over the rows.
    *
-   * @param digits the digits after the decimal point, at least 1 (scikit-learn's default is 2)
+   * @param digits the digits after the decimal point, from 1 to 12 (scikit-learn's default is 2)
    */
   public String report(int digits) {
     if (digits < 1 || digits > 12) {
