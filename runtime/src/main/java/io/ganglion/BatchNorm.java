@@ -23,6 +23,14 @@ public @interface BatchNorm {
    */
   double momentum() default 0.1;
 
+  /**
+   * Whether the running statistics are the plain average of every training batch's (the k-th
+   * batch weighs 1/k, counted by {@code .num_batches_tracked}), as PyTorch's {@code momentum=None}
+   * (its "cumulative moving average"), instead of an exponential average with {@link #momentum()}
+   * (which must then not be given).
+   */
+  boolean cumulativeAverage() default false;
+
   /** Added to the variance before the square root; positive (as a float). */
   double epsilon() default 1e-5;
 

@@ -41,6 +41,11 @@ final class BatchNormWriter extends LayerWriter {
     return affine() ? scale + "[c] * " + h + " + " + shift + "[c]" : h;
   }
 
+  /** Whether the running statistics are the plain average of the batches' (momentum 0 here). */
+  private boolean cumulative() {
+    return layer.momentum() == 0f;
+  }
+
   /** Declares the learned values as locals of these names, when there are any. */
   private void loadScaleAndShift(CodeBlock.Builder code, String scale, String shift) {
     if (affine()) {
@@ -50,7 +55,8 @@ final class BatchNormWriter extends LayerWriter {
   }
 
   private String comment() {
-    return layer.name() + ": BatchNorm " + layer.out() + ", momentum " + layer.momentum()
+    return layer.name() + ": BatchNorm " + layer.out() + ", momentum "
+        + (cumulative() ? "1/k (cumulative average)" : Float.toString(layer.momentum()))
         + ", epsilon " + layer.epsilon()
         + (layer.activation() == Activation.LINEAR ? "" : ", then " + layer.activation())
         + (affine() ? "" : ", not affine");
@@ -230,7 +236,12 @@ final class BatchNormWriter extends LayerWriter {
     // variance: the running statistics keep what they had, and the batch is not counted
     // (PyTorch refuses such a batch; Trainer makes one only as a last batch of one sample).
     code.beginControlFlow("if (primary && values > 1)");
-    code.addStatement("float m = $Lf", NetworkWriter.floatLiteral(layer.momentum()));
+    if (cumulative()) {
+      // The k-th counted batch weighs 1/k (PyTorch's momentum=None): the count is k - 1 here.
+      code.addStatement("float m = 1f / ($L[0] + 1)", field("Tracked"));
+    } else {
+      code.addStatement("float m = $Lf", NetworkWriter.floatLiteral(layer.momentum()));
+    }
     code.addStatement("rm[c] = (1 - m) * rm[c] + m * mean[c]");
     code.addStatement(
         "rv[c] = (float) ((1 - m) * rv[c] + m * (variance * values / (values - 1)))");

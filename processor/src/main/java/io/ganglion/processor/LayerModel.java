@@ -18,7 +18,8 @@ import io.ganglion.Init;
  * @param bias whether a dense or convolution layer learns a bias, or a batch norm a scale and
  *     shift ({@code affine})
  * @param rate the dropout rate (else 0)
- * @param momentum batch normalization's running-statistics momentum (else 0)
+ * @param momentum batch normalization's running-statistics momentum, 0 for its cumulative
+ *     average (and 0 for the other kinds)
  * @param epsilon batch normalization's epsilon (else 0)
  */
 record LayerModel(

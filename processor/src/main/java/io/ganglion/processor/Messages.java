@@ -510,6 +510,12 @@ final class Messages {
         + " init = Init.CONSTANT or remove initValue";
   }
 
+  static String momentumWithCumulativeAverage(String layer) {
+    return tag("MomentumWithCumulativeAverage") + layer + ": momentum must not be given with"
+        + " cumulativeAverage = true, which weighs the k-th batch 1/k instead (PyTorch's"
+        + " momentum=None), but was; remove one of the two";
+  }
+
   static String kerasMomentum(String layer, float value) {
     // As written (0.99, not the float's 0.9900000095367432), and 1 - that in decimal.
     String momentum = Float.toString(value);

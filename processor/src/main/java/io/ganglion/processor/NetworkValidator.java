@@ -458,8 +458,15 @@ final class NetworkValidator {
         checkActivation(layerName, field, mirror, activation, next, loss, false, flow);
         // The learned scale and shift, as a dense layer's bias: LayerModel.bias() is "affine".
         boolean affine = booleanValue(mirror, "affine", true);
+        boolean cumulative = booleanValue(mirror, "cumulativeAverage", false);
+        if (cumulative && explicitValue(mirror, "momentum") != null) {
+          error(Messages.momentumWithCumulativeAverage(layerName), field, mirror,
+              explicitValue(mirror, "momentum"));
+        }
+        // A momentum of 0 (which the annotation refuses) stands for the cumulative average.
         return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
-            activation, affine, Init.DEFAULT, 0f, 0, 0, 0, 0f, momentum, epsilon);
+            activation, affine, Init.DEFAULT, 0f, 0, 0, 0, 0f, cumulative ? 0f : momentum,
+            epsilon);
       }
     }
   }

@@ -907,6 +907,21 @@ class ImageLayersValidatorTest {
   }
 
   @Test
+  void momentumWithCumulativeAverage() {
+    assertOnlyError(
+        source("Foo",
+            "@Network(inputs = 10, loss = Loss.MSE)",
+            "abstract class Foo {",
+            "  @BatchNorm(cumulativeAverage = true, momentum = 0.2) Layer norm;",
+            "  @Dense(units = 3) Layer out;",
+            "}"),
+        "[Network/MomentumWithCumulativeAverage] norm: momentum must not be given with"
+            + " cumulativeAverage = true, which weighs the k-th batch 1/k instead (PyTorch's"
+            + " momentum=None), but was; remove one of the two",
+        "momentum = 0.2");
+  }
+
+  @Test
   void afterOutput() {
     assertOnlyError(
         source("Foo",

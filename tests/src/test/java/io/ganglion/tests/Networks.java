@@ -790,6 +790,31 @@ final class Networks {
     Layer logits;
   }
 
+  /**
+   * Batch norms whose running statistics are the plain average of the batches' (PyTorch's {@code
+   * momentum=None}), over images and, without scale and shift, over vectors.
+   */
+  @Network(input = {2, 4, 4}, loss = Loss.MSE)
+  abstract static class CumulativeNorms {
+    @Conv2d(filters = 3, kernel = 3)
+    Layer conv;
+
+    @BatchNorm(cumulativeAverage = true, activation = RELU)
+    Layer norm1;
+
+    @Flatten
+    Layer flat;
+
+    @Dense(units = 5)
+    Layer hidden;
+
+    @BatchNorm(cumulativeAverage = true, affine = false)
+    Layer norm2;
+
+    @Dense(units = 2)
+    Layer out;
+  }
+
   /** A batch norm without scale and shift on the raw inputs: nothing before it to learn. */
   @Network(inputs = 5, loss = Loss.MSE)
   abstract static class NonAffineFirst {

@@ -110,6 +110,32 @@ class PyTorchReferenceTest {
     check(new Net_Networks_NonAffineFirst(1), "NonAffineFirst", 4, null);
   }
 
+  /**
+   * {@code cumulativeAverage}: after each of three training passes the running statistics and the
+   * count ({@code num_batches_tracked}, among the buffers compared) are PyTorch's with {@code
+   * momentum=None} (the k-th batch weighs 1/k).
+   */
+  @Test
+  void batchNormCumulativeAverageAsPyTorchsMomentumNone() throws IOException {
+    Model net = new Net_Networks_CumulativeNorms(1);
+    Map<String, double[]> expected = read("CumulativeNorms.txt");
+    fill(net);
+    int batch = 3;
+    int width = net.inputSize();
+    float[] x = new float[3 * batch * width];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.cos(0.37 * k + 0.2);
+    }
+    float[] targets = new float[3 * batch * net.outputSize()];
+    for (int step = 0; step < 3; step++) {
+      net.forwardBackward(x, step * batch, null, targets, batch, 1f / batch);
+      for (Parameter b : net.buffers()) {
+        assertClose(expected.get(b.name() + ".after" + (step + 1)), b.toArray(),
+            "CumulativeNorms " + b.name() + " after step " + (step + 1));
+      }
+    }
+  }
+
   @Test
   void eluSeluAndSoftplusAsPyTorchComputesThem() throws IOException {
     check(new Net_Networks_SmoothActivations(1), "SmoothActivations", 4, null);

@@ -205,6 +205,22 @@ class NonAffineFirst(nn.Module):
         return self.out(torch.tanh(self.hidden(self.norm(x))))
 
 
+class CumulativeNorms(nn.Module):
+    """Running statistics as the plain average of the batches' (momentum=None)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(2, 3, 3)
+        self.norm1 = nn.BatchNorm2d(3, momentum=None)
+        self.hidden = nn.Linear(12, 5)
+        self.norm2 = nn.BatchNorm1d(5, momentum=None, affine=False)
+        self.out = nn.Linear(5, 2)
+
+    def forward(self, x):
+        x = F.relu(self.norm1(self.conv(x)))
+        return self.out(self.norm2(self.hidden(torch.flatten(x, 1))))
+
+
 class DropoutBatchNorm(nn.Module):
     """Inference only: dropout is the identity, batch norm uses the running statistics."""
 
@@ -323,6 +339,22 @@ def write(file, model, shape, batch, loss, labels=None):
         f.write("\n".join(lines) + "\n")
 
 
+def write_steps(file, model, shape, batch, steps):
+    """The buffers after each of `steps` training passes over consecutive batches of the inputs
+    (batch s holds inputs s * batch ... of the formula), as lines "<name>.after<s + 1>"."""
+    fill(model)
+    x = inputs(steps * batch, shape)
+    lines = []
+    model.train()
+    with torch.no_grad():
+        for s in range(steps):
+            model(x[s * batch:(s + 1) * batch])
+            for name, b in model.named_buffers():
+                lines.append(line(name + ".after" + str(s + 1), b))
+    with open(file, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 torch.manual_seed(0)
 write("ConvValidMaxPool.txt", ConvValidMaxPool(), (2, 9, 9), 3, "ce", [1, 3, 0])
 write("ConvStridedAvgPool.txt", ConvStridedAvgPool(), (3, 9, 9), 2, "mse", [])
@@ -341,3 +373,4 @@ write("InputDerivatives.txt", InputDerivatives(), (5,), 4, "mse", [])
 write("ConvInputDerivatives.txt", ConvInputDerivatives(), (2, 6, 6), 4, "ce", [1, 2, 0, 2])
 write("NonAffineNorms.txt", NonAffineNorms(), (2, 6, 6), 4, "ce", [2, 1, 0, 2])
 write("NonAffineFirst.txt", NonAffineFirst(), (5,), 4, "mse", [])
+write_steps("CumulativeNorms.txt", CumulativeNorms(), (2, 4, 4), 3, 3)
