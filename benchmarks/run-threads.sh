@@ -6,7 +6,7 @@
 # once ("pair"), whose sum is the most any split can get from the two cores at that moment.
 # Rounds interleave the configurations so that a change in the machine's load hits all of them.
 # Each round starts with the round trip between two spinning threads (CoreLatency), which says how
-# far apart the two cores are at that moment: about 60 ns or about 370 ns on the benchmark VMs.
+# far apart the two cores are at that moment: about 50 ns or about 380 ns on the benchmark VMs.
 #   bash benchmarks/run-threads.sh [ROUNDS] [WORKLOAD...]
 # (VECTOR= bash benchmarks/run-threads.sh ... runs the plain kernels.)
 set -euo pipefail

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How long two spinning threads take to hand a value back and forth, in nanoseconds per round trip
  * (the median of 5 rounds of 200,000 trips). It is no workload: it says how far apart the cores
  * that the operating system gives two threads are, which decides what training on two threads can
- * gain. On the two-vCPU VMs of the benchmarks it flips from minute to minute between about 60 ns
- * (cores that share a cache) and about 370 ns (cores on different dies), and the two-thread
+ * gain. On the two-vCPU VMs of the benchmarks it flips from minute to minute between about 50 ns
+ * (cores that share a cache) and about 380 ns (cores that do not), and the two-thread
  * figures with it; {@code benchmarks/run-threads.sh} prints it beside each round.
  *
  * <pre>

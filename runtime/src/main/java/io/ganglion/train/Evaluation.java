@@ -3,6 +3,7 @@ package io.ganglion.train;
 import io.ganglion.data.Dataset;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,8 @@ public final class Evaluation {
   private final int samples;
   private final double loss;
   private final int[][] confusion;
+  /** Per label, the samples whose outputs held NaN: misses in no cell of the matrix. */
+  private final int[] unclassified;
   private final int topK;
   private final double topKAccuracy;
   private final double mse;
@@ -30,11 +33,13 @@ public final class Evaluation {
   private final double binaryAccuracy;
   private final List<String> classNames;
 
-  private Evaluation(int samples, double loss, int[][] confusion, int topK, double topKAccuracy,
-      double mse, double mae, double binaryAccuracy, List<String> classNames) {
+  private Evaluation(int samples, double loss, int[][] confusion, int[] unclassified, int topK,
+      double topKAccuracy, double mse, double mae, double binaryAccuracy,
+      List<String> classNames) {
     this.samples = samples;
     this.loss = loss;
     this.confusion = confusion;
+    this.unclassified = unclassified;
     this.topK = topK;
     this.topKAccuracy = topKAccuracy;
     this.mse = mse;
@@ -43,18 +48,21 @@ public final class Evaluation {
     this.classNames = classNames;
   }
 
-  /** Classes; {@code classNames} are the data's (empty without them). */
-  static Evaluation ofClasses(int samples, double loss, int[][] confusion, int topK,
-      double topKAccuracy, List<String> classNames) {
-    return new Evaluation(samples, loss, confusion, topK, topKAccuracy, Double.NaN, Double.NaN,
-        Double.NaN, classNames);
+  /**
+   * Classes; {@code unclassified[label]} counts the samples of the label whose outputs held NaN
+   * (no class), {@code classNames} are the data's (empty without them).
+   */
+  static Evaluation ofClasses(int samples, double loss, int[][] confusion, int[] unclassified,
+      int topK, double topKAccuracy, List<String> classNames) {
+    return new Evaluation(samples, loss, confusion, unclassified, topK, topKAccuracy, Double.NaN,
+        Double.NaN, Double.NaN, classNames);
   }
 
   /** Values; {@code binaryAccuracy} is NaN unless the network is a binary cross-entropy one. */
   static Evaluation ofTargets(int samples, double loss, double mse, double mae,
       double binaryAccuracy) {
     return new Evaluation(
-        samples, loss, null, 0, Double.NaN, mse, mae, binaryAccuracy, List.of());
+        samples, loss, null, null, 0, Double.NaN, mse, mae, binaryAccuracy, List.of());
   }
 
   /** Number of samples evaluated. */
@@ -111,47 +119,46 @@ public final class Evaluation {
 
   /**
    * The accuracy within each class (recall): correct predictions of class {@code c} over the
-   * samples labelled {@code c}; NaN for a class with no samples.
+   * samples labelled {@code c} ({@link #perClassSupport()}, which counts a sample whose outputs
+   * held NaN as a miss); NaN for a class with no samples.
    */
   public double[] perClassAccuracy() {
-    return diagonalShare(false);
+    int[][] m = confusionMatrix();
+    int[] support = perClassSupport();
+    double[] out = new double[m.length];
+    for (int c = 0; c < m.length; c++) {
+      out[c] = support[c] == 0 ? Double.NaN : (double) m[c][c] / support[c];
+    }
+    return out;
   }
 
   /**
    * The precision of each class: correct predictions of class {@code c} over all predictions of
-   * {@code c}; NaN for a class never predicted.
+   * {@code c} (its column of the confusion matrix); NaN for a class never predicted.
    */
   public double[] perClassPrecision() {
-    return diagonalShare(true);
-  }
-
-  /**
-   * Each class's correct predictions over its row of the confusion matrix (the samples labelled
-   * with it) or over its column (the samples predicted as it); NaN where that is empty.
-   */
-  private double[] diagonalShare(boolean byColumn) {
     int[][] m = confusionMatrix();
     double[] out = new double[m.length];
     for (int c = 0; c < m.length; c++) {
-      long total = 0;
-      for (int k = 0; k < m.length; k++) {
-        total += byColumn ? m[k][c] : m[c][k];
+      long predicted = 0;
+      for (int[] row : m) {
+        predicted += row[c];
       }
-      out[c] = total == 0 ? Double.NaN : (double) m[c][c] / total;
+      out[c] = predicted == 0 ? Double.NaN : (double) m[c][c] / predicted;
     }
     return out;
   }
 
   /**
    * The F1 score of each class, the harmonic mean of its precision and recall ({@link
-   * #perClassAccuracy}): {@code 2 tp / (2 tp + fp + fn)}; NaN for a class neither present nor
-   * predicted.
+   * #perClassAccuracy}): {@code 2 tp / (2 tp + fp + fn)}, a sample of the class whose outputs held
+   * NaN among the misses; NaN for a class neither present nor predicted.
    */
   public double[] perClassF1() {
     int[][] m = confusionMatrix();
     double[] out = new double[m.length];
     for (int c = 0; c < m.length; c++) {
-      long missed = 0;
+      long missed = unclassified[c];
       long wrong = 0;
       for (int k = 0; k < m.length; k++) {
         if (k != c) {
@@ -168,12 +175,14 @@ public final class Evaluation {
 
   /**
    * The number of samples labelled with each class (scikit-learn's support): the row sums of the
-   * {@linkplain #confusionMatrix() confusion matrix}.
+   * {@linkplain #confusionMatrix() confusion matrix}, plus the class's samples whose outputs held
+   * NaN (which have no predicted class, so no cell); the supports add up to {@link #samples()}.
    */
   public int[] perClassSupport() {
     int[][] m = confusionMatrix();
     int[] out = new int[m.length];
     for (int c = 0; c < m.length; c++) {
+      out[c] = unclassified[c];
       for (int v : m[c]) {
         out[c] += v;
       }
@@ -207,9 +216,11 @@ public final class Evaluation {
    * and support-weighted averages, laid out as scikit-learn's {@code classification_report} with
    * {@code zero_division=0}: a value with nothing to divide (the precision of a class never
    * predicted) is shown and averaged as 0. A class appears by its {@linkplain #classNames() name},
-   * else its index. With class names every named class has a row (as scikit-learn's {@code
-   * labels} argument gives); without, the classes that are labelled or predicted in the data do
-   * (scikit-learn's default), and the averages are over the rows.
+   * else its index. The rows are the named classes and the others that are labelled or predicted
+   * in the data: without names, scikit-learn's default rows; with names, those of its {@code
+   * labels} argument given that list (its {@code target_names} the names, then the indexes of the
+   * others). The averages are over the rows. A sample whose outputs held NaN has no predicted
+   * class: it counts in its label's support, as a miss.
    *
    * @param digits the digits after the decimal point, from 1 to 12 (scikit-learn's default is 2)
    */
@@ -222,54 +233,98 @@ public final class Evaluation {
     double[] precision = perClassPrecision();
     double[] recall = perClassAccuracy();
     double[] f1 = perClassF1();
-    int classes = m.length;
-    boolean[] listed = new boolean[classes];
+    List<Integer> listed = new ArrayList<>();
     int width = "weighted avg".length();
-    for (int c = 0; c < classes; c++) {
+    for (int c = 0; c < m.length; c++) {
       int predicted = 0;
       for (int[] row : m) {
         predicted += row[c];
       }
-      listed[c] = c < classNames.size() || support[c] > 0 || predicted > 0;
-      if (listed[c]) {
-        width = Math.max(width, className(c).length());
+      if (c < classNames.size() || support[c] > 0 || predicted > 0) {
+        listed.add(c);
+        width = Math.max(width, columns(className(c)));
       }
     }
-    StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%" + width + "s  %9s %9s %9s %9s\n\n",
-        "", "precision", "recall", "f1-score", "support"));
-    double[] macro = new double[3];
-    double[] weighted = new double[3];
-    int rows = 0;
+    int rows = listed.size();
+    double[][] values = new double[3][rows];
+    double[][] weighted = new double[3][rows];
     long total = 0;
-    for (int c = 0; c < classes; c++) {
-      if (!listed[c]) {
-        continue;
-      }
-      double[] values = {orZero(precision[c]), orZero(recall[c]), orZero(f1[c])};
-      reportRow(out, width, className(c), values, digits, support[c]);
+    StringBuilder out = new StringBuilder();
+    out.append(padded("", width)).append(String.format(Locale.ROOT, "  %9s %9s %9s %9s\n\n",
+        "precision", "recall", "f1-score", "support"));
+    for (int r = 0; r < rows; r++) {
+      int c = listed.get(r);
+      values[0][r] = orZero(precision[c]);
+      values[1][r] = orZero(recall[c]);
+      values[2][r] = orZero(f1[c]);
       for (int k = 0; k < 3; k++) {
-        macro[k] += values[k];
-        weighted[k] += values[k] * support[c];
+        weighted[k][r] = values[k][r] * support[c];
       }
-      rows++;
       total += support[c];
+      reportRow(out, width, className(c), values[0][r], values[1][r], values[2][r], digits,
+          support[c]);
     }
-    out.append(String.format(Locale.ROOT, "\n%" + width + "s  %9s %9s %9s %9d\n",
-        "accuracy", "", "", fixed(accuracy(), digits), samples));
+    out.append('\n').append(padded("accuracy", width)).append(String.format(Locale.ROOT,
+        "  %9s %9s %9s %9d\n", "", "", fixed(accuracy(), digits), samples));
+    // Averaged as NumPy averages (scikit-learn's np.mean and np.average), so that a figure on a
+    // rounding tie rounds as there.
+    double[] macro = new double[3];
+    double[] byWeight = new double[3];
     for (int k = 0; k < 3; k++) {
-      macro[k] = rows == 0 ? 0 : macro[k] / rows;
-      weighted[k] = total == 0 ? 0 : weighted[k] / total;
+      macro[k] = rows == 0 ? 0 : numpySum(values[k], 0, rows) / rows;
+      byWeight[k] = total == 0 ? 0 : numpySum(weighted[k], 0, rows) / total;
     }
-    reportRow(out, width, "macro avg", macro, digits, total);
-    reportRow(out, width, "weighted avg", weighted, digits, total);
+    reportRow(out, width, "macro avg", macro[0], macro[1], macro[2], digits, total);
+    reportRow(out, width, "weighted avg", byWeight[0], byWeight[1], byWeight[2], digits, total);
     return out.toString();
   }
 
-  private static void reportRow(
-      StringBuilder out, int width, String name, double[] values, int digits, long support) {
-    out.append(String.format(Locale.ROOT, "%" + width + "s  %9s %9s %9s %9d\n", name,
-        fixed(values[0], digits), fixed(values[1], digits), fixed(values[2], digits), support));
+  private static void reportRow(StringBuilder out, int width, String name, double precision,
+      double recall, double f1, int digits, long support) {
+    out.append(padded(name, width)).append(String.format(Locale.ROOT, "  %9s %9s %9s %9d\n",
+        fixed(precision, digits), fixed(recall, digits), fixed(f1, digits), support));
+  }
+
+  /** {@code text} right-aligned in {@code width} characters, counted as Python counts them. */
+  private static String padded(String text, int width) {
+    return " ".repeat(Math.max(0, width - columns(text))) + text;
+  }
+
+  /** The length of {@code text} in Unicode code points (Python's {@code len}). */
+  private static int columns(String text) {
+    return text.codePointCount(0, text.length());
+  }
+
+  /**
+   * The sum of {@code a[from, from + n)} in NumPy's order (its pairwise summation: 8 running sums
+   * combined in pairs for up to 128 values, halves beyond), so that averages round as NumPy's.
+   */
+  static double numpySum(double[] a, int from, int n) {
+    if (n < 8) {
+      double sum = 0;
+      for (int i = from; i < from + n; i++) {
+        sum += a[i];
+      }
+      return sum;
+    }
+    if (n <= 128) {
+      double[] r = new double[8];
+      System.arraycopy(a, from, r, 0, 8);
+      int i = 8;
+      for (; i < n - n % 8; i += 8) {
+        for (int j = 0; j < 8; j++) {
+          r[j] += a[from + i + j];
+        }
+      }
+      double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+      for (; i < n; i++) {
+        sum += a[from + i];
+      }
+      return sum;
+    }
+    int half = n / 2;
+    half -= half % 8;
+    return numpySum(a, from, half) + numpySum(a, from + half, n - half);
   }
 
   /**

@@ -47,6 +47,7 @@ final class Evaluator {
     if (reportsClasses(model, data)) {
       int classCount = Math.max(outputsPerSample, 2);
       int[][] confusion = new int[classCount][classCount];
+      int[] unclassified = new int[classCount];
       long topHits = 0;
       for (int from = 0; from < n; from += chunk) {
         int count = Math.min(chunk, n - from);
@@ -62,6 +63,7 @@ final class Evaluator {
           }
           if (hasNaN(outputs, i * outputsPerSample, outputsPerSample)) {
             // No class (classify refuses such a row): a miss, in no cell of the matrix.
+            unclassified[label]++;
             continue;
           }
           confusion[label][classes[i]]++;
@@ -71,7 +73,7 @@ final class Evaluator {
           }
         }
       }
-      return Evaluation.ofClasses(n, lossSum / n + penalty, confusion, topK,
+      return Evaluation.ofClasses(n, lossSum / n + penalty, confusion, unclassified, topK,
           (double) topHits / n, data.classNames());
     }
     errors.reset();

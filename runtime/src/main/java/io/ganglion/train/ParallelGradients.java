@@ -1,5 +1,7 @@
 package io.ganglion.train;
 
+import io.ganglion.Activation;
+import io.ganglion.Layer;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.internal.Checks;
@@ -23,8 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  *       values but have their own buffers and gradients, which are then added into the model's in
  *       a fixed order (each parameter row summed as worker 0 + 1 + 2 ...), with the rows split
  *       among the workers. Any network.
- *   <li>{@linkplain Split#ROWS By weight rows}, for networks made only of dense layers (with
- *       element-wise hidden activations): each worker computes its rows' share of every layer's
+ *   <li>{@linkplain Split#ROWS By weight rows}, for networks made only of dense layers of more
+ *       than 64 weights each, with element-wise hidden activations: each worker computes its rows' share of every layer's
  *       output for the whole batch, their weight gradient and their input gradient, and updates
  *       them. Its weights and gradients stay in its core's cache; only partial sums and deltas
  *       (batch x units per layer) cross between cores. See {@link SplitNetwork}.
@@ -78,11 +80,12 @@ public final class ParallelGradients implements AutoCloseable {
 
   /**
    * How a batch's work is divided among the workers. {@code -Dganglion.split=rows} or {@code
-   * =batch} makes {@link #AUTO} choose that split wherever it can (to compare the two).
+   * =batch} (in any case; other values are ignored) makes {@link #AUTO} choose that split
+   * wherever it can (to compare the two).
    */
   public enum Split {
     /**
-     * {@link #ROWS} for a network of dense layers with at least {@value
+     * {@link #ROWS} for a network that it can split with at least {@value
      * ParallelGradients#ROWS_MIN_PARAMETERS} parameters, else {@link #BATCH}.
      */
     AUTO,
@@ -90,20 +93,20 @@ public final class ParallelGradients implements AutoCloseable {
     BATCH,
     /**
      * Each worker a share of every dense layer's weight rows, for the whole batch; only for
-     * networks made of dense layers with element-wise hidden activations.
+     * networks made of dense layers of more than 64 weights each (smaller ones are written out one
+     * statement per weight), with element-wise hidden activations.
      */
     ROWS
   }
 
   /**
    * The fewest parameters for which {@link Split#AUTO} splits a dense network by rows. Measured on
-   * the two-core machines of the benchmarks (2026-11-27, alternating command-line rounds against
-   * one thread): the batch split was ahead on mnist-mlp (101,770 parameters; 1.65x against 1.43x
-   * on the plain kernels, 1.07x against 0.85x on the vector ones) and mnist-deep (235,146; 1.93-2.01x
-   * against 0.79-1.70x), and 10% faster in the 15-epoch Fashion-MNIST job (267,146; a tie on the
-   * vector kernels); the rows split on wide (2,109,450; 1.81-2.07x against 1.59-1.67x, and
-   * 1.69-1.94x against 1.27-1.55x): there the batch split's extra gradients and their sum no longer
-   * fit in the caches.
+   * the two-core machines of the benchmarks on 2026-11-27 (command-line rounds of each split
+   * against one thread; the README's Performance section has the figures): the batch split was
+   * ahead or level on mnist-mlp (101,770 parameters) and mnist-deep (235,146), and about 10%
+   * faster in the 15-epoch Fashion-MNIST job on the plain kernels (its MLP has 235,146 too; level
+   * on the vector ones); the rows split was ahead on wide (2,109,450) by 0.3-0.5x of one thread:
+   * there the batch split's extra gradients and their sum no longer fit in the caches.
    */
   public static final int ROWS_MIN_PARAMETERS = 1_000_000;
 
@@ -114,7 +117,7 @@ public final class ParallelGradients implements AutoCloseable {
     if (value == null) {
       return null;
     }
-    switch (value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
       case "rows":
         return Split.ROWS;
       case "batch":
@@ -203,7 +206,8 @@ public final class ParallelGradients implements AutoCloseable {
 
   /**
    * As {@link #of(Model, int)}, dividing the work as {@code split} says. {@link Split#ROWS} is
-   * refused for a network that is not made only of dense layers.
+   * refused, naming the layer in the way, for a network it cannot split (see {@link
+   * Split#ROWS}).
    */
   public static ParallelGradients of(Model model, int workers, Split split) {
     if (model == null) {
@@ -222,8 +226,8 @@ public final class ParallelGradients implements AutoCloseable {
       case ROWS:
         if (!dense) {
           throw new IllegalArgumentException("the rows split needs a network made only of dense"
-              + " layers with element-wise hidden activations, larger than the few weights"
-              + " written out unrolled, but " + model.name() + " is not one: use Split.BATCH or"
+              + " layers of more than " + UNROLLED_WEIGHTS + " weights each, with element-wise"
+              + " hidden activations, but " + whyNotByRows(model) + ": use Split.BATCH or"
               + " Split.AUTO");
         }
         return true;
@@ -242,6 +246,34 @@ public final class ParallelGradients implements AutoCloseable {
         }
         return parameters >= ROWS_MIN_PARAMETERS;
     }
+  }
+
+  /**
+   * The most weights of a dense layer that the generated code writes out one statement each
+   * rather than in rows (the processor's {@code SmallDenseWriter.MAX_MULTIPLY_ADDS}): such a layer
+   * cannot be split by rows, nor the network that holds it.
+   */
+  private static final int UNROLLED_WEIGHTS = 64;
+
+  /** The first layer of {@code model} that keeps it from the rows split, as a clause. */
+  private static String whyNotByRows(Model model) {
+    List<Layer> layers = model.layers();
+    for (int k = 0; k < layers.size(); k++) {
+      Layer layer = layers.get(k);
+      if (!layer.kind().equals("Dense")) {
+        return model.name() + "'s layer " + layer.name() + " is a " + layer.kind() + " layer";
+      }
+      long weights = (long) layer.inputs() * layer.units();
+      if (weights <= UNROLLED_WEIGHTS) {
+        return model.name() + "'s layer " + layer.name() + " has " + weights + " weights ("
+            + layer.inputs() + " x " + layer.units() + "), written out one statement each";
+      }
+      if (k < layers.size() - 1 && layer.activation() == Activation.SOFTMAX) {
+        return model.name() + "'s hidden layer " + layer.name() + " has a SOFTMAX activation,"
+            + " which is not element-wise";
+      }
+    }
+    return model.name() + " is not a generated network of such layers";
   }
 
   /** Whether this divides the work by weight rows ({@link Split#ROWS}) rather than by batch. */

@@ -392,8 +392,11 @@ public final class Trainer {
    * checkpoint's up to {@link #epochs} (none if early stopping had ended the run) and returns the
    * whole history, and the weights it ends with are bit-identical to those of a run that was never
    * interrupted. Call it last, on a trainer configured as the one that wrote the checkpoint (same
-   * optimizer with the same settings, schedule, early stopping, batch size, threads, l2, shuffling
-   * and data); the seed is taken from the checkpoint.
+   * optimizer with the same settings, schedule, early stopping, batch size, threads and their
+   * {@linkplain #parallelSplit split}, l2, shuffling and data); the seed is taken from the
+   * checkpoint. (The default split of a small dense network changed from rows to batch on
+   * 2026-11-27: such a checkpoint of two threads from before resumes bit for bit with {@code
+   * parallelSplit(ROWS)}, and to float rounding without.)
    *
    * <p>Loads the weights into the model and the optimizer's state (moments, step count, learning
    * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
@@ -504,10 +507,11 @@ public final class Trainer {
 
   /**
    * How worker threads divide a batch's work ({@link #threads}). {@link
-   * ParallelGradients.Split#AUTO AUTO} (the default) splits a network of dense layers with at
-   * least {@value ParallelGradients#ROWS_MIN_PARAMETERS} parameters by weight rows and any other
-   * by batch; {@code BATCH} and {@code ROWS} insist on one ({@code ROWS} only for a network made
-   * of dense layers with element-wise hidden activations: refused here for another).
+   * ParallelGradients.Split#AUTO AUTO} (the default) splits a network that can be split by weight
+   * rows that way when it has at least {@value ParallelGradients#ROWS_MIN_PARAMETERS} parameters,
+   * and any other by batch; {@code BATCH} and {@code ROWS} insist on one ({@code ROWS} only for a
+   * network made of dense layers of more than 64 weights each with element-wise hidden
+   * activations: refused here, naming the layer in the way, for another).
    */
   public Trainer parallelSplit(ParallelGradients.Split split) {
     ParallelGradients.byRows(model, split); // refuses null, and ROWS for a network it cannot split
@@ -768,6 +772,11 @@ public final class Trainer {
       // (A one-output MSE, MAE or HUBER model whose last layer is not a sigmoid takes a label as
       // the target value itself, as trainStep does.)
       int classes = Math.max(model.outputSize(), 2);
+      List<String> names = data.classNames();
+      if (names.size() > classes) {
+        throw new IllegalArgumentException(what + " must name at most the " + classes
+            + " classes of " + model.name() + ", but named " + names.size() + ": " + names);
+      }
       int[] labels = data.labels();
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] < 0 || labels[i] >= classes) {

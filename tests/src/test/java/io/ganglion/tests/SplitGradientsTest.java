@@ -148,9 +148,15 @@ class SplitGradientsTest {
     Model small = new Net_Networks_SoftmaxTanhSigmoid(1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ParallelGradients.of(small, 2, Split.ROWS));
-    assertEquals("the rows split needs a network made only of dense layers with element-wise"
-        + " hidden activations, larger than the few weights written out unrolled, but "
-        + small.name() + " is not one: use Split.BATCH or Split.AUTO", e.getMessage());
+    assertEquals("the rows split needs a network made only of dense layers of more than 64"
+        + " weights each, with element-wise hidden activations, but " + small.name()
+        + "'s layer hidden2 has 60 weights (10 x 6), written out one statement each: use"
+        + " Split.BATCH or Split.AUTO", e.getMessage());
+    Model conv = new Net_Networks_ConvValidMaxPool(1);
+    IllegalArgumentException image = assertThrows(IllegalArgumentException.class,
+        () -> ParallelGradients.of(conv, 2, Split.ROWS));
+    assertTrue(image.getMessage().contains(
+        "but " + conv.name() + "'s layer conv1 is a Conv2d layer: use"), image.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> io.ganglion.train.Trainer.of(small).parallelSplit(Split.ROWS));
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
