@@ -10,6 +10,7 @@ import io.ganglion.internal.SplitNetwork;
 import io.ganglion.optim.Optimizer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -26,10 +27,11 @@ import java.util.concurrent.locks.LockSupport;
  *       a fixed order (each parameter row summed as worker 0 + 1 + 2 ...), with the rows split
  *       among the workers. Any network.
  *   <li>{@linkplain Split#ROWS By weight rows}, for networks made only of dense layers of more
- *       than 64 weights each, with element-wise hidden activations: each worker computes its rows' share of every layer's
- *       output for the whole batch, their weight gradient and their input gradient, and updates
- *       them. Its weights and gradients stay in its core's cache; only partial sums and deltas
- *       (batch x units per layer) cross between cores. See {@link SplitNetwork}.
+ *       than 64 weights each, with element-wise hidden activations: each worker computes its
+ *       rows' share of every layer's output for the whole batch, their weight gradient and their
+ *       input gradient, and updates them. Its weights and gradients stay in its core's cache;
+ *       only partial sums and deltas (batch x units per layer) cross between cores. See {@link
+ *       SplitNetwork}.
  * </ul>
  *
  * <p>By default ({@link Split#AUTO}) a network that can be split by rows is, when it has at least
@@ -117,7 +119,7 @@ public final class ParallelGradients implements AutoCloseable {
     if (value == null) {
       return null;
     }
-    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    switch (value.toLowerCase(Locale.ROOT)) {
       case "rows":
         return Split.ROWS;
       case "batch":

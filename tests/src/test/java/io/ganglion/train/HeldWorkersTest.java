@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of a phase to a thread that does. With the workers held out of the phases, the calling thread
  * runs every slot, on generated networks split by weight rows and by batch, with dropout and batch
  * normalization: losses, parameters, running statistics and evaluations are bit for bit those of
- * the same steps run by the workers (on an object whose caller takes no slot). (In this package for {@link ParallelGradients#holdWorkers}.)
+ * the same steps run by the workers (on an object whose caller takes no slot). (In this package
+ * for {@link ParallelGradients#holdWorkers}.)
  */
 class HeldWorkersTest {
 

@@ -59,8 +59,8 @@ class EmbeddedSubsetTest {
     String out = training.out();
     // The classification report, its rows named by the classes.
     assertTrue(out.contains("   precision    recall  f1-score   support\n"), training::toString);
-    assertTrue(out.matches("(?s).*\n  Ankle boot     [01]\\.\\d{4}    [01]\\.\\d{4}    [01]\\.\\d{4}"
-        + " +\\d+\n.*"), training::toString);
+    assertTrue(out.matches("(?s).*\n  Ankle boot     [01]\\.\\d{4}    [01]\\.\\d{4}"
+        + "    [01]\\.\\d{4} +\\d+\n.*"), training::toString);
     assertTrue(out.contains("confusion matrix"), training::toString);
     // A report row for every class, by name (the matrix's rows are counted below).
     for (String name : FashionMnist.CLASSES) {
