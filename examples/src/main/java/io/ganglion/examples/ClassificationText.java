@@ -12,13 +12,12 @@ public final class ClassificationText {
   public static String perClassAccuracy(Evaluation evaluation, List<String> names) {
     int[][] m = evaluation.confusionMatrix();
     double[] accuracy = evaluation.perClassAccuracy();
+    // The samples of each class, those whose outputs were NaN (in no cell of the matrix) too.
+    int[] support = evaluation.perClassSupport();
     int width = nameWidth(names);
     StringBuilder out = new StringBuilder("per-class accuracy:\n");
     for (int c = 0; c < m.length; c++) {
-      long total = 0;
-      for (int p : m[c]) {
-        total += p;
-      }
+      long total = support[c];
       if (total == 0) {
         // No sample of the class in the data (a class too small to reach the test split).
         out.append(String.format(Locale.ROOT, "  %-" + width + "s       -  (no samples)%n",

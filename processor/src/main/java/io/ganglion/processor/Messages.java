@@ -510,10 +510,10 @@ final class Messages {
         + " init = Init.CONSTANT or remove initValue";
   }
 
-  static String momentumWithCumulativeAverage(String layer) {
+  static String momentumWithCumulativeAverage(String layer, String momentum) {
     return tag("MomentumWithCumulativeAverage") + layer + ": momentum must not be given with"
         + " cumulativeAverage = true, which weighs the k-th batch 1/k instead (PyTorch's"
-        + " momentum=None), but was; remove one of the two";
+        + " momentum=None), but momentum = " + momentum + " was given; remove one of the two";
   }
 
   static String kerasMomentum(String layer, float value) {

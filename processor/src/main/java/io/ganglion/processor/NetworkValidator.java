@@ -438,10 +438,16 @@ final class NetworkValidator {
       default: {
         float momentum = floatValue(mirror, "momentum", 0.1f);
         float epsilon = floatValue(mirror, "epsilon", 1e-5f);
-        if (!(momentum > 0f && momentum <= 1f)) {
+        boolean cumulative = booleanValue(mirror, "cumulativeAverage", false);
+        if (cumulative && explicitValue(mirror, "momentum") != null) {
+          // The one error: the momentum's own checks would only add noise.
+          error(Messages.momentumWithCumulativeAverage(layerName, Float.toString(momentum)),
+              field, mirror, explicitValue(mirror, "momentum"));
+        } else if (!(momentum > 0f && momentum <= 1f)) {
           double written = doubleValue(mirror, "momentum");
           error(Messages.batchNormValue(layerName, "momentum",
-              shown(momentum, written, written > 0 && written <= 1), "in (0, 1]", "0.1"),
+              shown(momentum, written, written > 0 && written <= 1), "in (0, 1]",
+              "0.1 (for its momentum=None, write cumulativeAverage = true)"),
               field, mirror, explicitValue(mirror, "momentum"));
         } else if (momentum >= 0.9f && momentum < 1f) {
           // Keras's momentum is the weight of the old statistics, PyTorch's that of the batch.
@@ -458,11 +464,6 @@ final class NetworkValidator {
         checkActivation(layerName, field, mirror, activation, next, loss, false, flow);
         // The learned scale and shift, as a dense layer's bias: LayerModel.bias() is "affine".
         boolean affine = booleanValue(mirror, "affine", true);
-        boolean cumulative = booleanValue(mirror, "cumulativeAverage", false);
-        if (cumulative && explicitValue(mirror, "momentum") != null) {
-          error(Messages.momentumWithCumulativeAverage(layerName), field, mirror,
-              explicitValue(mirror, "momentum"));
-        }
         // A momentum of 0 (which the annotation refuses) stands for the cumulative average.
         return new LayerModel(layerName, index, LayerModel.Kind.BATCH_NORM, in, in,
             activation, affine, Init.DEFAULT, 0f, 0, 0, 0, 0f, cumulative ? 0f : momentum,

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.ganglion.processor.Sources.compile;
 import static io.ganglion.processor.Sources.source;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
@@ -902,7 +903,7 @@ class ImageLayersValidatorTest {
             "  @Dense(units = 3) Layer out;",
             "}"),
         "[Network/BatchNormValue] norm: momentum must be in (0, 1], but was 0.0; PyTorch's"
-            + " default is 0.1",
+            + " default is 0.1 (for its momentum=None, write cumulativeAverage = true)",
         "momentum = 0f");
   }
 
@@ -917,8 +918,25 @@ class ImageLayersValidatorTest {
             "}"),
         "[Network/MomentumWithCumulativeAverage] norm: momentum must not be given with"
             + " cumulativeAverage = true, which weighs the k-th batch 1/k instead (PyTorch's"
-            + " momentum=None), but was; remove one of the two",
+            + " momentum=None), but momentum = 0.2 was given; remove one of the two",
         "momentum = 0.2");
+    // Alone, whatever the momentum: no KerasMomentum warning, no BatchNormValue error.
+    for (String momentum : new String[] {"0.99", "0"}) {
+      JavaFileObject file = source("Foo",
+          "@Network(inputs = 10, loss = Loss.MSE)",
+          "abstract class Foo {",
+          "  @BatchNorm(momentum = " + momentum + ", cumulativeAverage = true) Layer norm;",
+          "  @Dense(units = 3) Layer out;",
+          "}");
+      assertTrue(compile(file).warnings().stream()
+          .noneMatch(w -> w.getMessage(null).contains("KerasMomentum")), momentum);
+      assertOnlyError(file,
+          "[Network/MomentumWithCumulativeAverage] norm: momentum must not be given with"
+              + " cumulativeAverage = true, which weighs the k-th batch 1/k instead (PyTorch's"
+              + " momentum=None), but momentum = " + (momentum.equals("0") ? "0.0" : momentum)
+              + " was given; remove one of the two",
+          "momentum = " + momentum);
+    }
   }
 
   @Test

@@ -220,7 +220,8 @@ public final class Evaluation {
    * in the data: without names, scikit-learn's default rows; with names, those of its {@code
    * labels} argument given that list (its {@code target_names} the names, then the indexes of the
    * others). The averages are over the rows. A sample whose outputs held NaN has no predicted
-   * class: it counts in its label's support, as a miss.
+   * class: it counts in its label's support, as a miss, and the accuracy line becomes
+   * scikit-learn's micro average, as for a prediction outside its {@code labels}.
    *
    * @param digits the digits after the decimal point, from 1 to 12 (scikit-learn's default is 2)
    */
@@ -264,8 +265,25 @@ public final class Evaluation {
       reportRow(out, width, className(c), values[0][r], values[1][r], values[2][r], digits,
           support[c]);
     }
-    out.append('\n').append(padded("accuracy", width)).append(String.format(Locale.ROOT,
-        "  %9s %9s %9s %9d\n", "", "", fixed(accuracy(), digits), samples));
+    long noClass = 0;
+    for (int u : unclassified) {
+      noClass += u;
+    }
+    out.append('\n');
+    if (noClass == 0) {
+      out.append(padded("accuracy", width)).append(String.format(Locale.ROOT,
+          "  %9s %9s %9s %9d\n", "", "", fixed(accuracy(), digits), samples));
+    } else {
+      // Samples without a class are predictions outside the rows: scikit-learn then prints the
+      // micro average (over the predictions that have a class) instead of the accuracy.
+      long correct = 0;
+      for (int c = 0; c < m.length; c++) {
+        correct += m[c][c];
+      }
+      long predicted = samples - noClass;
+      reportRow(out, width, "micro avg", predicted == 0 ? 0 : (double) correct / predicted,
+          (double) correct / samples, 2.0 * correct / (samples + predicted), digits, samples);
+    }
     // Averaged as NumPy averages (scikit-learn's np.mean and np.average), so that a figure on a
     // rounding tie rounds as there.
     double[] macro = new double[3];
@@ -412,7 +430,7 @@ public final class Evaluation {
       int width = 0;
       int cell = Integer.toString(confusion.length - 1).length();
       for (int c = 0; c < confusion.length; c++) {
-        width = Math.max(width, matrixRowName(c).length());
+        width = Math.max(width, columns(matrixRowName(c)));
         for (int v : confusion[c]) {
           cell = Math.max(cell, Integer.toString(v).length());
         }
@@ -422,7 +440,8 @@ public final class Evaluation {
         out.append(String.format(Locale.ROOT, " %" + cell + "d", c));
       }
       for (int r = 0; r < confusion.length; r++) {
-        out.append(String.format(Locale.ROOT, "\n%-" + width + "s", matrixRowName(r)));
+        String name = matrixRowName(r);
+        out.append('\n').append(name).append(" ".repeat(width - columns(name)));
         for (int v : confusion[r]) {
           out.append(String.format(Locale.ROOT, " %" + cell + "d", v));
         }

@@ -260,6 +260,9 @@ public final class ParallelGradients implements AutoCloseable {
   /** The first layer of {@code model} that keeps it from the rows split, as a clause. */
   private static String whyNotByRows(Model model) {
     List<Layer> layers = model.layers();
+    if (layers == null) { // a hand-written model may describe no layers
+      return model.name() + " is not a generated network of such layers";
+    }
     for (int k = 0; k < layers.size(); k++) {
       Layer layer = layers.get(k);
       if (!layer.kind().equals("Dense")) {
@@ -268,7 +271,8 @@ public final class ParallelGradients implements AutoCloseable {
       long weights = (long) layer.inputs() * layer.units();
       if (weights <= UNROLLED_WEIGHTS) {
         return model.name() + "'s layer " + layer.name() + " has " + weights + " weights ("
-            + layer.inputs() + " x " + layer.units() + "), written out one statement each";
+            + layer.inputs() + " x " + layer.units() + "), which generated code writes out one"
+            + " statement each";
       }
       if (k < layers.size() - 1 && layer.activation() == Activation.SOFTMAX) {
         return model.name() + "'s hidden layer " + layer.name() + " has a SOFTMAX activation,"

@@ -104,8 +104,9 @@ final class EvaluationTest {
 
   /**
    * A sample whose outputs overflow to NaN has no class: a miss in its label's support and
-   * recall, in no cell of the matrix. The class rows and averages are scikit-learn's for a
-   * prediction outside {@code labels}; the accuracy counts the sample as a miss.
+   * recall, in no cell of the matrix. The report is scikit-learn's for a prediction outside
+   * {@code labels}, which prints the micro average in place of the accuracy; {@code accuracy()}
+   * counts the sample as a miss.
    */
   @Test
   void aSampleWithNaNOutputsCountsAsAMissOfItsLabel() {
@@ -123,9 +124,10 @@ final class EvaluationTest {
         + "           a     0.5000    0.5000    0.5000         2\n"
         + "           b     0.0000    0.0000    0.0000         1\n"
         + "           c     1.0000    1.0000    1.0000         1\n\n"
-        + "    accuracy                         0.5000         4\n"
+        + "   micro avg     0.6667    0.5000    0.5714         4\n"
         + "   macro avg     0.5000    0.5000    0.5000         4\n"
         + "weighted avg     0.5000    0.5000    0.5000         4\n", e.report());
+    assertEquals(0.5, e.accuracy(), 0);
   }
 
   /**

@@ -150,7 +150,8 @@ class SplitGradientsTest {
         () -> ParallelGradients.of(small, 2, Split.ROWS));
     assertEquals("the rows split needs a network made only of dense layers of more than 64"
         + " weights each, with element-wise hidden activations, but " + small.name()
-        + "'s layer hidden2 has 60 weights (10 x 6), written out one statement each: use"
+        + "'s layer hidden2 has 60 weights (10 x 6), which generated code writes out one"
+        + " statement each: use"
         + " Split.BATCH or Split.AUTO", e.getMessage());
     Model conv = new Net_Networks_ConvValidMaxPool(1);
     IllegalArgumentException image = assertThrows(IllegalArgumentException.class,

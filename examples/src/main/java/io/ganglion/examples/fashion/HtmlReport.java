@@ -66,11 +66,10 @@ final class HtmlReport {
         + "<th>images</th></tr>\n");
     int[][] m = evaluation.confusionMatrix();
     double[] perClass = evaluation.perClassAccuracy();
+    // The images of each class, those whose outputs were NaN (in no cell of the matrix) too.
+    int[] support = evaluation.perClassSupport();
     for (int c = 0; c < m.length; c++) {
-      long total = 0;
-      for (int v : m[c]) {
-        total += v;
-      }
+      long total = support[c];
       // A class without test images has no accuracy: "-", as the console prints it.
       html.append(String.format(Locale.ROOT,
           "<tr><td>%s</td><td class=\"num\">%s</td><td class=\"num\">%d</td></tr>%n",
