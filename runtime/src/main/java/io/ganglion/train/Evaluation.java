@@ -89,12 +89,28 @@ public final class Evaluation {
     if (confusion == null && !Double.isNaN(binaryAccuracy)) {
       return binaryAccuracy;
     }
+    return (double) correct() / samples;
+  }
+
+  /** The samples whose predicted class is their label: the diagonal of the confusion matrix. */
+  private long correct() {
     int[][] m = confusionMatrix();
     long correct = 0;
     for (int c = 0; c < m.length; c++) {
       correct += m[c][c];
     }
-    return (double) correct / samples;
+    return correct;
+  }
+
+  /** The samples predicted as each class: the column sums of the confusion matrix. */
+  private long[] predictedCounts() {
+    long[] out = new long[confusion.length];
+    for (int[] row : confusion) {
+      for (int c = 0; c < row.length; c++) {
+        out[c] += row[c];
+      }
+    }
+    return out;
   }
 
   /** The {@code k} of {@link #topKAccuracy()}, or 0 when it was not measured. */
@@ -138,13 +154,10 @@ public final class Evaluation {
    */
   public double[] perClassPrecision() {
     int[][] m = confusionMatrix();
+    long[] predicted = predictedCounts();
     double[] out = new double[m.length];
     for (int c = 0; c < m.length; c++) {
-      long predicted = 0;
-      for (int[] row : m) {
-        predicted += row[c];
-      }
-      out[c] = predicted == 0 ? Double.NaN : (double) m[c][c] / predicted;
+      out[c] = predicted[c] == 0 ? Double.NaN : (double) m[c][c] / predicted[c];
     }
     return out;
   }
@@ -234,14 +247,11 @@ public final class Evaluation {
     double[] precision = perClassPrecision();
     double[] recall = perClassAccuracy();
     double[] f1 = perClassF1();
+    long[] predicted = predictedCounts();
     List<Integer> listed = new ArrayList<>();
     int width = "weighted avg".length();
     for (int c = 0; c < m.length; c++) {
-      int predicted = 0;
-      for (int[] row : m) {
-        predicted += row[c];
-      }
-      if (c < classNames.size() || support[c] > 0 || predicted > 0) {
+      if (c < classNames.size() || support[c] > 0 || predicted[c] > 0) {
         listed.add(c);
         width = Math.max(width, columns(className(c)));
       }
@@ -276,13 +286,10 @@ public final class Evaluation {
     } else {
       // Samples without a class are predictions outside the rows: scikit-learn then prints the
       // micro average (over the predictions that have a class) instead of the accuracy.
-      long correct = 0;
-      for (int c = 0; c < m.length; c++) {
-        correct += m[c][c];
-      }
-      long predicted = samples - noClass;
-      reportRow(out, width, "micro avg", predicted == 0 ? 0 : (double) correct / predicted,
-          (double) correct / samples, 2.0 * correct / (samples + predicted), digits, samples);
+      long correct = correct();
+      long classified = samples - noClass;
+      reportRow(out, width, "micro avg", classified == 0 ? 0 : (double) correct / classified,
+          (double) correct / samples, 2.0 * correct / (samples + classified), digits, samples);
     }
     // Averaged as NumPy averages (scikit-learn's np.mean and np.average), so that a figure on a
     // rounding tie rounds as there.
