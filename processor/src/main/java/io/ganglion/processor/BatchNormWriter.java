@@ -186,12 +186,14 @@ final class BatchNormWriter extends LayerWriter {
   }
 
   @Override
-  void zeroGradients(MethodSpec.Builder zero) {
+  CodeBlock zeroGradients() {
     if (!affine()) {
-      return;
+      return CodeBlock.of("");
     }
-    zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("WeightGrad"));
-    zero.addStatement("$T.fill($L, 0f)", ARRAYS, field("BiasGrad"));
+    return CodeBlock.builder()
+        .addStatement("$T.fill($L, 0f)", ARRAYS, field("WeightGrad"))
+        .addStatement("$T.fill($L, 0f)", ARRAYS, field("BiasGrad"))
+        .build();
   }
 
   /** Values per channel in a batch of {@code count} samples. */
@@ -281,7 +283,7 @@ final class BatchNormWriter extends LayerWriter {
   List<MethodSpec> backwardMethods() {
     Shape shape = layer.out();
     int c = channels();
-    CodeBlock.Builder code = CodeBlock.builder();
+    CodeBlock.Builder code = CodeBlock.builder().add(zeroGradients());
     String activation = DenseWriter.activationMethod(layer.activation());
     if (activation != null && layer.activation().derivativeNeedsInput()) {
       // Through the activation first, at its input scale * h + shift, recomputed from the

@@ -265,7 +265,7 @@ final class ConvWriter extends WeightedLayerWriter {
     int positions = layer.out().positions();
     int s = layer.stride();
     int kk = k() * k();
-    CodeBlock.Builder code = CodeBlock.builder();
+    CodeBlock.Builder code = CodeBlock.builder().add(zeroGradients());
     String derivative = DenseWriter.activationMethod(layer.activation());
     boolean vectorDerivative =
         vectorClass != null && ActivationVectorWriter.applies(layer);

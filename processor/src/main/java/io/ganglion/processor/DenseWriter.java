@@ -245,7 +245,7 @@ final class DenseWriter extends WeightedLayerWriter {
       method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
     }
     method.addParameter(int.class, "count");
-    CodeBlock.Builder code = CodeBlock.builder();
+    CodeBlock.Builder code = CodeBlock.builder().add(zeroGradients());
     String derivative = activationMethod(layer.activation());
     if (derivative != null) {
       code.beginControlFlow("for (int n = 0; n < count; n++)");

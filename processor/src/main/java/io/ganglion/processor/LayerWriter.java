@@ -204,8 +204,16 @@ abstract class LayerWriter {
         : "new float[count][" + shape.channels() + "]";
   }
 
-  /** Statements of {@code zeroGradients()}. */
-  void zeroGradients(MethodSpec.Builder zero) {}
+  /**
+   * Zeroes the gradients that the layer's backward pass adds to, as that pass's first statements:
+   * each layer zeroes its own right before it sums into them, so that no method grows with the
+   * number of layers (a {@code zeroGradients} of 200 layers would pass the 8,000 bytes that
+   * HotSpot compiles, and run in the interpreter at every step). Empty when the backward pass
+   * overwrites its gradients.
+   */
+  CodeBlock zeroGradients() {
+    return CodeBlock.of("");
+  }
 
   /** The statement calling the forward pass; {@code training} names the flag, or is null. */
   String forwardCall(String training) {

@@ -48,9 +48,10 @@ final class NetworkValidator {
   /**
    * The most layers a network may have: the largest constructor of 256 layers measured was 50 KB
    * (a convolution, 253 batch norms, a flatten and a dense layer), of the 64 KB a method may hold;
-   * javac refused 650 dense layers as "code too large". ({@code grow} and {@code zeroGradients}
-   * pass 8,000 bytes, which HotSpot does not compile, from about 200 layers: they run once per
-   * call.)
+   * javac refused 650 dense layers as "code too large". (The methods that run once, the
+   * constructor, {@code initialParameters} and {@code bindTraining}, pass the 8,000 bytes that
+   * HotSpot compiles from about 100 layers, and {@code grow}, which runs once per call but returns
+   * at its first comparison once the buffers are large enough, from about 200.)
    */
   static final int MAX_LAYERS = 256;
 

@@ -47,7 +47,6 @@ final class NetworkWriter {
 
   private final NetworkModel network;
   private final List<LayerWriter> layers = new ArrayList<>();
-  private final MethodSpec zeroGradients;
 
   NetworkWriter(NetworkModel network) {
     this.network = network;
@@ -59,7 +58,6 @@ final class NetworkWriter {
       learnsBefore |= layer.learns();
       previous = layer;
     }
-    zeroGradients = zeroGradients(layers);
   }
 
   private static LayerWriter writerFor(LayerModel layer, LayerModel previous,
@@ -812,20 +810,6 @@ final class NetworkWriter {
   }
 
   /**
-   * Zeroes the gradients that the backward passes add to; null (neither written nor called) when
-   * every layer's backward pass overwrites its gradients.
-   */
-  private static MethodSpec zeroGradients(List<LayerWriter> layers) {
-    MethodSpec.Builder zero =
-        MethodSpec.methodBuilder("zeroGradients").addModifiers(Modifier.PRIVATE);
-    for (LayerWriter writer : layers) {
-      writer.zeroGradients(zero);
-    }
-    MethodSpec method = zero.build();
-    return method.code().isEmpty() ? null : method;
-  }
-
-  /**
    * Checks the batch's class labels before the forward pass of a network whose training mode
    * changes state (batch statistics; dropout's stream advances only after the loss): a rejected
    * call must change nothing. Other networks find a bad label in the loss, before any gradient or
@@ -884,9 +868,6 @@ final class NetworkWriter {
             .addStatement(
                 "double loss = lossGradient(labels, targets, weights, offset, count, gradScale)")
             .addStatement("lastCount = count");
-    if (zeroGradients != null) {
-      step.addStatement("zeroGradients()");
-    }
     for (int k = layers.size() - 1; k >= 0; k--) {
       LayerWriter layer = layers.get(k);
       if (layer.hasBackward()) {
@@ -1043,10 +1024,6 @@ final class NetworkWriter {
       forward.addStatement(layer.forwardCall(network.hasModes() ? "training" : null));
     }
     type.addMethod(forward.build());
-
-    if (zeroGradients != null) {
-      type.addMethod(zeroGradients);
-    }
 
     MethodSpec.Builder grow =
         MethodSpec.methodBuilder("grow")

@@ -89,7 +89,9 @@ final class SmallDenseWriter extends WeightedLayerWriter {
 
   /** Nothing: {@link #backward()} overwrites the gradients, summed over the batch in locals. */
   @Override
-  void zeroGradients(MethodSpec.Builder zero) {}
+  CodeBlock zeroGradients() {
+    return CodeBlock.of("");
+  }
 
   @Override
   void grow(MethodSpec.Builder grow) {

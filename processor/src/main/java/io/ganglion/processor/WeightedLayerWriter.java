@@ -68,12 +68,14 @@ abstract class WeightedLayerWriter extends LayerWriter {
   }
 
   @Override
-  void zeroGradients(MethodSpec.Builder zero) {
-    zero.beginControlFlow("for (float[] row : $L)", weightGrad())
+  CodeBlock zeroGradients() {
+    CodeBlock.Builder zero = CodeBlock.builder()
+        .beginControlFlow("for (float[] row : $L)", weightGrad())
         .addStatement("$T.fill(row, 0f)", ARRAYS)
         .endControlFlow();
     if (layer.bias()) {
       zero.addStatement("$T.fill($L, 0f)", ARRAYS, biasGrad());
     }
+    return zero.build();
   }
 }

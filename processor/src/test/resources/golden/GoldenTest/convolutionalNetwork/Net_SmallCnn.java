@@ -517,7 +517,6 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
       forward(inputs, offset, count, true);
       double loss = lossGradient(labels, targets, weights, offset, count, gradScale);
       lastCount = count;
-      zeroGradients();
       backwardLogits(count);
       backwardDrop(count);
       backwardFlat(count);
@@ -662,18 +661,6 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
     forwardFlat(count);
     forwardDrop(count, training);
     forwardLogits(count);
-  }
-
-  private void zeroGradients() {
-    for (float[] row : conv1WeightGrad) {
-      Arrays.fill(row, 0f);
-    }
-    Arrays.fill(norm1WeightGrad, 0f);
-    Arrays.fill(norm1BiasGrad, 0f);
-    for (float[] row : conv2WeightGrad) {
-      Arrays.fill(row, 0f);
-    }
-    Arrays.fill(conv2BiasGrad, 0f);
   }
 
   /**
@@ -1230,6 +1217,10 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
    * conv2: Conv2d 8x3x3 -> 4x2x2, 2x2, RELU.
    */
   private void backwardConv2(int count) {
+    for (float[] row : conv2WeightGrad) {
+      Arrays.fill(row, 0f);
+    }
+    Arrays.fill(conv2BiasGrad, 0f);
     for (int n = 0; n < count; n++) {
       for (int p = 0; p < 4; p++) {
         Activations.reluBackward(conv2Out[n][p], conv2Delta[n][p], 4);
@@ -1358,6 +1349,8 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
    * norm1: BatchNorm 8x6x6, momentum 0.1, epsilon 1.0E-5.
    */
   private void backwardNorm1(int count) {
+    Arrays.fill(norm1WeightGrad, 0f);
+    Arrays.fill(norm1BiasGrad, 0f);
     double[] sd = norm1Sum;
     double[] sdh = norm1ProductSum;
     Arrays.fill(sd, 0);
@@ -1401,6 +1394,9 @@ public final class Net_SmallCnn extends SmallCnn implements Model {
    * conv1: Conv2d 2x6x6 -> 8x6x6, 3x3 SAME, LINEAR.
    */
   private void backwardConv1(int count) {
+    for (float[] row : conv1WeightGrad) {
+      Arrays.fill(row, 0f);
+    }
     float[][] gw = conv1WeightGrad;
     for (int n = 0; n < count; n++) {
       float[][] x = inputImages[n];

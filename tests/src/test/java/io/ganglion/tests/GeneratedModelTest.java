@@ -11,6 +11,7 @@ import io.ganglion.Layer;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,40 @@ class GeneratedModelTest {
       c[j] = 1 / (1 + Math.exp(-c[j]));
     }
     assertEquals(dense(net.d, c)[0], net.predict(x)[0], 1e-6);
+  }
+
+  /**
+   * A training pass replaces the last pass's gradients rather than adding to them, in every layer
+   * of a deep network (each backward pass zeroes the gradients it sums into), and as a first pass
+   * on the same batch would have left them.
+   */
+  @Test
+  void aTrainingPassReplacesTheGradientsOfEveryLayer() {
+    Net_Networks_Deep net = new Net_Networks_Deep(4);
+    float[] x = new float[5 * 16];
+    float[] other = new float[5 * 16];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = (float) Math.sin(k);
+      other[k] = (float) Math.cos(3 * k);
+    }
+    int[] labels = {0, 1, 2, 1, 0};
+    net.forwardBackward(x, 0, labels, null, 5, 0.2f);
+    List<float[]> first = new ArrayList<>();
+    for (Parameter p : net.parameters()) {
+      first.add(FiniteDifferences.gradientOf(p));
+    }
+    net.forwardBackward(other, 0, labels, null, 5, 0.2f);
+    net.forwardBackward(x, 0, labels, null, 5, 0.2f);
+    int nonZero = 0;
+    for (int k = 0; k < first.size(); k++) {
+      Parameter p = net.parameters().get(k);
+      assertArrayEquals(first.get(k), FiniteDifferences.gradientOf(p), p.name());
+      for (float g : first.get(k)) {
+        nonZero += g != 0 ? 1 : 0;
+      }
+    }
+    assertEquals(65 * 2 + 8 * 2, first.size());
+    assertTrue(nonZero > first.size() * 8, "only " + nonZero + " gradient elements are not zero");
   }
 
   @Test

@@ -54,6 +54,27 @@ class MethodSizeTest {
     assertTrue(large < small * 1.5, "largest method: Medium " + small + ", Large " + large);
   }
 
+  /**
+   * A network of 73 layers: the methods a training step or a prediction runs stay below the
+   * limit, as each layer adds a call or two to them and nothing more. Only the methods that run
+   * once per model (the constructor, the initial parameters, the first training pass's binding)
+   * grow with the depth, and stay below the 8,000 bytes HotSpot compiles.
+   */
+  @Test
+  void deepNetworksKeepTheirStepSmall() throws IOException {
+    Map<String, Integer> sizes = codeLengths("Net_Networks_Deep");
+    List<String> once = List.of("<init>", "initialParameters", "initialBuffers", "bindTraining");
+    int checked = 0;
+    for (Map.Entry<String, Integer> e : sizes.entrySet()) {
+      String method = e.getKey().substring(0, e.getKey().indexOf('('));
+      int limit = once.contains(method) ? 8000 : LIMIT;
+      assertTrue(e.getValue() < limit,
+          "Net_Networks_Deep." + e.getKey() + " is " + e.getValue() + " bytes of bytecode");
+      checked += limit == LIMIT ? 1 : 0;
+    }
+    assertTrue(checked > 140, "checked only " + checked + " methods");
+  }
+
   private static int maximum(Map<String, Integer> sizes) {
     return sizes.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
