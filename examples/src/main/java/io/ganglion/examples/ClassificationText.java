@@ -4,31 +4,9 @@ import io.ganglion.train.Evaluation;
 import java.util.List;
 import java.util.Locale;
 
-/** Per-class accuracy and the confusion matrix of an {@link Evaluation}, as text with names. */
+/** The confusion matrix of an {@link Evaluation} as text, its rows and columns named. */
 public final class ClassificationText {
   private ClassificationText() {}
-
-  /** One line per class: its name, accuracy and number of samples. */
-  public static String perClassAccuracy(Evaluation evaluation, List<String> names) {
-    int[][] m = evaluation.confusionMatrix();
-    double[] accuracy = evaluation.perClassAccuracy();
-    // The samples of each class, those whose outputs were NaN (in no cell of the matrix) too.
-    int[] support = evaluation.perClassSupport();
-    int width = nameWidth(names);
-    StringBuilder out = new StringBuilder("per-class accuracy:\n");
-    for (int c = 0; c < m.length; c++) {
-      long total = support[c];
-      if (total == 0) {
-        // No sample of the class in the data (a class too small to reach the test split).
-        out.append(String.format(Locale.ROOT, "  %-" + width + "s       -  (no samples)%n",
-            name(names, c)));
-        continue;
-      }
-      out.append(String.format(Locale.ROOT, "  %-" + width + "s %6.2f%%  (%d of %d)%n",
-          name(names, c), 100 * accuracy[c], m[c][c], total));
-    }
-    return out.toString();
-  }
 
   /** The matrix with a row per true class and a column per predicted class, both named. */
   public static String confusionMatrix(Evaluation evaluation, List<String> names) {

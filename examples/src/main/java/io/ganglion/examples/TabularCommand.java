@@ -146,9 +146,11 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     out.printf(Locale.ROOT, "data: %s, %d rows, %d features, %d classes%n",
         csv != null ? csv : "bundled synthetic iris-style flowers.csv", all.size(),
         all.featureSize(), all.classes());
+    // Named, the classes head the report's rows, those without a test sample too.
+    Dataset named = all.withClassNames(names.toArray(String[]::new));
     Dataset.Split split;
     try {
-      split = all.split(testFraction, seed);
+      split = named.split(testFraction, seed);
     } catch (IllegalArgumentException e) {
       // Dataset's message speaks of a "split" and "validation": say which option to change.
       throw new IllegalArgumentException("--test-fraction " + testFraction + " cannot split "
@@ -177,7 +179,7 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
         epochs == 1 ? "" : "s", train.size(), trained.accuracy());
     out.printf(Locale.ROOT, "test accuracy: %.4f (%d rows held out)%n", evaluation.accuracy(),
         test.size());
-    out.print(ClassificationText.perClassAccuracy(evaluation, names));
+    out.print(evaluation.report());
     out.print(ClassificationText.confusionMatrix(evaluation, names));
     return 0;
   }
