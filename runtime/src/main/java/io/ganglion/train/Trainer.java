@@ -13,6 +13,7 @@ import io.ganglion.io.ModelFiles;
 import io.ganglion.io.ModelFormatException;
 import io.ganglion.optim.LearningRateSchedule;
 import io.ganglion.optim.Optimizer;
+import io.ganglion.optim.OptimizerState;
 import io.ganglion.optim.Sgd;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +101,8 @@ public final class Trainer {
   private Checkpoint resumed;
   private Optimizer resumedOptimizer;
   private Path resumedFile;
+  /** What {@link #resumeFrom} replaced, put back if {@link #fit} refuses the resume. */
+  private Runnable undoResume;
 
   private Trainer(Model model) {
     this.model = model;
@@ -402,8 +405,11 @@ public final class Trainer {
    * rate) into the optimizer at once. Everything is checked first: a file that is not a checkpoint
    * of this network, or one written with another shuffling, l2, kind of optimizer, optimizer
    * slots, schedule or monitored metric, throws {@link ModelFormatException} naming the file and
-   * the mismatch, and changes nothing; {@code fit} refuses another batch size (one that draws
-   * other batches from its data) before the first step.
+   * the mismatch, and changes nothing. {@code fit} checks the rest before the first step: the
+   * batch size (one that draws other batches from its data is refused), and that nothing the
+   * checkpoint recorded was changed after this call (the optimizer, its settings, the seed, fewer
+   * epochs than the checkpoint completed); refusing, it puts back the weights, buffers,
+   * optimizer state, schedule and seed this call replaced, as they were before it.
    */
   public Trainer resumeFrom(Path file) throws IOException {
     if (file == null) {
@@ -423,11 +429,17 @@ public final class Trainer {
       }
     }
     List<Parameter> parameters = model.parameters();
+    OptimizerState optimizerBefore = optimizer.state();
     try {
       optimizer.loadState(parameters, c.optimizer());
     } catch (IllegalArgumentException e) {
       restoreSchedule(scheduleBefore);
       throw new ModelFormatException(file, null, e.getMessage(), e);
+    }
+    if (undoResume == null) {
+      // Kept from the first of several resumeFrom calls: a refusal puts back the model as the
+      // user had it.
+      undoResume = undoFor(parameters, optimizerBefore, scheduleBefore);
     }
     // Nothing can fail past this point: every array has its parameter's size.
     for (int k = 0; k < parameters.size(); k++) {
@@ -443,6 +455,34 @@ public final class Trainer {
     this.resumedOptimizer = optimizer;
     this.resumedFile = file;
     return this;
+  }
+
+  /**
+   * Puts back the weights, buffers, random state, seed, optimizer state and schedule state as
+   * they are now (with the optimizer and schedule state taken before {@link #resumeFrom} loaded
+   * the checkpoint's), on the optimizer and schedule set now: those the resume changed.
+   */
+  private Runnable undoFor(List<Parameter> parameters, OptimizerState optimizerBefore,
+      Map<String, Double> scheduleBefore) {
+    WeightSnapshot weights = new WeightSnapshot(parameters);
+    weights.save();
+    WeightSnapshot buffers = new WeightSnapshot(model.buffers());
+    buffers.save();
+    long[] randomState = model.randomState();
+    long seedBefore = seed;
+    Optimizer resumedInto = optimizer;
+    LearningRateSchedule scheduleResumed = schedule;
+    return () -> {
+      weights.restore();
+      buffers.restore();
+      model.setRandomState(randomState);
+      seed = seedBefore;
+      resumedInto.loadState(parameters, optimizerBefore);
+      if (scheduleResumed != null) {
+        scheduleResumed.reset();
+        scheduleResumed.loadState(scheduleBefore);
+      }
+    };
   }
 
   private void restoreSchedule(Map<String, Double> state) {
@@ -616,37 +656,55 @@ public final class Trainer {
     }
     Checkpoint from = resumed;
     if (from != null) {
-      if (optimizer != resumedOptimizer) {
-        throw new IllegalStateException("the optimizer must be set before resumeFrom, which"
-            + " loaded its state, but another one was set after it");
-      }
       try {
-        from.checkResumableBy(
-            resumedFile, optimizer, schedule, monitor(), keepBestMonitor, settings());
-      } catch (ModelFormatException e) {
-        throw new IllegalStateException("the trainer must be configured before resumeFrom and"
-            + " not changed after it: " + e.getMessage(), e);
-      }
-      if (seed != from.seed()) {
-        throw new IllegalStateException("the seed must not be changed after resumeFrom, which"
-            + " set the checkpoint's seed " + from.seed() + ", but it was set to " + seed
-            + "; a resumed run shuffles as the run it continues");
-      }
-      if (epochs < from.epoch()) {
-        throw new IllegalArgumentException(resumedFile + ": the checkpoint has completed "
-            + from.epoch() + " epochs, more than the trainer's epochs(" + epochs + "), so there"
-            + " is nothing to resume; epochs counts from the start of the run, as when the"
-            + " checkpoint was written: set epochs(" + (from.epoch() + 1) + ") or more to train"
-            + " on");
-      }
-      String batch = from.batchMismatch(settings(), train.size());
-      if (batch != null) {
-        throw new IllegalArgumentException(resumedFile + ": " + batch);
+        checkResume(from, train);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // Refused as a whole: the model is as it was before resumeFrom, not half resumed.
+        undoResume.run();
+        undoResume = null;
+        resumed = null;
+        resumedOptimizer = null;
+        resumedFile = null;
+        String message = e.getMessage() + "; the model, optimizer and schedule are as they were"
+            + " before resumeFrom";
+        throw e instanceof IllegalStateException
+            ? new IllegalStateException(message, e) : new IllegalArgumentException(message, e);
       }
       // The resume is used up when training starts (Run.fitEpochs), not before: a fit refused
       // by a later check (a file that cannot be saved) leaves the trainer ready to resume.
     }
     return new Run(train, held, from).fit();
+  }
+
+  /** What {@link #fit} checks of a resume, which needs the data or came after resumeFrom. */
+  private void checkResume(Checkpoint from, Dataset train) {
+    if (optimizer != resumedOptimizer) {
+      throw new IllegalStateException("the optimizer must be set before resumeFrom, which"
+          + " loaded its state, but another one was set after it");
+    }
+    try {
+      from.checkResumableBy(
+          resumedFile, optimizer, schedule, monitor(), keepBestMonitor, settings());
+    } catch (ModelFormatException e) {
+      throw new IllegalStateException("the trainer must be configured before resumeFrom and"
+          + " not changed after it: " + e.getMessage(), e);
+    }
+    if (seed != from.seed()) {
+      throw new IllegalStateException("the seed must not be changed after resumeFrom, which"
+          + " set the checkpoint's seed " + from.seed() + ", but it was set to " + seed
+          + "; a resumed run shuffles as the run it continues");
+    }
+    if (epochs < from.epoch()) {
+      throw new IllegalArgumentException(resumedFile + ": the checkpoint has completed "
+          + from.epoch() + " epochs, more than the trainer's epochs(" + epochs + "), so there"
+          + " is nothing to resume; epochs counts from the start of the run, as when the"
+          + " checkpoint was written: set epochs(" + (from.epoch() + 1) + ") or more to train"
+          + " on");
+    }
+    String batch = from.batchMismatch(settings(), train.size());
+    if (batch != null) {
+      throw new IllegalArgumentException(resumedFile + ": " + batch);
+    }
   }
 
   /**
@@ -978,6 +1036,7 @@ public final class Trainer {
       int stoppedEpoch = -1;
       if (from != null) {
         resumed = null;
+        undoResume = null;
         start = restore(from);
       }
       for (int epoch = start; epoch < epochs; epoch++) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.stream.IntStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The checkpoint file: what it holds, when it is written, and what resuming refuses. */
 class CheckpointTest {
   private static final Dataset DATA = Synthetic.blobs(60, 4, 3, 0.3, 1);
+  /** How fit's refusal of a resume ends: resumeFrom's loading was taken back. */
+  private static final String UNDONE =
+      "; the model, optimizer and schedule are as they were before resumeFrom";
 
   @TempDir Path dir;
 
@@ -267,16 +271,28 @@ class CheckpointTest {
           + " continues, which had " + was[k] + advice), e.getMessage());
       assertArrayEquals(before, net.parameter("linear.weight").toArray());
     }
-    // Another batch size: refused when fit starts, before any step, set before or after.
-    for (Trainer trainer : List.of(adam(net).l2(1e-3).batchSize(7).resumeFrom(file),
-        adam(net).l2(1e-3).resumeFrom(file).batchSize(16))) {
-      float[] resumed = net.parameter("linear.weight").toArray();
+    // Another batch size: refused when fit starts, before any step, set before or after; fit
+    // then puts back what resumeFrom had loaded.
+    for (int k = 0; k < 2; k++) {
+      LinearModel fresh = model(2);
+      Adam optimizer = Adam.of(0.01);
+      Trainer trainer = Trainer.of(fresh).optimizer(optimizer).epochs(3).seed(4)
+          .validationSplit(0.2).verbose(0).l2(1e-3);
+      trainer = k == 0 ? trainer.batchSize(7).resumeFrom(file)
+          : trainer.resumeFrom(file).batchSize(16);
+      assertTrue(optimizer.state().steps() > 0, "resumeFrom loads the optimizer's state");
+      Trainer refused = trainer;
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> trainer.fit(DATA));
+          assertThrows(IllegalArgumentException.class, () -> refused.fit(DATA));
       assertTrue(e.getMessage().startsWith(file + ": a resumed run must have the settings of the"
           + " run it continues, which had batch size 8, but the trainer has "), e.getMessage());
-      assertTrue(e.getMessage().endsWith(advice), e.getMessage());
-      assertArrayEquals(resumed, net.parameter("linear.weight").toArray());
+      assertTrue(e.getMessage().endsWith(advice + UNDONE), e.getMessage());
+      assertArrayEquals(before, fresh.parameter("linear.weight").toArray());
+      assertEquals(0, optimizer.state().steps());
+      assertTrue(optimizer.state().tensors().values().stream()
+          .allMatch(t -> IntStream.range(0, t.length).allMatch(i -> t[i] == 0)));
+      // Not resuming any more: a fit trains anew from the weights as they were.
+      assertEquals(3, trainer.batchSize(8).fit(DATA).epochs());
     }
     // More epochs is what resuming is for.
     History more = adam(model(2)).l2(1e-3).epochs(5).resumeFrom(file).fit(DATA);
@@ -413,7 +429,7 @@ class CheckpointTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
     assertEquals("the trainer must be configured before resumeFrom and not changed after it: "
         + file + ": learning-rate schedule must be absent as in the checkpoint, but the trainer"
-        + " has one", e.getMessage());
+        + " has one" + UNDONE, e.getMessage());
   }
 
   /** The checkpoint {@code file} with metadata entries and tensors replaced. */
@@ -493,10 +509,13 @@ class CheckpointTest {
   @Test
   void aSeedSetAfterResumingIsRefused() throws Exception {
     Path file = checkpointOf(adam(model(1)));
-    Trainer trainer = adam(model(2)).resumeFrom(file).seed(5);
+    LinearModel net = model(2);
+    float[] before = net.parameter("linear.weight").toArray();
+    Trainer trainer = adam(net).resumeFrom(file).seed(5);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
     assertEquals("the seed must not be changed after resumeFrom, which set the checkpoint's"
-        + " seed 4, but it was set to 5; a resumed run shuffles as the run it continues",
+        + " seed 4, but it was set to 5; a resumed run shuffles as the run it continues" + UNDONE,
         e.getMessage());
   }
 

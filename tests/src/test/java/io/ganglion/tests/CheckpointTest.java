@@ -23,6 +23,7 @@ import io.ganglion.train.Trainer;
 import io.ganglion.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +200,30 @@ class CheckpointTest {
       assertArrayEquals(before, fresh.parameters().get(0).toArray());
       assertArrayEquals(randomBefore, fresh.randomState());
     }
+  }
+
+  /**
+   * A resume that fit refuses (another batch size, set after resumeFrom) puts back the weights,
+   * the batch norm statistics and the dropout stream that resumeFrom had loaded.
+   */
+  @Test
+  void aResumeRefusedByFitLeavesTheModelAsItWas() throws Exception {
+    Path file = dir.resolve("refused.ckpt.safetensors");
+    EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
+    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
+        1).epochs(2).checkpoint(file).fit(DATA);
+    Model fresh = new Net_Networks_BlobsRegularized(9);
+    Model copy = new Net_Networks_BlobsRegularized(9);
+    long[] randomBefore = fresh.randomState();
+    Trainer trainer = configure(Trainer.of(fresh), Sgd.of(0.1, 0.9), null, stopping, 1)
+        .resumeFrom(file).batchSize(8);
+    assertFalse(Arrays.equals(copy.parameters().get(0).toArray(),
+        fresh.parameters().get(0).toArray()), "resumeFrom loads the checkpoint's weights");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> trainer.fit(DATA));
+    assertTrue(e.getMessage().contains("batch size 16, but the trainer has 8"), e.getMessage());
+    assertParametersEqual(copy, fresh);
+    assertArrayEquals(randomBefore, fresh.randomState());
   }
 
   @Test
