@@ -26,9 +26,9 @@ import java.util.Map;
  * label column holding integer class indexes or {@linkplain #classNames class names} (or target
  * columns holding floats, for regression),
  * and numeric feature columns (all the others unless chosen with {@link #features}). Fields may be
- * quoted whole with {@code "} (a quote inside doubled, as RFC 4180; a stray quote is an error);
- * blank lines are skipped. Every error names the file, the line and the
- * column.
+ * quoted whole with {@code "} (a quote inside doubled, as RFC 4180; a stray quote is an error),
+ * and a quoted field may hold line breaks (read as {@code \n}); blank lines are skipped. Every
+ * error names the file, the line (where the record starts) and the column.
  *
  * <pre>{@code
  * Dataset iris = Csv.reader().labelColumn("species").read(Path.of("iris.csv"));
@@ -329,7 +329,30 @@ public final class Csv {
         if (line.isBlank() && line.indexOf(delimiter) < 0) {
           continue; // a blank line; a line of empty fields (tabs, say) is a record, as in pandas
         }
-        List<String> fields = split(line, file, lineNumber, names);
+        int first = lineNumber;
+        if (endsQuoted(line, false)) {
+          // A quoted field holding a line break (RFC 4180): the record goes on to the line that
+          // closes it; messages name the line it starts on.
+          StringBuilder record = new StringBuilder(line);
+          boolean open = true;
+          while (open) {
+            String next = readLine(in, file);
+            if (next == null) {
+              throw new IOException(file + ": line " + first + " must close every quoted field,"
+                  + " but a quote was left open to the end of the file");
+            }
+            lineNumber++;
+            if (record.length() + 1L + next.length() > MAX_LINE) {
+              throw new IOException(file + ": the record of line " + first + " must be at most "
+                  + MAX_LINE + " characters long, but a quoted field in it goes on past"
+                  + " line " + lineNumber + "; is a quote left open?");
+            }
+            record.append('\n').append(next);
+            open = endsQuoted(next, true);
+          }
+          line = record.toString();
+        }
+        List<String> fields = split(line, file, first, names);
         if (columns < 0) {
           columns = fields.size();
           if (header) {
@@ -380,25 +403,25 @@ public final class Csv {
           }
         }
         if (fields.size() != columns) {
-          throw new IOException(file + ": line " + lineNumber + " must have " + columns
+          throw new IOException(file + ": line " + first + " must have " + columns
               + " fields like the first line, but had " + fields.size());
         }
         // The first line of a file read with header(false): text in it may be a header's.
         boolean firstWithoutHeader = !header && rows.isEmpty();
         float[] row = new float[featureColumns.length + targetColumns.length];
         for (int i = 0; i < featureColumns.length; i++) {
-          row[i] = number(fields, featureColumns[i], names, file, lineNumber, firstWithoutHeader);
+          row[i] = number(fields, featureColumns[i], names, file, first, firstWithoutHeader);
         }
         for (int i = 0; i < targetColumns.length; i++) {
           row[featureColumns.length + i] = number(fields, targetColumns[i], names, file,
-              lineNumber, firstWithoutHeader);
+              first, firstWithoutHeader);
         }
         rows.add(row);
         if (answers && !regression) {
           String text = fields.get(labelColumn);
           labels.add(classNames != null
-              ? className(text, labelColumn, names, file, lineNumber)
-              : label(text, labelColumn, names, file, lineNumber, firstWithoutHeader));
+              ? className(text, labelColumn, names, file, first)
+              : label(text, labelColumn, names, file, first, firstWithoutHeader));
         }
       }
       if (rows.isEmpty()) {
@@ -478,6 +501,35 @@ public final class Csv {
             + " or a " + (f == label ? "label" : "target") + ", but was chosen as both");
       }
     }
+  }
+
+  /**
+   * Whether a quoted field is open at the end of {@code text}, read as {@link #split} reads it
+   * from a state inside a quoted field or at the start of a record (a stray quote, which split
+   * refuses, opens nothing).
+   */
+  private boolean endsQuoted(String text, boolean quoted) {
+    boolean closed = false;
+    boolean blank = true; // the field so far is blank
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+          closed = true;
+        }
+      } else if (c == delimiter) {
+        closed = false;
+        blank = true;
+      } else if (c == '"' && !closed && blank) {
+        quoted = true;
+      } else if (!Character.isWhitespace(c)) {
+        blank = false;
+      }
+    }
+    return quoted;
   }
 
   private List<String> split(String line, Path file, int lineNumber, List<String> names)

@@ -421,10 +421,36 @@ final class CsvTest {
         e.getMessage());
   }
 
+  /**
+   * As RFC 4180 (and pandas): a quoted field may hold line breaks, in a header, a class name or a
+   * number's padding; a record's errors name the line it starts on, and the lines after it keep
+   * their numbers in the file.
+   */
+  @Test
+  void quotedFieldsMayHoldLineBreaks() throws IOException {
+    Path file = write("\"x\nwidth\",label\r\n1,\"two\r\nlines\"\r\n\"\n2.5\n\",\"one\"\n"
+        + "\n3,\"one\"\n");
+    Dataset data = Csv.reader().labelColumn("label").classNames("one", "two\nlines").read(file);
+    assertArrayEquals(new float[] {1, 2.5f, 3}, data.features());
+    assertArrayEquals(new int[] {1, 0, 0}, data.labels());
+    assertEquals(List.of("one", "two\nlines"), data.classNames());
+    // A record over lines 2-3, one over lines 4-6, a blank line 7: the bad number is on line 8.
+    Path bad = write("x,label\n1,\"a\nb\"\n\"\n2\n\",c\n\nx,c\n");
+    assertEquals(bad + ": line 8, column 'x' (0) must be a finite decimal number, but was 'x'",
+        assertThrows(IOException.class,
+            () -> Csv.reader().labelColumn("label").classNames("a\nb", "c").read(bad))
+            .getMessage());
+    Path short_ = write("x,y,label\n1,\"2\n\"\n3,0\n");
+    assertEquals(short_ + ": line 2 must have 3 fields like the first line, but had 2",
+        assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(short_))
+            .getMessage());
+  }
+
   @Test
   void anOpenQuoteAndAnEmptyFileAreReported() throws IOException {
-    Path quoted = write("x,label\n\"1,0\n");
-    assertEquals(quoted + ": line 2 must close every quoted field, but a quote was left open",
+    Path quoted = write("x,label\n\"1,0\n2,1\n");
+    assertEquals(quoted + ": line 2 must close every quoted field, but a quote was left open to"
+        + " the end of the file",
         assertThrows(IOException.class, () -> Csv.reader().labelColumn("label").read(quoted))
             .getMessage());
     // A quote inside an unquoted field, or text after a closing quote, is not RFC 4180.
