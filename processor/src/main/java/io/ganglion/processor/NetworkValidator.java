@@ -235,9 +235,9 @@ final class NetworkValidator {
     if (fields.size() > MAX_LAYERS) {
       // Beyond this the generated constructor nears the JVM's 64 KB limit on a method's code,
       // which javac would report as "code too large" in the generated source.
+      // The layers are still checked, so that one build reports every mistake.
       error(Messages.tooManyLayers(name, fields.size(), MAX_LAYERS), fields.get(MAX_LAYERS),
           layerAnnotations(fields.get(MAX_LAYERS)).get(0), null);
-      return Optional.empty();
     }
 
     List<LayerModel> layers = new ArrayList<>();

@@ -258,13 +258,45 @@ final class NetworkWriter {
     type.addField(
         FieldSpec.builder(String.class, "SUMMARY", Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL)
-            .initializer("$S", Summary.of(network))
+            .initializer(stringConstant(Summary.of(network)))
             .build());
     type.addField(
         FieldSpec.builder(String.class, "SPEC", Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL)
-            .initializer("$S", Summary.spec(network))
+            .initializer(stringConstant(Summary.spec(network)))
             .build());
+  }
+
+  /**
+   * A string constant's initializer: its literal, or, past the 65,535 bytes a class file's
+   * constant holds (long layer names in a network of many layers: the summary pads every line to
+   * the longest name), {@code String.join} over literals of at most 16,384 characters each, which
+   * javac does not fold into one constant.
+   */
+  static CodeBlock stringConstant(String value) {
+    if (classFileLength(value) <= 65_535) {
+      return CodeBlock.of("$S", value);
+    }
+    List<CodeBlock> parts = new ArrayList<>();
+    for (int from = 0; from < value.length(); ) {
+      int to = Math.min(value.length(), from + 16_384);
+      if (to < value.length() && Character.isHighSurrogate(value.charAt(to - 1))) {
+        to--; // a surrogate pair stays in one literal
+      }
+      parts.add(CodeBlock.of("$S", value.substring(from, to)));
+      from = to;
+    }
+    return CodeBlock.of("$T.join($S, $L)", String.class, "", CodeBlock.join(parts, ", "));
+  }
+
+  /** The length of {@code value} in a class file's constant pool (modified UTF-8). */
+  private static long classFileLength(String value) {
+    long bytes = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      bytes += c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
+    }
+    return bytes;
   }
 
   private void addFields(TypeSpec.Builder type) {

@@ -539,8 +539,35 @@ class NetworkValidatorTest {
             + " generated constructor, initialization and summary stay well within the JVM's"
             + " limits on a method's code and a constant's length); use fewer layers",
         "Layer out;");
+    // The layers are checked all the same: another mistake is reported in the same build.
+    List<String> alsoZero = new ArrayList<>(lines);
+    alsoZero.set(alsoZero.size() - 2, "  @Dense(units = 0) Layer out;");
+    Compilation both = compile(source("Foo", alsoZero.toArray(new String[0])));
+    assertThat(both).hadErrorCount(2);
+    assertThat(both).hadErrorContaining("[Network/TooManyLayers]");
+    assertThat(both).hadErrorContaining("[Network/UnitsTooSmall] out: units must be at least 1");
     lines.remove(lines.size() - 3); // hidden255
     assertThat(compile(source("Foo", lines.toArray(new String[0])))).succeededWithoutWarnings();
+  }
+
+  /**
+   * Layer names so long that the summary (every line padded to the longest name) and the spec pass
+   * the 65,535 bytes of a class file's string constant: still compiled, without warnings.
+   */
+  @Test
+  void longLayerNamesInManyLayersStillCompile() {
+    List<String> lines = new ArrayList<>(List.of("@Network(inputs = 3, loss = Loss.MSE)",
+        "abstract class Foo {"));
+    String padding = "x".repeat(700);
+    for (int k = 0; k < 100; k++) {
+      lines.add("  @Dense(units = 3) Layer l" + k + "_" + padding + ";");
+    }
+    lines.add("  @Dense(units = 1) Layer out;");
+    lines.add("}");
+    Compilation compilation = compile(source("Foo", lines.toArray(new String[0])));
+    assertThat(compilation).succeededWithoutWarnings();
+    assertThat(compilation).generatedSourceFile("test.Net_Foo").contentsAsUtf8String()
+        .contains("private static final String SUMMARY = String.join(\"\", ");
   }
 
   @Test
