@@ -345,9 +345,9 @@ public final class Dataset {
     }
     Set<String> seen = new HashSet<>();
     for (int k = 0; k < names.length; k++) {
-      if (names[k] == null) {
-        throw new IllegalArgumentException("class names must not be null, but element " + k
-            + " was");
+      if (names[k] == null || names[k].isBlank()) {
+        throw new IllegalArgumentException("class names must not be null or blank, but element "
+            + k + " was " + (names[k] == null ? "null" : "'" + names[k] + "'"));
       }
       if (!seen.add(names[k])) {
         throw new IllegalArgumentException(

@@ -54,9 +54,16 @@ final class DatasetTest {
     assertEquals("class names must differ, but 'a' was given twice",
         assertThrows(IllegalArgumentException.class,
             () -> plain.withClassNames("a", "b", "a")).getMessage());
-    assertEquals("class names must not be null, but element 1 was",
+    assertEquals("class names must not be null or blank, but element 1 was null",
         assertThrows(IllegalArgumentException.class,
             () -> plain.withClassNames("a", null, "c")).getMessage());
+    // A blank name would be a blank row of the report and the confusion matrix.
+    assertEquals("class names must not be null or blank, but element 1 was ' '",
+        assertThrows(IllegalArgumentException.class,
+            () -> plain.withClassNames("a", " ", "c")).getMessage());
+    assertEquals("class names must not be null or blank, but element 0 was ''",
+        assertThrows(IllegalArgumentException.class,
+            () -> plain.withClassNames("", "b", "c")).getMessage());
     assertEquals("class names must name at least one class",
         assertThrows(IllegalArgumentException.class, () -> plain.withClassNames()).getMessage());
     Dataset values = Dataset.ofTargets(new float[] {1, 2}, 1, new float[] {3, 4}, 1);
