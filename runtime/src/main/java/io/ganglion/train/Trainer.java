@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +103,7 @@ public final class Trainer {
   private Optimizer resumedOptimizer;
   private Path resumedFile;
   /** What {@link #resumeFrom} replaced, put back if {@link #fit} refuses the resume. */
-  private Runnable undoResume;
+  private ResumeUndo undoResume;
 
   private Trainer(Model model) {
     this.model = model;
@@ -437,10 +438,11 @@ public final class Trainer {
       throw new ModelFormatException(file, null, e.getMessage(), e);
     }
     if (undoResume == null) {
-      // Kept from the first of several resumeFrom calls: a refusal puts back the model as the
-      // user had it.
-      undoResume = undoFor(parameters, optimizerBefore, scheduleBefore);
+      // The model as the first of several resumeFrom calls found it: a refusal puts it back as
+      // the user had it.
+      undoResume = new ResumeUndo(parameters);
     }
+    undoResume.loaded(optimizer, optimizerBefore, schedule, scheduleBefore);
     // Nothing can fail past this point: every array has its parameter's size.
     for (int k = 0; k < parameters.size(); k++) {
       parameters.get(k).copyFrom(c.parameters()[k]);
@@ -458,31 +460,51 @@ public final class Trainer {
   }
 
   /**
-   * Puts back the weights, buffers, random state, seed, optimizer state and schedule state as
-   * they are now (with the optimizer and schedule state taken before {@link #resumeFrom} loaded
-   * the checkpoint's), on the optimizer and schedule set now: those the resume changed.
+   * What {@link #resumeFrom} calls replaced since the last fit: the weights, buffers, random state
+   * and seed as the first call found them, and the state of every optimizer and schedule a call
+   * loaded into as it was before the first call that did (an optimizer set between two calls is
+   * put back too).
    */
-  private Runnable undoFor(List<Parameter> parameters, OptimizerState optimizerBefore,
-      Map<String, Double> scheduleBefore) {
-    WeightSnapshot weights = new WeightSnapshot(parameters);
-    weights.save();
-    WeightSnapshot buffers = new WeightSnapshot(model.buffers());
-    buffers.save();
-    long[] randomState = model.randomState();
-    long seedBefore = seed;
-    Optimizer resumedInto = optimizer;
-    LearningRateSchedule scheduleResumed = schedule;
-    return () -> {
+  private final class ResumeUndo {
+    private final List<Parameter> parameters;
+    private final WeightSnapshot weights;
+    private final WeightSnapshot buffers;
+    private final long[] randomState;
+    private final long seedBefore;
+    private final Map<Optimizer, OptimizerState> optimizers = new IdentityHashMap<>();
+    private final Map<LearningRateSchedule, Map<String, Double>> schedules =
+        new IdentityHashMap<>();
+
+    ResumeUndo(List<Parameter> parameters) {
+      this.parameters = parameters;
+      weights = new WeightSnapshot(parameters);
+      weights.save();
+      buffers = new WeightSnapshot(model.buffers());
+      buffers.save();
+      randomState = model.randomState();
+      seedBefore = seed;
+    }
+
+    /** Records the states a call replaced, unless an earlier call replaced them first. */
+    void loaded(Optimizer optimizer, OptimizerState optimizerBefore,
+        LearningRateSchedule schedule, Map<String, Double> scheduleBefore) {
+      optimizers.putIfAbsent(optimizer, optimizerBefore);
+      if (schedule != null) {
+        schedules.putIfAbsent(schedule, scheduleBefore);
+      }
+    }
+
+    void run() {
       weights.restore();
       buffers.restore();
       model.setRandomState(randomState);
       seed = seedBefore;
-      resumedInto.loadState(parameters, optimizerBefore);
-      if (scheduleResumed != null) {
-        scheduleResumed.reset();
-        scheduleResumed.loadState(scheduleBefore);
-      }
-    };
+      optimizers.forEach((optimizer, state) -> optimizer.loadState(parameters, state));
+      schedules.forEach((schedule, state) -> {
+        schedule.reset();
+        schedule.loadState(state);
+      });
+    }
   }
 
   private void restoreSchedule(Map<String, Double> state) {

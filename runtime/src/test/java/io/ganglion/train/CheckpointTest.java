@@ -14,6 +14,7 @@ import io.ganglion.io.SafeTensors;
 import io.ganglion.io.Tensor;
 import io.ganglion.optim.Adam;
 import io.ganglion.optim.LearningRateSchedule;
+import io.ganglion.optim.OptimizerState;
 import io.ganglion.optim.ReduceOnPlateau;
 import io.ganglion.optim.Sgd;
 import java.io.UncheckedIOException;
@@ -411,6 +412,44 @@ class CheckpointTest {
         assertThrows(ModelFormatException.class, () -> adam(model(2)).resumeFrom(extra));
     assertEquals("extra", x.tensor());
     assertTrue(x.getMessage().contains("but the file also has [extra]"), x.getMessage());
+  }
+
+  /**
+   * Two resumeFrom calls with another optimizer and schedule set between them: fit's refusal puts
+   * back both optimizers and both schedules, each as it was before the call that loaded it.
+   */
+  @Test
+  void aRefusedResumePutsBackEveryOptimizerAndScheduleItLoaded() throws Exception {
+    Path file = checkpointOf(adam(model(1)).schedule(ReduceOnPlateau.of(0.5, 1)));
+    LinearModel net = model(2);
+    Adam first = Adam.of(0.01);
+    Adam second = Adam.of(0.01);
+    ReduceOnPlateau firstPlateau = ReduceOnPlateau.of(0.5, 1);
+    ReduceOnPlateau secondPlateau = ReduceOnPlateau.of(0.5, 1);
+    // Both optimizers trained the model before, so that their states differ from a fresh one's.
+    adam(net).optimizer(first).epochs(1).fit(DATA);
+    adam(net).optimizer(second).epochs(2).fit(DATA);
+    OptimizerState firstBefore = first.state();
+    OptimizerState secondBefore = second.state();
+    Map<String, Double> firstPlateauBefore = firstPlateau.state();
+    Map<String, Double> secondPlateauBefore = secondPlateau.state();
+    float[] before = net.parameter("linear.weight").toArray();
+    Trainer trainer = adam(net).optimizer(first).schedule(firstPlateau).resumeFrom(file)
+        .optimizer(second).schedule(secondPlateau).resumeFrom(file).seed(3);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(DATA));
+    assertTrue(e.getMessage().endsWith(UNDONE), e.getMessage());
+    assertArrayEquals(before, net.parameter("linear.weight").toArray());
+    for (Object[] pair : new Object[][] {{first, firstBefore}, {second, secondBefore}}) {
+      OptimizerState now = ((Adam) pair[0]).state();
+      OptimizerState then = (OptimizerState) pair[1];
+      assertEquals(then.steps(), now.steps());
+      assertEquals(then.learningRate(), now.learningRate());
+      for (String name : then.tensors().keySet()) {
+        assertArrayEquals(then.tensors().get(name), now.tensors().get(name), name);
+      }
+    }
+    assertEquals(firstPlateauBefore, firstPlateau.state());
+    assertEquals(secondPlateauBefore, secondPlateau.state());
   }
 
   @Test
