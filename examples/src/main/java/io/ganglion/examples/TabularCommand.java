@@ -142,7 +142,7 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
           + all.classes() + " classes (at most the " + Net_Flowers.OUTPUTS + " of Flowers), but"
           + " named " + classes.size() + ": " + classes);
     }
-    List<String> names = classNames();
+    List<String> names = classNames(all.classes());
     out.printf(Locale.ROOT, "data: %s, %d rows, %d features, %d classes%n",
         csv != null ? csv : "bundled synthetic iris-style flowers.csv", all.size(),
         all.featureSize(), all.classes());
@@ -184,15 +184,20 @@ final class TabularCommand implements Callable<Integer>, GanglionCommand.Output 
     return 0;
   }
 
-  private List<String> classNames() {
-    if (classes != null) {
-      return classes;
+  /**
+   * The names given, the bundled file's, or "class k" for each of the data's {@code classes} (not
+   * the network's outputs: a class the data lacks would be a row of zeros in the report, and
+   * weigh in its macro average).
+   */
+  private List<String> classNames(int classes) {
+    if (this.classes != null) {
+      return this.classes;
     }
     if (csv == null) {
       return BUNDLED_CLASSES;
     }
     List<String> names = new ArrayList<>();
-    for (int c = 0; c < Net_Flowers.OUTPUTS; c++) {
+    for (int c = 0; c < classes; c++) {
       names.add("class " + c);
     }
     return names;

@@ -118,10 +118,17 @@ class SmallExamplesTest {
     assertFalse(cli.out().contains("NaN"), cli::toString);
     // "class 0" to "class 2" cut to the matrix's cells would all read "clas": numbers instead.
     assertFalse(cli.out().contains("clas "), cli::toString);
-    // Two classes named (Flowers has three outputs): the third is its number, not "clas".
-    Path two = Files.writeString(dir.resolve("two.csv"),
+    // Data of two classes, unnamed: the report lists those two, not Flowers's third output, and
+    // its macro average is theirs.
+    Path binary = Files.writeString(dir.resolve("binary.csv"),
         csv.substring(0, csv.lastIndexOf("9,9,1,9,2\n")));
-    Cli named = Cli.run("tabular", "--csv", two.toString(), "--label", "label", "--epochs", "5",
+    Cli unnamed =
+        Cli.run("tabular", "--csv", binary.toString(), "--label", "label", "--epochs", "5");
+    assertEquals(0, unnamed.exitCode(), unnamed::toString);
+    assertTrue(unnamed.out().contains("     class 1 "), unnamed::toString);
+    assertFalse(unnamed.out().contains("     class 2 "), unnamed::toString);
+    // Two classes named (Flowers has three outputs): the third is its number, not "clas".
+    Cli named = Cli.run("tabular", "--csv", binary.toString(), "--label", "label", "--epochs", "5",
         "--classes", "odd,even");
     assertEquals(0, named.exitCode(), named::toString);
     assertTrue(named.out().matches("(?s).*\n +odd +even +2\n.*"), named::toString);
