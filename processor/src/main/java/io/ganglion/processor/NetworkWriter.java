@@ -268,13 +268,13 @@ final class NetworkWriter {
   }
 
   /**
-   * A string constant's initializer: its literal, or, past the 65,535 bytes a class file's
-   * constant holds (long layer names in a network of many layers: the summary pads every line to
-   * the longest name), {@code String.join} over literals of at most 16,384 characters each, which
-   * javac does not fold into one constant.
+   * A string constant's initializer: its literal, or, from the 65,535 bytes at which javac
+   * refuses a constant (long layer names in a network of many layers: the summary pads every line
+   * to the longest name), {@code String.join} over literals of at most 16,384 characters each,
+   * which javac does not fold into one constant.
    */
   static CodeBlock stringConstant(String value) {
-    if (classFileLength(value) <= 65_535) {
+    if (classFileLength(value) < 65_535) { // javac refuses a constant of 65,535 bytes too
       return CodeBlock.of("$S", value);
     }
     List<CodeBlock> parts = new ArrayList<>();

@@ -3,9 +3,11 @@ package io.ganglion.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static io.ganglion.processor.Sources.compile;
 import static io.ganglion.processor.Sources.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import java.util.ArrayList;
 import java.util.List;
 import javax.tools.JavaFileObject;
@@ -568,6 +570,22 @@ class NetworkValidatorTest {
     assertThat(compilation).succeededWithoutWarnings();
     assertThat(compilation).generatedSourceFile("test.Net_Foo").contentsAsUtf8String()
         .contains("private static final String SUMMARY = String.join(\"\", ");
+  }
+
+  /** javac refuses a string constant of 65,535 bytes: from there on it is joined at run time. */
+  @Test
+  void stringConstantsAreJoinedFromTheLengthJavacRefuses() {
+    for (String value : List.of("a".repeat(65_534), "a".repeat(65_535), "\u00e9".repeat(32_767),
+        "\u00e9".repeat(32_768), "\ud83d\ude00".repeat(20_000))) {
+      String initializer = NetworkWriter.stringConstant(value).toString();
+      long bytes =
+          value.chars().mapToLong(c -> c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3).sum();
+      assertEquals(bytes >= 65_535, initializer.startsWith("java.lang.String.join("), initializer
+          .substring(0, 30));
+      Compilation compilation = Compiler.javac().compile(JavaFileObjects.forSourceLines("test.S",
+          "package test;", "class S { static final String S = " + initializer + "; }"));
+      assertThat(compilation).succeededWithoutWarnings();
+    }
   }
 
   @Test
