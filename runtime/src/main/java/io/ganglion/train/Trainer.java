@@ -425,7 +425,7 @@ public final class Trainer {
         schedule.reset();
         schedule.loadState(c.schedule());
       } catch (IllegalArgumentException e) {
-        restoreSchedule(scheduleBefore);
+        restoreSchedule(schedule, scheduleBefore);
         throw new ModelFormatException(file, null, e.getMessage(), e);
       }
     }
@@ -434,7 +434,7 @@ public final class Trainer {
     try {
       optimizer.loadState(parameters, c.optimizer());
     } catch (IllegalArgumentException e) {
-      restoreSchedule(scheduleBefore);
+      restoreSchedule(schedule, scheduleBefore);
       throw new ModelFormatException(file, null, e.getMessage(), e);
     }
     if (undoResume == null) {
@@ -500,14 +500,12 @@ public final class Trainer {
       model.setRandomState(randomState);
       seed = seedBefore;
       optimizers.forEach((optimizer, state) -> optimizer.loadState(parameters, state));
-      schedules.forEach((schedule, state) -> {
-        schedule.reset();
-        schedule.loadState(state);
-      });
+      schedules.forEach(Trainer::restoreSchedule);
     }
   }
 
-  private void restoreSchedule(Map<String, Double> state) {
+  /** Puts {@code state} back into {@code schedule}, if there is one. */
+  private static void restoreSchedule(LearningRateSchedule schedule, Map<String, Double> state) {
     if (schedule != null) {
       schedule.reset();
       schedule.loadState(state);

@@ -89,10 +89,8 @@ class CheckpointTest {
   /** Version 1 had no best.<buffer> tensors: the checkpoint's own buffers stand in for them. */
   @Test
   void aVersionOneCheckpointWithoutBestBuffersStillResumes() throws Exception {
-    Path file = dir.resolve("v1.ckpt.safetensors");
     EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5).restoreBestWeights(true);
-    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
-        1).epochs(2).checkpoint(file).fit(DATA);
+    Path file = regularizedCheckpoint("v1.ckpt.safetensors", stopping, 1, 2);
     SafeTensors written = SafeTensors.read(file);
     assertTrue(written.tensors().stream().anyMatch(t -> t.name().equals("best.norm.running_var")));
     Map<String, String> meta = new LinkedHashMap<>(written.metadata());
@@ -117,10 +115,8 @@ class CheckpointTest {
    */
   @Test
   void impossibleBatchStatisticsAreRefusedLeavingTheModelAsItWas() throws Exception {
-    Path checkpoint = dir.resolve("stats.ckpt.safetensors");
     EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
-    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
-        1).epochs(1).checkpoint(checkpoint).fit(DATA);
+    Path checkpoint = regularizedCheckpoint("stats.ckpt.safetensors", stopping, 1, 1);
     Path weights = dir.resolve("stats.safetensors");
     new Net_Networks_BlobsRegularized(7).save(weights);
     String[][] cases = {
@@ -178,10 +174,8 @@ class CheckpointTest {
   /** A random state that setRandomState would refuse fails the read, before anything changes. */
   @Test
   void aCheckpointWithANegativeRandomStateIsRefusedLeavingTheModelAsItWas() throws Exception {
-    Path file = dir.resolve("random.ckpt.safetensors");
     EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
-    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
-        2).epochs(1).checkpoint(file).fit(DATA);
+    Path file = regularizedCheckpoint("random.ckpt.safetensors", stopping, 2, 1);
     SafeTensors written = SafeTensors.read(file);
     for (String key : List.of("ganglion.random_state", "ganglion.worker_random_states")) {
       Map<String, String> meta = new LinkedHashMap<>(written.metadata());
@@ -208,10 +202,8 @@ class CheckpointTest {
    */
   @Test
   void aResumeRefusedByFitLeavesTheModelAsItWas() throws Exception {
-    Path file = dir.resolve("refused.ckpt.safetensors");
     EarlyStopping stopping = EarlyStopping.monitor("val_loss").patience(5);
-    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
-        1).epochs(2).checkpoint(file).fit(DATA);
+    Path file = regularizedCheckpoint("refused.ckpt.safetensors", stopping, 1, 2);
     Model fresh = new Net_Networks_BlobsRegularized(9);
     Model copy = new Net_Networks_BlobsRegularized(9);
     long[] randomBefore = fresh.randomState();
@@ -287,6 +279,18 @@ class CheckpointTest {
       assertEquals(expected.metric(metric), actual.metric(metric), metric);
     }
     assertEquals(expected.bestEpoch(), actual.bestEpoch());
+  }
+
+  /**
+   * The checkpoint {@code name} of a BlobsRegularized network (dropout and batch norm) trained
+   * {@code epochs} epochs on {@code threads} threads, with SGD and {@code stopping}.
+   */
+  private Path regularizedCheckpoint(String name, EarlyStopping stopping, int threads,
+      int epochs) {
+    Path file = dir.resolve(name);
+    configure(Trainer.of(new Net_Networks_BlobsRegularized(7)), Sgd.of(0.1, 0.9), null, stopping,
+        threads).epochs(epochs).checkpoint(file).fit(DATA);
+    return file;
   }
 
   private static Trainer configure(Trainer trainer, Optimizer optimizer,
