@@ -311,7 +311,16 @@ final class NetworkWriter {
           Modifier.FINAL);
     }
     for (LayerWriter layer : layers) {
-      layer.addParameterFields(type);
+      if (parts().size() == 1) {
+        layer.addParameterFields(type);
+      } else {
+        // The parts' methods assign these fields, which only a constructor may do to a final one.
+        TypeSpec.Builder scratch = TypeSpec.classBuilder("Scratch");
+        layer.addParameterFields(scratch);
+        for (FieldSpec field : scratch.build().fieldSpecs()) {
+          type.addField(withoutFinal(field));
+        }
+      }
     }
     if (network.hasModes()) {
       type.addField(
@@ -557,12 +566,19 @@ final class NetworkWriter {
     }
     type.addMethod(seeded.build());
 
+    List<List<LayerWriter>> parts = parts();
     CodeBlock.Builder init = CodeBlock.builder();
     init.addStatement("$T[] p = new $T[$L]", PARAMETER, PARAMETER, parameterTotal());
     int k = 0;
-    for (LayerWriter writer : layers) {
-      writer.initParameters(init, k);
-      k += writer.tensorCount();
+    for (int part = 0; part < parts.size(); part++) {
+      CodeBlock.Builder code = CodeBlock.builder();
+      for (LayerWriter writer : parts.get(part)) {
+        writer.initParameters(code, k);
+        k += writer.tensorCount();
+      }
+      addPart(type, init, code.build(), part, partMethod("initialParameters", part, true)
+          .addParameter(ArrayTypeName.of(PARAMETER), "p")
+          .addParameter(long.class, "seed"));
     }
     init.addStatement("return p");
     type.addMethod(
@@ -576,9 +592,14 @@ final class NetworkWriter {
       CodeBlock.Builder buffers = CodeBlock.builder();
       buffers.addStatement("$T[] b = new $T[$L]", PARAMETER, PARAMETER, bufferTotal());
       int b = 0;
-      for (LayerWriter writer : layers) {
-        writer.initBuffers(buffers, b);
-        b += writer.bufferCount();
+      for (int part = 0; part < parts.size(); part++) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        for (LayerWriter writer : parts.get(part)) {
+          writer.initBuffers(code, b);
+          b += writer.bufferCount();
+        }
+        addPart(type, buffers, code.build(), part, partMethod("initialBuffers", part, true)
+            .addParameter(ArrayTypeName.of(PARAMETER), "b"));
       }
       buffers.addStatement("return b");
       type.addMethod(
@@ -602,11 +623,23 @@ final class NetworkWriter {
     int b = 0;
     List<String> views = new ArrayList<>();
     CodeBlock.Builder training = CodeBlock.builder();
-    for (LayerWriter writer : layers) {
-      writer.assign(body, training, k, b);
-      views.add("super." + writer.layer.name());
-      k += writer.tensorCount();
-      b += writer.bufferCount();
+    for (int part = 0; part < parts.size(); part++) {
+      CodeBlock.Builder assigned = CodeBlock.builder();
+      CodeBlock.Builder bound = CodeBlock.builder();
+      for (LayerWriter writer : parts.get(part)) {
+        writer.assign(assigned, bound, k, b);
+        views.add("super." + writer.layer.name());
+        k += writer.tensorCount();
+        b += writer.bufferCount();
+      }
+      MethodSpec.Builder assign = partMethod("assignLayers", part, false)
+          .addParameter(ArrayTypeName.of(PARAMETER), "p");
+      if (norms) {
+        assign.addParameter(ArrayTypeName.of(PARAMETER), "b");
+      }
+      addPart(type, body, assigned.build(), part, assign);
+      addPart(type, training, bound.build(), part, partMethod("bindTraining", part, false)
+          .addParameter(ArrayTypeName.of(PARAMETER), "p"));
     }
     body.addStatement("this.layers = $T.of($L)", LIST, String.join(", ", views));
     body.addStatement("grow(1)");
@@ -647,6 +680,91 @@ final class NetworkWriter {
       total += writer.bufferCount();
     }
     return total;
+  }
+
+  /**
+   * The layers in the order of the network, in parts of at most {@link #LAYERS_PER_PART}: one
+   * part, all the layers, unless there are more. Each statement a layer adds to the methods that
+   * run once per model or per larger batch (the constructor, the initial parameters, binding and
+   * growing the buffers) makes them longer, so a deep network writes each part's statements in a
+   * method of its own and calls them in order: every method stays far below the 8,000 bytes
+   * HotSpot compiles (a 256-layer network's constructor was 20-25 KB in one method).
+   */
+  private List<List<LayerWriter>> parts() {
+    List<List<LayerWriter>> parts = new ArrayList<>();
+    for (int from = 0; from < layers.size(); from += LAYERS_PER_PART) {
+      parts.add(layers.subList(from, Math.min(layers.size(), from + LAYERS_PER_PART)));
+    }
+    return parts;
+  }
+
+  /**
+   * See {@link #parts()}: 8 batch norm layers, whose statements are the longest, assign their
+   * fields in about 1,300 bytes (16 took 2,595).
+   */
+  static final int LAYERS_PER_PART = 8;
+
+  /**
+   * A method for part {@code part} of {@code method}'s per-layer statements (see {@link
+   * #parts}).
+   */
+  private MethodSpec.Builder partMethod(String method, int part, boolean isStatic) {
+    MethodSpec.Builder builder = MethodSpec.methodBuilder(method + part)
+        .addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Part $L of {@code $L}: layers $L to $L.\n", part, method,
+            layers.get(part * LAYERS_PER_PART).layer.name(),
+            layers.get(Math.min(layers.size(), (part + 1) * LAYERS_PER_PART) - 1).layer.name());
+    if (isStatic) {
+      builder.addModifiers(Modifier.STATIC);
+    }
+    return builder;
+  }
+
+  /**
+   * Adds {@code code}, part {@code part} of a method's per-layer statements, to {@code whole}: as
+   * it is when the network is one part, else as a call of {@code method} holding it (none if the
+   * part has no statements).
+   */
+  private void addPart(TypeSpec.Builder type, CodeBlock.Builder whole, CodeBlock code, int part,
+      MethodSpec.Builder method) {
+    if (parts().size() == 1) {
+      whole.add(code);
+    } else if (!code.isEmpty()) {
+      MethodSpec helper = method.addCode(code).build();
+      type.addMethod(helper);
+      List<String> arguments = new ArrayList<>();
+      helper.parameters().forEach(parameter -> arguments.add(parameter.name()));
+      whole.addStatement("$N($L)", helper, String.join(", ", arguments));
+    }
+  }
+
+  /**
+   * As the other {@code addPart}, for a part whose statements are in {@code part}, a method to
+   * which this adds the parameter {@code count}.
+   */
+  private void addPart(TypeSpec.Builder type, MethodSpec.Builder whole, MethodSpec.Builder part) {
+    CodeBlock code = part.build().code();
+    if (parts().size() == 1) {
+      whole.addCode(code);
+    } else if (!code.isEmpty()) {
+      MethodSpec helper = part.addParameter(int.class, "count").build();
+      type.addMethod(helper);
+      whole.addStatement("$N(count)", helper);
+    }
+  }
+
+  /** {@code field} as it is, but not final. */
+  private static FieldSpec withoutFinal(FieldSpec field) {
+    List<Modifier> modifiers = new ArrayList<>(field.modifiers());
+    modifiers.remove(Modifier.FINAL);
+    FieldSpec.Builder builder = FieldSpec.builder(field.type(), field.name(),
+        modifiers.toArray(new Modifier[0]))
+        .addJavadoc(field.javadoc())
+        .addAnnotations(field.annotations());
+    if (!field.initializer().isEmpty()) {
+      builder.initializer(field.initializer());
+    }
+    return builder.build();
   }
   private void addDescriptionMethods(TypeSpec.Builder type) {
     type.addMethod(override("name", String.class).addStatement("return $S",
@@ -1100,13 +1218,22 @@ final class NetworkWriter {
             .addStatement("return")
             .endControlFlow()
             .addStatement("growTraining(count)");
-    for (LayerWriter writer : layers) {
-      writer.grow(grow);
-      writer.growTraining(growTraining);
-      if (splittable()) {
-        growSplit.addStatement("$L = new float[count][$L]",
-            ((DenseWriter) writer).partial(), writer.units());
+    List<List<LayerWriter>> parts = parts();
+    for (int part = 0; part < parts.size(); part++) {
+      MethodSpec.Builder inference = partMethod("grow", part, false);
+      MethodSpec.Builder trained = partMethod("growTraining", part, false);
+      MethodSpec.Builder splitPart = partMethod("growSplit", part, false);
+      for (LayerWriter writer : parts.get(part)) {
+        writer.grow(inference);
+        writer.growTraining(trained);
+        if (splittable()) {
+          splitPart.addStatement("$L = new float[count][$L]",
+              ((DenseWriter) writer).partial(), writer.units());
+        }
       }
+      addPart(type, grow, inference);
+      addPart(type, growTraining, trained);
+      addPart(type, growSplit, splitPart);
     }
     grow.addStatement("capacity = count");
     type.addMethod(grow.build());

@@ -270,9 +270,9 @@ public final class ParallelGradients implements AutoCloseable {
       }
       long weights = (long) layer.inputs() * layer.units();
       if (weights <= UNROLLED_WEIGHTS) {
-        return model.name() + "'s layer " + layer.name() + " has " + weights + " weights ("
-            + layer.inputs() + " x " + layer.units() + "), which generated code writes out one"
-            + " statement each";
+        return model.name() + "'s layer " + layer.name() + " has " + weights
+            + (weights == 1 ? " weight (" : " weights (") + layer.inputs() + " x "
+            + layer.units() + "), which generated code writes out one statement each";
       }
       if (k < layers.size() - 1 && layer.activation() == Activation.SOFTMAX) {
         return model.name() + "'s hidden layer " + layer.name() + " has a SOFTMAX activation,"
