@@ -47,11 +47,11 @@ final class NetworkValidator {
 
   /**
    * The most layers a network may have. Before the generator wrote the per-layer statements of the
-   * constructor, {@code initialParameters}, {@code bindTraining} and {@code grow} in parts of 16
+   * constructor, {@code initialParameters}, {@code bindTraining} and {@code grow} in parts of 8
    * layers, the largest constructor of 256 layers measured was 50 KB (a convolution, 253 batch
    * norms, a flatten and a dense layer), of the 64 KB a method may hold, and javac refused 650
    * dense layers as "code too large"; now the longest method of 256 layers, the constructor that
-   * lists them, is about 2.3 KB. The methods that a step runs call each layer's methods once or
+   * lists them, is about 2.4 KB. The methods that a step runs call each layer's methods once or
    * twice, and the summary lists every layer: both grow with the depth, and this keeps them far
    * from the limits.
    */

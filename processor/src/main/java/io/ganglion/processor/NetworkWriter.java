@@ -766,6 +766,7 @@ final class NetworkWriter {
     }
     return builder.build();
   }
+
   private void addDescriptionMethods(TypeSpec.Builder type) {
     type.addMethod(override("name", String.class).addStatement("return $S",
         network.networkClass().simpleName()).build());
