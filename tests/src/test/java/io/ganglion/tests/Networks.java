@@ -1127,6 +1127,44 @@ final class Networks {
 
 
   /**
+   * 10 dense layers of more than 64 weights each: more than the 8 layers whose setup code the
+   * generator writes in one method, so that the rows split's buffers ({@code growSplit}) are grown
+   * in parts too.
+   */
+  @Network(inputs = 16, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class TenDense {
+    @Dense(units = 16, activation = TANH)
+    Layer dense0;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense1;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense2;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense3;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense4;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense5;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense6;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense7;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense8;
+
+    @Dense(units = 5)
+    Layer logits;
+  }
+
+  /**
    * 73 layers: a step's methods must not grow with the depth (each backward pass zeroes its own
    * gradients, where one method zeroing every layer's would pass 2,000 bytes). Dense layers of
    * 256 weights (written with loops, so their gradients are summed into and zeroed first), with a

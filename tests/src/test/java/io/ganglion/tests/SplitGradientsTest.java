@@ -41,7 +41,8 @@ class SplitGradientsTest {
             Net_Networks_Medium::new,
             Net_Networks_NarrowVectorOnly::new,
             Net_Networks_WideSmoothActivations::new,
-            Net_Networks_WideInputDerivatives::new);
+            Net_Networks_WideInputDerivatives::new,
+            Net_Networks_TenDense::new);
     // Small layers are written unrolled and not split by rows: these split the batch.
     List<LongFunction<Model>> byBatch =
         List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new,
