@@ -9,7 +9,7 @@ import java.util.Locale;
  * Runs one standard workload of BENCHMARKS.md and prints one line of results:
  *
  * <pre>
- * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline|fused]
+ * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline|fused|reference]
  *     [--busy N]
  * </pre>
  *
@@ -45,9 +45,9 @@ public final class Main {
         peerGiven = true;
         peerName = args[++k];
         if (!peerName.equals("ganglion") && !peerName.equals("baseline")
-            && !peerName.equals("fused")) {
-          usage("unknown peer '" + peerName + "'; the peers are ganglion, baseline and fused"
-              + " (xor only)");
+            && !peerName.equals("fused") && !peerName.equals("reference")) {
+          usage("unknown peer '" + peerName + "'; the peers are ganglion, baseline, fused"
+              + " (xor only) and reference (training only)");
         }
       } else if (workloadName == null) {
         workloadName = args[k];
@@ -119,9 +119,11 @@ public final class Main {
         return new BaselineMlp(workload, data, threads);
       case "fused":
         return new FusedXor(workload, data, threads);
+      case "reference":
+        return new ReferenceMlp(workload, data, threads);
       default:
-        throw new IllegalArgumentException(
-            "unknown peer '" + peerName + "'; the peers are ganglion, baseline and fused");
+        throw new IllegalArgumentException("unknown peer '" + peerName
+            + "'; the peers are ganglion, baseline, fused and reference");
     }
   }
 
@@ -264,7 +266,7 @@ public final class Main {
     }
     out.println(
         "usage: java -jar ganglion-benchmarks.jar WORKLOAD THREADS"
-            + " [--peer ganglion|baseline|fused] [--busy N]");
+            + " [--peer ganglion|baseline|fused|reference] [--busy N]");
     StringBuilder names = new StringBuilder();
     for (Workload w : Workload.ALL) {
       names.append(' ').append(w.name());

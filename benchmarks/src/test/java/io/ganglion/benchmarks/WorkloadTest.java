@@ -2,6 +2,7 @@ package io.ganglion.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganglion.internal.SplitMix;
 import java.util.List;
@@ -122,5 +123,29 @@ class WorkloadTest {
         }
       }
     }
+  }
+
+  /**
+   * The double-precision reference starts where the table says, and Ganglion's float training
+   * ends where it does: the whole xor and iris workloads (2,000 and 160 epochs), and two epochs
+   * of mnist-mlp, to BENCHMARKS.md's "about 1e-4" of final loss.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"xor", "iris", "mnist-mlp"})
+  void ganglionEndsWhereTheDoublePrecisionReferenceEnds(String name) {
+    Workload workload = Workload.named(name);
+    Data data = Data.of(workload);
+    Peer reference = new ReferenceMlp(workload, data, 1);
+    Peer ganglion = new GanglionPeer(workload, data, 1);
+    assertEquals(List.of(), StartChecks.mismatches(workload, data, reference));
+    int epochs = name.equals("mnist-mlp")
+        ? 2 : workload.warmup() + workload.chunks() * workload.perChunk();
+    for (int e = 0; e < epochs; e++) {
+      Main.epoch(reference, workload.samples(), workload.batch());
+      Main.epoch(ganglion, workload.samples(), workload.batch());
+    }
+    double exact = reference.meanLoss(data.count());
+    assertTrue(exact < workload.expected().initialLoss() - 0.01, name + " did not learn: " + exact);
+    assertEquals(exact, ganglion.meanLoss(data.count()), 1e-4, name);
   }
 }
