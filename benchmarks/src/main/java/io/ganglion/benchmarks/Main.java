@@ -9,8 +9,8 @@ import java.util.Locale;
  * Runs one standard workload of BENCHMARKS.md and prints one line of results:
  *
  * <pre>
- * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS [--peer ganglion|baseline|fused|reference]
- *     [--busy N]
+ * java -jar benchmarks/target/ganglion-benchmarks.jar WORKLOAD THREADS
+ *     [--peer ganglion|baseline|fused|reference] [--busy N]
  * </pre>
  *
  * <p>{@code --busy N} starts N threads that spin from the start to the end of the run, as another

@@ -78,7 +78,8 @@ class MethodSizeTest {
           "Net_Networks_Deep." + e.getKey() + " is " + e.getValue() + " bytes of bytecode");
     }
     assertTrue(sizes.size() > 140, "checked only " + sizes.size() + " methods");
-    assertTrue(sizes.containsKey("assignLayers9([Lio/ganglion/Parameter;[Lio/ganglion/Parameter;)V"),
+    String lastPart = "assignLayers9([Lio/ganglion/Parameter;[Lio/ganglion/Parameter;)V";
+    assertTrue(sizes.containsKey(lastPart),
         "the constructor's statements are not in parts: " + sizes.keySet());
   }
 
@@ -121,7 +122,8 @@ class MethodSizeTest {
         Map.of("DeepDense", dense, "DeepConv", conv, "DeepNorm", norms));
     for (String network : List.of("DeepDense", "DeepConv", "DeepNorm")) {
       Map<String, Integer> sizes;
-      try (InputStream in = Files.newInputStream(classes.resolve("deep/Net_" + network + ".class"))) {
+      Path file = classes.resolve("deep/Net_" + network + ".class");
+      try (InputStream in = Files.newInputStream(file)) {
         sizes = codeLengths(in, network);
       }
       for (Map.Entry<String, Integer> e : sizes.entrySet()) {
