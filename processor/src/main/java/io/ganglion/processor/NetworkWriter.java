@@ -7,6 +7,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -576,9 +578,8 @@ final class NetworkWriter {
         writer.initParameters(code, k);
         k += writer.tensorCount();
       }
-      addPart(type, init, code.build(), part, partMethod("initialParameters", part, true)
-          .addParameter(ArrayTypeName.of(PARAMETER), "p")
-          .addParameter(long.class, "seed"));
+      addPart(type, init, code.build(), partMethod("initialParameters", part, true),
+          PARTS_P, ParameterSpec.builder(long.class, "seed").build());
     }
     init.addStatement("return p");
     type.addMethod(
@@ -598,8 +599,7 @@ final class NetworkWriter {
           writer.initBuffers(code, b);
           b += writer.bufferCount();
         }
-        addPart(type, buffers, code.build(), part, partMethod("initialBuffers", part, true)
-            .addParameter(ArrayTypeName.of(PARAMETER), "b"));
+        addPart(type, buffers, code.build(), partMethod("initialBuffers", part, true), PARTS_B);
       }
       buffers.addStatement("return b");
       type.addMethod(
@@ -632,14 +632,9 @@ final class NetworkWriter {
         k += writer.tensorCount();
         b += writer.bufferCount();
       }
-      MethodSpec.Builder assign = partMethod("assignLayers", part, false)
-          .addParameter(ArrayTypeName.of(PARAMETER), "p");
-      if (norms) {
-        assign.addParameter(ArrayTypeName.of(PARAMETER), "b");
-      }
-      addPart(type, body, assigned.build(), part, assign);
-      addPart(type, training, bound.build(), part, partMethod("bindTraining", part, false)
-          .addParameter(ArrayTypeName.of(PARAMETER), "p"));
+      addPart(type, body, assigned.build(), partMethod("assignLayers", part, false), PARTS_P,
+          PARTS_B);
+      addPart(type, training, bound.build(), partMethod("bindTraining", part, false), PARTS_P);
     }
     body.addStatement("this.layers = $T.of($L)", LIST, String.join(", ", views));
     body.addStatement("grow(1)");
@@ -704,16 +699,24 @@ final class NetworkWriter {
    */
   static final int LAYERS_PER_PART = 8;
 
+  private static final ParameterSpec PARTS_P =
+      ParameterSpec.builder(ArrayTypeName.of(PARAMETER), "p").build();
+  private static final ParameterSpec PARTS_B =
+      ParameterSpec.builder(ArrayTypeName.of(PARAMETER), "b").build();
+
   /**
    * A method for part {@code part} of {@code method}'s per-layer statements (see {@link
    * #parts}).
    */
   private MethodSpec.Builder partMethod(String method, int part, boolean isStatic) {
+    String first = layers.get(part * LAYERS_PER_PART).layer.name();
+    String last =
+        layers.get(Math.min(layers.size(), (part + 1) * LAYERS_PER_PART) - 1).layer.name();
     MethodSpec.Builder builder = MethodSpec.methodBuilder(method + part)
         .addModifiers(Modifier.PRIVATE)
-        .addJavadoc("Part $L of {@code $L}: layers $L to $L.\n", part, method,
-            layers.get(part * LAYERS_PER_PART).layer.name(),
-            layers.get(Math.min(layers.size(), (part + 1) * LAYERS_PER_PART) - 1).layer.name());
+        .addJavadoc("Part $L of $L: $L.\n", part,
+            method.equals("assignLayers") ? "the constructor" : "{@code " + method + "}",
+            first.equals(last) ? "layer " + first : "layers " + first + " to " + last);
     if (isStatic) {
       builder.addModifiers(Modifier.STATIC);
     }
@@ -721,19 +724,26 @@ final class NetworkWriter {
   }
 
   /**
-   * Adds {@code code}, part {@code part} of a method's per-layer statements, to {@code whole}: as
-   * it is when the network is one part, else as a call of {@code method} holding it (none if the
-   * part has no statements).
+   * Adds {@code code}, one part of a method's per-layer statements, to {@code whole}: as it is
+   * when the network is one part, else as a call of {@code method} holding it (none if the part
+   * has no statements), which takes those of {@code parameters} that the part reads.
    */
-  private void addPart(TypeSpec.Builder type, CodeBlock.Builder whole, CodeBlock code, int part,
-      MethodSpec.Builder method) {
+  private void addPart(TypeSpec.Builder type, CodeBlock.Builder whole, CodeBlock code,
+      MethodSpec.Builder method, ParameterSpec... parameters) {
     if (parts().size() == 1) {
       whole.add(code);
     } else if (!code.isEmpty()) {
+      // Only the parameters the part reads: a part of layers without tensors (dropout, pooling)
+      // reads no p, and an unread parameter is a warning under ECJ's -warn:+unused.
+      List<String> arguments = new ArrayList<>();
+      for (ParameterSpec parameter : parameters) {
+        if (reads(code, parameter.name())) {
+          method.addParameter(parameter);
+          arguments.add(parameter.name());
+        }
+      }
       MethodSpec helper = method.addCode(code).build();
       type.addMethod(helper);
-      List<String> arguments = new ArrayList<>();
-      helper.parameters().forEach(parameter -> arguments.add(parameter.name()));
       whole.addStatement("$N($L)", helper, String.join(", ", arguments));
     }
   }
@@ -747,10 +757,23 @@ final class NetworkWriter {
     if (parts().size() == 1) {
       whole.addCode(code);
     } else if (!code.isEmpty()) {
-      MethodSpec helper = part.addParameter(int.class, "count").build();
+      boolean count = reads(code, "count");
+      if (count) {
+        part.addParameter(int.class, "count");
+      }
+      MethodSpec helper = part.build();
       type.addMethod(helper);
-      whole.addStatement("$N(count)", helper);
+      whole.addStatement("$N($L)", helper, count ? "count" : "");
     }
+  }
+
+  /**
+   * Whether {@code code} reads the variable {@code name}: the name as a word, not in a string or
+   * a qualified name (a layer named {@code p} writes {@code "p"} and {@code "p.weight"}).
+   */
+  private static boolean reads(CodeBlock code, String name) {
+    return Pattern.compile("(?<![\\w.\"])" + name + "(?![\\w.\"])")
+        .matcher(code.toString()).find();
   }
 
   /** {@code field} as it is, but not final. */

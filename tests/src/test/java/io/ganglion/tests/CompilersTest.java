@@ -66,6 +66,45 @@ class CompilersTest {
 
   private static final List<String> SOURCE_ORDER = List.of("zeta", "alpha", "mid", "beta");
 
+  /**
+   * 17 layers: more than the 8 whose setup code the processor writes in one method, so it is
+   * written in parts (see {@code MethodSizeTest}): one with batch norms (which read {@code p} and
+   * {@code b}), one of dropouts only (which read neither), and the output layer alone.
+   */
+  private static final String DEEP_SOURCE =
+      String.join("\n",
+          "package demo;",
+          "",
+          "import io.ganglion.Activation;",
+          "import io.ganglion.BatchNorm;",
+          "import io.ganglion.Dense;",
+          "import io.ganglion.Dropout;",
+          "import io.ganglion.Layer;",
+          "import io.ganglion.Loss;",
+          "import io.ganglion.Network;",
+          "",
+          "@Network(inputs = 40, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+          "abstract class Ordered {",
+          "  @Dense(units = 16, activation = Activation.TANH) Layer d0;",
+          "  @BatchNorm(activation = Activation.RELU) Layer n0;",
+          "  @Dropout(rate = 0.2) Layer r0;",
+          "  @Dense(units = 16) Layer d1;",
+          "  @BatchNorm Layer n1;",
+          "  @Dense(units = 8, activation = Activation.RELU) Layer d2;",
+          "  @Dropout(rate = 0.1) Layer r1;",
+          "  @Dense(units = 8, activation = Activation.TANH) Layer d3;",
+          "  @Dropout(rate = 0.1) Layer r2;",
+          "  @Dropout(rate = 0.1) Layer r3;",
+          "  @Dropout(rate = 0.1) Layer r4;",
+          "  @Dropout(rate = 0.1) Layer r5;",
+          "  @Dropout(rate = 0.1) Layer r6;",
+          "  @Dropout(rate = 0.1) Layer r7;",
+          "  @Dropout(rate = 0.1) Layer r8;",
+          "  @Dropout(rate = 0.1) Layer r9;",
+          "  @Dense(units = 3) Layer out;",
+          "}",
+          "");
+
   private static final String[] VECTOR_MODULE = {"--add-modules", "jdk.incubator.vector"};
 
   /** 40 inputs into 33 units: large enough for the first layer to get vector kernels. */
@@ -120,6 +159,23 @@ class CompilersTest {
         .newNetwork(7).predict(INPUT), net.predict(INPUT));
   }
 
+  /**
+   * A network written in parts: neither compiler warns (ECJ once did, of a part's parameter that
+   * the part did not read), and the two compilers' networks predict the same.
+   */
+  @Test
+  void neitherCompilerWarnsAboutADeepNetwork() throws Exception {
+    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-deep", DEEP_SOURCE,
+        "-Aganglion.vector=false");
+    assertEquals(List.of(), ecj.warnings, "ecj warned");
+    Compiled javac =
+        compileSource(ToolProvider.getSystemJavaCompiler(), "javac-deep", DEEP_SOURCE);
+    assertEquals(List.of(), javac.warnings, "javac warned");
+    assertTrue(javac.generatedSource("Net_Ordered").contains("private void assignLayers1() {"),
+        "the dropouts' part reads no parameter");
+    assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
+  }
+
   @Test
   void generatedSourcesAreTheSameBytesEveryTime() throws Exception {
     Compiled first = compile(ToolProvider.getSystemJavaCompiler(), "first");
@@ -161,7 +217,7 @@ class CompilersTest {
 
   private String compileModule(String runtimeJar, String name, String moduleInfo,
       String... extraOptions) throws IOException {
-    Tree tree = new Tree(dir.resolve(name));
+    Tree tree = new Tree(dir.resolve(name), SOURCE);
     Path info = Files.writeString(tree.root.resolve("src/module-info.java"), moduleInfo);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -188,7 +244,13 @@ class CompilersTest {
   /** Compiles {@link #SOURCE} with {@code compiler} and the processor, failing on any error. */
   private Compiled compile(JavaCompiler compiler, String name, String... extraOptions)
       throws IOException {
-    Tree tree = new Tree(dir.resolve(name));
+    return compileSource(compiler, name, SOURCE, extraOptions);
+  }
+
+  /** Compiles {@code source} (class {@code demo.Ordered}) as {@link #compile} does. */
+  private Compiled compileSource(JavaCompiler compiler, String name, String source,
+      String... extraOptions) throws IOException {
+    Tree tree = new Tree(dir.resolve(name), source);
     String classPath = System.getProperty("java.class.path");
     List<String> options = new ArrayList<>(List.of(
         "-classpath", classPath,
@@ -231,19 +293,19 @@ class CompilersTest {
     return new Compiled(tree.generated, tree.classes, warnings);
   }
 
-  /** A compilation's directories, under {@code root}, with {@link #SOURCE} written in it. */
+  /** A compilation's directories, under {@code root}, with the source {@code text} in it. */
   private static final class Tree {
     final Path root;
     final Path generated;
     final Path classes;
     final Path source;
 
-    Tree(Path root) throws IOException {
+    Tree(Path root, String text) throws IOException {
       this.root = root;
       this.generated = Files.createDirectories(root.resolve("generated"));
       this.classes = Files.createDirectories(root.resolve("classes"));
       this.source = Files.writeString(
-          Files.createDirectories(root.resolve("src/demo")).resolve("Ordered.java"), SOURCE);
+          Files.createDirectories(root.resolve("src/demo")).resolve("Ordered.java"), text);
     }
   }
 
