@@ -750,7 +750,7 @@ final class NetworkWriter {
 
   /**
    * As the other {@code addPart}, for a part whose statements are in {@code part}, a method to
-   * which this adds the parameter {@code count}.
+   * which this adds the parameter {@code count} if the statements read it.
    */
   private void addPart(TypeSpec.Builder type, MethodSpec.Builder whole, MethodSpec.Builder part) {
     CodeBlock code = part.build().code();
