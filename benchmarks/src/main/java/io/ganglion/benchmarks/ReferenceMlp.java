@@ -1,7 +1,5 @@
 package io.ganglion.benchmarks;
 
-import java.util.SplittableRandom;
-
 /**
  * The workloads' math in double precision ({@code --peer reference}), to say how close the float
  * implementations end to the exact result: the same data and initial weights (both floats, then
@@ -36,18 +34,17 @@ final class ReferenceMlp implements Peer {
     this.tanhSigmoidMse = workload.tanhSigmoidMse();
     w = new double[layers][];
     b = new double[layers][];
+    // The workload's initial weights (BENCHMARKS.md), as the baseline draws them; biases are 0.
+    BaselineMlp start = new BaselineMlp(workload, data, 1);
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
       w[l] = new double[out * in];
       b[l] = new double[out];
-      // BENCHMARKS.md: uniform in +-a_l from stream 100 + l (1-based), rounded to float once.
-      boolean relu = !tanhSigmoidMse && l < layers - 1;
-      double limit = relu ? Math.sqrt(6.0 / in) : Math.sqrt(6.0 / (in + out));
-      SplittableRandom random = new SplittableRandom(Networks.SEED + l + 1);
-      for (int k = 0; k < out * in; k++) {
-        double u = (random.nextLong() >>> 40) * 0x1.0p-24;
-        w[l][k] = (float) ((2.0 * u - 1.0) * limit);
+      for (int o = 0; o < out; o++) {
+        for (int i = 0; i < in; i++) {
+          w[l][o * in + i] = start.weight(l, o, i);
+        }
       }
     }
   }

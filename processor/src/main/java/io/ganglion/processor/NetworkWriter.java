@@ -313,7 +313,7 @@ final class NetworkWriter {
           Modifier.FINAL);
     }
     for (LayerWriter layer : layers) {
-      if (parts().size() == 1) {
+      if (!inParts()) {
         layer.addParameterFields(type);
       } else {
         // The parts' methods assign these fields, which only a constructor may do to a final one.
@@ -693,6 +693,11 @@ final class NetworkWriter {
     return parts;
   }
 
+  /** Whether the network has more layers than one part holds (see {@link #parts()}). */
+  private boolean inParts() {
+    return layers.size() > LAYERS_PER_PART;
+  }
+
   /**
    * See {@link #parts()}: 8 batch norm layers, whose statements are the longest, assign their
    * fields in about 1,300 bytes (16 took 2,595).
@@ -703,6 +708,8 @@ final class NetworkWriter {
       ParameterSpec.builder(ArrayTypeName.of(PARAMETER), "p").build();
   private static final ParameterSpec PARTS_B =
       ParameterSpec.builder(ArrayTypeName.of(PARAMETER), "b").build();
+  private static final ParameterSpec PARTS_COUNT =
+      ParameterSpec.builder(int.class, "count").build();
 
   /**
    * A method for part {@code part} of {@code method}'s per-layer statements (see {@link
@@ -730,7 +737,7 @@ final class NetworkWriter {
    */
   private void addPart(TypeSpec.Builder type, CodeBlock.Builder whole, CodeBlock code,
       MethodSpec.Builder method, ParameterSpec... parameters) {
-    if (parts().size() == 1) {
+    if (!inParts()) {
       whole.add(code);
     } else if (!code.isEmpty()) {
       // Only the parameters the part reads: a part of layers without tensors (dropout, pooling)
@@ -745,25 +752,6 @@ final class NetworkWriter {
       MethodSpec helper = method.addCode(code).build();
       type.addMethod(helper);
       whole.addStatement("$N($L)", helper, String.join(", ", arguments));
-    }
-  }
-
-  /**
-   * As the other {@code addPart}, for a part whose statements are in {@code part}, a method to
-   * which this adds the parameter {@code count} if the statements read it.
-   */
-  private void addPart(TypeSpec.Builder type, MethodSpec.Builder whole, MethodSpec.Builder part) {
-    CodeBlock code = part.build().code();
-    if (parts().size() == 1) {
-      whole.addCode(code);
-    } else if (!code.isEmpty()) {
-      boolean count = reads(code, "count");
-      if (count) {
-        part.addParameter(int.class, "count");
-      }
-      MethodSpec helper = part.build();
-      type.addMethod(helper);
-      whole.addStatement("$N($L)", helper, count ? "count" : "");
     }
   }
 
@@ -1242,23 +1230,33 @@ final class NetworkWriter {
             .addStatement("return")
             .endControlFlow()
             .addStatement("growTraining(count)");
+    CodeBlock.Builder growing = CodeBlock.builder();
+    CodeBlock.Builder growingTraining = CodeBlock.builder();
+    CodeBlock.Builder growingSplit = CodeBlock.builder();
     List<List<LayerWriter>> parts = parts();
     for (int part = 0; part < parts.size(); part++) {
-      MethodSpec.Builder inference = partMethod("grow", part, false);
-      MethodSpec.Builder trained = partMethod("growTraining", part, false);
-      MethodSpec.Builder splitPart = partMethod("growSplit", part, false);
+      // The layers write into methods; only their statements are kept.
+      MethodSpec.Builder inference = MethodSpec.methodBuilder("grow");
+      MethodSpec.Builder trained = MethodSpec.methodBuilder("growTraining");
+      CodeBlock.Builder splitCode = CodeBlock.builder();
       for (LayerWriter writer : parts.get(part)) {
         writer.grow(inference);
         writer.growTraining(trained);
         if (splittable()) {
-          splitPart.addStatement("$L = new float[count][$L]",
+          splitCode.addStatement("$L = new float[count][$L]",
               ((DenseWriter) writer).partial(), writer.units());
         }
       }
-      addPart(type, grow, inference);
-      addPart(type, growTraining, trained);
-      addPart(type, growSplit, splitPart);
+      addPart(type, growing, inference.build().code(), partMethod("grow", part, false),
+          PARTS_COUNT);
+      addPart(type, growingTraining, trained.build().code(),
+          partMethod("growTraining", part, false), PARTS_COUNT);
+      addPart(type, growingSplit, splitCode.build(), partMethod("growSplit", part, false),
+          PARTS_COUNT);
     }
+    grow.addCode(growing.build());
+    growTraining.addCode(growingTraining.build());
+    growSplit.addCode(growingSplit.build());
     grow.addStatement("capacity = count");
     type.addMethod(grow.build());
     growTraining.addStatement("trainingCapacity = count");
