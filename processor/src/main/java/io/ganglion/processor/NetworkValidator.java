@@ -50,11 +50,9 @@ final class NetworkValidator {
    * constructor, {@code initialParameters}, {@code bindTraining} and {@code grow} in parts of 8
    * layers, the largest constructor of 256 layers measured was 50 KB (a convolution, 253 batch
    * norms, a flatten and a dense layer), of the 64 KB a method may hold, and javac refused 650
-   * dense layers as "code too large"; now the longest methods of 256 layers are the rows split's
-   * switches over the layer index (its per-stage dispatch, a call for each layer, up to 4.4 KB)
-   * and the constructor, which lists the layers (2.4 KB). The methods that a step runs call each layer's methods once
-   * or twice, and the summary lists every layer: both grow with the depth, and this keeps them
-   * far from the limits.
+   * dense layers as "code too large". Now the longest methods of 256 layers are those a step
+   * runs, which call each layer's methods once or twice (up to 1.9 KB), and the summary lists
+   * every layer: both grow with the depth, and this keeps them far from the limits.
    */
   static final int MAX_LAYERS = 256;
 

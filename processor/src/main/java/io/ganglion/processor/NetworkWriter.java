@@ -448,12 +448,12 @@ final class NetworkWriter {
           + "count, from, to, bias)");
       k += writer.tensorCount();
     }
-    type.addMethod(layerSwitch(layerMethod("splitInputs", int.class), inputs));
-    type.addMethod(layerSwitch(layerMethod("splitUnits", int.class), units));
-    type.addMethod(layerSwitch(layerMethod("splitWeightIndex", int.class), weightIndex));
-    type.addMethod(layerSwitch(layerMethod("splitHasBias", boolean.class), hasBias));
-    type.addMethod(layerSwitch(layerMethod("splitPartial", float[][].class), partials));
-    type.addMethod(layerSwitch(layerMethod("splitDelta", float[][].class), deltas));
+    addLayerSwitch(type, layerMethod("splitInputs", int.class), inputs);
+    addLayerSwitch(type, layerMethod("splitUnits", int.class), units);
+    addLayerSwitch(type, layerMethod("splitWeightIndex", int.class), weightIndex);
+    addLayerSwitch(type, layerMethod("splitHasBias", boolean.class), hasBias);
+    addLayerSwitch(type, layerMethod("splitPartial", float[][].class), partials);
+    addLayerSwitch(type, layerMethod("splitDelta", float[][].class), deltas);
     type.addMethod(batchParameters(override("splitPrepare", void.class))
         .addStatement(
             "$T.batch(inputs, offset, count, INPUTS, labels, targets, OUTPUTS, 1)", CHECKS)
@@ -469,24 +469,24 @@ final class NetworkWriter {
         .addCode(enter(CodeBlock.of("method")))
         .build());
     type.addMethod(override("splitExit", void.class).addStatement("inUse = false").build());
-    type.addMethod(layerSwitch(layerMethod("splitForward", void.class)
+    addLayerSwitch(type, layerMethod("splitForward", void.class)
         .addParameter(float[].class, "inputs")
         .addParameter(int.class, "offset")
         .addParameter(int.class, "count")
         .addParameter(int.class, "from")
-        .addParameter(int.class, "to"), forwards));
-    type.addMethod(layerSwitch(layerMethod("splitActivate", void.class)
+        .addParameter(int.class, "to"), forwards);
+    addLayerSwitch(type, layerMethod("splitActivate", void.class)
         .addParameter(float[][][].class, "partials")
         .addParameter(int.class, "count")
         .addParameter(int.class, "from")
-        .addParameter(int.class, "to"), activates));
-    type.addMethod(layerSwitch(layerMethod("splitBackward", void.class)
+        .addParameter(int.class, "to"), activates);
+    addLayerSwitch(type, layerMethod("splitBackward", void.class)
         .addParameter(float[].class, "inputs")
         .addParameter(int.class, "offset")
         .addParameter(int.class, "count")
         .addParameter(int.class, "from")
         .addParameter(int.class, "to")
-        .addParameter(boolean.class, "bias"), backwards));
+        .addParameter(boolean.class, "bias"), backwards);
     LayerWriter last = layers.get(layers.size() - 1);
     MethodSpec.Builder loss = override("splitLoss", double.class)
         .addParameter(int[].class, "labels")
@@ -516,13 +516,59 @@ final class NetworkWriter {
   }
 
   /**
-   * Finishes {@code method} (whose first parameter is {@code int layer}) as a switch that runs
-   * {@code cases.get(k)} for layer k: a {@code return} statement, or a call followed by a return.
+   * The most cases a switch over the layer index holds. Each case is a call of about 15 bytes, so
+   * 256 dense layers in one switch made 3,900-4,400 bytes; a network of more layers dispatches on
+   * {@code layer / CASES_PER_SWITCH} to methods of this many cases each (about 500 bytes).
    */
-  private static MethodSpec layerSwitch(MethodSpec.Builder method, List<String> cases) {
-    CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("switch (layer)");
+  static final int CASES_PER_SWITCH = 32;
+
+  /**
+   * Adds {@code method} (whose first parameter is {@code int layer}) as a switch that runs {@code
+   * cases.get(k)} for layer k: a {@code return} statement, or a call followed by a return. Over
+   * {@link #CASES_PER_SWITCH} cases, it switches on the range of the layer to a method per range
+   * ({@code splitForward0} for layers 0 to 31, ...), each a switch over its layers that takes the
+   * layer and the parameters its cases read (the later ranges' layers do not read the inputs).
+   */
+  private static void addLayerSwitch(TypeSpec.Builder type, MethodSpec.Builder method,
+      List<String> cases) {
+    if (cases.size() <= CASES_PER_SWITCH) {
+      type.addMethod(method.addCode(layerSwitch("layer", 0, cases)).build());
+      return;
+    }
+    MethodSpec signature = method.build();
+    List<String> ranges = new ArrayList<>();
+    List<MethodSpec> rangeMethods = new ArrayList<>();
+    for (int first = 0; first < cases.size(); first += CASES_PER_SWITCH) {
+      int end = Math.min(cases.size(), first + CASES_PER_SWITCH);
+      String name = signature.name() + ranges.size();
+      CodeBlock code = layerSwitch("layer", first, cases.subList(first, end));
+      MethodSpec.Builder range = MethodSpec.methodBuilder(name)
+          .addModifiers(Modifier.PRIVATE)
+          .addJavadoc("{@code $L} for layers $L to $L.\n", signature.name(), first, end - 1)
+          .returns(signature.returnType());
+      List<String> arguments = new ArrayList<>();
+      for (ParameterSpec parameter : signature.parameters()) {
+        if (reads(code, parameter.name())) {
+          range.addParameter(parameter);
+          arguments.add(parameter.name());
+        }
+      }
+      rangeMethods.add(range.addCode(code).build());
+      String call = name + "(" + String.join(", ", arguments) + ")";
+      ranges.add(signature.returnType().equals(TypeName.VOID) ? call : "return " + call);
+    }
+    type.addMethod(method.addCode(layerSwitch("layer / " + CASES_PER_SWITCH, 0, ranges)).build());
+    type.addMethods(rangeMethods);
+  }
+
+  /**
+   * A switch on {@code selector} that runs {@code cases.get(k)} for the value {@code first + k},
+   * and throws for a layer index without a case.
+   */
+  private static CodeBlock layerSwitch(String selector, int first, List<String> cases) {
+    CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("switch ($L)", selector);
     for (int k = 0; k < cases.size(); k++) {
-      code.add("case $L:\n$>", k).addStatement(cases.get(k));
+      code.add("case $L:\n$>", first + k).addStatement(cases.get(k));
       if (!cases.get(k).startsWith("return ")) {
         code.addStatement("return");
       }
@@ -533,7 +579,7 @@ final class NetworkWriter {
             "no dense layer ")
         .add("$<")
         .endControlFlow();
-    return method.addCode(code.build()).build();
+    return code.build();
   }
 
   private static MethodSpec.Builder layerMethod(String name, Class<?> returns) {
@@ -623,20 +669,29 @@ final class NetworkWriter {
     int b = 0;
     List<String> views = new ArrayList<>();
     CodeBlock.Builder training = CodeBlock.builder();
+    if (inParts()) {
+      // Listed by the parts, since 256 layers named in one List.of are 2,300 bytes.
+      body.addStatement("$T[] views = new $T[$L]", LayerWriter.LAYER, LayerWriter.LAYER,
+          layers.size());
+    }
     for (int part = 0; part < parts.size(); part++) {
       CodeBlock.Builder assigned = CodeBlock.builder();
       CodeBlock.Builder bound = CodeBlock.builder();
       for (LayerWriter writer : parts.get(part)) {
         writer.assign(assigned, bound, k, b);
+        if (inParts()) {
+          assigned.addStatement("views[$L] = super.$L", views.size(), writer.layer.name());
+        }
         views.add("super." + writer.layer.name());
         k += writer.tensorCount();
         b += writer.bufferCount();
       }
       addPart(type, body, assigned.build(), partMethod("assignLayers", part, false), PARTS_P,
-          PARTS_B);
+          PARTS_B, PARTS_VIEWS);
       addPart(type, training, bound.build(), partMethod("bindTraining", part, false), PARTS_P);
     }
-    body.addStatement("this.layers = $T.of($L)", LIST, String.join(", ", views));
+    body.addStatement("this.layers = $T.of($L)", LIST,
+        inParts() ? "views" : String.join(", ", views));
     body.addStatement("grow(1)");
     MethodSpec.Builder constructor =
         MethodSpec.constructorBuilder()
@@ -710,6 +765,8 @@ final class NetworkWriter {
       ParameterSpec.builder(ArrayTypeName.of(PARAMETER), "b").build();
   private static final ParameterSpec PARTS_COUNT =
       ParameterSpec.builder(int.class, "count").build();
+  private static final ParameterSpec PARTS_VIEWS =
+      ParameterSpec.builder(ArrayTypeName.of(LayerWriter.LAYER), "views").build();
 
   /**
    * A method for part {@code part} of {@code method}'s per-layer statements (see {@link

@@ -171,8 +171,44 @@ class CompilersTest {
     Compiled javac =
         compileSource(ToolProvider.getSystemJavaCompiler(), "javac-deep", DEEP_SOURCE);
     assertEquals(List.of(), javac.warnings, "javac warned");
-    assertTrue(javac.generatedSource("Net_Ordered").contains("private void assignLayers1() {"),
-        "the dropouts' part reads no parameter");
+    assertTrue(
+        javac.generatedSource("Net_Ordered").contains("private void assignLayers1(Layer[] views) {"),
+        "the dropouts' part reads no parameter tensor");
+    assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
+  }
+
+  /**
+   * 40 dense layers, which the rows split's switches over the layer index take in two ranges: a
+   * range's method takes only the parameters its layers read (the second range's do not read the
+   * inputs), so neither compiler warns, and the two compilers' networks predict the same.
+   */
+  @Test
+  void neitherCompilerWarnsAboutTheRangesOfTheRowsSplit() throws Exception {
+    StringBuilder source = new StringBuilder(String.join("\n",
+        "package demo;",
+        "",
+        "import io.ganglion.Activation;",
+        "import io.ganglion.Dense;",
+        "import io.ganglion.Layer;",
+        "import io.ganglion.Loss;",
+        "import io.ganglion.Network;",
+        "",
+        "@Network(inputs = 40, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+        "abstract class Ordered {",
+        ""));
+    for (int k = 0; k < 39; k++) {
+      source.append("  @Dense(units = 16, activation = Activation.TANH) Layer d" + k + ";\n");
+    }
+    source.append("  @Dense(units = 5) Layer out;\n}\n");
+    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-ranges", source.toString(),
+        "-Aganglion.vector=false");
+    assertEquals(List.of(), ecj.warnings, "ecj warned");
+    Compiled javac =
+        compileSource(ToolProvider.getSystemJavaCompiler(), "javac-ranges", source.toString());
+    assertEquals(List.of(), javac.warnings, "javac warned");
+    assertTrue(javac.generatedSource("Net_Ordered").contains(
+        "private void splitForward1(int layer, int count, int from, int to) {"),
+        "the second range of splitForward takes what its layers read");
     assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
   }
 

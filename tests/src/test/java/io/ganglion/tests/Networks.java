@@ -1165,6 +1165,134 @@ final class Networks {
   }
 
   /**
+   * 40 dense layers of more than 64 weights each: more than the 32 layers that one of the rows
+   * split's switches over the layer index holds ({@code splitForward} dispatches to {@code
+   * splitForward0} for layers 0 to 31 and {@code splitForward1} for the rest).
+   */
+  @Network(inputs = 16, loss = Loss.SOFTMAX_CROSS_ENTROPY)
+  abstract static class FortyDense {
+    @Dense(units = 16, activation = TANH)
+    Layer dense0;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense1;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense2;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense3;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense4;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense5;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense6;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense7;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense8;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense9;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense10;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense11;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense12;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense13;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense14;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense15;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense16;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense17;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense18;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense19;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense20;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense21;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense22;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense23;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense24;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense25;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense26;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense27;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense28;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense29;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense30;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense31;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense32;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense33;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense34;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense35;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense36;
+
+    @Dense(units = 16, activation = RELU)
+    Layer dense37;
+
+    @Dense(units = 16, activation = TANH)
+    Layer dense38;
+
+    @Dense(units = 5)
+    Layer logits;
+  }
+
+  /**
    * 73 layers: a step's methods must not grow with the depth (each backward pass zeroes its own
    * gradients, where one method zeroing every layer's would pass 2,000 bytes). Dense layers of
    * 256 weights (written with loops, so their gradients are summed into and zeroed first), with a

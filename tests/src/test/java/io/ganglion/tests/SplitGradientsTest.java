@@ -3,9 +3,11 @@ package io.ganglion.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ganglion.Layer;
 import io.ganglion.Model;
 import io.ganglion.Parameter;
 import io.ganglion.internal.SplitNetwork;
@@ -42,7 +44,8 @@ class SplitGradientsTest {
             Net_Networks_NarrowVectorOnly::new,
             Net_Networks_WideSmoothActivations::new,
             Net_Networks_WideInputDerivatives::new,
-            Net_Networks_TenDense::new);
+            Net_Networks_TenDense::new,
+            Net_Networks_FortyDense::new);
     // Small layers are written unrolled and not split by rows: these split the batch.
     List<LongFunction<Model>> byBatch =
         List.of(Net_Networks_SoftmaxTanhSigmoid::new, Net_Networks_MseSoftmaxOutput::new,
@@ -100,6 +103,34 @@ class SplitGradientsTest {
               serial.parameters().get(k).name() + "[" + e + "] after the update");
         }
       }
+    }
+  }
+
+  /**
+   * The switches over the layer index of a network deeper than one switch holds (they dispatch on
+   * ranges of 32 layers) answer for every layer, in the order of the declaration, and refuse the
+   * indices on either side, in the first range and outside every range. (The per-stage switches
+   * run in {@link #gradientsLossAndUpdateMatchOneThread}.)
+   */
+  @Test
+  void aDeepNetworksSwitchesAnswerForEveryLayer() {
+    Net_Networks_FortyDense net = new Net_Networks_FortyDense(3);
+    SplitNetwork split = net;
+    List<Layer> layers = net.layers();
+    assertEquals(40, layers.size());
+    assertEquals(40, split.splitLayers());
+    for (int k = 0; k < 40; k++) {
+      Layer layer = layers.get(k);
+      assertEquals(k < 39 ? "dense" + k : "logits", layer.name());
+      assertEquals(layer.inputs(), split.splitInputs(k), layer.name());
+      assertEquals(layer.units(), split.splitUnits(k), layer.name());
+      assertSame(layer.weight(), net.parameters().get(split.splitWeightIndex(k)), layer.name());
+      assertTrue(split.splitHasBias(k), layer.name());
+    }
+    for (int k : new int[] {-33, -1, 40, 64}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> split.splitUnits(k));
+      assertEquals("no dense layer " + k, e.getMessage());
     }
   }
 
