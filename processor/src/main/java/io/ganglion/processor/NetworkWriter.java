@@ -329,12 +329,14 @@ final class NetworkWriter {
           FieldSpec.builder(long.class, "noiseSeed", Modifier.PRIVATE)
               .addJavadoc("Seeds the dropout masks.\n")
               .build());
-      type.addField(
-          FieldSpec.builder(boolean.class, "primary", Modifier.PRIVATE, Modifier.FINAL)
-              .addJavadoc(
-                  "False for a replica: replicas share the running statistics but never update"
-                      + " them, so that data-parallel training stays deterministic.\n")
-              .build());
+      if (network.has(LayerModel.Kind.BATCH_NORM)) {
+        type.addField(
+            FieldSpec.builder(boolean.class, "primary", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc(
+                    "False for a replica: replicas share the running statistics but never update"
+                        + " them, so that data-parallel training stays deterministic.\n")
+                .build());
+      }
       type.addField(
           FieldSpec.builder(int.class, "replicas", Modifier.PRIVATE)
               .build());
@@ -606,9 +608,10 @@ final class NetworkWriter {
                 "A network whose weights are drawn from {@code seed}: the same seed gives the same"
                     + " weights on every machine.\n\n@param seed the seed of the initial weights\n")
             .addParameter(long.class, "seed");
-    if (modes) {
-      seeded.addStatement("this(initialParameters(seed), $L, seed, true)",
-          norms ? "initialBuffers()" : "null");
+    if (norms) {
+      seeded.addStatement("this(initialParameters(seed), initialBuffers(), seed, true)");
+    } else if (modes) {
+      seeded.addStatement("this(initialParameters(seed), seed)");
     } else {
       seeded.addStatement("this(initialParameters(seed))");
     }
@@ -663,6 +666,8 @@ final class NetworkWriter {
     }
     if (modes) {
       body.addStatement("this.noiseSeed = noiseSeed");
+    }
+    if (norms) {
       body.addStatement("this.primary = primary");
     }
     k = 0;
@@ -697,11 +702,15 @@ final class NetworkWriter {
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(ArrayTypeName.of(PARAMETER), "p");
+    // Only a network with batch norm has buffers (b), and only its replicas differ (primary).
+    if (norms) {
+      constructor.addParameter(ArrayTypeName.of(PARAMETER), "b");
+    }
     if (modes) {
-      constructor
-          .addParameter(ArrayTypeName.of(PARAMETER), "b")
-          .addParameter(long.class, "noiseSeed")
-          .addParameter(boolean.class, "primary");
+      constructor.addParameter(long.class, "noiseSeed");
+    }
+    if (norms) {
+      constructor.addParameter(boolean.class, "primary");
     }
     type.addMethod(constructor.addCode(body.build()).build());
     type.addMethod(
@@ -863,14 +872,15 @@ final class NetworkWriter {
             .beginControlFlow("for (int k = 0; k < p.length; k++)")
             .addStatement("p[k] = parameters.get(k).withOwnGradient()")
             .endControlFlow();
-    if (network.hasModes()) {
+    ClassName splitMix = ClassName.get("io.ganglion.internal", "SplitMix");
+    if (network.has(LayerModel.Kind.BATCH_NORM)) {
       // Replicas share the running statistics (read at inference) and draw their own masks.
       replica.addStatement(
-          "return new $T(p, $L, $T.at(noiseSeed, ++replicas), false)",
-          network.generatedClass(),
-          network.has(LayerModel.Kind.BATCH_NORM)
-              ? CodeBlock.of("buffers.toArray(new $T[0])", PARAMETER) : "null",
-          ClassName.get("io.ganglion.internal", "SplitMix"));
+          "return new $T(p, buffers.toArray(new $T[0]), $T.at(noiseSeed, ++replicas), false)",
+          network.generatedClass(), PARAMETER, splitMix);
+    } else if (network.hasModes()) {
+      replica.addStatement("return new $T(p, $T.at(noiseSeed, ++replicas))",
+          network.generatedClass(), splitMix);
     } else {
       replica.addStatement("return new $T(p)", network.generatedClass());
     }

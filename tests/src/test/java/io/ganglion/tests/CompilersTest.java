@@ -212,6 +212,38 @@ class CompilersTest {
     assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
   }
 
+  /**
+   * Dense layers and dropout, no batch norm: a network with modes (training and inference) but no
+   * buffers. Neither compiler warns (ECJ once did, of the constructor's unused buffers argument
+   * and an unused field), and the two compilers' networks predict the same.
+   */
+  @Test
+  void neitherCompilerWarnsAboutDropoutWithoutBatchNorm() throws Exception {
+    String source = String.join("\n",
+        "package demo;",
+        "",
+        "import io.ganglion.Activation;",
+        "import io.ganglion.Dense;",
+        "import io.ganglion.Dropout;",
+        "import io.ganglion.Layer;",
+        "import io.ganglion.Loss;",
+        "import io.ganglion.Network;",
+        "",
+        "@Network(inputs = 40, loss = Loss.SOFTMAX_CROSS_ENTROPY)",
+        "abstract class Ordered {",
+        "  @Dense(units = 16, activation = Activation.RELU) Layer hidden;",
+        "  @Dropout(rate = 0.5) Layer drop;",
+        "  @Dense(units = 3) Layer out;",
+        "}",
+        "");
+    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-dropout", source,
+        "-Aganglion.vector=false");
+    assertEquals(List.of(), ecj.warnings, "ecj warned");
+    Compiled javac = compileSource(ToolProvider.getSystemJavaCompiler(), "javac-dropout", source);
+    assertEquals(List.of(), javac.warnings, "javac warned");
+    assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
+  }
+
   @Test
   void generatedSourcesAreTheSameBytesEveryTime() throws Exception {
     Compiled first = compile(ToolProvider.getSystemJavaCompiler(), "first");
