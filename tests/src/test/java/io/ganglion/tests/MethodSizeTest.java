@@ -2,6 +2,7 @@ package io.ganglion.tests;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -86,7 +87,8 @@ class MethodSizeTest {
    * The deepest networks the processor accepts, 256 layers, compiled here: dense layers with
    * batch norm and dropout; convolutions with batch norm, dropout and pooling; a convolution
    * followed by 253 batch norms, the layer with the most fields to assign; and 256 dense layers,
-   * which the rows split can divide. Every method stays below the limit. The longest are those a
+   * which the rows split can divide; and 256 dense layers of 32 units, compiled with the Vector
+   * API module so that each layer has vector kernels too. Every method stays below the limit. The longest are those a
    * training step runs, which call each layer's methods once or twice (under 2,000 bytes); the
    * constructor, which was 20-25 KB before the per-layer statements were split into parts, and 2,400
    * bytes before the parts also listed the layers; and the rows split's switches over the layer
@@ -94,6 +96,9 @@ class MethodSizeTest {
    */
   @Test
   void theDeepestNetworksKeepEveryMethodFarBelowTheLimit(@TempDir Path dir) throws IOException {
+    // The compiler writes the same classes whether or not the JVM that runs it has the Vector
+    // API's module: the run without it (plain-java) would repeat the other's 20 seconds.
+    assumeTrue(Boolean.getBoolean("expect.vector"), "compiled in the runs with the module");
     StringBuilder dense = new StringBuilder(
         "@Network(inputs = 8, loss = Loss.MSE)\npublic abstract class DeepDense {\n");
     for (int k = 0; k < 85; k++) {
@@ -128,11 +133,27 @@ class MethodSizeTest {
           .append(";\n");
     }
     split.append("  @Dense(units = 5) Layer out;\n}\n");
-    Path classes = compileWithProcessor(dir, Map.of(
+    StringBuilder wide = new StringBuilder(
+        "@Network(inputs = 32, loss = Loss.SOFTMAX_CROSS_ENTROPY)\n"
+            + "public abstract class DeepWide {\n");
+    for (int k = 0; k < 255; k++) {
+      wide.append("  @Dense(units = 32, activation = Activation.RELU) Layer d").append(k)
+          .append(";\n");
+    }
+    wide.append("  @Dense(units = 10) Layer out;\n}\n");
+    Path classes = compileWithProcessor(dir.resolve("plain"), Map.of(
         "DeepDense", dense, "DeepConv", conv, "DeepNorm", norms, "DeepSplit", split));
+    Path vector = compileWithProcessor(dir.resolve("vector"), Map.of("DeepWide", wide),
+        "--add-modules", "jdk.incubator.vector");
+    List<Path> files = new ArrayList<>();
     for (String network : List.of("DeepDense", "DeepConv", "DeepNorm", "DeepSplit")) {
+      files.add(classes.resolve("deep/Net_" + network + ".class"));
+    }
+    files.add(vector.resolve("deep/Net_DeepWide.class"));
+    files.add(vector.resolve("deep/Net_DeepWide_Vector.class"));
+    for (Path file : files) {
+      String network = file.getFileName().toString();
       Map<String, Integer> sizes;
-      Path file = classes.resolve("deep/Net_" + network + ".class");
       try (InputStream in = Files.newInputStream(file)) {
         sizes = codeLengths(in, network);
       }
@@ -146,10 +167,10 @@ class MethodSizeTest {
 
   /**
    * Compiles each source (a class body in package {@code deep}, by its class name) with javac and
-   * the processor into {@code dir}; returns the classes' directory.
+   * the processor into {@code dir}, with {@code options} besides; returns the classes' directory.
    */
-  private static Path compileWithProcessor(Path dir, Map<String, CharSequence> sources)
-      throws IOException {
+  private static Path compileWithProcessor(Path dir, Map<String, CharSequence> sources,
+      String... options) throws IOException {
     Path source = Files.createDirectories(dir.resolve("src/deep"));
     Path classes = Files.createDirectories(dir.resolve("classes"));
     List<Path> files = new ArrayList<>();
@@ -160,15 +181,17 @@ class MethodSizeTest {
     String classPath = System.getProperty("java.class.path");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    List<String> arguments = new ArrayList<>(List.of(
+        "-classpath", classPath, "-processorpath", classPath,
+        "-processor", "io.ganglion.processor.NetworkProcessor",
+        "-s", Files.createDirectories(dir.resolve("generated")).toString(),
+        "-d", classes.toString(), "--release", "17"));
+    arguments.addAll(List.of(options));
     boolean ok;
     try (StandardJavaFileManager manager =
         javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-      ok = javac.getTask(null, manager, diagnostics, List.of(
-              "-classpath", classPath, "-processorpath", classPath,
-              "-processor", "io.ganglion.processor.NetworkProcessor",
-              "-s", Files.createDirectories(dir.resolve("generated")).toString(),
-              "-d", classes.toString(), "--release", "17"),
-          null, manager.getJavaFileObjectsFromPaths(files)).call();
+      ok = javac.getTask(null, manager, diagnostics, arguments, null,
+          manager.getJavaFileObjectsFromPaths(files)).call();
     }
     assertTrue(ok, "javac failed: " + diagnostics.getDiagnostics());
     return classes;
