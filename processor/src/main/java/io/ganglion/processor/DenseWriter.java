@@ -417,7 +417,9 @@ final class DenseWriter extends WeightedLayerWriter {
   private MethodSpec splitBackward() {
     CodeBlock.Builder code = CodeBlock.builder();
     code.addStatement("float[][] gw = $L", weightGrad());
-    code.addStatement("float[][] d = $L", delta());
+    if (layer.bias() || vectorClass != null) {
+      code.addStatement("float[][] d = $L", delta()); // the plain kernel reads the field
+    }
     code.beginControlFlow("for (int i = from; i < to; i++)");
     code.addStatement("$T.fill(gw[i], 0f)", ARRAYS);
     code.endControlFlow();
@@ -455,9 +457,11 @@ final class DenseWriter extends WeightedLayerWriter {
                     + ".\n"))
             .addParameter(int.class, "count")
             .addParameter(int.class, "from")
-            .addParameter(int.class, "to")
-            .addParameter(boolean.class, "bias")
-            .addCode(code.build());
+            .addParameter(int.class, "to");
+    if (layer.bias()) {
+      method.addParameter(boolean.class, "bias"); // whether this worker sums the bias gradient
+    }
+    method.addCode(code.build());
     if (needsInputGradient()) {
       method.addStatement("$L(count, from, to)", splitInputGradientName());
     }

@@ -447,7 +447,7 @@ final class NetworkWriter {
           dense.splitForwardName() + "(" + dense.splitInputArguments() + "count, from, to)");
       activates.add(dense.splitActivateName() + "(partials, count, from, to)");
       backwards.add(dense.splitBackwardName() + "(" + dense.splitInputArguments()
-          + "count, from, to, bias)");
+          + "count, from, to" + (dense.layer.bias() ? ", bias)" : ")"));
       k += writer.tensorCount();
     }
     addLayerSwitch(type, layerMethod("splitInputs", int.class), inputs);
@@ -702,7 +702,8 @@ final class NetworkWriter {
         MethodSpec.constructorBuilder()
             .addModifiers(Modifier.PRIVATE)
             .addParameter(ArrayTypeName.of(PARAMETER), "p");
-    // Only a network with batch norm has buffers (b), and only its replicas differ (primary).
+    // Only a network with batch norm has buffers (b), and whether it is the model or a replica
+    // (primary) matters only to batch norm, whose running statistics replicas leave alone.
     if (norms) {
       constructor.addParameter(ArrayTypeName.of(PARAMETER), "b");
     }

@@ -171,16 +171,17 @@ class CompilersTest {
     Compiled javac =
         compileSource(ToolProvider.getSystemJavaCompiler(), "javac-deep", DEEP_SOURCE);
     assertEquals(List.of(), javac.warnings, "javac warned");
-    assertTrue(
-        javac.generatedSource("Net_Ordered").contains("private void assignLayers1(Layer[] views) {"),
+    assertTrue(javac.generatedSource("Net_Ordered")
+            .contains("private void assignLayers1(Layer[] views) {"),
         "the dropouts' part reads no parameter tensor");
     assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
   }
 
   /**
-   * 40 dense layers, which the rows split's switches over the layer index take in two ranges: a
-   * range's method takes only the parameters its layers read (the second range's do not read the
-   * inputs), so neither compiler warns, and the two compilers' networks predict the same.
+   * 40 dense layers, some without bias, which the rows split's switches over the layer index take
+   * in two ranges: a range's method takes only the parameters its layers read (the second range's
+   * do not read the inputs), so neither compiler warns, and the two compilers' networks predict
+   * the same.
    */
   @Test
   void neitherCompilerWarnsAboutTheRangesOfTheRowsSplit() throws Exception {
@@ -197,7 +198,9 @@ class CompilersTest {
         "abstract class Ordered {",
         ""));
     for (int k = 0; k < 39; k++) {
-      source.append("  @Dense(units = 16, activation = Activation.TANH) Layer d" + k + ";\n");
+      // Some without bias, whose backward stages take no bias argument.
+      source.append("  @Dense(units = 16, activation = Activation.TANH"
+          + (k % 5 == 3 ? ", bias = false" : "") + ") Layer d" + k + ";\n");
     }
     source.append("  @Dense(units = 5) Layer out;\n}\n");
     Compiled ecj = compileSource(new EclipseCompiler(), "ecj-ranges", source.toString(),

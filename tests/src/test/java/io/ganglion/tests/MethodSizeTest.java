@@ -86,13 +86,13 @@ class MethodSizeTest {
   /**
    * The deepest networks the processor accepts, 256 layers, compiled here: dense layers with
    * batch norm and dropout; convolutions with batch norm, dropout and pooling; a convolution
-   * followed by 253 batch norms, the layer with the most fields to assign; and 256 dense layers,
+   * followed by 253 batch norms, the layer with the most fields to assign; 256 dense layers,
    * which the rows split can divide; and 256 dense layers of 32 units, compiled with the Vector
-   * API module so that each layer has vector kernels too. Every method stays below the limit. The longest are those a
-   * training step runs, which call each layer's methods once or twice (under 2,000 bytes); the
-   * constructor, which was 20-25 KB before the per-layer statements were split into parts, and 2,400
-   * bytes before the parts also listed the layers; and the rows split's switches over the layer
-   * index, 3,900 to 4,400 bytes before they dispatched on ranges of 32 layers.
+   * API module so that each layer has vector kernels too. Every method stays below the limit.
+   * The longest are those a training step runs, which call each layer's methods once or twice;
+   * the constructor was 20-25 KB before the per-layer statements were split into parts, and 2,400
+   * bytes before the parts also listed the layers; the rows split's switches over the layer index
+   * were 3,900 to 4,400 bytes before they dispatched on ranges of 32 layers.
    */
   @Test
   void theDeepestNetworksKeepEveryMethodFarBelowTheLimit(@TempDir Path dir) throws IOException {

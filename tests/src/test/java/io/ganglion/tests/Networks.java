@@ -1167,7 +1167,8 @@ final class Networks {
   /**
    * 40 dense layers of more than 64 weights each: more than the 32 layers that one of the rows
    * split's switches over the layer index holds ({@code splitForward} dispatches to {@code
-   * splitForward0} for layers 0 to 31 and {@code splitForward1} for the rest).
+   * splitForward0} for layers 0 to 31 and {@code splitForward1} for the rest). One layer of each
+   * range has no bias, so that its backward stage takes no {@code bias} argument.
    */
   @Network(inputs = 16, loss = Loss.SOFTMAX_CROSS_ENTROPY)
   abstract static class FortyDense {
@@ -1180,7 +1181,7 @@ final class Networks {
     @Dense(units = 16, activation = TANH)
     Layer dense2;
 
-    @Dense(units = 16, activation = RELU)
+    @Dense(units = 16, activation = RELU, bias = false)
     Layer dense3;
 
     @Dense(units = 16, activation = TANH)
@@ -1276,7 +1277,7 @@ final class Networks {
     @Dense(units = 16, activation = TANH)
     Layer dense34;
 
-    @Dense(units = 16, activation = RELU)
+    @Dense(units = 16, activation = RELU, bias = false)
     Layer dense35;
 
     @Dense(units = 16, activation = TANH)

@@ -17,6 +17,7 @@ import io.ganglion.train.ParallelGradients;
 import io.ganglion.train.ParallelGradients.Split;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,12 +126,18 @@ class SplitGradientsTest {
       assertEquals(layer.inputs(), split.splitInputs(k), layer.name());
       assertEquals(layer.units(), split.splitUnits(k), layer.name());
       assertSame(layer.weight(), net.parameters().get(split.splitWeightIndex(k)), layer.name());
-      assertTrue(split.splitHasBias(k), layer.name());
+      assertEquals(layer.hasBias(), split.splitHasBias(k), layer.name());
     }
-    for (int k : new int[] {-33, -1, 40, 64}) {
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> split.splitUnits(k));
-      assertEquals("no dense layer " + k, e.getMessage());
+    assertFalse(split.splitHasBias(3));
+    assertFalse(split.splitHasBias(35));
+    List<IntConsumer> lookups = List.of(split::splitInputs, split::splitUnits,
+        split::splitWeightIndex, split::splitHasBias, split::splitPartial, split::splitDelta);
+    for (int k : new int[] {Integer.MIN_VALUE, -33, -32, -1, 40, 63, 64, Integer.MAX_VALUE}) {
+      for (IntConsumer lookup : lookups) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> lookup.accept(k));
+        assertEquals("no dense layer " + k, e.getMessage());
+      }
     }
   }
 
