@@ -245,7 +245,9 @@ final class DenseWriter extends WeightedLayerWriter {
       method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
     }
     method.addParameter(int.class, "count");
-    CodeBlock.Builder code = CodeBlock.builder().add(zeroGradients());
+    // The vector kernels write the weight gradient; the plain loops add into zeroed rows.
+    CodeBlock.Builder code = CodeBlock.builder()
+        .add(vectorClass == null ? zeroGradients() : zeroBiasGradient());
     String derivative = activationMethod(layer.activation());
     if (derivative != null) {
       code.beginControlFlow("for (int n = 0; n < count; n++)");
@@ -273,6 +275,9 @@ final class DenseWriter extends WeightedLayerWriter {
           weightGrad(),
           inputConstant);
       code.nextControlFlow("else");
+      code.beginControlFlow("for (float[] row : $L)", weightGrad())
+          .addStatement("$T.fill(row, 0f)", ARRAYS)
+          .endControlFlow();
     }
     code.addStatement("$L($Lcount, 0, $L)", plainWeightGradientName(),
         previous == null ? "inputs, offset, " : "", inputConstant);
@@ -420,9 +425,14 @@ final class DenseWriter extends WeightedLayerWriter {
     if (layer.bias() || vectorClass != null) {
       code.addStatement("float[][] d = $L", delta()); // the plain kernel reads the field
     }
-    code.beginControlFlow("for (int i = from; i < to; i++)");
-    code.addStatement("$T.fill(gw[i], 0f)", ARRAYS);
-    code.endControlFlow();
+    CodeBlock zeroRows = CodeBlock.builder()
+        .beginControlFlow("for (int i = from; i < to; i++)")
+        .addStatement("$T.fill(gw[i], 0f)", ARRAYS)
+        .endControlFlow()
+        .build();
+    if (vectorClass == null) {
+      code.add(zeroRows);
+    }
     if (layer.bias()) {
       code.beginControlFlow("if (bias)");
       code.addStatement("float[] gb = $L", biasGrad());
@@ -443,6 +453,7 @@ final class DenseWriter extends WeightedLayerWriter {
           VectorWriter.weightGradientName(layer),
           previous == null ? "inputs, offset" : previous.name() + "Out");
       code.nextControlFlow("else");
+      code.add(zeroRows);
     }
     code.addStatement("$L($Lcount, from, to)", plainWeightGradientName(),
         previous == null ? "inputs, offset, " : "");

@@ -69,13 +69,18 @@ abstract class WeightedLayerWriter extends LayerWriter {
 
   @Override
   CodeBlock zeroGradients() {
-    CodeBlock.Builder zero = CodeBlock.builder()
+    return CodeBlock.builder()
         .beginControlFlow("for (float[] row : $L)", weightGrad())
         .addStatement("$T.fill(row, 0f)", ARRAYS)
-        .endControlFlow();
-    if (layer.bias()) {
-      zero.addStatement("$T.fill($L, 0f)", ARRAYS, biasGrad());
-    }
-    return zero.build();
+        .endControlFlow()
+        .add(zeroBiasGradient())
+        .build();
+  }
+
+  /** Zeroes the bias gradient, if the layer has a bias. */
+  CodeBlock zeroBiasGradient() {
+    return layer.bias()
+        ? CodeBlock.of("$T.fill($L, 0f);\n", ARRAYS, biasGrad())
+        : CodeBlock.of("");
   }
 }

@@ -141,6 +141,44 @@ class SplitGradientsTest {
     }
   }
 
+  /**
+   * A training pass leaves exactly the gradients a first pass on its batch leaves, whatever the
+   * pass before it left: the vector kernels write the weight gradients rather than add to them,
+   * and must cover every row and column (VectorEdges' sizes leave narrow blocks and tails), on
+   * one thread and split by rows (each worker's rows, including a last share of one row).
+   */
+  @Test
+  void aPassReplacesTheGradientsOfThePassBefore() {
+    List<LongFunction<Model>> networks = List.of(Net_Networks_VectorEdges::new,
+        Net_Networks_Medium::new, Net_Networks_WideSoftmaxTanhSigmoid::new,
+        Net_Networks_FortyDense::new);
+    for (LongFunction<Model> network : networks) {
+      Model fresh = network.apply(9);
+      Model used = network.apply(9);
+      RandomBatch first = new RandomBatch(fresh, 40, 1);
+      RandomBatch second = new RandomBatch(fresh, 40, 2);
+      fresh.forwardBackward(second.x, 0, second.labels, second.targets, 13, 1f / 13);
+      used.forwardBackward(first.x, 0, first.labels, first.targets, 40, 1f / 40);
+      used.forwardBackward(second.x, 0, second.labels, second.targets, 13, 1f / 13);
+      assertSameGradients(fresh, used);
+      try (ParallelGradients parallel = ParallelGradients.of(used, 3, Split.ROWS)) {
+        Model serial = network.apply(9);
+        serial.forwardBackward(first.x, 0, first.labels, first.targets, 40, 1f / 40);
+        parallel.computeGradients(second.x, 0, second.labels, second.targets, 40);
+        parallel.computeGradients(first.x, 0, first.labels, first.targets, 40);
+        assertGradientsClose(serial, used);
+      }
+    }
+  }
+
+  private static void assertSameGradients(Model expected, Model actual) {
+    for (int k = 0; k < expected.parameters().size(); k++) {
+      Parameter p = expected.parameters().get(k);
+      assertArrayEquals(gradient(p), gradient(actual.parameters().get(k)),
+          actual.name() + " " + p.name());
+    }
+  }
+
   @Test
   void theSameThreadCountRepeatsBitForBit() {
     for (Split how : Split.values()) {
