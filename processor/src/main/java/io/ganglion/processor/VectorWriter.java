@@ -31,7 +31,8 @@ import javax.lang.model.element.Modifier;
  *   <li>forward: r = sample, k = input, c = unit; A = the inputs, B = weights (one row per input),
  *       C = outputs starting from the bias;
  *   <li>weight gradient: r = input, k = sample, c = unit; A = the inputs read transposed, B =
- *       deltas, C = gradient rows, accumulated;
+ *       deltas, C = gradient rows starting from zero (the whole batch is the depth, so no row
+ *       needs zeroing first);
  *   <li>input gradient: r = sample, k = unit, c = input; A = deltas, B = weights by unit, C = the
  *       previous layer's deltas starting from zero.
  * </ul>
