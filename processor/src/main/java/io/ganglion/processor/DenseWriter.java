@@ -275,9 +275,7 @@ final class DenseWriter extends WeightedLayerWriter {
           weightGrad(),
           inputConstant);
       code.nextControlFlow("else");
-      code.beginControlFlow("for (float[] row : $L)", weightGrad())
-          .addStatement("$T.fill(row, 0f)", ARRAYS)
-          .endControlFlow();
+      code.add(zeroWeightGradient());
     }
     code.addStatement("$L($Lcount, 0, $L)", plainWeightGradientName(),
         previous == null ? "inputs, offset, " : "", inputConstant);

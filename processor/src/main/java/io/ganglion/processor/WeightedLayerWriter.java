@@ -69,11 +69,15 @@ abstract class WeightedLayerWriter extends LayerWriter {
 
   @Override
   CodeBlock zeroGradients() {
+    return CodeBlock.builder().add(zeroWeightGradient()).add(zeroBiasGradient()).build();
+  }
+
+  /** Zeroes every row of the weight gradient. */
+  CodeBlock zeroWeightGradient() {
     return CodeBlock.builder()
         .beginControlFlow("for (float[] row : $L)", weightGrad())
         .addStatement("$T.fill(row, 0f)", ARRAYS)
         .endControlFlow()
-        .add(zeroBiasGradient())
         .build();
   }
 

@@ -165,16 +165,10 @@ class CompilersTest {
    */
   @Test
   void neitherCompilerWarnsAboutADeepNetwork() throws Exception {
-    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-deep", DEEP_SOURCE,
-        "-Aganglion.vector=false");
-    assertEquals(List.of(), ecj.warnings, "ecj warned");
-    Compiled javac =
-        compileSource(ToolProvider.getSystemJavaCompiler(), "javac-deep", DEEP_SOURCE);
-    assertEquals(List.of(), javac.warnings, "javac warned");
+    Compiled javac = bothCompileWithoutWarnings("deep", DEEP_SOURCE);
     assertTrue(javac.generatedSource("Net_Ordered")
             .contains("private void assignLayers1(Layer[] views) {"),
         "the dropouts' part reads no parameter tensor");
-    assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
   }
 
   /**
@@ -203,16 +197,10 @@ class CompilersTest {
           + (k % 5 == 3 ? ", bias = false" : "") + ") Layer d" + k + ";\n");
     }
     source.append("  @Dense(units = 5) Layer out;\n}\n");
-    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-ranges", source.toString(),
-        "-Aganglion.vector=false");
-    assertEquals(List.of(), ecj.warnings, "ecj warned");
-    Compiled javac =
-        compileSource(ToolProvider.getSystemJavaCompiler(), "javac-ranges", source.toString());
-    assertEquals(List.of(), javac.warnings, "javac warned");
+    Compiled javac = bothCompileWithoutWarnings("ranges", source.toString());
     assertTrue(javac.generatedSource("Net_Ordered").contains(
         "private void splitForward1(int layer, int count, int from, int to) {"),
         "the second range of splitForward takes what its layers read");
-    assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
   }
 
   /**
@@ -239,12 +227,21 @@ class CompilersTest {
         "  @Dense(units = 3) Layer out;",
         "}",
         "");
-    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-dropout", source,
+    bothCompileWithoutWarnings("dropout", source);
+  }
+
+  /**
+   * Compiles {@code source} with ECJ (plain kernels) and with javac, asserts that neither warns
+   * and that the two networks predict the same; returns javac's compilation.
+   */
+  private Compiled bothCompileWithoutWarnings(String name, String source) throws Exception {
+    Compiled ecj = compileSource(new EclipseCompiler(), "ecj-" + name, source,
         "-Aganglion.vector=false");
     assertEquals(List.of(), ecj.warnings, "ecj warned");
-    Compiled javac = compileSource(ToolProvider.getSystemJavaCompiler(), "javac-dropout", source);
+    Compiled javac = compileSource(ToolProvider.getSystemJavaCompiler(), "javac-" + name, source);
     assertEquals(List.of(), javac.warnings, "javac warned");
     assertArrayEquals(javac.newNetwork(3).predict(INPUT), ecj.newNetwork(3).predict(INPUT));
+    return javac;
   }
 
   @Test

@@ -125,22 +125,8 @@ class MethodSizeTest {
       norms.append("  @BatchNorm(activation = Activation.RELU) Layer n").append(k).append(";\n");
     }
     norms.append("  @Flatten Layer f;\n  @Dense(units = 3) Layer out;\n}\n");
-    StringBuilder split = new StringBuilder(
-        "@Network(inputs = 16, loss = Loss.SOFTMAX_CROSS_ENTROPY)\n"
-            + "public abstract class DeepSplit {\n");
-    for (int k = 0; k < 255; k++) {
-      split.append("  @Dense(units = 16, activation = Activation.TANH) Layer d").append(k)
-          .append(";\n");
-    }
-    split.append("  @Dense(units = 5) Layer out;\n}\n");
-    StringBuilder wide = new StringBuilder(
-        "@Network(inputs = 32, loss = Loss.SOFTMAX_CROSS_ENTROPY)\n"
-            + "public abstract class DeepWide {\n");
-    for (int k = 0; k < 255; k++) {
-      wide.append("  @Dense(units = 32, activation = Activation.RELU) Layer d").append(k)
-          .append(";\n");
-    }
-    wide.append("  @Dense(units = 10) Layer out;\n}\n");
+    StringBuilder split = denseLayers("DeepSplit", 16, "TANH", 5);
+    StringBuilder wide = denseLayers("DeepWide", 32, "RELU", 10);
     Path classes = compileWithProcessor(dir.resolve("plain"), Map.of(
         "DeepDense", dense, "DeepConv", conv, "DeepNorm", norms, "DeepSplit", split));
     Path vector = compileWithProcessor(dir.resolve("vector"), Map.of("DeepWide", wide),
@@ -163,6 +149,22 @@ class MethodSizeTest {
       }
       assertTrue(sizes.size() > 256, network + ": checked only " + sizes.size() + " methods");
     }
+  }
+
+  /**
+   * A classifier of {@code units} inputs and 255 dense layers of {@code units} units with {@code
+   * activation}, then an output layer of {@code outputs}: 256 layers, all of which the rows split
+   * can divide.
+   */
+  private static StringBuilder denseLayers(String name, int units, String activation,
+      int outputs) {
+    StringBuilder source = new StringBuilder("@Network(inputs = " + units
+        + ", loss = Loss.SOFTMAX_CROSS_ENTROPY)\npublic abstract class " + name + " {\n");
+    for (int k = 0; k < 255; k++) {
+      source.append("  @Dense(units = ").append(units).append(", activation = Activation.")
+          .append(activation).append(") Layer d").append(k).append(";\n");
+    }
+    return source.append("  @Dense(units = ").append(outputs).append(") Layer out;\n}\n");
   }
 
   /**
