@@ -245,9 +245,8 @@ final class DenseWriter extends WeightedLayerWriter {
       method.addParameter(float[].class, "inputs").addParameter(int.class, "offset");
     }
     method.addParameter(int.class, "count");
-    // The vector kernels write the weight gradient; the plain loops add into zeroed rows.
-    CodeBlock.Builder code = CodeBlock.builder()
-        .add(vectorClass == null ? zeroGradients() : zeroBiasGradient());
+    // Both the vector kernels and the plain loops write the weight gradient's rows.
+    CodeBlock.Builder code = CodeBlock.builder().add(zeroBiasGradient());
     String derivative = activationMethod(layer.activation());
     if (derivative != null) {
       code.beginControlFlow("for (int n = 0; n < count; n++)");
@@ -275,7 +274,6 @@ final class DenseWriter extends WeightedLayerWriter {
           weightGrad(),
           inputConstant);
       code.nextControlFlow("else");
-      code.add(zeroWeightGradient());
     }
     code.addStatement("$L($Lcount, 0, $L)", plainWeightGradientName(),
         previous == null ? "inputs, offset, " : "", inputConstant);
@@ -419,17 +417,11 @@ final class DenseWriter extends WeightedLayerWriter {
 
   private MethodSpec splitBackward() {
     CodeBlock.Builder code = CodeBlock.builder();
-    code.addStatement("float[][] gw = $L", weightGrad());
+    if (vectorClass != null) {
+      code.addStatement("float[][] gw = $L", weightGrad()); // the plain kernel reads the field
+    }
     if (layer.bias() || vectorClass != null) {
       code.addStatement("float[][] d = $L", delta()); // the plain kernel reads the field
-    }
-    CodeBlock zeroRows = CodeBlock.builder()
-        .beginControlFlow("for (int i = from; i < to; i++)")
-        .addStatement("$T.fill(gw[i], 0f)", ARRAYS)
-        .endControlFlow()
-        .build();
-    if (vectorClass == null) {
-      code.add(zeroRows);
     }
     if (layer.bias()) {
       code.beginControlFlow("if (bias)");
@@ -451,7 +443,6 @@ final class DenseWriter extends WeightedLayerWriter {
           VectorWriter.weightGradientName(layer),
           previous == null ? "inputs, offset" : previous.name() + "Out");
       code.nextControlFlow("else");
-      code.add(zeroRows);
     }
     code.addStatement("$L($Lcount, from, to)", plainWeightGradientName(),
         previous == null ? "inputs, offset, " : "");
@@ -520,6 +511,8 @@ final class DenseWriter extends WeightedLayerWriter {
   /**
    * The plain-Java weight gradient of rows {@code [from, to)}, from {@code d} (the deltas) into
    * {@code gw}: by unit for a narrow layer, else one gradient row at a time, four samples per pass.
+   * Either way the rows are written, not added to, so the gradient needs no zeroing first: a pass
+   * over all of it, which in plain mnist-mlp cost about 10% of a step.
    */
   private void weightGradient(CodeBlock.Builder code, String from, String to) {
     if (narrow()) {
@@ -528,26 +521,52 @@ final class DenseWriter extends WeightedLayerWriter {
     }
     code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
     code.addStatement("float[] g = gw[i]");
-    code.addStatement("int n = 0");
-    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float x$L = " + inputAt("n" + (k == 0 ? "" : " + " + k)), k);
-    }
-    for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float[] d$L = d[n$L]", k, k == 0 ? "" : " + " + k);
-    }
-    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]");
+    // The first samples write the row; the rest add to it.
+    code.addStatement("int n");
+    code.beginControlFlow("if (count > $L)", BLOCK - 1);
+    blockProducts(code, "=", false);
+    code.addStatement("n = $L", BLOCK);
+    code.nextControlFlow("else");
+    sampleProduct(code, "=", false);
+    code.addStatement("n = 1");
     code.endControlFlow();
+    code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
+    blockProducts(code, "+=", true);
     code.endControlFlow();
     code.beginControlFlow("for (; n < count; n++)");
-    code.addStatement("float x0 = " + inputAt("n"));
-    code.addStatement("float[] d0 = d[n]");
+    sampleProduct(code, "+=", true);
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
+  /**
+   * One pass of {@value #BLOCK} samples over gradient row {@code g}: {@code g[j] op x0 * d0[j] +
+   * ...}, from sample {@code n} on, or from sample 0 if {@code atN} is false.
+   */
+  private void blockProducts(CodeBlock.Builder code, String op, boolean atN) {
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float x$L = " + inputAt(sample(atN, k)), k);
+    }
+    for (int k = 0; k < BLOCK; k++) {
+      code.addStatement("float[] d$L = d[$L]", k, sample(atN, k));
+    }
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] += x0 * d0[j]");
+    code.addStatement("g[j] $L x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]", op);
     code.endControlFlow();
+  }
+
+  /** One sample's product over gradient row {@code g}: sample {@code n}, or 0. */
+  private void sampleProduct(CodeBlock.Builder code, String op, boolean atN) {
+    code.addStatement("float x0 = " + inputAt(sample(atN, 0)));
+    code.addStatement("float[] d0 = d[$L]", sample(atN, 0));
+    code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
+    code.addStatement("g[j] $L x0 * d0[j]", op);
     code.endControlFlow();
-    code.endControlFlow();
+  }
+
+  /** Sample {@code k} of a pass: {@code n + k}, or the number {@code k} if {@code atN} is false. */
+  private static String sample(boolean atN, int k) {
+    return atN ? (k == 0 ? "n" : "n + " + k) : Integer.toString(k);
   }
 
   /**
@@ -596,7 +615,7 @@ final class DenseWriter extends WeightedLayerWriter {
     code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
     code.addStatement("float[] g = gw[i]");
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] += t[j][i]");
+    code.addStatement("g[j] = t[j][i]");
     code.endControlFlow();
     code.endControlFlow();
   }
@@ -823,7 +842,7 @@ final class DenseWriter extends WeightedLayerWriter {
 
   private String inputAt(String sample) {
     return previous == null
-        ? "inputs[(offset + " + sample + ") * INPUTS + i]"
+        ? "inputs[" + (sample.equals("0") ? "offset" : "(offset + " + sample + ")") + " * INPUTS + i]"
         : previous.name() + "Out[" + sample + "][i]";
   }
 

@@ -143,9 +143,11 @@ class SplitGradientsTest {
 
   /**
    * A training pass leaves exactly the gradients a first pass on its batch leaves, whatever the
-   * pass before it left: the vector kernels write the weight gradients rather than add to them,
-   * and must cover every row and column (VectorEdges' sizes leave narrow blocks and tails), on
-   * one thread and split by rows (each worker's rows, including a last share of one row).
+   * pass before it left: the vector kernels and the plain loops write the weight gradients rather
+   * than add to them, and must cover every row and column (VectorEdges' sizes leave narrow blocks
+   * and tails, and its logits take the plain by-unit loops), on one thread for batches of whole
+   * blocks of four samples and a tail, and of fewer than four, and split by rows (each worker's
+   * rows, including a last share of one row).
    */
   @Test
   void aPassReplacesTheGradientsOfThePassBefore() {
@@ -153,14 +155,17 @@ class SplitGradientsTest {
         Net_Networks_Medium::new, Net_Networks_WideSoftmaxTanhSigmoid::new,
         Net_Networks_FortyDense::new);
     for (LongFunction<Model> network : networks) {
-      Model fresh = network.apply(9);
+      RandomBatch first = new RandomBatch(network.apply(9), 40, 1);
+      RandomBatch second = new RandomBatch(network.apply(9), 40, 2);
+      for (int count : new int[] {13, 3, 1}) {
+        Model fresh = network.apply(9);
+        Model used = network.apply(9);
+        fresh.forwardBackward(second.x, 0, second.labels, second.targets, count, 1f / count);
+        used.forwardBackward(first.x, 0, first.labels, first.targets, 40, 1f / 40);
+        used.forwardBackward(second.x, 0, second.labels, second.targets, count, 1f / count);
+        assertSameGradients(fresh, used);
+      }
       Model used = network.apply(9);
-      RandomBatch first = new RandomBatch(fresh, 40, 1);
-      RandomBatch second = new RandomBatch(fresh, 40, 2);
-      fresh.forwardBackward(second.x, 0, second.labels, second.targets, 13, 1f / 13);
-      used.forwardBackward(first.x, 0, first.labels, first.targets, 40, 1f / 40);
-      used.forwardBackward(second.x, 0, second.labels, second.targets, 13, 1f / 13);
-      assertSameGradients(fresh, used);
       try (ParallelGradients parallel = ParallelGradients.of(used, 3, Split.ROWS)) {
         Model serial = network.apply(9);
         serial.forwardBackward(first.x, 0, first.labels, first.targets, 40, 1f / 40);
