@@ -100,6 +100,17 @@ final class ConvWriter extends WeightedLayerWriter {
         dims(layer.in()), dims(layer.out()), k, biasParameter);
   }
 
+  /** Zeroes the weight and bias gradients, which the backward pass adds into. */
+  @Override
+  CodeBlock zeroGradients() {
+    return CodeBlock.builder()
+        .beginControlFlow("for (float[] row : $L)", weightGrad())
+        .addStatement("$T.fill(row, 0f)", ARRAYS)
+        .endControlFlow()
+        .add(zeroBiasGradient())
+        .build();
+  }
+
   @Override
   List<MethodSpec> forwardMethods() {
     return List.of(forward());

@@ -472,7 +472,7 @@ final class DenseWriter extends WeightedLayerWriter {
    * Whether the weight gradient runs by unit: for a layer of few units (the output layer of a
    * classifier) over many inputs, the loops over units are too short for C2's vectors (with
    * AVX-512 a loop of 10 never enters the 16-wide main loop), so the gradient is summed into a
-   * copy laid out by unit, whose rows run over the inputs, and added to the gradient rows after.
+   * copy laid out by unit, whose rows run over the inputs, and written to the gradient rows after.
    */
   boolean narrow() {
     return vectorClass == null && layer.units() < 16 && layer.inputs() >= 32;
@@ -521,52 +521,58 @@ final class DenseWriter extends WeightedLayerWriter {
     }
     code.beginControlFlow("for (int i = $L; i < $L; i++)", from, to);
     code.addStatement("float[] g = gw[i]");
-    // The first samples write the row; the rest add to it.
+    // The first samples write the row, the rest add to it. The generated methods take count >= 1,
+    // as training passes do.
     code.addStatement("int n");
     code.beginControlFlow("if (count > $L)", BLOCK - 1);
-    blockProducts(code, "=", false);
+    blockProducts(code, true);
     code.addStatement("n = $L", BLOCK);
     code.nextControlFlow("else");
-    sampleProduct(code, "=", false);
+    sampleProduct(code, true);
     code.addStatement("n = 1");
     code.endControlFlow();
     code.beginControlFlow("for (; n < count - $L; n += $L)", BLOCK - 1, BLOCK);
-    blockProducts(code, "+=", true);
+    blockProducts(code, false);
     code.endControlFlow();
     code.beginControlFlow("for (; n < count; n++)");
-    sampleProduct(code, "+=", true);
+    sampleProduct(code, false);
     code.endControlFlow();
     code.endControlFlow();
   }
 
   /**
-   * One pass of {@value #BLOCK} samples over gradient row {@code g}: {@code g[j] op x0 * d0[j] +
-   * ...}, from sample {@code n} on, or from sample 0 if {@code atN} is false.
+   * One pass of {@value #BLOCK} samples over gradient row {@code g}: the first (samples 0 to 3)
+   * writes {@code g[j] = 0f + (x0 * d0[j] + ...)}, a later one (from sample {@code n}) adds. The
+   * written sum starts from {@code +0f}, as the vector kernels and the by-unit copy do, so a row
+   * whose products are all {@code -0f} (a zero input times negative deltas) holds {@code +0f}, as
+   * when rows were zeroed before the sums.
    */
-  private void blockProducts(CodeBlock.Builder code, String op, boolean atN) {
+  private void blockProducts(CodeBlock.Builder code, boolean first) {
     for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float x$L = " + inputAt(sample(atN, k)), k);
+      code.addStatement("float x$L = " + inputAt(sample(first, k)), k);
     }
     for (int k = 0; k < BLOCK; k++) {
-      code.addStatement("float[] d$L = d[$L]", k, sample(atN, k));
+      code.addStatement("float[] d$L = d[$L]", k, sample(first, k));
     }
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] $L x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]", op);
+    code.addStatement(first
+        ? "g[j] = 0f + (x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j])"
+        : "g[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]");
     code.endControlFlow();
   }
 
-  /** One sample's product over gradient row {@code g}: sample {@code n}, or 0. */
-  private void sampleProduct(CodeBlock.Builder code, String op, boolean atN) {
-    code.addStatement("float x0 = " + inputAt(sample(atN, 0)));
-    code.addStatement("float[] d0 = d[$L]", sample(atN, 0));
+  /** One sample's product over gradient row {@code g}: sample 0 writes (from +0f), sample n adds. */
+  private void sampleProduct(CodeBlock.Builder code, boolean first) {
+    code.addStatement("float x0 = " + inputAt(sample(first, 0)));
+    code.addStatement("float[] d0 = d[$L]", sample(first, 0));
     code.beginControlFlow("for (int j = 0; j < $L; j++)", units());
-    code.addStatement("g[j] $L x0 * d0[j]", op);
+    code.addStatement(first ? "g[j] = 0f + x0 * d0[j]" : "g[j] += x0 * d0[j]");
     code.endControlFlow();
   }
 
-  /** Sample {@code k} of a pass: {@code n + k}, or the number {@code k} if {@code atN} is false. */
-  private static String sample(boolean atN, int k) {
-    return atN ? (k == 0 ? "n" : "n + " + k) : Integer.toString(k);
+  /** Sample {@code k} of a pass: the number {@code k} in the first pass, else {@code n + k}. */
+  private static String sample(boolean first, int k) {
+    return first ? Integer.toString(k) : k == 0 ? "n" : "n + " + k;
   }
 
   /**

@@ -67,20 +67,6 @@ abstract class WeightedLayerWriter extends LayerWriter {
     return "p[" + (k + 1) + "]";
   }
 
-  @Override
-  CodeBlock zeroGradients() {
-    return CodeBlock.builder().add(zeroWeightGradient()).add(zeroBiasGradient()).build();
-  }
-
-  /** Zeroes every row of the weight gradient. */
-  CodeBlock zeroWeightGradient() {
-    return CodeBlock.builder()
-        .beginControlFlow("for (float[] row : $L)", weightGrad())
-        .addStatement("$T.fill(row, 0f)", ARRAYS)
-        .endControlFlow()
-        .build();
-  }
-
   /** Zeroes the bias gradient, if the layer has a bias. */
   CodeBlock zeroBiasGradient() {
     return layer.bias()

@@ -3,6 +3,7 @@ package io.ganglion.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -174,6 +175,51 @@ class SplitGradientsTest {
         assertGradientsClose(serial, used);
       }
     }
+  }
+
+  /**
+   * A gradient sum whose products are all -0 (a zero input, or a dead ReLU unit's output, times
+   * negative deltas) is +0, as in the sums that start from zero (the vector kernels, the by-unit
+   * copy, the small layers' locals, PyTorch's), on one thread and split by rows.
+   */
+  @Test
+  void aGradientOfZeroIsPositiveZero() {
+    List<LongFunction<Model>> networks = List.of(Net_Networks_VectorEdges::new,
+        Net_Networks_Medium::new, Net_Networks_WideSoftmaxTanhSigmoid::new,
+        Net_Networks_FortyDense::new);
+    int zeros = 0;
+    for (LongFunction<Model> network : networks) {
+      for (int count : new int[] {1, 3, 5, 13}) {
+        Model model = network.apply(3);
+        RandomBatch batch = new RandomBatch(model, count, 4);
+        for (int n = 0; n < count; n++) {
+          batch.x[n * model.inputSize()] = 0f; // so that input 0's gradient row is all zeros
+        }
+        model.forwardBackward(batch.x, 0, batch.labels, batch.targets, count, 1f / count);
+        zeros += assertNoNegativeZero(model, "one thread, " + count + " samples");
+        if (count == 13) {
+          try (ParallelGradients parallel = ParallelGradients.of(model, 3, Split.ROWS)) {
+            parallel.computeGradients(batch.x, 0, batch.labels, batch.targets, count);
+          }
+          zeros += assertNoNegativeZero(model, "split by rows, " + count + " samples");
+        }
+      }
+    }
+    assertTrue(zeros > 100, "the inputs of zero should leave gradients of zero, but left " + zeros);
+  }
+
+  /** Fails if a gradient of {@code model} holds -0; returns how many hold +0. */
+  private static int assertNoNegativeZero(Model model, String how) {
+    int zeros = 0;
+    for (Parameter p : model.parameters()) {
+      float[] g = gradient(p);
+      for (int k = 0; k < g.length; k++) {
+        assertNotEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(g[k]),
+            () -> model.name() + " " + p.name() + " " + how + ": a gradient of -0");
+        zeros += g[k] == 0f ? 1 : 0;
+      }
+    }
+    return zeros;
   }
 
   private static void assertSameGradients(Model expected, Model actual) {
