@@ -15,8 +15,10 @@ import javax.lang.model.element.Modifier;
  * <p>Loop shapes follow what C2 vectorizes (see DESIGN.md): every inner loop walks rows with the
  * bare loop index {@code j} or {@code i}; the register-blocking dimension is unrolled by 4 (four
  * inputs in the forward pass, four samples in the weight gradient, four units in the input
- * gradient) and nothing else is, so each method stays a few hundred bytes of bytecode, far below
- * HotSpot's 8000-byte {@code HugeMethodLimit}. The input gradient needs rows per unit: it runs on a
+ * gradient), and a second dimension by 2 (two samples in the forward pass and the input gradient,
+ * two gradient rows in the weight gradient), so that each value loaded serves twice. Each method
+ * stays within about 1,300 bytes of bytecode (the weight gradient, with its first pass written
+ * apart), far below HotSpot's 8000-byte {@code HugeMethodLimit}. The input gradient needs rows per unit: it runs on a
  * per-step transposed copy of the weights, whose cost (inputs x units) is small against the
  * product (batch x inputs x units).
  */
@@ -520,8 +522,8 @@ final class DenseWriter extends WeightedLayerWriter {
       return;
     }
     // Two gradient rows per pass: each delta loaded serves both, as each weight loaded serves two
-    // samples in the forward pass. mnist-mlp's plain step took 68-71 ms per epoch against 75-80
-    // with one row per pass (EpochTimes, 3 alternating pairs).
+    // samples in the forward pass. mnist-mlp's plain step took 67.5-68.9 ms per epoch against
+    // 79.2-80.5 with one row per pass (EpochTimes, 3 alternating pairs).
     code.addStatement("int i = $L", from);
     code.beginControlFlow("for (; i < $L - 1; i += 2)", to);
     gradientRows(code, 2);
@@ -532,7 +534,7 @@ final class DenseWriter extends WeightedLayerWriter {
   }
 
   /**
-   * The gradient of {@code rows} (1 or 2) rows from row {@code i}, {@code g} and {@code h}: the
+   * The gradient rows {@code g = gw[i]} and, if {@code rows} is 2, {@code h = gw[i + 1]}: the
    * first samples write the rows, the rest add to them. The generated methods take count >= 1, as
    * training passes do.
    */
@@ -559,8 +561,8 @@ final class DenseWriter extends WeightedLayerWriter {
 
   /**
    * One pass of {@code samples} samples (1 or {@value #BLOCK}) over the gradient rows: the first
-   * (from sample 0) writes {@code g[j] = 0f + (x0 * e0 + ...)}, a later one (from sample {@code
-   * n}) adds. The written sum starts from {@code +0f}, as the vector kernels and the by-unit copy
+   * (from sample 0) writes {@code g[j] = 0f + (x0 * e0 + ...)} ({@code 0f + x0 * e0} for one
+   * sample), a later one (from sample {@code n}) adds. The written sum starts from {@code +0f}, as the vector kernels and the by-unit copy
    * do, so a row whose products are all {@code -0f} (a zero input times negative deltas) holds
    * {@code +0f}, as when rows were zeroed before the sums.
    */
