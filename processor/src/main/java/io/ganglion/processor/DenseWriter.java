@@ -18,9 +18,9 @@ import javax.lang.model.element.Modifier;
  * gradient), and a second dimension by 2 (two samples in the forward pass and the input gradient,
  * two gradient rows in the weight gradient), so that each value loaded serves twice. Each method
  * stays within about 1,300 bytes of bytecode (the weight gradient, with its first pass written
- * apart), far below HotSpot's 8000-byte {@code HugeMethodLimit}. The input gradient needs rows per unit: it runs on a
- * per-step transposed copy of the weights, whose cost (inputs x units) is small against the
- * product (batch x inputs x units).
+ * apart), far below HotSpot's 8000-byte {@code HugeMethodLimit}. The input gradient needs rows
+ * per unit: it runs on a per-step transposed copy of the weights, whose cost (inputs x units) is
+ * small against the product (batch x inputs x units).
  */
 final class DenseWriter extends WeightedLayerWriter {
   static final ClassName ACTIVATIONS = ClassName.get("io.ganglion.internal", "Activations");
@@ -512,9 +512,9 @@ final class DenseWriter extends WeightedLayerWriter {
 
   /**
    * The plain-Java weight gradient of rows {@code [from, to)}, from {@code d} (the deltas) into
-   * {@code gw}: by unit for a narrow layer, else two gradient rows at a time, four samples per pass.
-   * Either way the rows are written, not added to, so the gradient needs no zeroing first: a pass
-   * over all of it, which in plain mnist-mlp cost about 10% of a step.
+   * {@code gw}: by unit for a narrow layer, else two gradient rows at a time, four samples per
+   * pass. Either way the rows are written, not added to, so the gradient needs no zeroing first
+   * (a pass over all of it, which in plain mnist-mlp cost about 10% of a step).
    */
   private void weightGradient(CodeBlock.Builder code, String from, String to) {
     if (narrow()) {
@@ -562,9 +562,9 @@ final class DenseWriter extends WeightedLayerWriter {
   /**
    * One pass of {@code samples} samples (1 or {@value #BLOCK}) over the gradient rows: the first
    * (from sample 0) writes {@code g[j] = 0f + (x0 * e0 + ...)} ({@code 0f + x0 * e0} for one
-   * sample), a later one (from sample {@code n}) adds. The written sum starts from {@code +0f}, as the vector kernels and the by-unit copy
-   * do, so a row whose products are all {@code -0f} (a zero input times negative deltas) holds
-   * {@code +0f}, as when rows were zeroed before the sums.
+   * sample), a later one (from sample {@code n}) adds. The written sum starts from {@code +0f}, as
+   * the vector kernels and the by-unit copy do, so a row whose products are all {@code -0f} (a zero
+   * input times negative deltas) holds {@code +0f}, as when rows were zeroed before the sums.
    */
   private void products(CodeBlock.Builder code, int rows, int samples, boolean first) {
     StringBuilder x = new StringBuilder();

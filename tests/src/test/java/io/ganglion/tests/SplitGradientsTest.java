@@ -143,6 +143,15 @@ class SplitGradientsTest {
   }
 
   /**
+   * Networks whose weight gradients the passes write rather than add to, through every kernel
+   * that does: vector blocks and tails, plain row loops, the by-unit copy, and the rows split's
+   * ranges of a deep network.
+   */
+  private static final List<LongFunction<Model>> WRITING_NETWORKS = List.of(
+      Net_Networks_VectorEdges::new, Net_Networks_Medium::new,
+      Net_Networks_WideSoftmaxTanhSigmoid::new, Net_Networks_FortyDense::new);
+
+  /**
    * A training pass leaves exactly the gradients a first pass on its batch leaves, whatever the
    * pass before it left: the vector kernels and the plain loops write the weight gradients rather
    * than add to them, and must cover every row and column (VectorEdges' sizes leave narrow blocks
@@ -152,10 +161,7 @@ class SplitGradientsTest {
    */
   @Test
   void aPassReplacesTheGradientsOfThePassBefore() {
-    List<LongFunction<Model>> networks = List.of(Net_Networks_VectorEdges::new,
-        Net_Networks_Medium::new, Net_Networks_WideSoftmaxTanhSigmoid::new,
-        Net_Networks_FortyDense::new);
-    for (LongFunction<Model> network : networks) {
+    for (LongFunction<Model> network : WRITING_NETWORKS) {
       RandomBatch first = new RandomBatch(network.apply(9), 40, 1);
       RandomBatch second = new RandomBatch(network.apply(9), 40, 2);
       for (int count : new int[] {13, 3, 1}) {
@@ -184,11 +190,8 @@ class SplitGradientsTest {
    */
   @Test
   void aGradientOfZeroIsPositiveZero() {
-    List<LongFunction<Model>> networks = List.of(Net_Networks_VectorEdges::new,
-        Net_Networks_Medium::new, Net_Networks_WideSoftmaxTanhSigmoid::new,
-        Net_Networks_FortyDense::new);
     int zeros = 0;
-    for (LongFunction<Model> network : networks) {
+    for (LongFunction<Model> network : WRITING_NETWORKS) {
       for (int count : new int[] {1, 3, 5, 13}) {
         Model model = network.apply(3);
         RandomBatch batch = new RandomBatch(model, count, 4);
